@@ -1,0 +1,47 @@
+# pufa — the two commands: `make demo` and `make test`. Everything else is a step they use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: demo test venv system lint test-sqlite test-postgres bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev,redis]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+system:
+	bash scripts/setup-system.sh
+
+demo: venv system
+	mkdir -p var
+	$(BIN)/pufa migrate --noinput -v0
+	$(BIN)/pufa seed-demo
+	bash scripts/serve-demo.sh
+
+lint: venv
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
+	$(BIN)/pufa makemigrations --check --dry-run
+	$(BIN)/pufa check
+
+test-sqlite: venv system
+	PUFA_DATABASE_URL= $(BIN)/pytest -q
+
+test-postgres: venv system
+	PUFA_DATABASE_URL=$$(bash scripts/ensure-postgres.sh) $(BIN)/pytest -q
+
+test: lint test-sqlite test-postgres
+
+bench: venv
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,18 @@
+"""The `pufa` command: Django's manage.py with pufa's settings preset."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pufa.settings")
+    from django.core.management import execute_from_command_line
+
+    argv = [arg.replace("-", "_") if i == 1 and not arg.startswith("-") else arg for i, arg in enumerate(sys.argv)]
+    execute_from_command_line(argv)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,113 @@
+"""Base models every app builds on, and the audit trail (审计日志)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class AliveQuerySet(models.QuerySet):
+    def alive(self) -> AliveQuerySet:
+        return self.filter(deleted_at__isnull=True)
+
+
+class AliveManager(models.Manager.from_queryset(AliveQuerySet)):  # type: ignore[misc]
+    """Hides soft-deleted rows, so no page or figure counts a deleted record by accident."""
+
+    def get_queryset(self) -> AliveQuerySet:
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+class SoftDeleteModel(TimeStampedModel):
+    """Business records are never hard-deleted by users (DESIGN.md, principle 4: nothing lost).
+
+    `objects` shows the living rows; `all_objects` also the deleted ones, for the audit trail and restores.
+    """
+
+    deleted_at = models.DateTimeField("删除时间", null=True, blank=True, editable=False, db_index=True)
+
+    objects = AliveManager()
+    all_objects = models.Manager()  # noqa: DJ012
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+class AuditEntry(models.Model):
+    """审计日志: who did what to which record, when, with field-level before/after values.
+
+    `scope_path` is the region path of the record's owner, so an office can browse the trail of its
+    region with the same path-prefix rule as every other record (see org.access).
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", "新建"
+        UPDATE = "update", "修改"
+        DELETE = "delete", "删除"
+        RESTORE = "restore", "恢复"
+        WORKFLOW = "workflow", "流程"
+        IMPORT = "import", "导入"
+        LOGIN = "login", "登录"
+        LOGIN_FAILED = "login_failed", "登录失败"
+        LOGOUT = "logout", "退出"
+
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_name = models.CharField("操作人姓名", max_length=150, blank=True)
+    action = models.CharField("操作", max_length=20, choices=Action.choices)
+    code = models.CharField("事项", max_length=64, blank=True)
+    content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
+    object_id = models.CharField("对象编号", max_length=64, blank=True)
+    object_repr = models.CharField("对象", max_length=200, blank=True)
+    changes = models.JSONField("变更内容", default=dict, blank=True)
+    message = models.CharField("说明", max_length=500, blank=True)
+    scope_path = models.CharField("所属区划路径", max_length=255, blank=True, db_index=True)
+    ip_address = models.GenericIPAddressField("IP地址", null=True, blank=True)
+
+    scope_lookups: ClassVar[dict[str, tuple[str, ...]]] = {"region": ("scope_path",), "unit": ()}
+
+    class Meta:
+        verbose_name = "审计日志"
+        verbose_name_plural = "审计日志"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()} {self.object_repr}"
+
+    def change_rows(self) -> list[dict[str, Any]]:
+        """Field-level changes with the fields' Chinese names, for the trail page."""
+        model = self.content_type.model_class() if self.content_type_id else None
+        rows = []
+        for name, (before, after) in sorted(self.changes.items()):
+            label = name
+            if model is not None:
+                try:
+                    label = str(model._meta.get_field(name).verbose_name)
+                except Exception:
+                    label = name
+            rows.append({"field": label, "before": before, "after": after})
+        return rows

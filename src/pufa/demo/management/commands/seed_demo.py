@@ -1,0 +1,27 @@
+"""`pufa seed-demo`: build the demo district from the seed documents. Idempotent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from pufa.org.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_org
+
+
+class Command(BaseCommand):
+    help = "创建演示区（埇桥区、沱河街道等）及各角色的演示账号；重复运行不会重复创建。"
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--quiet-logins", action="store_true", help="不打印演示账号")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with transaction.atomic():
+            seed_org()
+        self.stdout.write(self.style.SUCCESS("演示数据已就绪。"))
+        if not options["quiet_logins"]:
+            self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
+            for login in DEMO_LOGINS:
+                self.stdout.write(f"  {login.username:<12} {login.full_name}  {login.role}  {login.unit_code}")
+            self.stdout.write("  admin        系统管理员")

@@ -1,0 +1,138 @@
+"""Scoping in one place: which rows an acting user may see or change.
+
+The rule (DESIGN.md): a user acts for a unit and sees that unit and every unit below it; an office (and
+its inspectors) sees its whole region. Nobody sees anything outside. Every selector starts from `scope()`
+and every service calls `require()`; views never filter by hand.
+
+A scoped model declares `scope_lookups = {"region": (...), "unit": (...)}`: the lookups that lead from the
+row to the region path and to the unit path of its owner(s). Several lookups per key (an activity's
+organiser and co-organisers) mean "any of them".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+
+from pufa.org.models import Membership
+from pufa.org.roles import REGION_WIDE_ROLES, role_allows
+
+M = TypeVar("M", bound=models.Model)
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One active membership, reduced to what scoping needs."""
+
+    role: str
+    unit_id: int
+    unit_path: str
+    region_path: str
+
+    @property
+    def region_wide(self) -> bool:
+        return self.role in REGION_WIDE_ROLES
+
+
+def grants(actor: Any) -> list[Grant]:
+    """The actor's active grants, read once per user object (i.e. once per request)."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return []
+    cached = getattr(actor, "_pufa_grants", None)
+    if cached is None:
+        rows = (
+            Membership.objects.filter(user=actor, is_active=True, unit__deleted_at__isnull=True)
+            .values_list("role", "unit_id", "unit__path", "unit__region__path")
+            .order_by("id")
+        )
+        cached = [Grant(*row) for row in rows]
+        actor._pufa_grants = cached
+    return cached
+
+
+def forget_grants(actor: Any) -> None:
+    """Drop the cached grants after a membership of this user changed."""
+    if actor is not None and hasattr(actor, "_pufa_grants"):
+        del actor._pufa_grants
+
+
+def _grant_q(model: type[models.Model], grant: Grant) -> Q | None:
+    lookups = getattr(model, "scope_lookups", None)
+    if lookups is None:
+        raise TypeError(f"{model.__name__} has no scope_lookups; it cannot be scoped")
+    q: Q | None = None
+    if grant.region_wide:
+        for lookup in lookups.get("region", ()):
+            part = Q(**{f"{lookup}__startswith": grant.region_path})
+            q = part if q is None else q | part
+    else:
+        for lookup in lookups.get("unit", ()):
+            part = Q(**{f"{lookup}__startswith": grant.unit_path})
+            q = part if q is None else q | part
+    return q
+
+
+def scope_q(model: type[models.Model], actor: Any, action: str | None = None) -> Q | None:
+    """The filter for the rows of `model` the actor may see (or may `action` on); None means all rows."""
+    if actor is not None and getattr(actor, "is_superuser", False) and actor.is_active:
+        return None
+    combined = Q(pk__in=[])
+    for grant in grants(actor):
+        if action is not None and not role_allows(grant.role, action):
+            continue
+        q = _grant_q(model, grant)
+        if q is not None:
+            combined |= q
+    return combined
+
+
+def scope(queryset: models.QuerySet[M], actor: Any, action: str | None = None) -> models.QuerySet[M]:
+    """Restrict a queryset to what the actor may see, or may do `action` on."""
+    q = scope_q(queryset.model, actor, action)
+    if q is None:
+        return queryset
+    queryset = queryset.filter(q)
+    if getattr(queryset.model, "scope_distinct", False):
+        queryset = queryset.distinct()
+    return queryset
+
+
+def can(actor: Any, action: str, obj: models.Model | None = None) -> bool:
+    """May the actor do `action` (on `obj`, when given)? `actor=None` is the trusted command line."""
+    if actor is None:
+        return True
+    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return False
+    if actor.is_superuser:
+        return True
+    if obj is None:
+        return any(role_allows(g.role, action) for g in grants(actor))
+    if obj.pk is None:
+        raise ValueError("can() needs a saved object; check the parent record instead")
+    manager = getattr(type(obj), "all_objects", type(obj)._default_manager)
+    return scope(manager.filter(pk=obj.pk), actor, action).exists()
+
+
+def require(actor: Any, action: str, obj: models.Model | None = None) -> None:
+    """Raise PermissionDenied unless `can()`; services call this before every write."""
+    if not can(actor, action, obj):
+        raise PermissionDenied("您没有权限进行此操作。")
+
+
+def visible_or_404(queryset: models.QuerySet[M], actor: Any, **lookup: Any) -> M:
+    """Load one row the actor may see; anything else is 404, so the URL reveals nothing."""
+    from django.http import Http404
+
+    try:
+        return scope(queryset, actor).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError) as exc:
+        raise Http404("未找到该记录") from exc
+
+
+def acting_unit_ids(actor: Any, action: str | None = None) -> list[int]:
+    """The units the actor acts for directly (for defaults in forms)."""
+    return [g.unit_id for g in grants(actor) if action is None or role_allows(g.role, action)]

@@ -1,0 +1,20 @@
+"""Root URLs. Every page needs a login (LoginRequiredMiddleware) unless its view opts out explicitly."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from pufa.core import views as core_views
+from pufa.org import views as org_views
+
+urlpatterns = [
+    path("", org_views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("org/", include("pufa.org.urls")),
+]
+
+handler403 = "pufa.core.views.permission_denied"
+handler404 = "pufa.core.views.page_not_found"
