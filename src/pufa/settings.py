@@ -77,6 +77,12 @@ INSTALLED_APPS = [
     "csp",
     "pufa.core",
     "pufa.org",
+    "pufa.plans",
+    "pufa.ledger",
+    "pufa.duties",
+    "pufa.progress",
+    "pufa.reports",
+    "pufa.portal",
     "pufa.demo",
 ]
 

@@ -14,6 +14,12 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("healthz", core_views.healthz, name="healthz"),
     path("org/", include("pufa.org.urls")),
+    path("plans/", include("pufa.plans.urls")),
+    path("ledger/", include("pufa.ledger.urls")),
+    path("duties/", include("pufa.duties.urls")),
+    path("progress/", include("pufa.progress.urls")),
+    path("reports/", include("pufa.reports.urls")),
+    path("public/", include("pufa.portal.urls")),
 ]
 
 handler403 = "pufa.core.views.permission_denied"

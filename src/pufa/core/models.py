@@ -111,3 +111,44 @@ class AuditEntry(models.Model):
                     label = name
             rows.append({"field": label, "before": before, "after": after})
         return rows
+
+
+class Taxonomy(TimeStampedModel):
+    """An editable list with defaults (DESIGN.md: Domain, Audience, ActivityKind). Rows are retired, not deleted,
+    so old records keep their labels."""
+
+    name = models.CharField("名称", max_length=50, unique=True)
+    code = models.SlugField("代码", max_length=50, unique=True)
+    sort_order = models.PositiveSmallIntegerField("排序", default=100)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["sort_order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Domain(Taxonomy):
+    """普法领域: the subject areas (交通安全与治安, 民法典 …) activities, tasks and duty items are tagged with."""
+
+    class Meta(Taxonomy.Meta):
+        verbose_name = "普法领域"
+        verbose_name_plural = "普法领域"
+
+
+class Audience(Taxonomy):
+    """普法对象: who an activity or task addresses (领导干部, 青少年, 社区居民 …)."""
+
+    class Meta(Taxonomy.Meta):
+        verbose_name = "普法对象"
+        verbose_name_plural = "普法对象"
+
+
+class ActivityKind(Taxonomy):
+    """活动形式: the form of an activity (集中宣传, 专题讲座/法治课, 以案释法 …)."""
+
+    class Meta(Taxonomy.Meta):
+        verbose_name = "活动形式"
+        verbose_name_plural = "活动形式"

@@ -4,9 +4,10 @@ The rule (DESIGN.md): a user acts for a unit and sees that unit and every unit b
 its inspectors) sees its whole region. Nobody sees anything outside. Every selector starts from `scope()`
 and every service calls `require()`; views never filter by hand.
 
-A scoped model declares `scope_lookups = {"region": (...), "unit": (...)}`: the lookups that lead from the
-row to the region path and to the unit path of its owner(s). Several lookups per key (an activity's
-organiser and co-organisers) mean "any of them".
+A scoped model declares `scope_lookups = {"region": (...), "unit": (...), "above": (...)}`: the lookups that
+lead from the row to the region path and to the unit path of its owner(s). Several lookups per key (an
+activity's organiser and co-organisers) mean "any of them". "above" lookups (optional) name a region path
+that is visible to everyone acting at or below it: plans issued by a street office reach its communities.
 """
 
 from __future__ import annotations
@@ -60,11 +61,22 @@ def forget_grants(actor: Any) -> None:
         del actor._pufa_grants
 
 
-def _grant_q(model: type[models.Model], grant: Grant) -> Q | None:
+def ancestor_paths(path: str) -> list[str]:
+    """"/1/5/23/" → ["/1/", "/1/5/", "/1/5/23/"]: a node and every node above it, from the path alone."""
+    parts = [p for p in path.split("/") if p]
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def _grant_q(model: type[models.Model], grant: Grant, action: str | None = None) -> Q | None:
     lookups = getattr(model, "scope_lookups", None)
     if lookups is None:
         raise TypeError(f"{model.__name__} has no scope_lookups; it cannot be scoped")
     q: Q | None = None
+    # Rows issued above are only *seen* from below: changing them needs a grant that covers their owner.
+    reading = action is None or action.endswith(".view")
+    for lookup in lookups.get("above", ()) if reading else ():
+        part = Q(**{f"{lookup}__in": ancestor_paths(grant.region_path)})
+        q = part if q is None else q | part
     if grant.region_wide:
         for lookup in lookups.get("region", ()):
             part = Q(**{f"{lookup}__startswith": grant.region_path})
@@ -84,7 +96,7 @@ def scope_q(model: type[models.Model], actor: Any, action: str | None = None) ->
     for grant in grants(actor):
         if action is not None and not role_allows(grant.role, action):
             continue
-        q = _grant_q(model, grant)
+        q = _grant_q(model, grant, action)
         if q is not None:
             combined |= q
     return combined

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class PlansConfig(AppConfig):
+    name = "pufa.plans"
+    label = "plans"
+    verbose_name = "规划与任务"
+
+    def ready(self) -> None:
+        from pufa.core.navigation import NavItem, register
+
+        register(NavItem("我的任务", "plans:my-tasks", "plans.view", order=10))
+        register(NavItem("规划计划", "plans:plan-list", "plans.view", order=20))
