@@ -9,6 +9,11 @@ from django.db import transaction
 
 from pufa.org.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_org
 
+# Each app's demo step, in dependency order; each is idempotent and returns nothing of interest.
+STEPS = [
+    seed_org,
+]
+
 
 class Command(BaseCommand):
     help = "创建演示区（埇桥区、沱河街道等）及各角色的演示账号；重复运行不会重复创建。"
@@ -17,8 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("--quiet-logins", action="store_true", help="不打印演示账号")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        with transaction.atomic():
-            seed_org()
+        for step in STEPS:
+            with transaction.atomic():
+                step()
         self.stdout.write(self.style.SUCCESS("演示数据已就绪。"))
         if not options["quiet_logins"]:
             self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
