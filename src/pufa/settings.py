@@ -117,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "pufa.org.context_processors.navigation",
+                "pufa.core.context_processors.notifications",
             ],
             "builtins": ["template_partials.templatetags.partials"],
         },

@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("notifications/", core_views.notification_list, name="notification-list"),
     path("org/", include("pufa.org.urls")),
     path("plans/", include("pufa.plans.urls")),
     path("ledger/", include("pufa.ledger.urls")),

@@ -152,3 +152,30 @@ class ActivityKind(Taxonomy):
     class Meta(Taxonomy.Meta):
         verbose_name = "活动形式"
         verbose_name_plural = "活动形式"
+
+
+class Notification(models.Model):
+    """站内通知: reminders and workflow messages shown in the app (and optionally e-mailed).
+
+    `key` makes a reminder idempotent: the daily pass may run twice, a reminder is sent once.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.CASCADE, related_name="notifications"
+    )
+    key = models.CharField("去重键", max_length=200)
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("内容", blank=True)
+    url = models.CharField("链接", max_length=300, blank=True)
+    created_at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+    emailed_at = models.DateTimeField("邮件发送时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_once_per_key")]
+
+    def __str__(self) -> str:
+        return self.title

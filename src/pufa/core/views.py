@@ -25,3 +25,18 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 @login_not_required
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "404.html", status=404)
+
+
+def notification_list(request: HttpRequest) -> HttpResponse:
+    """The user's own notifications; nobody else's are reachable, so no scoping is needed beyond the user."""
+    from django.shortcuts import redirect
+
+    from pufa.core.forms import paginate
+    from pufa.core.models import Notification
+    from pufa.core.notifications import mark_read
+
+    if request.method == "POST":
+        mark_read(user=request.user)
+        return redirect("notification-list")
+    page = paginate(request, Notification.objects.filter(user=request.user), per_page=30)
+    return render(request, "core/notification_list.html", {"page": page})
