@@ -1,0 +1,325 @@
+"""Evaluating tasks and targets from the metric registry, and keeping the stored figures fresh.
+
+`refresh()` recomputes values (metric queries, grouped over many units at once) and statuses;
+`refresh_statuses()` recomputes statuses from stored values only — the daily pass, because pace and
+overdue depend on the date even when nothing was recorded. Writes here are derived data, not business
+records, so they are not audited; the records they are computed from are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from pufa.org.access import ancestor_paths
+from pufa.org.models import Unit
+from pufa.plans import metrics
+from pufa.plans.models import Target, Task, TaskUnit
+from pufa.progress.models import ProgressStatus, TargetCheck
+from pufa.progress.rules import Check, Period, Status, expand_periods, status_of, worst
+
+#: Tasks without targets are checked as "at least one linked activity per period" with this metric.
+TASK_ACTIVITY_METRIC = "ledger.activity_count"
+
+RECURRENCE_PERIOD = {
+    Task.Recurrence.MONTHLY: "month",
+    Task.Recurrence.QUARTERLY: "quarter",
+    Task.Recurrence.HALF_YEARLY: "half_year",
+    Task.Recurrence.YEARLY: "year",
+}
+
+
+@dataclass
+class Spec:
+    """What to check for one target (or a task without targets): metric, filters, periods, threshold."""
+
+    task: Task
+    target: Target | None
+    metric: str
+    filters: dict[str, Any]
+    periods: list[Period]
+    threshold: Decimal
+    unit_ids: list[int] = field(default_factory=list)
+
+    @property
+    def cumulative(self) -> bool:
+        return metrics.get(self.metric).cumulative
+
+
+def _task_unit_ids(task: Task) -> list[int]:
+    return sorted({tu.unit_id for tu in task.task_units.all()})
+
+
+def _units_of_kind(kind: str, region_path: str) -> list[int]:
+    return list(Unit.objects.filter(kind=kind, region__path__startswith=region_path).values_list("pk", flat=True))
+
+
+def target_unit_ids(target: Target) -> list[int]:
+    """Who is checked: each unit of the task, each unit of a kind in the plan's region, or one named unit."""
+    if target.scope == Target.Scope.UNIT:
+        return [target.scope_unit_id] if target.scope_unit_id else []
+    if target.scope == Target.Scope.EACH_OF_KIND and target.scope_kind:
+        return _units_of_kind(target.scope_kind, target.task.plan.issuing_unit.region.path)
+    return _task_unit_ids(target.task)
+
+
+def target_spec(target: Target) -> Spec | None:
+    plan = target.task.plan
+    try:
+        metrics.get(target.metric)
+    except KeyError:
+        return None
+    start, end = plan.period_start, target.due or plan.period_end
+    return Spec(
+        task=target.task,
+        target=target,
+        metric=target.metric,
+        filters=dict(target.filters or {}),
+        periods=expand_periods(target.period, start=start, end=end),
+        threshold=Decimal(target.threshold),
+        unit_ids=target_unit_ids(target),
+    )
+
+
+def task_spec(task: Task) -> Spec | None:
+    """The implicit check of a task without targets: ≥1 linked activity in each period of its deadline."""
+    try:
+        metrics.get(TASK_ACTIVITY_METRIC)
+    except KeyError:
+        return None
+    plan = task.plan
+    if task.deadline_kind == Task.DeadlineKind.RECURRING and task.recurrence:
+        periods = expand_periods(RECURRENCE_PERIOD[task.recurrence], start=plan.period_start, end=plan.period_end)
+    elif task.deadline_kind == Task.DeadlineKind.ALL_YEAR:
+        periods = expand_periods("year", start=plan.period_start, end=plan.period_end)
+    elif task.deadline_kind == Task.DeadlineKind.DATE and task.deadline:
+        periods = [Period(plan.period_start, max(task.deadline, plan.period_start))]
+    else:
+        periods = [Period(plan.period_start, plan.period_end)]
+    return Spec(
+        task=task,
+        target=None,
+        metric=TASK_ACTIVITY_METRIC,
+        filters={"task": [task.pk]},
+        periods=periods,
+        threshold=Decimal(1),
+        unit_ids=_task_unit_ids(task),
+    )
+
+
+def specs_for(task: Task) -> list[Spec]:
+    targets = list(task.targets.all())
+    if targets:
+        return [s for s in (target_spec(t) for t in targets) if s is not None]
+    spec = task_spec(task)
+    return [spec] if spec else []
+
+
+def _tasks_queryset() -> Any:
+    return Task.objects.select_related("plan__issuing_unit__region").prefetch_related(
+        Prefetch("targets", queryset=Target.objects.select_related("scope_unit")),
+        Prefetch("task_units", queryset=TaskUnit.objects.only("id", "task_id", "unit_id")),
+    )
+
+
+def _compute_checks(spec: Spec, unit_ids: list[int], today: dt.date, only_on: dt.date | None) -> list[TargetCheck]:
+    rows: list[TargetCheck] = []
+    for period in spec.periods:
+        if only_on is not None and not (period.start <= only_on <= period.end):
+            continue
+        if period.start > today:
+            values: dict[int, Decimal] = {}
+        elif spec.cumulative:
+            values = metrics.compute(
+                spec.metric,
+                unit_ids=unit_ids,
+                start=None,
+                end=min(period.end, today),
+                filters=spec.filters,
+                task_id=spec.task.pk,
+            )
+        else:
+            values = metrics.compute(
+                spec.metric,
+                unit_ids=unit_ids,
+                start=period.start,
+                end=period.end,
+                filters=spec.filters,
+                task_id=spec.task.pk,
+            )
+        rows.extend(
+            TargetCheck(
+                task=spec.task,
+                target=spec.target,
+                unit_id=uid,
+                period_start=period.start,
+                period_end=period.end,
+                value=values.get(uid, Decimal(0)),
+                threshold=spec.threshold,
+            )
+            for uid in unit_ids
+        )
+    return rows
+
+
+@transaction.atomic
+def refresh(
+    *,
+    tasks: Iterable[Task] | None = None,
+    unit_ids: Iterable[int] | None = None,
+    on: dt.date | None = None,
+    today: dt.date | None = None,
+) -> int:
+    """Recompute stored values and statuses.
+
+    `tasks` limits the work to those tasks (default: every task); `unit_ids` to those units; `on` to the
+    periods containing that date (what one recorded activity can change). Returns the number of checks written.
+    """
+    today = today or timezone.localdate()
+    units_filter = set(unit_ids) if unit_ids is not None else None
+    task_list = list(tasks) if tasks is not None else list(_tasks_queryset())
+    written = 0
+    for task in task_list:
+        new_checks: list[TargetCheck] = []
+        touched_units: set[int] = set()
+        for spec in specs_for(task):
+            ids = [u for u in spec.unit_ids if units_filter is None or u in units_filter]
+            if not ids:
+                continue
+            touched_units.update(ids)
+            stale = TargetCheck.objects.filter(task=task, target=spec.target, unit_id__in=ids)
+            if on is not None:
+                stale = stale.filter(period_start__lte=on, period_end__gte=on)
+            stale.delete()
+            new_checks.extend(_compute_checks(spec, ids, today, on))
+        TargetCheck.objects.bulk_create(new_checks, batch_size=2000)
+        written += len(new_checks)
+        if touched_units:
+            _write_statuses([task], touched_units, today)
+    return written
+
+
+def _write_statuses(tasks: list[Task], unit_ids: set[int] | None, today: dt.date) -> int:
+    """Statuses of these tasks (for these units) from the stored checks."""
+    checks = TargetCheck.objects.filter(task__in=tasks)
+    if unit_ids is not None:
+        checks = checks.filter(unit_id__in=unit_ids)
+    grouped: dict[tuple[int, int | None, int], list[Check]] = defaultdict(list)
+    for row in checks.order_by("period_start").values_list(
+        "task_id", "target_id", "unit_id", "period_start", "period_end", "value", "threshold"
+    ):
+        task_id, target_id, unit_id, start, end, value, threshold = row
+        grouped[(task_id, target_id, unit_id)].append(Check(Period(start, end), value, threshold))
+    paths = dict(Unit.all_objects.filter(pk__in={k[2] for k in grouped}).values_list("pk", "path"))
+    region_paths = dict(Unit.all_objects.filter(pk__in={k[2] for k in grouped}).values_list("pk", "region__path"))
+
+    rows: list[ProgressStatus] = []
+    per_task_unit: dict[tuple[int, int], list[tuple[Status, list[Check]]]] = defaultdict(list)
+    for (task_id, target_id, unit_id), unit_checks in grouped.items():
+        status = status_of(unit_checks, today)
+        per_task_unit[(task_id, unit_id)].append((status, unit_checks))
+        if target_id is not None:
+            rows.append(_status_row(task_id, target_id, unit_id, status, unit_checks, today, paths, region_paths))
+    for (task_id, unit_id), items in per_task_unit.items():
+        status = worst([s for s, _ in items]) or Status.NOT_STARTED
+        all_checks = [c for _, cs in items for c in cs]
+        rows.append(_status_row(task_id, None, unit_id, status, all_checks, today, paths, region_paths))
+
+    stale = ProgressStatus.objects.filter(task__in=tasks)
+    if unit_ids is not None:
+        stale = stale.filter(unit_id__in=unit_ids)
+    stale.delete()
+    ProgressStatus.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def _status_row(
+    task_id: int,
+    target_id: int | None,
+    unit_id: int,
+    status: Status,
+    checks: list[Check],
+    today: dt.date,
+    paths: dict[int, str],
+    region_paths: dict[int, str],
+) -> ProgressStatus:
+    unmet_ahead = [c.period.end for c in checks if not c.met and c.period.end >= today]
+    return ProgressStatus(
+        task_id=task_id,
+        target_id=target_id,
+        unit_id=unit_id,
+        status=status.value,
+        computed_on=today,
+        value=sum((c.value for c in checks), Decimal(0)),
+        threshold=sum((c.threshold for c in checks), Decimal(0)),
+        periods_met=sum(1 for c in checks if c.met),
+        periods_total=len(checks),
+        next_due=min(unmet_ahead) if unmet_ahead else None,
+        unit_path=paths.get(unit_id, ""),
+        region_path=region_paths.get(unit_id, ""),
+    )
+
+
+@transaction.atomic
+def refresh_statuses(*, today: dt.date | None = None, region_path: str | None = None) -> int:
+    """Recompute statuses from stored values (no metric queries): the daily pass, or one region on demand."""
+    today = today or timezone.localdate()
+    tasks = Task.objects.all()
+    if region_path:
+        task_ids = ProgressStatus.objects.filter(region_path__startswith=region_path).values("task_id")
+        tasks = tasks.filter(pk__in=task_ids)
+    total = 0
+    ids = list(tasks.values_list("pk", flat=True))
+    for start in range(0, len(ids), 200):
+        total += _write_statuses(list(Task.objects.filter(pk__in=ids[start : start + 200])), None, today)
+    return total
+
+
+def ensure_fresh(*, region_path: str, today: dt.date | None = None) -> bool:
+    """Recompute the statuses of a region if any was computed on an earlier day; True if it did."""
+    today = today or timezone.localdate()
+    stale = ProgressStatus.objects.filter(region_path__startswith=region_path, computed_on__lt=today).exists()
+    if stale:
+        refresh_statuses(today=today, region_path=region_path)
+    return stale
+
+
+def affected_tasks(*, unit_ids: Iterable[int], on: dt.date) -> list[Task]:
+    """Tasks whose figures an activity of these units on this date can change."""
+    unit_ids = list(unit_ids)
+    units = list(Unit.all_objects.filter(pk__in=unit_ids).select_related("region"))
+    kind_region = Q()
+    for unit in units:
+        # Targets scoped "each unit of a kind" in a region that contains this unit.
+        kind_region |= Q(
+            targets__scope=Target.Scope.EACH_OF_KIND,
+            targets__scope_kind=unit.kind,
+            plan__issuing_unit__region__path__in=ancestor_paths(unit.region.path),
+        )
+    cover = Q(task_units__unit_id__in=unit_ids) | Q(targets__scope_unit_id__in=unit_ids) | kind_region
+    return list(_tasks_queryset().filter(cover, plan__period_start__lte=on, plan__period_end__gte=on).distinct())
+
+
+def on_activity_changed(*, unit_ids: Iterable[int], dates: Iterable[dt.date], **_: Any) -> None:
+    """Listener for the ledger: refresh the periods an activity's date falls in, for its units."""
+    unit_ids = set(unit_ids)
+    for day in set(dates):
+        tasks = affected_tasks(unit_ids=unit_ids, on=day)
+        if tasks:
+            refresh(tasks=tasks, unit_ids=unit_ids, on=day)
+
+
+def on_plans_changed(*, task_ids: Iterable[int], **_: Any) -> None:
+    """Listener for plans: a task's units, targets or deadline changed; recompute it entirely."""
+    task_ids = list(task_ids)
+    ProgressStatus.objects.filter(task_id__in=task_ids).delete()
+    TargetCheck.objects.filter(task_id__in=task_ids).delete()
+    refresh(tasks=list(_tasks_queryset().filter(pk__in=task_ids)))
