@@ -5,3 +5,11 @@ class ProgressConfig(AppConfig):
     name = "pufa.progress"
     label = "progress"
     verbose_name = "进度与督办"
+
+    def ready(self) -> None:
+        from pufa.core import hooks
+        from pufa.progress import reminders, services
+
+        hooks.listen("daily", reminders.daily)
+        hooks.listen("ledger.activity_changed", services.on_activity_changed)
+        hooks.listen("plans.changed", services.on_plans_changed)
