@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages pufa needs on a fresh machine: a CJK font (charts, PDFs, screenshots),
-# Chromium (browser tests), LibreOffice (PDF conversion) and the PostgreSQL server (tests run on it too).
+# Chromium (browser tests), LibreOffice (PDF conversion), poppler-utils (checking PDFs) and the PostgreSQL
+# server (tests run on it too).
 # Installs only what is missing, so a second run costs a few milliseconds.
 set -euo pipefail
 
@@ -11,6 +12,8 @@ fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
 fc-list 2>/dev/null | grep -qi "AR PL UKai" || need+=(fonts-arphic-ukai)
 fc-list 2>/dev/null | grep -qi "AR PL UMing" || need+=(fonts-arphic-uming)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
+# pdftotext/pdffonts/pdftoppm: the report tests check that converted PDFs carry their Chinese text.
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 { command -v pg_ctlcluster >/dev/null 2>&1 && ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; } \
   || need+=(postgresql)
 
