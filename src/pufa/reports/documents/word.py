@@ -1,0 +1,476 @@
+"""The .docx writer, laid out as GB/T 9704-2012《党政机关公文格式》 asks.
+
+- Paper A4 (210 × 297 mm); 天头 (top margin) 37 mm, 订口 (left margin) 28 mm, 版心 (type area) 156 × 225 mm,
+  so the right margin is 26 mm and the bottom one 35 mm.
+- 22 lines of 28 characters: a Word document grid of type "linesAndChars" with a line pitch of
+  225 mm / 22 = 579 twips, and a character pitch of 156 mm / 28 = 15.79 pt — written as `charSpace`, the
+  pitch minus the 16 pt body size in 4096ths of a point (−849). Body lines are also set to an exact
+  28.95 pt (579 twips), the 固定值 offices use, so a line never takes two grid rows.
+- 标题 in 2号 (22 pt) 小标宋体, centred; 正文 in 3号 (16 pt) 仿宋; headings 一、 in 黑体, （一） in 楷体,
+  1. and （1） in 仿宋.
+- 页码: 4号 (14 pt) 半角宋体 Arabic digits between two 一字线, "— 1 —", below the type area; odd pages
+  right-aligned one character in from the edge of the type area, even pages left-aligned one character in
+  (odd/even footers). The footer sits 22 mm above the paper edge, which puts the line about 7 mm under
+  the type area, where the standard places it.
+
+Fonts keep the official names (方正小标宋简体, 仿宋_GB2312, 黑体, 楷体_GB2312 …) — what Word users on 政务
+machines have — with the Windows standard faces recorded as alternative names in the font table, so Word
+falls back to 仿宋/楷体/宋体 where the _GB2312 faces are missing. LibreOffice maps the same names to the
+installed free faces through the fontconfig file shipped beside this module (see documents.pdf).
+"""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+
+import docx
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from lxml import etree
+
+from pufa.core.chinese import cn_date
+from pufa.reports.charts import bar_chart_png
+from pufa.reports.documents.model import Chart, Document, Heading, Paragraph, Table
+
+# Official font names (what the .docx asks for) and the Windows standard face Word falls back to.
+TITLE_FONT = "方正小标宋简体"
+BODY_FONT = "仿宋_GB2312"
+HEI_FONT = "黑体"
+KAI_FONT = "楷体_GB2312"
+SONG_FONT = "宋体"
+ALT_NAMES = {TITLE_FONT: "宋体", BODY_FONT: "仿宋", KAI_FONT: "楷体", HEI_FONT: "SimHei", SONG_FONT: "SimSun"}
+
+SIZE_2 = 22  # 二号
+SIZE_3 = 16  # 三号
+SIZE_4 = 14  # 四号
+SIZE_SMALL_4 = 12  # 小四
+
+LINE_PITCH = 579  # twips: 225 mm / 22 lines
+CHAR_SPACE = -849  # 4096ths of a point: 156 mm / 28 chars − 16 pt
+CONDENSE = -5  # twentieths of a point: the LibreOffice variant's character spacing (see render_docx)
+TYPE_WIDTH_MM = 156
+TABLE_LINE = 400  # twips: 20 pt lines for 小四 table text
+
+HEADING_FONTS = {1: (HEI_FONT, False), 2: (KAI_FONT, False), 3: (BODY_FONT, False), 4: (BODY_FONT, False)}
+STYLE_NAMES = {1: "公文一级标题", 2: "公文二级标题", 3: "公文三级标题", 4: "公文四级标题"}
+
+
+def render_docx(document: Document, *, for_libreoffice: bool = False) -> bytes:
+    """Lay out `document` as an official document and return the .docx bytes.
+
+    `for_libreoffice` writes the variant the PDF is converted from. LibreOffice honours Word's line grid
+    but not its character grid: a 16 pt glyph does not fit a 15.79 pt grid cell, so LibreOffice gives it
+    two cells and a line holds 14 characters. The variant uses a line-only grid and condenses East Asian
+    text by 0.25 pt (16 − 0.25 = 15.75 pt a character), which gives the same 28 characters a line.
+    """
+    d = docx.Document()
+    _page_setup(d, char_grid=not for_libreoffice)
+    _styles(d, condense=for_libreoffice)
+    _font_table(d)
+    _footers(d)
+    _core_properties(d, document)
+
+    _remove_body_paragraphs(d)
+    if document.number:
+        p = d.add_paragraph(document.number, style="公文正文")
+        _no_indent(p)
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title = d.add_paragraph(document.title, style="公文标题")
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _blank(d)
+    if document.recipient:
+        p = d.add_paragraph(f"{document.recipient}：", style="公文正文")
+        _no_indent(p)
+
+    for block in document.blocks:
+        if isinstance(block, Heading):
+            d.add_paragraph(block.text, style=STYLE_NAMES.get(block.level, STYLE_NAMES[4]))
+        elif isinstance(block, Paragraph):
+            p = d.add_paragraph(style="公文正文")
+            if block.lead:
+                font, bold = HEADING_FONTS.get(block.lead_level, HEADING_FONTS[4])
+                lead = p.add_run(block.lead)
+                _run_font(lead, font, SIZE_3, bold=bold)
+            p.add_run(block.text)
+        elif isinstance(block, Table):
+            _table(d, block)
+        elif isinstance(block, Chart):
+            _chart(d, block)
+
+    if document.signature or document.date:
+        _signature(d, document.signature, cn_date(document.date))
+    out = io.BytesIO()
+    d.save(out)
+    return out.getvalue()
+
+
+#: The order WordprocessingML requires inside <w:pPr>; Word rejects a file whose children are out of order.
+PPR_ORDER = [
+    "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+    "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+    "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid",
+    "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
+    "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange",
+]  # fmt: skip
+
+
+def _child(ppr: etree._Element, name: str) -> etree._Element:
+    """The <w:name> child of a pPr, created in its schema position if missing."""
+    existing = ppr.find(qn(f"w:{name}"))
+    if existing is not None:
+        return existing
+    el = OxmlElement(f"w:{name}")
+    rank = PPR_ORDER.index(name)
+    for i, sibling in enumerate(ppr):
+        local = etree.QName(sibling).localname
+        if local in PPR_ORDER and PPR_ORDER.index(local) > rank:
+            ppr.insert(i, el)
+            return el
+    ppr.append(el)
+    return el
+
+
+# ---------------------------------------------------------------- page and grid
+
+
+def _page_setup(d: docx.document.Document, *, char_grid: bool) -> None:
+    section = d.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    section.header_distance = Mm(15)
+    section.footer_distance = Mm(22)
+    section.gutter = Mm(0)
+    sect_pr = section._sectPr
+    for old in sect_pr.findall(qn("w:docGrid")):
+        sect_pr.remove(old)
+    grid = OxmlElement("w:docGrid")
+    grid.set(qn("w:type"), "linesAndChars" if char_grid else "lines")
+    grid.set(qn("w:linePitch"), str(LINE_PITCH))
+    if char_grid:
+        grid.set(qn("w:charSpace"), str(CHAR_SPACE))
+    sect_pr.append(grid)
+    # Odd and even pages carry different footers (page numbers outside).
+    d.settings.odd_and_even_pages_header_footer = True
+
+
+def _rfonts(rpr: etree._Element, name: str) -> None:
+    """Set every script of the run properties to `name`, dropping theme fonts (which would win over names)."""
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = OxmlElement("w:rFonts")
+        style = rpr.find(qn("w:rStyle"))
+        rpr.insert(1 if style is not None else 0, rfonts)
+    for attr in list(rfonts.attrib):
+        del rfonts.attrib[attr]
+    for key in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        rfonts.set(qn(key), name)
+
+
+def _run_font(run: docx.text.run.Run, name: str, size: float, *, bold: bool = False) -> None:
+    _rfonts(run._element.get_or_add_rPr(), name)
+    run.font.size = Pt(size)
+    run.font.bold = bold
+
+
+def _style(d: docx.document.Document, name: str, font: str, size: float, *, bold: bool = False) -> docx.styles.style:
+    styles = d.styles
+    style = styles[name] if name in [s.name for s in styles] else styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = styles["Normal"]
+    style.font.size = Pt(size)
+    style.font.bold = bold
+    _rfonts(style.element.get_or_add_rPr(), font)
+    return style
+
+
+def _spacing(ppr: etree._Element, *, exact: int | None) -> None:
+    spacing = _child(ppr, "spacing")
+    for attr in list(spacing.attrib):
+        del spacing.attrib[attr]
+    spacing.set(qn("w:before"), "0")
+    spacing.set(qn("w:after"), "0")
+    if exact is None:
+        spacing.set(qn("w:line"), "240")
+        spacing.set(qn("w:lineRule"), "auto")
+    else:
+        spacing.set(qn("w:line"), str(exact))
+        spacing.set(qn("w:lineRule"), "exact")
+
+
+def _indent_chars(ppr: etree._Element, *, first_line: int = 0, left: int = 0, right: int = 0) -> None:
+    """Indents counted in characters (hundredths), the unit Chinese offices use: 首行缩进2字符 = 200."""
+    ind = _child(ppr, "ind")
+    for attr in list(ind.attrib):
+        del ind.attrib[attr]
+    # Every attribute is written, zeros included: a paragraph's indent overrides its style's one attribute
+    # by attribute, so "no indent" must say 0 rather than say nothing.
+    for name, chars in (("firstLine", first_line), ("left", left), ("right", right)):
+        ind.set(qn(f"w:{name}Chars"), str(chars))
+        ind.set(qn(f"w:{name}"), str(chars * SIZE_3 * 20 // 100))
+
+
+def _styles(d: docx.document.Document, *, condense: bool) -> None:
+    styles_el = d.styles.element
+    defaults = styles_el.find(qn("w:docDefaults"))
+    rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    _rfonts(rpr, BODY_FONT)
+    if condense:
+        spacing = OxmlElement("w:spacing")
+        spacing.set(qn("w:val"), str(CONDENSE))
+        rpr.insert(list(rpr).index(rpr.find(qn("w:sz"))), spacing)
+    lang = rpr.find(qn("w:lang"))
+    if lang is not None:
+        lang.set(qn("w:val"), "en-US")
+        lang.set(qn("w:eastAsia"), "zh-CN")
+    for tag in ("w:sz", "w:szCs"):
+        el = rpr.find(qn(tag))
+        if el is not None:
+            el.set(qn("w:val"), str(SIZE_3 * 2))
+    ppr = defaults.find(f"{qn('w:pPrDefault')}/{qn('w:pPr')}")
+    _spacing(ppr, exact=LINE_PITCH)
+
+    normal = d.styles["Normal"]
+    normal.font.size = Pt(SIZE_3)
+    _rfonts(normal.element.get_or_add_rPr(), BODY_FONT)
+    npr = normal.element.get_or_add_pPr()
+    _spacing(npr, exact=LINE_PITCH)
+    _child(npr, "jc").set(qn("w:val"), "both")
+
+    body = _style(d, "公文正文", BODY_FONT, SIZE_3)
+    _indent_chars(body.element.get_or_add_pPr(), first_line=200)
+
+    title = _style(d, "公文标题", TITLE_FONT, SIZE_2)
+    tpr = title.element.get_or_add_pPr()
+    _spacing(tpr, exact=700)  # 35 pt: a 22 pt title of two lines, set close as in printed documents
+    _indent_chars(tpr)
+    _no_grid(tpr)
+
+    for level, name in STYLE_NAMES.items():
+        font, bold = HEADING_FONTS[level]
+        style = _style(d, name, font, SIZE_3, bold=bold)
+        hpr = style.element.get_or_add_pPr()
+        _indent_chars(hpr, first_line=200)
+        _child(hpr, "outlineLvl").set(qn("w:val"), str(level - 1))
+        _child(hpr, "keepNext")
+
+    cell = _style(d, "公文表格", BODY_FONT, SIZE_SMALL_4)
+    cpr = cell.element.get_or_add_pPr()
+    _spacing(cpr, exact=TABLE_LINE)
+    _indent_chars(cpr)
+    _no_grid(cpr)
+
+    head = _style(d, "公文表头", HEI_FONT, SIZE_SMALL_4)
+    hpr = head.element.get_or_add_pPr()
+    _spacing(hpr, exact=TABLE_LINE)
+    _indent_chars(hpr)
+    _no_grid(hpr)
+
+    caption = _style(d, "公文图表题", HEI_FONT, SIZE_4)
+    capr = caption.element.get_or_add_pPr()
+    _spacing(capr, exact=None)
+    _indent_chars(capr)
+
+    figure = _style(d, "公文图片", BODY_FONT, SIZE_3)
+    fpr = figure.element.get_or_add_pPr()
+    _spacing(fpr, exact=None)  # an exact line height would clip the picture to one line
+    _indent_chars(fpr)
+    _no_grid(fpr)
+
+    footer = d.styles["Footer"]
+    footer.base_style = d.styles["Normal"]
+    fr = footer.element.get_or_add_pPr()
+    _spacing(fr, exact=None)
+    _no_grid(fr)
+    _rfonts(footer.element.get_or_add_rPr(), SONG_FONT)
+    footer.font.size = Pt(SIZE_4)
+
+
+def _no_grid(ppr: etree._Element) -> None:
+    _child(ppr, "snapToGrid").set(qn("w:val"), "0")
+
+
+def _font_table(d: docx.document.Document) -> None:
+    """Declare the official fonts with GB2312 charset and their standard alternative, for Word's fallback."""
+    part = next(p for p in d.part.package.iter_parts() if str(p.partname) == "/word/fontTable.xml")
+    root = etree.fromstring(part.blob)
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    existing = {f.get(f"{{{w}}}name") for f in root.findall(f"{{{w}}}font")}
+    for name, alt in ALT_NAMES.items():
+        if name in existing:
+            continue
+        font = etree.SubElement(root, f"{{{w}}}font")
+        font.set(f"{{{w}}}name", name)
+        etree.SubElement(font, f"{{{w}}}altName").set(f"{{{w}}}val", alt)
+        etree.SubElement(font, f"{{{w}}}charset").set(f"{{{w}}}val", "86")  # GB2312
+        etree.SubElement(font, f"{{{w}}}family").set(f"{{{w}}}val", "modern" if name == HEI_FONT else "roman")
+        etree.SubElement(font, f"{{{w}}}pitch").set(f"{{{w}}}val", "variable")
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _core_properties(d: docx.document.Document, document: Document) -> None:
+    props = d.core_properties
+    props.title = document.title
+    props.author = document.signature or "普法工作平台"
+    props.language = "zh-CN"
+    props.comments = "pufa 生成，版式依据 GB/T 9704-2012"
+
+
+# ---------------------------------------------------------------- page numbers
+
+
+def _page_field(paragraph: docx.text.paragraph.Paragraph) -> None:
+    """ "— N —" with N a PAGE field, so Word and LibreOffice number every page themselves."""
+    dash = paragraph.add_run("— ")
+    _run_font(dash, SONG_FONT, SIZE_4)
+    begin = paragraph.add_run()
+    _run_font(begin, SONG_FONT, SIZE_4)
+    fld = OxmlElement("w:fldChar")
+    fld.set(qn("w:fldCharType"), "begin")
+    begin._element.append(fld)
+    instr_run = paragraph.add_run()
+    _run_font(instr_run, SONG_FONT, SIZE_4)
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = " PAGE "
+    instr_run._element.append(instr)
+    sep = paragraph.add_run()
+    sep_el = OxmlElement("w:fldChar")
+    sep_el.set(qn("w:fldCharType"), "separate")
+    sep._element.append(sep_el)
+    number = paragraph.add_run("1")
+    _run_font(number, SONG_FONT, SIZE_4)
+    end = paragraph.add_run()
+    end_el = OxmlElement("w:fldChar")
+    end_el.set(qn("w:fldCharType"), "end")
+    end._element.append(end_el)
+    tail = paragraph.add_run(" —")
+    _run_font(tail, SONG_FONT, SIZE_4)
+
+
+def _footers(d: docx.document.Document) -> None:
+    section = d.sections[0]
+    odd = section.footer.paragraphs[0]
+    odd.style = d.styles["Footer"]
+    odd.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _indent_chars(odd._p.get_or_add_pPr(), right=100)
+    _page_field(odd)
+    even = section.even_page_footer.paragraphs[0]
+    even.style = d.styles["Footer"]
+    even.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    _indent_chars(even._p.get_or_add_pPr(), left=100)
+    _page_field(even)
+
+
+# ---------------------------------------------------------------- blocks
+
+
+def _remove_body_paragraphs(d: docx.document.Document) -> None:
+    body = d.element.body
+    for p in body.findall(qn("w:p")):
+        body.remove(p)
+
+
+def _no_indent(paragraph: docx.text.paragraph.Paragraph) -> None:
+    _indent_chars(paragraph._p.get_or_add_pPr())
+
+
+def _blank(d: docx.document.Document) -> None:
+    _no_indent(d.add_paragraph(style="公文正文"))
+
+
+def _cell_text(cell: docx.table._Cell, text: str, style: str, align: WD_ALIGN_PARAGRAPH) -> None:
+    lines = (text or "").split("\n")
+    first = cell.paragraphs[0]
+    first.style = style
+    first.alignment = align
+    first.add_run(lines[0])
+    for line in lines[1:]:
+        p = cell.add_paragraph(line, style=style)
+        p.alignment = align
+
+
+def _table(d: docx.document.Document, block: Table) -> None:
+    if block.caption:
+        caption = d.add_paragraph(block.caption, style="公文图表题")
+        caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        caption.paragraph_format.keep_with_next = True
+    table = d.add_table(rows=1, cols=len(block.columns))
+    table.style = d.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    widths = block.widths or [1.0] * len(block.columns)
+    total = sum(widths)
+    mm = [TYPE_WIDTH_MM * w / total for w in widths]
+    header = table.rows[0]
+    _repeat_header(header)
+    for i, name in enumerate(block.columns):
+        _cell_text(header.cells[i], name, "公文表头", WD_ALIGN_PARAGRAPH.CENTER)
+    for row in block.rows:
+        cells = table.add_row().cells
+        for i, value in enumerate(row):
+            align = WD_ALIGN_PARAGRAPH.RIGHT if i in block.numeric else WD_ALIGN_PARAGRAPH.LEFT
+            _cell_text(cells[i], str(value), "公文表格", align)
+    for row in table.rows:
+        for i, cell in enumerate(row.cells):
+            cell.width = Mm(mm[i])
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    grid = table._tbl.tblGrid
+    for i, col in enumerate(grid.findall(qn("w:gridCol"))):
+        col.set(qn("w:w"), str(int(mm[i] / 25.4 * 1440)))
+    _blank(d)
+
+
+def _repeat_header(row: docx.table._Row) -> None:
+    trpr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    trpr.append(el)
+
+
+def _chart(d: docx.document.Document, block: Chart) -> None:
+    png = bar_chart_png(
+        title=block.title,
+        labels=block.labels,
+        values=block.values,
+        measure=block.measure,
+        horizontal=block.horizontal,
+        width_mm=150,
+    )
+    p = d.add_paragraph(style="公文图片")
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.add_run().add_picture(io.BytesIO(png), width=Mm(150))
+    picture = p._p.find(f".//{qn('wp:docPr')}")
+    if picture is not None:
+        picture.set("descr", block.title)
+
+
+def _width(text: str) -> float:
+    """Width in body characters: CJK and full-width forms count 1, half-width digits and letters ½."""
+    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in text)
+
+
+def _signature(d: docx.document.Document, signature: str, date_text: str) -> None:
+    """发文机关署名 and 成文日期 without a seal (GB/T 9704-2012 7.3.5.2): one blank line below the text, the
+    name two characters in from the right; the date on the next line, its first character two characters
+    right of the name's first character — and when the date is the longer one, the date two characters in
+    from the right and the name moved left to keep the two-character step."""
+    _blank(d)
+    line = 28.0
+    name_w, date_w = _width(signature), _width(date_text)
+    name_start = line - 2 - name_w
+    date_start = name_start + 2
+    if date_start + date_w > line - 2:
+        date_start = line - 2 - date_w
+        name_start = date_start - 2
+    if signature:
+        p = d.add_paragraph(signature, style="公文正文")
+        _indent_chars(p._p.get_or_add_pPr(), left=round(max(name_start, 0) * 100))
+    if date_text:
+        p = d.add_paragraph(date_text, style="公文正文")
+        _indent_chars(p._p.get_or_add_pPr(), left=round(max(date_start, 0) * 100))
