@@ -74,3 +74,124 @@ def member_of(unit: Unit, role: str, **user_kwargs: object) -> User:
     user = UserFactory(**user_kwargs)
     Membership.objects.create(user=user, unit=unit, role=role)
     return user
+
+
+# ---------------------------------------------------------------- plans
+
+
+def make_plan(issuing_unit: Unit, **kwargs: object):
+    """A plan created through the service (audit entry included), 2026 by default."""
+    import datetime as dt
+
+    from pufa.plans import services as plan_services
+
+    data = plan_services.PlanData(
+        title=str(kwargs.pop("title", f"{issuing_unit.name}普法工作要点")),
+        kind=str(kwargs.pop("kind", "annual_points")),
+        issuing_unit=issuing_unit,
+        period_start=kwargs.pop("period_start", dt.date(2026, 1, 1)),  # type: ignore[arg-type]
+        period_end=kwargs.pop("period_end", dt.date(2026, 12, 31)),  # type: ignore[arg-type]
+        parent=kwargs.pop("parent", None),  # type: ignore[arg-type]
+    )
+    assert not kwargs, f"unknown arguments: {kwargs}"
+    return plan_services.plan_create(actor=None, data=data)
+
+
+def make_task(plan, *, units: dict[str, list[Unit]] | None = None, **kwargs: object):
+    """A task created through the services, with its units by role (`{"lead": [unit], ...}`)."""
+    from pufa.plans import services as plan_services
+
+    kwargs.setdefault("title", "开展民法典宣传月活动")
+    task = plan_services.task_create(actor=None, plan=plan, data=plan_services.TaskData(**kwargs))  # type: ignore[arg-type]
+    if units:
+        plan_services.task_units_set(actor=None, task=task, units=units)
+    return task
+
+
+# ---------------------------------------------------------------- duties (普法责任清单)
+
+
+def law(name: str = "中华人民共和国民法典", **kwargs: object):
+    """A catalogue law, created through the service (or found, since names are unique)."""
+    from pufa.duties import services as duty_services
+    from pufa.duties.models import Law
+
+    existing = Law.objects.filter(name=name).first()
+    if existing is not None:
+        return existing
+    return duty_services.law_create(actor=None, data=duty_services.LawData(name=name, **kwargs))  # type: ignore[arg-type]
+
+
+def duty_list(
+    unit: Unit,
+    *,
+    year: int = 2026,
+    status: str = "draft",
+    content: str = "宣传《民法典》婚姻家庭编和继承编",
+    activity: str = "“美好生活·民法典相伴”主题宣讲",
+    kind: str = "ztjz",
+    start: object = None,
+    end: object = None,
+    leader: str = "王副所长",
+    person: str = "张明",
+    phone: str = "13805571003",
+    note: str = "内部：联系社区书记协调场地",
+):
+    """A responsibility list with one item and one announced activity, taken through the workflow to `status`
+    (draft, submitted, returned, filed or published) by the trusted command line."""
+    import datetime as dt
+
+    from pufa.core.models import ActivityKind, Audience, Domain
+    from pufa.duties import services as duty_services
+
+    civil_code = law("中华人民共和国民法典", effective_on=dt.date(2021, 1, 1))
+    dl = duty_services.duty_list_start(actor=None, unit=unit, year=year)
+    duty_services.duty_list_update(
+        actor=None, duty_list=dl, summary="本单位普法工作的总体安排。", laws=[civil_code], internal_note=note
+    )
+    residents = Audience.objects.get(code="sqjm")
+    item = duty_services.duty_item_create(
+        actor=None,
+        duty_list=dl,
+        data=duty_services.ItemData(
+            content=content,
+            measures="进社区开展专题讲座，发放宣传资料",
+            standards="全年不少于2次",
+            time_nodes="5月民法典宣传月",
+            responsible_section="综合办公室",
+            responsible_leader=leader,
+            responsible_person=person,
+            responsible_phone=phone,
+            internal_note=note,
+            laws=[civil_code],
+            audiences=[residents],
+            domains=[Domain.objects.get(code="minfadian")],
+        ),
+    )
+    duty_services.planned_activity_create(
+        actor=None,
+        duty_list=dl,
+        data=duty_services.PlannedData(
+            content=activity,
+            kind=ActivityKind.objects.get(code=kind),
+            start=start or dt.date(year, 5, 1),
+            end=end or dt.date(year, 5, 31),
+            place=f"{unit.region.name}党群服务中心",
+            item=item,
+            internal_note=note,
+            audiences=[residents],
+            domains=[Domain.objects.get(code="minfadian")],
+            laws=[civil_code],
+        ),
+    )
+    if status == "draft":
+        return dl
+    duty_services.duty_list_submit(actor=None, duty_list=dl)
+    if status == "returned":
+        return duty_services.duty_list_return(actor=None, duty_list=dl, reason="请补充时间节点")
+    if status == "submitted":
+        return dl
+    duty_services.duty_list_file(actor=None, duty_list=dl)
+    if status == "filed":
+        return dl
+    return duty_services.duty_list_publish(actor=None, duty_list=dl)

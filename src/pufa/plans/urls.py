@@ -1,5 +1,23 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from pufa.plans import views
 
 app_name = "plans"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.plan_list, name="plan-list"),
+    path("new/", views.plan_create, name="plan-create"),
+    path("my/", views.my_tasks, name="my-tasks"),
+    path("import/", views.plan_import, name="plan-import"),
+    path("import/<str:token>/", views.plan_import_review, name="plan-import-review"),
+    path("<int:pk>/", views.plan_detail, name="plan-detail"),
+    path("<int:pk>/edit/", views.plan_edit, name="plan-edit"),
+    path("<int:pk>/delete/", views.plan_delete, name="plan-delete"),
+    path("<int:pk>/tasks/new/", views.task_create, name="task-create"),
+    path("tasks/<int:pk>/", views.task_detail, name="task-detail"),
+    path("tasks/<int:pk>/edit/", views.task_edit, name="task-edit"),
+    path("tasks/<int:pk>/delete/", views.task_delete, name="task-delete"),
+    path("tasks/<int:pk>/targets/new/", views.target_create, name="target-create"),
+    path("targets/<int:pk>/edit/", views.target_edit, name="target-edit"),
+    path("targets/<int:pk>/delete/", views.target_delete, name="target-delete"),
+]

@@ -8,10 +8,12 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from pufa.org.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_org
+from pufa.plans.demo import seed_plans
 
 # Each app's demo step, in dependency order; each is idempotent and returns nothing of interest.
 STEPS = [
     seed_org,
+    seed_plans,
 ]
 
 
