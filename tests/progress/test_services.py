@@ -173,7 +173,7 @@ def test_activity_event_refreshes_only_affected_period(world, plan):
 
 def test_activity_outside_plan_period_touches_nothing(world, plan):
     make_task(plan, [world.committee_a])
-    assert services.affected_tasks(unit_ids=[world.committee_a.pk], on=D(2023, 6, 1)) == []
+    assert services.affected_tasks(unit_ids=[world.committee_a.pk], dates=[D(2023, 6, 1)]) == []
 
 
 def test_refresh_statuses_follows_the_calendar(world, plan):

@@ -19,7 +19,7 @@ def listen(event: str, callback: Callable[..., None]) -> None:
         _LISTENERS[event].append(callback)
 
 
-def fire(event: str, **payload: Any) -> None:
+def fire(event: str, /, **payload: Any) -> None:
     for callback in list(_LISTENERS[event]):
         callback(**payload)
 

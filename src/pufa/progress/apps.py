@@ -8,8 +8,9 @@ class ProgressConfig(AppConfig):
 
     def ready(self) -> None:
         from pufa.core import hooks
-        from pufa.progress import reminders, services
+        from pufa.progress import reminders, rollups, services
 
         hooks.listen("daily", reminders.daily)
         hooks.listen("ledger.activity_changed", services.on_activity_changed)
+        hooks.listen("ledger.activity_changed", rollups.on_activity_changed)
         hooks.listen("plans.changed", services.on_plans_changed)

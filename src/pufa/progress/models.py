@@ -89,3 +89,55 @@ class ProgressStatus(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} · {self.unit} · {self.get_status_display()}"
+
+
+class RegionMonthStat(models.Model):
+    """Monthly totals of counted activities for a city, district or street, in total and by kind/domain/audience.
+
+    Kept in step by the ledger's event (recomputed from the ledger for the months an activity touches), so
+    the whole-city dashboard reads a few hundred rows instead of a million. An activity run by several units
+    of the region counts once here; in a unit's own figures it counts for each unit.
+    """
+
+    class Dim(models.TextChoices):
+        TOTAL = "", "合计"
+        KIND = "kind", "活动形式"
+        DOMAIN = "domain", "普法领域"
+        AUDIENCE = "audience", "普法对象"
+
+    region = models.ForeignKey("org.Region", on_delete=models.CASCADE, related_name="month_stats")
+    region_path = models.CharField(max_length=255)
+    month = models.DateField("月份")
+    dim = models.CharField("维度", max_length=10, choices=Dim.choices, blank=True, default="")
+    code = models.CharField("代码", max_length=50, blank=True, default="")
+    activities = models.PositiveIntegerField("活动场次", default=0)
+    people_onsite = models.PositiveBigIntegerField("现场人次", default=0)
+    people_online = models.PositiveBigIntegerField("线上人次", default=0)
+    materials = models.PositiveBigIntegerField("资料份数", default=0)
+
+    scope_lookups: ClassVar[dict[str, tuple[str, ...]]] = {"region": ("region_path",), "unit": ()}
+
+    class Meta:
+        verbose_name = "区划月度统计"
+        verbose_name_plural = "区划月度统计"
+        constraints = [
+            models.UniqueConstraint(fields=["region", "month", "dim", "code"], name="region_month_stat_unique")
+        ]
+        indexes = [models.Index(fields=["region", "dim", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.region_path} {self.month:%Y-%m} {self.dim}:{self.code} {self.activities}"
+
+
+class UnitActivity(models.Model):
+    """The date of a unit's latest counted activity, for "units that have recorded nothing for 60 days"."""
+
+    unit = models.OneToOneField(Unit, on_delete=models.CASCADE, primary_key=True, related_name="latest_activity")
+    last_date = models.DateField("最近活动日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "单位最近活动"
+        verbose_name_plural = "单位最近活动"
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}: {self.last_date}"

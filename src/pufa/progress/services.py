@@ -130,11 +130,9 @@ def _tasks_queryset() -> Any:
     )
 
 
-def _compute_checks(spec: Spec, unit_ids: list[int], today: dt.date, only_on: dt.date | None) -> list[TargetCheck]:
+def _compute_checks(spec: Spec, unit_ids: list[int], today: dt.date, periods: list[Period]) -> list[TargetCheck]:
     rows: list[TargetCheck] = []
-    for period in spec.periods:
-        if only_on is not None and not (period.start <= only_on <= period.end):
-            continue
+    for period in periods:
         if period.start > today:
             values: dict[int, Decimal] = {}
         elif spec.cumulative:
@@ -175,16 +173,17 @@ def refresh(
     *,
     tasks: Iterable[Task] | None = None,
     unit_ids: Iterable[int] | None = None,
-    on: dt.date | None = None,
+    on: Iterable[dt.date] | None = None,
     today: dt.date | None = None,
 ) -> int:
     """Recompute stored values and statuses.
 
     `tasks` limits the work to those tasks (default: every task); `unit_ids` to those units; `on` to the
-    periods containing that date (what one recorded activity can change). Returns the number of checks written.
+    periods containing those dates (what recorded activities can change). Returns the number of checks written.
     """
     today = today or timezone.localdate()
     units_filter = set(unit_ids) if unit_ids is not None else None
+    dates = set(on) if on is not None else None
     task_list = list(tasks) if tasks is not None else list(_tasks_queryset())
     written = 0
     for task in task_list:
@@ -192,14 +191,15 @@ def refresh(
         touched_units: set[int] = set()
         for spec in specs_for(task):
             ids = [u for u in spec.unit_ids if units_filter is None or u in units_filter]
-            if not ids:
+            periods = [p for p in spec.periods if dates is None or any(p.start <= d <= p.end for d in dates)]
+            if not ids or not periods:
                 continue
             touched_units.update(ids)
             stale = TargetCheck.objects.filter(task=task, target=spec.target, unit_id__in=ids)
-            if on is not None:
-                stale = stale.filter(period_start__lte=on, period_end__gte=on)
+            if dates is not None:
+                stale = stale.filter(period_start__in=[p.start for p in periods])
             stale.delete()
-            new_checks.extend(_compute_checks(spec, ids, today, on))
+            new_checks.extend(_compute_checks(spec, ids, today, periods))
         TargetCheck.objects.bulk_create(new_checks, batch_size=2000)
         written += len(new_checks)
         if touched_units:
@@ -292,9 +292,11 @@ def ensure_fresh(*, region_path: str, today: dt.date | None = None) -> bool:
     return stale
 
 
-def affected_tasks(*, unit_ids: Iterable[int], on: dt.date) -> list[Task]:
-    """Tasks whose figures an activity of these units on this date can change."""
-    unit_ids = list(unit_ids)
+def affected_tasks(*, unit_ids: Iterable[int], dates: Iterable[dt.date]) -> list[Task]:
+    """Tasks whose figures activities of these units on these dates can change."""
+    unit_ids, dates = list(unit_ids), list(dates)
+    if not unit_ids or not dates:
+        return []
     units = list(Unit.all_objects.filter(pk__in=unit_ids).select_related("region"))
     kind_region = Q()
     for unit in units:
@@ -305,16 +307,17 @@ def affected_tasks(*, unit_ids: Iterable[int], on: dt.date) -> list[Task]:
             plan__issuing_unit__region__path__in=ancestor_paths(unit.region.path),
         )
     cover = Q(task_units__unit_id__in=unit_ids) | Q(targets__scope_unit_id__in=unit_ids) | kind_region
-    return list(_tasks_queryset().filter(cover, plan__period_start__lte=on, plan__period_end__gte=on).distinct())
+    in_period = Q(plan__period_start__lte=max(dates), plan__period_end__gte=min(dates))
+    ids = Task.objects.filter(cover, in_period).values("pk").distinct()
+    return list(_tasks_queryset().filter(pk__in=ids))
 
 
 def on_activity_changed(*, unit_ids: Iterable[int], dates: Iterable[dt.date], **_: Any) -> None:
-    """Listener for the ledger: refresh the periods an activity's date falls in, for its units."""
-    unit_ids = set(unit_ids)
-    for day in set(dates):
-        tasks = affected_tasks(unit_ids=unit_ids, on=day)
-        if tasks:
-            refresh(tasks=tasks, unit_ids=unit_ids, on=day)
+    """Listener for the ledger: refresh the periods the activities' dates fall in, for their units."""
+    unit_ids, dates = set(unit_ids), set(dates)
+    tasks = affected_tasks(unit_ids=unit_ids, dates=dates)
+    if tasks:
+        refresh(tasks=tasks, unit_ids=unit_ids, on=dates)
 
 
 def on_plans_changed(*, task_ids: Iterable[int], **_: Any) -> None:
