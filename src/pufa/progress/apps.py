@@ -8,8 +8,10 @@ class ProgressConfig(AppConfig):
 
     def ready(self) -> None:
         from pufa.core import hooks
+        from pufa.core.navigation import NavItem, register
         from pufa.progress import reminders, rollups, services
 
+        register(NavItem("进度督办", "progress:dashboard", "progress.view", order=5))
         hooks.listen("daily", reminders.daily)
         hooks.listen("ledger.activity_changed", services.on_activity_changed)
         hooks.listen("ledger.activity_changed", rollups.on_activity_changed)

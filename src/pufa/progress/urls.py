@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from pufa.progress import views
 
 app_name = "progress"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("export.xlsx", views.dashboard_export, name="dashboard-export"),
+    path("tasks/", views.status_list, name="status-list"),
+    path("units/<int:pk>/", views.unit, name="unit"),
+]

@@ -1,0 +1,508 @@
+"""Reads for the progress pages: the office dashboard, the status lists and a unit's progress.
+
+Region figures come from the rollups (cities, districts, streets) or, for a community, straight from the
+ledger; statuses from ProgressStatus, refreshed first if they were computed on an earlier day. Every figure
+carries the URL of the records behind it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+
+from pufa.core.models import ActivityKind, Audience, Domain
+from pufa.ledger.models import Activity
+from pufa.ledger.selectors import key_date_list
+from pufa.org.access import grants, scope
+from pufa.org.models import Region, Unit
+from pufa.plans import metrics
+from pufa.progress.models import ProgressStatus, RegionMonthStat, TargetCheck, UnitActivity
+from pufa.progress.rollups import ROLLUP_LEVELS, counted_participations
+from pufa.progress.rules import STATUS_LABELS, Status
+from pufa.progress.services import ensure_fresh
+
+SILENT_DAYS = 60
+STATUS_ORDER = [Status.OVERDUE, Status.LAGGING, Status.NOT_STARTED, Status.ON_TRACK, Status.DONE]
+
+
+def ledger_url(**params: Any) -> str:
+    """The ledger list filtered to the records behind a figure (counted records only)."""
+    pairs: list[tuple[str, Any]] = [("status", "counted")]
+    for key, value in params.items():
+        if value in (None, ""):
+            continue
+        if isinstance(value, list | tuple):
+            pairs.extend((key, v) for v in value)
+        else:
+            pairs.append((key, value.isoformat() if isinstance(value, dt.date) else value))
+    return f"{reverse('ledger:activity-list')}?{urlencode(pairs)}"
+
+
+def status_list_url(**params: Any) -> str:
+    return f"{reverse('progress:status-list')}?{urlencode({k: v for k, v in params.items() if v not in (None, '')})}"
+
+
+def _region_wide_roots(actor: Any) -> list[str]:
+    return [g.region_path for g in grants(actor) if g.region_wide]
+
+
+def default_region(*, actor: Any) -> Region | None:
+    roots = sorted(_region_wide_roots(actor), key=len)
+    if roots:
+        return Region.objects.filter(path=roots[0]).first()
+    if getattr(actor, "is_superuser", False):
+        return Region.objects.filter(parent__isnull=True).order_by("path").first()
+    return None
+
+
+def dashboard_region_get(*, actor: Any, pk: int) -> Region:
+    """A region the actor may see a dashboard of: at or below one of their region-wide grants."""
+    region = Region.objects.filter(pk=pk).first()
+    if region is None:
+        raise Http404("未找到该区划")
+    if getattr(actor, "is_superuser", False):
+        return region
+    if not any(region.path.startswith(root) for root in _region_wide_roots(actor)):
+        raise Http404("未找到该区划")
+    return region
+
+
+@dataclass
+class Figure:
+    label: str
+    value: Decimal | int
+    url: str = ""
+    extra: str = ""
+
+
+@dataclass
+class ChildRow:
+    region: Region
+    activities: int
+    people: int
+    lagging: int
+    overdue: int
+    url: str
+    records_url: str
+
+
+@dataclass
+class UnitRow:
+    unit: Unit
+    activities: int
+    people: int
+    lagging: int
+    overdue: int
+    last_date: dt.date | None
+    url: str
+    records_url: str
+
+
+@dataclass
+class Dashboard:
+    region: Region
+    year: int
+    start: dt.date
+    end: dt.date
+    totals: list[Figure]
+    statuses: list[Figure]
+    by_month: list[Figure]
+    by_kind: list[Figure]
+    by_domain: list[Figure]
+    by_audience: list[Figure]
+    lagging_units: list[UnitRow]
+    children: list[ChildRow]
+    units: list[UnitRow]
+    silent_units: list[Unit]
+    silent_count: int
+    key_dates: list[tuple[dt.date, str]]
+    breadcrumbs: list[Region] = field(default_factory=list)
+
+
+def _labels(model: type) -> dict[str, str]:
+    return dict(model.objects.values_list("code", "name"))
+
+
+def _activity_figures(region: Region, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """Totals and breakdowns of counted activities in a region and period (each activity counted once)."""
+    months = [dt.date(start.year, m, 1) for m in range(1, 13) if dt.date(start.year, m, 1) <= end]
+    out: dict[str, Any] = {
+        "months": dict.fromkeys(months, (0, 0)),
+        "kind": {},
+        "domain": {},
+        "audience": {},
+        "total": (0, 0, 0, 0),
+    }
+    if region.level in ROLLUP_LEVELS:
+        rows = RegionMonthStat.objects.filter(region=region, month__gte=start, month__lte=end)
+        total = [0, 0, 0, 0]
+        by: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+        for dim, code, month, n, onsite, online, materials in rows.values_list(
+            "dim", "code", "month", "activities", "people_onsite", "people_online", "materials"
+        ):
+            if dim == "":
+                out["months"][month] = (n, onsite + online)
+                total = [total[0] + n, total[1] + onsite, total[2] + online, total[3] + materials]
+            else:
+                by[dim][code][0] += n
+                by[dim][code][1] += onsite + online
+        out["total"] = tuple(total)
+        for dim in ("kind", "domain", "audience"):
+            out[dim] = {code: tuple(v) for code, v in by[dim].items()}
+        return out
+    participations = counted_participations().filter(
+        region_path__startswith=region.path, date__gte=start, date__lte=end
+    )
+    activities = Activity.objects.filter(pk__in=participations.values("activity_id"))
+    people = Sum("people_onsite") + Sum("people_online")
+    t = activities.aggregate(n=Count("id"), on=Sum("people_onsite"), ol=Sum("people_online"), m=Sum("materials"))
+    out["total"] = (t["n"] or 0, t["on"] or 0, t["ol"] or 0, t["m"] or 0)
+    for row in activities.values("date__month").annotate(n=Count("id"), p=people):
+        out["months"][dt.date(start.year, row["date__month"], 1)] = (row["n"], row["p"] or 0)
+    for dim, lookup in (("kind", "kind__code"), ("domain", "domains__code"), ("audience", "audiences__code")):
+        for row in activities.exclude(**{f"{lookup}__isnull": True}).values(lookup).annotate(n=Count("id"), p=people):
+            out[dim][row[lookup]] = (row["n"], row["p"] or 0)
+    return out
+
+
+def _status_counts(region_path: str, unit_path: str | None = None) -> dict[str, int]:
+    rows = ProgressStatus.objects.filter(target__isnull=True, region_path__startswith=region_path)
+    if unit_path:
+        rows = rows.filter(unit_path__startswith=unit_path)
+    return dict(rows.values("status").annotate(n=Count("id")).values_list("status", "n"))
+
+
+def region_dashboard(*, actor: Any, region: Region, year: int | None = None) -> Dashboard:
+    today = timezone.localdate()
+    year = year or today.year
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    ensure_fresh(region_path=region.path, today=today)
+    figures = _activity_figures(region, start, end)
+    n, onsite, online, materials = figures["total"]
+    rid = region.pk
+    totals = [
+        Figure("活动场次", n, ledger_url(region=rid, start=start, end=end)),
+        Figure("受众人次", onsite + online, ledger_url(region=rid, start=start, end=end), f"其中线上 {online}"),
+        Figure("发放资料（份）", materials, ledger_url(region=rid, start=start, end=end)),
+    ]
+    counts = _status_counts(region.path)
+    statuses = [
+        Figure(s.label, counts.get(s.value, 0), status_list_url(region=rid, status=s.value), s.value)
+        for s in STATUS_ORDER
+    ]
+    by_month = [
+        Figure(f"{m.month}月", v[0], ledger_url(region=rid, start=m, end=_month_end(m)), str(v[1]))
+        for m, v in sorted(figures["months"].items())
+    ]
+    kinds, domains, audiences = _labels(ActivityKind), _labels(Domain), _labels(Audience)
+
+    def breakdown(dim: str, labels: dict[str, str], param: str) -> list[Figure]:
+        items = sorted(figures[dim].items(), key=lambda kv: -kv[1][0])
+        return [
+            Figure(
+                labels.get(code, code), v[0], ledger_url(region=rid, start=start, end=end, **{param: code}), str(v[1])
+            )
+            for code, v in items
+        ]
+
+    lag = (
+        ProgressStatus.objects.filter(
+            target__isnull=False,
+            region_path__startswith=region.path,
+            status__in=[Status.LAGGING.value, Status.OVERDUE.value],
+        )
+        .values("unit_id")
+        .annotate(
+            lagging=Count("id", filter=Q(status=Status.LAGGING.value)),
+            overdue=Count("id", filter=Q(status=Status.OVERDUE.value)),
+        )
+        .order_by("-overdue", "-lagging")[:10]
+    )
+    lag_rows = list(lag)
+    lag_units = Unit.objects.in_bulk([r["unit_id"] for r in lag_rows])
+    lagging_units = [
+        UnitRow(
+            lag_units[r["unit_id"]],
+            0,
+            0,
+            r["lagging"],
+            r["overdue"],
+            None,
+            reverse("progress:unit", args=[r["unit_id"]]),
+            "",
+        )
+        for r in lag_rows
+        if r["unit_id"] in lag_units
+    ]
+    silent_qs = (
+        Unit.objects.filter(region__path__startswith=region.path, is_responsible_subject=True)
+        .exclude(latest_activity__last_date__gte=today - dt.timedelta(days=SILENT_DAYS))
+        .order_by("pinyin")
+    )
+    return Dashboard(
+        region=region,
+        year=year,
+        start=start,
+        end=end,
+        totals=totals,
+        statuses=statuses,
+        by_month=by_month,
+        by_kind=breakdown("kind", kinds, "kind"),
+        by_domain=breakdown("domain", domains, "domain"),
+        by_audience=breakdown("audience", audiences, "audience"),
+        lagging_units=lagging_units,
+        children=_children(region, start, end),
+        units=_units(region, start, end),
+        silent_units=list(silent_qs.select_related("region")[:20]),
+        silent_count=silent_qs.count(),
+        key_dates=_key_dates(actor, today),
+        breadcrumbs=_breadcrumbs(actor, region),
+    )
+
+
+def _month_end(month: dt.date) -> dt.date:
+    nxt = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return nxt - dt.timedelta(days=1)
+
+
+def _children(region: Region, start: dt.date, end: dt.date) -> list[ChildRow]:
+    children = list(Region.objects.filter(parent=region).order_by("pinyin"))
+    if not children:
+        return []
+    rolled = {c.pk for c in children if c.level in ROLLUP_LEVELS}
+    totals: dict[int, tuple[int, int]] = {}
+    for row in (
+        RegionMonthStat.objects.filter(region_id__in=rolled, dim="", month__gte=start, month__lte=end)
+        .values("region_id")
+        .annotate(n=Sum("activities"), on=Sum("people_onsite"), ol=Sum("people_online"))
+    ):
+        totals[row["region_id"]] = (row["n"] or 0, (row["on"] or 0) + (row["ol"] or 0))
+    direct = [c for c in children if c.pk not in rolled]
+    if direct:
+        path_to_child = {c.path: c.pk for c in direct}
+        per_activity: dict[int, set[int]] = defaultdict(set)
+        for activity_id, path in (
+            counted_participations()
+            .filter(region_path__startswith=region.path, date__gte=start, date__lte=end)
+            .values_list("activity_id", "region_path")
+        ):
+            child = next((cid for cpath, cid in path_to_child.items() if path.startswith(cpath)), None)
+            if child is not None:
+                per_activity[child].add(activity_id)
+        people = dict(
+            Activity.objects.filter(pk__in={a for s in per_activity.values() for a in s}).values_list(
+                "pk", "people_onsite"
+            )
+        )
+        online = dict(Activity.objects.filter(pk__in=people.keys()).values_list("pk", "people_online"))
+        for child, ids in per_activity.items():
+            totals[child] = (len(ids), sum(people[a] + online[a] for a in ids))
+    status = defaultdict(lambda: [0, 0])
+    for path, st in ProgressStatus.objects.filter(
+        target__isnull=True,
+        region_path__startswith=region.path,
+        status__in=[Status.LAGGING.value, Status.OVERDUE.value],
+    ).values_list("region_path", "status"):
+        for c in children:
+            if path.startswith(c.path):
+                status[c.pk][0 if st == Status.LAGGING.value else 1] += 1
+                break
+    return [
+        ChildRow(
+            c,
+            totals.get(c.pk, (0, 0))[0],
+            totals.get(c.pk, (0, 0))[1],
+            status[c.pk][0],
+            status[c.pk][1],
+            f"{reverse('progress:dashboard')}?region={c.pk}&year={start.year}",
+            ledger_url(region=c.pk, start=start, end=end),
+        )
+        for c in children
+    ]
+
+
+def _units(region: Region, start: dt.date, end: dt.date) -> list[UnitRow]:
+    """Units directly in this region (departments of a street, a community's committee): one grouped query."""
+    units = list(Unit.objects.filter(region=region).order_by("pinyin"))
+    if not units:
+        return []
+    ids = [u.pk for u in units]
+    counts = {
+        r["unit_id"]: r["n"]
+        for r in counted_participations()
+        .filter(unit_id__in=ids, date__gte=start, date__lte=end)
+        .values("unit_id")
+        .annotate(n=Count("id"))
+    }
+    people: dict[int, int] = defaultdict(int)
+    for unit_id, onsite, online in (
+        counted_participations()
+        .filter(unit_id__in=ids, date__gte=start, date__lte=end)
+        .values_list("unit_id", "activity__people_onsite", "activity__people_online")
+    ):
+        people[unit_id] += onsite + online
+    status = defaultdict(lambda: [0, 0])
+    for unit_id, st in ProgressStatus.objects.filter(
+        target__isnull=True, unit_id__in=ids, status__in=[Status.LAGGING.value, Status.OVERDUE.value]
+    ).values_list("unit_id", "status"):
+        status[unit_id][0 if st == Status.LAGGING.value else 1] += 1
+    latest = dict(UnitActivity.objects.filter(unit_id__in=ids).values_list("unit_id", "last_date"))
+    return [
+        UnitRow(
+            u,
+            counts.get(u.pk, 0),
+            people[u.pk],
+            status[u.pk][0],
+            status[u.pk][1],
+            latest.get(u.pk),
+            reverse("progress:unit", args=[u.pk]),
+            ledger_url(participant=u.pk, start=start, end=end),
+        )
+        for u in units
+    ]
+
+
+def _key_dates(actor: Any, today: dt.date) -> list[tuple[dt.date, str]]:
+    coming = []
+    for key_date in key_date_list(actor=actor):
+        for year in (today.year, today.year + 1):
+            try:
+                day = dt.date(year, key_date.month, key_date.day)
+            except ValueError:
+                continue
+            if today <= day <= today + dt.timedelta(days=45):
+                coming.append((day, key_date.name))
+    return sorted(coming)[:8]
+
+
+def _breadcrumbs(actor: Any, region: Region) -> list[Region]:
+    roots = _region_wide_roots(actor)
+    chain = []
+    node: Region | None = region
+    while node is not None:
+        chain.append(node)
+        if node.path in roots:
+            break
+        node = node.parent
+    return list(reversed(chain))
+
+
+# ---------------------------------------------------------------- status lists and a unit's progress
+
+
+def status_list(
+    *, actor: Any, region: Region | None = None, unit: Unit | None = None, status: str = "", task_id: int | None = None
+) -> QuerySet[ProgressStatus]:
+    rows = scope(ProgressStatus.objects.filter(target__isnull=True), actor, "progress.view")
+    if region is not None:
+        rows = rows.filter(region_path__startswith=region.path)
+    if unit is not None:
+        rows = rows.filter(unit=unit)
+    if status:
+        rows = rows.filter(status=status)
+    if task_id:
+        rows = rows.filter(task_id=task_id)
+    return rows.select_related("task", "task__plan", "unit").order_by("next_due", "task__plan", "task__order")
+
+
+def status_labels() -> dict[str, str]:
+    return {s.value: label for s, label in STATUS_LABELS.items()}
+
+
+@dataclass
+class CheckRow:
+    label: str
+    value: Decimal
+    threshold: Decimal
+    met: bool
+    url: str
+
+
+@dataclass
+class TargetProgress:
+    title: str
+    status: str
+    status_label: str
+    measure: str
+    checks: list[CheckRow]
+
+
+@dataclass
+class TaskProgress:
+    status: ProgressStatus
+    targets: list[TargetProgress]
+
+
+def unit_progress(*, actor: Any, unit: Unit) -> list[TaskProgress]:
+    """A unit's tasks with the status of each and the per-period checks behind it, linked to the records."""
+    from pufa.progress.rules import Period
+
+    ensure_fresh(region_path=unit.region.path)
+    statuses = list(status_list(actor=actor, unit=unit))
+    task_ids = [s.task_id for s in statuses]
+    target_status = {
+        (r.task_id, r.target_id): r
+        for r in ProgressStatus.objects.filter(unit=unit, task_id__in=task_ids, target__isnull=False).select_related(
+            "target"
+        )
+    }
+    checks: dict[tuple[int, int | None], list[TargetCheck]] = defaultdict(list)
+    for check in TargetCheck.objects.filter(unit=unit, task_id__in=task_ids).select_related("target"):
+        checks[(check.task_id, check.target_id)].append(check)
+    result = []
+    for row in statuses:
+        targets = []
+        keys = sorted({k for k in checks if k[0] == row.task_id}, key=lambda k: (k[1] is not None, k[1] or 0))
+        for key in keys:
+            items = sorted(checks[key], key=lambda c: c.period_start)
+            target = items[0].target
+            code = target.metric if target else "ledger.activity_count"
+            filters = dict(target.filters) if target else {"task": [row.task_id]}
+            try:
+                metric = metrics.get(code)
+            except KeyError:
+                continue
+            rows = []
+            for c in items:
+                query = metrics.MetricQuery(
+                    unit_ids=(unit.pk,),
+                    start=None if metric.cumulative else c.period_start,
+                    end=c.period_end,
+                    filters=filters,
+                    task_id=row.task_id,
+                )
+                url = metric.records_url(unit.pk, query) if metric.records_url else ""
+                rows.append(
+                    CheckRow(
+                        Period(c.period_start, c.period_end).label(), c.value, c.threshold, c.value >= c.threshold, url
+                    )
+                )
+            st = target_status.get(key) if target else row
+            targets.append(
+                TargetProgress(
+                    title=str(target) if target else "关联活动（每期至少1次）",
+                    status=st.status if st else "",
+                    status_label=STATUS_LABELS[Status(st.status)] if st else "",
+                    measure=metric.measure,
+                    checks=rows,
+                )
+            )
+        result.append(TaskProgress(row, targets))
+    return result
+
+
+def unit_for_actor(*, actor: Any, pk: int) -> Unit:
+    units = scope(Unit.objects.select_related("region"), actor, "progress.view")
+    try:
+        return units.get(pk=pk)
+    except Unit.DoesNotExist as exc:
+        raise Http404("未找到该单位") from exc

@@ -1,0 +1,137 @@
+"""Progress pages: the permission matrix, figures equal to the records behind them, and the drill-down."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import time_machine
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from pufa.ledger.models import Activity
+from pufa.plans.models import Target
+from pufa.progress import services
+from pufa.progress.models import ProgressStatus
+from tests.factories import make_plan, make_task
+from tests.progress.test_rollups import record
+
+D = dt.date
+TODAY = dt.datetime(2026, 8, 15, 10, tzinfo=dt.UTC)
+
+
+def setup_year(world):
+    plan = make_plan(world.office_unit, title="沱河街道2026年普法工作要点")
+    task = make_task(plan, title="每季度一堂法制课", units={"responsible": [world.committee_a, world.committee_b]})
+    Target.objects.create(
+        task=task,
+        metric="ledger.activity_count",
+        period=Target.Period.QUARTER,
+        threshold=1,
+        filters={"kind": ["ztjz"]},
+        text="每季度一堂法制课",
+    )
+    record(world.committee_a, D(2026, 2, 3), kind="ztjz", people=40)
+    record(world.committee_a, D(2026, 5, 3), kind="ztjz", people=35, co=[world.committee_b])
+    record(world.committee_b, D(2026, 3, 9), kind="jzxc", people=120, domains=("xianfa",))
+    services.refresh(today=D(2026, 8, 15))
+    return task
+
+
+def test_anonymous_redirected_and_liaison_goes_to_own_unit(client, client_for, world, liaison):
+    assert client.get(reverse("progress:dashboard")).status_code == 302
+    response = client_for(liaison).get(reverse("progress:dashboard"))
+    assert response.status_code == 302 and response["Location"] == reverse("progress:unit", args=[world.committee_a.pk])
+
+
+def test_outsiders_get_404(client_for, world, liaison, other_office):
+    assert client_for(liaison).get(reverse("progress:unit", args=[world.committee_b.pk])).status_code == 404
+    c = client_for(other_office)
+    assert c.get(reverse("progress:dashboard"), {"region": world.street_a.pk}).status_code == 404
+    assert c.get(reverse("progress:unit", args=[world.committee_a.pk])).status_code == 404
+    assert client_for(liaison).get(reverse("progress:dashboard"), {"region": world.street_a.pk}).status_code == 404
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_dashboard_figures_equal_the_records(client_for, world, office_user):
+    task = setup_year(world)
+    response = client_for(office_user).get(reverse("progress:dashboard"), {"region": world.street_a.pk, "year": 2026})
+    assert response.status_code == 200
+    d = response.context["d"]
+    counted = Activity.objects.filter(status__in=Activity.COUNTED, date__year=2026)
+    assert d.totals[0].value == counted.count() == 3
+    assert d.totals[1].value == 40 + 35 + 120
+    months = {f.label: f.value for f in d.by_month}
+    assert (months["2月"], months["3月"], months["5月"], months["8月"]) == (1, 1, 1, 0)
+    statuses = {f.extra: f.value for f in d.statuses}
+    direct = {
+        s: ProgressStatus.objects.filter(task=task, target__isnull=True, status=s).count()
+        for s in ("lagging", "on_track")
+    }
+    assert statuses["lagging"] == direct["lagging"] == 1  # 桃园社区 had no lecture in Q1
+    assert statuses["on_track"] == direct["on_track"] == 1
+    domains = {f.label: f.value for f in d.by_domain}
+    assert domains["宪法"] == 1 and domains["民法典"] == 2
+    children = {c.region.name: c for c in d.children}
+    assert (
+        children["沱河社区"].activities == 2 and children["桃园社区"].activities == 2
+    )  # the joint one counts for both
+    assert "progress" in children["沱河社区"].url
+    html = response.content.decode()
+    assert 'data-chart="month-chart"' in html and "桃园社区" in html
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_drill_down_to_unit_and_records(client_for, world, office_user):
+    setup_year(world)
+    c = client_for(office_user)
+    d = c.get(reverse("progress:dashboard"), {"region": world.community_b.pk}).context["d"]
+    unit_row = next(u for u in d.units if u.unit == world.committee_b)
+    assert unit_row.activities == 2 and unit_row.lagging == 1
+    page = c.get(unit_row.url)
+    assert page.status_code == 200
+    items = page.context["tasks"]
+    checks = items[0].targets[0].checks
+    assert [c.value for c in checks][:2] == [0, 1]
+    records = c.get(checks[1].url)
+    assert records.status_code == 200
+    assert "民法典进社区" in records.content.decode()
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_status_list_and_htmx_partial(client_for, world, office_user):
+    setup_year(world)
+    c = client_for(office_user)
+    html = c.get(
+        reverse("progress:status-list"), {"region": world.street_a.pk, "status": "lagging"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "<html" not in html and "桃园社区居委会" in html and "沱河社区居委会" not in html
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_export_opens_with_the_same_figures(client_for, world, office_user):
+    setup_year(world)
+    response = client_for(office_user).get(reverse("progress:dashboard-export"), {"region": world.street_a.pk})
+    workbook = load_workbook(io.BytesIO(response.content))
+    summary = {row[0]: row[1] for row in workbook["概况"].iter_rows(values_only=True)}
+    assert summary["活动场次"] == 3 and summary["任务状态：滞后"] == 1
+    assert [r[0] for r in workbook["下级区划"].iter_rows(values_only=True)][1:] == [
+        "桃园社区",
+        "沱河社区",
+    ]  # pinyin order
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_dashboard_query_count_is_bounded(client_for, world, office_user, django_assert_max_num_queries):
+    setup_year(world)
+    c = client_for(office_user)
+    with django_assert_max_num_queries(40):
+        c.get(reverse("progress:dashboard"), {"region": world.street_a.pk})
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_recording_an_activity_updates_status_at_once(client_for, world, office_user):
+    task = setup_year(world)
+    record(world.committee_b, D(2026, 1, 20), kind="ztjz", people=10)
+    row = ProgressStatus.objects.get(task=task, unit=world.committee_b, target__isnull=True)
+    assert row.status == "on_track"
