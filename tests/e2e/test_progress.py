@@ -37,5 +37,5 @@ def test_dashboard_charts_and_drill_down(page, live_server, world, office_user):
     expect(page.locator("h1")).to_contain_text("沱河社区")
     page.click("[data-testid=units] >> text=沱河社区居委会")
     expect(page.locator("h1")).to_contain_text("沱河社区居委会 · 任务进度")
-    page.locator("[data-testid=check-link]").first.click()
+    page.locator("li.text-success [data-testid=check-link]").first.click()
     expect(page.locator("body")).to_contain_text("民法典进社区")
