@@ -1,0 +1,119 @@
+"""Benchmark: progress at city scale — the office dashboard (whole city and one street), the evaluation of
+all targets, and the liaison's page — each beside a plain Django view on the same server in the same run.
+
+Pages are requested through Django's test Client against the real views (middleware, session, scoping,
+templates), timed over RUNS requests after a warm-up, and printed as median and 95th percentile with the
+ratio to the baseline (the notification list: a plain logged-in page with the same base template).
+
+    .venv/bin/python bench/citygen.py --scale 1 --fresh          # once: the city, 1,000,000 activities
+    .venv/bin/python bench/progress_bench.py                     # SQLite (var/bench.sqlite3)
+    PUFA_DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5432/pufa_bench .venv/bin/python bench/progress_bench.py
+
+The first run after generating computes the rollups and the statuses (bulk loads bypass the services that
+keep them in step) and prints how long that took: that is the figure for "evaluation of all targets".
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import citygen
+
+RUNS = 30
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def timed(client: object, url: str, runs: int) -> list[float]:
+    for _ in range(3):
+        response = client.get(url)  # type: ignore[attr-defined]
+        assert response.status_code == 200, (url, response.status_code)
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        client.get(url)  # type: ignore[attr-defined]
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--runs", type=int, default=RUNS)
+    parser.add_argument("--recompute", action="store_true", help="recompute rollups and statuses even if present")
+    args = parser.parse_args()
+    citygen.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.urls import reverse
+
+    from pufa.ledger.models import Activity
+    from pufa.org.models import Region, Unit, User
+    from pufa.progress import rollups, services
+    from pufa.progress.models import ProgressStatus, RegionMonthStat, TargetCheck
+
+    call_command("migrate", verbosity=0, interactive=False)
+    org = citygen.generate_org(args.scale)
+    citygen.generate_plans(args.scale)
+    citygen.generate_activities(args.scale, progress=False)
+    print(f"database: {citygen.database_label()}")
+    print(
+        f"city: {Region.objects.filter(path__startswith=Region.objects.get(pk=org.city_id).path).count()} regions, "
+        f"{Unit.objects.count():,} units, {Activity.objects.count():,} activities, "
+        f"{TargetCheck.objects.values('target_id').distinct().count() or '?'} targets evaluated"
+    )
+
+    if args.recompute or not RegionMonthStat.objects.exists():
+        started = time.perf_counter()
+        rows = rollups.rebuild_all()
+        print(f"rollups rebuilt: {rows:,} rows in {time.perf_counter() - started:.1f} s")
+    if args.recompute or not ProgressStatus.objects.exists():
+        TargetCheck.objects.all().delete()
+        ProgressStatus.objects.all().delete()
+        started = time.perf_counter()
+        checks = services.refresh()
+        print(
+            f"evaluation of all targets: {checks:,} period checks, "
+            f"{ProgressStatus.objects.count():,} statuses in {time.perf_counter() - started:.1f} s"
+        )
+    started = time.perf_counter()
+    services.refresh_statuses()
+    print(f"daily status pass (from stored values): {time.perf_counter() - started:.1f} s")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+    users = {role: User.objects.get(username=name) for role, name in org.usernames.items()}
+    street = Region.objects.get(pk=org.street_ids[0])
+    liaison_unit = Unit.objects.get(pk=int(org.usernames["community_liaison"][1:]))
+    cases = [
+        ("baseline: plain page (city office)", "city_office", reverse("notification-list")),
+        ("dashboard: whole city", "city_office", reverse("progress:dashboard")),
+        ("dashboard: one street", "street_office", f"{reverse('progress:dashboard')}?region={street.pk}"),
+        ("liaison: unit progress", "community_liaison", reverse("progress:unit", args=[liaison_unit.pk])),
+        ("liaison: my tasks", "community_liaison", reverse("plans:my-tasks")),
+    ]
+    baseline = None
+    print(f"{'case':<36}{'median ms':>11}{'p95 ms':>9}{'× baseline':>12}")
+    for label, role, url in cases:
+        client = Client()
+        client.force_login(users[role])
+        timings = timed(client, url, args.runs)
+        median, p95 = statistics.median(timings), percentile(timings, 0.95)
+        if baseline is None:
+            baseline = median
+        print(f"{label:<36}{median:>11.1f}{p95:>9.1f}{median / baseline:>12.1f}")
+
+
+if __name__ == "__main__":
+    main()
