@@ -9,11 +9,13 @@ from django.db import transaction
 
 from pufa.org.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_org
 from pufa.plans.demo import seed_plans
+from pufa.progress.demo import seed_progress
 
 # Each app's demo step, in dependency order; each is idempotent and returns nothing of interest.
 STEPS = [
     seed_org,
     seed_plans,
+    seed_progress,  # keep last among the data steps: it derives figures from the others
 ]
 
 
