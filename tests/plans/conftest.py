@@ -69,3 +69,14 @@ def no_ledger_metric():
     yield
     if previous is not None:
         metrics.register(previous)
+
+
+@pytest.fixture
+def empty_registry():
+    """No metric registered at all (before any app above plans has filled the registry)."""
+    saved = metrics.all_metrics()
+    for metric in saved:
+        metrics.unregister(metric.code)
+    yield
+    for metric in saved:
+        metrics.register(metric)

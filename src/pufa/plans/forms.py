@@ -281,7 +281,8 @@ class PlanUploadForm(PufaForm):
     issuing_unit = forms.ModelChoiceField(
         label="印发单位", queryset=Unit.objects.none(), help_text="文件中的单位名称将与该单位所在区划的单位匹配"
     )
-    file = forms.FileField(label="规划文件（.docx 或 .txt）", required=False)
+    # Empty files pass the field so that the reader gives its own message (文件为空，没有可导入的内容).
+    file = forms.FileField(label="规划文件（.docx 或 .txt）", required=False, allow_empty_file=True)
     text = forms.CharField(
         label="或直接粘贴全文", widget=forms.Textarea(attrs={"rows": 8}), required=False, max_length=2_000_000
     )
@@ -395,10 +396,10 @@ class TaskReviewForm(UnresolvedMixin, PufaForm):
         role_labels = dict(TaskUnit.Role.choices)
         rows = []
         for res in self.entry["resolutions"]:
-            if res["status"] == "unresolved" or not res["keys"]:
+            if res["status"] == "unresolved" or not res["matched"]:
                 continue
             names = [self.unit_names.get(pk, "?") for pk in res["keys"]]
-            shown = "、".join(names[:4]) + (f"等{len(names)}个" if len(names) > 4 else "")
+            shown = "、".join(names[:4]) + (f"等{len(names)}个" if len(names) > 4 else "") or "（均已是牵头或责任单位）"
             rows.append(
                 {
                     "role": role_labels.get(res["role"], res["role"]),

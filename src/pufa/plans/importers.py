@@ -260,13 +260,23 @@ def propose(
             names = getattr(task, attr)
             for res in resolve_units(names, cands):
                 keys = [int(k) for k in res.matched_keys]  # type: ignore[call-overload]
+                note = res.note
                 if res.status == "collective" and role == TaskUnit.Role.PARTICIPANT:
                     leading = set(entry["units"][TaskUnit.Role.LEAD]) | set(entry["units"][TaskUnit.Role.RESPONSIBLE])
                     keys = [k for k in keys if k not in leading]
+                    if not keys:
+                        note = f"{note}，均已是本任务的牵头或责任单位"
                 entry["resolutions"].append(
-                    {"role": role, "written": res.written, "status": res.status, "note": res.note, "keys": keys}
+                    {
+                        "role": role,
+                        "written": res.written,
+                        "status": res.status,
+                        "note": note,
+                        "keys": keys,
+                        "matched": bool(res.matched_keys),
+                    }
                 )
-                if res.status == "unresolved" or not keys:
+                if res.status == "unresolved" or not res.matched_keys:
                     entry["unresolved"].append(
                         {
                             "name": res.written,

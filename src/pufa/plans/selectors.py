@@ -47,7 +47,7 @@ def plan_list(*, actor: Any, kind: str = "", year: int | None = None, q: str = "
 
 def plan_years(*, actor: Any) -> list[int]:
     """The years any visible plan covers, newest first, for the year filter."""
-    spans = scope(Plan.objects.all(), actor).values_list("period_start__year", "period_end__year").distinct()
+    spans = scope(Plan.objects.all(), actor).order_by().values_list("period_start__year", "period_end__year").distinct()
     years: set[int] = set()
     for start, end in spans:
         years.update(range(start, min(end, start + 10) + 1))
@@ -164,16 +164,14 @@ def _task_queryset() -> QuerySet[Task]:
 
 
 def plan_tasks(*, actor: Any, plan: Plan) -> list[Task]:
-    """The plan's tasks in document order with units, targets, domains and audiences, in a fixed number of
-    queries; each task gets `.roles` (units_by_role)."""
+    """The plan's tasks in document order with units and targets, in a fixed number of queries; each task
+    gets `.roles` (units_by_role)."""
     tasks = list(
         scope(_task_queryset().filter(plan=plan), actor)
         .select_related("plan")
         .prefetch_related(
             Prefetch("task_units", queryset=TaskUnit.objects.select_related("unit").order_by("role", "id")),
             Prefetch("targets", queryset=Target.objects.order_by("id")),
-            "domains",
-            "audiences",
         )
         .order_by("order", "pk")
     )

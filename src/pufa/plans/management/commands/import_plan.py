@@ -126,12 +126,12 @@ class Command(BaseCommand):
         for entry in proposal["tasks"]:
             self.stdout.write(f"{entry['section']} {entry['title']}")
             for res in entry["resolutions"]:
-                if res["status"] == "unresolved" or not res["keys"]:
+                if res["status"] == "unresolved" or not res["matched"]:
                     continue
                 matched = [names.get(pk, "?") for pk in res["keys"]]
                 shown = (
                     "、".join(matched) if len(matched) <= 3 else f"{len(matched)}个单位（{'、'.join(matched[:3])}…）"
-                )
+                ) or "均已是本任务的牵头或责任单位"
                 self.stdout.write(f"  {roles[res['role']]}：{res['written']} → {shown}")
             for item in entry["unresolved"]:
                 self.stdout.write(f"  {roles[item['role']]}：{item['name']} → 未匹配（{item['note']}）")
