@@ -135,3 +135,13 @@ def test_recording_an_activity_updates_status_at_once(client_for, world, office_
     record(world.committee_b, D(2026, 1, 20), kind="ztjz", people=10)
     row = ProgressStatus.objects.get(task=task, unit=world.committee_b, target__isnull=True)
     assert row.status == "on_track"
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_home_panel_for_liaison_and_office(client_for, world, liaison, office_user):
+    setup_year(world)
+    html = client_for(liaison).get(reverse("home")).content.decode()
+    assert "本单位任务进度" in html and "每季度一堂法制课" in html and "2026年9月30日" in html
+    office_html = client_for(office_user).get(reverse("home")).content.decode()
+    assert "沱河街道任务进度" in office_html
+    assert 'pufa-status-lagging">滞后</span> 1' in office_html

@@ -32,7 +32,16 @@ from pufa.org.models import Feedback, Unit
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "org/home.html", {"summary": selectors.home_summary(actor=request.user)})
+    from pufa.core.home import panels
+
+    shown = []
+    for panel in panels():
+        if panel.action is not None and not can(request.user, panel.action):
+            continue
+        context = panel.context(request)
+        if context is not None:
+            shown.append({"template": panel.template, "context": context})
+    return render(request, "org/home.html", {"summary": selectors.home_summary(actor=request.user), "panels": shown})
 
 
 # ---------------------------------------------------------------- regions

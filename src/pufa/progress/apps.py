@@ -12,6 +12,11 @@ class ProgressConfig(AppConfig):
         from pufa.progress import reminders, rollups, services
 
         register(NavItem("进度督办", "progress:dashboard", "progress.view", order=5))
+        from pufa.core.home import HomePanel
+        from pufa.core.home import register as register_panel
+        from pufa.progress.selectors import home_panel
+
+        register_panel(HomePanel("progress", "progress/_home_panel.html", home_panel, "progress.view", order=10))
         hooks.listen("daily", reminders.daily)
         hooks.listen("ledger.activity_changed", services.on_activity_changed)
         hooks.listen("ledger.activity_changed", rollups.on_activity_changed)

@@ -506,3 +506,37 @@ def unit_for_actor(*, actor: Any, pk: int) -> Unit:
         return units.get(pk=pk)
     except Unit.DoesNotExist as exc:
         raise Http404("未找到该单位") from exc
+
+
+def home_panel(request: Any) -> dict[str, Any] | None:
+    """The home page's progress summary: an office's region, or a liaison's own units, and what is due next."""
+    actor = request.user
+    region = default_region(actor=actor)
+    rows = scope(ProgressStatus.objects.filter(target__isnull=True), actor, "progress.view")
+    if region is not None:
+        rows = rows.filter(region_path__startswith=region.path)
+        title, url = f"{region.name}任务进度", reverse("progress:dashboard")
+    else:
+        units = [g.unit_id for g in grants(actor)]
+        if not units:
+            return None
+        rows = rows.filter(unit_id__in=units)
+        title, url = "本单位任务进度", reverse("progress:unit", args=[units[0]])
+    counts = dict(rows.values("status").annotate(n=Count("id")).values_list("status", "n"))
+    statuses = [
+        Figure(
+            s.label,
+            counts.get(s.value, 0),
+            status_list_url(region=region.pk if region else "", status=s.value),
+            s.value,
+        )
+        for s in STATUS_ORDER
+    ]
+    today = timezone.localdate()
+    due = list(
+        rows.exclude(status=Status.DONE.value)
+        .filter(next_due__gte=today)
+        .select_related("task", "unit")
+        .order_by("next_due")[:5]
+    )
+    return {"title": title, "url": url, "statuses": statuses, "due": due}
