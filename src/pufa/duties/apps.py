@@ -5,3 +5,12 @@ class DutiesConfig(AppConfig):
     name = "pufa.duties"
     label = "duties"
     verbose_name = "普法责任清单"
+
+    def ready(self) -> None:
+        from pufa.core.navigation import NavItem, register
+        from pufa.duties import matching
+        from pufa.ledger import hooks
+
+        register(NavItem("责任清单", "duties:index", "duties.view", order=40))
+        # Planned against done: the ledger tells us when activities are recorded (duties sits above ledger).
+        hooks.on_activity_recorded(matching.on_activity_event)

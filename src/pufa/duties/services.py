@@ -1,0 +1,727 @@
+"""Every write to responsibility lists (普法责任清单), their items, announced activities, templates, deadlines and
+the law catalogue (STYLE.md: one service per write).
+
+The workflow is draft → submitted → filed (备案) or returned (with a reason) → published (公告); a published
+list can be withdrawn back to filed. The unit edits only while the list is a draft or returned. Every step is
+audited. Publishing and withdrawing change what the public portal may show, so they reset the portal's
+cache version after the transaction commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+
+from pufa.core import audit
+from pufa.core.chinese import cn_date, pinyin_key
+from pufa.core.models import ActivityKind, Audience, Domain
+from pufa.core.notifications import notify
+from pufa.duties import matching, selectors
+from pufa.duties.models import (
+    DutyDeadline,
+    DutyItem,
+    DutyList,
+    DutyTemplate,
+    DutyTemplateItem,
+    Law,
+    PlannedActivity,
+)
+from pufa.ledger.models import Activity
+from pufa.org.access import require, scope
+from pufa.org.models import Membership, Region, Unit, User
+
+Status = DutyList.Status
+
+# ---------------------------------------------------------------- the law catalogue
+
+
+@dataclass
+class LawData:
+    name: str
+    level: str = Law.Level.LAW
+    issuer: str = ""
+    promulgated_on: dt.date | None = None
+    effective_on: dt.date | None = None
+    url: str = ""
+    is_active: bool = True
+
+
+def _apply_law(law: Law, data: LawData) -> None:
+    law.name = data.name.strip().strip("《》")
+    law.level, law.issuer = data.level, data.issuer.strip()
+    law.promulgated_on, law.effective_on = data.promulgated_on, data.effective_on
+    law.url, law.is_active = data.url.strip(), data.is_active
+    law.pinyin = pinyin_key(law.name)
+    if law.promulgated_on and law.effective_on and law.effective_on < law.promulgated_on:
+        raise ValidationError({"effective_on": "施行日期不能早于公布日期。"})
+    clash = Law.objects.filter(name=law.name).exclude(pk=law.pk)
+    if clash.exists():
+        raise ValidationError({"name": f"法规库中已有《{law.name}》。"})
+    law.full_clean()
+
+
+@transaction.atomic
+def law_create(*, actor: User | None, data: LawData) -> Law:
+    """Anyone who keeps a list may add a law to the shared catalogue; names are unique so lists share rows."""
+    require(actor, "duties.edit")
+    law = Law()
+    _apply_law(law, data)
+    law.save()
+    audit.log_create(actor=actor, obj=law, code="duties.law.create")
+    return law
+
+
+@transaction.atomic
+def law_update(*, actor: User | None, law: Law, data: LawData) -> Law:
+    """Correcting a catalogue entry changes every list that cites it, so only an office may do it."""
+    require(actor, "duties.review")
+    before = audit.snapshot(law)
+    _apply_law(law, data)
+    law.save()
+    audit.log_update(actor=actor, obj=law, before=before, code="duties.law.update")
+    return law
+
+
+# ---------------------------------------------------------------- lists
+
+
+def _require_editable(actor: User | None, duty_list: DutyList) -> None:
+    require(actor, "duties.edit", duty_list)
+    if not duty_list.is_editable:
+        raise ValidationError(f"清单当前状态为“{duty_list.get_status_display()}”，不能修改。")
+
+
+def _check_year(year: int) -> None:
+    this_year = timezone.localdate().year
+    if not 2000 <= year <= this_year + 1:
+        raise ValidationError({"year": f"年度须在2000年至{this_year + 1}年之间。"})
+
+
+def _copy_item_fields(source: Any, target: Any) -> None:
+    for name in ("content", "measures", "standards", "time_nodes", "responsible_section", "order"):
+        setattr(target, name, getattr(source, name))
+
+
+def _shift_year(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February into a common year
+        return day.replace(year=day.year + years, day=28)
+
+
+def _copy_from_list(duty_list: DutyList, source: DutyList) -> None:
+    """Last year's list as the start of this year's: laws, items and announced activities (dates moved on by
+    the difference in years). Internal notes and ledger links stay behind."""
+    duty_list.laws.set(source.laws.all())
+    duty_list.summary = source.summary
+    duty_list.save(update_fields=["summary"])
+    item_map: dict[int, DutyItem] = {}
+    for old in source.items.prefetch_related("laws", "audiences", "domains"):
+        new = DutyItem(
+            duty_list=duty_list,
+            responsible_leader=old.responsible_leader,
+            responsible_person=old.responsible_person,
+            responsible_phone=old.responsible_phone,
+        )
+        _copy_item_fields(old, new)
+        new.save()
+        new.laws.set(old.laws.all())
+        new.audiences.set(old.audiences.all())
+        new.domains.set(old.domains.all())
+        item_map[old.pk] = new
+    years = duty_list.year - source.year
+    for old in source.planned_activities.prefetch_related("laws", "audiences", "domains"):
+        new = PlannedActivity.objects.create(
+            duty_list=duty_list,
+            item=item_map.get(old.item_id) if old.item_id else None,
+            content=old.content,
+            kind=old.kind,
+            start=_shift_year(old.start, years),
+            end=_shift_year(old.end, years),
+            time_text=old.time_text,
+            place=old.place,
+            region=old.region,
+        )
+        new.laws.set(old.laws.all())
+        new.audiences.set(old.audiences.all())
+        new.domains.set(old.domains.all())
+
+
+def _copy_from_template(duty_list: DutyList, template: DutyTemplate) -> None:
+    duty_list.laws.set(template.laws.all())
+    for old in template.items.prefetch_related("laws", "audiences", "domains"):
+        new = DutyItem(duty_list=duty_list)
+        _copy_item_fields(old, new)
+        new.save()
+        new.laws.set(old.laws.all())
+        new.audiences.set(old.audiences.all())
+        new.domains.set(old.domains.all())
+
+
+@transaction.atomic
+def duty_list_start(
+    *,
+    actor: User | None,
+    unit: Unit,
+    year: int,
+    source: DutyList | None = None,
+    template: DutyTemplate | None = None,
+) -> DutyList:
+    """Start a unit's list for a year: empty, from an earlier list of the same unit, or from a template the
+    unit's office issued for its kind of unit. One list per unit and year."""
+    require(actor, "duties.edit", unit)
+    _check_year(year)
+    if source is not None and template is not None:
+        raise ValidationError("请在“沿用往年清单”和“使用模板”中选择一项。")
+    if DutyList.objects.filter(unit=unit, year=year).exists():
+        raise ValidationError({"year": f"{unit.name}已有{year}年度的责任清单。"})
+    if source is not None and (source.unit_id != unit.pk or source.year >= year):
+        raise ValidationError({"source": "只能沿用本单位以前年度的清单。"})
+    if template is not None:
+        visible = actor is None or scope(DutyTemplate.objects.filter(pk=template.pk), actor).exists()
+        if not visible or template.status != DutyTemplate.Status.ISSUED:
+            raise ValidationError({"template": "该模板不可用。"})
+        if template.unit_kind != unit.kind:
+            raise ValidationError({"template": f"该模板适用于{template.get_unit_kind_display()}，与本单位类型不符。"})
+    duty_list = DutyList.objects.create(unit=unit, year=year, source=source)
+    message = ""
+    if source is not None:
+        _copy_from_list(duty_list, source)
+        message = f"沿用{source.year}年度清单"
+    elif template is not None:
+        _copy_from_template(duty_list, template)
+        message = f"使用模板“{template.title}”"
+    audit.log_create(actor=actor, obj=duty_list, code="duties.list.create", message=message)
+    return duty_list
+
+
+@transaction.atomic
+def duty_list_update(
+    *, actor: User | None, duty_list: DutyList, summary: str, laws: list[Law], internal_note: str = ""
+) -> DutyList:
+    """The list's own fields: its public summary, the laws the unit enforces, and an internal note."""
+    _require_editable(actor, duty_list)
+    before = audit.snapshot(duty_list, ["summary", "laws", "internal_note"])
+    duty_list.summary, duty_list.internal_note = summary.strip(), internal_note.strip()
+    duty_list.save(update_fields=["summary", "internal_note", "updated_at"])
+    duty_list.laws.set(laws)
+    audit.log_update(actor=actor, obj=duty_list, before=before, code="duties.list.update")
+    return duty_list
+
+
+# ---------------------------------------------------------------- items (四清单 rows)
+
+
+@dataclass
+class ItemData:
+    content: str
+    measures: str = ""
+    standards: str = ""
+    time_nodes: str = ""
+    responsible_section: str = ""
+    responsible_leader: str = ""
+    responsible_person: str = ""
+    responsible_phone: str = ""
+    internal_note: str = ""
+    laws: list[Law] = field(default_factory=list)
+    audiences: list[Audience] = field(default_factory=list)
+    domains: list[Domain] = field(default_factory=list)
+
+
+def _apply_item(item: DutyItem, data: ItemData) -> None:
+    content = data.content.strip()
+    if len(content) < 2:
+        raise ValidationError({"content": "请填写普法内容。"})
+    phone = data.responsible_phone.strip()
+    if phone and not phone.replace("-", "").replace(" ", "").isdigit():
+        raise ValidationError({"responsible_phone": "电话号码只能包含数字和“-”。"})
+    item.content, item.measures, item.standards = content, data.measures.strip(), data.standards.strip()
+    item.time_nodes, item.responsible_section = data.time_nodes.strip(), data.responsible_section.strip()
+    item.responsible_leader, item.responsible_person = data.responsible_leader.strip(), data.responsible_person.strip()
+    item.responsible_phone, item.internal_note = phone, data.internal_note.strip()
+    item.full_clean(exclude=["duty_list"])
+
+
+@transaction.atomic
+def duty_item_create(*, actor: User | None, duty_list: DutyList, data: ItemData) -> DutyItem:
+    _require_editable(actor, duty_list)
+    item = DutyItem(duty_list=duty_list)
+    _apply_item(item, data)
+    item.order = (duty_list.items.aggregate(m=Max("order"))["m"] or 0) + 1
+    item.save()
+    item.laws.set(data.laws)
+    item.audiences.set(data.audiences)
+    item.domains.set(data.domains)
+    audit.log_create(actor=actor, obj=item, code="duties.item.create")
+    return item
+
+
+@transaction.atomic
+def duty_item_update(*, actor: User | None, item: DutyItem, data: ItemData) -> DutyItem:
+    _require_editable(actor, item.duty_list)
+    before = audit.snapshot(item)
+    _apply_item(item, data)
+    item.save()
+    item.laws.set(data.laws)
+    item.audiences.set(data.audiences)
+    item.domains.set(data.domains)
+    audit.log_update(actor=actor, obj=item, before=before, code="duties.item.update")
+    return item
+
+
+@transaction.atomic
+def duty_item_delete(*, actor: User | None, item: DutyItem) -> DutyItem:
+    """Soft-delete a row of a list still being drafted; the trail keeps what it said."""
+    _require_editable(actor, item.duty_list)
+    item.deleted_at = timezone.now()
+    item.save(update_fields=["deleted_at", "updated_at"])
+    item.planned_activities.update(item=None)
+    audit.log(actor=actor, action=audit.Action.DELETE, obj=item, code="duties.item.delete", changes={})
+    return item
+
+
+# ---------------------------------------------------------------- announced activities (普法公告)
+
+
+@dataclass
+class PlannedData:
+    content: str
+    kind: ActivityKind
+    start: dt.date
+    end: dt.date
+    time_text: str = ""
+    place: str = ""
+    region: Region | None = None
+    item: DutyItem | None = None
+    internal_note: str = ""
+    audiences: list[Audience] = field(default_factory=list)
+    domains: list[Domain] = field(default_factory=list)
+    laws: list[Law] = field(default_factory=list)
+
+
+def _apply_planned(planned: PlannedActivity, duty_list: DutyList, data: PlannedData) -> None:
+    """Seed 004 names what an announcement must say: content, audience, form and time."""
+    errors: dict[str, str] = {}
+    if len(data.content.strip()) < 2:
+        errors["content"] = "请填写普法内容。"
+    if data.start > data.end:
+        errors["end"] = "结束日期不能早于开始日期。"
+    elif data.start.year != duty_list.year and data.end.year != duty_list.year:
+        errors["start"] = f"活动时间须在{duty_list.year}年内。"
+    if not data.audiences:
+        errors["audiences"] = "请选择普法对象。"
+    if data.item is not None and data.item.duty_list_id != duty_list.pk:
+        errors["item"] = "所选事项不属于本清单。"
+    if errors:
+        raise ValidationError(errors)
+    planned.content, planned.kind = data.content.strip(), data.kind
+    planned.start, planned.end = data.start, data.end
+    planned.time_text, planned.place = data.time_text.strip(), data.place.strip()
+    planned.region = data.region or duty_list.unit.region
+    planned.item, planned.internal_note = data.item, data.internal_note.strip()
+
+
+def _set_planned_relations(planned: PlannedActivity, data: PlannedData) -> None:
+    planned.audiences.set(data.audiences)
+    planned.domains.set(data.domains)
+    planned.laws.set(data.laws)
+
+
+@transaction.atomic
+def planned_activity_create(*, actor: User | None, duty_list: DutyList, data: PlannedData) -> PlannedActivity:
+    _require_editable(actor, duty_list)
+    planned = PlannedActivity(duty_list=duty_list)
+    _apply_planned(planned, duty_list, data)
+    planned.save()
+    _set_planned_relations(planned, data)
+    audit.log_create(actor=actor, obj=planned, code="duties.planned.create")
+    return planned
+
+
+@transaction.atomic
+def planned_activity_update(*, actor: User | None, planned: PlannedActivity, data: PlannedData) -> PlannedActivity:
+    _require_editable(actor, planned.duty_list)
+    before = audit.snapshot(planned)
+    _apply_planned(planned, planned.duty_list, data)
+    planned.save()
+    _set_planned_relations(planned, data)
+    audit.log_update(actor=actor, obj=planned, before=before, code="duties.planned.update")
+    return planned
+
+
+@transaction.atomic
+def planned_activity_delete(*, actor: User | None, planned: PlannedActivity) -> PlannedActivity:
+    _require_editable(actor, planned.duty_list)
+    planned.deleted_at = timezone.now()
+    planned.save(update_fields=["deleted_at", "updated_at"])
+    audit.log(actor=actor, action=audit.Action.DELETE, obj=planned, code="duties.planned.delete")
+    return planned
+
+
+# ---------------------------------------------------------------- workflow
+
+
+def _workflow_log(actor: User | None, duty_list: DutyList, code: str, before: str, message: str = "") -> None:
+    audit.log(
+        actor=actor,
+        action=audit.Action.WORKFLOW,
+        obj=duty_list,
+        code=code,
+        changes={"status": [before, duty_list.status]},
+        message=message,
+    )
+
+
+def _list_url(duty_list: DutyList) -> str:
+    return reverse("duties:list-detail", args=[duty_list.pk])
+
+
+def _liaisons(unit: Unit) -> list[User]:
+    memberships = Membership.objects.filter(
+        unit=unit, role=Membership.Role.LIAISON, is_active=True, user__is_active=True
+    ).select_related("user")
+    return [m.user for m in memberships]
+
+
+def _offices_over(unit: Unit) -> list[User]:
+    """The office staff whose region covers the unit: they receive the filing."""
+    from pufa.org.access import ancestor_paths
+
+    memberships = Membership.objects.filter(
+        role=Membership.Role.OFFICE,
+        is_active=True,
+        user__is_active=True,
+        unit__deleted_at__isnull=True,
+        unit__region__path__in=ancestor_paths(unit.region.path),
+    ).select_related("user")
+    return list({m.user_id: m.user for m in memberships}.values())
+
+
+def _notify_all(users: list[User], *, key: str, title: str, body: str, url: str, email: bool = False) -> int:
+    return sum(1 for user in users if notify(user=user, key=key, title=title, body=body, url=url, email=email))
+
+
+@transaction.atomic
+def duty_list_submit(*, actor: User | None, duty_list: DutyList) -> DutyList:
+    """报送: a list is complete enough to file when it has items that name their audiences (seed 004: 明确普法
+    对象、普法任务) and at least one announced activity (seed 004: 每年3月底前对拟开展的普法活动进行公告)."""
+    _require_editable(actor, duty_list)
+    errors: dict[str, list[str]] = {}
+    items = list(duty_list.items.prefetch_related("audiences"))
+    if not items:
+        errors.setdefault("items", []).append("清单还没有事项，请先添加普法内容。")
+    missing = [str(i + 1) for i, item in enumerate(items) if not item.audiences.all()]
+    if missing:
+        errors.setdefault("items", []).append(f"第{'、'.join(missing)}项事项未选择普法对象。")
+    if not duty_list.planned_activities.exists():
+        errors["planned_activities"] = ["请至少填写一项拟开展的普法活动，以便向社会公告。"]
+    if errors:
+        raise ValidationError(errors)
+    before = duty_list.status
+    duty_list.status = Status.SUBMITTED
+    duty_list.submitted_at = timezone.now()
+    duty_list.submitted_by = actor if actor is not None and actor.is_authenticated else None
+    duty_list.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    _workflow_log(actor, duty_list, "duties.list.submit", before)
+    _notify_all(
+        _offices_over(duty_list.unit),
+        key=f"duties.submitted:{duty_list.pk}:{duty_list.submitted_at:%Y%m%d%H%M%S}",
+        title=f"{duty_list.title}已报送，待备案",
+        body=f"{duty_list.unit.name}报送了{duty_list.year}年度普法责任清单，请审核备案。",
+        url=_list_url(duty_list),
+    )
+    return duty_list
+
+
+@transaction.atomic
+def duty_list_file(*, actor: User | None, duty_list: DutyList) -> DutyList:
+    """备案: the office accepts a submitted list."""
+    require(actor, "duties.review", duty_list)
+    if duty_list.status != Status.SUBMITTED:
+        raise ValidationError("只有已报送的清单可以备案。")
+    before = duty_list.status
+    duty_list.status = Status.FILED
+    duty_list.filed_at = timezone.now()
+    duty_list.filed_by = actor if actor is not None and actor.is_authenticated else None
+    duty_list.save(update_fields=["status", "filed_at", "filed_by", "updated_at"])
+    _workflow_log(actor, duty_list, "duties.list.file", before)
+    _notify_all(
+        _liaisons(duty_list.unit),
+        key=f"duties.filed:{duty_list.pk}:{duty_list.filed_at:%Y%m%d%H%M%S}",
+        title=f"{duty_list.title}已备案",
+        body="清单已备案，可以向社会公告拟开展的普法活动。",
+        url=_list_url(duty_list),
+    )
+    return duty_list
+
+
+@transaction.atomic
+def duty_list_return(*, actor: User | None, duty_list: DutyList, reason: str) -> DutyList:
+    """退回: the office sends a submitted (or filed, not yet announced) list back, saying why."""
+    require(actor, "duties.review", duty_list)
+    if duty_list.status not in {Status.SUBMITTED, Status.FILED}:
+        raise ValidationError("只有已报送或已备案（未公告）的清单可以退回。")
+    reason = reason.strip()
+    if len(reason) < 4:
+        raise ValidationError({"reason": "请写明退回理由（至少4个字），便于单位修改。"})
+    before = duty_list.status
+    duty_list.status = Status.RETURNED
+    duty_list.returned_at, duty_list.return_reason = timezone.now(), reason
+    duty_list.filed_at, duty_list.filed_by = None, None
+    duty_list.save(update_fields=["status", "returned_at", "return_reason", "filed_at", "filed_by", "updated_at"])
+    _workflow_log(actor, duty_list, "duties.list.return", before, message=reason)
+    _notify_all(
+        _liaisons(duty_list.unit),
+        key=f"duties.returned:{duty_list.pk}:{duty_list.returned_at:%Y%m%d%H%M%S}",
+        title=f"{duty_list.title}被退回",
+        body=f"退回理由：{reason}",
+        url=_list_url(duty_list),
+        email=True,
+    )
+    return duty_list
+
+
+@transaction.atomic
+def duty_list_publish(*, actor: User | None, duty_list: DutyList) -> DutyList:
+    """公告: a filed list goes public — its laws, items (public fields only) and announced activities. Activities
+    the ledger already holds are matched at once, so planned-vs-done is right from the first day."""
+    require(actor, "duties.edit", duty_list)
+    if duty_list.status != Status.FILED:
+        raise ValidationError("清单备案后才能向社会公告。")
+    before = duty_list.status
+    duty_list.status = Status.PUBLISHED
+    duty_list.published_at = timezone.now()
+    duty_list.save(update_fields=["status", "published_at", "updated_at"])
+    _workflow_log(actor, duty_list, "duties.list.publish", before)
+    matching.match_list(duty_list)
+    selectors.schedule_public_reset()
+    return duty_list
+
+
+@transaction.atomic
+def duty_list_withdraw(*, actor: User | None, duty_list: DutyList, reason: str) -> DutyList:
+    """撤回公告: the office takes a published list off the portal (back to filed), e.g. to correct an error."""
+    require(actor, "duties.review", duty_list)
+    if duty_list.status != Status.PUBLISHED:
+        raise ValidationError("只有已公告的清单可以撤回。")
+    reason = reason.strip()
+    if len(reason) < 4:
+        raise ValidationError({"reason": "请写明撤回理由（至少4个字）。"})
+    before = duty_list.status
+    duty_list.status, duty_list.published_at = Status.FILED, None
+    duty_list.save(update_fields=["status", "published_at", "updated_at"])
+    _workflow_log(actor, duty_list, "duties.list.withdraw", before, message=reason)
+    selectors.schedule_public_reset()
+    return duty_list
+
+
+# ---------------------------------------------------------------- planned against done
+
+
+@transaction.atomic
+def planned_activity_link(*, actor: User | None, planned: PlannedActivity, activity: Activity) -> PlannedActivity:
+    """Link by hand an announced activity to the ledger record that carried it out (when matching missed it).
+
+    The record must be one the actor may see, organised or co-organised by the list's unit, and counted
+    (submitted or confirmed): the public page shows it as done."""
+    require(actor, "duties.edit", planned.duty_list)
+    if actor is not None and not scope(Activity.objects.filter(pk=activity.pk), actor).exists():
+        raise PermissionDenied("您无权查看该台账记录。")
+    participates = activity.participants.filter(unit_id=planned.duty_list.unit_id, is_deleted=False).exists()
+    if not participates:
+        raise ValidationError({"activity": "该台账记录不是本单位组织或协办的活动。"})
+    if activity.deleted_at is not None or activity.status not in Activity.COUNTED:
+        raise ValidationError({"activity": "只能关联已提交或已确认的台账记录。"})
+    matching.set_link(planned, activity, PlannedActivity.LinkMethod.MANUAL, actor=actor)
+    if planned.duty_list.is_public:
+        selectors.schedule_public_reset()
+    return planned
+
+
+@transaction.atomic
+def planned_activity_unlink(*, actor: User | None, planned: PlannedActivity) -> PlannedActivity:
+    """Remove a link (automatic or manual); the activity then shows as not yet carried out."""
+    require(actor, "duties.edit", planned.duty_list)
+    if planned.activity_id is None:
+        raise ValidationError("该活动尚未关联台账记录。")
+    matching.set_link(planned, None, "", actor=actor)
+    if planned.duty_list.is_public:
+        selectors.schedule_public_reset()
+    return planned
+
+
+# ---------------------------------------------------------------- deadline and reminders
+
+
+@transaction.atomic
+def duty_deadline_set(*, actor: User | None, region: Region, year: int, due: dt.date) -> DutyDeadline:
+    """An office sets the submission deadline of its region for a year (default 31 March)."""
+    require(actor, "duties.review", region)
+    _check_year(year)
+    if due.year != year:
+        raise ValidationError({"due": f"截止日期须在{year}年内。"})
+    deadline = DutyDeadline.objects.filter(region=region, year=year).first()
+    if deadline is None:
+        deadline = DutyDeadline.objects.create(region=region, year=year, due=due)
+        audit.log_create(actor=actor, obj=deadline, code="duties.deadline.set")
+    else:
+        before = audit.snapshot(deadline, ["due"])
+        deadline.due = due
+        deadline.save(update_fields=["due", "updated_at"])
+        audit.log_update(actor=actor, obj=deadline, before=before, code="duties.deadline.set")
+    return deadline
+
+
+@dataclass
+class ReminderResult:
+    units: int
+    notifications: int
+    emails: int
+
+
+@transaction.atomic
+def duty_reminders_send(*, actor: User | None, region: Region, year: int) -> ReminderResult:
+    """催报: remind, in one action, the liaisons of every unit in the region that has not submitted its list.
+
+    Reminders are keyed by unit, year and day, so pressing the button twice on one day reminds nobody twice.
+    Liaisons with an e-mail address also get a mail (sent after the commit).
+    """
+    require(actor, "duties.review", region)
+    report = selectors.deadline_report(actor=actor, region=region, year=year)
+    today = timezone.localdate()
+    units = notifications = emails = 0
+    for row in report.rows:
+        if row.has_submitted:
+            continue
+        users = _liaisons(row.unit)
+        units += 1
+        for user in users:
+            sent = notify(
+                user=user,
+                key=f"duties.remind:{year}:{row.unit.pk}:{today:%Y%m%d}",
+                title=f"请报送{year}年度普法责任清单",
+                body=(
+                    f"{row.unit.name}的{year}年度普法责任清单尚未报送，报送截止日期为{cn_date(report.due)}。"
+                    "请完善清单和拟开展的普法活动后报送备案。"
+                ),
+                url=reverse("duties:index"),
+                email=True,
+            )
+            if sent is not None:
+                notifications += 1
+                emails += 1 if user.email else 0
+    audit.log(
+        actor=actor,
+        action=audit.Action.WORKFLOW,
+        obj=region,
+        code="duties.remind",
+        message=f"{year}年度责任清单催报：{units}个单位，发送提醒{notifications}条",
+    )
+    return ReminderResult(units=units, notifications=notifications, emails=emails)
+
+
+# ---------------------------------------------------------------- templates
+
+
+@transaction.atomic
+def duty_template_create(
+    *, actor: User | None, issuing_unit: Unit, unit_kind: str, title: str, laws: list[Law] | None = None
+) -> DutyTemplate:
+    require(actor, "duties.review", issuing_unit)
+    if unit_kind not in Unit.Kind.values:
+        raise ValidationError({"unit_kind": "请选择适用单位类型。"})
+    if len(title.strip()) < 2:
+        raise ValidationError({"title": "请填写模板名称。"})
+    template = DutyTemplate.objects.create(issuing_unit=issuing_unit, unit_kind=unit_kind, title=title.strip())
+    template.laws.set(laws or [])
+    audit.log_create(actor=actor, obj=template, code="duties.template.create")
+    return template
+
+
+def _require_template_draft(actor: User | None, template: DutyTemplate) -> None:
+    require(actor, "duties.review", template)
+    if template.status != DutyTemplate.Status.DRAFT:
+        raise ValidationError("模板已下发，不能再修改。")
+
+
+@transaction.atomic
+def duty_template_update(
+    *, actor: User | None, template: DutyTemplate, unit_kind: str, title: str, laws: list[Law]
+) -> DutyTemplate:
+    _require_template_draft(actor, template)
+    if unit_kind not in Unit.Kind.values:
+        raise ValidationError({"unit_kind": "请选择适用单位类型。"})
+    before = audit.snapshot(template, ["unit_kind", "title", "laws"])
+    template.unit_kind, template.title = unit_kind, title.strip()
+    template.save(update_fields=["unit_kind", "title", "updated_at"])
+    template.laws.set(laws)
+    audit.log_update(actor=actor, obj=template, before=before, code="duties.template.update")
+    return template
+
+
+@transaction.atomic
+def duty_template_item_add(*, actor: User | None, template: DutyTemplate, data: ItemData) -> DutyTemplateItem:
+    _require_template_draft(actor, template)
+    if len(data.content.strip()) < 2:
+        raise ValidationError({"content": "请填写普法内容。"})
+    item = DutyTemplateItem(template=template)
+    item.content, item.measures, item.standards = data.content.strip(), data.measures.strip(), data.standards.strip()
+    item.time_nodes, item.responsible_section = data.time_nodes.strip(), data.responsible_section.strip()
+    item.order = (template.items.aggregate(m=Max("order"))["m"] or 0) + 1
+    item.save()
+    item.laws.set(data.laws)
+    item.audiences.set(data.audiences)
+    item.domains.set(data.domains)
+    audit.log_create(actor=actor, obj=item, code="duties.template.item")
+    return item
+
+
+@transaction.atomic
+def duty_template_item_remove(*, actor: User | None, item: DutyTemplateItem) -> None:
+    """A template is a draft document of the office until issued; its rows may be removed (audited)."""
+    _require_template_draft(actor, item.template)
+    audit.log(
+        actor=actor,
+        action=audit.Action.DELETE,
+        obj=item,
+        code="duties.template.item.remove",
+        changes={k: [v, None] for k, v in audit.snapshot(item).items() if v not in (None, "", [])},
+    )
+    item.delete()
+
+
+@transaction.atomic
+def duty_template_issue(*, actor: User | None, template: DutyTemplate) -> DutyTemplate:
+    """下发: the template becomes available to the units of that kind in the office's region."""
+    _require_template_draft(actor, template)
+    if not template.items.exists():
+        raise ValidationError("模板还没有事项，不能下发。")
+    template.status, template.issued_at = DutyTemplate.Status.ISSUED, timezone.now()
+    template.save(update_fields=["status", "issued_at", "updated_at"])
+    audit.log(
+        actor=actor,
+        action=audit.Action.WORKFLOW,
+        obj=template,
+        code="duties.template.issue",
+        changes={"status": [DutyTemplate.Status.DRAFT, DutyTemplate.Status.ISSUED]},
+    )
+    return template
+
+
+# ---------------------------------------------------------------- notifications
+
+
+def notification_read(*, actor: User, ids: list[int] | None = None) -> int:
+    """Mark the actor's own notifications read (all of them when `ids` is None)."""
+    if actor is None or not actor.is_authenticated:
+        raise PermissionDenied("请先登录。")
+    from pufa.core.notifications import mark_read
+
+    return mark_read(user=actor, ids=ids)
