@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from pufa.portal import views
 
 app_name = "portal"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("r/<int:pk>/", views.region, name="region"),
+    path("lists/<int:pk>/", views.list_detail, name="list-detail"),
+    path("units/<int:pk>/laws/", views.unit_laws, name="unit-laws"),
+    path("calendar/", views.calendar, name="calendar"),
+    path("search/", views.search, name="search"),
+]
