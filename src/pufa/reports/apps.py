@@ -5,3 +5,8 @@ class ReportsConfig(AppConfig):
     name = "pufa.reports"
     label = "reports"
     verbose_name = "工作报告"
+
+    def ready(self) -> None:
+        from pufa.core.navigation import NavItem, register
+
+        register(NavItem("工作报告", "reports:report-list", "reports.view", order=50))

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import io
 import unicodedata
+from functools import lru_cache
 
 import docx
 from docx.enum.section import WD_ORIENT
@@ -59,6 +60,19 @@ TABLE_LINE = 400  # twips: 20 pt lines for 小四 table text
 
 HEADING_FONTS = {1: (HEI_FONT, False), 2: (KAI_FONT, False), 3: (BODY_FONT, False), 4: (BODY_FONT, False)}
 STYLE_NAMES = {1: "公文一级标题", 2: "公文二级标题", 3: "公文三级标题", 4: "公文四级标题"}
+#: Our paragraph styles' ids (ASCII, so any consumer can address them); their names are Chinese.
+STYLE_IDS = {
+    "公文正文": "GwBody",
+    "公文标题": "GwTitle",
+    "公文一级标题": "GwHeading1",
+    "公文二级标题": "GwHeading2",
+    "公文三级标题": "GwHeading3",
+    "公文四级标题": "GwHeading4",
+    "公文表格": "GwTableText",
+    "公文表头": "GwTableHead",
+    "公文图表题": "GwCaption",
+    "公文图片": "GwFigure",
+}
 
 
 def render_docx(document: Document, *, for_libreoffice: bool = False) -> bytes:
@@ -69,30 +83,24 @@ def render_docx(document: Document, *, for_libreoffice: bool = False) -> bytes:
     two cells and a line holds 14 characters. The variant uses a line-only grid and condenses East Asian
     text by 0.25 pt (16 − 0.25 = 15.75 pt a character), which gives the same 28 characters a line.
     """
-    d = docx.Document()
-    _page_setup(d, char_grid=not for_libreoffice)
-    _styles(d, condense=for_libreoffice)
-    _font_table(d)
-    _footers(d)
+    d = docx.Document(io.BytesIO(_template(for_libreoffice)))
     _core_properties(d, document)
-
-    _remove_body_paragraphs(d)
     if document.number:
-        p = d.add_paragraph(document.number, style="公文正文")
+        p = _para(d, document.number)
         _no_indent(p)
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    title = d.add_paragraph(document.title, style="公文标题")
+    title = _para(d, document.title, "公文标题")
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _blank(d)
     if document.recipient:
-        p = d.add_paragraph(f"{document.recipient}：", style="公文正文")
+        p = _para(d, f"{document.recipient}：")
         _no_indent(p)
 
     for block in document.blocks:
         if isinstance(block, Heading):
-            d.add_paragraph(block.text, style=STYLE_NAMES.get(block.level, STYLE_NAMES[4]))
+            _para(d, block.text, STYLE_NAMES.get(block.level, STYLE_NAMES[4]))
         elif isinstance(block, Paragraph):
-            p = d.add_paragraph(style="公文正文")
+            p = _para(d)
             if block.lead:
                 font, bold = HEADING_FONTS.get(block.lead_level, HEADING_FONTS[4])
                 lead = p.add_run(block.lead)
@@ -139,6 +147,21 @@ def _child(ppr: etree._Element, name: str) -> etree._Element:
 # ---------------------------------------------------------------- page and grid
 
 
+@lru_cache(maxsize=2)
+def _template(for_libreoffice: bool) -> bytes:
+    """The empty official document (page, grid, styles, fonts, page-number footers), built once per process:
+    setting it up costs more than writing a report into it."""
+    d = docx.Document()
+    _page_setup(d, char_grid=not for_libreoffice)
+    _styles(d, condense=for_libreoffice)
+    _font_table(d)
+    _footers(d)
+    _remove_body_paragraphs(d)
+    out = io.BytesIO()
+    d.save(out)
+    return out.getvalue()
+
+
 def _page_setup(d: docx.document.Document, *, char_grid: bool) -> None:
     section = d.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
@@ -182,8 +205,13 @@ def _run_font(run: docx.text.run.Run, name: str, size: float, *, bold: bool = Fa
 
 def _style(d: docx.document.Document, name: str, font: str, size: float, *, bold: bool = False) -> docx.styles.style:
     styles = d.styles
-    style = styles[name] if name in [s.name for s in styles] else styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-    style.base_style = styles["Normal"]
+    style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.element.styleId = STYLE_IDS[name]
+    style.element.get_or_add_pPr()
+    normal = styles.element.get_by_id("Normal")
+    based = OxmlElement("w:basedOn")
+    based.set(qn("w:val"), normal.styleId if normal is not None else "Normal")
+    style.element.insert(1, based)
     style.font.size = Pt(size)
     style.font.bold = bold
     _rfonts(style.element.get_or_add_rPr(), font)
@@ -371,6 +399,23 @@ def _footers(d: docx.document.Document) -> None:
 # ---------------------------------------------------------------- blocks
 
 
+def _para(d: docx.document.Document, text: str = "", style: str = "公文正文") -> docx.text.paragraph.Paragraph:
+    """A new body paragraph in one of our styles. The style id is written directly: python-docx's lookup by
+    name scans every style of the template each time, which made a report take most of a second."""
+    p = d.add_paragraph(text)
+    _set_style(p, style)
+    return p
+
+
+def _set_style(p: docx.text.paragraph.Paragraph, style: str) -> None:
+    ppr = p._p.get_or_add_pPr()
+    existing = ppr.find(qn("w:pStyle"))
+    if existing is None:
+        existing = OxmlElement("w:pStyle")
+        ppr.insert(0, existing)
+    existing.set(qn("w:val"), STYLE_IDS.get(style, style))
+
+
 def _remove_body_paragraphs(d: docx.document.Document) -> None:
     body = d.element.body
     for p in body.findall(qn("w:p")):
@@ -382,27 +427,30 @@ def _no_indent(paragraph: docx.text.paragraph.Paragraph) -> None:
 
 
 def _blank(d: docx.document.Document) -> None:
-    _no_indent(d.add_paragraph(style="公文正文"))
+    _no_indent(_para(d))
 
 
 def _cell_text(cell: docx.table._Cell, text: str, style: str, align: WD_ALIGN_PARAGRAPH) -> None:
     lines = (text or "").split("\n")
     first = cell.paragraphs[0]
-    first.style = style
+    _set_style(first, style)
     first.alignment = align
     first.add_run(lines[0])
     for line in lines[1:]:
-        p = cell.add_paragraph(line, style=style)
+        p = cell.add_paragraph(line)
+        _set_style(p, style)
         p.alignment = align
 
 
 def _table(d: docx.document.Document, block: Table) -> None:
     if block.caption:
-        caption = d.add_paragraph(block.caption, style="公文图表题")
+        caption = _para(d, block.caption, "公文图表题")
         caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
         caption.paragraph_format.keep_with_next = True
     table = d.add_table(rows=1, cols=len(block.columns))
-    table.style = d.styles["Table Grid"]
+    style = OxmlElement("w:tblStyle")
+    style.set(qn("w:val"), "TableGrid")
+    table._tbl.tblPr.insert(0, style)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     widths = block.widths or [1.0] * len(block.columns)
     total = sum(widths)
@@ -442,7 +490,7 @@ def _chart(d: docx.document.Document, block: Chart) -> None:
         horizontal=block.horizontal,
         width_mm=150,
     )
-    p = d.add_paragraph(style="公文图片")
+    p = _para(d, "", "公文图片")
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     p.add_run().add_picture(io.BytesIO(png), width=Mm(150))
     picture = p._p.find(f".//{qn('wp:docPr')}")
@@ -469,8 +517,8 @@ def _signature(d: docx.document.Document, signature: str, date_text: str) -> Non
         date_start = line - 2 - date_w
         name_start = date_start - 2
     if signature:
-        p = d.add_paragraph(signature, style="公文正文")
+        p = _para(d, signature)
         _indent_chars(p._p.get_or_add_pPr(), left=round(max(name_start, 0) * 100))
     if date_text:
-        p = d.add_paragraph(date_text, style="公文正文")
+        p = _para(d, date_text)
         _indent_chars(p._p.get_or_add_pPr(), left=round(max(date_start, 0) * 100))

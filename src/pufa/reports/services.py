@@ -1,0 +1,459 @@
+"""Every write of the reports app: drafting, editing, the submit → return/accept workflow, region summaries,
+deadlines and circulars. Each checks permission, validates, writes in a transaction and audits the change.
+
+The workflow (seed 004 十四): a unit drafts (pufa fills in the figures and seeds the prose), edits and submits;
+the office reviews — returns it with its comments or accepts it. At submission the figures and the whole
+rendering source are frozen into the report, so later changes to the ledger cannot change what was
+submitted; a returned report is live again until it is submitted anew.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from pufa.core import audit
+from pufa.core.chinese import cn_date, cn_number
+from pufa.core.notifications import notify
+from pufa.org.access import grants, require
+from pufa.org.models import Membership, Region, Unit, User
+from pufa.reports import circulars, content, selectors
+from pufa.reports.documents.model import paragraphs
+from pufa.reports.figures import compute
+from pufa.reports.models import Circular, Period, Report, ReportDeadline, ReportEvent, period_label
+
+TITLE_MAX = 200
+REASON_MAX = 1000
+PROSE_LIMITS = {"intro": 5000, "practices": 20000, "problems": 5000, "plans": 5000}
+
+
+def _check_period(period: str, year: int, today: dt.date) -> None:
+    if period not in Period.values:
+        raise ValidationError({"period": "请选择报告期（上半年或全年）。"})
+    if not 2000 <= year <= today.year + 1:
+        raise ValidationError({"year": f"年度应在2000年至{today.year + 1}年之间。"})
+
+
+def _event(report: Report, action: str, actor: Any, comment: str = "") -> ReportEvent:
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    return ReportEvent.objects.create(
+        report=report,
+        action=action,
+        comment=comment,
+        actor=actor if authenticated else None,
+        actor_name=(actor.get_full_name() or actor.get_username()) if authenticated else "系统",
+    )
+
+
+def _users_of(unit: Unit | None, role: str) -> list[User]:
+    if unit is None:
+        return []
+    return list(
+        User.objects.filter(
+            memberships__unit=unit, memberships__role=role, memberships__is_active=True, is_active=True
+        ).distinct()
+    )
+
+
+def _report_url(report: Report) -> str:
+    return reverse("reports:report-detail", args=[report.pk])
+
+
+# ---------------------------------------------------------------- drafting and editing
+
+
+@transaction.atomic
+def report_start(*, actor: User | None, unit: Unit, period: str, year: int, today: dt.date | None = None) -> Report:
+    """Draft a unit's report for a period, or return the one it already has (one report per unit and period).
+
+    The draft's figures are live; its prose is seeded: 基本情况 with a standard opening, 主要做法和成效 with the
+    activities marked as highlights, 存在问题 with the lagging and overdue items; 下一步打算 is the author's."""
+    require(actor, "reports.write", unit)
+    today = today or timezone.localdate()
+    _check_period(period, year, today)
+    existing = Report.objects.filter(kind=Report.Kind.UNIT, unit=unit, period=period, year=year).first()
+    if existing is not None:
+        return existing
+    data = compute(unit=unit, period=period, year=year, today=today)
+    label = period_label(period, year)
+    report = Report(
+        kind=Report.Kind.UNIT,
+        unit=unit,
+        region=unit.region,
+        period=period,
+        year=year,
+        title=f"{unit.name}{label}普法工作情况报告",
+        intro=content.seed_intro(unit.name, f"{year}年上半年" if period == Period.H1 else f"{year}年"),
+        practices=content.seed_practices(data),
+        problems=content.seed_problems(data),
+        author=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    report.full_clean(exclude=["author", "submitted_by", "reviewer"])
+    report.save()
+    audit.log_create(actor=actor, obj=report, code="reports.report.create")
+    return report
+
+
+@transaction.atomic
+def report_update(
+    *,
+    actor: User | None,
+    report: Report,
+    title: str,
+    intro: str,
+    practices: str,
+    problems: str,
+    plans: str,
+) -> Report:
+    """Edit the prose of a draft or returned report. Figures are not editable: they are counted."""
+    require(actor, "reports.write", report)
+    if not report.is_editable:
+        raise ValidationError("报告已报送，不能再修改；如需修改，请联系审核单位退回。")
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": "请填写报告标题。"})
+    if len(title) > TITLE_MAX:
+        raise ValidationError({"title": f"标题不能超过{TITLE_MAX}个字。"})
+    values = {"intro": intro, "practices": practices, "problems": problems, "plans": plans}
+    errors = {}
+    for name, value in values.items():
+        if len(value or "") > PROSE_LIMITS[name]:
+            errors[name] = f"内容不能超过{PROSE_LIMITS[name]}个字。"
+    if errors:
+        raise ValidationError(errors)
+    before = audit.snapshot(report, ["title", *values])
+    report.title = title
+    for name, value in values.items():
+        setattr(report, name, (value or "").strip())
+    report.save(update_fields=["title", *values, "updated_at"])
+    audit.log_update(actor=actor, obj=report, before=before, code="reports.report.update")
+    return report
+
+
+# ---------------------------------------------------------------- workflow
+
+
+@transaction.atomic
+def report_submit(*, actor: User | None, report: Report, today: dt.date | None = None) -> Report:
+    """Submit: freeze the figures (as counted now) and the rendering source into the report."""
+    require(actor, "reports.write", report)
+    if not report.is_editable:
+        raise ValidationError("只有草稿或已退回的报告可以报送。")
+    errors = {}
+    if not paragraphs(report.practices):
+        errors["practices"] = "请填写主要做法和成效。"
+    if not paragraphs(report.plans):
+        errors["plans"] = "请填写下一步打算。"
+    if errors:
+        raise ValidationError(errors)
+    today = today or timezone.localdate()
+    now = timezone.now()
+    report.status = Report.Status.SUBMITTED
+    report.submitted_at = now
+    report.submitted_by = actor if getattr(actor, "is_authenticated", False) else None
+    if report.kind == Report.Kind.SUMMARY:
+        data = compute(region=report.region, period=report.period, year=report.year, today=today)
+    else:
+        data = compute(unit=report.unit, period=report.period, year=report.year, today=today)
+    report.figures = data.to_dict()
+    report.document = selectors.build_document(report=report, data=data, today=today).to_dict()
+    report.save(update_fields=["status", "submitted_at", "submitted_by", "figures", "document", "updated_at"])
+    _event(report, ReportEvent.Action.SUBMITTED, actor)
+    audit.log(
+        actor=actor,
+        action=audit.Action.WORKFLOW,
+        obj=report,
+        code="reports.report.submit",
+        changes={"status": ["", Report.Status.SUBMITTED]},
+        message=f"报送（活动{data.value('activities')}场次，参与{data.value('people')}人次）",
+    )
+    office = selectors.reviewing_office(
+        report.unit, above=report.kind == Report.Kind.SUMMARY or report.unit.kind == Unit.Kind.OFFICE
+    )
+    for user in _users_of(office, Membership.Role.OFFICE):
+        notify(
+            user=user,
+            key=f"reports.submitted.{report.pk}.{now.timestamp():.0f}",
+            title=f"{report.unit.name}报送了{report.period_label}工作报告",
+            body=report.title,
+            url=_report_url(report),
+        )
+    return report
+
+
+def _require_review(actor: Any, report: Report) -> None:
+    require(actor, "reports.review", report)
+    if not selectors.may_review(actor, report):
+        raise PermissionDenied("不能审核本单位的报告，应由上级单位审核。")
+    if report.status != Report.Status.SUBMITTED:
+        raise ValidationError("只有已报送的报告可以审核。")
+
+
+def _notify_author(report: Report, title: str, body: str) -> None:
+    recipients = {u for u in (report.submitted_by, report.author) if u is not None and u.is_active}
+    for user in recipients:
+        notify(
+            user=user,
+            key=f"reports.reviewed.{report.pk}.{timezone.now().timestamp():.0f}",
+            title=title,
+            body=body,
+            url=_report_url(report),
+        )
+
+
+@transaction.atomic
+def report_return(*, actor: User | None, report: Report, reason: str) -> Report:
+    """Return a submitted report with the office's comments; it becomes editable (and live) again."""
+    _require_review(actor, report)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请填写退回意见，说明需要修改的地方。"})
+    if len(reason) > REASON_MAX:
+        raise ValidationError({"reason": f"退回意见不能超过{REASON_MAX}个字。"})
+    report.status = Report.Status.RETURNED
+    report.review_comment = reason
+    report.reviewer = actor if getattr(actor, "is_authenticated", False) else None
+    report.reviewed_at = timezone.now()
+    report.save(update_fields=["status", "review_comment", "reviewer", "reviewed_at", "updated_at"])
+    _event(report, ReportEvent.Action.RETURNED, actor, reason)
+    audit.log(
+        actor=actor,
+        action=audit.Action.WORKFLOW,
+        obj=report,
+        code="reports.report.return",
+        changes={"status": [Report.Status.SUBMITTED, Report.Status.RETURNED]},
+        message=f"退回：{reason}",
+    )
+    _notify_author(report, f"{report.period_label}工作报告被退回修改", reason)
+    return report
+
+
+@transaction.atomic
+def report_accept(*, actor: User | None, report: Report, comment: str = "") -> Report:
+    """Accept a submitted report: it enters the region summary with the figures it froze."""
+    _require_review(actor, report)
+    comment = (comment or "").strip()[:REASON_MAX]
+    report.status = Report.Status.ACCEPTED
+    report.review_comment = comment
+    report.reviewer = actor if getattr(actor, "is_authenticated", False) else None
+    report.reviewed_at = timezone.now()
+    report.save(update_fields=["status", "review_comment", "reviewer", "reviewed_at", "updated_at"])
+    _event(report, ReportEvent.Action.ACCEPTED, actor, comment)
+    audit.log(
+        actor=actor,
+        action=audit.Action.WORKFLOW,
+        obj=report,
+        code="reports.report.accept",
+        changes={"status": [Report.Status.SUBMITTED, Report.Status.ACCEPTED]},
+        message="审核通过" + (f"：{comment}" if comment else ""),
+    )
+    _notify_author(report, f"{report.period_label}工作报告已审核通过", comment or report.title)
+    return report
+
+
+# ---------------------------------------------------------------- region summary
+
+
+def _office_for(actor: Any, region: Region) -> Unit:
+    """The office unit in `region` the actor acts for (the summary's author unit)."""
+    ids = [g.unit_id for g in grants(actor) if g.role == Membership.Role.OFFICE]
+    office = Unit.objects.filter(pk__in=ids, region=region, kind=Unit.Kind.OFFICE).first()
+    if office is None:
+        office = Unit.objects.filter(region=region, kind=Unit.Kind.OFFICE).order_by("pk").first()
+    if office is None:
+        raise ValidationError({"region": f"“{region.name}”没有法宣办（依法治理办）单位，无法生成汇总报告。"})
+    return office
+
+
+def _flatten(text: str) -> str:
+    """A unit's prose as one run of text, its own numbering dropped (the summary numbers the units)."""
+    parts = [content.LEVEL2.sub("", line) for line in paragraphs(text)]
+    return "".join(parts)
+
+
+@transaction.atomic
+def region_summary(
+    *,
+    actor: User | None,
+    region: Region,
+    period: str,
+    year: int,
+    remerge: bool = False,
+    today: dt.date | None = None,
+) -> Report:
+    """The office's summary report of a region: region-wide figures counted from the ledger, a table of every
+    unit's report status and accepted figures, and prose merged from the accepted reports.
+
+    Called again it returns the existing summary; `remerge=True` re-merges the prose of a draft from the
+    reports accepted since."""
+    require(actor, "reports.review", region)
+    today = today or timezone.localdate()
+    _check_period(period, year, today)
+    office = _office_for(actor, region)
+    summary = Report.objects.filter(kind=Report.Kind.SUMMARY, unit=office, period=period, year=year).first()
+    if summary is not None and not (remerge and summary.is_editable):
+        return summary
+    data = compute(region=region, period=period, year=year, today=today)
+    accepted = list(selectors.accepted_reports(region=region, period=period, year=year).exclude(unit=office))
+    period_text = f"{year}年上半年" if period == Period.H1 else f"{year}年"
+    practice_lines = [
+        f"（{cn_number(i)}）{r.unit.name}。{_flatten(r.practices)}"
+        for i, r in enumerate((r for r in accepted if paragraphs(r.practices)), start=1)
+    ]
+    problems = content.seed_problems(data)
+    unit_problems = [f"{r.unit.name}：{_flatten(r.problems)}" for r in accepted if paragraphs(r.problems)]
+    values = {
+        "intro": content.seed_intro(region.name, period_text, summary=True),
+        "practices": "\n".join(practice_lines),
+        "problems": "\n".join(p for p in [problems, *unit_problems] if p),
+    }
+    if summary is None:
+        summary = Report(
+            kind=Report.Kind.SUMMARY,
+            unit=office,
+            region=region,
+            period=period,
+            year=year,
+            title=f"{region.name}{period_label(period, year)}普法工作情况汇总报告",
+            author=actor if getattr(actor, "is_authenticated", False) else None,
+            **values,
+        )
+        summary.full_clean(exclude=["author", "submitted_by", "reviewer"])
+        summary.save()
+        audit.log_create(actor=actor, obj=summary, code="reports.summary.create", message=f"汇总{len(accepted)}份报告")
+        return summary
+    before = audit.snapshot(summary, list(values))
+    for name, value in values.items():
+        setattr(summary, name, value)
+    summary.save(update_fields=[*values, "updated_at"])
+    message = f"重新汇总{len(accepted)}份报告"
+    audit.log_update(actor=actor, obj=summary, before=before, code="reports.summary.remerge", message=message)
+    return summary
+
+
+# ---------------------------------------------------------------- deadlines
+
+
+@transaction.atomic
+def deadline_set(*, actor: User | None, region: Region, period: str, year: int, due: dt.date) -> ReportDeadline:
+    """Set the due date of a period's reports for a region (default 30 June / 31 December)."""
+    require(actor, "reports.review", region)
+    _check_period(period, year, timezone.localdate())
+    if not dt.date(year, 1, 1) <= due <= dt.date(year + 1, 1, 31):
+        raise ValidationError({"due": f"截止日期应在{year}年内（最迟{year + 1}年1月31日）。"})
+    deadline = ReportDeadline.objects.filter(region=region, period=period, year=year).first()
+    if deadline is None:
+        deadline = ReportDeadline.objects.create(region=region, period=period, year=year, due=due)
+        audit.log_create(actor=actor, obj=deadline, code="reports.deadline.set")
+        return deadline
+    before = audit.snapshot(deadline, ["due"])
+    deadline.due = due
+    deadline.save(update_fields=["due", "updated_at"])
+    audit.log_update(actor=actor, obj=deadline, before=before, code="reports.deadline.set")
+    return deadline
+
+
+# ---------------------------------------------------------------- circulars
+
+
+@transaction.atomic
+def circular_draft(*, actor: User | None, issuing_unit: Unit, today: dt.date | None = None) -> Circular:
+    """Draft a circular on the progress of the issuing office's region, as of today, from progress data."""
+    require(actor, "reports.review", issuing_unit)
+    if issuing_unit.kind != Unit.Kind.OFFICE:
+        raise ValidationError({"issuing_unit": "通报只能以法宣办（依法治理办）名义印发。"})
+    today = today or timezone.localdate()
+    region = issuing_unit.region
+    start = dt.date(today.year, 1, 1)
+    circular = Circular(
+        issuing_unit=issuing_unit,
+        region=region,
+        title=circulars.default_title(today),
+        as_of=today,
+        start=start,
+        intro=circulars.default_intro(region.name, today),
+        requirements=circulars.DEFAULT_REQUIREMENTS,
+        data=circulars.circular_data(region=region, start=start, as_of=today),
+        author=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    circular.save()
+    audit.log_create(actor=actor, obj=circular, code="reports.circular.create")
+    return circular
+
+
+@transaction.atomic
+def circular_update(
+    *,
+    actor: User | None,
+    circular: Circular,
+    title: str,
+    number: str,
+    intro: str,
+    requirements: str,
+    refresh: bool = False,
+    today: dt.date | None = None,
+) -> Circular:
+    """Edit a draft circular; `refresh=True` re-reads the progress data as of today."""
+    require(actor, "reports.review", circular)
+    if circular.is_published:
+        raise ValidationError("通报已印发，不能再修改。")
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": "请填写通报标题。"})
+    before = audit.snapshot(circular, ["title", "number", "intro", "requirements", "as_of"])
+    circular.title = title[:TITLE_MAX]
+    circular.number = (number or "").strip()[:60]
+    circular.intro = (intro or "").strip()[:3000]
+    circular.requirements = (requirements or "").strip()[:5000]
+    if refresh:
+        today = today or timezone.localdate()
+        circular.as_of = today
+        circular.data = circulars.circular_data(region=circular.region, start=circular.start, as_of=today)
+    circular.save()
+    audit.log_update(actor=actor, obj=circular, before=before, code="reports.circular.update")
+    return circular
+
+
+@transaction.atomic
+def circular_publish(*, actor: User | None, circular: Circular, recipients: list[Unit] | None = None) -> Circular:
+    """Publish (印发) a circular to the units concerned — by default every unit it names — and notify them."""
+    require(actor, "reports.review", circular)
+    if circular.is_published:
+        raise ValidationError("通报已印发。")
+    if recipients is None:
+        ids = [u["unit_id"] for u in circular.data.get("units", [])]
+        recipients = list(Unit.objects.filter(pk__in=ids))
+    outside = [u.name for u in recipients if not u.region.path.startswith(circular.region.path)]
+    if outside:
+        raise ValidationError({"recipients": f"不能发送给通报范围以外的单位：{'、'.join(outside)}"})
+    if not recipients:
+        raise ValidationError({"recipients": "请至少选择一个发送单位。"})
+    circular.status = Circular.Status.PUBLISHED
+    circular.published_at = timezone.now()
+    circular.published_by = actor if getattr(actor, "is_authenticated", False) else None
+    circular.save(update_fields=["status", "published_at", "published_by", "updated_at"])
+    circular.recipients.set(recipients)
+    audit.log(
+        actor=actor,
+        action=audit.Action.WORKFLOW,
+        obj=circular,
+        code="reports.circular.publish",
+        changes={"status": [Circular.Status.DRAFT, Circular.Status.PUBLISHED]},
+        message=f"印发给{len(recipients)}个单位",
+    )
+    url = reverse("reports:circular-detail", args=[circular.pk])
+    for unit in recipients:
+        for user in _users_of(unit, Membership.Role.LIAISON):
+            notify(
+                user=user,
+                key=f"reports.circular.{circular.pk}",
+                title=f"{circular.issuing_unit.name}印发通报",
+                body=f"{circular.title}（{cn_date(circular.as_of)}）",
+                url=url,
+            )
+    return circular

@@ -1,0 +1,161 @@
+"""Every figure of a report equals a direct count of the records behind it, and links to exactly those records."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlsplit
+
+from django.db.models import Q, Sum
+from django.http import QueryDict
+
+from pufa.ledger import services as ledger_services
+from pufa.ledger.forms import parse_filters
+from pufa.ledger.models import Activity
+from pufa.ledger.selectors import activity_list
+from pufa.reports.figures import compute, summary_sentence
+from tests.factories import make_activity
+
+H1 = (dt.date(2026, 1, 1), dt.date(2026, 6, 30))
+YEAR = (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+
+
+def direct(unit=None, region=None, start=H1[0], end=H1[1], **filters):
+    """The counted activities, straight from the Activity table (not through the ledger's participation copies)."""
+    acts = Activity.objects.filter(status__in=["submitted", "confirmed"], date__gte=start, date__lte=end)
+    if unit is not None:
+        acts = acts.filter(Q(unit=unit) | Q(participants__unit=unit))
+    if region is not None:
+        acts = acts.filter(
+            Q(unit__region__path__startswith=region.path) | Q(participants__unit__region__path__startswith=region.path)
+        )
+    return Activity.objects.filter(pk__in=acts.filter(**filters).values("pk"))
+
+
+def people(acts) -> int:
+    totals = acts.aggregate(a=Sum("people_onsite"), b=Sum("people_online"))
+    return (totals["a"] or 0) + (totals["b"] or 0)
+
+
+def test_unit_figures_equal_direct_counts(world, ledger):
+    data = compute(unit=world.committee_a, period="h1", year=2026)
+    acts = direct(unit=world.committee_a)
+    assert data.value("activities") == acts.count() == 5
+    assert data.value("people") == people(acts) == 615
+    assert data.value("people_onsite") == acts.aggregate(n=Sum("people_onsite"))["n"]
+    assert data.value("people_online") == acts.aggregate(n=Sum("people_online"))["n"]
+    assert data.value("materials") == acts.aggregate(n=Sum("materials"))["n"] == 890
+    assert data.value("trainings") == acts.filter(kind__code="px").count() == 1
+    assert data.value("training_people") == people(acts.filter(kind__code="px")) == 45
+    assert data.value("cases") == acts.filter(kind__code="yasf").count() == 1
+    assert data.value("exams") == acts.filter(kind__code="xfks").count() == 1
+    assert data.value("exam_people") == people(acts.filter(kind__code="xfks"))
+    assert data.value("highlights") == acts.filter(is_highlight=True).count() == 2
+    for figure in data.group("活动形式"):
+        assert figure.value == acts.filter(kind__code=figure.key.split(".", 1)[1]).count(), figure
+    for figure in data.group("普法领域"):
+        assert figure.value == acts.filter(domains__code=figure.key.split(".", 1)[1]).distinct().count(), figure
+    for figure in data.group("普法对象"):
+        assert figure.value == acts.filter(audiences__code=figure.key.split(".", 1)[1]).distinct().count(), figure
+    assert {f.label for f in data.group("活动形式")} == {"专题讲座/法治课", "集中宣传", "培训", "以案释法", "学法考试"}
+
+
+def test_what_does_not_count(world, ledger):
+    """Drafts, returned records, records outside the period and deleted records are not counted."""
+    titles = set(direct(unit=world.committee_a).values_list("title", flat=True))
+    assert "法治文艺演出" not in titles  # a draft (and in August)
+    assert "被退回的记录" not in titles
+    assert "下半年的宣讲" not in titles
+    before = compute(unit=world.committee_a, period="h1", year=2026).value("activities")
+    ledger_services.activity_delete(actor=None, activity=ledger.activities[2], reason="重复登记")
+    after = compute(unit=world.committee_a, period="h1", year=2026)
+    assert after.value("activities") == before - 1 == direct(unit=world.committee_a).count()
+    assert after.value("trainings") == 0
+
+
+def test_co_organised_activity_counts_for_each_unit_and_once_in_the_region(world, ledger):
+    b = compute(unit=world.committee_b, period="h1", year=2026)
+    assert b.value("activities") == 1 and b.value("cases") == 1  # organised by B, co-organised by A
+    region = compute(region=world.street_a, period="h1", year=2026)
+    acts = direct(region=world.street_a)
+    assert region.value("activities") == acts.count() == 5  # the joint activity once, not twice
+    assert region.value("people") == people(acts)
+    assert region.value("materials") == acts.aggregate(n=Sum("materials"))["n"]
+    other = compute(region=world.street_b, period="h1", year=2026)
+    assert other.value("activities") == 0
+
+
+def test_year_figures_include_the_second_half(world, ledger):
+    data = compute(unit=world.committee_a, period="year", year=2026)
+    acts = direct(unit=world.committee_a, start=YEAR[0], end=YEAR[1])
+    assert data.value("activities") == acts.count() == 6  # + 下半年的宣讲 (the August draft still does not count)
+
+
+def test_unit_links_list_exactly_the_counted_records(world, ledger, office_user):
+    """Each link, fed to the ledger list's own filter parsing, lists the records the figure counts."""
+    data = compute(unit=world.committee_a, period="h1", year=2026)
+    checked = 0
+    for figure in data.figures:
+        if not figure.url:
+            continue
+        parts = urlsplit(figure.url)
+        assert parts.path == "/ledger/"
+        listed = activity_list(actor=office_user, filters=parse_filters(QueryDict(parts.query), office_user))
+        if figure.key in {"activities", "highlights", "trainings", "cases", "exams"} or "." in figure.key:
+            assert listed.count() == figure.value, figure
+        elif figure.key == "people":
+            assert people(listed) == figure.value
+        elif figure.key == "materials":
+            assert listed.aggregate(n=Sum("materials"))["n"] == figure.value
+        checked += 1
+    assert checked >= 15
+
+
+def test_tasks_and_targets_are_judged_in_the_report_period(world, ledger):
+    h1 = compute(unit=world.committee_a, period="h1", year=2026)
+    rows = {t.title: t for t in h1.tasks}
+    lectures = rows["每季度开展一堂法治课"]
+    assert lectures.status == "lagging" and lectures.status_label == "滞后"  # a lecture in Q1, none in Q2
+    assert lectures.done == ["1/2期达标"] and lectures.targets == ["每季度法治课不少于1堂"]
+    assert "participant=" in lectures.url and f"task={ledger.lectures.pk}" in lectures.url
+    culture = rows["组织开展法治文化活动"]
+    assert culture.status == "not_started"  # a yearly target of 2: nothing due by 30 June yet
+    assert h1.value("tasks") == 2 and h1.value("tasks.lagging") == 1 and h1.value("tasks.not_started") == 1
+    assert [i.text for i in h1.issues] == ["“每季度开展一堂法治课”滞后（1/2期达标）"]
+
+
+def test_yearly_target_in_a_half_year_report_counts_only_the_half_year(world, ledger):
+    """A culture event on 1 July counts toward the yearly target, but not in the half-year report."""
+    make_activity(world.committee_a, title="七一法治文化活动", kind="whhd", date=dt.date(2026, 7, 1))
+    make_activity(world.committee_a, title="法治文化广场活动", kind="whhd", date=dt.date(2026, 7, 2))
+    h1 = {t.title: t for t in compute(unit=world.committee_a, period="h1", year=2026).tasks}
+    assert h1["组织开展法治文化活动"].done == ["0/2场"]
+    year = {t.title: t for t in compute(unit=world.committee_a, period="year", year=2026).tasks}
+    assert year["组织开展法治文化活动"].done == ["2/2场"] and year["组织开展法治文化活动"].status == "done"
+
+
+def test_region_tasks_count_units_by_status(world, ledger):
+    data = compute(region=world.street_a, period="h1", year=2026)
+    lectures = next(t for t in data.tasks if t.title == "每季度开展一堂法治课")
+    assert lectures.units == {"lagging": 2}
+    assert lectures.lagging_units == ["桃园社区居委会", "沱河社区居委会"]
+    assert any("尚未登记普法活动" in i.text and "沱河街道司法所" in i.text for i in data.issues)
+    assert "沱河街道司法所" in data.silent_units and "沱河社区居委会" not in data.silent_units
+
+
+def test_summary_sentence_weaves_the_figures_into_prose(world, ledger):
+    data = compute(unit=world.committee_a, period="h1", year=2026)
+    sentence = summary_sentence(data, "2026年上半年")
+    assert sentence.startswith("2026年上半年，共开展普法活动5场次（其中")
+    assert "参与群众615人次（现场415人次、线上200人次）" in sentence
+    assert "发放宣传资料890份" in sentence and "举办培训班1期、培训45人次" in sentence
+    assert "承担普法任务2项，已完成0项、按期推进0项、滞后或逾期1项。" in sentence
+
+
+def test_data_round_trips_through_json(world, ledger):
+    import json
+
+    from pufa.reports.figures import ReportData
+
+    data = compute(unit=world.committee_a, period="h1", year=2026)
+    again = ReportData.from_dict(json.loads(json.dumps(data.to_dict())))
+    assert again == data
