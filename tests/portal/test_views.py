@@ -214,3 +214,8 @@ def test_portal_is_usable_with_many_results_paged(client, world):
     assert "共 35 条，第 1/2 页" in html
     html = client.get(reverse("portal:region", args=[world.street_a.pk]), {"year": 2026, "page": 2}).content.decode()
     assert "第 2/2 页" in html
+
+
+def test_login_page_links_to_the_portal(client, world):
+    html = client.get(reverse("login")).content.decode()
+    assert f'href="{reverse("portal:index")}"' in html and "公众门户" in html

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from pufa.duties.demo import seed_duties
 from pufa.org.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_org
 from pufa.plans.demo import seed_plans
 from pufa.progress.demo import seed_progress
@@ -15,6 +16,7 @@ from pufa.progress.demo import seed_progress
 STEPS = [
     seed_org,
     seed_plans,
+    seed_duties,  # after the ledger's step: publishing links the ledger's activities to announced ones
     seed_progress,  # keep last among the data steps: it derives figures from the others
 ]
 
