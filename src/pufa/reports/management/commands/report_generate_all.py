@@ -51,7 +51,8 @@ class Command(BaseCommand):
         pending = list(results)
         while pending:
             for result in list(pending):
-                result.refresh()
+                if not result.is_finished:  # the immediate backend's results are final (and cannot refresh)
+                    result.refresh()
                 if result.is_finished:
                     pending.remove(result)
                     if result.status == "FAILED":

@@ -1,0 +1,108 @@
+"""`pufa report-generate` and `pufa report-generate-all` (through the task API, immediate backend in tests)."""
+
+from __future__ import annotations
+
+import io
+
+import docx
+import openpyxl
+import pytest
+from django.core.management import CommandError, call_command
+
+from pufa.reports import services
+from pufa.reports.documents import pdf
+from pufa.reports.models import parse_period
+
+
+def test_parse_period():
+    assert parse_period("2024H1") == ("h1", 2024) and parse_period("2024h1") == ("h1", 2024)
+    assert parse_period("2024") == ("year", 2024)
+    for bad in ("2024Q3", "H1", "1999", ""):
+        with pytest.raises(ValueError):
+            parse_period(bad)
+
+
+def test_report_generate_docx_and_xlsx(world, ledger, tmp_path, capsys):
+    out = tmp_path / "a.docx"
+    call_command("report_generate", "--unit", "tuohe-tuohe", "--period", "2026H1", "--format", "docx", "-o", str(out))
+    document = docx.Document(str(out))
+    assert document.paragraphs[0].text == "沱河社区居委会2026年上半年普法工作情况报告"
+    assert any("共开展普法活动5场次" in p.text for p in document.paragraphs)
+    assert "已生成" in capsys.readouterr().out
+    xlsx = tmp_path / "a.xlsx"
+    call_command("report_generate", "--unit", "tuohe-tuohe", "--period", "2026", "--format", "xlsx", "-o", str(xlsx))
+    rows = {r[0]: r[1] for r in openpyxl.load_workbook(xlsx)["基本情况"].iter_rows(min_row=3, values_only=True)}
+    assert rows["开展普法活动"] == 6  # the year: + the July lecture
+
+
+def test_report_generate_uses_the_frozen_report(world, ledger, liaison, tmp_path):
+    report = services.report_start(actor=liaison, unit=world.committee_a, period="h1", year=2026)
+    services.report_update(
+        actor=liaison, report=report, title="自拟标题", intro="", practices="做法。", problems="", plans="打算。"
+    )
+    services.report_submit(actor=liaison, report=report)
+    out = tmp_path / "frozen.docx"
+    call_command("report_generate", "--unit", "tuohe-tuohe", "--period", "2026H1", "-o", str(out))
+    assert docx.Document(str(out)).paragraphs[0].text == "自拟标题"
+
+
+def test_report_generate_errors(world, tmp_path, monkeypatch):
+    with pytest.raises(CommandError, match="没有编码"):
+        call_command("report_generate", "--unit", "nope", "--period", "2026", "-o", str(tmp_path / "x.docx"))
+    with pytest.raises(CommandError, match="报告期"):
+        call_command("report_generate", "--unit", "tuohe-tuohe", "--period", "2026Q1", "-o", str(tmp_path / "x"))
+    monkeypatch.setattr(pdf, "soffice_path", lambda: None)
+    with pytest.raises(CommandError, match="未安装 LibreOffice"):
+        call_command(
+            "report_generate", "--unit", "tuohe-tuohe", "--period", "2026", "--format", "pdf", "-o", str(tmp_path / "x")
+        )
+
+
+def test_report_generate_summary(world, ledger, tmp_path):
+    out = tmp_path / "s.docx"
+    call_command("report_generate", "--unit", "tuohe-fzb", "--summary", "--period", "2026H1", "-o", str(out))
+    document = docx.Document(str(out))
+    assert document.paragraphs[0].text == "沱河街道2026年上半年普法工作情况汇总报告"
+    assert "各单位报送情况" in "\n".join(p.text for p in document.paragraphs)
+
+
+def test_report_generate_all_runs_one_task_per_chunk(world, ledger, tmp_path, capsys):
+    call_command(
+        "report_generate_all", "--period", "2026", "--format", "docx", "-o", str(tmp_path), "--chunk", "2", "--wait"
+    )
+    out = capsys.readouterr().out
+    files = sorted(p.name for p in tmp_path.iterdir())
+    assert files == sorted(
+        f"{code}.docx" for code in ("tuohe-fzb", "tuohe-sfs", "tuohe-tuohe", "tuohe-taoyuan", "sanba-fzb")
+    )
+    assert "3 个生成任务" in out and "完成：5 份报告" in out
+    text = "\n".join(
+        p.text for p in docx.Document(io.BytesIO((tmp_path / "tuohe-taoyuan.docx").read_bytes())).paragraphs
+    )
+    assert "桃园社区居委会2026年度普法工作情况报告" in text
+
+
+def test_report_generate_all_for_a_region(world, ledger, tmp_path):
+    call_command(
+        "report_generate_all", "--period", "2026H1", "-o", str(tmp_path), "--region", str(world.community_b.pk)
+    )
+    assert [p.name for p in tmp_path.iterdir()] == ["tuohe-taoyuan.docx"]
+
+
+@pytest.mark.skipif(not pdf.available(), reason="LibreOffice is not installed (make system)")
+def test_report_generate_all_pdf(world, ledger, tmp_path):
+    call_command(
+        "report_generate_all",
+        "--period",
+        "2026H1",
+        "--format",
+        "pdf",
+        "-o",
+        str(tmp_path),
+        "--region",
+        str(world.street_a.pk),
+        "--wait",
+    )
+    files = sorted(p.name for p in tmp_path.iterdir())
+    assert len(files) == 4 and all(name.endswith(".pdf") for name in files)
+    assert (tmp_path / "tuohe-tuohe.pdf").read_bytes().startswith(b"%PDF")
