@@ -27,7 +27,10 @@ AHEAD_LIMIT = 10
 
 
 def circular_data(*, region: Region, start: dt.date, as_of: dt.date) -> dict[str, Any]:
-    """Per unit of the region with tasks: task statuses (as of today) and activities since `start`."""
+    """Per unit of the region with tasks: task statuses (as of today) and activities since `start`.
+
+    The tasks are those of plans running between `start` and `as_of`, plus tasks still overdue from a plan
+    that ended within the year before `start`."""
     progress_services.ensure_fresh(region_path=region.path, today=as_of)
     rows = (
         ProgressStatus.objects.filter(
@@ -37,7 +40,11 @@ def circular_data(*, region: Region, start: dt.date, as_of: dt.date) -> dict[str
             task__plan__deleted_at__isnull=True,
             unit__deleted_at__isnull=True,
         )
-        .filter(Q(task__plan__period_start__lte=as_of) & Q(task__plan__period_end__gte=start))
+        .filter(
+            Q(task__plan__period_start__lte=as_of, task__plan__period_end__gte=start)
+            # Work still overdue from a plan that ended in the past year is reported too: it is not done.
+            | Q(status=Status.OVERDUE, task__plan__period_end__gte=start - dt.timedelta(days=366))
+        )
         .values_list("unit_id", "status", "task_id", "task__title")
     )
     counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))

@@ -11,6 +11,7 @@ from pufa.duties.demo import seed_duties
 from pufa.org.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_org
 from pufa.plans.demo import seed_plans
 from pufa.progress.demo import seed_progress
+from pufa.reports.demo import seed_reports
 
 # Each app's demo step, in dependency order; each is idempotent and returns nothing of interest.
 STEPS = [
@@ -18,6 +19,7 @@ STEPS = [
     seed_plans,
     seed_duties,  # after the ledger's step: publishing links the ledger's activities to announced ones
     seed_progress,  # keep last among the data steps: it derives figures from the others
+    seed_reports,  # after progress: reports are drafted from the ledger and progress figures
 ]
 
 
