@@ -164,9 +164,12 @@ def circular_document(
     if behind:
         for i, u in enumerate(behind, start=1):
             tasks = "、".join(f"“{t}”" for t in u["behind_tasks"][:6]) + ("等" if len(u["behind_tasks"]) > 6 else "")
+            counts = "、".join(
+                f"{label}{u[key]}项" for key, label in (("lagging", "滞后"), ("overdue", "逾期")) if u[key]
+            )
             doc.add(
                 Paragraph(
-                    f"滞后{u['lagging']}项、逾期{u['overdue']}项，涉及{tasks}。",
+                    f"{counts}，涉及{tasks}。",
                     lead=f"（{cn_number(i)}）{u['name']}。",
                     lead_level=2,
                 )
