@@ -488,3 +488,52 @@ def test_import_cannot_use_a_unit_outside_the_region(client_for, world, office_u
         reverse("plans:plan-import"), {"issuing_unit": world.other_office_unit.pk, "text": SEED_000.read_text()}
     )
     assert response.status_code == 200 and not response.client.session.get("plans_import")
+
+
+def _long_plan(n: int) -> str:
+    lines = ["沱河街道2026年普法工作要点", "一、重点任务"]
+    lines += [f"{i}．开展第{i}项普法宣传活动。牵头单位：法治办" for i in range(1, n + 1)]
+    return "\n".join(lines)
+
+
+def test_long_review_is_paged_and_keeps_edits_across_pages(client_for, world, office_user):
+    c = client_for(office_user)
+    response = _upload(c, world, text=_long_plan(25))
+    url = response["Location"]
+    token = _token(response)
+    html = c.get(url).content.decode()
+    assert html.count('data-testid="review-task"') == 20 and "第 1/2 页" in html
+    # page 1: rename task 4 and untick task 2, then go to page 2
+    stored = c.session["plans_import"][token]["data"]
+    page1 = {
+        k: v for k, v in stored.items() if k != "t1-keep" and not k.startswith(("t20-", "t21-", "t22-", "t23-", "t24-"))
+    }
+    page1.update({"t3-title": "改过的第4项", "page": "1", "go": "2"})
+    response = c.post(url, page1)
+    assert response.status_code == 302 and response["Location"].endswith("?page=2")
+    html = c.get(response["Location"]).content.decode()
+    assert html.count('data-testid="review-task"') == 5 and "开展第25项普法宣传活动" in html
+    # page 2 with an error on task 23: the page comes back with the message, nothing saved
+    stored = c.session["plans_import"][token]["data"]
+    page2 = {k: v for k, v in stored.items() if k.startswith(("plan-", "t20-", "t21-", "t22-", "t23-", "t24-"))}
+    response = c.post(url, {**page2, "t22-deadline_kind": "date", "t22-deadline": "", "page": "2", "go": "save"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "请填写截止日期。" in html and not Plan.objects.exists()
+    assert "第 2/2 页" in html
+    response = c.post(url, {**page2, "page": "2", "go": "save"})
+    assert response.status_code == 302
+    titles = list(Plan.objects.get().tasks.order_by("order").values_list("title", flat=True))
+    assert len(titles) == 24 and titles[2] == "改过的第4项" and "开展第2项普法宣传活动" not in titles
+    assert c.session.get("plans_import", {}).get(token) is None
+
+
+def test_review_error_on_another_page_is_shown(client_for, world, office_user):
+    c = client_for(office_user)
+    response = _upload(c, world, text=_long_plan(25))
+    url, token = response["Location"], _token(response)
+    stored = c.session["plans_import"][token]["data"]
+    page1 = {k: v for k, v in stored.items() if not k.startswith(tuple(f"t{i}-" for i in range(20, 25)))}
+    c.post(url, {**page1, "t5-title": "", "page": "1", "go": "2"})
+    page2 = {k: v for k, v in stored.items() if k.startswith(("plan-", "t20-", "t21-", "t22-", "t23-", "t24-"))}
+    html = c.post(url, {**page2, "page": "2", "go": "save"}).content.decode()
+    assert "第 1/2 页" in html and "请填写任务标题。" in html and not Plan.objects.exists()

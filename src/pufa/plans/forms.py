@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.forms.utils import ErrorDict
 
 from pufa.core.forms import DateInput, PufaForm
 from pufa.org.models import Unit
@@ -32,10 +33,64 @@ def unit_choices(units: Iterable[Unit]) -> list[tuple[str, list[tuple[int, str]]
     return list(groups.items())
 
 
+class FastSelectMixin:
+    """A select rendered in Python instead of one template per <option>.
+
+    The review page shows a unit select per role per task — thousands of options on one page — and
+    Django's per-option templates made it take seconds. Same markup, escaped with format_html.
+    """
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> str:
+        from django.utils.html import format_html, format_html_join
+
+        values = value if isinstance(value, list | tuple) else [value]
+        selected = {str(v) for v in values if v is not None}
+        final = self.build_attrs(self.attrs, attrs)  # type: ignore[attr-defined]
+        attr_html = format_html_join("", ' {}="{}"', ((k, v) for k, v in final.items() if v not in (None, False)))
+
+        def option(v: Any, label: Any) -> str:
+            if str(v) in selected:
+                return format_html('<option value="{}" selected>{}</option>', v, label)
+            return format_html('<option value="{}">{}</option>', v, label)
+
+        parts = []
+        for group, items in self.choices:  # type: ignore[attr-defined]
+            if isinstance(items, list | tuple):
+                inner = format_html_join("", "{}", ((option(v, label),) for v, label in items))
+                parts.append(format_html('<optgroup label="{}">{}</optgroup>', group, inner))
+            else:
+                parts.append(option(group, items))
+        body = format_html_join("", "{}", ((part,) for part in parts))
+        if self.allow_multiple_selected:  # type: ignore[attr-defined]
+            return format_html('<select name="{}"{} multiple>{}</select>', name, attr_html, body)
+        return format_html('<select name="{}"{}>{}</select>', name, attr_html, body)
+
+
+class FastSelect(FastSelectMixin, forms.Select):
+    pass
+
+
+class FastSelectMultiple(FastSelectMixin, forms.SelectMultiple):
+    pass
+
+
+def _with_choices(field: forms.ChoiceField, choices: list[Any]) -> forms.ChoiceField:
+    """Give `field` an already plain choices list without Django normalising it again.
+
+    Django normalises choices on every assignment, to the field and again to its widget; a long plan's review
+    builds thousands of unit selects from the same few lists, and that normalisation alone took seconds.
+    The lists built here are plain (value, label) pairs and optgroups, which is what normalising yields.
+    """
+    field._choices = choices  # type: ignore[attr-defined]
+    field.widget._choices = choices  # type: ignore[attr-defined]
+    return field
+
+
 def _multi(label: str, choices: list[Any], size: int = 6) -> forms.TypedMultipleChoiceField:
-    return forms.TypedMultipleChoiceField(
-        label=label, choices=choices, coerce=int, required=False, widget=forms.SelectMultiple(attrs={"size": size})
+    field = forms.TypedMultipleChoiceField(
+        label=label, coerce=int, required=False, widget=FastSelectMultiple(attrs={"size": size})
     )
+    return _with_choices(field, choices)  # type: ignore[return-value]
 
 
 def _clean_deadline(form: forms.Form, cleaned: dict[str, Any]) -> None:
@@ -114,12 +169,13 @@ class UnresolvedMixin:
                 options.append(("可能是", hints))
             options += choices
             name = f"unresolved_{j}"
-            self.fields[name] = forms.ChoiceField(
+            field = forms.ChoiceField(
                 label=f"“{item['name']}”（{role_labels.get(item['role'], item['role'])}）",
-                choices=options,
                 required=False,
+                widget=FastSelect,
                 help_text=item.get("note", ""),
             )
+            self.fields[name] = _with_choices(field, options)
             self.unresolved_names.append(name)
 
     @property
@@ -411,6 +467,12 @@ class TaskReviewForm(UnresolvedMixin, PufaForm):
             )
         return rows
 
+    def full_clean(self) -> None:
+        """A task the office chose not to import cannot hold up the save with its errors."""
+        super().full_clean()
+        if self.is_bound and not self.cleaned_data.get("keep"):
+            self._errors = ErrorDict()
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if not cleaned.get("keep"):
@@ -446,6 +508,71 @@ class TaskReviewForm(UnresolvedMixin, PufaForm):
         )
 
 
+REVIEW_PAGE_SIZE = 20
+_NOT_DATA = {"csrfmiddlewaretoken", "page", "go"}
+
+
+def review_initial_data(proposal: dict[str, Any]) -> dict[str, list[str]]:
+    """The review's fields as the proposal fills them, in the shape a browser posts (name → values).
+
+    The review is bound to this data from the start and the office's edits are merged into it page by page,
+    so a long plan is reviewed in pages (each POST stays far below Django's limit on form fields) and no
+    correction is lost between pages.
+    """
+
+    def ids(values: list[int]) -> list[str]:
+        return [str(v) for v in values]
+
+    data: dict[str, list[str]] = {
+        "plan-title": [proposal["title"]],
+        "plan-kind": [proposal["kind"]],
+        "plan-issuing_unit": [str(proposal["issuing_unit"])],
+        "plan-period_start": [proposal["period_start"]],
+        "plan-period_end": [proposal["period_end"]],
+        "plan-parent": [""],
+    }
+    for i, entry in enumerate(proposal["tasks"]):
+        p = f"t{i}-"
+        data.update(
+            {
+                p + "keep": ["on"],
+                p + "section": [entry["section"]],
+                p + "title": [entry["title"]],
+                p + "text": [entry["text"]],
+                p + "deadline_kind": [entry["deadline_kind"]],
+                p + "deadline": [entry["deadline"] or ""],
+                p + "recurrence": [entry["recurrence"]],
+                p + "deadline_text": [entry["deadline_text"]],
+                p + "domains": ids(entry["domains"]),
+                p + "audiences": ids(entry["audiences"]),
+                **{p + role: ids(entry["units"][role]) for role, _ in ROLES},
+                **{p + f"unresolved_{j}": [KEEP_UNRESOLVED] for j in range(len(entry["unresolved"]))},
+                **{p + f"target_{k}": ["on"] for k in range(len(entry["targets"]))},
+            }
+        )
+    return data
+
+
+def merge_review_data(stored: dict[str, list[str]], posted: Any, shown: list[int]) -> None:
+    """Fold a posted review page into the stored data. The tasks shown on the page are replaced whole (an
+    unticked box or an emptied select posts nothing), other posted tasks field by field."""
+    prefixes = ["plan-"] + [f"t{i}-" for i in shown]
+    for key in [k for k in stored if k.startswith(tuple(prefixes))]:
+        del stored[key]
+    for key in posted:
+        if key not in _NOT_DATA:
+            stored[key] = posted.getlist(key)
+
+
+def review_pages(task_count: int) -> int:
+    return max(1, -(-task_count // REVIEW_PAGE_SIZE))
+
+
+def page_tasks(page: int, task_count: int) -> list[int]:
+    start = (page - 1) * REVIEW_PAGE_SIZE
+    return list(range(start, min(task_count, start + REVIEW_PAGE_SIZE)))
+
+
 class ImportReview:
     """The whole review: the plan's header form and one form per proposed task, validated together so that
     nothing the office corrected is lost when one field is wrong."""
@@ -478,23 +605,31 @@ class ImportReview:
                 "period_end": proposal["period_end"],
             },
         )
-        choices = unit_choices(units)
-        domain_choices = [(d.pk, d.name) for d in domains]
-        audience_choices = [(a.pk, a.name) for a in audiences]
-        self.task_forms = [
-            TaskReviewForm(
-                data,
-                prefix=f"t{i}",
-                entry=entry,
-                unit_choice_list=choices,
-                domain_choice_list=domain_choices,
-                audience_choice_list=audience_choices,
+        self.data = data
+        self.choices = unit_choices(units)
+        self.domain_choices = [(d.pk, d.name) for d in domains]
+        self.audience_choices = [(a.pk, a.name) for a in audiences]
+        self.names = {u.pk: u.name for u in units}
+        self._forms: dict[int, TaskReviewForm] = {}
+
+    def task_form(self, index: int) -> TaskReviewForm:
+        """Task forms are built when needed: a page shows 20 of a plan's 250 tasks; saving checks them all."""
+        if index not in self._forms:
+            form = TaskReviewForm(
+                self.data,
+                prefix=f"t{index}",
+                entry=self.proposal["tasks"][index],
+                unit_choice_list=self.choices,
+                domain_choice_list=self.domain_choices,
+                audience_choice_list=self.audience_choices,
             )
-            for i, entry in enumerate(proposal["tasks"])
-        ]
-        names = {u.pk: u.name for u in units}
-        for form in self.task_forms:
-            form.unit_names = names
+            form.unit_names = self.names
+            self._forms[index] = form
+        return self._forms[index]
+
+    @property
+    def task_forms(self) -> list[TaskReviewForm]:
+        return [self.task_form(i) for i in range(len(self.proposal["tasks"]))]
 
     def is_valid(self) -> bool:
         results = [self.plan_form.is_valid()] + [form.is_valid() for form in self.task_forms]
@@ -502,8 +637,15 @@ class ImportReview:
 
     @property
     def error_count(self) -> int:
-        forms_ = [self.plan_form, *self.task_forms]
+        forms_ = [self.plan_form, *self._forms.values()]
         return sum(len(f.errors) for f in forms_ if f.is_bound)
+
+    def page_forms(self, page: int) -> list[TaskReviewForm]:
+        return [self.task_form(i) for i in page_tasks(page, len(self.proposal["tasks"]))]
+
+    def pages_with_errors(self) -> list[int]:
+        """Review pages (1-based) holding a task with an error; the header is on every page."""
+        return sorted({i // REVIEW_PAGE_SIZE + 1 for i, form in self._forms.items() if form.errors})
 
     def to_proposal(self) -> tuple[Unit, PlanProposal]:
         cd = self.plan_form.cleaned_data

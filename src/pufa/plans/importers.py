@@ -234,6 +234,11 @@ def propose(
     cands = candidates(unit_list)
     domain_rows, audience_rows = list(domains), list(audiences)
     start, end = guess_period(parsed, lines, today)
+    # A plan repeats the same few names on every task (法治办, 各社区): resolve each distinct name once.
+    written = list(
+        dict.fromkeys(n for task in parsed.tasks for attr in ROLE_FIELDS.values() for n in getattr(task, attr))
+    )
+    resolved = dict(zip(written, resolve_units(written, cands), strict=True))
     tasks = []
     for task in parsed.tasks:
         kind, deadline, recurrence = deadline_fields(task)
@@ -258,7 +263,7 @@ def propose(
         }
         for role, attr in ROLE_FIELDS.items():
             names = getattr(task, attr)
-            for res in resolve_units(names, cands):
+            for res in (resolved[name] for name in names):
                 keys = [int(k) for k in res.matched_keys]  # type: ignore[call-overload]
                 note = res.note
                 if res.status == "collective" and role == TaskUnit.Role.PARTICIPANT:

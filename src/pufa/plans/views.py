@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,7 +20,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 from pufa.core.forms import apply_errors, paginate
 from pufa.org.access import can, require
 from pufa.plans import importers, metrics, selectors, services
-from pufa.plans.forms import ImportReview, PlanForm, PlanUploadForm, TargetForm, TaskForm
+from pufa.plans.forms import (
+    REVIEW_PAGE_SIZE,
+    ImportReview,
+    PlanForm,
+    PlanUploadForm,
+    TargetForm,
+    TaskForm,
+    merge_review_data,
+    page_tasks,
+    review_initial_data,
+    review_pages,
+)
 from pufa.plans.models import Plan, Target, Task, TaskUnit
 from pufa.plans.parsing import PlanReadError
 
@@ -326,7 +337,10 @@ def _drop(request: HttpRequest, token: str) -> None:
 
 @require_http_methods(["GET", "POST"])
 def plan_import(request: HttpRequest) -> HttpResponse:
-    """Step 1: upload a .docx/.txt or paste the text; the parser proposes, nothing is saved."""
+    """Step 1: upload a .docx/.txt or paste the text; the parser proposes, nothing is saved.
+
+    The proposal (with the review's initial data) waits in the session under a random token; the review
+    page reads it from there, so a half-saved plan never exists."""
     require(request.user, "plans.manage")
     issuing_units = selectors.manageable_units(actor=request.user)
     form = PlanUploadForm(
@@ -359,14 +373,20 @@ def plan_import(request: HttpRequest) -> HttpResponse:
             if not proposal["tasks"]:
                 form.add_error(None, importers.NO_TASKS)
             else:
+                proposal["data"] = review_initial_data(proposal)
                 token = _stash(request, proposal)
                 return redirect("plans:plan-import-review", token=token)
     return render(request, "plans/plan_import.html", {"form": form})
 
 
+def _page(value: str | None, pages: int) -> int:
+    return min(max(int(value), 1), pages) if value and value.isdigit() else 1
+
+
 @require_http_methods(["GET", "POST"])
 def plan_import_review(request: HttpRequest, token: str) -> HttpResponse:
-    """Step 2: the proposal as an editable form; saving is one transaction (services.plan_import_save)."""
+    """Step 2: the proposal as an editable form, REVIEW_PAGE_SIZE tasks a page; every POST keeps the page's
+    edits in the session, "保存导入" validates all pages and saves in one transaction."""
     require(request.user, "plans.manage")
     proposal = request.session.get(SESSION_KEY, {}).get(token)
     if proposal is None:
@@ -377,44 +397,72 @@ def plan_import_review(request: HttpRequest, token: str) -> HttpResponse:
     if issuing is None:
         messages.error(request, "您已无权以该单位导入规划，请重新上传。")
         return redirect("plans:plan-import")
+    url = reverse("plans:plan-import-review", kwargs={"token": token})
+    task_count = len(proposal["tasks"])
+    pages = review_pages(task_count)
+    stored = proposal.setdefault("data", review_initial_data(proposal))
+    page = _page(request.POST.get("page") or request.GET.get("page"), pages)
+    go = request.POST.get("go", "save")
+    if request.method == "POST":
+        merge_review_data(stored, request.POST, page_tasks(page, task_count))
+        request.session.modified = True
+        if go != "save":
+            return redirect(f"{url}?page={_page(go, pages)}")
+    data = QueryDict(mutable=True)
+    for key, values in stored.items():
+        data.setlist(key, values)
     units = list(selectors.assignable_units(actor=request.user, region=issuing.region))
     review = ImportReview(
         proposal,
-        request.POST or None,
+        data,
         issuing_units=issuing_units,
         parents=selectors.parent_choices(actor=request.user),
         units=units,
         domains=list(selectors.domain_choices()),
         audiences=list(selectors.audience_choices()),
     )
-    if request.method == "POST" and review.is_valid():
-        issuing_unit, plan_proposal = review.to_proposal()
-        try:
-            result = services.plan_import_save(actor=request.user, issuing_unit=issuing_unit, proposal=plan_proposal)
-        except ValidationError as exc:
-            apply_errors(review.plan_form, exc)
-        else:
-            _drop(request, token)
-            messages.success(
-                request,
-                f"已导入“{result.plan.title}”：任务{result.tasks}项，任务单位{result.task_units}个，"
-                f"未匹配单位名称{result.unresolved}个，量化指标{result.targets}项。",
-            )
-            for warning in result.warnings:
-                messages.warning(request, warning)
-            return redirect("plans:plan-detail", pk=result.plan.pk)
-    names = {u.pk: u.name for u in units}
+    error_pages: list[int] = []
+    if request.method == "POST":
+        if review.is_valid():
+            issuing_unit, plan_proposal = review.to_proposal()
+            try:
+                result = services.plan_import_save(
+                    actor=request.user, issuing_unit=issuing_unit, proposal=plan_proposal
+                )
+            except ValidationError as exc:
+                apply_errors(review.plan_form, exc)
+            else:
+                _drop(request, token)
+                messages.success(
+                    request,
+                    f"已导入“{result.plan.title}”：任务{result.tasks}项，任务单位{result.task_units}个，"
+                    f"未匹配单位名称{result.unresolved}个，量化指标{result.targets}项。",
+                )
+                for warning in result.warnings:
+                    messages.warning(request, warning)
+                return redirect("plans:plan-detail", pk=result.plan.pk)
+        error_pages = review.pages_with_errors()
+        if error_pages and page not in error_pages:
+            page = error_pages[0]
+    first = (page - 1) * REVIEW_PAGE_SIZE
     return render(
         request,
         "plans/plan_import_review.html",
         {
             "review": review,
+            "task_forms": review.page_forms(page),
             "proposal": proposal,
             "issuing": issuing,
             "counts": importers.summary_counts(proposal),
-            "unit_names": names,
             "metric_missing": services.import_metric() is None and any(entry["targets"] for entry in proposal["tasks"]),
             "no_metric_warning": services.NO_METRIC_WARNING,
-            "action": reverse("plans:plan-import-review", kwargs={"token": token}),
+            "action": url,
+            "page": page,
+            "pages": pages,
+            "page_numbers": range(1, pages + 1),
+            "first_task": first + 1,
+            "last_task": min(task_count, first + REVIEW_PAGE_SIZE),
+            "show_errors": request.method == "POST",
+            "error_pages": error_pages,
         },
     )
