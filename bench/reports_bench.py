@@ -1,0 +1,144 @@
+"""Benchmark: work reports at city scale — one unit's report (.docx and .pdf), and every unit of the city.
+
+1. One unit: a community committee with a typical year of activities; its report drafted from the ledger and
+   progress and rendered, timed as the median of 5 runs (after a warm-up), as .docx and as .pdf.
+2. The whole city: `report-generate-all`'s work — one background task per chunk of units — run by
+   `pufa db_worker --batch` processes (default 2, one per core of the reference machine) on the database
+   backend, timed from the first enqueue until the last worker has exited; every file is then checked to
+   exist. `--inline` runs the same tasks in this process instead (the immediate backend).
+
+    .venv/bin/python bench/citygen.py --scale 1                  # once: the city (≈5,000 units, 1,000,000 activities)
+    .venv/bin/python bench/reports_bench.py                      # SQLite (var/bench.sqlite3)
+    .venv/bin/python bench/reports_bench.py --format pdf         # the city as PDF (LibreOffice)
+
+Progress statuses are computed first if the database has none (bulk-generated data bypasses the services).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import citygen
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def timed(fn: object, runs: int) -> list[float]:
+    fn()  # type: ignore[operator]
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()  # type: ignore[operator]
+        timings.append(time.perf_counter() - started)
+    return timings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--period", default="", help="2025 or 2025H1; default: last year")
+    parser.add_argument("--format", default="docx", choices=["docx", "xlsx", "pdf"], help="format of the city run")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--chunk", type=int, default=50)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--inline", action="store_true", help="run the city's tasks in this process")
+    parser.add_argument("--skip-city", action="store_true", help="only time one unit")
+    args = parser.parse_args()
+    os.environ["PUFA_TASKS_BACKEND"] = "immediate" if args.inline else "database"
+    citygen.setup()
+
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from pufa.ledger.models import ActivityUnit
+    from pufa.org.models import Unit
+    from pufa.progress import services as progress_services
+    from pufa.progress.models import TargetCheck
+    from pufa.reports import selectors
+    from pufa.reports.documents import pdf, render
+    from pufa.reports.models import parse_period
+    from pufa.reports.tasks import chunks, generate_reports
+
+    citygen.generate_org(args.scale)
+    citygen.generate_plans(args.scale)
+    citygen.generate_activities(args.scale, progress=False)
+    period, year = parse_period(args.period or str(timezone.localdate().year - 1))
+    print(f"database: {citygen.database_label()}  period: {year} {period}  cpus: {os.cpu_count()}")
+    if not TargetCheck.objects.exists():
+        started = time.perf_counter()
+        progress_services.refresh()
+        print(f"progress statuses computed first: {time.perf_counter() - started:.1f}s")
+
+    # 1. One unit: the community committee with the median number of activities in the period.
+    start, end = (f"{year}-01-01", f"{year}-06-30" if period == "h1" else f"{year}-12-31")
+    counts = list(
+        ActivityUnit.objects.filter(unit__kind="community_committee", date__gte=start, date__lte=end)
+        .values("unit_id")
+        .annotate(n=Count("id"))
+        .order_by("n", "unit_id")
+    )
+    median = counts[len(counts) // 2]
+    unit = Unit.objects.select_related("region").get(pk=median["unit_id"])
+    print(f"one unit: {unit.name} ({unit.code}), {median['n']} activities in the period")
+
+    def one(fmt: str) -> object:
+        return lambda: render(selectors.generated_document(unit=unit, period=period, year=year), fmt)
+
+    docx_times = timed(one("docx"), args.runs)
+    print(
+        f"  .docx  median {statistics.median(docx_times):.3f}s  (min {min(docx_times):.3f}, max {max(docx_times):.3f})"
+    )
+    if pdf.available():
+        pdf_times = timed(one("pdf"), args.runs)
+        print(
+            f"  .pdf   median {statistics.median(pdf_times):.3f}s  (min {min(pdf_times):.3f}, max {max(pdf_times):.3f})"
+        )
+    else:
+        print("  .pdf   skipped: LibreOffice is not installed")
+    if args.skip_city:
+        return
+
+    # 2. The whole city.
+    ids = list(Unit.objects.filter(is_responsible_subject=True).order_by("pk").values_list("pk", flat=True))
+    out_dir = Path(tempfile.mkdtemp(prefix="pufa-reports-bench-"))
+    mode = "in this process" if args.inline else f"{args.workers} × pufa db_worker"
+    print(f"city: {len(ids)} units, {args.format}, chunks of {args.chunk}, {mode}")
+    started = time.perf_counter()
+    results = [
+        generate_reports.enqueue(unit_ids=chunk, period=period, year=year, fmt=args.format, out_dir=str(out_dir))
+        for chunk in chunks(ids, args.chunk)
+    ]
+    enqueued = time.perf_counter() - started
+    if not args.inline:
+        env = dict(os.environ)
+        worker = [sys.executable, "-m", "pufa.cli", "db_worker", "--batch", "--no-startup-delay"]
+        procs = [
+            subprocess.Popen([*worker, "--worker-id", f"bench-{i}", "-v", "0"], env=env, cwd=ROOT)  # noqa: S603
+            for i in range(args.workers)
+        ]
+        for proc in procs:
+            proc.wait()
+    total = time.perf_counter() - started
+    failed = 0
+    for result in results:
+        if not result.is_finished:
+            result.refresh()
+        failed += result.status != "SUCCESSFUL"
+    files = list(out_dir.iterdir())
+    print(f"  enqueued {len(results)} tasks in {enqueued:.1f}s; failed tasks: {failed}")
+    print(f"  TOTAL {total:.1f}s for {len(files)} files ({total / max(len(files), 1) * 1000:.0f} ms a report)")
+    shutil.rmtree(out_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
