@@ -537,3 +537,12 @@ def test_review_error_on_another_page_is_shown(client_for, world, office_user):
     page2 = {k: v for k, v in stored.items() if k.startswith(("plan-", "t20-", "t21-", "t22-", "t23-", "t24-"))}
     html = c.post(url, {**page2, "page": "2", "go": "save"}).content.decode()
     assert "第 1/2 页" in html and "请填写任务标题。" in html and not Plan.objects.exists()
+
+
+def test_import_and_create_default_to_the_offices_own_unit(client_for, world, office_user):
+    # 沱河街道党政办 sorts before 沱河街道法治办 by pinyin; the office's own unit must still be the default.
+    UnitFactory(name="沱河街道党政办", kind="department", region=world.street_a, code="tuohe-dzb")
+    c = client_for(office_user)
+    for url in (reverse("plans:plan-import"), reverse("plans:plan-create")):
+        html = c.get(url).content.decode()
+        assert f'<option value="{world.office_unit.pk}" selected>沱河街道法治办</option>' in html, url

@@ -289,7 +289,7 @@ class TargetForm(PufaForm):
                     label=item.label,
                     choices=item.choices(),
                     required=False,
-                    widget=forms.CheckboxSelectMultiple,
+                    widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
                     help_text="不选表示不限",
                 )
                 self.filter_names.append(name)

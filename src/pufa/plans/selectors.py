@@ -88,6 +88,13 @@ def manageable_units(*, actor: Any) -> QuerySet[Unit]:
     return scope(Unit.objects.all(), actor, "plans.manage").select_related("region").order_by("region__path", "pinyin")
 
 
+def default_issuing_unit(*, actor: Any) -> Unit | None:
+    """The unit an office issues plans for by default: its own (not the first of its region by pinyin)."""
+    own = acting_unit_ids(actor, "plans.manage")
+    units = manageable_units(actor=actor)
+    return units.filter(pk__in=own).first() or units.first()
+
+
 def assignable_units(*, actor: Any, region: Region) -> QuerySet[Unit]:
     """Units a plan issued in `region` may give tasks to: the region's units that the actor can see.
 

@@ -90,8 +90,7 @@ def _plan_form(request: HttpRequest, plan: Plan | None = None, initial: dict[str
 @require_http_methods(["GET", "POST"])
 def plan_create(request: HttpRequest) -> HttpResponse:
     require(request.user, "plans.manage")
-    units = selectors.manageable_units(actor=request.user)
-    form = _plan_form(request, initial={"issuing_unit": units.first()})
+    form = _plan_form(request, initial={"issuing_unit": selectors.default_issuing_unit(actor=request.user)})
     if request.method == "POST" and form.is_valid():
         try:
             plan = services.plan_create(actor=request.user, data=form.to_data())
@@ -347,8 +346,8 @@ def plan_import(request: HttpRequest) -> HttpResponse:
         request.POST or None, request.FILES or None, issuing_units=issuing_units, initial={"issuing_unit": None}
     )
     if request.method == "GET":
-        first = issuing_units.first()
-        form.initial["issuing_unit"] = first.pk if first else None
+        default = selectors.default_issuing_unit(actor=request.user)
+        form.initial["issuing_unit"] = default.pk if default else None
     if request.method == "POST" and form.is_valid():
         unit = form.cleaned_data["issuing_unit"]
         upload = form.cleaned_data["file"]
