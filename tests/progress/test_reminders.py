@@ -34,7 +34,9 @@ def test_remind_sends_overdue_once(world, plan, liaison):  # noqa: F811
     services.refresh(today=D(2024, 6, 1))
     call_command("remind", "--date", "2025-01-05")
     call_command("remind", "--date", "2025-01-06")
-    titles = list(Notification.objects.filter(user=liaison).values_list("title", flat=True))
+    titles = list(
+        Notification.objects.filter(user=liaison, key__startswith="progress:").values_list("title", flat=True)
+    )
     assert titles == [f"任务已逾期：{task.title}"]
 
 

@@ -145,3 +145,24 @@ def test_home_panel_for_liaison_and_office(client_for, world, liaison, office_us
     office_html = client_for(office_user).get(reverse("home")).content.decode()
     assert "沱河街道任务进度" in office_html
     assert 'pufa-status-lagging">滞后</span> 1' in office_html
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_dashboard_counts_only_plans_running_in_the_year(client_for, world, office_user):
+    setup_year(world)
+    old = make_plan(
+        world.office_unit, title="沱河街道2024年普法工作要点", period_start=D(2024, 1, 1), period_end=D(2024, 12, 31)
+    )
+    make_task(old, title="2024年的任务", units={"responsible": [world.committee_a]})
+    services.refresh(today=D(2026, 8, 15))
+    c = client_for(office_user)
+    statuses = {
+        f.extra: f.value
+        for f in c.get(reverse("progress:dashboard"), {"region": world.street_a.pk}).context["d"].statuses
+    }
+    assert statuses["overdue"] == 0 and sum(statuses.values()) == 2
+    old_year = {
+        f.extra: f.value
+        for f in c.get(reverse("progress:dashboard"), {"region": world.street_a.pk, "year": 2024}).context["d"].statuses
+    }
+    assert old_year["overdue"] == 1

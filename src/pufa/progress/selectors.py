@@ -174,10 +174,17 @@ def _activity_figures(region: Region, start: dt.date, end: dt.date) -> dict[str,
     return out
 
 
-def _status_counts(region_path: str, unit_path: str | None = None) -> dict[str, int]:
-    rows = ProgressStatus.objects.filter(target__isnull=True, region_path__startswith=region_path)
-    if unit_path:
-        rows = rows.filter(unit_path__startswith=unit_path)
+def in_year(rows: QuerySet[ProgressStatus], year: int | None) -> QuerySet[ProgressStatus]:
+    """Statuses of tasks whose plan runs in `year`: a 2022–2025 plan is not part of 2026's picture."""
+    if not year:
+        return rows
+    return rows.filter(
+        task__plan__period_start__lte=dt.date(year, 12, 31), task__plan__period_end__gte=dt.date(year, 1, 1)
+    )
+
+
+def _status_counts(region_path: str, year: int) -> dict[str, int]:
+    rows = in_year(ProgressStatus.objects.filter(target__isnull=True, region_path__startswith=region_path), year)
     return dict(rows.values("status").annotate(n=Count("id")).values_list("status", "n"))
 
 
@@ -194,9 +201,9 @@ def region_dashboard(*, actor: Any, region: Region, year: int | None = None) -> 
         Figure("受众人次", onsite + online, ledger_url(region=rid, start=start, end=end), f"其中线上 {online}"),
         Figure("发放资料（份）", materials, ledger_url(region=rid, start=start, end=end)),
     ]
-    counts = _status_counts(region.path)
+    counts = _status_counts(region.path, year)
     statuses = [
-        Figure(s.label, counts.get(s.value, 0), status_list_url(region=rid, status=s.value), s.value)
+        Figure(s.label, counts.get(s.value, 0), status_list_url(region=rid, status=s.value, year=year), s.value)
         for s in STATUS_ORDER
     ]
     by_month = [
@@ -215,7 +222,8 @@ def region_dashboard(*, actor: Any, region: Region, year: int | None = None) -> 
         ]
 
     lag = (
-        ProgressStatus.objects.filter(
+        in_year(ProgressStatus.objects.all(), year)
+        .filter(
             target__isnull=False,
             region_path__startswith=region.path,
             status__in=[Status.LAGGING.value, Status.OVERDUE.value],
@@ -307,11 +315,15 @@ def _children(region: Region, start: dt.date, end: dt.date) -> list[ChildRow]:
         for child, ids in per_activity.items():
             totals[child] = (len(ids), sum(people[a] + online[a] for a in ids))
     status = defaultdict(lambda: [0, 0])
-    for path, st in ProgressStatus.objects.filter(
-        target__isnull=True,
-        region_path__startswith=region.path,
-        status__in=[Status.LAGGING.value, Status.OVERDUE.value],
-    ).values_list("region_path", "status"):
+    for path, st in (
+        in_year(ProgressStatus.objects.all(), start.year)
+        .filter(
+            target__isnull=True,
+            region_path__startswith=region.path,
+            status__in=[Status.LAGGING.value, Status.OVERDUE.value],
+        )
+        .values_list("region_path", "status")
+    ):
         for c in children:
             if path.startswith(c.path):
                 status[c.pk][0 if st == Status.LAGGING.value else 1] += 1
@@ -351,9 +363,11 @@ def _units(region: Region, start: dt.date, end: dt.date) -> list[UnitRow]:
     ):
         people[unit_id] += onsite + online
     status = defaultdict(lambda: [0, 0])
-    for unit_id, st in ProgressStatus.objects.filter(
-        target__isnull=True, unit_id__in=ids, status__in=[Status.LAGGING.value, Status.OVERDUE.value]
-    ).values_list("unit_id", "status"):
+    for unit_id, st in (
+        in_year(ProgressStatus.objects.all(), start.year)
+        .filter(target__isnull=True, unit_id__in=ids, status__in=[Status.LAGGING.value, Status.OVERDUE.value])
+        .values_list("unit_id", "status")
+    ):
         status[unit_id][0 if st == Status.LAGGING.value else 1] += 1
     latest = dict(UnitActivity.objects.filter(unit_id__in=ids).values_list("unit_id", "last_date"))
     return [
@@ -400,9 +414,15 @@ def _breadcrumbs(actor: Any, region: Region) -> list[Region]:
 
 
 def status_list(
-    *, actor: Any, region: Region | None = None, unit: Unit | None = None, status: str = "", task_id: int | None = None
+    *,
+    actor: Any,
+    region: Region | None = None,
+    unit: Unit | None = None,
+    status: str = "",
+    task_id: int | None = None,
+    year: int | None = None,
 ) -> QuerySet[ProgressStatus]:
-    rows = scope(ProgressStatus.objects.filter(target__isnull=True), actor, "progress.view")
+    rows = in_year(scope(ProgressStatus.objects.filter(target__isnull=True), actor, "progress.view"), year)
     if region is not None:
         rows = rows.filter(region_path__startswith=region.path)
     if unit is not None:
@@ -512,7 +532,9 @@ def home_panel(request: Any) -> dict[str, Any] | None:
     """The home page's progress summary: an office's region, or a liaison's own units, and what is due next."""
     actor = request.user
     region = default_region(actor=actor)
-    rows = scope(ProgressStatus.objects.filter(target__isnull=True), actor, "progress.view")
+    rows = in_year(
+        scope(ProgressStatus.objects.filter(target__isnull=True), actor, "progress.view"), timezone.localdate().year
+    )
     if region is not None:
         rows = rows.filter(region_path__startswith=region.path)
         title, url = f"{region.name}任务进度", reverse("progress:dashboard")
@@ -527,7 +549,7 @@ def home_panel(request: Any) -> dict[str, Any] | None:
         Figure(
             s.label,
             counts.get(s.value, 0),
-            status_list_url(region=region.pk if region else "", status=s.value),
+            status_list_url(region=region.pk if region else "", status=s.value, year=timezone.localdate().year),
             s.value,
         )
         for s in STATUS_ORDER

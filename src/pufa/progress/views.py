@@ -73,7 +73,10 @@ def status_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("unit", "").isdigit():
         unit = selectors.unit_for_actor(actor=request.user, pk=int(request.GET["unit"]))
     status = request.GET.get("status", "")
-    page = paginate(request, selectors.status_list(actor=request.user, region=region, unit=unit, status=status))
+    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else None
+    page = paginate(
+        request, selectors.status_list(actor=request.user, region=region, unit=unit, status=status, year=year)
+    )
     template = "progress/status_list.html#rows" if request.htmx else "progress/status_list.html"
     return render(
         request,
