@@ -11,6 +11,7 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -61,7 +62,9 @@ def _write_table(ws: Worksheet, table: Table, *, title: str, base_url: str) -> N
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     widths = [_width(c) for c in columns]
     for r, row in enumerate(table.rows):
-        values: list[object] = [_number(v) if i in table.numeric else v for i, v in enumerate(row)]
+        values: list[object] = [
+            _number(v) if i in table.numeric else ILLEGAL_CHARACTERS_RE.sub("", str(v)) for i, v in enumerate(row)
+        ]
         link = table.links[r] if r < len(table.links) else ""
         if table.links:
             values.append("查看记录" if link else "")

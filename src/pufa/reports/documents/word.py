@@ -22,15 +22,16 @@ installed free faces through the fontconfig file shipped beside this module (see
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 from functools import lru_cache
+from xml.sax.saxutils import escape
 
 import docx
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from lxml import etree
@@ -56,6 +57,7 @@ LINE_PITCH = 579  # twips: 225 mm / 22 lines
 CHAR_SPACE = -849  # 4096ths of a point: 156 mm / 28 chars − 16 pt
 CONDENSE = -5  # twentieths of a point: the LibreOffice variant's character spacing (see render_docx)
 TYPE_WIDTH_MM = 156
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 TABLE_LINE = 400  # twips: 20 pt lines for 小四 table text
 
 HEADING_FONTS = {1: (HEI_FONT, False), 2: (KAI_FONT, False), 3: (BODY_FONT, False), 4: (BODY_FONT, False)}
@@ -103,9 +105,9 @@ def render_docx(document: Document, *, for_libreoffice: bool = False) -> bytes:
             p = _para(d)
             if block.lead:
                 font, bold = HEADING_FONTS.get(block.lead_level, HEADING_FONTS[4])
-                lead = p.add_run(block.lead)
+                lead = p.add_run(clean(block.lead))
                 _run_font(lead, font, SIZE_3, bold=bold)
-            p.add_run(block.text)
+            p.add_run(clean(block.text))
         elif isinstance(block, Table):
             _table(d, block)
         elif isinstance(block, Chart):
@@ -152,6 +154,7 @@ def _template(for_libreoffice: bool) -> bytes:
     """The empty official document (page, grid, styles, fonts, page-number footers), built once per process:
     setting it up costs more than writing a report into it."""
     d = docx.Document()
+    _trim(d)
     _page_setup(d, char_grid=not for_libreoffice)
     _styles(d, condense=for_libreoffice)
     _font_table(d)
@@ -160,6 +163,34 @@ def _template(for_libreoffice: bool) -> bytes:
     out = io.BytesIO()
     d.save(out)
     return out.getvalue()
+
+
+#: Styles of python-docx's template that the documents use (the rest, ~150 of them, are dropped).
+KEPT_STYLES = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList", "TableGrid", "Header", "Footer"}
+DROPPED_PARTS = {"stylesWithEffects", "webSettings", "customXml"}
+
+
+def _trim(d: docx.document.Document) -> None:
+    """Drop what python-docx's template carries and an official document does not need: 800 KB of unused
+    styles (and their Word 2010 copy), web settings, custom XML and a thumbnail. Every report would parse,
+    write and compress them again."""
+    for rid, rel in list(d.part.rels.items()):
+        if rel.reltype.rsplit("/", 1)[-1] in DROPPED_PARTS:
+            d.part.drop_rel(rid)
+    package_rels = d.part.package.rels
+    for rid, rel in list(package_rels.items()):
+        if rel.reltype.endswith("/thumbnail"):
+            package_rels.pop(rid)
+    styles = d.styles.element
+    for el in list(styles):
+        unused = el.tag == qn("w:style") and el.get(qn("w:styleId")) not in KEPT_STYLES
+        if unused or el.tag == qn("w:latentStyles"):
+            styles.remove(el)
+    for style in styles.findall(qn("w:style")):
+        for ref in ("w:link", "w:next"):
+            el = style.find(qn(ref))
+            if el is not None and el.get(qn("w:val")) not in KEPT_STYLES:
+                style.remove(el)
 
 
 def _page_setup(d: docx.document.Document, *, char_grid: bool) -> None:
@@ -402,7 +433,7 @@ def _footers(d: docx.document.Document) -> None:
 def _para(d: docx.document.Document, text: str = "", style: str = "公文正文") -> docx.text.paragraph.Paragraph:
     """A new body paragraph in one of our styles. The style id is written directly: python-docx's lookup by
     name scans every style of the template each time, which made a report take most of a second."""
-    p = d.add_paragraph(text)
+    p = d.add_paragraph(clean(text))
     _set_style(p, style)
     return p
 
@@ -430,55 +461,53 @@ def _blank(d: docx.document.Document) -> None:
     _no_indent(_para(d))
 
 
-def _cell_text(cell: docx.table._Cell, text: str, style: str, align: WD_ALIGN_PARAGRAPH) -> None:
-    lines = (text or "").split("\n")
-    first = cell.paragraphs[0]
-    _set_style(first, style)
-    first.alignment = align
-    first.add_run(lines[0])
-    for line in lines[1:]:
-        p = cell.add_paragraph(line)
-        _set_style(p, style)
-        p.alignment = align
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def clean(text: str) -> str:
+    """Text without the control characters XML cannot carry (pasted from other programs now and then)."""
+    return _CONTROL.sub("", text or "")
+
+
+def _cell_xml(text: str, width: int, style: str, align: str) -> str:
+    paragraphs = "".join(
+        f'<w:p><w:pPr><w:pStyle w:val="{STYLE_IDS[style]}"/><w:jc w:val="{align}"/></w:pPr>'
+        f'<w:r><w:t xml:space="preserve">{escape(line)}</w:t></w:r></w:p>'
+        for line in clean(text).split("\n")
+    )
+    return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>{paragraphs}</w:tc>'
 
 
 def _table(d: docx.document.Document, block: Table) -> None:
+    """A bordered table (Word's "Table Grid") as wide as the type area, its header row repeated on each page.
+
+    Written as one piece of XML: python-docx's cell-by-cell API made a report's tables cost more than the
+    rest of the document together."""
     if block.caption:
         caption = _para(d, block.caption, "公文图表题")
         caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
         caption.paragraph_format.keep_with_next = True
-    table = d.add_table(rows=1, cols=len(block.columns))
-    style = OxmlElement("w:tblStyle")
-    style.set(qn("w:val"), "TableGrid")
-    table._tbl.tblPr.insert(0, style)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    widths = block.widths or [1.0] * len(block.columns)
-    total = sum(widths)
-    mm = [TYPE_WIDTH_MM * w / total for w in widths]
-    header = table.rows[0]
-    _repeat_header(header)
-    for i, name in enumerate(block.columns):
-        _cell_text(header.cells[i], name, "公文表头", WD_ALIGN_PARAGRAPH.CENTER)
+    weights = block.widths or [1.0] * len(block.columns)
+    total = sum(weights)
+    widths = [int(TYPE_WIDTH_MM * w / total / 25.4 * 1440) for w in weights]
+    header = "".join(_cell_xml(name, widths[i], "公文表头", "center") for i, name in enumerate(block.columns))
+    rows = [f'<w:tr><w:trPr><w:tblHeader w:val="true"/></w:trPr>{header}</w:tr>']
     for row in block.rows:
-        cells = table.add_row().cells
-        for i, value in enumerate(row):
-            align = WD_ALIGN_PARAGRAPH.RIGHT if i in block.numeric else WD_ALIGN_PARAGRAPH.LEFT
-            _cell_text(cells[i], str(value), "公文表格", align)
-    for row in table.rows:
-        for i, cell in enumerate(row.cells):
-            cell.width = Mm(mm[i])
-            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-    grid = table._tbl.tblGrid
-    for i, col in enumerate(grid.findall(qn("w:gridCol"))):
-        col.set(qn("w:w"), str(int(mm[i] / 25.4 * 1440)))
+        cells = "".join(
+            _cell_xml(str(value), widths[i], "公文表格", "right" if i in block.numeric else "left")
+            for i, value in enumerate(row)
+        )
+        rows.append(f"<w:tr>{cells}</w:tr>")
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    xml = (
+        f'<w:tbl xmlns:w="{W_NS}"><w:tblPr><w:tblStyle w:val="TableGrid"/>'
+        f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/><w:tblLayout w:type="fixed"/>'
+        f'<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
+        f'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>{"".join(rows)}</w:tbl>'
+    )
+    body = d.element.body
+    body.insert(len(body) - 1, parse_xml(xml))  # before the section properties
     _blank(d)
-
-
-def _repeat_header(row: docx.table._Row) -> None:
-    trpr = row._tr.get_or_add_trPr()
-    el = OxmlElement("w:tblHeader")
-    el.set(qn("w:val"), "true")
-    trpr.append(el)
 
 
 def _chart(d: docx.document.Document, block: Chart) -> None:
