@@ -159,3 +159,38 @@ def test_data_round_trips_through_json(world, ledger):
     data = compute(unit=world.committee_a, period="h1", year=2026)
     again = ReportData.from_dict(json.loads(json.dumps(data.to_dict())))
     assert again == data
+
+
+def test_generated_files_carry_the_direct_counts(world, ledger):
+    """The .xlsx and .docx a unit gets: every figure row equals a count made straight from the records."""
+    import io
+
+    import docx
+    import openpyxl
+
+    from pufa.reports import selectors
+    from pufa.reports.documents import render
+
+    acts = direct(unit=world.committee_a)
+    kinds = acts.values_list("kind__code", flat=True)
+    expected = {
+        "开展普法活动": acts.count(),
+        "参与群众": people(acts),
+        "其中现场参与": acts.aggregate(n=Sum("people_onsite"))["n"],
+        "其中线上参与": acts.aggregate(n=Sum("people_online"))["n"],
+        "发放宣传资料": acts.aggregate(n=Sum("materials"))["n"],
+        "举办培训班": list(kinds).count("px"),
+        "培训": people(acts.filter(kind__code="px")),
+        "开展以案释法": list(kinds).count("yasf"),
+        "组织学法考试": list(kinds).count("xfks"),
+        "参加学法考试": people(acts.filter(kind__code="xfks")),
+        "典型做法": acts.filter(is_highlight=True).count(),
+    }
+    document = selectors.generated_document(unit=world.committee_a, period="h1", year=2026)
+    wb = openpyxl.load_workbook(io.BytesIO(render(document, "xlsx")))
+    rows = {r[0]: r[1] for r in wb["基本情况"].iter_rows(min_row=3, values_only=True)}
+    assert rows == expected
+    by_kind = {r[0]: r[1] for r in wb["活动形式"].iter_rows(min_row=3, values_only=True)}
+    assert by_kind == {name: acts.filter(kind__name=name).count() for name in by_kind} and sum(by_kind.values()) == 5
+    table = docx.Document(io.BytesIO(render(document, "docx"))).tables[0]
+    assert {row.cells[0].text: int(row.cells[1].text) for row in table.rows[1:]} == expected
