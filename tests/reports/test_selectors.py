@@ -122,3 +122,9 @@ def test_generated_document_without_a_report_is_a_seeded_draft(world, ledger):
     summary = selectors.generated_document(unit=world.office_unit, period="year", year=2026, summary=True)
     assert summary.title == "沱河街道2026年度普法工作情况汇总报告"
     assert not Report.objects.exists()  # nothing was written
+
+
+def test_draftable_units_are_the_actors_own(world, liaison, office_user, inspector):
+    assert list(selectors.draftable_units(actor=liaison)) == [world.committee_a]
+    assert list(selectors.draftable_units(actor=office_user)) == [world.office_unit]  # not every unit of the region
+    assert not selectors.draftable_units(actor=inspector).exists()

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from pufa.org.access import ancestor_paths, can, grants, scope, visible_or_404
 from pufa.org.models import Membership, Region, Unit
+from pufa.org.roles import role_allows
 from pufa.reports import circulars, content
 from pufa.reports.documents.model import Document
 from pufa.reports.figures import ReportData, compute
@@ -63,6 +64,16 @@ def report_events(*, report: Report) -> QuerySet:
 def writable_units(*, actor: Any) -> QuerySet[Unit]:
     """Units the actor may draft reports for."""
     return scope(Unit.objects.all(), actor, "reports.write").select_related("region").order_by("pinyin")
+
+
+def draftable_units(*, actor: Any) -> QuerySet[Unit]:
+    """The units offered when starting a report: those the actor acts for, and for a liaison the units below
+    it. An office may write any report of its region, but offering thousands of units in a list helps nobody."""
+    q = Q(pk__in=[g.unit_id for g in grants(actor) if role_allows(g.role, "reports.write")])
+    for grant in grants(actor):
+        if role_allows(grant.role, "reports.write") and not grant.region_wide:
+            q |= Q(path__startswith=grant.unit_path)
+    return Unit.objects.filter(q).select_related("region").order_by("pinyin")
 
 
 def reviewable_regions(*, actor: Any) -> QuerySet[Region]:

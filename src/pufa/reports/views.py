@@ -64,7 +64,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     period = request.GET.get("period", "") if request.GET.get("period") in Period.values else ""
     status = request.GET.get("status", "") if request.GET.get("status") in Report.Status.values else ""
     reports = selectors.report_list(actor=request.user, year=year, period=period, status=status)
-    units = selectors.writable_units(actor=request.user)
+    units = selectors.draftable_units(actor=request.user)
     context = {
         "page": paginate(request, reports),
         "year": year,
