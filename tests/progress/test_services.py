@@ -199,3 +199,21 @@ def test_hooks_registry_calls_listeners():
     hooks.listen("test.event", lambda **kw: seen.append(kw))
     hooks.fire("test.event", unit_ids=[1])
     assert seen == [{"unit_ids": [1]}]
+
+
+def test_plan_changes_reach_progress_through_the_hook(world, plan):
+    from pufa.plans import services as plan_services
+
+    task = make_task(plan, [world.committee_a])
+    target = plan_services.target_create(
+        actor=None,
+        task=task,
+        data=plan_services.TargetData(
+            metric="test.lectures", period=Target.Period.YEAR, threshold=Decimal(1), filters={}
+        ),
+    )
+    assert ProgressStatus.objects.filter(task=task, unit=world.committee_a, target=target).exists()
+    plan_services.task_units_set(actor=None, task=task, units={"responsible": [world.committee_b]})
+    assert set(ProgressStatus.objects.filter(task=task).values_list("unit_id", flat=True)) == {world.committee_b.pk}
+    plan_services.plan_delete(actor=None, plan=plan)
+    assert not ProgressStatus.objects.filter(task=task).exists()

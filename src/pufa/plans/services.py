@@ -23,7 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from pufa.core import audit
+from pufa.core import audit, hooks
 from pufa.core.models import Audience, Domain
 from pufa.org.access import require
 from pufa.org.models import Unit, User
@@ -44,6 +44,13 @@ KIND_RANK = {
 #: The metric an imported target counts with until the office corrects it in review (see plan_import_save).
 DEFAULT_IMPORT_METRIC = "ledger.activity_count"
 NO_METRIC_WARNING = "未注册可用指标，量化指标未保存"
+
+
+def _changed(task_ids: list[int]) -> None:
+    """Tell the apps above (progress) that these tasks' units, targets or deadlines changed; they recompute
+    inside this transaction, so no figure disagrees with the plan."""
+    if task_ids:
+        hooks.fire("plans.changed", task_ids=task_ids)
 
 
 def _in_region(unit: Unit, plan: Plan) -> bool:
@@ -156,6 +163,7 @@ def plan_update(*, actor: User | None, plan: Plan, data: PlanData) -> Plan:
             raise ValidationError({"issuing_unit": "任务中有单位不在新印发单位的区划内，不能这样修改。"})
     plan.save()
     audit.log_update(actor=actor, obj=plan, before=before, code="plans.plan.update")
+    _changed(list(plan.tasks.values_list("pk", flat=True)))
     return plan
 
 
@@ -168,6 +176,7 @@ def plan_delete(*, actor: User | None, plan: Plan) -> Plan:
     plan.deleted_at = timezone.now()
     plan.save(update_fields=["deleted_at", "updated_at"])
     audit.log(actor=actor, action=audit.Action.DELETE, obj=plan, code="plans.plan.delete")
+    _changed(list(plan.tasks.values_list("pk", flat=True)))
     return plan
 
 
@@ -266,6 +275,7 @@ def task_update(*, actor: User | None, task: Task, data: TaskData) -> Task:
     task.domains.set(data.domains)
     task.audiences.set(data.audiences)
     audit.log_update(actor=actor, obj=task, before=before, code="plans.task.update")
+    _changed([task.pk])
     return task
 
 
@@ -275,6 +285,7 @@ def task_delete(*, actor: User | None, task: Task) -> Task:
     task.deleted_at = timezone.now()
     task.save(update_fields=["deleted_at", "updated_at"])
     audit.log(actor=actor, action=audit.Action.DELETE, obj=task, code="plans.task.delete")
+    _changed([task.pk])
     return task
 
 
@@ -332,6 +343,7 @@ def task_units_set(
             task.save(update_fields=["unresolved_units", "updated_at"])
     if changes:
         audit.log(actor=actor, action=audit.Action.UPDATE, obj=task, code="plans.task.units", changes=changes)
+        _changed([task.pk])
     return task
 
 
@@ -438,6 +450,7 @@ def target_create(*, actor: User | None, task: Task, data: TargetData) -> Target
     target.full_clean(exclude=["task", "scope_unit"])
     target.save()
     audit.log_create(actor=actor, obj=target, code="plans.target.create")
+    _changed([task.pk])
     return target
 
 
@@ -450,6 +463,7 @@ def target_update(*, actor: User | None, target: Target, data: TargetData) -> Ta
     target.full_clean(exclude=["task", "scope_unit"])
     target.save()
     audit.log_update(actor=actor, obj=target, before=before, code="plans.target.update")
+    _changed([target.task_id])
     return target
 
 
@@ -466,7 +480,9 @@ def target_delete(*, actor: User | None, target: Target) -> None:
         code="plans.target.delete",
         changes={k: [v, None] for k, v in before.items() if v not in (None, "", [], {})},
     )
+    task_id = target.task_id
     target.delete()
+    _changed([task_id])
 
 
 # ---------------------------------------------------------------- import
@@ -653,4 +669,5 @@ def plan_import_save(*, actor: User | None, issuing_unit: Unit, proposal: PlanPr
             f"未匹配单位名称{result.unresolved}个、量化指标{result.targets}项"
         ),
     )
+    _changed([t.pk for t in tasks])
     return result

@@ -124,9 +124,14 @@ def specs_for(task: Task) -> list[Spec]:
 
 
 def _tasks_queryset() -> Any:
-    return Task.objects.select_related("plan__issuing_unit__region").prefetch_related(
-        Prefetch("targets", queryset=Target.objects.select_related("scope_unit")),
-        Prefetch("task_units", queryset=TaskUnit.objects.only("id", "task_id", "unit_id")),
+    """Living tasks of living plans (a deleted plan's tasks leave every figure)."""
+    return (
+        Task.objects.filter(plan__deleted_at__isnull=True)
+        .select_related("plan__issuing_unit__region")
+        .prefetch_related(
+            Prefetch("targets", queryset=Target.objects.select_related("scope_unit")),
+            Prefetch("task_units", queryset=TaskUnit.objects.only("id", "task_id", "unit_id")),
+        )
     )
 
 
@@ -189,7 +194,18 @@ def refresh(
     for task in task_list:
         new_checks: list[TargetCheck] = []
         touched_units: set[int] = set()
-        for spec in specs_for(task):
+        specs = specs_for(task)
+        # Checks of targets the task no longer has (or of the implicit check once it has targets) go first.
+        current = [s.target.pk for s in specs if s.target is not None]
+        leftovers = TargetCheck.objects.filter(task=task).exclude(target_id__in=current)
+        if any(s.target is None for s in specs):
+            leftovers = leftovers.exclude(target__isnull=True)
+        if units_filter is not None:
+            leftovers = leftovers.filter(unit_id__in=units_filter)
+        if leftovers.exists():
+            touched_units.update(leftovers.values_list("unit_id", flat=True))
+            leftovers.delete()
+        for spec in specs:
             ids = [u for u in spec.unit_ids if units_filter is None or u in units_filter]
             periods = [p for p in spec.periods if dates is None or any(p.start <= d <= p.end for d in dates)]
             if not ids or not periods:
