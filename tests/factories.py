@@ -195,3 +195,39 @@ def duty_list(
     if status == "filed":
         return dl
     return duty_services.duty_list_publish(actor=None, duty_list=dl)
+
+
+# ---------------------------------------------------------------- ledger (工作台账)
+
+
+def make_activity(unit: Unit, **kwargs: object):
+    """An activity recorded through the ledger services (audit entries and participant rows included), then
+    moved to `status` ("draft", "submitted" — the default —, "confirmed" or "returned")."""
+    import datetime as dt
+
+    from pufa.core.models import ActivityKind, Audience, Domain
+    from pufa.ledger import services as ledger_services
+
+    status = str(kwargs.pop("status", "submitted"))
+    kind = kwargs.pop("kind", "ztjz")
+    data = ledger_services.ActivityData(
+        unit=unit,
+        title=str(kwargs.pop("title", f"{unit.name}民法典进社区宣讲")),
+        kind=ActivityKind.objects.get(code=kind) if isinstance(kind, str) else kind,  # type: ignore[arg-type]
+        date=kwargs.pop("date", dt.date(2026, 3, 15)),  # type: ignore[arg-type]
+        co_organisers=list(kwargs.pop("co_organisers", [])),  # type: ignore[call-overload]
+        domains=[Domain.objects.get(code=c) for c in kwargs.pop("domains", ["minfadian"])],  # type: ignore[attr-defined]
+        audiences=[Audience.objects.get(code=c) for c in kwargs.pop("audiences", ["sqjm"])],  # type: ignore[attr-defined]
+        people_onsite=int(kwargs.pop("people_onsite", 60)),  # type: ignore[call-overload]
+        people_online=int(kwargs.pop("people_online", 0)),  # type: ignore[call-overload]
+        materials=int(kwargs.pop("materials", 100)),  # type: ignore[call-overload]
+        tasks=list(kwargs.pop("tasks", [])),  # type: ignore[call-overload]
+        place=str(kwargs.pop("place", "社区党群服务中心")),
+        **kwargs,  # type: ignore[arg-type]
+    )
+    activity = ledger_services.activity_create(actor=None, data=data, submit=status != "draft")
+    if status == "confirmed":
+        ledger_services.activity_confirm(actor=None, activity=activity)
+    elif status == "returned":
+        ledger_services.activity_return(actor=None, activity=activity, reason="请补充受众人数")
+    return activity

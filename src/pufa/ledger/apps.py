@@ -5,3 +5,11 @@ class LedgerConfig(AppConfig):
     name = "pufa.ledger"
     label = "ledger"
     verbose_name = "工作台账"
+
+    def ready(self) -> None:
+        from pufa.core.navigation import NavItem, register
+        from pufa.ledger import metrics
+
+        metrics.register()
+        register(NavItem("工作台账", "ledger:activity-list", "ledger.view", order=30))
+        register(NavItem("重要节点", "ledger:calendar", "ledger.view", order=31))

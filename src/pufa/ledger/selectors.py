@@ -1,0 +1,507 @@
+"""Every read of the ledger a page, export, metric or other app needs, scoped by the acting user.
+
+Scoping goes through `ActivityUnit` (one row per participating unit, with copies of its paths): the rows
+the actor may see are `scope(ActivityUnit)`, and the activities are those with such a row. Two forms of
+that filter are used, because the best plan depends on how much of the ledger the actor sees:
+
+- narrow (a liaison's unit, or an explicit unit filter): `id IN (participations…)` — the few ids are
+  collected first and the rows fetched by primary key;
+- broad (an office's region): `EXISTS (participation of this activity in scope)` — the newest activities
+  are walked in date order and each is checked with one index probe until the page is full.
+
+PostgreSQL plans both alike; SQLite follows the form literally, so the choice matters there.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber
+from django.http import Http404
+from django.utils import timezone
+
+from pufa.core.models import ActivityKind, Audience, Domain
+from pufa.ledger.models import Activity, ActivityUnit, Evidence, KeyDate
+from pufa.ledger.services import district_path
+from pufa.org.access import acting_unit_ids, can, grants, scope, scope_q, visible_or_404
+from pufa.org.models import Region, Unit
+from pufa.plans.models import Task
+
+Status = Activity.Status
+COUNT_CAP = 10_000
+STATUS_FILTERS = [
+    ("counted", "已提交和已确认（计入统计）"),
+    *Status.choices,
+]
+
+
+@dataclass
+class ActivityFilter:
+    """The ledger list's filters; the same object drives the page, the export and metric links."""
+
+    unit: Unit | None = None  # activities in which this unit or a unit below it takes part
+    participant: Unit | None = None  # activities in which exactly this unit takes part (as metrics count)
+    start: dt.date | None = None
+    end: dt.date | None = None
+    kinds: list[str] = field(default_factory=list)  # ActivityKind codes
+    domains: list[str] = field(default_factory=list)  # Domain codes
+    audiences: list[str] = field(default_factory=list)  # Audience codes
+    tasks: list[int] = field(default_factory=list)
+    status: str = ""  # a Status value, "counted" (submitted + confirmed) or "deleted"
+    q: str = ""
+    highlight: bool = False
+
+
+def _visible(queryset: QuerySet, actor: Any, action: str) -> QuerySet:
+    """scope(), except that actor=None — the trusted command line (demo, imports run by an operator) — sees all."""
+    return queryset if actor is None else scope(queryset, actor, action)
+
+
+def _is_narrow(actor: Any, f: ActivityFilter) -> bool:
+    if f.unit is not None or f.participant is not None:
+        return True
+    own = grants(actor)
+    return bool(own) and not any(g.region_wide for g in own)
+
+
+def _participations(actor: Any, f: ActivityFilter) -> QuerySet[ActivityUnit]:
+    rows = scope(ActivityUnit.objects.all(), actor, "ledger.view")
+    if f.unit is not None:
+        rows = rows.filter(unit_path__startswith=f.unit.path)
+    if f.participant is not None:
+        rows = rows.filter(unit=f.participant)
+    return rows
+
+
+def _ids(model: type, codes: list[str]) -> list[int]:
+    return list(model.objects.filter(code__in=codes).values_list("pk", flat=True)) if codes else []
+
+
+def activity_list(*, actor: Any, filters: ActivityFilter | None = None) -> QuerySet[Activity]:
+    """Visible activities matching the filters, newest first, ready for a list page (no query per row)."""
+    f = filters or ActivityFilter()
+    base = Activity.all_objects.filter(deleted_at__isnull=False) if f.status == "deleted" else Activity.objects.all()
+    unrestricted = scope_q(ActivityUnit, actor, "ledger.view") is None
+    if not (unrestricted and f.unit is None and f.participant is None):
+        rows = _participations(actor, f)
+        if _is_narrow(actor, f):
+            if f.start:
+                rows = rows.filter(date__gte=f.start)
+            if f.end:
+                rows = rows.filter(date__lte=f.end)
+            base = base.filter(pk__in=rows.values("activity_id"))
+        else:
+            base = base.filter(Exists(rows.filter(activity_id=OuterRef("pk"))))
+    if f.start:
+        base = base.filter(date__gte=f.start)
+    if f.end:
+        base = base.filter(date__lte=f.end)
+    if f.kinds:
+        base = base.filter(kind_id__in=_ids(ActivityKind, f.kinds))
+    if f.domains:
+        through = Activity.domains.through.objects.filter(domain_id__in=_ids(Domain, f.domains))
+        base = base.filter(Exists(through.filter(activity_id=OuterRef("pk"))))
+    if f.audiences:
+        through = Activity.audiences.through.objects.filter(audience_id__in=_ids(Audience, f.audiences))
+        base = base.filter(Exists(through.filter(activity_id=OuterRef("pk"))))
+    if f.tasks:
+        base = base.filter(pk__in=Activity.tasks.through.objects.filter(task_id__in=f.tasks).values("activity_id"))
+    if f.status == "counted":
+        base = base.filter(status__in=Activity.COUNTED)
+    elif f.status in Status.values:
+        base = base.filter(status=f.status)
+    if f.q:
+        base = base.filter(title__icontains=f.q.strip())
+    if f.highlight:
+        base = base.filter(is_highlight=True)
+    return base.order_by("-date", "-id")
+
+
+def with_list_details(activities: QuerySet[Activity]) -> QuerySet[Activity]:
+    """What a list row shows: organiser, kind, co-organisers and how many files — in three queries per page."""
+    return activities.select_related("unit", "kind").prefetch_related(
+        Prefetch(
+            "participants",
+            queryset=ActivityUnit.objects.filter(is_organiser=False).select_related("unit").order_by("id"),
+        )
+    )
+
+
+def evidence_counts(activity_ids: list[int]) -> dict[int, int]:
+    rows = (
+        Evidence.objects.filter(activity_id__in=activity_ids)
+        .values("activity_id")
+        .annotate(n=Count("id"))
+        .values_list("activity_id", "n")
+    )
+    return dict(rows)
+
+
+# ---------------------------------------------------------------- paging without COUNT(*) over a million rows
+
+
+def encode_cursor(activity: Activity) -> str:
+    return base64.urlsafe_b64encode(f"{activity.date.isoformat()}|{activity.pk}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(raw: str) -> tuple[dt.date, int] | None:
+    try:
+        padded = raw + "=" * (-len(raw) % 4)
+        day, pk = base64.urlsafe_b64decode(padded.encode()).decode().split("|")
+        return dt.date.fromisoformat(day), int(pk)
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+@dataclass
+class KeysetPage:
+    rows: list[Activity]
+    next_cursor: str = ""
+    prev_cursor: str = ""
+    is_first: bool = True
+
+
+def keyset_page(activities: QuerySet[Activity], *, after: str = "", before: str = "", size: int = 30) -> KeysetPage:
+    """One page in (date desc, id desc) order, continuing after or before a cursor: cost independent of how
+    deep the page is, unlike OFFSET."""
+    after_key, before_key = decode_cursor(after) if after else None, decode_cursor(before) if before else None
+    if before_key is not None:
+        day, pk = before_key
+        newer = activities.filter(date__gte=day).filter(Q(date__gt=day) | Q(id__gt=pk)).order_by("date", "id")
+        rows = list(newer[: size + 1])
+        has_more = len(rows) > size
+        rows = list(reversed(rows[:size]))
+        return KeysetPage(
+            rows=rows,
+            next_cursor=encode_cursor(rows[-1]) if rows else "",
+            prev_cursor=encode_cursor(rows[0]) if rows and has_more else "",
+            is_first=not has_more,
+        )
+    if after_key is not None:
+        day, pk = after_key
+        activities = activities.filter(date__lte=day).filter(Q(date__lt=day) | Q(id__lt=pk))
+    rows = list(activities[: size + 1])
+    has_more = len(rows) > size
+    rows = rows[:size]
+    return KeysetPage(
+        rows=rows,
+        next_cursor=encode_cursor(rows[-1]) if rows and has_more else "",
+        prev_cursor=encode_cursor(rows[0]) if rows and after_key is not None else "",
+        is_first=after_key is None,
+    )
+
+
+def capped_count(activities: QuerySet[Activity], cap: int = COUNT_CAP) -> tuple[int, bool]:
+    """How many rows match, counting no further than `cap` (returns (cap, True) beyond it)."""
+    n = activities.order_by().values("pk")[: cap + 1].count()
+    return (cap, True) if n > cap else (n, False)
+
+
+# ---------------------------------------------------------------- single records
+
+
+def activity_get(*, actor: Any, pk: int, include_deleted: bool = False) -> Activity:
+    """One visible activity with what its page shows; a deleted one only for those who review its unit."""
+    base = Activity.all_objects if include_deleted else Activity.objects
+    activity = visible_or_404(
+        base.select_related("unit__region", "kind", "place_region", "recorded_by", "confirmed_by").prefetch_related(
+            "domains",
+            "audiences",
+            "tasks__plan",
+            Prefetch("participants", queryset=ActivityUnit.objects.select_related("unit").order_by("id")),
+        ),
+        actor,
+        pk=pk,
+    )
+    if activity.deleted_at is not None and not can(actor, "ledger.review", activity.unit):
+        raise Http404("未找到该记录")
+    return activity
+
+
+def activity_evidence(*, activity: Activity) -> QuerySet[Evidence]:
+    """The files of an activity the caller already loaded through `activity_get`."""
+    return Evidence.objects.filter(activity=activity).select_related("uploaded_by").order_by("id")
+
+
+def evidence_get(*, actor: Any, pk: int) -> Evidence:
+    """One evidence file, if the actor may see its activity. Deleted files (and files of deleted records)
+    stay readable for the office that reviews the unit — the audit trail points at them."""
+    evidence = visible_or_404(Evidence.all_objects.select_related("activity__unit"), actor, pk=pk)
+    hidden = evidence.deleted_at is not None or evidence.activity.deleted_at is not None
+    if hidden and not can(actor, "ledger.review", evidence.activity.unit):
+        raise Http404("未找到该文件")
+    return evidence
+
+
+# ---------------------------------------------------------------- form choices
+
+
+def recordable_units(*, actor: Any) -> QuerySet[Unit]:
+    """Units the actor may record activities for."""
+    return scope(Unit.objects.all(), actor, "ledger.record").select_related("region").order_by("pinyin")
+
+
+def default_unit(*, actor: Any) -> Unit | None:
+    """The unit a new record is for by default: the first unit the actor acts for as recorder."""
+    ids = acting_unit_ids(actor, "ledger.record")
+    return Unit.objects.select_related("region").filter(pk__in=ids).order_by("pk").first() if ids else None
+
+
+def co_organiser_choices(*, unit: Unit | None) -> QuerySet[Unit]:
+    """Units of the organiser's district (or of the whole tree if none is chosen yet)."""
+    units = Unit.objects.all()
+    if unit is not None:
+        units = units.filter(region__path__startswith=district_path(unit.region)).exclude(pk=unit.pk)
+    return units.order_by("pinyin")
+
+
+def place_region_choices(*, unit: Unit | None) -> QuerySet[Region]:
+    regions = Region.objects.all()
+    if unit is not None:
+        regions = regions.filter(path__startswith=district_path(unit.region))
+    return regions.order_by("path")
+
+
+def task_suggestions(*, actor: Any, unit: Unit | None, on: dt.date | None, keep: list[int] | None = None) -> list[Task]:
+    """Tasks an activity of `unit` on `on` may count toward: the unit leads, takes part in or is responsible
+    for the task, and the task is open then (inside its plan's period, not past a fixed deadline). Tasks
+    already linked (`keep`) stay in the list."""
+    if unit is None:
+        return []
+    on = on or timezone.localdate()
+    tasks = _visible(Task.objects.all(), actor, "plans.view").filter(
+        task_units__unit=unit,
+        plan__deleted_at__isnull=True,
+        plan__period_start__lte=on,
+        plan__period_end__gte=on,
+    )
+    tasks = tasks.exclude(deadline_kind=Task.DeadlineKind.DATE, deadline__lt=on)
+    chosen = list(tasks.select_related("plan").distinct().order_by("plan__period_start", "plan_id", "order")[:50])
+    if keep:
+        have = {t.pk for t in chosen}
+        extra = Task.objects.filter(pk__in=[k for k in keep if k not in have]).select_related("plan")
+        chosen.extend(_visible(extra, actor, "plans.view"))
+    return chosen
+
+
+def visible_tasks(*, actor: Any, ids: list[int]) -> QuerySet[Task]:
+    return _visible(Task.objects.filter(pk__in=ids), actor, "plans.view").select_related("plan")
+
+
+def filter_units(*, actor: Any) -> QuerySet[Unit]:
+    """Units offered in the list's unit filter: those the actor may see."""
+    return scope(Unit.objects.all(), actor, "ledger.view").only("id", "name", "pinyin").order_by("pinyin")
+
+
+# ---------------------------------------------------------------- totals (export summary sheet)
+
+
+@dataclass
+class Totals:
+    label: str
+    activities: int
+    people_onsite: int
+    people_online: int
+    materials: int
+
+    @property
+    def people(self) -> int:
+        return self.people_onsite + self.people_online
+
+
+def totals_by_kind(activities: QuerySet[Activity]) -> list[Totals]:
+    rows = (
+        activities.order_by()
+        .values("kind__name", "kind__sort_order")
+        .annotate(n=Count("id"), onsite=Sum("people_onsite"), online=Sum("people_online"), mats=Sum("materials"))
+        .order_by("kind__sort_order", "kind__name")
+    )
+    return [Totals(r["kind__name"], r["n"], r["onsite"] or 0, r["online"] or 0, r["mats"] or 0) for r in rows]
+
+
+def totals_by_unit(activities: QuerySet[Activity]) -> list[Totals]:
+    """Per participating unit: an activity counts for its organiser and for each co-organiser."""
+    rows = (
+        ActivityUnit.objects.filter(activity__in=activities.order_by().values("pk"))
+        .values("unit__name", "unit__pinyin")
+        .annotate(
+            n=Count("id"),
+            onsite=Sum("activity__people_onsite"),
+            online=Sum("activity__people_online"),
+            mats=Sum("activity__materials"),
+        )
+        .order_by("unit__pinyin")
+    )
+    return [Totals(r["unit__name"], r["n"], r["onsite"] or 0, r["online"] or 0, r["mats"] or 0) for r in rows]
+
+
+# ---------------------------------------------------------------- key dates and the calendar
+
+
+def key_date_list(*, actor: Any, active_only: bool = True) -> QuerySet[KeyDate]:
+    """National key dates plus those of the actor's regions and the regions above them."""
+    own = scope(KeyDate.objects.filter(region__isnull=False), actor).values("pk")
+    dates = KeyDate.objects.filter(Q(region__isnull=True) | Q(pk__in=own))
+    if active_only:
+        dates = dates.filter(is_active=True)
+    return dates.select_related("region").prefetch_related("domains").order_by("month", "day", "id")
+
+
+def key_date_get(*, actor: Any, pk: int) -> KeyDate:
+    try:
+        return key_date_list(actor=actor, active_only=False).get(pk=pk)
+    except KeyDate.DoesNotExist as exc:
+        raise Http404("未找到该节点") from exc
+
+
+@dataclass
+class CalendarEntry:
+    pk: int
+    title: str
+    status: str
+
+    @property
+    def planned(self) -> bool:
+        return self.status == Status.DRAFT
+
+
+@dataclass
+class CalendarDay:
+    date: dt.date
+    in_month: bool
+    key_dates: list[KeyDate] = field(default_factory=list)
+    entries: list[CalendarEntry] = field(default_factory=list)
+    total: int = 0
+    planned: int = 0
+
+    @property
+    def more(self) -> int:
+        return max(0, self.total - len(self.entries))
+
+    @property
+    def is_today(self) -> bool:
+        return self.date == timezone.localdate()
+
+    @property
+    def weekday_label(self) -> str:
+        return "一二三四五六日"[self.date.weekday()]
+
+
+def calendar_month(
+    *, actor: Any, year: int, month: int, filters: ActivityFilter | None = None, per_day: int = 3
+) -> list[list[CalendarDay]]:
+    """Weeks (Monday first) of one month with key dates, and the visible activities of each day: counts of
+    recorded and planned (draft) ones and the first few titles — three queries whatever the volume."""
+    first = dt.date(year, month, 1)
+    last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    grid_start = first - dt.timedelta(days=first.weekday())
+    grid_end = last + dt.timedelta(days=6 - last.weekday())
+    f = filters or ActivityFilter()
+    f = ActivityFilter(**{**f.__dict__, "start": first, "end": last})
+    activities = activity_list(actor=actor, filters=f)
+    days = {
+        grid_start + dt.timedelta(days=i): CalendarDay(grid_start + dt.timedelta(days=i), False)
+        for i in range((grid_end - grid_start).days + 1)
+    }
+    for day in days.values():
+        day.in_month = day.date.month == month
+    counts = activities.order_by().values("date").annotate(n=Count("id"), planned=Count("id", filter=Q(status="draft")))
+    for row in counts:
+        days[row["date"]].total, days[row["date"]].planned = row["n"], row["planned"]
+    firsts = (
+        activities.order_by()
+        .annotate(rank=Window(RowNumber(), partition_by=[F("date")], order_by=[F("status").asc(), F("id").asc()]))
+        .filter(rank__lte=per_day)
+        .values_list("id", "date", "title", "status")
+    )
+    for pk, day, title, status in firsts:
+        days[day].entries.append(CalendarEntry(pk, title, status))
+    for key_date in key_date_list(actor=actor):
+        for year_ in {grid_start.year, grid_end.year}:
+            start, end = key_date.span_in(year_)
+            d = max(start, grid_start)
+            while d <= min(end, grid_end):
+                days[d].key_dates.append(key_date)
+                d += dt.timedelta(days=1)
+    ordered = [days[d] for d in sorted(days)]
+    return [ordered[i : i + 7] for i in range(0, len(ordered), 7)]
+
+
+#: A single-day key date counts as marked by an activity within this many days before or after it.
+KEY_DATE_SLACK_DAYS = 7
+
+
+@dataclass
+class KeyDateCoverage:
+    key_date: KeyDate
+    start: dt.date
+    end: dt.date
+    recorded: int
+    planned: int
+
+    @property
+    def window(self) -> tuple[dt.date, dt.date]:
+        return key_date_window(self.key_date, self.start, self.end)
+
+    @property
+    def state(self) -> str:
+        today = timezone.localdate()
+        if self.recorded:
+            return "done"
+        if self.planned:
+            return "planned"
+        return "missed" if self.window[1] < today else "open"
+
+    @property
+    def state_label(self) -> str:
+        return {"done": "已开展", "planned": "已有计划", "missed": "未记录", "open": "尚无计划"}[self.state]
+
+
+def key_date_window(key_date: KeyDate, start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    if key_date.is_span:
+        return start, end
+    slack = dt.timedelta(days=KEY_DATE_SLACK_DAYS)
+    return start - slack, end + slack
+
+
+def key_date_coverage(*, actor: Any, year: int, unit: Unit) -> list[KeyDateCoverage]:
+    """For each key date of `year`: did `unit` record (or plan) an activity for it?
+
+    An activity marks a key date when it falls in the date's span (a week or month) or within a week of a
+    single day, and — when the key date names domains — is tagged with one of them. Two queries.
+    """
+    rows = list(
+        activity_list(
+            actor=actor,
+            filters=ActivityFilter(
+                participant=unit,
+                start=dt.date(year, 1, 1) - dt.timedelta(days=KEY_DATE_SLACK_DAYS),
+                end=dt.date(year, 12, 31) + dt.timedelta(days=KEY_DATE_SLACK_DAYS),
+            ),
+        ).values_list("id", "date", "status")
+    )
+    domains: dict[int, set[int]] = defaultdict(set)
+    for activity_id, domain_id in Activity.domains.through.objects.filter(
+        activity_id__in=[r[0] for r in rows]
+    ).values_list("activity_id", "domain_id"):
+        domains[activity_id].add(domain_id)
+    result = []
+    for key_date in key_date_list(actor=actor):
+        start, end = key_date.span_in(year)
+        low, high = key_date_window(key_date, start, end)
+        wanted = {d.pk for d in key_date.domains.all()}
+        recorded = planned = 0
+        for activity_id, day, status in rows:
+            if not (low <= day <= high) or (wanted and not wanted & domains[activity_id]):
+                continue
+            if status in Activity.COUNTED:
+                recorded += 1
+            else:  # a draft (planned) or a returned record being corrected
+                planned += 1
+        result.append(KeyDateCoverage(key_date, start, end, recorded, planned))
+    return result

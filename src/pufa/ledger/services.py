@@ -1,0 +1,660 @@
+"""Every write to the ledger (STYLE.md: one service per write, in a transaction, with its audit entry).
+
+Who may do what:
+- "ledger.record" on the organising unit: record, edit, submit, withdraw, delete and add evidence — edits only
+  while the record is a draft or was returned (a submitted record waits for the office; a confirmed one is
+  frozen);
+- "ledger.review" on the organising unit: confirm or return a submitted record, reopen a confirmed one with a
+  reason, delete any record (soft), mark typical practice (典型做法);
+- co-organisers see the record and count it, but only the organiser's side changes it.
+
+After each write the services fire `ledger.hooks` inside the transaction, so duties and progress stay in step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from pufa.core import audit
+from pufa.core.models import ActivityKind, Audience, Domain
+from pufa.ledger import files, hooks
+from pufa.ledger.models import Activity, ActivityUnit, Evidence, KeyDate
+from pufa.org.access import can, grants, require, scope
+from pufa.org.models import Region, Unit, User
+from pufa.org.roles import role_allows
+from pufa.plans.models import Task
+
+Status = Activity.Status
+EARLIEST = dt.date(2000, 1, 1)
+MAX_AHEAD_DAYS = 400
+MAX_CO_ORGANISERS = 30
+
+
+@dataclass
+class ActivityData:
+    """What a liaison types (or an import row holds) for one activity."""
+
+    unit: Unit
+    title: str
+    kind: ActivityKind
+    date: dt.date
+    co_organisers: list[Unit] = field(default_factory=list)
+    end_date: dt.date | None = None
+    start_time: dt.time | None = None
+    place: str = ""
+    place_region: Region | None = None
+    domains: list[Domain] = field(default_factory=list)
+    audiences: list[Audience] = field(default_factory=list)
+    laws: str = ""
+    people_onsite: int = 0
+    people_online: int = 0
+    materials: int = 0
+    tasks: list[Task] = field(default_factory=list)
+    description: str = ""
+    is_highlight: bool = False
+
+
+@dataclass
+class EvidenceUpload:
+    file: IO[bytes]
+    name: str = ""
+    kind: str = ""
+    note: str = ""
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def district_path(region: Region) -> str:
+    """The path of the district a region lies in (or of its root): the neighbourhood within which units
+    co-organise and activities take place."""
+    parts = [p for p in region.path.split("/") if p]
+    ancestors = {r.pk: r for r in Region.all_objects.filter(pk__in=[int(p) for p in parts])}
+    for pk in parts:
+        ancestor = ancestors.get(int(pk))
+        if ancestor is not None and ancestor.level == Region.Level.DISTRICT:
+            return ancestor.path
+    return f"/{parts[0]}/" if parts else "/"
+
+
+def _clean_text(value: str, limit: int) -> str:
+    return (value or "").strip()[:limit]
+
+
+def activity_errors(
+    data: ActivityData,
+    *,
+    activity: Activity | None = None,
+    district_of: Callable[[Region], str] = district_path,
+    today: dt.date | None = None,
+) -> dict[str, str]:
+    """The rules of one record, as {field: Chinese message}; no permission checks. The importer calls it for
+    every row with a cached `district_of`, so 10,000 rows cost no query each."""
+    errors: dict[str, str] = {}
+    today = today or timezone.localdate()
+    if not (data.title or "").strip():
+        errors["title"] = "请填写活动名称。"
+    elif len(data.title.strip()) > 200:
+        errors["title"] = "活动名称不能超过200字。"
+    if data.date is None:
+        errors["date"] = "请填写活动日期。"
+    elif data.date < EARLIEST:
+        errors["date"] = "活动日期不能早于2000年。"
+    elif data.date > today + dt.timedelta(days=MAX_AHEAD_DAYS):
+        errors["date"] = "活动日期太远：计划中的活动最多提前一年登记。"
+    if data.end_date is not None and data.date is not None:
+        if data.end_date < data.date:
+            errors["end_date"] = "结束日期不能早于活动日期。"
+        elif (data.end_date - data.date).days > 366:
+            errors["end_date"] = "一条记录的活动时间不能超过一年，请分开登记。"
+    if data.kind is None:
+        errors["kind"] = "请选择活动形式。"
+    elif not data.kind.is_active and (activity is None or activity.kind_id != data.kind.pk):
+        errors["kind"] = f"活动形式“{data.kind.name}”已停用，请另选。"
+    if data.unit is None or data.unit.is_deleted:
+        errors["unit"] = "请选择组织单位。"
+    co_ids = [u.pk for u in data.co_organisers]
+    if data.unit is not None and data.unit.pk in co_ids:
+        errors["co_organisers"] = "协办单位不能包括组织单位本身。"
+    elif len(set(co_ids)) != len(co_ids):
+        errors["co_organisers"] = "协办单位有重复。"
+    elif len(co_ids) > MAX_CO_ORGANISERS:
+        errors["co_organisers"] = f"协办单位不能超过{MAX_CO_ORGANISERS}个。"
+    elif any(u.is_deleted for u in data.co_organisers):
+        errors["co_organisers"] = "协办单位中有已删除的单位。"
+    for name, label, value, limit in (
+        ("people_onsite", "现场受众", data.people_onsite, 10_000_000),
+        ("people_online", "线上受众", data.people_online, 100_000_000),
+        ("materials", "发放资料", data.materials, 10_000_000),
+    ):
+        if value is None or value < 0:
+            errors[name] = f"{label}须为不小于0的整数。"
+        elif value > limit:
+            errors[name] = f"{label}数字过大，请核对。"
+    for name, label, value, limit in (
+        ("place", "活动地点", data.place, 200),
+        ("laws", "宣传的法律法规", data.laws, 500),
+        ("description", "活动简介", data.description, 5000),
+    ):
+        if len((value or "").strip()) > limit:
+            errors[name] = f"{label}不能超过{limit}字。"
+    skip_place_check = data.place_region is None or data.unit is None or "unit" in errors
+    if not skip_place_check and not data.place_region.path.startswith(district_of(data.unit.region)):
+        errors["place_region"] = "活动所在区划须在组织单位所在的区县内。"
+    return errors
+
+
+def validate_activity(*, actor: Any, data: ActivityData, activity: Activity | None = None) -> None:
+    """Raise ValidationError keyed by field unless the record keeps the rules and links only visible tasks."""
+    errors = activity_errors(data, activity=activity)
+    if data.tasks and actor is not None:
+        visible = set(
+            scope(Task.objects.filter(pk__in=[t.pk for t in data.tasks]), actor, "plans.view").values_list(
+                "pk", flat=True
+            )
+        )
+        if any(t.pk not in visible for t in data.tasks):
+            errors["tasks"] = "关联的任务中有您无权查看的任务。"
+    if errors:
+        raise ValidationError(errors)
+
+
+def _apply(activity: Activity, data: ActivityData) -> None:
+    activity.unit = data.unit
+    activity.title = data.title.strip()
+    activity.kind = data.kind
+    activity.date = data.date
+    activity.end_date = data.end_date
+    activity.start_time = data.start_time
+    activity.place = _clean_text(data.place, 200)
+    activity.place_region = data.place_region or data.unit.region
+    activity.laws = _clean_text(data.laws, 500)
+    activity.people_onsite = data.people_onsite or 0
+    activity.people_online = data.people_online or 0
+    activity.materials = data.materials or 0
+    activity.description = (data.description or "").strip()
+    activity.is_highlight = data.is_highlight
+    activity.region_path = data.unit.region.path
+
+
+def _set_relations(activity: Activity, data: ActivityData) -> None:
+    activity.domains.set(data.domains)
+    activity.audiences.set(data.audiences)
+    activity.tasks.set(data.tasks)
+    _write_participants(activity, data.unit, data.co_organisers)
+
+
+def participant_rows(activity: Activity, organiser: Unit, co_organisers: Iterable[Unit]) -> list[ActivityUnit]:
+    """The ActivityUnit rows of one activity (also used by the importer's bulk path)."""
+    rows = [(organiser, True)] + [(u, False) for u in co_organisers]
+    return [
+        ActivityUnit(
+            activity=activity,
+            unit=unit,
+            is_organiser=is_organiser,
+            unit_path=unit.path,
+            region_path=unit.region.path,
+            date=activity.date,
+            status=activity.status,
+            is_deleted=activity.deleted_at is not None,
+        )
+        for unit, is_organiser in rows
+    ]
+
+
+def _write_participants(activity: Activity, organiser: Unit, co_organisers: Iterable[Unit]) -> None:
+    ActivityUnit.objects.filter(activity=activity).delete()
+    ActivityUnit.objects.bulk_create(participant_rows(activity, organiser, co_organisers))
+
+
+def _sync_participants(activity: Activity) -> None:
+    """Keep the copies on ActivityUnit in step after a status, date or deletion change."""
+    ActivityUnit.objects.filter(activity=activity).update(
+        date=activity.date, status=activity.status, is_deleted=activity.deleted_at is not None
+    )
+
+
+def _participant_ids(activity: Activity) -> set[int]:
+    return set(ActivityUnit.objects.filter(activity=activity).values_list("unit_id", flat=True))
+
+
+def _snapshot(activity: Activity) -> dict[str, Any]:
+    data = audit.snapshot(activity)
+    for key in ("region_path", "deleted_at", "submitted_at", "confirmed_at"):
+        data.pop(key, None)
+    data["协办单位"] = sorted(
+        ActivityUnit.objects.filter(activity=activity, is_organiser=False).values_list("unit__name", flat=True)
+    )
+    return data
+
+
+def _fire(name: str, activity: Activity, actor: Any, unit_ids: Iterable[int], dates: Iterable[dt.date]) -> None:
+    hooks.fire(name, activities=[activity], actor=actor, unit_ids=unit_ids, dates=dates)
+
+
+def _require_record(actor: Any, activity: Activity) -> None:
+    require(actor, "ledger.record", activity.unit)
+
+
+def _require_editable(activity: Activity) -> None:
+    if activity.deleted_at is not None:
+        raise ValidationError("该记录已删除。")
+    if not activity.is_editable:
+        if activity.status == Status.CONFIRMED:
+            raise ValidationError("该记录已由法宣办确认，不能再修改；如需更正，请联系法宣办退回。")
+        raise ValidationError("该记录已提交，等待法宣办确认；如需修改，请先撤回。")
+
+
+def _check_submittable(activity: Activity) -> None:
+    if activity.date > timezone.localdate():
+        raise ValidationError({"date": "活动还没有举行（日期在今天之后），可以先保存为计划，活动结束后再提交。"})
+
+
+# ---------------------------------------------------------------- evidence checks (before any write)
+
+
+def check_uploads(uploads: Sequence[EvidenceUpload]) -> list[files.CheckedFile]:
+    """Check every file first, so a bad one refuses the whole save with a message on the files field."""
+    checked, problems = [], []
+    for upload in uploads:
+        try:
+            checked.append(files.check(upload.file, upload.name))
+        except ValidationError as exc:
+            problems.extend(exc.messages)
+    if problems:
+        raise ValidationError({"files": problems})
+    return checked
+
+
+def _store_evidence(*, actor: Any, activity: Activity, upload: EvidenceUpload, checked: files.CheckedFile) -> Evidence:
+    kind = upload.kind or (
+        Evidence.Kind.PHOTO if checked.is_image else Evidence.Kind.VIDEO if checked.is_video else Evidence.Kind.BRIEF
+    )
+    if kind not in Evidence.Kind.values:
+        raise ValidationError({"kind": "材料类型无效。"})
+    evidence = Evidence(
+        activity=activity,
+        kind=kind,
+        original_name=(upload.name or "")[-255:],
+        mime=checked.mime,
+        size=checked.size,
+        note=_clean_text(upload.note, 200),
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    upload.file.seek(0)
+    evidence.file.name = default_storage.save(files.storage_name(checked.extension), upload.file)
+    if checked.is_image:
+        thumb = files.thumbnail(upload.file)
+        if thumb is not None:
+            evidence.thumbnail.name = default_storage.save(files.storage_name(".jpg", "thumbs"), thumb)
+    # Files are written inside the transaction and before the row, so a failed write saves nothing. If the
+    # transaction rolls back later (a hook refuses), the file stays behind unreferenced and unserved.
+    evidence.save()
+    audit.log(
+        actor=actor,
+        action=audit.Action.CREATE,
+        obj=evidence,
+        code="ledger.evidence.add",
+        changes={"original_name": [None, evidence.original_name], "kind": [None, evidence.get_kind_display()]},
+        message=f"为“{activity.title}”上传{evidence.get_kind_display()}",
+        scope_path=activity.region_path,
+    )
+    return evidence
+
+
+# ---------------------------------------------------------------- activities
+
+
+@transaction.atomic
+def activity_create(
+    *,
+    actor: User | None,
+    data: ActivityData,
+    submit: bool = False,
+    evidence: Sequence[EvidenceUpload] = (),
+) -> Activity:
+    """Record an activity (a draft, or submitted at once — the one-minute path on a phone), with optional files."""
+    if data.unit is None:
+        raise ValidationError({"unit": "请选择组织单位。"})
+    require(actor, "ledger.record", data.unit)
+    validate_activity(actor=actor, data=data)
+    checked = check_uploads(evidence)
+    activity = Activity(status=Status.DRAFT, recorded_by=actor if getattr(actor, "is_authenticated", False) else None)
+    _apply(activity, data)
+    if submit:
+        _check_submittable(activity)
+        activity.status = Status.SUBMITTED
+        activity.submitted_at = timezone.now()
+    activity.save()
+    _set_relations(activity, data)
+    audit.log(
+        actor=actor,
+        action=audit.Action.CREATE,
+        obj=activity,
+        code="ledger.activity.create",
+        changes={k: [None, v] for k, v in _snapshot(activity).items() if v not in (None, "", [], 0, False)},
+        message="登记并提交" if submit else "登记（草稿）",
+    )
+    for upload, check in zip(evidence, checked, strict=True):
+        _store_evidence(actor=actor, activity=activity, upload=upload, checked=check)
+    _fire(hooks.CREATED, activity, actor, _participant_ids(activity), [activity.date])
+    return activity
+
+
+@transaction.atomic
+def activity_update(
+    *, actor: User | None, activity: Activity, data: ActivityData, evidence: Sequence[EvidenceUpload] = ()
+) -> Activity:
+    """Change a draft or returned record. The organiser may change only to a unit the actor records for."""
+    _require_record(actor, activity)
+    if data.unit is not None and data.unit.pk != activity.unit_id:
+        require(actor, "ledger.record", data.unit)
+    _require_editable(activity)
+    validate_activity(actor=actor, data=data, activity=activity)
+    checked = check_uploads(evidence)
+    before = _snapshot(activity)
+    before_units, before_date = _participant_ids(activity), activity.date
+    _apply(activity, data)
+    activity.save()
+    _set_relations(activity, data)
+    changes = audit.diff(before, _snapshot(activity))
+    if changes:
+        audit.log(actor=actor, action=audit.Action.UPDATE, obj=activity, code="ledger.activity.update", changes=changes)
+    for upload, check in zip(evidence, checked, strict=True):
+        _store_evidence(actor=actor, activity=activity, upload=upload, checked=check)
+    _fire(hooks.UPDATED, activity, actor, before_units | _participant_ids(activity), {before_date, activity.date})
+    return activity
+
+
+def _transition(
+    *,
+    actor: Any,
+    activity: Activity,
+    to: str,
+    code: str,
+    event: str,
+    message: str = "",
+    changes: dict[str, list[Any]] | None = None,
+) -> Activity:
+    before = activity.status
+    activity.status = to
+    activity.save()
+    _sync_participants(activity)
+    audit.log(
+        actor=actor,
+        action=audit.Action.WORKFLOW,
+        obj=activity,
+        code=code,
+        changes={"status": [Status(before).label, Status(to).label], **(changes or {})},
+        message=message,
+    )
+    _fire(event, activity, actor, _participant_ids(activity), [activity.date])
+    return activity
+
+
+@transaction.atomic
+def activity_submit(*, actor: User | None, activity: Activity) -> Activity:
+    """Draft or returned → submitted: the unit vouches for the record; from now on it counts."""
+    _require_record(actor, activity)
+    _require_editable(activity)
+    _check_submittable(activity)
+    activity.submitted_at = timezone.now()
+    return _transition(
+        actor=actor, activity=activity, to=Status.SUBMITTED, code="ledger.activity.submit", event=hooks.SUBMITTED
+    )
+
+
+@transaction.atomic
+def activity_withdraw(*, actor: User | None, activity: Activity) -> Activity:
+    """Submitted → draft, before the office has looked at it (to add a photo or fix a figure)."""
+    _require_record(actor, activity)
+    if activity.deleted_at is not None or activity.status != Status.SUBMITTED:
+        raise ValidationError("只有已提交、尚未确认的记录可以撤回。")
+    return _transition(
+        actor=actor, activity=activity, to=Status.DRAFT, code="ledger.activity.withdraw", event=hooks.UPDATED
+    )
+
+
+@transaction.atomic
+def activity_confirm(*, actor: User | None, activity: Activity) -> Activity:
+    """Submitted → confirmed by the office; the record is then frozen."""
+    require(actor, "ledger.review", activity.unit)
+    if activity.deleted_at is not None or activity.status != Status.SUBMITTED:
+        raise ValidationError("只有已提交的记录可以确认。")
+    activity.confirmed_at = timezone.now()
+    activity.confirmed_by = actor if getattr(actor, "is_authenticated", False) else None
+    activity.return_reason = ""
+    return _transition(
+        actor=actor, activity=activity, to=Status.CONFIRMED, code="ledger.activity.confirm", event=hooks.CONFIRMED
+    )
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请写明原因，联络员会看到。"})
+    if len(reason) > 500:
+        raise ValidationError({"reason": "原因不能超过500字。"})
+    return reason
+
+
+@transaction.atomic
+def activity_return(*, actor: User | None, activity: Activity, reason: str) -> Activity:
+    """Submitted → returned with a reason; the unit corrects and submits again. Returned records do not count."""
+    require(actor, "ledger.review", activity.unit)
+    reason = _reason(reason)
+    if activity.deleted_at is not None or activity.status != Status.SUBMITTED:
+        raise ValidationError("只有已提交的记录可以退回。")
+    activity.return_reason = reason
+    return _transition(
+        actor=actor,
+        activity=activity,
+        to=Status.RETURNED,
+        code="ledger.activity.return",
+        event=hooks.RETURNED,
+        message=f"退回：{reason}",
+    )
+
+
+@transaction.atomic
+def activity_reopen(*, actor: User | None, activity: Activity, reason: str) -> Activity:
+    """Confirmed → returned: the office unfreezes a record that needs correcting; the reason is audited."""
+    require(actor, "ledger.review", activity.unit)
+    reason = _reason(reason)
+    if activity.deleted_at is not None or activity.status != Status.CONFIRMED:
+        raise ValidationError("只有已确认的记录可以重新打开。")
+    activity.return_reason = reason
+    activity.confirmed_at = None
+    activity.confirmed_by = None
+    return _transition(
+        actor=actor,
+        activity=activity,
+        to=Status.RETURNED,
+        code="ledger.activity.reopen",
+        event=hooks.REOPENED,
+        message=f"重新打开：{reason}",
+    )
+
+
+@transaction.atomic
+def activity_delete(*, actor: User | None, activity: Activity, reason: str = "") -> Activity:
+    """Soft-delete. The recording unit may delete its drafts and returned records; the office any record.
+    Evidence stays with the deleted record, and the trail keeps what it was."""
+    if activity.deleted_at is not None:
+        raise ValidationError("该记录已删除。")
+    if not can(actor, "ledger.review", activity.unit):
+        _require_record(actor, activity)
+        if not activity.is_editable:
+            raise ValidationError("已提交或已确认的记录不能删除；如确需删除，请联系法宣办。")
+    activity.deleted_at = timezone.now()
+    activity.save(update_fields=["deleted_at", "updated_at"])
+    _sync_participants(activity)
+    audit.log(
+        actor=actor,
+        action=audit.Action.DELETE,
+        obj=activity,
+        code="ledger.activity.delete",
+        message=(reason or "").strip()[:500],
+    )
+    _fire(hooks.DELETED, activity, actor, _participant_ids(activity), [activity.date])
+    return activity
+
+
+@transaction.atomic
+def activity_set_highlight(*, actor: User | None, activity: Activity, value: bool) -> Activity:
+    """Mark or unmark typical practice (典型做法): the reports seed 主要做法和成效 from these."""
+    if not (can(actor, "ledger.review", activity.unit) or can(actor, "ledger.record", activity.unit)):
+        raise PermissionDenied("您没有权限进行此操作。")
+    if activity.deleted_at is not None:
+        raise ValidationError("该记录已删除。")
+    if activity.is_highlight == value:
+        return activity
+    activity.is_highlight = value
+    activity.save(update_fields=["is_highlight", "updated_at"])
+    audit.log(
+        actor=actor,
+        action=audit.Action.UPDATE,
+        obj=activity,
+        code="ledger.activity.highlight",
+        changes={"is_highlight": [not value, value]},
+    )
+    return activity
+
+
+@transaction.atomic
+def activity_confirm_many(*, actor: User | None, activities: Iterable[Activity]) -> int:
+    """Confirm several submitted records at once (after an import, say); others are skipped. Returns how many."""
+    done = 0
+    for activity in activities:
+        if (
+            activity.status == Status.SUBMITTED
+            and activity.deleted_at is None
+            and can(actor, "ledger.review", activity.unit)
+        ):
+            activity_confirm(actor=actor, activity=activity)
+            done += 1
+    return done
+
+
+# ---------------------------------------------------------------- evidence
+
+
+@transaction.atomic
+def evidence_add(*, actor: User | None, activity: Activity, upload: EvidenceUpload) -> Evidence:
+    _require_record(actor, activity)
+    _require_editable(activity)
+    (checked,) = check_uploads([upload])
+    return _store_evidence(actor=actor, activity=activity, upload=upload, checked=checked)
+
+
+@transaction.atomic
+def evidence_delete(*, actor: User | None, evidence: Evidence) -> Evidence:
+    """Soft-delete: the file stays on disk and in the trail; it just no longer shows with the record."""
+    activity = evidence.activity
+    _require_record(actor, activity)
+    _require_editable(activity)
+    evidence.deleted_at = timezone.now()
+    evidence.save(update_fields=["deleted_at", "updated_at"])
+    audit.log(
+        actor=actor,
+        action=audit.Action.DELETE,
+        obj=evidence,
+        code="ledger.evidence.delete",
+        message=f"删除“{activity.title}”的{evidence.get_kind_display()}“{evidence.original_name}”",
+        scope_path=activity.region_path,
+    )
+    return evidence
+
+
+# ---------------------------------------------------------------- key dates
+
+
+@dataclass
+class KeyDateData:
+    name: str
+    month: int
+    day: int
+    end_month: int | None = None
+    end_day: int | None = None
+    domains: list[Domain] = field(default_factory=list)
+    description: str = ""
+    region: Region | None = None
+    is_active: bool = True
+
+
+def may_edit_national_key_dates(actor: Any) -> bool:
+    """National dates are shared by every region; only an office at the top of the region tree (or an
+    administrator) changes them. Other offices add dates of their own region."""
+    if actor is None or getattr(actor, "is_superuser", False):
+        return True
+    return any(
+        g.region_wide and g.region_path.count("/") == 2 and role_allows(g.role, "ledger.review") for g in grants(actor)
+    )
+
+
+def _validate_key_date(data: KeyDateData) -> None:
+    errors: dict[str, str] = {}
+    if not data.name.strip():
+        errors["name"] = "请填写节点名称。"
+    try:
+        dt.date(2024, data.month, data.day)
+    except (TypeError, ValueError):
+        errors["day"] = "日期无效。"
+    if (data.end_month is None) != (data.end_day is None):
+        errors["end_day"] = "结束日期需同时填写月和日，或都不填。"
+    elif data.end_month is not None:
+        try:
+            end = dt.date(2024, data.end_month, data.end_day or 1)
+            if "day" not in errors and end < dt.date(2024, data.month, data.day):
+                errors["end_day"] = "结束日期不能早于开始日期（不跨年）。"
+        except ValueError:
+            errors["end_day"] = "结束日期无效。"
+    if errors:
+        raise ValidationError(errors)
+
+
+def _require_key_date(actor: Any, region: Region | None) -> None:
+    if region is None:
+        if not may_edit_national_key_dates(actor):
+            raise PermissionDenied("全国性节点只能由最上级法宣办维护；您可以为本辖区添加节点。")
+    else:
+        require(actor, "ledger.review", region)
+
+
+@transaction.atomic
+def key_date_save(*, actor: User | None, data: KeyDateData, key_date: KeyDate | None = None) -> KeyDate:
+    """Create or change a key date (retire one by saving it with is_active=False; rows are never deleted)."""
+    if key_date is not None:
+        _require_key_date(actor, key_date.region)
+    _require_key_date(actor, data.region)
+    _validate_key_date(data)
+    creating = key_date is None
+    key_date = key_date or KeyDate()
+    before = {} if creating else audit.snapshot(key_date)
+    key_date.name = data.name.strip()[:100]
+    key_date.month, key_date.day = data.month, data.day
+    key_date.end_month, key_date.end_day = data.end_month, data.end_day
+    key_date.description = data.description.strip()[:300]
+    key_date.region = data.region
+    key_date.is_active = data.is_active
+    key_date.save()
+    key_date.domains.set(data.domains)
+    if creating:
+        audit.log_create(actor=actor, obj=key_date, code="ledger.keydate.create")
+    else:
+        audit.log(
+            actor=actor,
+            action=audit.Action.UPDATE,
+            obj=key_date,
+            code="ledger.keydate.update",
+            changes=audit.diff(before, audit.snapshot(key_date)),
+        )
+    return key_date

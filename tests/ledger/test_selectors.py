@@ -1,0 +1,228 @@
+"""Ledger reads: who sees which activities and files, the list filters, keyset paging, the calendar,
+key-date coverage and task suggestions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.http import Http404
+
+from pufa.ledger import selectors, services
+from pufa.ledger.models import Activity
+from pufa.ledger.selectors import ActivityFilter
+from tests.factories import UnitFactory, make_activity, make_plan, make_task
+from tests.ledger.conftest import jpeg_bytes
+
+
+def titles(actor, **filters) -> list[str]:
+    return list(selectors.activity_list(actor=actor, filters=ActivityFilter(**filters)).values_list("title", flat=True))
+
+
+@pytest.fixture
+def ledger(world):
+    """Activities across the cast's units: one joint activity of both communities and the judicial office."""
+    return {
+        "a": make_activity(world.committee_a, title="沱河社区宪法宣传", date=dt.date(2026, 3, 5), domains=["xianfa"]),
+        "b": make_activity(world.committee_b, title="桃园社区禁毒宣传", date=dt.date(2026, 6, 20), kind="jzxc"),
+        "joint": make_activity(
+            world.judicial_office,
+            title="司法所联合两社区以案释法",
+            date=dt.date(2026, 4, 15),
+            kind="yasf",
+            co_organisers=[world.committee_a, world.committee_b],
+            status="confirmed",
+        ),
+        "other": make_activity(world.other_office_unit, title="三八街道法治讲座", date=dt.date(2026, 5, 1)),
+        "draft": make_activity(world.committee_a, title="宪法宣传周计划", date=dt.date(2026, 12, 1), status="draft"),
+    }
+
+
+def test_liaison_sees_own_and_co_organised_activities(world, liaison, ledger):
+    assert titles(liaison) == ["宪法宣传周计划", "司法所联合两社区以案释法", "沱河社区宪法宣传"]
+
+
+def test_other_liaison_does_not_see_the_first_communitys_records(world, other_liaison, ledger):
+    assert titles(other_liaison) == ["桃园社区禁毒宣传", "司法所联合两社区以案释法"]
+
+
+def test_office_sees_its_region_once_per_activity(world, office_user, ledger):
+    seen = titles(office_user)
+    assert seen == ["宪法宣传周计划", "桃园社区禁毒宣传", "司法所联合两社区以案释法", "沱河社区宪法宣传"]
+    assert selectors.capped_count(selectors.activity_list(actor=office_user)) == (4, False)
+
+
+def test_other_office_sees_co_organised_activity_only_through_its_unit(world, other_office, ledger):
+    assert titles(other_office) == ["三八街道法治讲座"]
+    joint = make_activity(
+        world.committee_a, title="跨街道联合普法", date=dt.date(2026, 2, 1), co_organisers=[world.other_office_unit]
+    )
+    assert titles(other_office) == ["三八街道法治讲座", "跨街道联合普法"]
+    assert selectors.activity_get(actor=other_office, pk=joint.pk).title == "跨街道联合普法"
+
+
+def test_anonymous_and_unit_less_users_see_nothing(world, ledger, django_user_model):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert titles(AnonymousUser()) == []
+    assert titles(django_user_model.objects.create(username="nobody")) == []
+
+
+def test_activity_get_is_404_outside_scope_and_for_deleted_records_unless_reviewer(
+    world, liaison, other_liaison, office_user, ledger
+):
+    with pytest.raises(Http404):
+        selectors.activity_get(actor=other_liaison, pk=ledger["a"].pk)
+    services.activity_delete(actor=liaison, activity=ledger["draft"])
+    with pytest.raises(Http404):
+        selectors.activity_get(actor=liaison, pk=ledger["draft"].pk, include_deleted=True)
+    assert selectors.activity_get(actor=office_user, pk=ledger["draft"].pk, include_deleted=True).is_deleted
+    assert "宪法宣传周计划" not in titles(office_user)
+    assert titles(office_user, status="deleted") == ["宪法宣传周计划"]
+
+
+def test_evidence_is_scoped_through_its_activity(world, liaison, other_liaison, office_user, other_office, ledger):
+    evidence = services.evidence_add(
+        actor=None,
+        activity=ledger["draft"],
+        upload=services.EvidenceUpload(file=io.BytesIO(jpeg_bytes()), name="计划.jpg"),
+    )
+    assert selectors.evidence_get(actor=liaison, pk=evidence.pk) == evidence
+    assert selectors.evidence_get(actor=office_user, pk=evidence.pk) == evidence
+    for outsider in (other_liaison, other_office):
+        with pytest.raises(Http404):
+            selectors.evidence_get(actor=outsider, pk=evidence.pk)
+    services.evidence_delete(actor=liaison, evidence=evidence)
+    with pytest.raises(Http404):
+        selectors.evidence_get(actor=liaison, pk=evidence.pk)
+    assert selectors.evidence_get(actor=office_user, pk=evidence.pk).is_deleted
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({"kinds": ["yasf"]}, ["司法所联合两社区以案释法"]),
+        ({"domains": ["xianfa"]}, ["沱河社区宪法宣传"]),
+        ({"audiences": ["sqjm"], "status": "confirmed"}, ["司法所联合两社区以案释法"]),
+        ({"status": "counted"}, ["桃园社区禁毒宣传", "司法所联合两社区以案释法", "沱河社区宪法宣传"]),
+        ({"status": "draft"}, ["宪法宣传周计划"]),
+        ({"start": dt.date(2026, 4, 1), "end": dt.date(2026, 6, 30)}, ["桃园社区禁毒宣传", "司法所联合两社区以案释法"]),
+        ({"q": "宪法"}, ["宪法宣传周计划", "沱河社区宪法宣传"]),
+    ],
+)
+def test_list_filters(world, office_user, ledger, filters, expected):
+    assert titles(office_user, **filters) == expected
+
+
+def test_unit_filter_takes_the_subtree_and_participant_the_unit_itself(world, office_user, ledger):
+    child = UnitFactory(name="沱河社区网格站", region=world.community_a, parent=world.committee_a, code="tuohe-wg")
+    make_activity(child, title="网格站入户普法", date=dt.date(2026, 1, 10))
+    assert titles(office_user, unit=world.committee_a) == [
+        "宪法宣传周计划",
+        "司法所联合两社区以案释法",
+        "沱河社区宪法宣传",
+        "网格站入户普法",
+    ]
+    assert titles(office_user, participant=world.committee_b) == ["桃园社区禁毒宣传", "司法所联合两社区以案释法"]
+
+
+def test_task_filter(world, office_user, liaison, ledger):
+    task = make_task(make_plan(world.office_unit), units={"responsible": [world.committee_a]})
+    make_activity(world.committee_a, title="计入任务的活动", tasks=[task])
+    assert titles(office_user, tasks=[task.pk]) == ["计入任务的活动"]
+
+
+def test_keyset_pages_cover_every_row_once(world, office_user):
+    for i in range(23):
+        make_activity(world.committee_a, title=f"活动{i:02d}", date=dt.date(2026, 1, 1) + dt.timedelta(days=i // 3))
+    activities = selectors.activity_list(actor=office_user)
+    pages, cursor = [], ""
+    while True:
+        page = selectors.keyset_page(activities, after=cursor, size=10)
+        pages.append([a.title for a in page.rows])
+        if not page.next_cursor:
+            break
+        cursor = page.next_cursor
+    assert [len(p) for p in pages] == [10, 10, 3]
+    flat = [t for p in pages for t in p]
+    assert flat == list(activities.values_list("title", flat=True)) and len(set(flat)) == 23
+    second = selectors.keyset_page(activities, after=selectors.keyset_page(activities, size=10).next_cursor, size=10)
+    back = selectors.keyset_page(activities, before=second.prev_cursor, size=10)
+    assert [a.title for a in back.rows] == pages[0] and back.is_first
+    assert selectors.capped_count(activities, cap=20) == (20, True)
+    assert selectors.keyset_page(activities, after="garbage!!", size=5).is_first
+
+
+def test_calendar_month_shows_key_dates_counts_and_plans(world, liaison):
+    for i in range(5):
+        make_activity(world.committee_a, title=f"12月4日宣传{i}", date=dt.date(2025, 12, 4))
+    make_activity(world.committee_a, title="宪法宣传周计划", date=dt.date(2025, 12, 2), status="draft")
+    weeks = selectors.calendar_month(actor=liaison, year=2025, month=12)
+    days = {d.date: d for w in weeks for d in w}
+    assert all(len(w) == 7 for w in weeks) and weeks[0][0].date.weekday() == 0
+    dec4 = days[dt.date(2025, 12, 4)]
+    assert {k.name for k in dec4.key_dates} >= {"国家宪法日", "宪法宣传周"}
+    assert dec4.total == 5 and len(dec4.entries) == 3 and dec4.more == 2
+    dec2 = days[dt.date(2025, 12, 2)]
+    assert dec2.planned == 1 and dec2.entries[0].planned
+    assert "全国交通安全日" in {k.name for k in dec2.key_dates}
+
+
+def test_key_date_coverage_for_a_unit(world, liaison):
+    make_activity(world.committee_a, title="妇女节维权宣传", date=dt.date(2026, 3, 10), domains=["fnet-hyjt"])
+    make_activity(world.committee_a, title="消费维权（领域不符）", date=dt.date(2026, 3, 14), domains=["xianfa"])
+    make_activity(world.committee_a, title="国家安全教育日", date=dt.date(2026, 4, 15), domains=["xianfa"])
+    make_activity(world.committee_a, title="宪法日计划", date=dt.date(2026, 12, 4), domains=["xianfa"], status="draft")
+    states = {
+        c.key_date.name: c.state for c in selectors.key_date_coverage(actor=liaison, year=2026, unit=world.committee_a)
+    }
+    assert states["国际劳动妇女节"] == "done"  # 3.10 is within a week of 3.8 and shares the domain
+    assert states["国际消费者权益日"] == "missed"  # in the window but on another subject
+    assert states["全民国家安全教育日"] == "done"  # the key date names no domain: any activity counts
+    assert states["国家宪法日"] == "planned"
+    assert states["全国防灾减灾日"] == "missed"  # 5.12 + a week is past on 'today' (2026-06-20)
+    assert states["国际禁毒日"] == "open"  # 6.26 is still ahead
+    assert states["国庆节"] == "open"
+
+
+def test_task_suggestions_follow_roles_period_and_deadline(world, liaison):
+    plan = make_plan(world.office_unit)
+    responsible = make_task(plan, title="每季度一堂法制课", units={"responsible": [world.committee_a]})
+    make_task(plan, title="别的社区的任务", units={"responsible": [world.committee_b]})
+    past = make_task(
+        plan,
+        title="3月底前完成清单",
+        units={"lead": [world.committee_a]},
+        deadline_kind="date",
+        deadline=dt.date(2026, 3, 31),
+    )
+    last_year = make_task(
+        make_plan(world.office_unit, period_start=dt.date(2025, 1, 1), period_end=dt.date(2025, 12, 31)),
+        title="去年的任务",
+        units={"participant": [world.committee_a]},
+    )
+    on_june = selectors.task_suggestions(actor=liaison, unit=world.committee_a, on=dt.date(2026, 6, 1))
+    assert [t.title for t in on_june] == ["每季度一堂法制课"]
+    on_march = selectors.task_suggestions(actor=liaison, unit=world.committee_a, on=dt.date(2026, 3, 1))
+    assert {t.title for t in on_march} == {"每季度一堂法制课", "3月底前完成清单"}
+    kept = selectors.task_suggestions(actor=liaison, unit=world.committee_a, on=dt.date(2026, 6, 1), keep=[past.pk])
+    assert [t.title for t in kept] == ["每季度一堂法制课", "3月底前完成清单"]
+    assert [
+        t.title for t in selectors.task_suggestions(actor=liaison, unit=world.committee_a, on=dt.date(2025, 5, 1))
+    ] == [last_year.title]
+    assert responsible.pk in {t.pk for t in on_june}
+
+
+def test_totals_by_kind_and_by_unit(world, office_user, ledger):
+    activities = selectors.activity_list(actor=office_user, filters=ActivityFilter(status="counted"))
+    by_kind = {t.label: (t.activities, t.people, t.materials) for t in selectors.totals_by_kind(activities)}
+    assert by_kind == {"集中宣传": (1, 60, 100), "专题讲座/法治课": (1, 60, 100), "以案释法": (1, 60, 100)}
+    by_unit = {t.label: t.activities for t in selectors.totals_by_unit(activities)}
+    assert by_unit == {"沱河社区居委会": 2, "桃园社区居委会": 2, "沱河街道司法所": 1}
+
+
+def test_list_activity_count_is_exact_for_a_narrow_scope(world, liaison, ledger):
+    activities = selectors.activity_list(actor=liaison)
+    assert isinstance(activities.first(), Activity)
+    assert selectors.capped_count(activities) == (3, False)
