@@ -166,3 +166,22 @@ def test_dashboard_counts_only_plans_running_in_the_year(client_for, world, offi
         for f in c.get(reverse("progress:dashboard"), {"region": world.street_a.pk, "year": 2024}).context["d"].statuses
     }
     assert old_year["overdue"] == 1
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_region_figures_link_to_exactly_their_records(client_for, world, office_user, other_office):
+    setup_year(world)
+    record(world.other_office_unit, D(2026, 3, 3), people=9)  # street B: not in street A's figures
+    c = client_for(office_user)
+    d = c.get(reverse("progress:dashboard"), {"region": world.street_a.pk}).context["d"]
+    page = c.get(d.totals[0].url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    marker = 'data-testid="activity-count">'
+    assert (
+        html[html.index(marker) + len(marker) :].split("<", 1)[0].strip() == f"共 {d.totals[0].value} 条" == "共 3 条"
+    )
+    child = next(ch for ch in d.children if ch.region == world.community_b)
+    html = c.get(child.records_url).content.decode()
+    assert html[html.index(marker) + len(marker) :].split("<", 1)[0].strip() == f"共 {child.activities} 条" == "共 2 条"
+    assert client_for(other_office).get(d.totals[0].url).status_code == 404

@@ -278,6 +278,18 @@ def _visible_unit(actor: Any, raw: str) -> Unit | None:
     return unit
 
 
+def _visible_region(actor: Any, raw: str) -> Region | None:
+    """A region filter (the dashboard's figures link here): only regions the actor sees the ledger of."""
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise Http404("未找到该区划")
+    region = scope(Region.objects.filter(pk=int(raw)), actor, "ledger.view").first()
+    if region is None:
+        raise Http404("未找到该区划")
+    return region
+
+
 def parse_filters(params: QueryDict, actor: Any) -> selectors.ActivityFilter:
     """Read the list's filters from the query string (also used by the export and the calendar).
 
@@ -290,6 +302,7 @@ def parse_filters(params: QueryDict, actor: Any) -> selectors.ActivityFilter:
     return selectors.ActivityFilter(
         unit=_visible_unit(actor, params.get("unit", "")),
         participant=_visible_unit(actor, params.get("participant", "")),
+        region=_visible_region(actor, params.get("region", "")),
         start=start,
         end=end,
         kinds=[v for v in params.getlist("kind") if v],

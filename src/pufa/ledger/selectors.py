@@ -46,6 +46,7 @@ class ActivityFilter:
 
     unit: Unit | None = None  # activities in which this unit or a unit below it takes part
     participant: Unit | None = None  # activities in which exactly this unit takes part (as metrics count)
+    region: Region | None = None  # activities in which a unit of this region (or a region below) takes part
     start: dt.date | None = None
     end: dt.date | None = None
     kinds: list[str] = field(default_factory=list)  # ActivityKind codes
@@ -75,6 +76,8 @@ def _participations(actor: Any, f: ActivityFilter) -> QuerySet[ActivityUnit]:
         rows = rows.filter(unit_path__startswith=f.unit.path)
     if f.participant is not None:
         rows = rows.filter(unit=f.participant)
+    if f.region is not None:
+        rows = rows.filter(region_path__startswith=f.region.path)
     return rows
 
 
@@ -87,7 +90,7 @@ def activity_list(*, actor: Any, filters: ActivityFilter | None = None) -> Query
     f = filters or ActivityFilter()
     base = Activity.all_objects.filter(deleted_at__isnull=False) if f.status == "deleted" else Activity.objects.all()
     unrestricted = scope_q(ActivityUnit, actor, "ledger.view") is None
-    if not (unrestricted and f.unit is None and f.participant is None):
+    if not (unrestricted and f.unit is None and f.participant is None and f.region is None):
         rows = _participations(actor, f)
         if _is_narrow(actor, f):
             if f.start:
