@@ -109,7 +109,7 @@ def test_report_drafted_edited_returned_accepted_and_downloaded(
     download.save_as(path)
     document = docx.Document(str(path))
     texts = [p.text for p in document.paragraphs]
-    assert texts[0] == "沱河社区居委会2026年上半年普法工作情况报告"
+    assert texts[0].replace("\n", "") == "沱河社区居委会2026年上半年普法工作情况报告"
     assert any("共开展普法活动3场次" in t for t in texts)
     assert any("以案释法活动开展较少" in t for t in texts)
     assert "（二）举办安全生产法培训班。" in [p.runs[0].text for p in document.paragraphs if p.runs]

@@ -26,7 +26,7 @@ def test_report_generate_docx_and_xlsx(world, ledger, tmp_path, capsys):
     out = tmp_path / "a.docx"
     call_command("report_generate", "--unit", "tuohe-tuohe", "--period", "2026H1", "--format", "docx", "-o", str(out))
     document = docx.Document(str(out))
-    assert document.paragraphs[0].text == "沱河社区居委会2026年上半年普法工作情况报告"
+    assert document.paragraphs[0].text == "沱河社区居委会2026年上半年\n普法工作情况报告"  # the title in two lines
     assert any("共开展普法活动5场次" in p.text for p in document.paragraphs)
     assert "已生成" in capsys.readouterr().out
     xlsx = tmp_path / "a.xlsx"

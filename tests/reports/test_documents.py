@@ -98,7 +98,7 @@ def test_page_numbers_are_outside_on_odd_and_even_pages(word):
 
 def test_headings_run_in_leads_tables_and_picture(word):
     styles = [(p.style.name, p.text) for p in word.paragraphs if p.text]
-    assert styles[0] == ("公文标题", "沱河社区居委会2026年上半年普法工作情况报告")
+    assert styles[0] == ("公文标题", "沱河社区居委会2026年上半年\n普法工作情况报告")  # broken where words end
     assert ("公文正文", "沱河街道法治办：") in styles
     assert ("公文一级标题", "一、基本情况") in styles and ("公文二级标题", "（二）创新普法形式") in styles
     lead = next(p for p in word.paragraphs if p.text.startswith("（一）"))
@@ -223,3 +223,21 @@ def test_fontconfig_file_maps_the_official_names():
     assert "UKai" in subprocess.run([fc_match, "楷体_GB2312"], env=env, capture_output=True, text=True).stdout
     assert "Noto Sans CJK" in subprocess.run([fc_match, "黑体"], env=env, capture_output=True, text=True).stdout
     assert "UMing" in subprocess.run([fc_match, "仿宋_GB2312"], env=env, capture_output=True, text=True).stdout
+
+
+def test_long_titles_break_where_words_end():
+    from pufa.reports.documents.word import title_lines
+
+    assert title_lines("沱河社区居委会2026年上半年普法工作情况报告") == [
+        "沱河社区居委会2026年上半年",
+        "普法工作情况报告",
+    ]
+    assert title_lines("沱河街道市场监督管理所2026年度普法工作情况报告") == [
+        "沱河街道市场监督管理所",
+        "2026年度普法工作情况报告",
+    ]
+    assert title_lines("关于截至2026年11月24日普法责任制任务推进情况的通报") == [
+        "关于截至2026年11月24日",
+        "普法责任制任务推进情况的通报",
+    ]
+    assert title_lines("测试报告") == ["测试报告"]

@@ -91,8 +91,12 @@ def render_docx(document: Document, *, for_libreoffice: bool = False) -> bytes:
         p = _para(d, document.number)
         _no_indent(p)
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    title = _para(d, document.title, "公文标题")
+    title = _para(d, "", "公文标题")
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for i, line in enumerate(title_lines(document.title)):
+        run = title.add_run(clean(line))
+        if i:
+            run._element.insert(0, OxmlElement("w:br"))
     _blank(d)
     if document.recipient:
         p = _para(d, f"{document.recipient}：")
@@ -525,6 +529,40 @@ def _chart(d: docx.document.Document, block: Chart) -> None:
     picture = p._p.find(f".//{qn('wp:docPr')}")
     if picture is not None:
         picture.set("descr", block.title)
+
+
+TITLE_CHARS = 20  # 2号 (22 pt) characters on a 156 mm line
+_BREAK_AFTER = ("上半年", "年度", "日", "居委会", "村委会", "街道", "办", "所", "局", "会")
+_BREAK_BEFORE = ("普法", "关于")
+
+
+def title_lines(title: str, max_chars: float = TITLE_CHARS) -> list[str]:
+    """Break a long title where its words end, into lines of balanced length, the upper no longer than the
+    lower (GB/T 9704 7.3.3: 回行时词意完整，排列对称，使用梯形或菱形) — rather than leave "报告" alone on a line."""
+    if _width(title) <= max_chars:
+        return [title]
+    candidates = set()
+    for token in _BREAK_AFTER:
+        start = title.find(token)
+        while start != -1:
+            candidates.add(start + len(token))
+            start = title.find(token, start + 1)
+    for token in _BREAK_BEFORE:
+        start = title.find(token, 1)
+        while start != -1:
+            candidates.add(start)
+            start = title.find(token, start + 1)
+    best: tuple[float, int] | None = None
+    for cut in candidates:
+        upper, lower = _width(title[:cut]), _width(title[cut:])
+        if not (0 < cut < len(title)) or upper > max_chars or lower > max_chars:
+            continue
+        score = abs(lower - upper) + (0 if upper <= lower else 1)  # prefer the trapezoid, upper line shorter
+        if best is None or score < best[0]:
+            best = (score, cut)
+    if best is None:
+        return [title]
+    return [title[: best[1]], title[best[1] :]]
 
 
 def _width(text: str) -> float:
