@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlsplit
 
+import pytest
 from django.db.models import Q, Sum
 from django.http import QueryDict
 
@@ -90,9 +91,14 @@ def test_year_figures_include_the_second_half(world, ledger):
     assert data.value("activities") == acts.count() == 6  # + 下半年的宣讲 (the August draft still does not count)
 
 
-def test_unit_links_list_exactly_the_counted_records(world, ledger, office_user):
+@pytest.mark.parametrize("scope", ["unit", "region"])
+def test_links_list_exactly_the_counted_records(world, ledger, office_user, scope):
     """Each link, fed to the ledger list's own filter parsing, lists the records the figure counts."""
-    data = compute(unit=world.committee_a, period="h1", year=2026)
+    if scope == "unit":
+        data = compute(unit=world.committee_a, period="h1", year=2026)
+    else:
+        data = compute(region=world.community_a, period="h1", year=2026)
+        assert "region=" in data.get("activities").url
     checked = 0
     for figure in data.figures:
         if not figure.url:
