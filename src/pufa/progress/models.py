@@ -63,6 +63,9 @@ class ProgressStatus(models.Model):
     periods_met = models.PositiveSmallIntegerField("已达标期数", default=0)
     periods_total = models.PositiveSmallIntegerField("总期数", default=0)
     next_due = models.DateField("下一截止日", null=True, blank=True)
+    # Copies of the plan's period, so "tasks of plans running this year" needs no join on a city's statuses.
+    plan_start = models.DateField("规划开始", null=True, blank=True)
+    plan_end = models.DateField("规划结束", null=True, blank=True)
     region_path = models.CharField(max_length=255, db_index=True)
     unit_path = models.CharField(max_length=255, db_index=True)
 

@@ -178,9 +178,7 @@ def in_year(rows: QuerySet[ProgressStatus], year: int | None) -> QuerySet[Progre
     """Statuses of tasks whose plan runs in `year`: a 2022–2025 plan is not part of 2026's picture."""
     if not year:
         return rows
-    return rows.filter(
-        task__plan__period_start__lte=dt.date(year, 12, 31), task__plan__period_end__gte=dt.date(year, 1, 1)
-    )
+    return rows.filter(plan_start__lte=dt.date(year, 12, 31), plan_end__gte=dt.date(year, 1, 1))
 
 
 def _status_counts(region_path: str, year: int) -> dict[str, int]:
@@ -314,20 +312,21 @@ def _children(region: Region, start: dt.date, end: dt.date) -> list[ChildRow]:
         online = dict(Activity.objects.filter(pk__in=people.keys()).values_list("pk", "people_online"))
         for child, ids in per_activity.items():
             totals[child] = (len(ids), sum(people[a] + online[a] for a in ids))
-    status = defaultdict(lambda: [0, 0])
-    for path, st in (
+    status: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    grouped = (
         in_year(ProgressStatus.objects.all(), start.year)
         .filter(
             target__isnull=True,
             region_path__startswith=region.path,
             status__in=[Status.LAGGING.value, Status.OVERDUE.value],
         )
-        .values_list("region_path", "status")
-    ):
-        for c in children:
-            if path.startswith(c.path):
-                status[c.pk][0 if st == Status.LAGGING.value else 1] += 1
-                break
+        .values("region_path", "status")
+        .annotate(n=Count("id"))
+    )
+    for row in grouped:
+        child = next((c for c in children if row["region_path"].startswith(c.path)), None)
+        if child is not None:
+            status[child.pk][0 if row["status"] == Status.LAGGING.value else 1] += row["n"]
     return [
         ChildRow(
             c,
@@ -348,20 +347,16 @@ def _units(region: Region, start: dt.date, end: dt.date) -> list[UnitRow]:
     if not units:
         return []
     ids = [u.pk for u in units]
-    counts = {
-        r["unit_id"]: r["n"]
-        for r in counted_participations()
-        .filter(unit_id__in=ids, date__gte=start, date__lte=end)
-        .values("unit_id")
-        .annotate(n=Count("id"))
-    }
+    counts: dict[int, int] = {}
     people: dict[int, int] = defaultdict(int)
-    for unit_id, onsite, online in (
+    for row in (
         counted_participations()
         .filter(unit_id__in=ids, date__gte=start, date__lte=end)
-        .values_list("unit_id", "activity__people_onsite", "activity__people_online")
+        .values("unit_id")
+        .annotate(n=Count("id"), on=Sum("activity__people_onsite"), ol=Sum("activity__people_online"))
     ):
-        people[unit_id] += onsite + online
+        counts[row["unit_id"]] = row["n"]
+        people[row["unit_id"]] = (row["on"] or 0) + (row["ol"] or 0)
     status = defaultdict(lambda: [0, 0])
     for unit_id, st in (
         in_year(ProgressStatus.objects.all(), start.year)

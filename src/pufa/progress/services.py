@@ -234,6 +234,7 @@ def _write_statuses(tasks: list[Task], unit_ids: set[int] | None, today: dt.date
     ):
         task_id, target_id, unit_id, start, end, value, threshold = row
         grouped[(task_id, target_id, unit_id)].append(Check(Period(start, end), value, threshold))
+    periods = {t.pk: (t.plan.period_start, t.plan.period_end) for t in tasks}
     paths = dict(Unit.all_objects.filter(pk__in={k[2] for k in grouped}).values_list("pk", "path"))
     region_paths = dict(Unit.all_objects.filter(pk__in={k[2] for k in grouped}).values_list("pk", "region__path"))
 
@@ -243,11 +244,17 @@ def _write_statuses(tasks: list[Task], unit_ids: set[int] | None, today: dt.date
         status = status_of(unit_checks, today)
         per_task_unit[(task_id, unit_id)].append((status, unit_checks))
         if target_id is not None:
-            rows.append(_status_row(task_id, target_id, unit_id, status, unit_checks, today, paths, region_paths))
+            rows.append(
+                _status_row(
+                    task_id, target_id, unit_id, status, unit_checks, today, paths, region_paths, periods[task_id]
+                )
+            )
     for (task_id, unit_id), items in per_task_unit.items():
         status = worst([s for s, _ in items]) or Status.NOT_STARTED
         all_checks = [c for _, cs in items for c in cs]
-        rows.append(_status_row(task_id, None, unit_id, status, all_checks, today, paths, region_paths))
+        rows.append(
+            _status_row(task_id, None, unit_id, status, all_checks, today, paths, region_paths, periods[task_id])
+        )
 
     stale = ProgressStatus.objects.filter(task__in=tasks)
     if unit_ids is not None:
@@ -266,6 +273,7 @@ def _status_row(
     today: dt.date,
     paths: dict[int, str],
     region_paths: dict[int, str],
+    plan_period: tuple[dt.date, dt.date],
 ) -> ProgressStatus:
     unmet_ahead = [c.period.end for c in checks if not c.met and c.period.end >= today]
     return ProgressStatus(
@@ -279,6 +287,8 @@ def _status_row(
         periods_met=sum(1 for c in checks if c.met),
         periods_total=len(checks),
         next_due=min(unmet_ahead) if unmet_ahead else None,
+        plan_start=plan_period[0],
+        plan_end=plan_period[1],
         unit_path=paths.get(unit_id, ""),
         region_path=region_paths.get(unit_id, ""),
     )
@@ -295,7 +305,9 @@ def refresh_statuses(*, today: dt.date | None = None, region_path: str | None = 
     total = 0
     ids = list(tasks.values_list("pk", flat=True))
     for start in range(0, len(ids), 200):
-        total += _write_statuses(list(Task.objects.filter(pk__in=ids[start : start + 200])), None, today)
+        total += _write_statuses(
+            list(Task.objects.filter(pk__in=ids[start : start + 200]).select_related("plan")), None, today
+        )
     return total
 
 
