@@ -20,11 +20,11 @@ import datetime as dt
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, DateField, Exists, F, OuterRef, Q, QuerySet, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -211,94 +211,92 @@ def _law_short(name: str) -> str:
     return name.removeprefix("中华人民共和国")
 
 
-def _done_dates(planned_ids: list[int]) -> dict[int, dt.date]:
-    """Planned activity → the date of the ledger record that carried it out, if that record counts."""
-    rows = (
-        announced_activities()
-        .filter(
-            pk__in=planned_ids,
-            activity__isnull=False,
-            activity__deleted_at__isnull=True,
-            activity__status__in=Activity.COUNTED,
-        )
-        .values_list("pk", "activity__date")
-    )
-    return dict(rows)
+#: The date of the ledger record that carried an announced activity out — only if that record counts.
+_DONE_ON = Case(
+    When(
+        activity__deleted_at__isnull=True,
+        activity__status__in=Activity.COUNTED,
+        then=F("activity__date"),
+    ),
+    default=None,
+    output_field=DateField(),
+)
+_ACTIVITY_VALUES = (
+    "id",
+    "duty_list_id",
+    "content",
+    "start",
+    "end",
+    "time_text",
+    "place",
+    "duty_list__unit_id",
+    "duty_list__unit__name",
+    "duty_list__unit__region__name",
+    "kind__name",
+    "region__name",
+)
 
 
-def _activity_records(planned: list[PlannedActivity], *, with_tags: bool = True) -> list[PublicActivity]:
-    done = _done_dates([p.pk for p in planned])
-    records = []
-    for p in planned:
-        unit = p.duty_list.unit
-        records.append(
-            PublicActivity(
-                id=p.pk,
-                list_id=p.duty_list_id,
-                unit_id=unit.pk,
-                unit_name=unit.name,
-                region_name=p.region.name if p.region_id else unit.region.name,
-                content=p.content,
-                kind=p.kind.name,
-                start=p.start,
-                end=p.end,
-                time_text=p.time_text,
-                place=p.place,
-                audiences=_names(p.audiences.all()) if with_tags else (),
-                domains=_names(p.domains.all()) if with_tags else (),
-                laws=tuple(_law_short(law.name) for law in p.laws.all()) if with_tags else (),
-                done_on=done.get(p.pk),
-            )
-        )
-    return records
+def _tags(ids: list[int]) -> dict[str, dict[int, tuple[str, ...]]]:
+    """Audiences, domains and laws of these announced activities, from the link tables (three queries)."""
+    result: dict[str, dict[int, tuple[str, ...]]] = {}
+    for name, label, order in (
+        ("audiences", "audience__name", ("audience__sort_order", "audience_id")),
+        ("domains", "domain__name", ("domain__sort_order", "domain_id")),
+        ("laws", "law__name", ("law__pinyin", "law_id")),
+    ):
+        grouped: dict[int, list[str]] = defaultdict(list)
+        through = getattr(PlannedActivity, name).through.objects.filter(plannedactivity_id__in=ids)
+        for planned_id, value in through.order_by(*order).values_list("plannedactivity_id", label):
+            grouped[planned_id].append(_law_short(value) if name == "laws" else value)
+        result[name] = {k: tuple(v) for k, v in grouped.items()}
+    return result
 
 
 def _activity_rows(queryset: QuerySet[PlannedActivity], *, with_tags: bool = True) -> list[PublicActivity]:
-    fields = [*PlannedActivity.PUBLIC_FIELDS, "duty_list", "kind", "region"]
-    qs = queryset.only(
-        *fields,
-        "duty_list__unit",
-        "duty_list__unit__name",
-        "duty_list__unit__region",
-        "duty_list__unit__region__name",
-        "kind__name",
-        "region__name",
-    ).select_related("duty_list__unit__region", "kind", "region")
-    if with_tags:
-        qs = qs.prefetch_related("audiences", "domains", "laws")
-    return _activity_records(list(qs), with_tags=with_tags)
+    """Announced activities as public records: only the named public columns are read (values(), not models)."""
+    rows = list(queryset.annotate(done_on=_DONE_ON).values(*_ACTIVITY_VALUES, "done_on"))
+    tags = _tags([row["id"] for row in rows]) if with_tags and rows else {}
+    return [
+        PublicActivity(
+            id=row["id"],
+            list_id=row["duty_list_id"],
+            unit_id=row["duty_list__unit_id"],
+            unit_name=row["duty_list__unit__name"],
+            region_name=row["region__name"] or row["duty_list__unit__region__name"],
+            content=row["content"],
+            kind=row["kind__name"],
+            start=row["start"],
+            end=row["end"],
+            time_text=row["time_text"],
+            place=row["place"],
+            audiences=tags.get("audiences", {}).get(row["id"], ()),
+            domains=tags.get("domains", {}).get(row["id"], ()),
+            laws=tags.get("laws", {}).get(row["id"], ()),
+            done_on=row["done_on"],
+        )
+        for row in rows
+    ]
 
 
 def _summaries(lists: list[DutyList]) -> list[PublicListSummary]:
+    """Counts for lists that came from published_lists(): their ids are already inside the boundary."""
     ids = [dl.pk for dl in lists]
     items = dict(
-        published_items()
-        .filter(duty_list_id__in=ids)
+        DutyItem.objects.filter(duty_list_id__in=ids)
         .values("duty_list_id")
         .annotate(n=Count("id"))
         .values_list("duty_list_id", "n")
     )
-    planned = dict(
-        announced_activities()
-        .filter(duty_list_id__in=ids)
+    planned = {
+        row["duty_list_id"]: row
+        for row in PlannedActivity.objects.filter(duty_list_id__in=ids)
         .values("duty_list_id")
         .annotate(
             n=Count("id"),
+            done=Count("id", filter=Q(activity__deleted_at__isnull=True, activity__status__in=Activity.COUNTED)),
         )
-        .values_list("duty_list_id", "n")
-    )
-    done = dict(
-        announced_activities()
-        .filter(
-            duty_list_id__in=ids,
-            activity__isnull=False,
-            activity__deleted_at__isnull=True,
-            activity__status__in=Activity.COUNTED,
-        )
-        .values("duty_list_id")
-        .annotate(n=Count("id"))
-        .values_list("duty_list_id", "n")
-    )
+    }
     return [
         PublicListSummary(
             id=dl.pk,
@@ -310,8 +308,8 @@ def _summaries(lists: list[DutyList]) -> list[PublicListSummary]:
             year=dl.year,
             published_at=dl.published_at,
             item_count=items.get(dl.pk, 0),
-            planned_count=planned.get(dl.pk, 0),
-            done_count=done.get(dl.pk, 0),
+            planned_count=planned.get(dl.pk, {}).get("n", 0),
+            done_count=planned.get(dl.pk, {}).get("done", 0),
         )
         for dl in lists
     ]
@@ -362,43 +360,54 @@ def region_breadcrumb(region: PublicRegion) -> list[PublicRegion]:
     return _cached("breadcrumb", (region.id,), build)
 
 
-def _list_counts_by_region(year: int) -> dict[str, int]:
-    """Region path of each unit with a published list for the year → number of such lists."""
-    rows = published_lists().filter(year=year).values("unit__region__path").annotate(n=Count("id"))
-    return {row["unit__region__path"]: row["n"] for row in rows}
+def _path_lists(year: int) -> dict[str, int]:
+    """Published lists per region path of their units, for one year: one grouped query, cached. Every region's
+    children and the place filter are then sums over path prefixes in memory, however many regions a city has."""
+
+    def build() -> dict[str, int]:
+        rows = published_lists().filter(year=year).values("unit__region__path").annotate(n=Count("id"))
+        return {row["unit__region__path"]: row["n"] for row in rows}
+
+    return _cached("path_lists", (year,), build)
+
+
+def _path_activities(year: int) -> dict[str, tuple[int, int]]:
+    """Announced and carried-out activities per region path of the announcing units, for one year."""
+
+    def build() -> dict[str, tuple[int, int]]:
+        rows = (
+            announced_activities()
+            .filter(duty_list__year=year)
+            .values("duty_list__unit__region__path")
+            .annotate(
+                n=Count("id"),
+                done=Count("id", filter=Q(activity__deleted_at__isnull=True, activity__status__in=Activity.COUNTED)),
+            )
+        )
+        return {row["duty_list__unit__region__path"]: (row["n"], row["done"]) for row in rows}
+
+    return _cached("path_activities", (year,), build)
 
 
 def child_regions(*, region: PublicRegion | None, year: int) -> list[PublicRegion]:
     """The regions one level below `region` (or the top regions) that hold published lists, with counts."""
 
     def build() -> list[PublicRegion]:
-        counts = _list_counts_by_region(year)
-        if not counts:
-            return []
+        level = region.depth + 1 if region is not None else 0
         totals: dict[int, int] = defaultdict(int)
-        depth = region.depth + 1 if region is not None else None
-        for path, n in counts.items():
-            parts = [int(p) for p in path.strip("/").split("/") if p]
-            if region is not None:
-                if not path.startswith(region.path) or len(parts) <= region.depth + 1:
-                    continue
-                totals[parts[region.depth + 1]] += n
-            else:
-                for pk in parts:
-                    totals[pk] += n
-        rows = Region.objects.filter(pk__in=list(totals), deleted_at__isnull=True)
-        if region is None:
-            # The top: the shallowest regions that hold lists (a city, or districts when there is no city).
-            top = min((r.depth for r in rows), default=0)
-            rows = [r for r in rows if r.depth == top]
-        result = [
+        for path, n in _path_lists(year).items():
+            if region is not None and not path.startswith(region.path):
+                continue
+            parts = path.strip("/").split("/")
+            if len(parts) > level:
+                totals[int(parts[level])] += n
+        rows = Region.objects.filter(pk__in=list(totals), deleted_at__isnull=True).order_by("pinyin")
+        return [
             PublicRegion(
                 id=r.pk, name=r.name, level=r.get_level_display(), path=r.path, depth=r.depth, list_count=totals[r.pk]
             )
             for r in rows
-            if depth is None or r.depth == depth
         ]
-        return sorted(result, key=lambda r: (r.path.count("/"), r.name))
 
     return _cached("children", (region.id if region else None, year), build)
 
@@ -419,6 +428,25 @@ def default_year() -> int:
 # ---------------------------------------------------------------- lists
 
 
+def _page_of(ids: list[int], page: int) -> tuple[int, list[int]]:
+    """The page number actually shown and the ids on it (one query fetched the ordered ids of all matches)."""
+    number = max(1, min(page, max(1, -(-len(ids) // PAGE_SIZE))))
+    start = (number - 1) * PAGE_SIZE
+    return number, ids[start : start + PAGE_SIZE]
+
+
+def _ids(name: str, args: tuple[Any, ...], queryset: QuerySet[Any], *order: str) -> list[int]:
+    """The ordered ids of everything a listing matches, cached without the page: paging reads no more rows."""
+    return _cached(f"{name}:ids", args, lambda: list(queryset.order_by(*order).values_list("id", flat=True)))
+
+
+def _list_page(lists: QuerySet[DutyList], page: int, key: tuple[Any, ...]) -> Page:
+    ids = _ids("lists", key, lists, "unit__pinyin", "id")
+    number, shown = _page_of(ids, page)
+    rows = list(_list_rows(published_lists().filter(pk__in=shown)).order_by("unit__pinyin", "id"))
+    return Page(rows=tuple(_summaries(rows)), number=number, count=len(ids))
+
+
 def region_lists(*, region: PublicRegion, year: int, q: str = "", kind: str = "", page: int = 1) -> Page:
     """The published lists of the units in a region (and below), by unit name in pinyin order."""
 
@@ -428,23 +456,16 @@ def region_lists(*, region: PublicRegion, year: int, q: str = "", kind: str = ""
             lists = lists.filter(Q(unit__name__icontains=q) | Q(unit__pinyin__icontains=q.lower()))
         if kind:
             lists = lists.filter(unit__kind=kind)
-        count = lists.count()
-        number = max(1, min(page, max(1, -(-count // PAGE_SIZE))))
-        start = (number - 1) * PAGE_SIZE
-        rows = list(_list_rows(lists).order_by("unit__pinyin", "id")[start : start + PAGE_SIZE])
-        return Page(rows=tuple(_summaries(rows)), number=number, count=count)
+        return _list_page(lists, page, (region.id, year, q, kind))
 
     return _cached("region_lists", (region.id, year, q, kind, page), build)
 
 
 def region_stats(*, region: PublicRegion, year: int) -> dict[str, int]:
     def build() -> dict[str, int]:
-        lists = published_lists().filter(year=year, unit__region__path__startswith=region.path)
-        planned = announced_activities().filter(duty_list__in=lists)
-        done = planned.filter(
-            activity__isnull=False, activity__deleted_at__isnull=True, activity__status__in=Activity.COUNTED
-        )
-        return {"lists": lists.count(), "planned": planned.count(), "done": done.count()}
+        lists = sum(n for path, n in _path_lists(year).items() if path.startswith(region.path))
+        activities = [f for path, f in _path_activities(year).items() if path.startswith(region.path)]
+        return {"lists": lists, "planned": sum(f[0] for f in activities), "done": sum(f[1] for f in activities)}
 
     return _cached("region_stats", (region.id, year), build)
 
@@ -618,11 +639,10 @@ def month_list(
         planned = _month_activities(region, year, month)
         if day is not None:
             planned = planned.filter(start__lte=day, end__gte=day)
-        count = planned.count()
-        number = max(1, min(page, max(1, -(-count // PAGE_SIZE))))
-        start = (number - 1) * PAGE_SIZE
-        rows = _activity_rows(planned.order_by("start", "id")[start : start + PAGE_SIZE])
-        return Page(rows=tuple(rows), number=number, count=count)
+        ids = _ids("month", (region.id if region else None, year, month, day), planned, "start", "id")
+        number, shown = _page_of(ids, page)
+        rows = _activity_rows(announced_activities().filter(pk__in=shown).order_by("start", "id"))
+        return Page(rows=tuple(rows), number=number, count=len(ids))
 
     return _cached("month_list", (region.id if region else None, year, month, page, day), build)
 
@@ -663,13 +683,10 @@ class SearchResult:
     list_count: int
 
 
-def search(query: SearchQuery) -> SearchResult:
-    """Announced activities and published lists by law, domain, audience, place (region) and free text.
+def _search_ids(query: SearchQuery) -> tuple[list[int], list[int]]:
+    """The ids of the matching announced activities (by date) and lists (by unit name), for every page."""
 
-    An activity matches a law/domain/audience through its own tags or those of the list item it implements;
-    a list matches when one of its items (or its enforced laws) does."""
-
-    def build() -> SearchResult:
+    def build() -> tuple[list[int], list[int]]:
         planned = announced_activities()
         lists = published_lists()
         if query.year:
@@ -681,12 +698,20 @@ def search(query: SearchQuery) -> SearchResult:
             )
             lists = lists.filter(unit__region__path__startswith=region.path)
         items = published_items().filter(duty_list__in=lists)
-        tag_filter = False
+        # Each condition a list must meet: one of its items (or, for a law, its enforced-law list) matches.
+        list_conditions: list[Q] = []
+        # Tags are matched through IN-subqueries on the link tables: no join fan-out, no DISTINCT.
         for name, value in (("laws", query.law), ("domains", query.domain), ("audiences", query.audience)):
-            if value:
-                tag_filter = True
-                planned = planned.filter(Q(**{name: value}) | Q(**{f"item__{name}": value, "item__deleted_at": None}))
-                items = items.filter(**{name: value})
+            if not value:
+                continue
+            column = name[:-1] + "_id"
+            on_planned = getattr(PlannedActivity, name).through.objects.filter(**{column: value})
+            on_items = getattr(DutyItem, name).through.objects.filter(**{column: value}).values("dutyitem_id")
+            planned = planned.filter(Q(pk__in=on_planned.values("plannedactivity_id")) | Q(item_id__in=on_items))
+            condition = Q(pk__in=items.filter(pk__in=on_items).values("duty_list_id"))
+            if name == "laws":
+                condition |= Q(pk__in=DutyList.laws.through.objects.filter(law_id=value).values("dutylist_id"))
+            list_conditions.append(condition)
         if query.q:
             q = query.q
             planned = planned.filter(
@@ -696,26 +721,37 @@ def search(query: SearchQuery) -> SearchResult:
                 | Q(duty_list__unit__name__icontains=q)
                 | Q(kind__name__icontains=q)
             )
-            items = items.filter(Q(content__icontains=q) | Q(measures__icontains=q) | Q(laws__name__icontains=q))
-        planned = planned.distinct()
-        count = planned.count()
-        number = max(1, min(query.page, max(1, -(-count // PAGE_SIZE))))
-        start = (number - 1) * PAGE_SIZE
-        ids = list(planned.order_by("start", "id").values_list("id", flat=True)[start : start + PAGE_SIZE])
-        rows = _activity_rows(PlannedActivity.objects.filter(pk__in=ids).order_by("start", "id"))
-        list_filter = Q(pk__in=items.values("duty_list_id"))
-        if query.law:
-            list_filter |= Q(laws=query.law)
-        matching = lists.filter(list_filter) if (tag_filter or query.q) else lists.none()
-        if query.q:
-            matching = matching | lists.filter(unit__name__icontains=query.q)
-        matching = matching.distinct()
-        list_count = matching.count()
-        summaries = _summaries(list(_list_rows(matching).order_by("unit__pinyin", "id")[:PAGE_SIZE]))
+            cited = DutyItem.laws.through.objects.filter(law__name__icontains=q).values("dutyitem_id")
+            hits = items.filter(Q(content__icontains=q) | Q(measures__icontains=q) | Q(pk__in=cited))
+            list_conditions.append(Q(pk__in=hits.values("duty_list_id")) | Q(unit__name__icontains=q))
+        ids = list(planned.order_by("start", "id").values_list("id", flat=True))
+        if list_conditions:
+            matching = lists.filter(*list_conditions)
+        elif query.region:  # a search by place alone lists the region's lists
+            matching = lists
+        else:
+            matching = lists.none()
+        return ids, list(matching.order_by("unit__pinyin", "id").values_list("id", flat=True))
+
+    return _cached("search_ids", (replace(query, page=1),), build)
+
+
+def search(query: SearchQuery) -> SearchResult:
+    """Announced activities and published lists by law, domain, audience, place (region) and free text.
+
+    An activity matches a law/domain/audience through its own tags or those of the list item it implements;
+    a list matches when one of its items (or its enforced laws) does."""
+
+    def build() -> SearchResult:
+        ids, list_ids = _search_ids(query)
+        number, shown = _page_of(ids, query.page)
+        rows = _activity_rows(announced_activities().filter(pk__in=shown).order_by("start", "id"))
+        shown_lists = published_lists().filter(pk__in=list_ids[:PAGE_SIZE])
+        summaries = _summaries(list(_list_rows(shown_lists).order_by("unit__pinyin", "id")))
         return SearchResult(
-            activities=Page(rows=tuple(rows), number=number, count=count),
+            activities=Page(rows=tuple(rows), number=number, count=len(ids)),
             lists=tuple(summaries),
-            list_count=list_count,
+            list_count=len(list_ids),
         )
 
     if query.is_empty:
@@ -732,13 +768,14 @@ class SearchChoices:
 
 
 def search_choices() -> SearchChoices:
-    """The filters offered: laws that published lists cite, and the active taxonomies."""
+    """The filters offered: laws that published lists cite (enforce, or name in an item), and the taxonomies."""
 
     def build() -> SearchChoices:
-        cited = Law.objects.filter(
-            Q(enforcing_lists__in=published_lists()) | Q(duty_items__in=published_items())
-        ).distinct()
-        laws = sorted(cited, key=lambda law: (law.level_rank, law.pinyin))
+        enforced = DutyList.laws.through.objects.filter(law_id=OuterRef("pk"), dutylist__in=published_lists())
+        cited = DutyItem.laws.through.objects.filter(law_id=OuterRef("pk"), dutyitem__in=published_items())
+        laws = sorted(
+            Law.objects.filter(Exists(enforced) | Exists(cited)), key=lambda law: (law.level_rank, law.pinyin)
+        )
         return SearchChoices(
             laws=tuple((law.pk, _law_short(law.name)) for law in laws),
             domains=tuple(Domain.objects.filter(is_active=True).values_list("pk", "name")),
@@ -750,14 +787,19 @@ def search_choices() -> SearchChoices:
 
 
 def place_regions() -> list[PublicRegion]:
-    """Regions offered as "place" in the search: every region that holds a published list, and its ancestors."""
+    """Regions offered as "place": down to streets (a community is reached through its street's page), where
+    published lists exist. A city of 2,500 communities would otherwise make every search form a long download."""
 
     def build() -> list[PublicRegion]:
-        paths = set(published_lists().values_list("unit__region__path", flat=True))
-        ids = {int(p) for path in paths for p in path.strip("/").split("/") if p}
-        rows = Region.objects.filter(pk__in=ids, deleted_at__isnull=True).order_by("path")
+        ids: set[int] = set()
+        for path in _path_lists(default_year()):
+            ids.update(int(p) for p in path.strip("/").split("/")[:3] if p)
+        rows = Region.objects.filter(pk__in=ids, deleted_at__isnull=True).exclude(
+            level__in=[Region.Level.COMMUNITY, Region.Level.GROUP]
+        )
         return [
-            PublicRegion(id=r.pk, name=r.name, level=r.get_level_display(), path=r.path, depth=r.depth) for r in rows
+            PublicRegion(id=r.pk, name=r.name, level=r.get_level_display(), path=r.path, depth=r.depth)
+            for r in rows.order_by("path")
         ]
 
     return _cached("places", (), build)
