@@ -434,14 +434,6 @@ def test_inactive_liaisons_are_not_reminded(world, office_user):
     assert result.units == 1 and result.notifications == 0
 
 
-def test_notification_read_marks_only_own(world, liaison, other_liaison):
-    dl = duty_list(world.committee_a, status="submitted")
-    services.duty_list_return(actor=None, duty_list=dl, reason="请补充时间节点")
-    assert services.notification_read(actor=other_liaison) == 0
-    assert services.notification_read(actor=liaison) == 1
-    assert not Notification.objects.filter(user=liaison, read_at__isnull=True).exists()
-
-
 def test_law_catalogue_is_shared_between_lists(world, office_user):
     a = duty_list(world.committee_a)
     b = duty_list(world.committee_b)

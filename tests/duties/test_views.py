@@ -358,16 +358,13 @@ def test_template_pages(client_for, world, office_user, liaison):
     assert response.status_code == 403
 
 
-def test_notifications_page(client_for, world, liaison):
+def test_unread_reminders_show_on_the_duties_page(client_for, world, liaison):
     dl = duty_list(world.committee_a, status="submitted")
     from pufa.duties import services
 
     services.duty_list_return(actor=None, duty_list=dl, reason="请补充时间节点")
-    c = client_for(liaison)
-    assert "被退回" in c.get(reverse("duties:index")).content.decode()
-    assert "退回理由：请补充时间节点" in c.get(reverse("duties:notifications")).content.decode()
-    c.post(reverse("duties:notifications"))
-    assert not Notification.objects.filter(user=liaison, read_at__isnull=True).exists()
+    html = client_for(liaison).get(reverse("duties:index")).content.decode()
+    assert "沱河社区居委会2026年度普法责任清单被退回" in html and reverse("notification-list") in html
 
 
 @pytest.mark.parametrize("name", ["duties:index", "duties:law-list", "duties:template-list"])

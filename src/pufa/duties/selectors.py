@@ -354,11 +354,12 @@ def region_lists_for_export(*, actor: Any, region: Region, year: int) -> list[Du
 
 
 def notification_list(*, actor: Any, unread_only: bool = False) -> QuerySet[Any]:
+    """The actor's own notifications about responsibility lists (the full inbox is core's notification page)."""
     from pufa.core.models import Notification
 
     if not getattr(actor, "is_authenticated", False):
         return Notification.objects.none()
-    notes = Notification.objects.filter(user=actor)
+    notes = Notification.objects.filter(user=actor, key__startswith="duties.")
     if unread_only:
         notes = notes.filter(read_at__isnull=True)
     return notes.order_by("-created_at", "-id")

@@ -713,15 +713,3 @@ def duty_template_issue(*, actor: User | None, template: DutyTemplate) -> DutyTe
         changes={"status": [DutyTemplate.Status.DRAFT, DutyTemplate.Status.ISSUED]},
     )
     return template
-
-
-# ---------------------------------------------------------------- notifications
-
-
-def notification_read(*, actor: User, ids: list[int] | None = None) -> int:
-    """Mark the actor's own notifications read (all of them when `ids` is None)."""
-    if actor is None or not actor.is_authenticated:
-        raise PermissionDenied("请先登录。")
-    from pufa.core.notifications import mark_read
-
-    return mark_read(user=actor, ids=ids)

@@ -36,5 +36,4 @@ urlpatterns = [
     path("templates/<int:pk>/edit/", views.template_edit, name="template-edit"),
     path("templates/<int:pk>/items/delete/", views.template_item_delete, name="template-item-delete"),
     path("templates/<int:pk>/issue/", views.template_issue, name="template-issue"),
-    path("notifications/", views.notifications, name="notifications"),
 ]

@@ -634,19 +634,6 @@ def template_issue(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("duties:template-detail", pk=template.pk)
 
 
-# ---------------------------------------------------------------- notifications
-
-
-@require_http_methods(["GET", "POST"])
-def notifications(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        services.notification_read(actor=request.user)
-        messages.success(request, "已全部标为已读。")
-        return redirect("duties:notifications")
-    page = paginate(request, selectors.notification_list(actor=request.user))
-    return render(request, "duties/notifications.html", {"page": page})
-
-
 # ---------------------------------------------------------------- planned against done (manual link)
 
 
