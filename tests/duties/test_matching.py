@@ -269,3 +269,17 @@ def test_manual_link_rules(world, liaison, other_liaison):
 def test_score_rules():
     assert matching._norm("“美好生活·民法典相伴”") == "美好生活民法典相伴"
     assert matching._law_short("中华人民共和国民法典") == "民法典"
+
+
+def test_recording_through_the_ledger_services_links_the_announcement(world, liaison, office_user):
+    """The real path: a liaison records and submits an activity in the ledger; the hook links it."""
+    from tests.factories import make_activity
+
+    dl = duty_list(world.committee_a, status="published")
+    activity = make_activity(world.committee_a, title="民法典主题宣讲进社区", date=dt.date(2026, 5, 20))
+    planned = _planned(dl)
+    assert planned.activity == activity and planned.link_method == "auto"
+    from pufa.ledger import services as ledger_services
+
+    ledger_services.activity_delete(actor=office_user, activity=activity, reason="重复登记")
+    assert _planned(dl).activity is None
