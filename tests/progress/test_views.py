@@ -185,3 +185,24 @@ def test_region_figures_link_to_exactly_their_records(client_for, world, office_
     html = c.get(child.records_url).content.decode()
     assert html[html.index(marker) + len(marker) :].split("<", 1)[0].strip() == f"共 {child.activities} 条" == "共 2 条"
     assert client_for(other_office).get(d.totals[0].url).status_code == 404
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_cached_dashboard_is_never_stale(client_for, world, office_user, django_assert_max_num_queries):
+    setup_year(world)
+    c = client_for(office_user)
+    url = reverse("progress:dashboard")
+    first = c.get(url, {"region": world.street_a.pk}).context["d"].totals[0].value
+    with django_assert_max_num_queries(12):  # served from the cache: session, user, grants, nav, freshness
+        assert c.get(url, {"region": world.street_a.pk}).context["d"].totals[0].value == first
+    record(world.committee_b, D(2026, 6, 2), people=5)
+    assert c.get(url, {"region": world.street_a.pk}).context["d"].totals[0].value == first + 1
+    from pufa.org import services as org_services
+
+    org_services.unit_update(
+        actor=None,
+        unit=world.committee_b,
+        data=org_services.UnitData(name="桃园社区居民委员会", kind=world.committee_b.kind, region=world.community_b),
+    )
+    d = c.get(url, {"region": world.community_b.pk}).context["d"]
+    assert [u.unit.name for u in d.units] == ["桃园社区居民委员会"]

@@ -9,7 +9,7 @@ class ProgressConfig(AppConfig):
     def ready(self) -> None:
         from pufa.core import hooks
         from pufa.core.navigation import NavItem, register
-        from pufa.progress import reminders, rollups, services
+        from pufa.progress import cache, reminders, rollups, services
 
         register(NavItem("进度督办", "progress:dashboard", "progress.view", order=5))
         from pufa.core.home import HomePanel
@@ -21,3 +21,5 @@ class ProgressConfig(AppConfig):
         hooks.listen("ledger.activity_changed", services.on_activity_changed)
         hooks.listen("ledger.activity_changed", rollups.on_activity_changed)
         hooks.listen("plans.changed", services.on_plans_changed)
+        for event in ("ledger.activity_changed", "plans.changed", "org.changed", "progress.changed"):
+            hooks.listen(event, cache.bump)

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -219,21 +219,21 @@ def region_dashboard(*, actor: Any, region: Region, year: int | None = None) -> 
             for code, v in items
         ]
 
-    lag = (
+    # Counted in Python: grouping by unit in SQL makes SQLite walk the (unit, status) index over every status
+    # of the city; the lagging and overdue rows alone are a fraction of that.
+    tally: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for unit_id, st in (
         in_year(ProgressStatus.objects.all(), year)
         .filter(
             target__isnull=False,
             region_path__startswith=region.path,
             status__in=[Status.LAGGING.value, Status.OVERDUE.value],
         )
-        .values("unit_id")
-        .annotate(
-            lagging=Count("id", filter=Q(status=Status.LAGGING.value)),
-            overdue=Count("id", filter=Q(status=Status.OVERDUE.value)),
-        )
-        .order_by("-overdue", "-lagging")[:10]
-    )
-    lag_rows = list(lag)
+        .values_list("unit_id", "status")
+    ):
+        tally[unit_id][0 if st == Status.LAGGING.value else 1] += 1
+    worst_units = sorted(tally.items(), key=lambda kv: (-kv[1][1], -kv[1][0], kv[0]))[:10]
+    lag_rows = [{"unit_id": u, "lagging": v[0], "overdue": v[1]} for u, v in worst_units]
     lag_units = Unit.objects.in_bulk([r["unit_id"] for r in lag_rows])
     lagging_units = [
         UnitRow(
@@ -273,6 +273,31 @@ def region_dashboard(*, actor: Any, region: Region, year: int | None = None) -> 
         key_dates=_key_dates(actor, today),
         breadcrumbs=_breadcrumbs(actor, region),
     )
+
+
+def cached_dashboard(*, actor: Any, region: Region, year: int | None = None) -> Dashboard:
+    """The dashboard, reused until any write bumps the progress version (see progress.cache).
+
+    The figures depend on the region and the year only — who may open which region is checked before — so
+    offices of the same region share one entry. Statuses depend on the date, which is part of the key.
+    """
+    from django.core.cache import cache
+
+    from pufa.progress.cache import version
+
+    today = timezone.localdate()
+    year = year or today.year
+    if ProgressStatus.objects.filter(region_path__startswith=region.path, computed_on__lt=today).exists():
+        ensure_fresh(region_path=region.path, today=today)  # bumps the version through progress.changed
+    key = f"pufa:dashboard:{version()}:{region.pk}:{year}:{today.isoformat()}"
+    data = cache.get(key)
+    if data is None:
+        data = region_dashboard(actor=actor, region=region, year=year)
+        data.key_dates = []  # per-actor: filled below, never cached
+        cache.set(key, data, timeout=3600)
+    data.key_dates = _key_dates(actor, today)
+    data.breadcrumbs = _breadcrumbs(actor, region)
+    return data
 
 
 def _month_end(month: dt.date) -> dt.date:

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
+from pufa.core import hooks
 from pufa.org.access import ancestor_paths
 from pufa.org.models import Unit
 from pufa.plans import metrics
@@ -220,6 +221,7 @@ def refresh(
         written += len(new_checks)
         if touched_units:
             _write_statuses([task], touched_units, today)
+    hooks.fire("progress.changed")
     return written
 
 
@@ -304,6 +306,7 @@ def refresh_statuses(*, today: dt.date | None = None, region_path: str | None = 
         tasks = tasks.filter(pk__in=task_ids)
     total = 0
     ids = list(tasks.values_list("pk", flat=True))
+    hooks.fire("progress.changed")
     for start in range(0, len(ids), 200):
         total += _write_statuses(
             list(Task.objects.filter(pk__in=ids[start : start + 200]).select_related("plan")), None, today

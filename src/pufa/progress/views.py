@@ -33,7 +33,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         if not units:
             raise Http404("没有可查看的进度")
         return redirect("progress:unit", pk=units[0])
-    data = selectors.region_dashboard(actor=request.user, region=region, year=_year(request))
+    data = selectors.cached_dashboard(actor=request.user, region=region, year=_year(request))
     return render(
         request,
         "progress/dashboard.html",
@@ -53,7 +53,7 @@ def dashboard_export(request: HttpRequest) -> HttpResponse:
     region = _region(request)
     if region is None:
         raise Http404("没有可导出的区划")
-    data = selectors.region_dashboard(actor=request.user, region=region, year=_year(request))
+    data = selectors.cached_dashboard(actor=request.user, region=region, year=_year(request))
     response = HttpResponse(
         dashboard_xlsx(data), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
