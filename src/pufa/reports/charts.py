@@ -69,31 +69,40 @@ def _cached_png(
     n = max(len(labels), 1)
     width_in = width_mm / 25.4
     height_in = (max(2.2, 0.38 * n + 1.0) if horizontal else 3.2) if labels else 1.6
+    top = 1 - 0.42 / height_in  # room for the title
+    peak = max(values or (0,)) or 1
     with _LOCK:
         fig = Figure(figsize=(width_in, height_in), dpi=dpi)
-        ax = fig.add_subplot()
+        fig.text(0.5, 1 - 0.12 / height_in, title + (f"（{measure}）" if measure else ""), ha="center", va="top",
+                 fontproperties=font, fontsize=11)  # fmt: skip
         if not labels:
-            ax.axis("off")
-            ax.text(0.5, 0.5, "暂无数据", ha="center", va="center", fontproperties=font, fontsize=11, color="#888")
+            fig.text(0.5, 0.4, "暂无数据", ha="center", va="center", fontproperties=font, fontsize=11, color="#888")
         elif horizontal:
+            # Axes without ticks: labels and values are plain texts, which costs a third of matplotlib's
+            # tick machinery (the chart is most of a report's rendering time in bulk generation).
+            left = min(0.45, (_label_width(labels) * 9 / 72 + 0.2) / width_in)
+            ax = fig.add_axes((left, 0.3 / height_in, 0.93 - left, top - 0.3 / height_in))
+            ax.set_axis_off()
             positions = list(range(n))[::-1]
-            bars = ax.barh(positions, values, color=RED, height=0.6)
-            ax.set_yticks(positions, labels, fontproperties=font, fontsize=9)
-            ax.bar_label(bars, labels=[_fmt(v) for v in values], padding=3, fontsize=8, fontproperties=font)
-            ax.set_xlim(0, max(values or [0]) * 1.15 or 1)
-            ax.xaxis.set_visible(False)  # every bar carries its value
-            ax.spines["bottom"].set_visible(False)
+            ax.barh(positions, values, color=RED, height=0.6)
+            ax.set_xlim(0, peak * 1.15)
+            ax.set_ylim(-0.6, n - 0.4)
+            ax.axvline(0, color="#333", linewidth=0.8)
+            for y, label, value in zip(positions, labels, values, strict=True):
+                ax.text(-peak * 0.015, y, label, ha="right", va="center", fontproperties=font, fontsize=9)
+                ax.text(value + peak * 0.01, y, _fmt(value), ha="left", va="center", fontproperties=font, fontsize=8)
         else:
-            bars = ax.bar(range(n), values, color=RED, width=0.6)
-            ax.set_xticks(range(n), labels, fontproperties=font, fontsize=9, rotation=30 if n > 6 else 0)
-            ax.bar_label(bars, labels=[_fmt(v) for v in values], padding=2, fontsize=8, fontproperties=font)
-            ax.set_ylim(0, max(values or [0]) * 1.15 or 1)
-            ax.yaxis.set_visible(False)
-            ax.spines["left"].set_visible(False)
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
-        ax.set_title(title + (f"（{measure}）" if measure else ""), fontproperties=font, fontsize=11)
-        _margins(fig, labels, horizontal, width_in, height_in)
+            bottom = ((_label_width(labels) * 9 / 72 * 0.5 if n > 6 else 0.1) + 0.3) / height_in
+            ax = fig.add_axes((0.05, bottom, 0.92, top - bottom))
+            ax.set_axis_off()
+            ax.bar(range(n), values, color=RED, width=0.6)
+            ax.set_ylim(0, peak * 1.15)
+            ax.set_xlim(-0.6, n - 0.4)
+            ax.axhline(0, color="#333", linewidth=0.8)
+            for x, label, value in zip(range(n), labels, values, strict=True):
+                ax.text(x, -peak * 0.03, label, ha="right" if n > 6 else "center", va="top", fontproperties=font,
+                        fontsize=9, rotation=30 if n > 6 else 0, rotation_mode="anchor")  # fmt: skip
+                ax.text(x, value + peak * 0.01, _fmt(value), ha="center", va="bottom", fontproperties=font, fontsize=8)
         out = io.BytesIO()
         # Light compression: a chart PNG is a few dozen KB either way, and zlib at its default level costs
         # more than drawing the chart.
@@ -101,16 +110,9 @@ def _cached_png(
     return out.getvalue()
 
 
-def _margins(fig: Figure, labels: list[str], horizontal: bool, width_in: float, height_in: float) -> None:
-    """Room for the labels, computed from their length — tight_layout would draw the figure twice."""
-    longest = max((sum(1.0 if ord(c) > 0x2E80 else 0.55 for c in label) for label in labels), default=0)
-    label_in = longest * 9 / 72 + 0.15  # 9 pt characters
-    top = 1 - 0.42 / height_in
-    if horizontal:
-        fig.subplots_adjust(left=min(0.45, label_in / width_in), right=0.95, top=top, bottom=0.3 / height_in)
-    else:
-        bottom = (label_in * 0.5 if len(labels) > 6 else 0.3) / height_in
-        fig.subplots_adjust(left=0.08, right=0.97, top=top, bottom=min(0.45, bottom + 0.05))
+def _label_width(labels: tuple[str, ...]) -> float:
+    """The longest label in characters (a CJK character 1, a Latin letter or digit about half)."""
+    return max((sum(1.0 if ord(c) > 0x2E80 else 0.55 for c in label) for label in labels), default=0)
 
 
 def _fmt(value: float) -> str:
