@@ -62,7 +62,7 @@ def forget_grants(actor: Any) -> None:
 
 
 def ancestor_paths(path: str) -> list[str]:
-    """"/1/5/23/" → ["/1/", "/1/5/", "/1/5/23/"]: a node and every node above it, from the path alone."""
+    """A node and every node above it, from the path alone: /1/5/23/ → [/1/, /1/5/, /1/5/23/]."""
     parts = [p for p in path.split("/") if p]
     return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
