@@ -73,6 +73,8 @@ def list_cases(org: citygen.CityOrg) -> list[tuple[str, str, str]]:
         ("district office, one street's units", "district_office", f"unit={street_office}"),
         ("district office, one department", "district_office", f"unit={department.pk if department else ''}"),
         ("district office, title search", "district_office", "q=宪法"),
+        ("district office, typical practice", "district_office", "highlight=1"),
+        ("district office, one street (region)", "district_office", f"region={street}"),
         ("street office", "street_office", ""),
         ("street office, counted + kind", "street_office", "status=counted&kind=jzxc"),
         ("community liaison", "community_liaison", ""),
@@ -169,14 +171,12 @@ def build_import_sheet(org: citygen.CityOrg, rows: int = IMPORT_ROWS) -> bytes:
     return buffer.getvalue()
 
 
-def bench_import(org: citygen.CityOrg) -> dict[str, float]:
+def _run_import(org: citygen.CityOrg, content: bytes) -> tuple[float, float]:
+    """Import once, then remove what was imported; returns (seconds to import, seconds to remove)."""
     from pufa.ledger.importers import activity_import
     from pufa.ledger.models import Activity
     from pufa.org.models import User
 
-    started = time.perf_counter()
-    content = build_import_sheet(org)
-    built = time.perf_counter() - started
     actor = User.objects.get(username=org.usernames["district_office"])
     started = time.perf_counter()
     result = activity_import(actor=actor, file=io.BytesIO(content), status="submitted")
@@ -187,12 +187,53 @@ def bench_import(org: citygen.CityOrg) -> dict[str, float]:
     cleanup = time.perf_counter()
     for i in range(0, len(ids), 2000):
         Activity.all_objects.filter(pk__in=ids[i : i + 2000]).delete()
-    return {
-        "sheet_kb": len(content) / 1024,
-        "build_s": built,
-        "import_s": elapsed,
-        "cleanup_s": time.perf_counter() - cleanup,
-    }
+    return elapsed, time.perf_counter() - cleanup
+
+
+def bench_import(org: citygen.CityOrg, with_listeners: bool) -> dict[str, object]:
+    """The ledger's own import (listeners of other apps switched off), and optionally the same import with
+    the listeners that duties and progress registered, each one timed."""
+    from pufa.core import hooks as core_hooks
+    from pufa.ledger import hooks
+
+    content = build_import_sheet(org)
+    saved_core = {event: list(callbacks) for event, callbacks in core_hooks._LISTENERS.items()}
+    saved_ledger = list(hooks._CALLBACKS)
+    figures: dict[str, object] = {"sheet_kb": len(content) / 1024}
+    try:
+        core_hooks._LISTENERS.clear()
+        hooks._CALLBACKS.clear()
+        figures["alone_s"], figures["cleanup_s"] = _run_import(org, content)
+    finally:
+        core_hooks._LISTENERS.clear()
+        core_hooks._LISTENERS.update(saved_core)
+        hooks._CALLBACKS[:] = saved_ledger
+    if not with_listeners:
+        return figures
+    spent: dict[str, float] = {}
+
+    def timed(callback):  # type: ignore[no-untyped-def]
+        name = f"{callback.__module__}.{callback.__name__}"
+
+        def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
+            started = time.perf_counter()
+            try:
+                return callback(*args, **kwargs)
+            finally:
+                spent[name] = spent.get(name, 0.0) + time.perf_counter() - started
+
+        return wrapper
+
+    try:
+        core_hooks._LISTENERS[hooks.CORE_EVENT] = [timed(c) for c in saved_core.get(hooks.CORE_EVENT, [])]
+        hooks._CALLBACKS[:] = [timed(c) for c in saved_ledger]
+        figures["with_listeners_s"], _ = _run_import(org, content)
+    finally:
+        core_hooks._LISTENERS.clear()
+        core_hooks._LISTENERS.update(saved_core)
+        hooks._CALLBACKS[:] = saved_ledger
+    figures["listeners"] = spent
+    return figures
 
 
 def main() -> None:
@@ -200,10 +241,16 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0, help="the citygen scale to use (generated if missing)")
     parser.add_argument("--runs", type=int, default=RUNS)
     parser.add_argument("--skip-import", action="store_true")
+    parser.add_argument("--skip-list", action="store_true")
+    parser.add_argument(
+        "--with-listeners", action="store_true", help="also time the import with the duties/progress listeners"
+    )
     args = parser.parse_args()
     citygen.setup()
     from django.conf import settings
+    from django.core.management import call_command
 
+    call_command("migrate", verbosity=0, interactive=False)
     settings.ALLOWED_HOSTS = ["*"]
     from pufa.ledger.models import Activity
 
@@ -214,19 +261,24 @@ def main() -> None:
     print(
         f"ledger: {Activity.all_objects.count():,} activities ({total:,} in the benchmark city), {org.unit_count} units"
     )
-    print(f"list, first page of 30 (median / p95 of {args.runs} requests after warm-up):")
-    results = bench_list(org, args.runs)
-    print()
-    print(f"{'case':<40} {'median ms':>10} {'p95 ms':>8} {'queries':>8}  shown")
-    for label, median, p95, queries, count in results:
-        print(f"{label:<40} {median:>10.1f} {p95:>8.1f} {queries:>8}  {count}")
+    if not args.skip_list:
+        print(f"list, first page of 30 (median / p95 of {args.runs} requests after warm-up):")
+        results = bench_list(org, args.runs)
+        print()
+        print(f"{'case':<40} {'median ms':>10} {'p95 ms':>8} {'queries':>8}  shown")
+        for label, median, p95, queries, count in results:
+            print(f"{label:<40} {median:>10.1f} {p95:>8.1f} {queries:>8}  {count}")
     if not args.skip_import:
         print()
-        figures = bench_import(org)
+        figures = bench_import(org, args.with_listeners)
         print(
-            f"import {IMPORT_ROWS:,} rows ({figures['sheet_kb']:.0f} KB .xlsx): {figures['import_s']:.1f} s "
-            f"(read, resolve, validate, bulk write, audit, listeners); removed again in {figures['cleanup_s']:.1f} s"
+            f"import {IMPORT_ROWS:,} rows ({figures['sheet_kb']:.0f} KB .xlsx), ledger alone (read, resolve, validate, "
+            f"bulk write, audit): {figures['alone_s']:.1f} s; removed again in {figures['cleanup_s']:.1f} s"
         )
+        if "with_listeners_s" in figures:
+            print(f"the same import with the listeners of other apps: {figures['with_listeners_s']:.1f} s")
+            for name, seconds in sorted(figures["listeners"].items(), key=lambda kv: -kv[1]):  # type: ignore[union-attr]
+                print(f"  {name}: {seconds:.1f} s")
 
 
 if __name__ == "__main__":

@@ -274,3 +274,33 @@ def test_lean_reader_agrees_with_openpyxl(tmp_path):
 def test_lean_reader_refuses_entities_and_garbage():
     with pytest.raises(xlsx.XlsxError):
         xlsx.read_sheet(io.BytesIO(b"PK\x03\x04 broken"))
+
+
+def test_big_imports_are_announced_in_unit_batches(world, office_user, monkeypatch):
+    monkeypatch.setattr(importers, "EVENT_UNITS", 2)
+    events: list[hooks.ActivityEvent] = []
+    hooks.on_activity_recorded(events.append)
+    try:
+        result = importers.activity_import(
+            actor=office_user,
+            file=sheet(
+                [
+                    row(活动名称="a", 组织单位="沱河社区居委会", 协办单位="沱河街道司法所"),
+                    row(活动名称="b", 组织单位="桃园社区居委会"),
+                    row(活动名称="c", 组织单位="沱河街道法治办"),
+                ]
+            ),
+        )
+    finally:
+        hooks.remove(events.append)
+    assert result.ok and len(events) == 3 and {e.name for e in events} == {"imported"}
+    assert sorted(a.title for e in events for a in e.activities) == ["a", "b", "c"]
+    assert all(len(e.unit_ids) <= 2 for e in events)
+    assert set().union(*(e.unit_ids for e in events)) == {
+        world.committee_a.pk,
+        world.judicial_office.pk,
+        world.committee_b.pk,
+        world.office_unit.pk,
+    }
+    by_title = {a.title: e for e in events for a in e.activities}
+    assert by_title["a"].unit_ids >= {world.committee_a.pk, world.judicial_office.pk}

@@ -226,3 +226,63 @@ def test_list_activity_count_is_exact_for_a_narrow_scope(world, liaison, ledger)
     activities = selectors.activity_list(actor=liaison)
     assert isinstance(activities.first(), Activity)
     assert selectors.capped_count(activities) == (3, False)
+
+
+def _walk(actor, filters: ActivityFilter, size: int) -> list[str]:
+    seen, cursor = [], ""
+    while True:
+        page = selectors.activity_page(actor=actor, filters=filters, after=cursor, size=size)
+        seen.extend(a.title for a in page.rows)
+        if not page.next_cursor:
+            return seen
+        cursor = page.next_cursor
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"status": "counted"},
+        {"kinds": ["yasf", "jzxc"]},
+        {"domains": ["xianfa"]},
+        {"audiences": ["sqjm"], "start": dt.date(2026, 4, 1)},
+        {"q": "宪法"},
+        {"status": "deleted"},
+    ],
+)
+def test_office_pages_agree_with_the_plain_query_and_show_joint_activities_once(world, office_user, ledger, filters):
+    """The office's list is read from the participants index (broad path); it must list exactly what the
+    plain activity query lists, in the same order, each joint activity once."""
+    services.activity_delete(actor=office_user, activity=ledger["b"])
+    for i in range(7):
+        make_activity(
+            world.committee_a,
+            title=f"联合活动{i}",
+            date=dt.date(2026, 4, 15),
+            co_organisers=[world.committee_b, world.judicial_office],
+        )
+    f = ActivityFilter(**filters)
+    expected = list(selectors.activity_list(actor=office_user, filters=f).values_list("title", flat=True))
+    assert _walk(office_user, f, size=3) == expected
+    assert selectors.activity_count(actor=office_user, filters=f) == (len(expected), False)
+    assert selectors.activity_count(actor=office_user, filters=f, cap=2) == (
+        (2, True) if len(expected) > 2 else (len(expected), False)
+    )
+
+
+def test_office_page_goes_back_with_the_before_cursor(world, office_user):
+    for i in range(7):
+        make_activity(world.committee_a, title=f"活动{i}", date=dt.date(2026, 1, 1) + dt.timedelta(days=i))
+    first = selectors.activity_page(actor=office_user, size=3)
+    second = selectors.activity_page(actor=office_user, after=first.next_cursor, size=3)
+    back = selectors.activity_page(actor=office_user, before=second.prev_cursor, size=3)
+    assert [a.title for a in first.rows] == ["活动6", "活动5", "活动4"]
+    assert [a.title for a in second.rows] == ["活动3", "活动2", "活动1"] and not second.is_first
+    assert [a.title for a in back.rows] == ["活动6", "活动5", "活动4"] and back.is_first
+
+
+def test_region_filter(world, office_user, ledger):
+    assert titles(office_user, region=world.community_b) == ["桃园社区禁毒宣传", "司法所联合两社区以案释法"]
+    page = selectors.activity_page(actor=office_user, filters=ActivityFilter(region=world.street_a), size=10)
+    assert [a.title for a in page.rows] == titles(office_user, region=world.street_a)
+    assert "三八街道法治讲座" not in titles(office_user, region=world.street_a)

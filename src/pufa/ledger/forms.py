@@ -290,10 +290,20 @@ def _visible_region(actor: Any, raw: str) -> Region | None:
     return region
 
 
+def _visible_region(actor: Any, raw: str) -> Region | None:
+    if not raw:
+        return None
+    region = scope(Region.objects.filter(pk=int(raw)), actor, "ledger.view").first() if raw.isdigit() else None
+    if region is None:
+        raise Http404("未找到该区划")
+    return region
+
+
 def parse_filters(params: QueryDict, actor: Any) -> selectors.ActivityFilter:
     """Read the list's filters from the query string (also used by the export and the calendar).
 
-    `year` is a shortcut for the whole year when no start/end is given. A unit the actor may not see is 404.
+    `year` is a shortcut for the whole year when no start/end is given. A unit or region the actor may not see
+    is 404.
     """
     start, end = _date(params.get("start", "")), _date(params.get("end", ""))
     year = params.get("year", "")

@@ -12,7 +12,7 @@ with the ledger. The same event is also announced on the project-wide registry (
 `dates`, for listeners written against that registry (progress).
 
 Events: "created", "updated", "submitted", "confirmed", "returned", "reopened", "deleted" and "imported"
-(one event for a whole import, with every new activity).
+(an import is announced in a few events, each with whole activities of at most 100 units).
 """
 
 from __future__ import annotations

@@ -428,7 +428,7 @@ def _write(*, actor: User | None, prepared: list[ActivityData], status: str, res
     for activity, data in zip(activities, prepared, strict=True):
         units = [(data.unit, True)] + [(u, False) for u in data.co_organisers]
         participants.extend(
-            (activity.pk, u.pk, is_organiser, u.path, u.region.path, day(activity.date), status, False)
+            (activity.pk, u.pk, is_organiser, u.path, u.region.path, day(activity.date), status, data.kind.pk, False)
             for u, is_organiser in units
         )
         domains.extend((activity.pk, d.pk) for d in data.domains)
@@ -436,7 +436,17 @@ def _write(*, actor: User | None, prepared: list[ActivityData], status: str, res
         tasks.extend((activity.pk, t.pk) for t in data.tasks)
     _insert(
         ActivityUnit,
-        ["activity_id", "unit_id", "is_organiser", "unit_path", "region_path", "date", "status", "is_deleted"],
+        [
+            "activity_id",
+            "unit_id",
+            "is_organiser",
+            "unit_path",
+            "region_path",
+            "date",
+            "status",
+            "kind_id",
+            "is_deleted",
+        ],
         participants,
     )
     _insert(Activity.domains.through, ["activity_id", "domain_id"], domains)
@@ -449,15 +459,41 @@ def _write(*, actor: User | None, prepared: list[ActivityData], status: str, res
         message=f"导入工作台账 {len(activities)} 条（{Status(status).label}）",
         scope_path=_common_path([a.region_path for a in activities]),
     )
-    hooks.fire(
-        hooks.IMPORTED,
-        activities=activities,
-        actor=actor,
-        unit_ids={p[1] for p in participants},
-        dates={a.date for a in activities},
-    )
+    units_of: dict[int, set[int]] = defaultdict(set)
+    for activity_id, unit_id, *_ in participants:
+        units_of[activity_id].add(unit_id)
+    for batch in _event_batches(activities, units_of):
+        hooks.fire(
+            hooks.IMPORTED,
+            activities=batch,
+            actor=actor,
+            unit_ids=set().union(*(units_of[a.pk] for a in batch)),
+            dates={a.date for a in batch},
+        )
     result.created = len(activities)
     result.activities = activities
+
+
+#: Listeners refresh figures by unit; an import touching hundreds of units is announced in batches of at
+#: most this many units (each activity whole, with all its participants), so no listener builds a query
+#: with a thousand alternatives (SQLite refuses an expression tree deeper than 1,000).
+EVENT_UNITS = 100
+
+
+def _event_batches(activities: list[Activity], units_of: dict[int, set[int]]) -> list[list[Activity]]:
+    batches: list[list[Activity]] = []
+    current: list[Activity] = []
+    seen: set[int] = set()
+    for activity in sorted(activities, key=lambda a: (a.unit_id, a.date)):
+        units = units_of[activity.pk]
+        if current and len(seen | units) > EVENT_UNITS:
+            batches.append(current)
+            current, seen = [], set()
+        current.append(activity)
+        seen |= units
+    if current:
+        batches.append(current)
+    return batches
 
 
 def _insert(model: type, attnames: list[str], rows: list[tuple]) -> None:
@@ -493,7 +529,7 @@ def _insert_activities(activities: list[Activity]) -> None:
     quote = ops.quote_name
     names = ", ".join(quote(f.column) for f in fields)
     row_marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    per_batch = max(1, min(500, (ops.connection.features.max_query_params or 999) // len(fields)))
+    per_batch = max(1, min(500, (connection.features.max_query_params or 65535) // len(fields)))
     if connection.vendor == "sqlite":
         import sqlite3
 

@@ -99,6 +99,8 @@ class Activity(SoftDeleteModel):
             models.Index(fields=["date", "id"], name="ledger_act_date_id"),
             models.Index(fields=["kind", "date"], name="ledger_act_kind_date"),
             models.Index(fields=["status", "date"], name="ledger_act_status_date"),
+            # Typical practice is rare: its list walks this small index (see selectors._is_narrow).
+            models.Index(fields=["date", "id"], condition=models.Q(is_highlight=True), name="ledger_act_highlight"),
         ]
 
     def __str__(self) -> str:
@@ -129,8 +131,8 @@ class Activity(SoftDeleteModel):
 class ActivityUnit(models.Model):
     """A unit taking part in an activity — its organiser (is_organiser) or a co-organiser (协办单位).
 
-    Paths, date and status are copies kept in step by the ledger services, so scoping and metrics read this
-    table alone: one indexed row per (activity, unit).
+    Paths, date, status and form are copies kept in step by the ledger services, so scoping, the office's
+    list and the metrics read this table alone: one indexed row per (activity, unit).
     """
 
     # Both foreign keys are covered by the unique constraint and the (unit, date) index.
@@ -145,6 +147,14 @@ class ActivityUnit(models.Model):
     region_path = PathField("区划路径")
     date = models.DateField("活动日期")
     status = models.CharField("状态", max_length=20, choices=Activity.Status.choices)
+    kind = models.ForeignKey(
+        ActivityKind,
+        verbose_name="活动形式",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
     is_deleted = models.BooleanField("已删除", default=False)
 
     scope_lookups: ClassVar[dict[str, tuple[str, ...]]] = {"region": ("region_path",), "unit": ("unit_path",)}
@@ -154,6 +164,11 @@ class ActivityUnit(models.Model):
         verbose_name_plural = "参与单位"
         constraints = [models.UniqueConstraint(fields=["activity", "unit"], name="ledger_activity_unit_unique")]
         indexes = [
+            # An office's list walks this index newest first and checks scope, status and form inside it,
+            # without touching the tables (see selectors: the broad path).
+            models.Index(
+                fields=["date", "activity", "region_path", "status", "kind", "is_deleted"], name="ledger_au_list"
+            ),
             models.Index(fields=["unit", "date"], name="ledger_au_unit_date"),
             models.Index(
                 fields=["region_path", "date"],

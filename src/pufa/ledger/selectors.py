@@ -20,12 +20,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, Window
+from django.db.models import Count, DateField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils import timezone
 
 from pufa.core.models import ActivityKind, Audience, Domain
+from pufa.ledger.fields import Unindexed
 from pufa.ledger.models import Activity, ActivityUnit, Evidence, KeyDate
 from pufa.ledger.services import district_path
 from pufa.org.access import acting_unit_ids, can, grants, scope, scope_q, visible_or_404
@@ -33,7 +34,7 @@ from pufa.org.models import Region, Unit
 from pufa.plans.models import Task
 
 Status = Activity.Status
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000
 STATUS_FILTERS = [
     ("counted", "已提交和已确认（计入统计）"),
     *Status.choices,
@@ -46,6 +47,7 @@ class ActivityFilter:
 
     unit: Unit | None = None  # activities in which this unit or a unit below it takes part
     participant: Unit | None = None  # activities in which exactly this unit takes part (as metrics count)
+    region: Region | None = None  # activities in which a unit of this region or below takes part
     region: Region | None = None  # activities in which a unit of this region (or a region below) takes part
     start: dt.date | None = None
     end: dt.date | None = None
@@ -63,8 +65,17 @@ def _visible(queryset: QuerySet, actor: Any, action: str) -> QuerySet:
     return queryset if actor is None else scope(queryset, actor, action)
 
 
+def _walk_activities(actor: Any, f: ActivityFilter) -> bool:
+    """Is the list better read from the activities themselves than from the participants index? Yes when the
+    scope is small, and for typical practice, which has its own small index."""
+    return f.highlight or _is_narrow(actor, f)
+
+
 def _is_narrow(actor: Any, f: ActivityFilter) -> bool:
+    """Few enough activities in scope to collect their ids first."""
     if f.unit is not None or f.participant is not None:
+        return True
+    if f.region is not None and f.region.level in (Region.Level.COMMUNITY, Region.Level.GROUP):
         return True
     own = grants(actor)
     return bool(own) and not any(g.region_wide for g in own)
@@ -93,11 +104,15 @@ def activity_list(*, actor: Any, filters: ActivityFilter | None = None) -> Query
     if not (unrestricted and f.unit is None and f.participant is None and f.region is None):
         rows = _participations(actor, f)
         if _is_narrow(actor, f):
+            # The few ids come through the path index; the period is checked on each of them (Unindexed), or
+            # SQLite would walk a year of the date index instead.
+            day = Unindexed("date", output_field=DateField())
             if f.start:
-                rows = rows.filter(date__gte=f.start)
+                rows = rows.alias(day=day).filter(day__gte=f.start)
             if f.end:
-                rows = rows.filter(date__lte=f.end)
+                rows = rows.alias(day=day).filter(day__lte=f.end)
             base = base.filter(pk__in=rows.values("activity_id"))
+            f = ActivityFilter(**{**f.__dict__, "start": None, "end": None})
         else:
             base = base.filter(Exists(rows.filter(activity_id=OuterRef("pk"))))
     if f.start:
@@ -148,8 +163,8 @@ def evidence_counts(activity_ids: list[int]) -> dict[int, int]:
 # ---------------------------------------------------------------- paging without COUNT(*) over a million rows
 
 
-def encode_cursor(activity: Activity) -> str:
-    return base64.urlsafe_b64encode(f"{activity.date.isoformat()}|{activity.pk}".encode()).decode().rstrip("=")
+def encode_cursor(day: dt.date, pk: int) -> str:
+    return base64.urlsafe_b64encode(f"{day.isoformat()}|{pk}".encode()).decode().rstrip("=")
 
 
 def decode_cursor(raw: str) -> tuple[dt.date, int] | None:
@@ -169,39 +184,136 @@ class KeysetPage:
     is_first: bool = True
 
 
-def keyset_page(activities: QuerySet[Activity], *, after: str = "", before: str = "", size: int = 30) -> KeysetPage:
-    """One page in (date desc, id desc) order, continuing after or before a cursor: cost independent of how
-    deep the page is, unlike OFFSET."""
+def _after(keys: QuerySet, day: dt.date, pk: int, id_field: str) -> QuerySet:
+    return keys.filter(date__lte=day).filter(Q(date__lt=day) | Q(**{f"{id_field}__lt": pk}))
+
+
+def _before(keys: QuerySet, day: dt.date, pk: int, id_field: str) -> QuerySet:
+    return keys.filter(date__gte=day).filter(Q(date__gt=day) | Q(**{f"{id_field}__gt": pk}))
+
+
+def _page(
+    keys: QuerySet, *, after: str, before: str, size: int, id_field: str
+) -> tuple[list[tuple[dt.date, int]], KeysetPage]:
+    """A page of (date, id) keys in (date desc, id desc) order continuing after or before a cursor: its cost
+    does not grow with how deep the page is, unlike OFFSET."""
     after_key, before_key = decode_cursor(after) if after else None, decode_cursor(before) if before else None
     if before_key is not None:
-        day, pk = before_key
-        newer = activities.filter(date__gte=day).filter(Q(date__gt=day) | Q(id__gt=pk)).order_by("date", "id")
-        rows = list(newer[: size + 1])
-        has_more = len(rows) > size
-        rows = list(reversed(rows[:size]))
-        return KeysetPage(
-            rows=rows,
-            next_cursor=encode_cursor(rows[-1]) if rows else "",
-            prev_cursor=encode_cursor(rows[0]) if rows and has_more else "",
+        newer = _before(keys, *before_key, id_field).order_by("date", id_field)
+        found = list(newer[: size + 1])
+        has_more = len(found) > size
+        found = list(reversed(found[:size]))
+        page = KeysetPage(
+            rows=[],
+            next_cursor=encode_cursor(*found[-1]) if found else "",
+            prev_cursor=encode_cursor(*found[0]) if found and has_more else "",
             is_first=not has_more,
         )
+        return found, page
     if after_key is not None:
-        day, pk = after_key
-        activities = activities.filter(date__lte=day).filter(Q(date__lt=day) | Q(id__lt=pk))
-    rows = list(activities[: size + 1])
-    has_more = len(rows) > size
-    rows = rows[:size]
-    return KeysetPage(
-        rows=rows,
-        next_cursor=encode_cursor(rows[-1]) if rows and has_more else "",
-        prev_cursor=encode_cursor(rows[0]) if rows and after_key is not None else "",
+        keys = _after(keys, *after_key, id_field)
+    found = list(keys[: size + 1])
+    has_more = len(found) > size
+    found = found[:size]
+    page = KeysetPage(
+        rows=[],
+        next_cursor=encode_cursor(*found[-1]) if found and has_more else "",
+        prev_cursor=encode_cursor(*found[0]) if found and after_key is not None else "",
         is_first=after_key is None,
     )
+    return found, page
+
+
+def keyset_page(activities: QuerySet[Activity], *, after: str = "", before: str = "", size: int = 30) -> KeysetPage:
+    """Keyset paging over any activity queryset ordered (date desc, id desc)."""
+    keys = activities.values_list("date", "id").order_by("-date", "-id")
+    found, page = _page(keys, after=after, before=before, size=size, id_field="id")
+    by_id = {a.pk: a for a in activities.filter(pk__in=[pk for _, pk in found]).order_by()}
+    page.rows = [by_id[pk] for _, pk in found if pk in by_id]
+    return page
+
+
+def _unindexed_paths(q: Q) -> Q:
+    """The same scope, with path prefixes that SQLite may not answer from the path index (fields.PathUnder)."""
+    clone = Q()
+    clone.connector, clone.negated = q.connector, q.negated
+    clone.children = [
+        _unindexed_paths(child) if isinstance(child, Q) else (child[0].replace("__startswith", "__under"), child[1])
+        for child in q.children
+    ]
+    return clone
+
+
+def _broad_keys(actor: Any, f: ActivityFilter) -> QuerySet:
+    """The office's list as (date, activity id) keys read from ActivityUnit alone: scope, period, status and
+    form are all columns of its `ledger_au_list` index, so the newest matching keys come from one backward
+    index walk that stops when the page is full. Domains, audiences and tasks are checked per key with an
+    index probe; a title search or the typical-practice flag joins the activity."""
+    in_scope = scope_q(ActivityUnit, actor, "ledger.view")
+    rows = ActivityUnit.objects.filter(_unindexed_paths(in_scope)) if in_scope is not None else ActivityUnit.objects
+    if f.region is not None:
+        rows = rows.filter(region_path__under=f.region.path)
+    rows = rows.filter(is_deleted=f.status == "deleted")
+    if f.start:
+        rows = rows.filter(date__gte=f.start)
+    if f.end:
+        rows = rows.filter(date__lte=f.end)
+    if f.status == "counted":
+        rows = rows.filter(status__in=Activity.COUNTED)
+    elif f.status in Status.values:
+        rows = rows.filter(status=f.status)
+    if f.kinds:
+        rows = rows.filter(kind_id__in=_ids(ActivityKind, f.kinds))
+    for codes, model, through, column in (
+        (f.domains, Domain, Activity.domains.through, "domain_id"),
+        (f.audiences, Audience, Activity.audiences.through, "audience_id"),
+    ):
+        if codes:
+            links = through.objects.filter(activity_id=OuterRef("activity_id"), **{f"{column}__in": _ids(model, codes)})
+            rows = rows.filter(Exists(links))
+    if f.tasks:
+        links = Activity.tasks.through.objects.filter(activity_id=OuterRef("activity_id"), task_id__in=f.tasks)
+        rows = rows.filter(Exists(links))
+    if f.q:
+        # A scalar subquery, checked per key in date order. As a join (or EXISTS, which PostgreSQL turns into
+        # one) the planner guesses '%宪法%' matches a handful of titles and scans the whole activity table.
+        title = Subquery(Activity.all_objects.filter(pk=OuterRef("activity_id")).order_by().values("title")[:1])
+        rows = rows.alias(title=title).filter(title__icontains=f.q.strip())
+    if f.highlight:
+        rows = rows.filter(Exists(Activity.all_objects.filter(pk=OuterRef("activity_id"), is_highlight=True)))
+    return rows.values_list("date", "activity_id").distinct().order_by("-date", "-activity_id")
+
+
+def activity_page(
+    *, actor: Any, filters: ActivityFilter | None = None, after: str = "", before: str = "", size: int = 30
+) -> KeysetPage:
+    """One page of the ledger list, with what its rows show. A narrow view (a liaison's unit, a unit or a
+    community chosen) collects its few activities by id; an office's region is walked newest first through
+    the participants index (see the module docstring)."""
+    f = filters or ActivityFilter()
+    if _walk_activities(actor, f):
+        return keyset_page(
+            with_list_details(activity_list(actor=actor, filters=f)), after=after, before=before, size=size
+        )
+    found, page = _page(_broad_keys(actor, f), after=after, before=before, size=size, id_field="activity_id")
+    by_id = {a.pk: a for a in with_list_details(Activity.all_objects.filter(pk__in=[pk for _, pk in found]))}
+    page.rows = [by_id[pk] for _, pk in found if pk in by_id]
+    return page
+
+
+def activity_count(*, actor: Any, filters: ActivityFilter | None = None, cap: int = COUNT_CAP) -> tuple[int, bool]:
+    """How many activities the list holds, counting no further than `cap`: (cap, True) beyond it."""
+    f = filters or ActivityFilter()
+    if _walk_activities(actor, f):
+        return capped_count(activity_list(actor=actor, filters=f), cap)
+    n = _broad_keys(actor, f)[: cap + 1].count()
+    return (cap, True) if n > cap else (n, False)
 
 
 def capped_count(activities: QuerySet[Activity], cap: int = COUNT_CAP) -> tuple[int, bool]:
-    """How many rows match, counting no further than `cap` (returns (cap, True) beyond it)."""
-    n = activities.order_by().values("pk")[: cap + 1].count()
+    """How many rows match, counting no further than `cap` (returns (cap, True) beyond it). The (date, id)
+    order stays in the query: it keeps SQLite on the ordered index that a LIMIT can stop early."""
+    n = activities.values("pk")[: cap + 1].count()
     return (cap, True) if n > cap else (n, False)
 
 
@@ -296,9 +408,34 @@ def visible_tasks(*, actor: Any, ids: list[int]) -> QuerySet[Task]:
     return _visible(Task.objects.filter(pk__in=ids), actor, "plans.view").select_related("plan")
 
 
-def filter_units(*, actor: Any) -> QuerySet[Unit]:
-    """Units offered in the list's unit filter: those the actor may see."""
-    return scope(Unit.objects.all(), actor, "ledger.view").only("id", "name", "pinyin").order_by("pinyin")
+#: A select with more options than this is no use on a phone (and costs a city office half a second to draw).
+MAX_OPTIONS = 300
+DEPARTMENT_KINDS = (
+    Unit.Kind.OFFICE,
+    Unit.Kind.DEPARTMENT,
+    Unit.Kind.JUDICIAL_OFFICE,
+    Unit.Kind.POLICE_STATION,
+)
+
+
+def filter_units(*, actor: Any) -> list[Unit]:
+    """Units offered in the list's unit filter: those the actor may see — or, for an office whose region holds
+    hundreds, the offices and departments of its own level and the level below (communities, schools and
+    enterprises are reached through the region filter, or a link that names the unit)."""
+    units = scope(Unit.objects.all(), actor, "ledger.view").only("id", "name", "pinyin", "kind").order_by("pinyin")
+    if units[: MAX_OPTIONS + 1].count() <= MAX_OPTIONS:
+        return list(units)
+    top = min((g.region_path.count("/") - 2 for g in grants(actor)), default=0)
+    return list(units.filter(kind__in=DEPARTMENT_KINDS, region__depth__lte=top + 1)[:MAX_OPTIONS])
+
+
+def filter_regions(*, actor: Any) -> list[Region]:
+    """Regions offered in the list's region filter: districts and streets the actor's region holds, and its
+    communities too when there are not too many."""
+    regions = scope(Region.objects.all(), actor, "ledger.view").only("id", "name", "level", "path").order_by("path")
+    if regions[: MAX_OPTIONS + 1].count() <= MAX_OPTIONS:
+        return list(regions)
+    return list(regions.filter(level__in=[Region.Level.CITY, Region.Level.DISTRICT, Region.Level.STREET])[:MAX_OPTIONS])
 
 
 # ---------------------------------------------------------------- totals (export summary sheet)

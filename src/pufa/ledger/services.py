@@ -204,6 +204,7 @@ def participant_rows(activity: Activity, organiser: Unit, co_organisers: Iterabl
             region_path=unit.region.path,
             date=activity.date,
             status=activity.status,
+            kind_id=activity.kind_id,
             is_deleted=activity.deleted_at is not None,
         )
         for unit, is_organiser in rows
@@ -218,7 +219,7 @@ def _write_participants(activity: Activity, organiser: Unit, co_organisers: Iter
 def _sync_participants(activity: Activity) -> None:
     """Keep the copies on ActivityUnit in step after a status, date or deletion change."""
     ActivityUnit.objects.filter(activity=activity).update(
-        date=activity.date, status=activity.status, is_deleted=activity.deleted_at is not None
+        date=activity.date, status=activity.status, kind_id=activity.kind_id, is_deleted=activity.deleted_at is not None
     )
 
 

@@ -49,14 +49,14 @@ def _query(params: QueryDict, *drop: str) -> str:
 def activity_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "ledger.view")
     filters = parse_filters(request.GET, request.user)
-    activities = selectors.activity_list(actor=request.user, filters=filters)
-    page = selectors.keyset_page(
-        selectors.with_list_details(activities),
+    page = selectors.activity_page(
+        actor=request.user,
+        filters=filters,
         after=request.GET.get("after", ""),
         before=request.GET.get("before", ""),
         size=PER_PAGE,
     )
-    count, capped = selectors.capped_count(activities)
+    count, capped = selectors.activity_count(actor=request.user, filters=filters)
     evidence = selectors.evidence_counts([a.pk for a in page.rows])
     for activity in page.rows:
         activity.evidence_count = evidence.get(activity.pk, 0)
@@ -74,6 +74,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     context.update(
         {
             "units": selectors.filter_units(actor=request.user),
+            "regions": selectors.filter_regions(actor=request.user),
             "kinds": ActivityKind.objects.all(),
             "domains": Domain.objects.all(),
             "audiences": Audience.objects.all(),
