@@ -203,6 +203,13 @@ def _cached(name: str, args: tuple[Any, ...], build: Callable[[], T]) -> T:
     return value
 
 
+def page_key(path: str, *, partial: bool) -> str:
+    """The cache key of a whole rendered public page: its address, today's date (past/planned badges), whether
+    it is an HTMX fragment, and the public version — so a publish or withdrawal retires every page at once."""
+    digest = hashlib.sha1(path.encode(), usedforsecurity=False).hexdigest()
+    return f"portal:{public_version()}:page:{timezone.localdate():%Y%m%d}:{int(partial)}:{digest}"
+
+
 def _names(rows: Any) -> tuple[str, ...]:
     return tuple(r.name for r in rows)
 

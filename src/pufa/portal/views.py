@@ -6,14 +6,38 @@ from __future__ import annotations
 
 import calendar as pycal
 import datetime as dt
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from pufa.portal import selectors
+
+
+def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """No login, GET only, and the rendered page cached under the public version (see selectors.page_key): a
+    page seen once since the last publish is served without a query. Only successful pages are kept."""
+
+    @login_not_required
+    @require_safe
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        key = selectors.page_key(request.get_full_path(), partial=bool(request.htmx))
+        content = cache.get(key)
+        if content is not None:
+            return HttpResponse(content)
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200:
+            cache.set(key, response.content, selectors.CACHE_SECONDS)
+        return response
+
+    return wrapper
 
 
 def _int(request: HttpRequest, name: str, default: int | None = None, low: int = 1, high: int = 10**9) -> int | None:
@@ -37,8 +61,7 @@ def _region_or_none(request: HttpRequest) -> selectors.PublicRegion | None:
         return None
 
 
-@login_not_required
-@require_safe
+@public_page
 def index(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     return render(
@@ -54,8 +77,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_not_required
-@require_safe
+@public_page
 def region(request: HttpRequest, pk: int) -> HttpResponse:
     place = selectors.region_get(pk)
     year = _year(request)
@@ -81,21 +103,18 @@ def region(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "portal/region.html", context)
 
 
-@login_not_required
-@require_safe
+@public_page
 def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
     public = selectors.list_get(pk)
     return render(request, "portal/list_detail.html", {"list": public, "summary": public.summary})
 
 
-@login_not_required
-@require_safe
+@public_page
 def unit_laws(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "portal/unit_laws.html", {"unit": selectors.unit_laws(pk)})
 
 
-@login_not_required
-@require_safe
+@public_page
 def calendar(request: HttpRequest) -> HttpResponse:
     """活动日历: a month grid on wide screens, the same month as a list on a phone."""
     today = timezone.localdate()
@@ -119,8 +138,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/calendar.html", context)
 
 
-@login_not_required
-@require_safe
+@public_page
 def search(request: HttpRequest) -> HttpResponse:
     """查询: announced activities and published lists by law, domain, audience, place and words."""
     query = selectors.SearchQuery(
