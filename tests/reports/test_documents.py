@@ -241,3 +241,37 @@ def test_long_titles_break_where_words_end():
         "普法责任制任务推进情况的通报",
     ]
     assert title_lines("测试报告") == ["测试报告"]
+
+
+@needs_soffice
+@pytest.mark.skipif(not pdf.uno_available(), reason="python3-uno is not installed")
+def test_resident_converter_is_reused_and_stopped():
+    pdf.stop_resident()
+    first = render(Document(title="第一份"), "pdf")
+    resident = pdf._RESIDENT
+    assert resident is not None and resident.alive()
+    second = render(Document(title="第二份"), "pdf")
+    assert pdf._RESIDENT is resident and first.startswith(b"%PDF") and second.startswith(b"%PDF")
+    pdf.stop_resident()
+    assert pdf._RESIDENT is None and resident.proc.poll() is not None
+
+
+@needs_soffice
+def test_spawned_soffice_is_the_fallback(monkeypatch, tmp_path):
+    pdf.stop_resident()
+    monkeypatch.setattr(pdf, "uno_available", lambda: False)
+    path = tmp_path / "spawned.pdf"
+    path.write_bytes(render(sample(), "pdf"))
+    text = subprocess.run([tool("pdftotext"), str(path), "-"], capture_output=True, check=True, text=True).stdout
+    assert "一、基本情况" in text.replace(" ", "") and pdf._RESIDENT is None
+
+
+@needs_soffice
+@pytest.mark.skipif(not pdf.uno_available(), reason="python3-uno is not installed")
+def test_a_failing_resident_converter_falls_back_to_soffice(monkeypatch):
+    def broken(self, src, dst, timeout):
+        raise pdf.PdfConversionError("LibreOffice 意外退出。")
+
+    monkeypatch.setattr(pdf.ResidentConverter, "convert", broken)
+    assert render(Document(title="兜底"), "pdf").startswith(b"%PDF")
+    assert pdf._RESIDENT is None  # the broken one was stopped
