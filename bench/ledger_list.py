@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
+import os
 import statistics
 import sys
 import time
@@ -257,7 +258,7 @@ def main() -> None:
     org = citygen.generate_org(args.scale)
     citygen.generate_plans(args.scale)
     total = citygen.generate_activities(args.scale)
-    print(f"database: {citygen.database_label()}")
+    print(f"database: {citygen.database_label()}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print(
         f"ledger: {Activity.all_objects.count():,} activities ({total:,} in the benchmark city), {org.unit_count} units"
     )
@@ -268,6 +269,7 @@ def main() -> None:
         print(f"{'case':<40} {'median ms':>10} {'p95 ms':>8} {'queries':>8}  shown")
         for label, median, p95, queries, count in results:
             print(f"{label:<40} {median:>10.1f} {p95:>8.1f} {queries:>8}  {count}")
+    print(f"load average after the list: {os.getloadavg()[0]:.1f}")
     if not args.skip_import:
         print()
         figures = bench_import(org, args.with_listeners)

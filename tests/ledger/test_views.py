@@ -295,3 +295,15 @@ def test_key_date_pages(client_for, world, office_user, liaison):
 def test_navigation_has_ledger_and_calendar(client_for, world, liaison):
     nav = client_for(liaison).get(reverse("home")).content.decode()
     assert "工作台账" in nav and "重要节点" in nav
+
+
+def test_title_search_looks_back_one_year_unless_a_period_is_chosen(client_for, world, office_user):
+    make_activity(world.committee_a, title="宪法宣传（今年）", date=dt.date(2026, 3, 1))
+    make_activity(world.committee_a, title="宪法宣传（前年）", date=dt.date(2024, 3, 1))
+    c = client_for(office_user)
+    recent = c.get(reverse("ledger:activity-list"), {"q": "宪法"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "宪法宣传（今年）" in recent and "宪法宣传（前年）" not in recent and 'data-testid="search-window"' in recent
+    older = c.get(
+        reverse("ledger:activity-list"), {"q": "宪法", "year": "2024"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "宪法宣传（前年）" in older and 'data-testid="search-window"' not in older

@@ -260,6 +260,10 @@ class KeyDateForm(PufaForm):
 # ---------------------------------------------------------------- list filters (GET)
 
 
+#: How far back a title search looks when no period is chosen.
+TITLE_SEARCH_DAYS = 365
+
+
 def _date(raw: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(raw) if raw else None
@@ -309,6 +313,10 @@ def parse_filters(params: QueryDict, actor: Any) -> selectors.ActivityFilter:
     year = params.get("year", "")
     if year.isdigit() and 2000 <= int(year) <= 2100 and start is None and end is None:
         start, end = dt.date(int(year), 1, 1), dt.date(int(year), 12, 31)
+    q = params.get("q", "").strip()[:100]
+    if q and start is None and end is None:
+        # A title search reads every title in scope; without a period it looks back one year (TITLE_SEARCH_DAYS).
+        start = timezone.localdate() - dt.timedelta(days=TITLE_SEARCH_DAYS)
     return selectors.ActivityFilter(
         unit=_visible_unit(actor, params.get("unit", "")),
         participant=_visible_unit(actor, params.get("participant", "")),
@@ -320,7 +328,7 @@ def parse_filters(params: QueryDict, actor: Any) -> selectors.ActivityFilter:
         audiences=[v for v in params.getlist("audience") if v],
         tasks=[int(v) for v in params.getlist("task") if v.isdigit()],
         status=params.get("status", ""),
-        q=params.get("q", "").strip()[:100],
+        q=q,
         highlight=params.get("highlight", "") in {"1", "on", "true"},
     )
 
