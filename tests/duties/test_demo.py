@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils import timezone
 
 from pufa.duties import selectors
@@ -31,6 +33,12 @@ def test_seed_duties_builds_every_state_and_is_idempotent(db):
     assert Law.objects.filter(name="中华人民共和国治安管理处罚法").exists()
     report = selectors.deadline_report(actor=None, region=Region.objects.get(name="沱河街道"), year=year)
     assert report.counts["missing"] > 10 and report.counts["published"] == 3
+    assert report.counts["late"] == 1  # 市场监督管理所 submitted on 3 April; the others before 31 March
+    published = DutyList.objects.get(unit__code="tuohe-pcs", year=year)
+    assert (published.submitted_at.month, timezone.localtime(published.published_at).date()) == (
+        3,
+        timezone.localtime(published.submitted_at).date() + dt.timedelta(days=4),
+    )
     counts = (
         Law.objects.count(),
         DutyList.objects.count(),

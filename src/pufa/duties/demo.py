@@ -8,9 +8,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from pufa.core.models import ActivityKind, Audience, Domain
+from pufa.core.models import ActivityKind, Audience, AuditEntry, Domain
 from pufa.duties import services
 from pufa.duties.models import DutyDeadline, DutyList, DutyTemplate, Law
 from pufa.org.models import Region, Unit
@@ -96,11 +97,13 @@ class DemoList:
     items: list[Item]
     planned: list[Planned]
     return_reason: str = ""
+    submitted_on: tuple[int, int] = (3, 20)  # (month, day): when the unit submitted, for a believable report
 
 
 SFS = DemoList(
     unit_code="tuohe-sfs",
     status="published",
+    submitted_on=(3, 10),
     summary="沱河街道司法所围绕“谁执法谁普法”，以宪法和民法典为重点，结合人民调解、法律援助和社区矫正工作开展普法。",
     laws=["宪法", "民法典", "法治宣传教育法", "人民调解法", "法律援助法"],
     leader="王建军",
@@ -179,6 +182,7 @@ SFS = DemoList(
 PCS = DemoList(
     unit_code="tuohe-pcs",
     status="published",
+    submitted_on=(3, 18),
     summary="沱河派出所在执法办案和社区警务中开展普法，重点宣传治安管理、道路交通安全、反电信网络诈骗和禁毒法律法规。",
     laws=["治安管理处罚法", "道路交通安全法", "反电信网络诈骗法", "禁毒法", "国家安全法"],
     leader="周海涛",
@@ -265,6 +269,7 @@ PCS = DemoList(
 FL = DemoList(
     unit_code="tuohe-fl",
     status="published",
+    submitted_on=(3, 25),
     summary="街道妇联围绕妇女儿童权益保护和婚姻家庭领域开展普法。",
     laws=["反家庭暴力法", "妇女权益保障法", "未成年人保护法", "民法典"],
     leader="孙丽",
@@ -301,6 +306,7 @@ FL = DemoList(
 YJB = DemoList(
     unit_code="tuohe-yjb",
     status="filed",
+    submitted_on=(3, 28),
     summary="应急办围绕安全生产月和消防宣传月开展安全生产法律法规宣传。",
     laws=["安全生产法", "消防法"],
     leader="马骏",
@@ -327,6 +333,7 @@ YJB = DemoList(
 SJS = DemoList(
     unit_code="tuohe-sjs",
     status="submitted",
+    submitted_on=(4, 3),
     summary="市场监督管理所在监管执法中宣传食品安全和消费者权益保护法律法规。",
     laws=["食品安全法", "食品安全法实施条例", "消费者权益保护法"],
     leader="郑伟",
@@ -363,6 +370,7 @@ SJS = DemoList(
 TAOYUAN = DemoList(
     unit_code="tuohe-taoyuan",
     status="returned",
+    submitted_on=(3, 30),
     summary="桃园社区结合“法润社区”行动开展普法。",
     laws=["民法典", "城市居民委员会组织法"],
     leader="赵敏",
@@ -484,6 +492,39 @@ def _fill(duty_list: DutyList, spec: DemoList) -> None:
         )
 
 
+def _backdate(duty_list: DutyList, spec: DemoList) -> None:
+    """Move the workflow dates of a demo list (and their audit entries) back to spring of its year, as if the
+    unit had kept to (or missed) the 31 March deadline; services stamp "now", which for a demo seeded in
+    November would make every list late. Demo data only."""
+    if spec.status == "draft":
+        return
+    local = timezone.get_current_timezone()
+    submitted = dt.datetime(duty_list.year, *spec.submitted_on, 9, 30, tzinfo=local)
+    steps = {
+        "duties.list.create": submitted - dt.timedelta(days=12),
+        "duties.list.submit": submitted,
+        "duties.list.return": submitted + dt.timedelta(days=3),
+        "duties.list.file": submitted + dt.timedelta(days=2),
+        "duties.list.publish": submitted + dt.timedelta(days=4),
+    }
+    now = timezone.now()
+    if steps["duties.list.publish"] > now:  # seeded before spring: keep the dates the services wrote
+        return
+    fields = {"submitted_at": steps["duties.list.submit"]}
+    if spec.status == "returned":
+        fields.update(returned_at=steps["duties.list.return"])
+    if spec.status in ("filed", "published"):
+        fields.update(filed_at=steps["duties.list.file"])
+    if spec.status == "published":
+        fields.update(published_at=steps["duties.list.publish"])
+    DutyList.objects.filter(pk=duty_list.pk).update(**fields)
+    entries = AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(DutyList), object_id=str(duty_list.pk)
+    )
+    for code, at in steps.items():
+        entries.filter(code=code).update(at=at)
+
+
 def _advance(duty_list: DutyList, spec: DemoList) -> None:
     if spec.status == "draft":
         return
@@ -505,6 +546,7 @@ def _seed_list(spec: DemoList, year: int) -> DutyList | None:
     duty_list = services.duty_list_start(actor=None, unit=unit, year=year)
     _fill(duty_list, spec)
     _advance(duty_list, spec)
+    _backdate(duty_list, spec)
     return duty_list
 
 
@@ -544,6 +586,7 @@ def seed_duties() -> None:
         source = last_year or DutyList.objects.get(unit=sfs, year=year - 1)
         current = services.duty_list_start(actor=None, unit=sfs, year=year, source=source)
         _advance(current, SFS)
+        _backdate(current, SFS)
     tuohe = Unit.objects.filter(code="tuohe-tuohe").first()
     if tuohe is not None and not DutyList.objects.filter(unit=tuohe, year=year).exists():
         services.duty_list_start(actor=None, unit=tuohe, year=year, template=template)
