@@ -44,8 +44,20 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
+def restore_default_rows() -> None:
+    """Browser tests run in transactions that end with a flush, which also empties the rows the data
+    migrations put in (taxonomies, key dates); put them back so every browser test starts like a new site."""
+    import importlib
+
+    from django.apps import apps
+
+    for module in ("pufa.core.migrations.0004_default_taxonomies", "pufa.ledger.migrations.0002_default_key_dates"):
+        importlib.import_module(module).forwards(apps, None)
+
+
 @pytest.fixture
 def page(browser, live_server, transactional_db):
+    restore_default_rows()
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     outside: list[str] = []
@@ -58,6 +70,7 @@ def page(browser, live_server, transactional_db):
 
 @pytest.fixture
 def phone_page(browser, live_server, transactional_db):
+    restore_default_rows()
     context = browser.new_context(
         locale="zh-CN", viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True, device_scale_factor=2
     )

@@ -128,11 +128,17 @@ def test_seed_demo_imports_the_seed_plans_once(db):
     call_command("seed_demo", "--quiet-logins", stdout=io.StringIO())
     call_command("seed_demo", "--quiet-logins", stdout=io.StringIO())
     plans = {p.title: p for p in Plan.objects.select_related("issuing_unit")}
+    from django.utils import timezone
+
     assert set(plans) == {
         "沱河街道“法润社区”行动实施方案",
         "罗庄区司法局2023年普法工作计划",
         "关于全面落实普法责任制的实施意见",
+        "埇桥区法治宣传教育第九个五年规划（2026—2030年）",
+        f"沱河街道{timezone.localdate().year}年普法依法治理工作要点",
     }
+    this_year = plans[f"沱河街道{timezone.localdate().year}年普法依法治理工作要点"]
+    assert this_year.parent.kind == Plan.Kind.FIVE_YEAR and this_year.tasks.filter(targets__isnull=False).exists()
     action = plans["沱河街道“法润社区”行动实施方案"]
     assert action.issuing_unit.code == "tuohe-fzb" and action.tasks.count() == 14
     annual = plans["罗庄区司法局2023年普法工作计划"]
