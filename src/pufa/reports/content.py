@@ -86,7 +86,7 @@ def tasks_table(data: ReportData) -> Table:
     return Table(
         columns=columns,
         rows=rows,
-        widths=[0.8, 4.2, 2.2, 1.6, 1.2],
+        widths=[0.7, 3.6, 2.7, 1.5, 1.1],
         caption="任务完成情况",
         links=[t.url for t in data.tasks],
         sheet="任务完成情况",

@@ -494,13 +494,16 @@ def _task_figures(rows: list[TaskRow], scope: str) -> list[Figure]:
 
 
 def _issues(rows: list[TaskRow], scope: str) -> list[Issue]:
-    issues = []
+    """One line per lagging or overdue task; tasks of the same wording in several plans are named once."""
+    issues: list[Issue] = []
     for row in rows:
         if row.status not in (Status.LAGGING, Status.OVERDUE):
             continue
         if scope == "unit":
             done = "；".join(d for d in row.done if d and d != "—")
-            issues.append(Issue(f"“{row.title}”{row.status_label}（{done}）", row.url))
+            text = f"“{row.title}”{row.status_label}（{done}）"
+            if all(i.text != text for i in issues):
+                issues.append(Issue(text, row.url))
         else:
             names = "、".join(row.lagging_units[:8]) + ("等" if len(row.lagging_units) > 8 else "")
             issues.append(Issue(f"“{row.title}”有{len(row.lagging_units)}个单位进度滞后或逾期（{names}）", row.url))
