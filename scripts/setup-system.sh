@@ -14,6 +14,8 @@ fc-list 2>/dev/null | grep -qi "AR PL UMing" || need+=(fonts-arphic-uming)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
 # pdftotext/pdffonts/pdftoppm: the report tests check that converted PDFs carry their Chinese text.
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+# python3-uno lets pufa keep one LibreOffice resident for fast report PDFs (without it, soffice is started each time).
+/usr/bin/python3 -c "import uno" >/dev/null 2>&1 || need+=(python3-uno)
 { command -v pg_ctlcluster >/dev/null 2>&1 && ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; } \
   || need+=(postgresql)
 
