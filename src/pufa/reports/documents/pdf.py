@@ -167,7 +167,15 @@ def stop_resident() -> None:
         _RESIDENT = None
 
 
-atexit.register(stop_resident)
+def _at_exit() -> None:
+    """Stop the resident LibreOffice and remove this process's LibreOffice profiles (a few MB each)."""
+    stop_resident()
+    for (pid, _kind), path in list(_PROFILE_DIRS.items()):
+        if pid == os.getpid():
+            shutil.rmtree(path, ignore_errors=True)
+
+
+atexit.register(_at_exit)
 
 
 # ---------------------------------------------------------------- conversion
