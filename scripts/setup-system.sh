@@ -7,10 +7,10 @@ set -euo pipefail
 
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null || need+=(fonts-noto-cjk)
 # 楷体 and 宋体-style faces, the nearest free fonts to the 楷体_GB2312/仿宋 of official documents.
-fc-list 2>/dev/null | grep -qi "AR PL UKai" || need+=(fonts-arphic-ukai)
-fc-list 2>/dev/null | grep -qi "AR PL UMing" || need+=(fonts-arphic-uming)
+fc-list 2>/dev/null | grep -i "AR PL UKai" >/dev/null || need+=(fonts-arphic-ukai)
+fc-list 2>/dev/null | grep -i "AR PL UMing" >/dev/null || need+=(fonts-arphic-uming)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
 # pdftotext/pdffonts/pdftoppm: the report tests check that converted PDFs carry their Chinese text.
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
