@@ -294,15 +294,6 @@ def _visible_region(actor: Any, raw: str) -> Region | None:
     return region
 
 
-def _visible_region(actor: Any, raw: str) -> Region | None:
-    if not raw:
-        return None
-    region = scope(Region.objects.filter(pk=int(raw)), actor, "ledger.view").first() if raw.isdigit() else None
-    if region is None:
-        raise Http404("未找到该区划")
-    return region
-
-
 def parse_filters(params: QueryDict, actor: Any) -> selectors.ActivityFilter:
     """Read the list's filters from the query string (also used by the export and the calendar).
 

@@ -47,7 +47,6 @@ class ActivityFilter:
 
     unit: Unit | None = None  # activities in which this unit or a unit below it takes part
     participant: Unit | None = None  # activities in which exactly this unit takes part (as metrics count)
-    region: Region | None = None  # activities in which a unit of this region or below takes part
     region: Region | None = None  # activities in which a unit of this region (or a region below) takes part
     start: dt.date | None = None
     end: dt.date | None = None
