@@ -276,8 +276,7 @@ def test_lean_reader_refuses_entities_and_garbage():
         xlsx.read_sheet(io.BytesIO(b"PK\x03\x04 broken"))
 
 
-def test_big_imports_are_announced_in_unit_batches(world, office_user, monkeypatch):
-    monkeypatch.setattr(importers, "EVENT_UNITS", 2)
+def test_an_import_is_announced_once_with_every_unit_and_date(world, office_user):
     events: list[hooks.ActivityEvent] = []
     hooks.on_activity_recorded(events.append)
     try:
@@ -286,21 +285,20 @@ def test_big_imports_are_announced_in_unit_batches(world, office_user, monkeypat
             file=sheet(
                 [
                     row(活动名称="a", 组织单位="沱河社区居委会", 协办单位="沱河街道司法所"),
-                    row(活动名称="b", 组织单位="桃园社区居委会"),
+                    row(活动名称="b", 组织单位="桃园社区居委会", 活动日期=dt.date(2024, 4, 2)),
                     row(活动名称="c", 组织单位="沱河街道法治办"),
                 ]
             ),
         )
     finally:
         hooks.remove(events.append)
-    assert result.ok and len(events) == 3 and {e.name for e in events} == {"imported"}
-    assert sorted(a.title for e in events for a in e.activities) == ["a", "b", "c"]
-    assert all(len(e.unit_ids) <= 2 for e in events)
-    assert set().union(*(e.unit_ids for e in events)) == {
+    assert result.ok and len(events) == 1 and events[0].name == "imported"
+    assert sorted(a.title for a in events[0].activities) == ["a", "b", "c"]
+    assert events[0].unit_ids == {
         world.committee_a.pk,
         world.judicial_office.pk,
         world.committee_b.pk,
         world.office_unit.pk,
     }
-    by_title = {a.title: e for e in events for a in e.activities}
-    assert by_title["a"].unit_ids >= {world.committee_a.pk, world.judicial_office.pk}
+    assert events[0].dates == {a.date for a in result.activities}
+    assert dt.date(2024, 4, 2) in events[0].dates

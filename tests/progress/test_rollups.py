@@ -8,7 +8,7 @@ from pufa.core.models import ActivityKind, Domain
 from pufa.ledger import services as ledger
 from pufa.ledger.models import Activity
 from pufa.progress import rollups
-from pufa.progress.models import RegionMonthStat, UnitActivity
+from pufa.progress.models import RegionMonthStat, RolledActivity, UnitActivity
 
 D = dt.date
 
@@ -78,3 +78,66 @@ def test_rebuild_matches_incremental(world):
         == incremental
     )
     assert sorted(UnitActivity.objects.values_list("unit_id", "last_date")) == latest
+
+
+def _state():
+    stats = sorted(
+        RegionMonthStat.objects.values_list(
+            "region_id", "month", "dim", "code", "activities", "people_onsite", "people_online", "materials"
+        )
+    )
+    rolled = sorted(RolledActivity.objects.values_list("activity_id", "month", "region_paths", "codes"))
+    return stats, rolled
+
+
+def test_every_workflow_step_applies_its_difference(world, office_user):
+    """Returned, corrected (moved to another month and street), resubmitted, confirmed, reopened, deleted and
+    imported records: after each step the rollups equal a rebuild from the ledger."""
+    from tests.ledger.test_importers import row, sheet
+
+    from pufa.ledger.importers import activity_import
+
+    def check():
+        incremental = _state()
+        rollups.rebuild_all()
+        assert _state() == incremental
+        return incremental
+
+    joint = record(world.committee_a, D(2024, 3, 5), co=[world.committee_b], people=30)
+    other = record(world.committee_b, D(2024, 3, 20), people=12, kind="ztjz", domains=("xianfa", "minfadian"))
+    check()
+    ledger.activity_return(actor=office_user, activity=joint, reason="人数有误")
+    assert stat(world.street_a, D(2024, 3, 1)) == (1, 12)
+    check()
+    data = ledger.ActivityData(
+        unit=world.other_office_unit,
+        title="民法典进社区",
+        kind=ActivityKind.objects.get(code="jzxc"),
+        date=D(2024, 5, 8),
+        domains=list(Domain.objects.filter(code="xianfa")),
+        people_onsite=25,
+        place="社区活动室",
+    )
+    joint = ledger.activity_update(actor=None, activity=joint, data=data)
+    ledger.activity_submit(actor=None, activity=joint)
+    assert stat(world.street_a, D(2024, 3, 1)) == (1, 12)
+    check()
+    ledger.activity_confirm(actor=office_user, activity=other)
+    ledger.activity_reopen(actor=office_user, activity=other, reason="补充佐证")
+    assert stat(world.street_a, D(2024, 3, 1)) == (0, 0)
+    check()
+    ledger.activity_delete(actor=None, activity=joint, reason="重复")
+    result = activity_import(
+        actor=office_user,
+        file=sheet(
+            [
+                row(活动名称="a", 组织单位="沱河社区居委会", 协办单位="桃园社区居委会", 活动日期=D(2024, 3, 9)),
+                row(活动名称="b", 组织单位="桃园社区居委会", 活动日期=D(2024, 3, 10)),
+            ]
+        ),
+        status="submitted",
+    )
+    assert result.ok
+    assert stat(world.street_a, D(2024, 3, 1)) == (2, 160)
+    stats, rolled = check()
+    assert len(rolled) == 2 and all(m == D(2024, 3, 1) for _, m, *_ in rolled)

@@ -217,3 +217,52 @@ def test_plan_changes_reach_progress_through_the_hook(world, plan):
     assert set(ProgressStatus.objects.filter(task=task).values_list("unit_id", flat=True)) == {world.committee_b.pk}
     plan_services.plan_delete(actor=None, plan=plan)
     assert not ProgressStatus.objects.filter(task=task).exists()
+
+
+def _counts_match_statuses():
+    from django.db.models import Count, Q, Sum
+
+    from pufa.progress.models import UnitStatusCount
+
+    keys = ("unit_id", "region_path", "plan_start", "plan_end", "status")
+    direct = {
+        (*row[:-2], row[-2]): row[-1]
+        for row in ProgressStatus.objects.annotate(is_target=Q(target__isnull=False))
+        .values(*keys, "is_target")
+        .annotate(n=Count("id"))
+        .values_list(*keys, "is_target", "n")
+    }
+    counted = {
+        (*row[:-2], row[-2]): row[-1]
+        for row in UnitStatusCount.objects.values(*keys, "is_target")
+        .annotate(total=Sum("n"))
+        .values_list(*keys, "is_target", "total")
+    }
+    assert counted == direct
+    return counted
+
+
+def test_status_counts_follow_every_kind_of_refresh(world, plan):
+    """The dashboard's status figures come from UnitStatusCount: after an event, a plan change, the daily pass
+    and a region's on-demand pass it equals a direct count of the statuses."""
+    from pufa.plans import services as plan_services
+
+    task = make_task(plan, [world.committee_a, world.committee_b])
+    Target.objects.create(task=task, metric="test.lectures", period=Target.Period.QUARTER, threshold=1)
+    other = make_task(plan, [world.committee_a], title="开展宪法宣传")
+    services.refresh(today=D(2024, 5, 15))
+    counts = _counts_match_statuses()
+    assert sum(counts.values()) == ProgressStatus.objects.count() == 5
+    RECORDS.append((world.committee_a.pk, D(2024, 5, 10), None))
+    services.on_activity_changed(unit_ids=[world.committee_a.pk], dates=[D(2024, 5, 10)])
+    _counts_match_statuses()
+    plan_services.task_units_set(actor=None, task=task, units={"responsible": [world.committee_b]})
+    assert not ProgressStatus.objects.filter(task=task, unit=world.committee_a).exists()
+    _counts_match_statuses()
+    services.refresh_statuses(today=D(2025, 1, 2), region_path=world.street_a.path)
+    counts = _counts_match_statuses()
+    assert {k[4] for k in counts} == {"overdue"}
+    services.refresh_statuses(today=D(2024, 7, 2))
+    _counts_match_statuses()
+    plan_services.plan_delete(actor=None, plan=plan)
+    assert other.pk and _counts_match_statuses() == {}

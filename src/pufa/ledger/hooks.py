@@ -12,7 +12,8 @@ with the ledger. The same event is also announced on the project-wide registry (
 `dates`, for listeners written against that registry (progress).
 
 Events: "created", "updated", "submitted", "confirmed", "returned", "reopened", "deleted" and "imported"
-(an import is announced in a few events, each with whole activities of at most 100 units).
+(an import is announced in one event with all its activities — listeners must not cost a query per unit or
+per activity).
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from pufa.ledger.selectors import key_date_list
 from pufa.org.access import grants, scope
 from pufa.org.models import Region, Unit
 from pufa.plans import metrics
-from pufa.progress.models import ProgressStatus, RegionMonthStat, TargetCheck, UnitActivity
+from pufa.progress.models import ProgressStatus, RegionMonthStat, TargetCheck, UnitActivity, UnitStatusCount
 from pufa.progress.rollups import ROLLUP_LEVELS, counted_participations
 from pufa.progress.rules import STATUS_LABELS, Status
 from pufa.progress.services import ensure_fresh
@@ -174,16 +174,25 @@ def _activity_figures(region: Region, start: dt.date, end: dt.date) -> dict[str,
     return out
 
 
-def in_year(rows: QuerySet[ProgressStatus], year: int | None) -> QuerySet[ProgressStatus]:
-    """Statuses of tasks whose plan runs in `year`: a 2022–2025 plan is not part of 2026's picture."""
+def in_year(rows: QuerySet[Any], year: int | None) -> QuerySet[Any]:
+    """Statuses (or their counts) of tasks whose plan runs in `year`: a 2022–2025 plan is not part of 2026's
+    picture."""
     if not year:
         return rows
     return rows.filter(plan_start__lte=dt.date(year, 12, 31), plan_end__gte=dt.date(year, 1, 1))
 
 
+def _lagging_counts(year: int, **where: Any) -> QuerySet[UnitStatusCount]:
+    """Counts of lagging and overdue statuses (a figure of the dashboard reads a few thousand count rows for a
+    whole city, never its 150,000 statuses)."""
+    return in_year(
+        UnitStatusCount.objects.filter(status__in=[Status.LAGGING.value, Status.OVERDUE.value], **where), year
+    )
+
+
 def _status_counts(region_path: str, year: int) -> dict[str, int]:
-    rows = in_year(ProgressStatus.objects.filter(target__isnull=True, region_path__startswith=region_path), year)
-    return dict(rows.values("status").annotate(n=Count("id")).values_list("status", "n"))
+    rows = in_year(UnitStatusCount.objects.filter(is_target=False, region_path__startswith=region_path), year)
+    return dict(rows.values("status").annotate(total=Sum("n")).values_list("status", "total"))
 
 
 def region_dashboard(*, actor: Any, region: Region, year: int | None = None) -> Dashboard:
@@ -219,19 +228,11 @@ def region_dashboard(*, actor: Any, region: Region, year: int | None = None) -> 
             for code, v in items
         ]
 
-    # Counted in Python: grouping by unit in SQL makes SQLite walk the (unit, status) index over every status
-    # of the city; the lagging and overdue rows alone are a fraction of that.
     tally: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for unit_id, st in (
-        in_year(ProgressStatus.objects.all(), year)
-        .filter(
-            target__isnull=False,
-            region_path__startswith=region.path,
-            status__in=[Status.LAGGING.value, Status.OVERDUE.value],
-        )
-        .values_list("unit_id", "status")
+    for unit_id, st, n in _lagging_counts(year, is_target=True, region_path__startswith=region.path).values_list(
+        "unit_id", "status", "n"
     ):
-        tally[unit_id][0 if st == Status.LAGGING.value else 1] += 1
+        tally[unit_id][0 if st == Status.LAGGING.value else 1] += n
     worst_units = sorted(tally.items(), key=lambda kv: (-kv[1][1], -kv[1][0], kv[0]))[:10]
     lag_rows = [{"unit_id": u, "lagging": v[0], "overdue": v[1]} for u, v in worst_units]
     lag_units = Unit.objects.in_bulk([r["unit_id"] for r in lag_rows])
@@ -339,19 +340,14 @@ def _children(region: Region, start: dt.date, end: dt.date) -> list[ChildRow]:
             totals[child] = (len(ids), sum(people[a] + online[a] for a in ids))
     status: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     grouped = (
-        in_year(ProgressStatus.objects.all(), start.year)
-        .filter(
-            target__isnull=True,
-            region_path__startswith=region.path,
-            status__in=[Status.LAGGING.value, Status.OVERDUE.value],
-        )
+        _lagging_counts(start.year, is_target=False, region_path__startswith=region.path)
         .values("region_path", "status")
-        .annotate(n=Count("id"))
+        .annotate(total=Sum("n"))
     )
     for row in grouped:
         child = next((c for c in children if row["region_path"].startswith(c.path)), None)
         if child is not None:
-            status[child.pk][0 if row["status"] == Status.LAGGING.value else 1] += row["n"]
+            status[child.pk][0 if row["status"] == Status.LAGGING.value else 1] += row["total"]
     return [
         ChildRow(
             c,
@@ -383,12 +379,10 @@ def _units(region: Region, start: dt.date, end: dt.date) -> list[UnitRow]:
         counts[row["unit_id"]] = row["n"]
         people[row["unit_id"]] = (row["on"] or 0) + (row["ol"] or 0)
     status = defaultdict(lambda: [0, 0])
-    for unit_id, st in (
-        in_year(ProgressStatus.objects.all(), start.year)
-        .filter(target__isnull=True, unit_id__in=ids, status__in=[Status.LAGGING.value, Status.OVERDUE.value])
-        .values_list("unit_id", "status")
+    for unit_id, st, n in _lagging_counts(start.year, is_target=False, unit_id__in=ids).values_list(
+        "unit_id", "status", "n"
     ):
-        status[unit_id][0 if st == Status.LAGGING.value else 1] += 1
+        status[unit_id][0 if st == Status.LAGGING.value else 1] += n
     latest = dict(UnitActivity.objects.filter(unit_id__in=ids).values_list("unit_id", "last_date"))
     return [
         UnitRow(

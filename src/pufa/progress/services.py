@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from pufa.core import hooks
@@ -24,7 +24,7 @@ from pufa.org.access import ancestor_paths
 from pufa.org.models import Unit
 from pufa.plans import metrics
 from pufa.plans.models import Target, Task, TaskUnit
-from pufa.progress.models import ProgressStatus, TargetCheck
+from pufa.progress.models import ProgressStatus, TargetCheck, UnitStatusCount
 from pufa.progress.rules import Check, Period, Status, expand_periods, status_of, worst
 
 #: Tasks without targets are checked as "at least one linked activity per period" with this metric.
@@ -192,6 +192,7 @@ def refresh(
     dates = set(on) if on is not None else None
     task_list = list(tasks) if tasks is not None else list(_tasks_queryset())
     written = 0
+    recount_units: set[int] = set()
     for task in task_list:
         new_checks: list[TargetCheck] = []
         touched_units: set[int] = set()
@@ -220,13 +221,15 @@ def refresh(
         TargetCheck.objects.bulk_create(new_checks, batch_size=2000)
         written += len(new_checks)
         if touched_units:
-            _write_statuses([task], touched_units, today)
+            recount_units |= _write_statuses([task], touched_units, today)[1]
+    recount(None if tasks is None and units_filter is None else recount_units)
     hooks.fire("progress.changed")
     return written
 
 
-def _write_statuses(tasks: list[Task], unit_ids: set[int] | None, today: dt.date) -> int:
-    """Statuses of these tasks (for these units) from the stored checks."""
+def _write_statuses(tasks: list[Task], unit_ids: set[int] | None, today: dt.date) -> tuple[int, set[int]]:
+    """Statuses of these tasks (for these units) from the stored checks; returns how many were written and
+    the units whose statuses were written or removed (their counts need `recount`)."""
     checks = TargetCheck.objects.filter(task__in=tasks)
     if unit_ids is not None:
         checks = checks.filter(unit_id__in=unit_ids)
@@ -261,9 +264,36 @@ def _write_statuses(tasks: list[Task], unit_ids: set[int] | None, today: dt.date
     stale = ProgressStatus.objects.filter(task__in=tasks)
     if unit_ids is not None:
         stale = stale.filter(unit_id__in=unit_ids)
+        touched = set(unit_ids)
+    else:
+        touched = set(stale.values_list("unit_id", flat=True).distinct())
     stale.delete()
     ProgressStatus.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+    return len(rows), touched | {row.unit_id for row in rows}
+
+
+def recount(unit_ids: Iterable[int] | None) -> None:
+    """Recount `UnitStatusCount` from the statuses of these units (None: of every unit)."""
+    groups = ("unit_id", "region_path", "plan_start", "plan_end", "is_target", "status")
+
+    def counted(statuses: Any) -> list[UnitStatusCount]:
+        rows = (
+            statuses.annotate(is_target=Q(target__isnull=False))
+            .values(*groups)
+            .annotate(count=Count("id"))
+            .values_list(*groups, "count")
+        )
+        return [UnitStatusCount(**dict(zip(groups, row[:-1], strict=True)), n=row[-1]) for row in rows]
+
+    if unit_ids is None:
+        UnitStatusCount.objects.all().delete()
+        UnitStatusCount.objects.bulk_create(counted(ProgressStatus.objects.all()), batch_size=5000)
+        return
+    ids = sorted(set(unit_ids))
+    for i in range(0, len(ids), 2000):
+        chunk = ids[i : i + 2000]
+        UnitStatusCount.objects.filter(unit_id__in=chunk).delete()
+        UnitStatusCount.objects.bulk_create(counted(ProgressStatus.objects.filter(unit_id__in=chunk)), batch_size=5000)
 
 
 def _status_row(
@@ -304,13 +334,16 @@ def refresh_statuses(*, today: dt.date | None = None, region_path: str | None = 
     if region_path:
         task_ids = ProgressStatus.objects.filter(region_path__startswith=region_path).values("task_id")
         tasks = tasks.filter(pk__in=task_ids)
-    total = 0
     ids = list(tasks.values_list("pk", flat=True))
     hooks.fire("progress.changed")
+    total, touched = 0, set()
     for start in range(0, len(ids), 200):
-        total += _write_statuses(
+        written, units = _write_statuses(
             list(Task.objects.filter(pk__in=ids[start : start + 200]).select_related("plan")), None, today
         )
+        total += written
+        touched |= units
+    recount(touched if region_path else None)
     return total
 
 
@@ -328,14 +361,17 @@ def affected_tasks(*, unit_ids: Iterable[int], dates: Iterable[dt.date]) -> list
     unit_ids, dates = list(unit_ids), list(dates)
     if not unit_ids or not dates:
         return []
-    units = list(Unit.all_objects.filter(pk__in=unit_ids).select_related("region"))
+    # Targets scoped "each unit of a kind" in a region that contains one of these units: one condition per
+    # kind (not per unit), so an import touching a thousand units stays a small query.
+    regions_of_kind: dict[str, set[str]] = defaultdict(set)
+    for kind, region_path in Unit.all_objects.filter(pk__in=unit_ids).values_list("kind", "region__path"):
+        regions_of_kind[kind].update(ancestor_paths(region_path))
     kind_region = Q()
-    for unit in units:
-        # Targets scoped "each unit of a kind" in a region that contains this unit.
+    for kind, paths in regions_of_kind.items():
         kind_region |= Q(
             targets__scope=Target.Scope.EACH_OF_KIND,
-            targets__scope_kind=unit.kind,
-            plan__issuing_unit__region__path__in=ancestor_paths(unit.region.path),
+            targets__scope_kind=kind,
+            plan__issuing_unit__region__path__in=sorted(paths),
         )
     cover = Q(task_units__unit_id__in=unit_ids) | Q(targets__scope_unit_id__in=unit_ids) | kind_region
     in_period = Q(plan__period_start__lte=max(dates), plan__period_end__gte=min(dates))
@@ -354,6 +390,9 @@ def on_activity_changed(*, unit_ids: Iterable[int], dates: Iterable[dt.date], **
 def on_plans_changed(*, task_ids: Iterable[int], **_: Any) -> None:
     """Listener for plans: a task's units, targets or deadline changed; recompute it entirely."""
     task_ids = list(task_ids)
-    ProgressStatus.objects.filter(task_id__in=task_ids).delete()
+    gone = ProgressStatus.objects.filter(task_id__in=task_ids)
+    units = set(gone.values_list("unit_id", flat=True).distinct())
+    gone.delete()
     TargetCheck.objects.filter(task_id__in=task_ids).delete()
     refresh(tasks=list(_tasks_queryset().filter(pk__in=task_ids)))
+    recount(units)
