@@ -93,9 +93,8 @@ def _state():
 def test_every_workflow_step_applies_its_difference(world, office_user):
     """Returned, corrected (moved to another month and street), resubmitted, confirmed, reopened, deleted and
     imported records: after each step the rollups equal a rebuild from the ledger."""
-    from tests.ledger.test_importers import row, sheet
-
     from pufa.ledger.importers import activity_import
+    from tests.ledger.test_importers import row, sheet
 
     def check():
         incremental = _state()
@@ -139,5 +138,5 @@ def test_every_workflow_step_applies_its_difference(world, office_user):
     )
     assert result.ok
     assert stat(world.street_a, D(2024, 3, 1)) == (2, 160)
-    stats, rolled = check()
+    _, rolled = check()
     assert len(rolled) == 2 and all(m == D(2024, 3, 1) for _, m, *_ in rolled)
