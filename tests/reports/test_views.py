@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from pufa.org.models import Unit
 from pufa.reports import services
 from pufa.reports.models import Report
 from tests.factories import UnitFactory
@@ -205,6 +206,33 @@ def test_overview_matrix_and_content(client_for, world, ledger, submitted, offic
     part = c.get(url, {"region": world.street_a.pk, "year": 2026, "period": "h1"}, HTTP_HX_REQUEST="true")
     assert "<html" not in part.content.decode() and 'data-testid="overview-table"' in part.content.decode()
     assert c.get(url, {"region": world.street_b.pk}).status_code == 404
+
+
+def test_overview_filters_by_state_and_pages(client_for, world, ledger, submitted, office_user):
+    """A city office chases thousands of units: the table filters to those not submitted and pages by 50."""
+    for n in range(55):
+        UnitFactory(name=f"沱河街道第{n:02d}网格", region=world.community_a, is_responsible_subject=True)
+    c = client_for(office_user)
+    url = reverse("reports:report-overview")
+    params = {"region": world.street_a.pk, "year": 2026, "period": "h1"}
+
+    def names(html: str) -> list[str]:
+        table = html.split('data-testid="overview-table"')[1].split("</table>")[0]
+        return [cell.split("</td>")[0] for cell in table.split('<td data-label="单位">')[1:]]
+
+    total = Unit.objects.filter(region__path__startswith=world.street_a.path, is_responsible_subject=True).count()
+    everything = c.get(url, params).content.decode()
+    assert len(names(everything)) == 50 and "第 1/2 页" in everything
+    assert f'>{total}</a><div class="label">应报单位' in everything  # the counts cover every unit, not a page
+    second = names(c.get(url, {**params, "page": 2}).content.decode())
+    assert len(second) == total - 50 and not set(second) & set(names(everything))
+    submitted_only = names(c.get(url, {**params, "state": "submitted"}).content.decode())
+    assert submitted_only == [submitted.unit.name]
+    missing = names(c.get(url, {**params, "state": "not_submitted", "page": 2}).content.decode())
+    assert submitted.unit.name not in missing and missing
+    nothing = c.get(url, {**params, "state": "accepted"}).content.decode()
+    assert names(nothing) == [] and "没有已通过的单位" in nothing
+    assert len(names(c.get(url, {**params, "state": "bogus"}).content.decode())) == 50
 
 
 def test_summary_and_deadline_views(client_for, world, ledger, office_user, liaison):

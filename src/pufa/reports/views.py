@@ -237,6 +237,9 @@ def report_overview(request: HttpRequest) -> HttpResponse:
     require(request.user, "reports.review")
     region, period, year = _overview_params(request)
     overview = selectors.submission_overview(actor=request.user, region=region, period=period, year=year)
+    which = request.GET.get("state", "")
+    if which not in overview.FILTERS:
+        which = ""
     summary = Report.objects.none()
     if can(request.user, "reports.review", region):
         summary = selectors.report_list(actor=request.user, year=year, period=period, kind=Report.Kind.SUMMARY).filter(
@@ -244,6 +247,9 @@ def report_overview(request: HttpRequest) -> HttpResponse:
         )
     context = {
         "overview": overview,
+        "state": which,
+        "state_label": overview.FILTERS[which],
+        "page": paginate(request, overview.filtered(which)),
         "regions": selectors.reviewable_regions(actor=request.user),
         "years": year_choices(),
         "periods": Period.choices,
