@@ -221,7 +221,7 @@ def test_import_event_links_many_in_constant_queries(world, django_assert_max_nu
         for u in (world.committee_a, world.committee_b)
         for d in range(3, 9)
     ]
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(34):
         hooks.fire(hooks.IMPORTED, activities=acts, actor=None)
     assert all(_planned(dl).activity is not None for dl in lists)
 
@@ -283,3 +283,15 @@ def test_recording_through_the_ledger_services_links_the_announcement(world, lia
 
     ledger_services.activity_delete(actor=office_user, activity=activity, reason="重复登记")
     assert _planned(dl).activity is None
+
+
+def test_events_without_open_announcements_load_nothing(world, django_assert_max_num_queries):
+    """An import into units without open announced activities costs three small queries, whatever its size."""
+    duty_list(world.committee_a, status="published")  # its window is May
+    acts = [record(world.committee_b, day=dt.date(2026, 5, d), event=None) for d in range(3, 20)]
+    acts += [record(world.committee_a, day=dt.date(2026, 7, d), event=None) for d in range(3, 20)]
+    with django_assert_max_num_queries(3):
+        matching.on_activity_event(hooks.ActivityEvent(hooks.IMPORTED, tuple(acts), None))
+    assert not PlannedActivity.objects.filter(activity__isnull=False).exists()
+    matching.on_activity_event(hooks.ActivityEvent(hooks.IMPORTED, (record(world.committee_a, event=None),), None))
+    assert PlannedActivity.objects.filter(activity__isnull=False).count() == 1

@@ -191,7 +191,35 @@ def on_activity_event(event: hooks.ActivityEvent) -> None:
     """The ledger hook: keep planned-vs-done right whenever activities are recorded, changed or deleted."""
     if not event.activities:
         return
-    activities = _load_activities(a.pk for a in event.activities)
+    # Only activities already linked, or run by a unit with an open announced activity in their window, can
+    # change anything: an import of 10,000 records usually loads a handful (or none) of them.
+    ids = [a.pk for a in event.activities]
+    linked = set(PlannedActivity.objects.filter(activity__in=ids).values_list("activity_id", flat=True))
+    pairs = list(ActivityUnit.objects.filter(activity_id__in=ids).values_list("activity_id", "unit_id"))
+    first = min(a.date for a in event.activities)
+    last = max(a.end_date or a.date for a in event.activities)
+    windows: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
+    for unit_id, start, end in PlannedActivity.objects.filter(
+        duty_list__status__in=DutyList.PUBLIC_STATUSES,
+        duty_list__deleted_at__isnull=True,
+        duty_list__unit_id__in={u for _, u in pairs} | {a.unit_id for a in event.activities},
+        activity__isnull=True,
+        start__lte=last,
+        end__gte=first,
+    ).values_list("duty_list__unit_id", "start", "end"):
+        windows[unit_id].append((start, end))
+    if windows:
+        by_id = {a.pk: a for a in event.activities}
+
+        def may_fulfil(activity: Activity, unit_id: int) -> bool:
+            end = activity.end_date or activity.date
+            return any(start <= end and activity.date <= stop for start, stop in windows.get(unit_id, ()))
+
+        linked |= {a for a, u in pairs if may_fulfil(by_id[a], u)}
+        linked |= {a.pk for a in event.activities if may_fulfil(a, a.unit_id)}
+    if not linked:
+        return
+    activities = _load_activities(linked)
     deleted = event.name == hooks.DELETED or all(a.deleted_at is not None for a in activities)
     changed = _recheck(activities, deleted=deleted)
     if not deleted:

@@ -151,28 +151,27 @@ def _apply(deltas: dict[tuple[str, dt.date, str, str], list[int]], regions: _Rol
         (r.region_path, r.month, r.dim, r.code): r
         for r in RegionMonthStat.objects.filter(region_id__in=region_ids, month__in=months)
     }
-    changed, created, emptied = [], [], []
+    # Changed rows are replaced (deleted, then inserted with their new figures): two statements per few
+    # thousand rows, where an UPDATE per row — or Django's bulk_update, one CASE per row and field — costs
+    # seconds for an import touching a district's year.
+    replaced, created = [], []
     for cell, (n, onsite, online, materials) in deltas.items():
         row = existing.get(cell)
         if row is None:
             path, month, dim, code = cell
             row = RegionMonthStat(region_id=regions.ids[path], region_path=path, month=month, dim=dim, code=code)
-            if n > 0:
-                created.append(row)
-        elif row.activities + n <= 0:
-            emptied.append(row.pk)
-            continue
         else:
-            changed.append(row)
+            replaced.append(row.pk)
+        row.pk = None
         row.activities += n
         row.people_onsite += onsite
         row.people_online += online
         row.materials += materials
-    fields = ["activities", "people_onsite", "people_online", "materials"]
-    RegionMonthStat.objects.bulk_update(changed, fields, batch_size=500)
+        if row.activities > 0:
+            created.append(row)
+    for i in range(0, len(replaced), CHUNK):
+        RegionMonthStat.objects.filter(pk__in=replaced[i : i + CHUNK]).delete()
     RegionMonthStat.objects.bulk_create(created, batch_size=2000)
-    for i in range(0, len(emptied), CHUNK):
-        RegionMonthStat.objects.filter(pk__in=emptied[i : i + CHUNK]).delete()
 
 
 @transaction.atomic
