@@ -191,11 +191,12 @@ def refresh(
     units_filter = set(unit_ids) if unit_ids is not None else None
     dates = set(on) if on is not None else None
     task_list = list(tasks) if tasks is not None else list(_tasks_queryset())
+    new_checks: list[TargetCheck] = []
+    touched_tasks: list[Task] = []
+    touched_units: set[int] = set()
     written = 0
-    recount_units: set[int] = set()
     for task in task_list:
-        new_checks: list[TargetCheck] = []
-        touched_units: set[int] = set()
+        touched = False
         specs = specs_for(task)
         # Checks of targets the task no longer has (or of the implicit check once it has targets) go first.
         current = [s.target.pk for s in specs if s.target is not None]
@@ -204,8 +205,10 @@ def refresh(
             leftovers = leftovers.exclude(target__isnull=True)
         if units_filter is not None:
             leftovers = leftovers.filter(unit_id__in=units_filter)
-        if leftovers.exists():
-            touched_units.update(leftovers.values_list("unit_id", flat=True))
+        gone = set(leftovers.values_list("unit_id", flat=True).distinct())
+        if gone:
+            touched_units |= gone
+            touched = True
             leftovers.delete()
         for spec in specs:
             ids = [u for u in spec.unit_ids if units_filter is None or u in units_filter]
@@ -213,15 +216,26 @@ def refresh(
             if not ids or not periods:
                 continue
             touched_units.update(ids)
+            touched = True
             stale = TargetCheck.objects.filter(task=task, target=spec.target, unit_id__in=ids)
             if dates is not None:
                 stale = stale.filter(period_start__in=[p.start for p in periods])
             stale.delete()
             new_checks.extend(_compute_checks(spec, ids, today, periods))
-        TargetCheck.objects.bulk_create(new_checks, batch_size=2000)
-        written += len(new_checks)
-        if touched_units:
-            recount_units |= _write_statuses([task], touched_units, today)[1]
+        if touched:
+            touched_tasks.append(task)
+        if len(new_checks) >= 5000:
+            TargetCheck.objects.bulk_create(new_checks, batch_size=2000)
+            written += len(new_checks)
+            new_checks = []
+    TargetCheck.objects.bulk_create(new_checks, batch_size=2000)
+    written += len(new_checks)
+    # Statuses are rewritten for all touched tasks at once, for the union of touched units: rewriting a
+    # (task, unit) pair nothing changed for yields the same status from the same stored checks.
+    recount_units: set[int] = set()
+    for start in range(0, len(touched_tasks), 200):
+        chunk = touched_tasks[start : start + 200]
+        recount_units |= _write_statuses(chunk, None if units_filter is None else touched_units, today)[1]
     recount(None if tasks is None and units_filter is None else recount_units)
     hooks.fire("progress.changed")
     return written
