@@ -11,7 +11,6 @@ from the ledger directly.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
@@ -38,10 +37,6 @@ def month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
-def month_end(day: dt.date) -> dt.date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
 def counted_participations() -> Any:
     return ActivityUnit.objects.filter(status__in=Activity.COUNTED, is_deleted=False)
 
@@ -50,7 +45,9 @@ class _Rollups:
     """Which rollup regions lie above a region path (cached per pass: a city has a few hundred of them)."""
 
     def __init__(self) -> None:
-        self.ids = dict(Region.objects.filter(level__in=ROLLUP_LEVELS).values_list("path", "pk"))
+        # Deleted regions too: an activity counted under a region before it was removed must be taken back
+        # out of that region's rows.
+        self.ids = dict(Region.all_objects.filter(level__in=ROLLUP_LEVELS).values_list("path", "pk"))
         self._above: dict[str, tuple[str, ...]] = {}
 
     def above(self, path: str) -> tuple[str, ...]:
