@@ -20,6 +20,7 @@ from lxml import etree
 from openpyxl.utils.datetime import CALENDAR_WINDOWS_1900, from_excel
 
 from pufa.core import audit
+from pufa.core.bulk import insert_rows
 from pufa.core.models import ActivityKind, Audience, Domain
 from pufa.ledger import hooks, xlsx
 from pufa.ledger.exports import HEADERS, SHEET
@@ -434,7 +435,7 @@ def _write(*, actor: User | None, prepared: list[ActivityData], status: str, res
         domains.extend((activity.pk, d.pk) for d in data.domains)
         audiences.extend((activity.pk, a.pk) for a in data.audiences)
         tasks.extend((activity.pk, t.pk) for t in data.tasks)
-    _insert(
+    insert_rows(
         ActivityUnit,
         [
             "activity_id",
@@ -449,9 +450,9 @@ def _write(*, actor: User | None, prepared: list[ActivityData], status: str, res
         ],
         participants,
     )
-    _insert(Activity.domains.through, ["activity_id", "domain_id"], domains)
-    _insert(Activity.audiences.through, ["activity_id", "audience_id"], audiences)
-    _insert(Activity.tasks.through, ["activity_id", "task_id"], tasks)
+    insert_rows(Activity.domains.through, ["activity_id", "domain_id"], domains)
+    insert_rows(Activity.audiences.through, ["activity_id", "audience_id"], audiences)
+    insert_rows(Activity.tasks.through, ["activity_id", "task_id"], tasks)
     audit.log(
         actor=actor,
         action=audit.Action.IMPORT,
@@ -470,22 +471,6 @@ def _write(*, actor: User | None, prepared: list[ActivityData], status: str, res
     )
     result.created = len(activities)
     result.activities = activities
-
-
-def _insert(model: type, attnames: list[str], rows: list[tuple]) -> None:
-    """Plain multi-row INSERTs for rows that need no id back (participants and many-to-many links): the
-    same database work as bulk_create, without building a model instance per row."""
-    if not rows:
-        return
-    columns = {f.attname: f.column for f in model._meta.concrete_fields}
-    quote = connection.ops.quote_name
-    # Table and column names come from the model's metadata; values are parameters.
-    names = ", ".join(quote(columns[a]) for a in attnames)
-    marks = ", ".join(["%s"] * len(attnames))
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608
-    with connection.cursor() as cursor:
-        for i in range(0, len(rows), 5000):
-            cursor.executemany(sql, rows[i : i + 5000])
 
 
 def _insert_activities(activities: list[Activity]) -> None:

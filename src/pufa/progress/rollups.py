@@ -20,6 +20,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Max
 
+from pufa.core.bulk import insert_instances
 from pufa.ledger.models import Activity, ActivityUnit
 from pufa.org.access import ancestor_paths
 from pufa.org.models import Region
@@ -168,7 +169,7 @@ def _apply(deltas: dict[tuple[str, dt.date, str, str], list[int]], regions: _Rol
             created.append(row)
     for i in range(0, len(replaced), CHUNK):
         RegionMonthStat.objects.filter(pk__in=replaced[i : i + CHUNK]).delete()
-    RegionMonthStat.objects.bulk_create(created, batch_size=2000)
+    insert_instances(RegionMonthStat, created)
 
 
 @transaction.atomic
@@ -196,7 +197,7 @@ def apply_activities(activity_ids: Iterable[int]) -> int:
                     for k, v in enumerate(figures):
                         delta[k] += sign * v
         RolledActivity.objects.filter(activity_id__in=[a for a in moved if a in before]).delete()
-        RolledActivity.objects.bulk_create([after[a].row(a) for a in moved if a in after], batch_size=CHUNK)
+        insert_instances(RolledActivity, [after[a].row(a) for a in moved if a in after])
         changed += len(moved)
     _apply(deltas, regions)
     return changed
@@ -212,7 +213,7 @@ def refresh_unit_latest(unit_ids: Iterable[int]) -> None:
         .values_list("unit_id", "last")
     )
     UnitActivity.objects.filter(unit_id__in=unit_ids).delete()
-    UnitActivity.objects.bulk_create([UnitActivity(unit_id=u, last_date=latest.get(u)) for u in unit_ids])
+    insert_instances(UnitActivity, [UnitActivity(unit_id=u, last_date=latest.get(u)) for u in unit_ids])
 
 
 def on_activity_changed(*, activities: Iterable[Activity], unit_ids: Iterable[int], **_: Any) -> None:
@@ -281,9 +282,10 @@ def rebuild_all(*, chunk: int = 20000) -> int:
                 row[1] += onsite
                 row[2] += online
                 row[3] += materials
-        RolledActivity.objects.bulk_create(rolled, batch_size=5000)
+        insert_instances(RolledActivity, rolled)
     RegionMonthStat.objects.all().delete()
-    RegionMonthStat.objects.bulk_create(
+    insert_instances(
+        RegionMonthStat,
         (
             RegionMonthStat(
                 region_id=regions.ids[path],
@@ -298,8 +300,7 @@ def rebuild_all(*, chunk: int = 20000) -> int:
             )
             for (path, month, dim, code), v in acc.items()
         ),
-        batch_size=5000,
     )
     UnitActivity.objects.all().delete()
-    UnitActivity.objects.bulk_create((UnitActivity(unit_id=u, last_date=d) for u, d in latest.items()), batch_size=5000)
+    insert_instances(UnitActivity, (UnitActivity(unit_id=u, last_date=d) for u, d in latest.items()))
     return len(acc)

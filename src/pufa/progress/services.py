@@ -20,6 +20,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from pufa.core import hooks
+from pufa.core.bulk import insert_instances
 from pufa.org.access import ancestor_paths
 from pufa.org.models import Unit
 from pufa.plans import metrics
@@ -225,10 +226,10 @@ def refresh(
         if touched:
             touched_tasks.append(task)
         if len(new_checks) >= 5000:
-            TargetCheck.objects.bulk_create(new_checks, batch_size=2000)
+            insert_instances(TargetCheck, new_checks)
             written += len(new_checks)
             new_checks = []
-    TargetCheck.objects.bulk_create(new_checks, batch_size=2000)
+    insert_instances(TargetCheck, new_checks)
     written += len(new_checks)
     # Statuses are rewritten for all touched tasks at once, for the union of touched units: rewriting a
     # (task, unit) pair nothing changed for yields the same status from the same stored checks.
@@ -282,7 +283,7 @@ def _write_statuses(tasks: list[Task], unit_ids: set[int] | None, today: dt.date
     else:
         touched = set(stale.values_list("unit_id", flat=True).distinct())
     stale.delete()
-    ProgressStatus.objects.bulk_create(rows, batch_size=2000)
+    insert_instances(ProgressStatus, rows)
     return len(rows), touched | {row.unit_id for row in rows}
 
 
@@ -301,13 +302,13 @@ def recount(unit_ids: Iterable[int] | None) -> None:
 
     if unit_ids is None:
         UnitStatusCount.objects.all().delete()
-        UnitStatusCount.objects.bulk_create(counted(ProgressStatus.objects.all()), batch_size=5000)
+        insert_instances(UnitStatusCount, counted(ProgressStatus.objects.all()))
         return
     ids = sorted(set(unit_ids))
     for i in range(0, len(ids), 2000):
         chunk = ids[i : i + 2000]
         UnitStatusCount.objects.filter(unit_id__in=chunk).delete()
-        UnitStatusCount.objects.bulk_create(counted(ProgressStatus.objects.filter(unit_id__in=chunk)), batch_size=5000)
+        insert_instances(UnitStatusCount, counted(ProgressStatus.objects.filter(unit_id__in=chunk)))
 
 
 def _status_row(
