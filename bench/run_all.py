@@ -16,7 +16,7 @@ SCALE = os.environ.get("BENCH_SCALE", "1")
 SCRIPTS = [
     ["plan_import.py"],
     ["citygen.py", "--scale", SCALE],
-    ["ledger_list.py"],
+    ["ledger_list.py", "--with-listeners"],
     ["progress_bench.py", "--scale", SCALE],
     ["portal_bench.py"],
     ["reports_bench.py"],
