@@ -228,61 +228,23 @@ def rebuild_all(*, chunk: int = 20000) -> int:
     _lock()
     regions = _Rollups()
     acc: dict[tuple[str, dt.date, str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    latest: dict[int, dt.date] = {}
     RolledActivity.objects.all().delete()
     counted = Activity.objects.filter(status__in=Activity.COUNTED).order_by("id")
     last_id = 0
     while True:
-        facts = {
-            a: (d, k, on, ol, m)
-            for a, d, k, on, ol, m in counted.filter(id__gt=last_id).values_list(
-                "id", "date", "kind__code", "people_onsite", "people_online", "materials"
-            )[:chunk]
-        }
-        if not facts:
+        ids = list(counted.filter(id__gt=last_id).values_list("id", flat=True)[:chunk])
+        if not ids:
             break
-        ids = list(facts)
-        last_id = max(ids)
-        by_activity: dict[int, set[str]] = defaultdict(set)
-        for activity_id, unit_id, region_path, date in (
-            counted_participations()
-            .filter(activity_id__in=ids)
-            .values_list("activity_id", "unit_id", "region_path", "date")
-        ):
-            by_activity[activity_id].update(regions.above(region_path))
-            if latest.get(unit_id) is None or date > latest[unit_id]:
-                latest[unit_id] = date
-        tags: dict[int, list[str]] = defaultdict(list)
-        for a, code in Activity.domains.through.objects.filter(activity_id__in=ids).values_list(
-            "activity_id", "domain__code"
-        ):
-            tags[a].append(f"{Dim.DOMAIN.value}:{code}")
-        for a, code in Activity.audiences.through.objects.filter(activity_id__in=ids).values_list(
-            "activity_id", "audience__code"
-        ):
-            tags[a].append(f"{Dim.AUDIENCE.value}:{code}")
-        rolled = []
-        for activity_id, paths in by_activity.items():
-            if not paths:
-                continue
-            date, kind, onsite, online, materials = facts[activity_id]
-            kind_code = [f"{Dim.KIND.value}:{kind}"] if kind else []
-            contribution = Contribution(
-                month_start(date),
-                tuple(sorted(paths)),
-                ("", *kind_code, *sorted(tags[activity_id])),
-                onsite,
-                online,
-                materials,
-            )
-            rolled.append(contribution.row(activity_id))
+        last_id = ids[-1]
+        # The same definition of what an activity adds as the incremental path, so the two always agree.
+        contributions = _contributions(ids, regions)
+        for contribution in contributions.values():
+            figures = (1, contribution.people_onsite, contribution.people_online, contribution.materials)
             for cell in contribution.cells():
                 row = acc[cell]
-                row[0] += 1
-                row[1] += onsite
-                row[2] += online
-                row[3] += materials
-        insert_instances(RolledActivity, rolled)
+                for k, v in enumerate(figures):
+                    row[k] += v
+        insert_instances(RolledActivity, [c.row(a) for a, c in contributions.items()])
     RegionMonthStat.objects.all().delete()
     insert_instances(
         RegionMonthStat,
@@ -302,5 +264,6 @@ def rebuild_all(*, chunk: int = 20000) -> int:
         ),
     )
     UnitActivity.objects.all().delete()
-    insert_instances(UnitActivity, (UnitActivity(unit_id=u, last_date=d) for u, d in latest.items()))
+    latest = counted_participations().values("unit_id").annotate(last=Max("date")).values_list("unit_id", "last")
+    insert_instances(UnitActivity, (UnitActivity(unit_id=u, last_date=d) for u, d in latest))
     return len(acc)
