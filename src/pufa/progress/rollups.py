@@ -17,21 +17,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Max
 
 from pufa.core.bulk import insert_instances
 from pufa.ledger.models import Activity, ActivityUnit
 from pufa.org.access import ancestor_paths
 from pufa.org.models import Region
+from pufa.progress import locks
 from pufa.progress.models import RegionMonthStat, RolledActivity, UnitActivity
 
 ROLLUP_LEVELS = (Region.Level.CITY, Region.Level.DISTRICT, Region.Level.STREET)
 Dim = RegionMonthStat.Dim
 CHUNK = 2000
-#: Any 64-bit number of our own: rollup writers take this PostgreSQL advisory lock until they commit, so two
-#: writers never read the same row and both add to the old value.
-LOCK_KEY = 0x70756661_726F6C6C  # "pufa" "roll"
 
 
 def month_start(day: dt.date) -> dt.date:
@@ -132,12 +130,6 @@ def _contributions(ids: list[int], regions: _Rollups) -> dict[int, Contribution]
     return result
 
 
-def _lock() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
-
-
 def _apply(deltas: dict[tuple[str, dt.date, str, str], list[int]], regions: _Rollups) -> None:
     """Add these differences to the rollup rows, creating and removing rows as a cell starts or stops."""
     deltas = {cell: d for cell, d in deltas.items() if any(d)}
@@ -178,7 +170,7 @@ def apply_activities(activity_ids: Iterable[int]) -> int:
     ids = sorted(set(activity_ids))
     if not ids:
         return 0
-    _lock()
+    locks.hold()
     regions = _Rollups()
     deltas: dict[tuple[str, dt.date, str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     changed = 0
@@ -225,7 +217,7 @@ def on_activity_changed(*, activities: Iterable[Activity], unit_ids: Iterable[in
 @transaction.atomic
 def rebuild_all(*, chunk: int = 20000) -> int:
     """Rebuild every rollup, contribution and latest-activity row from the ledger in one streaming pass."""
-    _lock()
+    locks.hold()
     regions = _Rollups()
     acc: dict[tuple[str, dt.date, str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     RolledActivity.objects.all().delete()

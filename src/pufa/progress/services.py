@@ -25,6 +25,7 @@ from pufa.org.access import ancestor_paths
 from pufa.org.models import Unit
 from pufa.plans import metrics
 from pufa.plans.models import Target, Task, TaskUnit
+from pufa.progress import locks
 from pufa.progress.models import ProgressStatus, TargetCheck, UnitStatusCount
 from pufa.progress.rules import Check, Period, Status, expand_periods, status_of, worst
 
@@ -188,6 +189,7 @@ def refresh(
     `tasks` limits the work to those tasks (default: every task); `unit_ids` to those units; `on` to the
     periods containing those dates (what recorded activities can change). Returns the number of checks written.
     """
+    locks.hold()
     today = today or timezone.localdate()
     units_filter = set(unit_ids) if unit_ids is not None else None
     dates = set(on) if on is not None else None
@@ -344,6 +346,7 @@ def _status_row(
 @transaction.atomic
 def refresh_statuses(*, today: dt.date | None = None, region_path: str | None = None) -> int:
     """Recompute statuses from stored values (no metric queries): the daily pass, or one region on demand."""
+    locks.hold()
     today = today or timezone.localdate()
     tasks = Task.objects.all()
     if region_path:
@@ -404,6 +407,7 @@ def on_activity_changed(*, unit_ids: Iterable[int], dates: Iterable[dt.date], **
 
 def on_plans_changed(*, task_ids: Iterable[int], **_: Any) -> None:
     """Listener for plans: a task's units, targets or deadline changed; recompute it entirely."""
+    locks.hold()
     task_ids = list(task_ids)
     gone = ProgressStatus.objects.filter(task_id__in=task_ids)
     units = set(gone.values_list("unit_id", flat=True).distinct())
