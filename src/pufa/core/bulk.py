@@ -4,7 +4,7 @@
 ids back; for the 10,000-row ledger import and the figures it updates (tens of thousands of participation
 rows, links, period checks and statuses) that is most of the time. Here rows are plain tuples: PostgreSQL
 receives them through COPY, SQLite through multi-row INSERTs. Nothing is validated — callers pass values
-they built themselves, ready for the database (`model_values` converts model instances).
+they built themselves, ready for the database (`insert_instances` converts model instances).
 """
 
 from __future__ import annotations
