@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from pufa.reports import services
 from pufa.reports.documents import pdf
 from pufa.reports.models import parse_period
+from tests import system
 
 
 def test_parse_period():
@@ -89,7 +90,7 @@ def test_report_generate_all_for_a_region(world, ledger, tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["tuohe-taoyuan.docx"]
 
 
-@pytest.mark.skipif(not pdf.available(), reason="LibreOffice is not installed (make system)")
+@system.requires(pdf.available(), "LibreOffice")
 def test_report_generate_all_pdf(world, ledger, tmp_path):
     call_command(
         "report_generate_all",

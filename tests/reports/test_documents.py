@@ -19,6 +19,7 @@ from pufa.reports.charts import bar_chart_png, cjk_font
 from pufa.reports.content import prose_blocks
 from pufa.reports.documents import pdf, render, render_docx, render_pdfs
 from pufa.reports.documents.model import Chart, Document, Heading, Paragraph, Table
+from tests import system
 
 
 def sample() -> Document:
@@ -165,11 +166,11 @@ def tool(name: str) -> str:
     """The full path of a command-line tool (poppler-utils, fontconfig), or skip the test without it."""
     path = shutil.which(name)
     if path is None:
-        pytest.skip(f"{name} is not installed (make system)")
+        system.missing(name)
     return path
 
 
-needs_soffice = pytest.mark.skipif(not pdf.available(), reason="LibreOffice is not installed (make system)")
+needs_soffice = system.requires(pdf.available(), "LibreOffice")
 
 
 @needs_soffice
@@ -244,7 +245,7 @@ def test_long_titles_break_where_words_end():
 
 
 @needs_soffice
-@pytest.mark.skipif(not pdf.uno_available(), reason="python3-uno is not installed")
+@system.requires(pdf.uno_available(), "python3-uno")
 def test_resident_converter_is_reused_and_stopped():
     pdf.stop_resident()
     first = render(Document(title="第一份"), "pdf")
@@ -267,7 +268,7 @@ def test_spawned_soffice_is_the_fallback(monkeypatch, tmp_path):
 
 
 @needs_soffice
-@pytest.mark.skipif(not pdf.uno_available(), reason="python3-uno is not installed")
+@system.requires(pdf.uno_available(), "python3-uno")
 def test_a_failing_resident_converter_falls_back_to_soffice(monkeypatch):
     def broken(self, src, dst, timeout):
         raise pdf.PdfConversionError("LibreOffice 意外退出。")

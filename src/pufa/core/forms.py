@@ -1,4 +1,4 @@
-"""Form helpers shared by every app: service errors onto forms, and paging."""
+"""Form helpers shared by every app: service errors onto forms, paging, and the Excel upload field."""
 
 from __future__ import annotations
 
@@ -8,6 +8,22 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
+
+
+class XlsxField(forms.FileField):
+    """An Excel workbook upload (.xlsx only, up to `max_mb`); the importer then reads it by content."""
+
+    def __init__(self, *, max_mb: int, **kwargs: Any) -> None:
+        self.max_mb = max_mb
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        upload = super().clean(data, initial)
+        if upload and not upload.name.lower().endswith(".xlsx"):
+            raise ValidationError("请上传 .xlsx 格式的 Excel 文件。")
+        if upload and upload.size > self.max_mb * 1024 * 1024:
+            raise ValidationError(f"文件不能超过 {self.max_mb} MB。")
+        return upload
 
 
 def apply_errors(form: forms.BaseForm, exc: ValidationError) -> None:

@@ -11,7 +11,7 @@ from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
-from pufa.core.forms import DateInput, PufaForm
+from pufa.core.forms import DateInput, PufaForm, XlsxField
 from pufa.core.models import ActivityKind, Audience, Domain
 from pufa.ledger import selectors
 from pufa.ledger.models import Activity, Evidence
@@ -201,7 +201,7 @@ class ReasonForm(PufaForm):
 
 
 class ImportForm(PufaForm):
-    file = forms.FileField(label="台账表（.xlsx）")
+    file = XlsxField(label="台账表（.xlsx）", max_mb=20)
     status = forms.ChoiceField(
         label="导入后的状态",
         choices=[("submitted", "已提交（计入统计，待法宣办确认）"), ("draft", "草稿（暂不计入统计）")],
@@ -212,14 +212,6 @@ class ImportForm(PufaForm):
         super().__init__(*args, **kwargs)
         if can_review:
             self.fields["status"].choices = [*self.fields["status"].choices, ("confirmed", "已确认（法宣办导入）")]
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError("请上传 .xlsx 格式的 Excel 文件。")
-        if upload.size > 20 * 1024 * 1024:
-            raise forms.ValidationError("文件不能超过 20 MB。")
-        return upload
 
 
 class KeyDateForm(PufaForm):

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from pufa.core.forms import PufaForm
+from pufa.core.forms import PufaForm, XlsxField
 from pufa.org.models import Feedback, Membership, Region, Unit
 
 
@@ -57,15 +57,7 @@ class UnitForm(PufaForm):
 
 
 class UnitImportForm(PufaForm):
-    file = forms.FileField(label="单位表（.xlsx）")
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError("请上传 .xlsx 格式的 Excel 文件。")
-        if upload.size > 5 * 1024 * 1024:
-            raise forms.ValidationError("文件不能超过 5 MB。")
-        return upload
+    file = XlsxField(label="单位表（.xlsx）", max_mb=5)
 
 
 class UserForm(PufaForm):
