@@ -257,8 +257,10 @@ def _write_statuses(tasks: list[Task], unit_ids: set[int] | None, today: dt.date
         task_id, target_id, unit_id, start, end, value, threshold = row
         grouped[(task_id, target_id, unit_id)].append(Check(Period(start, end), value, threshold))
     periods = {t.pk: (t.plan.period_start, t.plan.period_end) for t in tasks}
-    paths = dict(Unit.all_objects.filter(pk__in={k[2] for k in grouped}).values_list("pk", "path"))
-    region_paths = dict(Unit.all_objects.filter(pk__in={k[2] for k in grouped}).values_list("pk", "region__path"))
+    units = Unit.all_objects.filter(pk__in={k[2] for k in grouped}).values_list("pk", "path", "region__path")
+    paths, region_paths = {}, {}
+    for pk, path, region_path in units:
+        paths[pk], region_paths[pk] = path, region_path
 
     rows: list[ProgressStatus] = []
     per_task_unit: dict[tuple[int, int], list[tuple[Status, list[Check]]]] = defaultdict(list)
