@@ -22,6 +22,7 @@ from django.utils import timezone
 from pufa.core import audit
 from pufa.core.chinese import cn_date, pinyin_key
 from pufa.core.models import ActivityKind, Audience, Domain
+from pufa.core import notifications
 from pufa.core.notifications import notify
 from pufa.duties import matching, selectors
 from pufa.duties.models import (
@@ -404,8 +405,10 @@ def _offices_over(unit: Unit) -> list[User]:
     return list({m.user_id: m.user for m in memberships}.values())
 
 
-def _notify_all(users: list[User], *, key: str, title: str, body: str, url: str, email: bool = False) -> int:
-    return sum(1 for user in users if notify(user=user, key=key, title=title, body=body, url=url, email=email))
+def _notify_all(
+    users: list[User], *, key: str, title: str, body: str, url: str, email: bool = False, about: Any = None
+) -> int:
+    return notifications.notify_all(users, key=key, title=title, body=body, url=url, email=email, about=about)
 
 
 @transaction.atomic
@@ -430,8 +433,10 @@ def duty_list_submit(*, actor: User | None, duty_list: DutyList) -> DutyList:
     duty_list.submitted_by = actor if actor is not None and actor.is_authenticated else None
     duty_list.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
     _workflow_log(actor, duty_list, "duties.list.submit", before)
+    notifications.resolve(about=duty_list)  # the return it answers is handled
     _notify_all(
         _offices_over(duty_list.unit),
+        about=duty_list,
         key=f"duties.submitted:{duty_list.pk}:{duty_list.submitted_at:%Y%m%d%H%M%S}",
         title=f"{duty_list.title}已报送，待备案",
         body=f"{duty_list.unit.name}报送了{duty_list.year}年度普法责任清单，请审核备案。",
@@ -452,8 +457,10 @@ def duty_list_file(*, actor: User | None, duty_list: DutyList) -> DutyList:
     duty_list.filed_by = actor if actor is not None and actor.is_authenticated else None
     duty_list.save(update_fields=["status", "filed_at", "filed_by", "updated_at"])
     _workflow_log(actor, duty_list, "duties.list.file", before)
+    notifications.resolve(about=duty_list)  # 待备案 is handled
     _notify_all(
         _liaisons(duty_list.unit),
+        about=duty_list,
         key=f"duties.filed:{duty_list.pk}:{duty_list.filed_at:%Y%m%d%H%M%S}",
         title=f"{duty_list.title}已备案",
         body="清单已备案，可以向社会公告拟开展的普法活动。",
@@ -477,8 +484,10 @@ def duty_list_return(*, actor: User | None, duty_list: DutyList, reason: str) ->
     duty_list.filed_at, duty_list.filed_by = None, None
     duty_list.save(update_fields=["status", "returned_at", "return_reason", "filed_at", "filed_by", "updated_at"])
     _workflow_log(actor, duty_list, "duties.list.return", before, message=reason)
+    notifications.resolve(about=duty_list)  # 待备案 is handled
     _notify_all(
         _liaisons(duty_list.unit),
+        about=duty_list,
         key=f"duties.returned:{duty_list.pk}:{duty_list.returned_at:%Y%m%d%H%M%S}",
         title=f"{duty_list.title}被退回",
         body=f"退回理由：{reason}",
@@ -500,6 +509,7 @@ def duty_list_publish(*, actor: User | None, duty_list: DutyList) -> DutyList:
     duty_list.published_at = timezone.now()
     duty_list.save(update_fields=["status", "published_at", "updated_at"])
     _workflow_log(actor, duty_list, "duties.list.publish", before)
+    notifications.resolve(about=duty_list)  # 已备案，可以公告 is handled
     matching.match_list(duty_list)
     selectors.schedule_public_reset()
     return duty_list

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from pufa.core import audit
+from pufa.core import audit, notifications
 from pufa.core.chinese import cn_date, cn_number
 from pufa.core.notifications import notify
 from pufa.org.access import grants, require
@@ -175,9 +175,11 @@ def report_submit(*, actor: User | None, report: Report, today: dt.date | None =
     office = selectors.reviewing_office(
         report.unit, above=report.kind == Report.Kind.SUMMARY or report.unit.kind == Unit.Kind.OFFICE
     )
+    notifications.resolve(about=report)  # the return it answers is handled
     for user in _users_of(office, Membership.Role.OFFICE):
         notify(
             user=user,
+            about=report,
             key=f"reports.submitted.{report.pk}.{now.timestamp():.0f}",
             title=f"{report.unit.name}报送了{report.period_label}工作报告",
             body=report.title,
@@ -199,6 +201,7 @@ def _notify_author(report: Report, title: str, body: str) -> None:
     for user in recipients:
         notify(
             user=user,
+            about=report,
             key=f"reports.reviewed.{report.pk}.{timezone.now().timestamp():.0f}",
             title=title,
             body=body,
@@ -229,6 +232,7 @@ def report_return(*, actor: User | None, report: Report, reason: str) -> Report:
         changes={"status": [Report.Status.SUBMITTED, Report.Status.RETURNED]},
         message=f"退回：{reason}",
     )
+    notifications.resolve(about=report)  # 待审核 is handled
     _notify_author(report, f"{report.period_label}工作报告被退回修改", reason)
     return report
 
@@ -252,6 +256,7 @@ def report_accept(*, actor: User | None, report: Report, comment: str = "") -> R
         changes={"status": [Report.Status.SUBMITTED, Report.Status.ACCEPTED]},
         message="审核通过" + (f"：{comment}" if comment else ""),
     )
+    notifications.resolve(about=report)  # 待审核 is handled
     _notify_author(report, f"{report.period_label}工作报告已审核通过", comment or report.title)
     return report
 
