@@ -74,9 +74,11 @@ def status_list(request: HttpRequest) -> HttpResponse:
         unit = selectors.unit_for_actor(actor=request.user, pk=int(request.GET["unit"]))
     status = request.GET.get("status", "")
     year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else None
-    page = paginate(
-        request, selectors.status_list(actor=request.user, region=region, unit=unit, status=status, year=year)
+    due = int(request.GET["due"]) if request.GET.get("due", "").isdigit() and int(request.GET["due"]) <= 366 else None
+    rows = selectors.status_list(
+        actor=request.user, region=region, unit=unit, status=status, year=year, due_within=due
     )
+    page = paginate(request, rows)
     template = "progress/status_list.html#rows" if request.htmx else "progress/status_list.html"
     return render(
         request,

@@ -63,13 +63,15 @@ def report_list(request: HttpRequest) -> HttpResponse:
     year = _int(request.GET.get("year", ""))
     period = request.GET.get("period", "") if request.GET.get("period") in Period.values else ""
     status = request.GET.get("status", "") if request.GET.get("status") in Report.Status.values else ""
-    reports = selectors.report_list(actor=request.user, year=year, period=period, status=status)
+    to_review = request.GET.get("review") == "1"  # 待我审核: the home inbox links here
+    reports = selectors.report_list(actor=request.user, year=year, period=period, status=status, to_review=to_review)
     units = selectors.draftable_units(actor=request.user)
     context = {
         "page": paginate(request, reports),
         "year": year,
         "period": period,
         "status": status,
+        "to_review": to_review,
         "years": year_choices(),
         "periods": Period.choices,
         "statuses": Report.Status.choices,
