@@ -186,10 +186,10 @@ class Notification(models.Model):
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_once_per_key")]
         indexes = [models.Index(fields=["content_type", "object_id"], name="notification_about")]
 
+    def __str__(self) -> str:
+        return self.title
+
     @property
     def is_open(self) -> bool:
         """Neither read nor handled: what the badge counts."""
         return self.read_at is None and self.done_at is None
-
-    def __str__(self) -> str:
-        return self.title

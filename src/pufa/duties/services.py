@@ -19,11 +19,9 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from pufa.core import audit
+from pufa.core import audit, notifications
 from pufa.core.chinese import cn_date, pinyin_key
 from pufa.core.models import ActivityKind, Audience, Domain
-from pufa.core import notifications
-from pufa.core.notifications import notify
 from pufa.duties import matching, selectors
 from pufa.duties.models import (
     DutyDeadline,
@@ -37,6 +35,7 @@ from pufa.duties.models import (
 from pufa.ledger.models import Activity
 from pufa.org.access import require, scope
 from pufa.org.models import Membership, Region, Unit, User
+from pufa.org.selectors import liaisons_by_unit
 
 Status = DutyList.Status
 
@@ -589,52 +588,41 @@ def duty_deadline_set(*, actor: User | None, region: Region, year: int, due: dt.
     return deadline
 
 
-@dataclass
-class ReminderResult:
-    units: int
-    notifications: int
-    emails: int
+ReminderResult = notifications.ReminderResult
 
 
 @transaction.atomic
 def duty_reminders_send(*, actor: User | None, region: Region, year: int) -> ReminderResult:
     """催报: remind, in one action, the liaisons of every unit in the region that has not submitted its list.
 
-    Reminders are keyed by unit, year and day, so pressing the button twice on one day reminds nobody twice.
-    Liaisons with an e-mail address also get a mail (sent after the commit).
+    Reminders are keyed by unit, year and day, so pressing the button twice on one day reminds nobody twice;
+    units without a liaison account are named in the result, not skipped in silence. Liaisons with an e-mail
+    address also get a mail (sent after the commit).
     """
     require(actor, "duties.review", region)
     report = selectors.deadline_report(actor=actor, region=region, year=year)
     today = timezone.localdate()
-    units = notifications = emails = 0
-    for row in report.rows:
-        if row.has_submitted:
-            continue
-        users = _liaisons(row.unit)
-        units += 1
-        for user in users:
-            sent = notify(
-                user=user,
-                key=f"duties.remind:{year}:{row.unit.pk}:{today:%Y%m%d}",
-                title=f"请报送{year}年度普法责任清单",
-                body=(
-                    f"{row.unit.name}的{year}年度普法责任清单尚未报送，报送截止日期为{cn_date(report.due)}。"
-                    "请完善清单和拟开展的普法活动后报送备案。"
-                ),
-                url=reverse("duties:index"),
-                email=True,
-            )
-            if sent is not None:
-                notifications += 1
-                emails += 1 if user.email else 0
+    units = [row.unit for row in report.rows if not row.has_submitted]
+    result = notifications.remind_units(
+        units=units,
+        recipients=liaisons_by_unit(u.pk for u in units),
+        key=lambda unit: f"duties.remind:{year}:{unit.pk}:{today:%Y%m%d}",
+        title=lambda unit: f"请报送{year}年度普法责任清单",
+        body=lambda unit: (
+            f"{unit.name}的{year}年度普法责任清单尚未报送，报送截止日期为{cn_date(report.due)}。"
+            "请完善清单和拟开展的普法活动后报送备案。"
+        ),
+        url=lambda unit: reverse("duties:index"),
+        email=True,
+    )
     audit.log(
         actor=actor,
         action=audit.Action.WORKFLOW,
         obj=region,
         code="duties.remind",
-        message=f"{year}年度责任清单催报：{units}个单位，发送提醒{notifications}条",
+        message=f"{year}年度责任清单催报：{len(units)}个单位，{result.message('提醒')}"[:500],
     )
-    return ReminderResult(units=units, notifications=notifications, emails=emails)
+    return result
 
 
 # ---------------------------------------------------------------- templates

@@ -462,3 +462,44 @@ def circular_publish(*, actor: User | None, circular: Circular, recipients: list
                 url=url,
             )
     return circular
+
+
+# ---------------------------------------------------------------- 催报
+
+
+@transaction.atomic
+def report_remind(
+    *, actor: User | None, region: Region, period: str, year: int, today: dt.date | None = None
+) -> notifications.ReminderResult:
+    """催报: remind the liaisons of every unit of the region that has not submitted the period's report.
+
+    Once per unit and day (a double click reminds nobody twice); units without a liaison account are named in
+    the result. Audited once for the region, with the result line.
+    """
+    from pufa.org.selectors import liaisons_by_unit
+
+    require(actor, "reports.remind", region)
+    today = today or timezone.localdate()
+    overview = selectors.submission_overview(actor=actor, region=region, period=period, year=year, today=today)
+    units = [row.unit for row in overview.not_submitted]
+    label = period_label(period, year)
+    result = notifications.remind_units(
+        units=units,
+        recipients=liaisons_by_unit(u.pk for u in units),
+        key=lambda unit: f"reports.remind:{period}:{year}:{unit.pk}:{today:%Y%m%d}",
+        title=lambda unit: f"请报送{label}普法工作报告",
+        body=lambda unit: (
+            f"{unit.name}的{label}普法工作报告尚未报送，报送截止日期为{cn_date(overview.due)}。"
+            "系统已根据工作台账生成初稿，补充做法和下一步打算后即可报送。"
+        ),
+        url=lambda unit: reverse("reports:report-list"),
+        email=True,
+    )
+    audit.log(
+        actor=actor,
+        action=audit.Action.WORKFLOW,
+        obj=region,
+        code="reports.remind",
+        message=f"{label}工作报告催报：{len(units)}个未报送单位，{result.message('催报')}"[:500],
+    )
+    return result
