@@ -14,6 +14,7 @@ After each write the services fire `ledger.hooks` inside the transaction, so dut
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -326,7 +327,7 @@ def _notify_reviewers(activity: Activity) -> int:
     return notifications.notify_all(
         offices_over(activity.unit),
         about=activity,
-        key=f"ledger.submitted:{activity.pk}:{activity.submitted_at:%Y%m%d%H%M%S%f}",
+        key=f"ledger.submitted:{activity.pk}:{uuid.uuid4().hex}",  # every submission is a new one to confirm
         title=f"{activity.unit.name}提交了活动记录，待确认",
         body=f"{activity.date:%Y-%m-%d} {activity.title}",
         url=_activity_url(activity),
@@ -338,7 +339,7 @@ def _notify_returned(activity: Activity) -> int:
     return notifications.notify_all(
         liaisons_by_unit([activity.unit_id]).get(activity.unit_id, []),
         about=activity,
-        key=f"ledger.returned:{activity.pk}:{timezone.now():%Y%m%d%H%M%S%f}",
+        key=f"ledger.returned:{activity.pk}:{uuid.uuid4().hex}",
         title=f"活动记录被退回：{activity.title}",
         body=f"退回原因：{activity.return_reason}",
         url=_activity_url(activity),
