@@ -219,7 +219,10 @@ def test_overview_sets_deadline_and_reminds(client_for, world, office_user, othe
     html = c.get(reverse("duties:overview"), {"region": world.street_a.pk, "year": 2026}).content.decode()
     assert "2026年3月20日" in html
     response = c.post(reverse("duties:remind"), {"region": world.street_a.pk, "year": 2026}, follow=True)
-    assert "已向4个未报送单位的联络员发送提醒1条" in response.content.decode()
+    html = response.content.decode()
+    # Four units have not submitted; only 桃园 has a liaison, and the three without one are named.
+    assert "已向1个单位的联络员发送提醒1条" in html
+    assert "3个单位没有联络员账号：" in html and "沱河社区居委会" in html
     assert Notification.objects.filter(user=other_liaison).count() == 1
 
 

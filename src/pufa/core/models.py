@@ -157,7 +157,8 @@ class ActivityKind(Taxonomy):
 class Notification(models.Model):
     """站内通知: reminders and workflow messages shown in the app (and optionally e-mailed).
 
-    `key` makes a reminder idempotent: the daily pass may run twice, a reminder is sent once.
+    `key` makes a reminder idempotent: the daily pass may run twice, a reminder is sent once. A notification
+    about a record is done once the record is handled, whether or not its recipient read it.
     """
 
     user = models.ForeignKey(
@@ -170,12 +171,25 @@ class Notification(models.Model):
     created_at = models.DateTimeField("时间", default=timezone.now, db_index=True)
     read_at = models.DateTimeField("已读时间", null=True, blank=True)
     emailed_at = models.DateTimeField("邮件发送时间", null=True, blank=True)
+    # The record the notification is about (an activity, a list, a report …): when a service handles that
+    # record it calls `notifications.resolve(about=…)`, which marks the notification done (已处理).
+    content_type = models.ForeignKey(
+        ContentType, verbose_name="事项类型", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField("事项编号", null=True, blank=True)
+    done_at = models.DateTimeField("处理时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "通知"
         verbose_name_plural = "通知"
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_once_per_key")]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="notification_about")]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_open(self) -> bool:
+        """Neither read nor handled: what the badge counts."""
+        return self.read_at is None and self.done_at is None

@@ -363,3 +363,50 @@ def notification_list(*, actor: Any, unread_only: bool = False) -> QuerySet[Any]
     if unread_only:
         notes = notes.filter(read_at__isnull=True)
     return notes.order_by("-created_at", "-id")
+
+
+# ---------------------------------------------------------------- 待办 on the home page
+
+
+def todos(actor: Any) -> list[Any] | None:
+    """Responsibility lists in the home inbox: lists to file (offices), returned lists awaiting resubmission
+    with the reason, and this year's list still to submit (the units a liaison acts for)."""
+    from django.urls import reverse
+
+    from pufa.core.home import Todo, TodoItem
+    from pufa.org.access import grants
+    from pufa.org.roles import role_allows
+
+    if not (can(actor, "duties.review") or can(actor, "duties.edit")):
+        return None
+    url = reverse("duties:index")
+    lines: list[Any] = []
+    if can(actor, "duties.review"):
+        count = duty_list_list(actor=actor, status=DutyList.Status.SUBMITTED).count()
+        lines.append(Todo("份责任清单待备案", count, f"{url}?status={DutyList.Status.SUBMITTED}", order=20))
+    returned = duty_list_list(actor=actor, status=DutyList.Status.RETURNED)
+    count = returned.count()
+    if count:
+        items = tuple(
+            TodoItem(d.title, reverse("duties:list-detail", args=[d.pk]), f"退回理由：{d.return_reason}")
+            for d in returned[:5]
+        )
+        lines.append(Todo("份责任清单已退回，待修改后重新报送", count, f"{url}?status=returned", items, order=41))
+    own = [g.unit_id for g in grants(actor) if role_allows(g.role, "duties.edit") and not g.region_wide]
+    if own:
+        year = timezone.localdate().year
+        units = list(Unit.objects.filter(pk__in=own, is_responsible_subject=True).select_related("region"))
+        lists = {d.unit_id: d for d in DutyList.objects.filter(unit__in=units, year=year)}
+        due_items = []
+        for unit in units:
+            duty_list = lists.get(unit.pk)
+            if duty_list is not None and duty_list.status != DutyList.Status.DRAFT:
+                continue
+            due = deadline_for(region=unit.region, year=year)
+            link = reverse("duties:list-detail", args=[duty_list.pk]) if duty_list else reverse("duties:list-create")
+            due_items.append(TodoItem(f"{unit.name}{year}年度普法责任清单", link, f"{due.month}月{due.day}日前报送"))
+        if due_items:
+            # One list: straight to it (or to starting it); several: the year's drafts.
+            link = due_items[0].url if len(due_items) == 1 else f"{url}?year={year}&status=draft"
+            lines.append(Todo("份本年度责任清单待报送", len(due_items), link, tuple(due_items), order=50))
+    return lines

@@ -19,10 +19,9 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from pufa.core import audit
+from pufa.core import audit, notifications
 from pufa.core.chinese import cn_date, pinyin_key
 from pufa.core.models import ActivityKind, Audience, Domain
-from pufa.core.notifications import notify
 from pufa.duties import matching, selectors
 from pufa.duties.models import (
     DutyDeadline,
@@ -36,6 +35,7 @@ from pufa.duties.models import (
 from pufa.ledger.models import Activity
 from pufa.org.access import require, scope
 from pufa.org.models import Membership, Region, Unit, User
+from pufa.org.selectors import liaisons_by_unit
 
 Status = DutyList.Status
 
@@ -404,8 +404,10 @@ def _offices_over(unit: Unit) -> list[User]:
     return list({m.user_id: m.user for m in memberships}.values())
 
 
-def _notify_all(users: list[User], *, key: str, title: str, body: str, url: str, email: bool = False) -> int:
-    return sum(1 for user in users if notify(user=user, key=key, title=title, body=body, url=url, email=email))
+def _notify_all(
+    users: list[User], *, key: str, title: str, body: str, url: str, email: bool = False, about: Any = None
+) -> int:
+    return notifications.notify_all(users, key=key, title=title, body=body, url=url, email=email, about=about)
 
 
 @transaction.atomic
@@ -430,8 +432,10 @@ def duty_list_submit(*, actor: User | None, duty_list: DutyList) -> DutyList:
     duty_list.submitted_by = actor if actor is not None and actor.is_authenticated else None
     duty_list.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
     _workflow_log(actor, duty_list, "duties.list.submit", before)
+    notifications.resolve(about=duty_list)  # the return it answers is handled
     _notify_all(
         _offices_over(duty_list.unit),
+        about=duty_list,
         key=f"duties.submitted:{duty_list.pk}:{duty_list.submitted_at:%Y%m%d%H%M%S}",
         title=f"{duty_list.title}已报送，待备案",
         body=f"{duty_list.unit.name}报送了{duty_list.year}年度普法责任清单，请审核备案。",
@@ -452,8 +456,10 @@ def duty_list_file(*, actor: User | None, duty_list: DutyList) -> DutyList:
     duty_list.filed_by = actor if actor is not None and actor.is_authenticated else None
     duty_list.save(update_fields=["status", "filed_at", "filed_by", "updated_at"])
     _workflow_log(actor, duty_list, "duties.list.file", before)
+    notifications.resolve(about=duty_list)  # 待备案 is handled
     _notify_all(
         _liaisons(duty_list.unit),
+        about=duty_list,
         key=f"duties.filed:{duty_list.pk}:{duty_list.filed_at:%Y%m%d%H%M%S}",
         title=f"{duty_list.title}已备案",
         body="清单已备案，可以向社会公告拟开展的普法活动。",
@@ -477,8 +483,10 @@ def duty_list_return(*, actor: User | None, duty_list: DutyList, reason: str) ->
     duty_list.filed_at, duty_list.filed_by = None, None
     duty_list.save(update_fields=["status", "returned_at", "return_reason", "filed_at", "filed_by", "updated_at"])
     _workflow_log(actor, duty_list, "duties.list.return", before, message=reason)
+    notifications.resolve(about=duty_list)  # 待备案 is handled
     _notify_all(
         _liaisons(duty_list.unit),
+        about=duty_list,
         key=f"duties.returned:{duty_list.pk}:{duty_list.returned_at:%Y%m%d%H%M%S}",
         title=f"{duty_list.title}被退回",
         body=f"退回理由：{reason}",
@@ -500,6 +508,7 @@ def duty_list_publish(*, actor: User | None, duty_list: DutyList) -> DutyList:
     duty_list.published_at = timezone.now()
     duty_list.save(update_fields=["status", "published_at", "updated_at"])
     _workflow_log(actor, duty_list, "duties.list.publish", before)
+    notifications.resolve(about=duty_list)  # 已备案，可以公告 is handled
     matching.match_list(duty_list)
     selectors.schedule_public_reset()
     return duty_list
@@ -579,52 +588,41 @@ def duty_deadline_set(*, actor: User | None, region: Region, year: int, due: dt.
     return deadline
 
 
-@dataclass
-class ReminderResult:
-    units: int
-    notifications: int
-    emails: int
+ReminderResult = notifications.ReminderResult
 
 
 @transaction.atomic
 def duty_reminders_send(*, actor: User | None, region: Region, year: int) -> ReminderResult:
     """催报: remind, in one action, the liaisons of every unit in the region that has not submitted its list.
 
-    Reminders are keyed by unit, year and day, so pressing the button twice on one day reminds nobody twice.
-    Liaisons with an e-mail address also get a mail (sent after the commit).
+    Reminders are keyed by unit, year and day, so pressing the button twice on one day reminds nobody twice;
+    units without a liaison account are named in the result, not skipped in silence. Liaisons with an e-mail
+    address also get a mail (sent after the commit).
     """
     require(actor, "duties.review", region)
     report = selectors.deadline_report(actor=actor, region=region, year=year)
     today = timezone.localdate()
-    units = notifications = emails = 0
-    for row in report.rows:
-        if row.has_submitted:
-            continue
-        users = _liaisons(row.unit)
-        units += 1
-        for user in users:
-            sent = notify(
-                user=user,
-                key=f"duties.remind:{year}:{row.unit.pk}:{today:%Y%m%d}",
-                title=f"请报送{year}年度普法责任清单",
-                body=(
-                    f"{row.unit.name}的{year}年度普法责任清单尚未报送，报送截止日期为{cn_date(report.due)}。"
-                    "请完善清单和拟开展的普法活动后报送备案。"
-                ),
-                url=reverse("duties:index"),
-                email=True,
-            )
-            if sent is not None:
-                notifications += 1
-                emails += 1 if user.email else 0
+    units = [row.unit for row in report.rows if not row.has_submitted]
+    result = notifications.remind_units(
+        units=units,
+        recipients=liaisons_by_unit(u.pk for u in units),
+        key=lambda unit: f"duties.remind:{year}:{unit.pk}:{today:%Y%m%d}",
+        title=lambda unit: f"请报送{year}年度普法责任清单",
+        body=lambda unit: (
+            f"{unit.name}的{year}年度普法责任清单尚未报送，报送截止日期为{cn_date(report.due)}。"
+            "请完善清单和拟开展的普法活动后报送备案。"
+        ),
+        url=lambda unit: reverse("duties:index"),
+        email=True,
+    )
     audit.log(
         actor=actor,
         action=audit.Action.WORKFLOW,
         obj=region,
         code="duties.remind",
-        message=f"{year}年度责任清单催报：{units}个单位，发送提醒{notifications}条",
+        message=f"{year}年度责任清单催报：{len(units)}个单位，{result.message('提醒')}"[:500],
     )
-    return ReminderResult(units=units, notifications=notifications, emails=emails)
+    return result
 
 
 # ---------------------------------------------------------------- templates

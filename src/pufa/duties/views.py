@@ -442,12 +442,8 @@ def remind(request: HttpRequest) -> HttpResponse:
     else:
         if result.units == 0:
             messages.info(request, "所有单位都已报送，无需催报。")
-        else:
-            messages.success(
-                request,
-                f"已向{result.units}个未报送单位的联络员发送提醒{result.notifications}条"
-                f"（其中邮件{result.emails}封）；今天已提醒过的不再重复发送。",
-            )
+        else:  # names the units without a liaison account, so nobody reads a reminder to nobody as success
+            (messages.warning if result.missing else messages.success)(request, result.message("提醒"))
     return redirect(f"{_overview_url()}?region={region.pk}&year={year}")
 
 

@@ -7,9 +7,11 @@ class LedgerConfig(AppConfig):
     verbose_name = "工作台账"
 
     def ready(self) -> None:
+        from pufa.core.home import TodoSource, register_todo
         from pufa.core.navigation import NavItem, register
-        from pufa.ledger import metrics
+        from pufa.ledger import metrics, selectors
 
         metrics.register()
         register(NavItem("工作台账", "ledger:activity-list", "ledger.view", order=30))
         register(NavItem("重要节点", "ledger:calendar", "ledger.view", order=31))
+        register_todo(TodoSource("ledger", selectors.todos, order=10))

@@ -644,3 +644,35 @@ def key_date_coverage(*, actor: Any, year: int, unit: Unit) -> list[KeyDateCover
                 planned += 1
         result.append(KeyDateCoverage(key_date, start, end, recorded, planned))
     return result
+
+
+# ---------------------------------------------------------------- 待办 on the home page
+
+
+def todos(actor: Any) -> list[Any] | None:
+    """The ledger's lines of the home inbox: activities to confirm (offices), returned activities awaiting
+    resubmission with their reasons, and the one-tap 登记活动. Counted as the list behind each link counts."""
+    from django.urls import reverse
+
+    from pufa.core.home import Shortcut, Todo, TodoItem
+
+    if not (can(actor, "ledger.review") or can(actor, "ledger.record")):
+        return None
+    url = reverse("ledger:activity-list")
+    lines: list[Any] = []
+    if can(actor, "ledger.review"):
+        count, _ = activity_count(actor=actor, filters=ActivityFilter(status=Status.SUBMITTED))
+        lines.append(Todo("条活动记录待确认", count, f"{url}?status={Status.SUBMITTED}", order=10))
+    returned = ActivityFilter(status=Status.RETURNED)
+    count, _ = activity_count(actor=actor, filters=returned)
+    if count:
+        first = activity_list(actor=actor, filters=returned)[:5]
+        items = tuple(
+            TodoItem(a.title, reverse("ledger:activity-detail", args=[a.pk]), f"退回原因：{a.return_reason}")
+            for a in first
+        )
+        label = "条活动记录已退回，待修改后重新提交"
+        lines.append(Todo(label, count, f"{url}?status={Status.RETURNED}", items, order=40))
+    if can(actor, "ledger.record"):
+        lines.append(Shortcut("登记活动", reverse("ledger:activity-create"), order=10))
+    return lines

@@ -14,6 +14,7 @@ After each write the services fire `ledger.hooks` inside the transaction, so dut
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -23,13 +24,14 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from pufa.core import audit
+from pufa.core import audit, notifications
 from pufa.core.models import ActivityKind, Audience, Domain
 from pufa.ledger import files, hooks
 from pufa.ledger.models import Activity, ActivityUnit, Evidence, KeyDate
 from pufa.org.access import can, grants, require, scope
 from pufa.org.models import Region, Unit, User
 from pufa.org.roles import role_allows
+from pufa.org.selectors import liaisons_by_unit, offices_over
 from pufa.plans.models import Task
 
 Status = Activity.Status
@@ -314,6 +316,37 @@ def _store_evidence(*, actor: Any, activity: Activity, upload: EvidenceUpload, c
 # ---------------------------------------------------------------- activities
 
 
+def _activity_url(activity: Activity) -> str:
+    from django.urls import reverse
+
+    return reverse("ledger:activity-detail", args=[activity.pk])
+
+
+def _notify_reviewers(activity: Activity) -> int:
+    """A submitted record waits for the offices over its organiser: they confirm or return it."""
+    return notifications.notify_all(
+        offices_over(activity.unit),
+        about=activity,
+        key=f"ledger.submitted:{activity.pk}:{uuid.uuid4().hex}",  # every submission is a new one to confirm
+        title=f"{activity.unit.name}提交了活动记录，待确认",
+        body=f"{activity.date:%Y-%m-%d} {activity.title}",
+        url=_activity_url(activity),
+    )
+
+
+def _notify_returned(activity: Activity) -> int:
+    """A returned record waits for the organiser's liaisons, with the reason."""
+    return notifications.notify_all(
+        liaisons_by_unit([activity.unit_id]).get(activity.unit_id, []),
+        about=activity,
+        key=f"ledger.returned:{activity.pk}:{uuid.uuid4().hex}",
+        title=f"活动记录被退回：{activity.title}",
+        body=f"退回原因：{activity.return_reason}",
+        url=_activity_url(activity),
+        email=True,
+    )
+
+
 @transaction.atomic
 def activity_create(
     *,
@@ -347,6 +380,8 @@ def activity_create(
     for upload, check in zip(evidence, checked, strict=True):
         _store_evidence(actor=actor, activity=activity, upload=upload, checked=check)
     _fire(hooks.CREATED, activity, actor, _participant_ids(activity), [activity.date])
+    if submit:
+        _notify_reviewers(activity)
     return activity
 
 
@@ -389,6 +424,7 @@ def _transition(
     activity.status = to
     activity.save()
     _sync_participants(activity)
+    notifications.resolve(about=activity)  # whatever waited on the record (to confirm, to correct) is handled
     audit.log(
         actor=actor,
         action=audit.Action.WORKFLOW,
@@ -408,9 +444,11 @@ def activity_submit(*, actor: User | None, activity: Activity) -> Activity:
     _require_editable(activity)
     _check_submittable(activity)
     activity.submitted_at = timezone.now()
-    return _transition(
+    _transition(
         actor=actor, activity=activity, to=Status.SUBMITTED, code="ledger.activity.submit", event=hooks.SUBMITTED
     )
+    _notify_reviewers(activity)
+    return activity
 
 
 @transaction.atomic
@@ -455,7 +493,7 @@ def activity_return(*, actor: User | None, activity: Activity, reason: str) -> A
     if activity.deleted_at is not None or activity.status != Status.SUBMITTED:
         raise ValidationError("只有已提交的记录可以退回。")
     activity.return_reason = reason
-    return _transition(
+    _transition(
         actor=actor,
         activity=activity,
         to=Status.RETURNED,
@@ -463,6 +501,8 @@ def activity_return(*, actor: User | None, activity: Activity, reason: str) -> A
         event=hooks.RETURNED,
         message=f"退回：{reason}",
     )
+    _notify_returned(activity)
+    return activity
 
 
 @transaction.atomic
@@ -475,7 +515,7 @@ def activity_reopen(*, actor: User | None, activity: Activity, reason: str) -> A
     activity.return_reason = reason
     activity.confirmed_at = None
     activity.confirmed_by = None
-    return _transition(
+    _transition(
         actor=actor,
         activity=activity,
         to=Status.RETURNED,
@@ -483,6 +523,8 @@ def activity_reopen(*, actor: User | None, activity: Activity, reason: str) -> A
         event=hooks.REOPENED,
         message=f"重新打开：{reason}",
     )
+    _notify_returned(activity)
+    return activity
 
 
 @transaction.atomic
@@ -498,6 +540,7 @@ def activity_delete(*, actor: User | None, activity: Activity, reason: str = "")
     activity.deleted_at = timezone.now()
     activity.save(update_fields=["deleted_at", "updated_at"])
     _sync_participants(activity)
+    notifications.resolve(about=activity)
     audit.log(
         actor=actor,
         action=audit.Action.DELETE,

@@ -28,9 +28,12 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "duties.edit",
             "duties.review",
             "progress.view",
+            "progress.remind",
+            "inspection.record",
             "reports.view",
             "reports.write",
             "reports.review",
+            "reports.remind",
         }
     ),
     Role.LIAISON: frozenset(
@@ -53,6 +56,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "ledger.view",
             "duties.view",
             "progress.view",
+            "progress.remind",
             "reports.view",
             "inspection.record",
         }

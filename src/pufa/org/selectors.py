@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -174,3 +175,44 @@ def home_summary(*, actor: Any) -> HomeSummary:
         new_feedback=scope(Feedback.objects.filter(status=Feedback.Status.NEW), actor, "feedback.view").count(),
         can_manage=can(actor, "org.manage"),
     )
+
+
+# ---------------------------------------------------------------- 待办 and recipients
+
+
+def todos(actor: Any) -> list[Any] | None:
+    """New feedback (意见建议) waiting for an office's reply, in the home inbox."""
+    from django.urls import reverse
+
+    from pufa.core.home import Todo
+    from pufa.org.access import can
+
+    if not can(actor, "feedback.reply"):
+        return None
+    count = scope(Feedback.objects.filter(status=Feedback.Status.NEW), actor, "feedback.view").count()
+    return [Todo("条意见建议待答复", count, f"{reverse('org:feedback-list')}?status={Feedback.Status.NEW}", order=70)]
+
+
+def liaisons_by_unit(unit_ids: Iterable[int]) -> dict[int, list[User]]:
+    """The active liaison accounts of each unit: who receives 催办, 催报 and returned items."""
+    people: dict[int, list[User]] = {}
+    memberships = Membership.objects.filter(
+        unit_id__in=list(unit_ids), role=Membership.Role.LIAISON, is_active=True, user__is_active=True
+    ).select_related("user")
+    for membership in memberships.order_by("id"):
+        people.setdefault(membership.unit_id, []).append(membership.user)
+    return people
+
+
+def offices_over(unit: Unit) -> list[User]:
+    """The office staff whose region covers the unit: they confirm its activities and file its lists."""
+    from pufa.org.access import ancestor_paths
+
+    memberships = Membership.objects.filter(
+        role=Membership.Role.OFFICE,
+        is_active=True,
+        user__is_active=True,
+        unit__deleted_at__isnull=True,
+        unit__region__path__in=ancestor_paths(unit.region.path),
+    ).select_related("user")
+    return list({m.user_id: m.user for m in memberships}.values())

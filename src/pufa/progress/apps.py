@@ -17,6 +17,10 @@ class ProgressConfig(AppConfig):
         from pufa.progress.selectors import home_panel
 
         register_panel(HomePanel("progress", "progress/_home_panel.html", home_panel, "progress.view", order=10))
+        from pufa.core.home import TodoSource, register_todo
+        from pufa.progress.selectors import todos
+
+        register_todo(TodoSource("progress", todos, order=50))
         hooks.listen("daily", reminders.daily)
         hooks.listen("ledger.activity_changed", services.on_activity_changed)
         hooks.listen("ledger.activity_changed", rollups.on_activity_changed)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from django.conf import settings
 from django.db import models
 
 from pufa.ledger.models import Activity
@@ -203,3 +204,44 @@ class UnitActivity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id}: {self.last_date}"
+
+
+class Supervision(models.Model):
+    """督查督办记录: what an inspector (or the office) recorded against a unit, optionally about one task — a
+    spot-check note (督查记录) or a 督办 notice sent to the unit's liaisons. Kept as the unit's 督办 history."""
+
+    class Kind(models.TextChoices):
+        NOTE = "note", "督查记录"
+        NOTICE = "notice", "督办通知"
+
+    unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="supervisions")
+    task = models.ForeignKey(
+        Task, verbose_name="任务", null=True, blank=True, on_delete=models.SET_NULL, related_name="supervisions"
+    )
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    text = models.TextField("内容", max_length=2000)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="记录人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    region_path = models.CharField(max_length=255, db_index=True)
+    unit_path = models.CharField(max_length=255, db_index=True)
+
+    scope_lookups: ClassVar[dict[str, tuple[str, ...]]] = SCOPE
+
+    class Meta:
+        verbose_name = "督查督办记录"
+        verbose_name_plural = "督查督办记录"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.unit}"
+
+    @property
+    def audit_scope_path(self) -> str:
+        return self.region_path

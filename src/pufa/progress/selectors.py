@@ -435,8 +435,15 @@ def status_list(
     status: str = "",
     task_id: int | None = None,
     year: int | None = None,
+    due_within: int | None = None,
 ) -> QuerySet[ProgressStatus]:
+    """Task statuses in scope; `due_within`: not done and next due in the coming `due_within` days (即将到期)."""
     rows = in_year(scope(ProgressStatus.objects.filter(target__isnull=True), actor, "progress.view"), year)
+    if due_within is not None:
+        today = timezone.localdate()
+        rows = rows.exclude(status=Status.DONE.value).filter(
+            next_due__gte=today, next_due__lte=today + dt.timedelta(days=due_within)
+        )
     if region is not None:
         rows = rows.filter(region_path__startswith=region.path)
     if unit is not None:
@@ -576,3 +583,25 @@ def home_panel(request: Any) -> dict[str, Any] | None:
         .order_by("next_due")[:5]
     )
     return {"title": title, "url": url, "statuses": statuses, "due": due}
+
+
+# ---------------------------------------------------------------- 待办 on the home page
+
+#: A task is "due soon" in the home inbox when its next deadline falls within this many days.
+TODO_DUE_DAYS = 14
+
+
+def todos(actor: Any) -> list[Any] | None:
+    """Tasks in the home inbox: overdue tasks of the actor's scope (for 督办 and for the units themselves) and,
+    for those acting for units, tasks due in the next two weeks."""
+    from pufa.core.home import Todo
+    from pufa.org.access import can
+
+    if not can(actor, "progress.view"):
+        return None
+    overdue = status_list(actor=actor, status=Status.OVERDUE.value).count()
+    lines = [Todo("项任务已逾期", overdue, status_list_url(status=Status.OVERDUE.value), order=60)]
+    if any(not g.region_wide for g in grants(actor)):
+        soon = status_list(actor=actor, due_within=TODO_DUE_DAYS).count()
+        lines.append(Todo(f"项任务{TODO_DUE_DAYS}天内到期", soon, status_list_url(due=TODO_DUE_DAYS), order=55))
+    return lines

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from pufa.core.forms import paginate
-from pufa.org.access import acting_unit_ids, require
-from pufa.progress import charts, selectors
+from pufa.org.access import acting_unit_ids, can, require
+from pufa.org.models import Unit
+from pufa.plans.models import Task
+from pufa.progress import charts, selectors, supervision
 from pufa.progress.exports import dashboard_xlsx
 from pufa.progress.rules import STATUS_CHOICES
 
@@ -64,19 +72,28 @@ def dashboard_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
+#: The task list's filters, kept by the 催办 form so the reminder covers exactly the list shown.
+LIST_PARAMS = ("region", "unit", "status", "year", "due")
+
+
+def _status_rows(request: HttpRequest, params: dict[str, str]):
+    region = None
+    if params.get("region", "").isdigit():
+        region = selectors.dashboard_region_get(actor=request.user, pk=int(params["region"]))
+    unit = None
+    if params.get("unit", "").isdigit():
+        unit = selectors.unit_for_actor(actor=request.user, pk=int(params["unit"]))
+    status = params.get("status", "")
+    year = int(params["year"]) if params.get("year", "").isdigit() else None
+    due = int(params["due"]) if params.get("due", "").isdigit() and int(params["due"]) <= 366 else None
+    rows = selectors.status_list(actor=request.user, region=region, unit=unit, status=status, year=year, due_within=due)
+    return rows, region, unit, status
+
+
 def status_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "progress.view")
-    region = None
-    if request.GET.get("region", "").isdigit():
-        region = selectors.dashboard_region_get(actor=request.user, pk=int(request.GET["region"]))
-    unit = None
-    if request.GET.get("unit", "").isdigit():
-        unit = selectors.unit_for_actor(actor=request.user, pk=int(request.GET["unit"]))
-    status = request.GET.get("status", "")
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else None
-    page = paginate(
-        request, selectors.status_list(actor=request.user, region=region, unit=unit, status=status, year=year)
-    )
+    rows, region, unit, status = _status_rows(request, request.GET.dict())
+    page = paginate(request, rows)
     template = "progress/status_list.html#rows" if request.htmx else "progress/status_list.html"
     return render(
         request,
@@ -88,19 +105,85 @@ def status_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": STATUS_CHOICES,
             "labels": selectors.status_labels(),
+            "can_remind": can(request.user, "progress.remind"),
+            "behind": supervision.BEHIND,
+            "filters": {k: request.GET[k] for k in LIST_PARAMS if request.GET.get(k)},
         },
     )
+
+
+@require_POST
+def status_remind(request: HttpRequest) -> HttpResponse:
+    """催办 for the list shown (its filters come back in the form), or for one unit of it (`remind_unit`)."""
+    require(request.user, "progress.remind")
+    params = {k: request.POST.get(k, "") for k in LIST_PARAMS}
+    rows, _, _, _ = _status_rows(request, params)
+    rows = rows.filter(status__in=supervision.BEHIND)
+    if request.POST.get("remind_unit", "").isdigit():
+        rows = rows.filter(unit_id=int(request.POST["remind_unit"]))
+    result = supervision.task_remind(actor=request.user, rows=list(rows.select_related("unit__region")))
+    (messages.warning if result.missing else messages.success)(request, result.message("催办"))
+    query = urlencode({k: v for k, v in params.items() if v})
+    return redirect(f"{reverse('progress:status-list')}?{query}")
 
 
 def unit(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "progress.view")
     target_unit = selectors.unit_for_actor(actor=request.user, pk=pk)
+    tasks = selectors.unit_progress(actor=request.user, unit=target_unit)
     return render(
         request,
         "progress/unit.html",
         {
             "unit": target_unit,
-            "tasks": selectors.unit_progress(actor=request.user, unit=target_unit),
+            "tasks": tasks,
             "labels": selectors.status_labels(),
+            "supervisions": supervision.supervision_list(actor=request.user, unit=target_unit)[:50],
+            "can_note": can(request.user, "inspection.record", target_unit),
+            "can_notice": can(request.user, "progress.remind", target_unit),
         },
     )
+
+
+def _unit_task(request: HttpRequest, pk: int) -> tuple[Unit, Task | None]:
+    target_unit = selectors.unit_for_actor(actor=request.user, pk=pk)
+    task = None
+    if request.POST.get("task", "").isdigit():
+        row = selectors.status_list(actor=request.user, unit=target_unit, task_id=int(request.POST["task"])).first()
+        if row is None:
+            raise Http404("该单位没有这项任务")
+        task = row.task
+    return target_unit, task
+
+
+@require_POST
+def unit_note(request: HttpRequest, pk: int) -> HttpResponse:
+    """督查记录 against a unit (and one of its tasks)."""
+    target_unit, task = _unit_task(request, pk)
+    try:
+        supervision.inspection_note_create(
+            actor=request.user, unit=target_unit, task=task, text=request.POST.get("text", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, "督查记录已保存。")
+    return redirect("progress:unit", pk=pk)
+
+
+@require_POST
+def unit_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    """督办通知 to a unit's liaisons (about one of its tasks, or in general)."""
+    target_unit, task = _unit_task(request, pk)
+    try:
+        notice, result = supervision.supervision_notice_send(
+            actor=request.user, unit=target_unit, task=task, text=request.POST.get("text", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        if notice is None:
+            messages.info(request, "今天已向该单位发送过这项督办通知，未重复发送。")
+        else:
+            (messages.warning if result.missing else messages.success)(request, result.message("督办通知"))
+    return redirect("progress:unit", pk=pk)

@@ -8,8 +8,10 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from pufa.core import hooks
+        from pufa.core.home import TodoSource, register_todo
         from pufa.core.navigation import NavItem, register
-        from pufa.reports import reminders
+        from pufa.reports import reminders, selectors
 
         register(NavItem("工作报告", "reports:report-list", "reports.view", order=50))
         hooks.listen("daily", reminders.daily)
+        register_todo(TodoSource("reports", selectors.todos, order=30))

@@ -35,8 +35,12 @@ def report_list(
     status: str = "",
     kind: str = "",
     unit: Unit | None = None,
+    to_review: bool = False,
 ) -> QuerySet[Report]:
+    """Visible reports; `to_review`: only those the actor may review (`may_review`, as a query)."""
     reports = scope(Report.objects.all(), actor).select_related("unit", "region", "author")
+    if to_review:
+        reports = scope(reports, actor, "reports.review").exclude(unit_id__in=[g.unit_id for g in grants(actor)])
     if year:
         reports = reports.filter(year=year)
     if period:
@@ -385,3 +389,63 @@ def generated_document(
     draft.practices = content.seed_practices(data)
     draft.problems = content.seed_problems(data)
     return build_document(report=draft, data=data, today=today)
+
+
+# ---------------------------------------------------------------- 待办 on the home page
+
+#: A report enters a liaison's inbox this many days before it is due.
+TODO_DAYS_BEFORE_DUE = 30
+
+
+def current_period(today: dt.date) -> str:
+    """The report period an office is collecting now: the half year until July, then the year."""
+    return Period.H1 if today.month <= 7 else Period.YEAR
+
+
+def todos(actor: Any) -> list[Any] | None:
+    """Reports in the home inbox: reports to review (offices), returned reports awaiting resubmission with the
+    comments, and the current period's report of the units a liaison acts for, once it is due within 30 days."""
+    from django.urls import reverse
+
+    from pufa.core.chinese import cn_date
+    from pufa.core.home import Todo, TodoItem
+
+    if not (can(actor, "reports.review") or can(actor, "reports.write")):
+        return None
+    url = reverse("reports:report-list")
+    lines: list[Any] = []
+    if can(actor, "reports.review"):
+        count = report_list(actor=actor, status=Report.Status.SUBMITTED, to_review=True).count()
+        lines.append(Todo("份工作报告待审核", count, f"{url}?status=submitted&review=1", order=30))
+    returned = report_list(actor=actor, status=Report.Status.RETURNED)
+    count = returned.count()
+    if count:
+        items = tuple(
+            TodoItem(r.title, reverse("reports:report-detail", args=[r.pk]), f"退回意见：{r.review_comment}")
+            for r in returned[:5]
+        )
+        lines.append(Todo("份工作报告已退回，待修改后重新报送", count, f"{url}?status=returned", items, order=42))
+    own = [g.unit_id for g in grants(actor) if role_allows(g.role, "reports.write") and not g.region_wide]
+    if own:
+        today = timezone.localdate()
+        period = current_period(today)
+        units = list(Unit.objects.filter(pk__in=own, is_responsible_subject=True).select_related("region"))
+        reports = {
+            r.unit_id: r
+            for r in Report.objects.filter(kind=Report.Kind.UNIT, unit__in=units, period=period, year=today.year)
+        }
+        items_due = []
+        for unit in units:
+            report = reports.get(unit.pk)
+            if report is not None and report.status != Report.Status.DRAFT:
+                continue
+            due = due_date(region=unit.region, period=period, year=today.year)
+            if today < due - dt.timedelta(days=TODO_DAYS_BEFORE_DUE):
+                continue
+            link = reverse("reports:report-edit", args=[report.pk]) if report else url
+            note = f"{cn_date(due)}前报送" if today <= due else f"已逾期（截止{cn_date(due)}）"
+            items_due.append(TodoItem(f"{unit.name}{period_label(period, today.year)}工作报告", link, note))
+        if items_due:
+            link = items_due[0].url if len(items_due) == 1 else f"{url}?year={today.year}&period={period}"
+            lines.append(Todo("份工作报告待报送", len(items_due), link, tuple(items_due), order=51))
+    return lines

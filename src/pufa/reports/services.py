@@ -17,7 +17,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from pufa.core import audit
+from pufa.core import audit, notifications
 from pufa.core.chinese import cn_date, cn_number
 from pufa.core.notifications import notify
 from pufa.org.access import grants, require
@@ -175,9 +175,11 @@ def report_submit(*, actor: User | None, report: Report, today: dt.date | None =
     office = selectors.reviewing_office(
         report.unit, above=report.kind == Report.Kind.SUMMARY or report.unit.kind == Unit.Kind.OFFICE
     )
+    notifications.resolve(about=report)  # the return it answers is handled
     for user in _users_of(office, Membership.Role.OFFICE):
         notify(
             user=user,
+            about=report,
             key=f"reports.submitted.{report.pk}.{now.timestamp():.0f}",
             title=f"{report.unit.name}报送了{report.period_label}工作报告",
             body=report.title,
@@ -199,6 +201,7 @@ def _notify_author(report: Report, title: str, body: str) -> None:
     for user in recipients:
         notify(
             user=user,
+            about=report,
             key=f"reports.reviewed.{report.pk}.{timezone.now().timestamp():.0f}",
             title=title,
             body=body,
@@ -229,6 +232,7 @@ def report_return(*, actor: User | None, report: Report, reason: str) -> Report:
         changes={"status": [Report.Status.SUBMITTED, Report.Status.RETURNED]},
         message=f"退回：{reason}",
     )
+    notifications.resolve(about=report)  # 待审核 is handled
     _notify_author(report, f"{report.period_label}工作报告被退回修改", reason)
     return report
 
@@ -252,6 +256,7 @@ def report_accept(*, actor: User | None, report: Report, comment: str = "") -> R
         changes={"status": [Report.Status.SUBMITTED, Report.Status.ACCEPTED]},
         message="审核通过" + (f"：{comment}" if comment else ""),
     )
+    notifications.resolve(about=report)  # 待审核 is handled
     _notify_author(report, f"{report.period_label}工作报告已审核通过", comment or report.title)
     return report
 
@@ -457,3 +462,44 @@ def circular_publish(*, actor: User | None, circular: Circular, recipients: list
                 url=url,
             )
     return circular
+
+
+# ---------------------------------------------------------------- 催报
+
+
+@transaction.atomic
+def report_remind(
+    *, actor: User | None, region: Region, period: str, year: int, today: dt.date | None = None
+) -> notifications.ReminderResult:
+    """催报: remind the liaisons of every unit of the region that has not submitted the period's report.
+
+    Once per unit and day (a double click reminds nobody twice); units without a liaison account are named in
+    the result. Audited once for the region, with the result line.
+    """
+    from pufa.org.selectors import liaisons_by_unit
+
+    require(actor, "reports.remind", region)
+    today = today or timezone.localdate()
+    overview = selectors.submission_overview(actor=actor, region=region, period=period, year=year, today=today)
+    units = [row.unit for row in overview.not_submitted]
+    label = period_label(period, year)
+    result = notifications.remind_units(
+        units=units,
+        recipients=liaisons_by_unit(u.pk for u in units),
+        key=lambda unit: f"reports.remind:{period}:{year}:{unit.pk}:{today:%Y%m%d}",
+        title=lambda unit: f"请报送{label}普法工作报告",
+        body=lambda unit: (
+            f"{unit.name}的{label}普法工作报告尚未报送，报送截止日期为{cn_date(overview.due)}。"
+            "系统已根据工作台账生成初稿，补充做法和下一步打算后即可报送。"
+        ),
+        url=lambda unit: reverse("reports:report-list"),
+        email=True,
+    )
+    audit.log(
+        actor=actor,
+        action=audit.Action.WORKFLOW,
+        obj=region,
+        code="reports.remind",
+        message=f"{label}工作报告催报：{len(units)}个未报送单位，{result.message('催报')}"[:500],
+    )
+    return result

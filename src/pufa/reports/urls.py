@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.report_start, name="report-start"),
     path("overview/", views.report_overview, name="report-overview"),
     path("overview/deadline/", views.deadline_set, name="deadline-set"),
+    path("overview/remind/", views.report_remind, name="report-remind"),
     path("summary/", views.summary_create, name="summary-create"),
     path("<int:pk>/", views.report_detail, name="report-detail"),
     path("<int:pk>/edit/", views.report_edit, name="report-edit"),

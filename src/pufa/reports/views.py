@@ -63,13 +63,15 @@ def report_list(request: HttpRequest) -> HttpResponse:
     year = _int(request.GET.get("year", ""))
     period = request.GET.get("period", "") if request.GET.get("period") in Period.values else ""
     status = request.GET.get("status", "") if request.GET.get("status") in Report.Status.values else ""
-    reports = selectors.report_list(actor=request.user, year=year, period=period, status=status)
+    to_review = request.GET.get("review") == "1"  # 待我审核: the home inbox links here
+    reports = selectors.report_list(actor=request.user, year=year, period=period, status=status, to_review=to_review)
     units = selectors.draftable_units(actor=request.user)
     context = {
         "page": paginate(request, reports),
         "year": year,
         "period": period,
         "status": status,
+        "to_review": to_review,
         "years": year_choices(),
         "periods": Period.choices,
         "statuses": Report.Status.choices,
@@ -255,6 +257,7 @@ def report_overview(request: HttpRequest) -> HttpResponse:
         "periods": Period.choices,
         "summary": summary.first(),
         "deadline_form": DeadlineForm(initial={"due": overview.due}),
+        "can_remind": can(request.user, "reports.remind", region),
     }
     template = "reports/report_overview.html#table" if request.htmx else "reports/report_overview.html"
     return render(request, template, context)
@@ -277,6 +280,18 @@ def deadline_set(request: HttpRequest) -> HttpResponse:
     else:
         messages.error(request, "请填写正确的截止日期。")
     return redirect(f"{_overview_url()}?region={region.pk}&period={period}&year={year}")
+
+
+@require_POST
+def report_remind(request: HttpRequest) -> HttpResponse:
+    """一键催报 from the overview: every unit of the region that has not submitted the period's report."""
+    region = region_get(actor=request.user, pk=_int(request.POST.get("region", ""), 0) or 0)
+    period, year = request.POST.get("period", ""), _int(request.POST.get("year", ""), 0) or 0
+    if period not in Period.values or not year:
+        raise Http404("未找到该报告期")
+    result = services.report_remind(actor=request.user, region=region, period=period, year=year)
+    (messages.warning if result.missing else messages.success)(request, result.message("催报"))
+    return redirect(f"{_overview_url()}?region={region.pk}&period={period}&year={year}&state=not_submitted")
 
 
 def _overview_url() -> str:
