@@ -7,9 +7,7 @@ class ProgressConfig(AppConfig):
     verbose_name = "进度与督办"
 
     def ready(self) -> None:
-        from pufa.core import hooks
         from pufa.core.navigation import NavItem, register
-        from pufa.progress import cache, reminders, rollups, services
 
         register(NavItem("进度督办", "progress:dashboard", "progress.view", order=5))
         from pufa.core.home import HomePanel
@@ -17,9 +15,4 @@ class ProgressConfig(AppConfig):
         from pufa.progress.selectors import home_panel
 
         register_panel(HomePanel("progress", "progress/_home_panel.html", home_panel, "progress.view", order=10))
-        hooks.listen("daily", reminders.daily)
-        hooks.listen("ledger.activity_changed", services.on_activity_changed)
-        hooks.listen("ledger.activity_changed", rollups.on_activity_changed)
-        hooks.listen("plans.changed", services.on_plans_changed)
-        for event in ("ledger.activity_changed", "plans.changed", "org.changed", "progress.changed"):
-            hooks.listen(event, cache.bump)
+        # Targets, rollups, the dashboard cache and the daily pass listen on the event bus: see pufa.wiring.

@@ -101,6 +101,7 @@ def unit(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "unit": target_unit,
             "tasks": selectors.unit_progress(actor=request.user, unit=target_unit),
+            "statuses_on": selectors.statuses_date(region_path=target_unit.region.path),
             "labels": selectors.status_labels(),
         },
     )

@@ -7,9 +7,7 @@ class ReportsConfig(AppConfig):
     verbose_name = "工作报告"
 
     def ready(self) -> None:
-        from pufa.core import hooks
         from pufa.core.navigation import NavItem, register
-        from pufa.reports import reminders
 
         register(NavItem("工作报告", "reports:report-list", "reports.view", order=50))
-        hooks.listen("daily", reminders.daily)
+        # The 30 June and 31 December reminders listen to the daily pass: see pufa.wiring.
