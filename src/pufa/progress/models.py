@@ -1,8 +1,8 @@
 """Stored progress figures: per-period values of targets and the status of each task for each unit.
 
-Values are refreshed on write (the ledger fires an event inside its transaction), so a figure is never
-stale; statuses depend on today's date as well and are recomputed from the stored values by the daily
-pass (`pufa remind`) and, for a region being viewed, whenever they were computed on an earlier day.
+Values are refreshed on write (every app that registers metrics announces `RecordsChanged` inside its
+transaction), so a figure is never stale; statuses depend on today's date as well and are recomputed by the
+daily pass (`pufa remind`) and, for a region a page found computed on an earlier day, by a background task.
 """
 
 from __future__ import annotations
