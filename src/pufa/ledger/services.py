@@ -316,7 +316,7 @@ def _store_evidence(*, actor: Any, activity: Activity, upload: EvidenceUpload, c
         if thumb is not None:
             evidence.thumbnail.name = default_storage.save(files.storage_name(".jpg", "thumbs"), thumb)
     # Files are written inside the transaction and before the row, so a failed write saves nothing. If the
-    # transaction rolls back later (a listener refuses), the file stays behind unreferenced and unserved.
+    # transaction rolls back later (a hook refuses), the file stays behind unreferenced and unserved.
     evidence.save()
     audit.log(
         actor=actor,
