@@ -512,8 +512,10 @@ def refresh_dated(*, today: dt.date | None = None, since: dt.date | None = None)
             return period.end >= since
         return since < period.start
 
-    tasks = _tasks_queryset().filter(plan__period_end__gte=since, plan__period_start__lte=today)
-    return refresh(tasks=list(tasks), today=today, select=dated)
+    running = _tasks_queryset().filter(plan__period_end__gte=since, plan__period_start__lte=today)
+    # Only tasks with such a period are handed on (most days, a few or none: no query for the others).
+    tasks = [t for t in running if any(dated(spec, p) for spec in specs_for(t) for p in spec.periods)]
+    return refresh(tasks=tasks, today=today, select=dated) if tasks else 0
 
 
 def daily(*, today: dt.date) -> int:
