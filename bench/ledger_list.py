@@ -193,7 +193,8 @@ def _run_import(org: citygen.CityOrg, content: bytes, imported: object = None) -
     from django.db import transaction
     from django.utils import timezone
 
-    from pufa.ledger import hooks
+    from pufa.core.events import ActivitiesChanged
+    from pufa.ledger import services
     from pufa.ledger.models import ActivityUnit
 
     with transaction.atomic():
@@ -202,8 +203,8 @@ def _run_import(org: citygen.CityOrg, content: bytes, imported: object = None) -
             Activity.all_objects.filter(pk__in=ids[i : i + 2000]).update(deleted_at=now)
             ActivityUnit.objects.filter(activity_id__in=ids[i : i + 2000]).update(is_deleted=True)
         deleted = list(Activity.all_objects.filter(pk__in=ids))
-        hooks.fire(
-            hooks.DELETED,
+        services.announce(
+            ActivitiesChanged.DELETED,
             activities=deleted,
             actor=None,
             unit_ids=set(ActivityUnit.objects.filter(activity_id__in=ids).values_list("unit_id", flat=True)),
@@ -217,21 +218,17 @@ def _run_import(org: citygen.CityOrg, content: bytes, imported: object = None) -
 def bench_import(org: citygen.CityOrg, with_listeners: bool) -> dict[str, object]:
     """The ledger's own import (listeners of other apps switched off), and optionally the same import with
     the listeners that duties and progress registered, each one timed."""
-    from pufa.core import hooks as core_hooks
-    from pufa.ledger import hooks
+    from contextlib import ExitStack
 
+    from pufa.core import events
+
+    announced = (events.ActivitiesChanged, events.RecordsChanged)
     content = build_import_sheet(org)
-    saved_core = {event: list(callbacks) for event, callbacks in core_hooks._LISTENERS.items()}
-    saved_ledger = list(hooks._CALLBACKS)
     figures: dict[str, object] = {"sheet_kb": len(content) / 1024}
-    try:
-        core_hooks._LISTENERS.clear()
-        hooks._CALLBACKS.clear()
+    with ExitStack() as stack:
+        for event_type in announced:
+            stack.enter_context(events.replaced(event_type, []))
         figures["alone_s"], figures["cleanup_s"] = _run_import(org, content)
-    finally:
-        core_hooks._LISTENERS.clear()
-        core_hooks._LISTENERS.update(saved_core)
-        hooks._CALLBACKS[:] = saved_ledger
     if not with_listeners:
         return figures
     spent: dict[str, float] = {}
@@ -248,16 +245,12 @@ def bench_import(org: citygen.CityOrg, with_listeners: bool) -> dict[str, object
 
         return wrapper
 
-    try:
-        core_hooks._LISTENERS[hooks.CORE_EVENT] = [timed(c) for c in saved_core.get(hooks.CORE_EVENT, [])]
-        hooks._CALLBACKS[:] = [timed(c) for c in saved_ledger]
+    with ExitStack() as stack:
+        for event_type in announced:
+            stack.enter_context(events.replaced(event_type, [timed(c) for c in events.listeners(event_type)]))
         figures["with_listeners_s"], figures["cleanup_with_listeners_s"] = _run_import(
             org, content, imported=lambda: figures.update(listeners=dict(spent))
         )
-    finally:
-        core_hooks._LISTENERS.clear()
-        core_hooks._LISTENERS.update(saved_core)
-        hooks._CALLBACKS[:] = saved_ledger
     return figures
 
 

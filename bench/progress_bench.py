@@ -5,7 +5,7 @@ Pages are requested through Django's test Client against the real views (middlew
 templates), timed over RUNS requests after a warm-up, and printed as median and 95th percentile with the
 ratio to the baseline (the notification list: a plain logged-in page with the same base template).
 The dashboard is measured as offices meet it (figures cached until the next write bumps the version) and
-"recomputed" (the version bumped before every request, as after every write).
+"recomputed" (every stamp changed before each request, as after a write under the region).
 
     .venv/bin/python bench/citygen.py --scale 1 --fresh          # once: the city, 1,000,000 activities
     .venv/bin/python bench/progress_bench.py                     # SQLite (var/bench.sqlite3)
@@ -102,7 +102,7 @@ def main() -> None:
     users = {role: User.objects.get(username=name) for role, name in org.usernames.items()}
     street = Region.objects.get(pk=org.street_ids[0])
     liaison_unit = Unit.objects.get(pk=int(org.usernames["community_liaison"][1:]))
-    from pufa.progress.cache import bump
+    from pufa.progress.cache import bump_tree as bump
 
     writes: list[float] = []
     recorded: list[int] = []

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "pufa.reports",
     "pufa.portal",
     "pufa.demo",
+    "pufa.wiring.WiringConfig",  # last: connects the event bus once every app is ready
 ]
 
 MIDDLEWARE = [

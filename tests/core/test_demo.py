@@ -44,5 +44,12 @@ def test_seed_demo_builds_district_and_is_idempotent(db, capsys):
     roles = set(Membership.objects.values_list("role", flat=True))
     assert roles == {"office", "liaison", "inspector", "member"}
     assert "tuohe_sfs" in capsys.readouterr().out
+    # Pages no longer recompute statuses: the demo leaves them computed for today.
+    from django.utils import timezone
+
+    from pufa.progress.models import ProgressStatus
+
+    assert ProgressStatus.objects.exists()
+    assert not ProgressStatus.objects.exclude(computed_on=timezone.localdate()).exists()
     call_command("seed_demo", "--quiet-logins")
     assert counts() == first

@@ -1,7 +1,7 @@
-"""Planned against done: the ledger hook links a recorded activity to the announced activity it fulfils.
+"""Planned against done: the ledger's event links a recorded activity to the announced activity it fulfils.
 
-The ledger's services fire `pufa.ledger.hooks`; here activities are written directly and the hook fired the
-same way, so these tests do not depend on the ledger's forms or rules."""
+The ledger's services publish `ActivitiesChanged`; here activities are written directly and the event
+published the same way, so these tests do not depend on the ledger's forms or rules."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from pufa.core import events
+from pufa.core.events import ActivitiesChanged
 from pufa.core.models import ActivityKind, AuditEntry, Domain
 from pufa.duties import matching, services
 from pufa.duties.models import PlannedActivity
-from pufa.ledger import hooks
 from pufa.ledger.models import Activity, ActivityUnit
 from pufa.org.models import Unit
 from tests.factories import duty_list
@@ -29,7 +30,7 @@ def record(
     status: str = Activity.Status.SUBMITTED,
     laws: str = "",
     domains: tuple[str, ...] = (),
-    event: str | None = hooks.CREATED,
+    event: str | None = ActivitiesChanged.CREATED,
 ) -> Activity:
     activity = Activity.objects.create(
         unit=unit,
@@ -54,16 +55,20 @@ def record(
         for u in (unit, *co)
     )
     if event:
-        hooks.fire(event, activities=[activity], actor=None)
+        fire(event, [activity])
     return activity
+
+
+def fire(name: str, activities: list[Activity]) -> None:
+    events.publish(ActivitiesChanged(name=name, activities=tuple(activities)))
 
 
 def _planned(dl) -> PlannedActivity:
     return dl.planned_activities.select_related("activity").get()
 
 
-def test_hook_is_registered_by_the_app():
-    assert matching.on_activity_event in hooks.callbacks()
+def test_matching_listens_to_the_ledger():
+    assert matching.on_activities_changed in events.listeners(ActivitiesChanged)
 
 
 def test_recorded_activity_links_to_the_announced_one(world):
@@ -190,7 +195,7 @@ def test_deleting_the_record_drops_every_link(world):
     activity = record(world.committee_a)
     activity.deleted_at = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
     activity.save()
-    hooks.fire(hooks.DELETED, activities=[activity], actor=None)
+    fire(ActivitiesChanged.DELETED, [activity])
     planned = _planned(dl)
     assert planned.activity is None and planned.link_method == ""
     assert AuditEntry.objects.filter(code="duties.planned.unlink", object_id=str(planned.pk)).exists()
@@ -201,7 +206,7 @@ def test_moving_the_record_out_of_the_window_drops_an_automatic_link(world):
     activity = record(world.committee_a)
     activity.date = dt.date(2026, 7, 1)
     activity.save()
-    hooks.fire(hooks.UPDATED, activities=[activity], actor=None)
+    fire(ActivitiesChanged.UPDATED, [activity])
     assert _planned(dl).activity is None
 
 
@@ -210,7 +215,7 @@ def test_returned_record_loses_its_automatic_link(world):
     activity = record(world.committee_a)
     activity.status = Activity.Status.RETURNED
     activity.save()
-    hooks.fire(hooks.RETURNED, activities=[activity], actor=None)
+    fire(ActivitiesChanged.RETURNED, [activity])
     assert _planned(dl).activity is None
 
 
@@ -222,7 +227,7 @@ def test_import_event_links_many_in_constant_queries(world, django_assert_max_nu
         for d in range(3, 9)
     ]
     with django_assert_max_num_queries(34):
-        hooks.fire(hooks.IMPORTED, activities=acts, actor=None)
+        fire(ActivitiesChanged.IMPORTED, acts)
     assert all(_planned(dl).activity is not None for dl in lists)
 
 
@@ -239,7 +244,7 @@ def test_manual_link_and_unlink(world, liaison):
     assert planned.activity == other and planned.link_method == "manual"
     assert AuditEntry.objects.get(code="duties.planned.link", object_id=str(planned.pk)).actor == liaison
     # A manual link survives an edit of the record that automatic matching would not accept.
-    hooks.fire(hooks.UPDATED, activities=[other], actor=None)
+    fire(ActivitiesChanged.UPDATED, [other])
     planned.refresh_from_db()
     assert planned.activity == other
     services.planned_activity_unlink(actor=liaison, planned=planned)
@@ -291,7 +296,9 @@ def test_events_without_open_announcements_load_nothing(world, django_assert_max
     acts = [record(world.committee_b, day=dt.date(2026, 5, d), event=None) for d in range(3, 20)]
     acts += [record(world.committee_a, day=dt.date(2026, 7, d), event=None) for d in range(3, 20)]
     with django_assert_max_num_queries(3):
-        matching.on_activity_event(hooks.ActivityEvent(hooks.IMPORTED, tuple(acts), None))
+        matching.on_activities_changed(ActivitiesChanged(ActivitiesChanged.IMPORTED, tuple(acts), None))
     assert not PlannedActivity.objects.filter(activity__isnull=False).exists()
-    matching.on_activity_event(hooks.ActivityEvent(hooks.IMPORTED, (record(world.committee_a, event=None),), None))
+    matching.on_activities_changed(
+        ActivitiesChanged(ActivitiesChanged.IMPORTED, (record(world.committee_a, event=None),), None)
+    )
     assert PlannedActivity.objects.filter(activity__isnull=False).count() == 1

@@ -10,8 +10,9 @@ import pytest
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from pufa.core.events import ActivitiesChanged, RecordsChanged, listening
 from pufa.core.models import AuditEntry
-from pufa.ledger import hooks, importers, xlsx
+from pufa.ledger import importers, xlsx
 from pufa.ledger.exports import HEADERS
 from pufa.ledger.models import Activity, ActivityUnit
 from tests.factories import make_activity, make_plan, make_task
@@ -48,9 +49,8 @@ def row(**values) -> list:
 
 def test_valid_file_imports_every_row_with_one_audit_entry(world, office_user):
     task = make_task(make_plan(world.office_unit), title="开展“3·15”宣传", units={"responsible": [world.committee_a]})
-    events: list[hooks.ActivityEvent] = []
-    hooks.on_activity_recorded(events.append)
-    try:
+    events: list[ActivitiesChanged] = []
+    with listening(ActivitiesChanged, events.append):
         result = importers.activity_import(
             actor=office_user,
             file=sheet(
@@ -76,8 +76,6 @@ def test_valid_file_imports_every_row_with_one_audit_entry(world, office_user):
                 ]
             ),
         )
-    finally:
-        hooks.remove(events.append)
     assert result.ok, result.errors
     assert result.created == 3
     first = Activity.objects.get(title="消费者权益日集中宣传")
@@ -277,9 +275,9 @@ def test_lean_reader_refuses_entities_and_garbage():
 
 
 def test_an_import_is_announced_once_with_every_unit_and_date(world, office_user):
-    events: list[hooks.ActivityEvent] = []
-    hooks.on_activity_recorded(events.append)
-    try:
+    events: list[ActivitiesChanged] = []
+    records: list[RecordsChanged] = []
+    with listening(ActivitiesChanged, events.append), listening(RecordsChanged, records.append):
         result = importers.activity_import(
             actor=office_user,
             file=sheet(
@@ -290,8 +288,6 @@ def test_an_import_is_announced_once_with_every_unit_and_date(world, office_user
                 ]
             ),
         )
-    finally:
-        hooks.remove(events.append)
     assert result.ok and len(events) == 1 and events[0].name == "imported"
     assert sorted(a.title for a in events[0].activities) == ["a", "b", "c"]
     assert events[0].unit_ids == {
@@ -302,3 +298,7 @@ def test_an_import_is_announced_once_with_every_unit_and_date(world, office_user
     }
     assert events[0].dates == {a.date for a in result.activities}
     assert dt.date(2024, 4, 2) in events[0].dates
+    # …and once for the metrics the ledger registers, with the same units and dates.
+    assert len(records) == 1 and records[0].source == "ledger"
+    assert records[0].metrics == {"ledger.activity_count", "ledger.people_reached", "ledger.materials"}
+    assert (records[0].unit_ids, records[0].dates) == (events[0].unit_ids, events[0].dates)

@@ -10,9 +10,9 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from pufa.core import hooks as core_hooks
+from pufa.core.events import ActivitiesChanged, RecordsChanged, listening
 from pufa.core.models import ActivityKind, AuditEntry, Domain
-from pufa.ledger import hooks, services
+from pufa.ledger import services
 from pufa.ledger.models import Activity, ActivityUnit, Evidence, KeyDate
 from pufa.org.models import Membership
 from tests.factories import RegionFactory, make_activity, make_plan, make_task, member_of
@@ -291,19 +291,13 @@ def test_confirm_many_skips_what_it_may_not_confirm(world, office_user, other_of
     }
 
 
-# ---------------------------------------------------------------- hooks
+# ---------------------------------------------------------------- events
 
 
-def test_hooks_get_every_unit_and_date_before_and_after_an_edit(world, liaison, office_user):
-    seen: list[hooks.ActivityEvent] = []
-    core_seen: list[dict] = []
-
-    def listener(**payload):
-        core_seen.append(payload)
-
-    hooks.on_activity_recorded(seen.append)
-    core_hooks.listen(hooks.CORE_EVENT, listener)
-    try:
+def test_events_get_every_unit_and_date_before_and_after_an_edit(world, liaison, office_user):
+    seen: list[ActivitiesChanged] = []
+    records: list[RecordsChanged] = []
+    with listening(ActivitiesChanged, seen.append), listening(RecordsChanged, records.append):
         activity = services.activity_create(
             actor=liaison, data=data_for(world.committee_a, co_organisers=[world.judicial_office])
         )
@@ -314,28 +308,21 @@ def test_hooks_get_every_unit_and_date_before_and_after_an_edit(world, liaison, 
         )
         services.activity_submit(actor=liaison, activity=activity)
         services.activity_confirm(actor=office_user, activity=activity)
-    finally:
-        hooks.remove(seen.append)
-        core_hooks._LISTENERS[hooks.CORE_EVENT].remove(listener)
     assert [e.name for e in seen] == ["created", "updated", "submitted", "confirmed"]
     update = seen[1]
     assert update.unit_ids == {world.committee_a.pk, world.judicial_office.pk, world.committee_b.pk}
     assert update.dates == {dt.date(2026, 5, 12), dt.date(2026, 5, 20)}
     assert update.activities[0].pk == activity.pk and update.actor == liaison
-    assert [p["name"] for p in core_seen] == ["created", "updated", "submitted", "confirmed"]
-    assert core_seen[3]["unit_ids"] == {world.committee_a.pk, world.committee_b.pk}
+    assert [(r.source, r.unit_ids, r.dates) for r in records] == [("ledger", e.unit_ids, e.dates) for e in seen]
+    assert records[3].unit_ids == {world.committee_a.pk, world.committee_b.pk}
 
 
-def test_a_failing_hook_rolls_the_write_back(world, liaison):
-    def refuse(event: hooks.ActivityEvent) -> None:
+def test_a_failing_listener_rolls_the_write_back(world, liaison):
+    def refuse(event: RecordsChanged) -> None:
         raise ValidationError("下游拒绝")
 
-    hooks.on_activity_recorded(refuse)
-    try:
-        with pytest.raises(ValidationError):
-            services.activity_create(actor=liaison, data=data_for(world.committee_a))
-    finally:
-        hooks.remove(refuse)
+    with listening(RecordsChanged, refuse), pytest.raises(ValidationError):
+        services.activity_create(actor=liaison, data=data_for(world.committee_a))
     assert not Activity.objects.exists() and not AuditEntry.objects.filter(code__startswith="ledger").exists()
 
 

@@ -8,9 +8,9 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from pufa.core import events
 from pufa.core.models import Audience, Domain
 from pufa.duties.models import Law
-from pufa.ledger import hooks
 from pufa.ledger.models import Activity, ActivityUnit
 from tests.factories import UnitFactory, duty_list
 
@@ -63,7 +63,7 @@ def test_list_page_shows_the_four_lists_and_planned_against_done(client, world, 
         date=activity.date,
         status=activity.status,
     )
-    hooks.fire(hooks.SUBMITTED, activities=[activity], actor=None)
+    events.publish(events.ActivitiesChanged(name=events.ActivitiesChanged.SUBMITTED, activities=(activity,)))
     cache.clear()
     html = client.get(reverse("portal:list-detail", args=[published.pk])).content.decode()
     for text in (

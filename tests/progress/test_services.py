@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
 
-from pufa.core import hooks
+from pufa.core import events
 from pufa.org.models import Unit
 from pufa.plans import metrics
 from pufa.plans.models import Plan, Target, Task, TaskUnit
@@ -73,6 +74,14 @@ def make_task(plan: Plan, units: list[Unit], **kwargs) -> Task:
     for unit in units:
         TaskUnit.objects.create(task=task, unit=unit, role=TaskUnit.Role.RESPONSIBLE)
     return task
+
+
+def announce(codes: set[str], unit_ids: list[int], dates: list[dt.date]) -> None:
+    events.publish(
+        events.RecordsChanged(
+            metrics=frozenset(codes), unit_ids=frozenset(unit_ids), dates=frozenset(dates), source="test"
+        )
+    )
 
 
 def status(task: Task, unit: Unit, target: Target | None = None) -> str:
@@ -165,7 +174,7 @@ def test_activity_event_refreshes_only_affected_period(world, plan):
     services.refresh(today=D(2024, 5, 15))
     assert status(task, world.committee_a, target) == "lagging"
     RECORDS.append((world.committee_a.pk, D(2024, 2, 10), None))
-    services.on_activity_changed(unit_ids=[world.committee_a.pk], dates=[D(2024, 2, 10)])
+    announce({"test.lectures"}, [world.committee_a.pk], [D(2024, 2, 10)])
     q1 = TargetCheck.objects.get(target=target, unit=world.committee_a, period_start=D(2024, 1, 1))
     assert q1.value == 1
     assert TargetCheck.objects.filter(target=target, unit=world.committee_a).count() == 4
@@ -194,11 +203,34 @@ def test_unregistered_metric_is_skipped_not_invented(world, plan):
     assert not ProgressStatus.objects.filter(task=task).exists()
 
 
-def test_hooks_registry_calls_listeners():
-    seen = []
-    hooks.listen("test.event", lambda **kw: seen.append(kw))
-    hooks.fire("test.event", unit_ids=[1])
-    assert seen == [{"unit_ids": [1]}]
+@dataclass(frozen=True)
+class Pinged:
+    n: int
+
+
+@dataclass(frozen=True)
+class Ponged:
+    n: int
+
+
+def test_bus_calls_listeners_of_the_event_type_only():
+    seen: list[object] = []
+    with events.listening(Pinged, seen.append), events.listening(Ponged, lambda e: seen.append(("pong", e))):
+        events.publish(Pinged(1))
+    events.publish(Pinged(2))  # no longer subscribed
+    assert seen == [Pinged(1)]
+    assert events.listeners(Pinged) == []
+
+
+def test_records_of_another_metric_leave_a_target_alone(world, plan):
+    task = make_task(plan, [world.committee_a])
+    target = Target.objects.create(task=task, metric="test.lectures", period=Target.Period.QUARTER, threshold=1)
+    services.refresh(today=D(2024, 5, 15))
+    RECORDS.append((world.committee_a.pk, D(2024, 2, 10), None))
+    announce({services.TASK_ACTIVITY_METRIC}, [world.committee_a.pk], [D(2024, 2, 10)])
+    assert TargetCheck.objects.get(target=target, unit=world.committee_a, period_start=D(2024, 1, 1)).value == 0
+    announce({"test.lectures"}, [world.committee_a.pk], [D(2024, 2, 10)])
+    assert TargetCheck.objects.get(target=target, unit=world.committee_a, period_start=D(2024, 1, 1)).value == 1
 
 
 def test_plan_changes_reach_progress_through_the_hook(world, plan):
@@ -254,7 +286,7 @@ def test_status_counts_follow_every_kind_of_refresh(world, plan):
     counts = _counts_match_statuses()
     assert sum(counts.values()) == ProgressStatus.objects.count() == 5
     RECORDS.append((world.committee_a.pk, D(2024, 5, 10), None))
-    services.on_activity_changed(unit_ids=[world.committee_a.pk], dates=[D(2024, 5, 10)])
+    announce({"test.lectures"}, [world.committee_a.pk], [D(2024, 5, 10)])
     _counts_match_statuses()
     plan_services.task_units_set(actor=None, task=task, units={"responsible": [world.committee_b]})
     assert not ProgressStatus.objects.filter(task=task, unit=world.committee_a).exists()

@@ -86,7 +86,7 @@ def test_drill_down_to_unit_and_records(client_for, world, office_user):
     setup_year(world)
     c = client_for(office_user)
     d = c.get(reverse("progress:dashboard"), {"region": world.community_b.pk}).context["d"]
-    unit_row = next(u for u in d.units if u.unit == world.committee_b)
+    unit_row = next(u for u in d.units if u.unit.pk == world.committee_b.pk)
     assert unit_row.activities == 2 and unit_row.lagging == 1
     page = c.get(unit_row.url)
     assert page.status_code == 200
@@ -181,7 +181,7 @@ def test_region_figures_link_to_exactly_their_records(client_for, world, office_
     assert (
         html[html.index(marker) + len(marker) :].split("<", 1)[0].strip() == f"共 {d.totals[0].value} 条" == "共 3 条"
     )
-    child = next(ch for ch in d.children if ch.region == world.community_b)
+    child = next(ch for ch in d.children if ch.region.pk == world.community_b.pk)
     html = c.get(child.records_url).content.decode()
     assert html[html.index(marker) + len(marker) :].split("<", 1)[0].strip() == f"共 {child.activities} 条" == "共 2 条"
     assert client_for(other_office).get(d.totals[0].url).status_code == 404

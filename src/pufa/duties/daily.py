@@ -13,6 +13,7 @@ from typing import Any
 from django.urls import reverse
 
 from pufa.core.chinese import cn_date
+from pufa.core.events import DailyPass
 from pufa.core.notifications import notify
 from pufa.duties.models import DutyList
 from pufa.duties.selectors import ReportRow, deadline_for
@@ -61,5 +62,5 @@ def send_list_reminders(*, today: dt.date) -> int:
     return sent
 
 
-def daily(*, today: dt.date, results: dict[str, int], **_: Any) -> None:
-    results["责任清单报送提醒"] = send_list_reminders(today=today)
+def daily(event: DailyPass) -> None:
+    event.results["责任清单报送提醒"] = send_list_reminders(today=event.today)

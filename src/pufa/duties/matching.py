@@ -1,7 +1,7 @@
 """Planned against done: linking an announced activity (普法公告) to the ledger record that carried it out.
 
-The ledger calls `on_activity_event` (registered in DutiesConfig.ready through `pufa.ledger.hooks`) inside
-its transaction whenever activities are recorded, changed or deleted; publishing a list calls `match_list`
+`on_activities_changed` hears the ledger's `ActivitiesChanged` (subscribed in `pufa.wiring`) inside its
+transaction whenever activities are recorded, changed or deleted; publishing a list calls `match_list`
 for the activities the ledger already holds. A recorded activity matches an announced one when
 
 - one of its units (the organiser or a co-organiser) is the unit whose *published* list announced it,
@@ -29,9 +29,9 @@ from django.utils import timezone
 from rapidfuzz import fuzz
 
 from pufa.core import audit
+from pufa.core.events import ActivitiesChanged
 from pufa.duties import selectors
 from pufa.duties.models import DutyList, PlannedActivity
-from pufa.ledger import hooks
 from pufa.ledger.models import Activity, ActivityUnit
 
 #: A title at least this similar (0–1, partial ratio) to the announced content matches without the same form.
@@ -187,8 +187,8 @@ def _recheck(activities: list[Activity], *, deleted: bool) -> int:
     return dropped
 
 
-def on_activity_event(event: hooks.ActivityEvent) -> None:
-    """The ledger hook: keep planned-vs-done right whenever activities are recorded, changed or deleted."""
+def on_activities_changed(event: ActivitiesChanged) -> None:
+    """The ledger's event: keep planned-vs-done right whenever activities are recorded, changed or deleted."""
     if not event.activities:
         return
     # Only activities already linked, or run by a unit with an open announced activity in their window, can
@@ -220,7 +220,7 @@ def on_activity_event(event: hooks.ActivityEvent) -> None:
     if not linked:
         return
     activities = _load_activities(linked)
-    deleted = event.name == hooks.DELETED or all(a.deleted_at is not None for a in activities)
+    deleted = event.name == ActivitiesChanged.DELETED or all(a.deleted_at is not None for a in activities)
     changed = _recheck(activities, deleted=deleted)
     if not deleted:
         changed += match_activities(activities)

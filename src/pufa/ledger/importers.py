@@ -21,8 +21,9 @@ from openpyxl.utils.datetime import CALENDAR_WINDOWS_1900, from_excel
 
 from pufa.core import audit
 from pufa.core.bulk import insert_rows
+from pufa.core.events import ActivitiesChanged
 from pufa.core.models import ActivityKind, Audience, Domain
-from pufa.ledger import hooks, xlsx
+from pufa.ledger import services, xlsx
 from pufa.ledger.exports import HEADERS, SHEET
 from pufa.ledger.models import Activity, ActivityUnit
 from pufa.ledger.services import ActivityData, activity_errors
@@ -462,8 +463,8 @@ def _write(*, actor: User | None, prepared: list[ActivityData], status: str, res
     )
     # One event for the whole file: listeners work per event in grouped queries, so announcing 10,000 records
     # at once costs them far less than announcing them in parts.
-    hooks.fire(
-        hooks.IMPORTED,
+    services.announce(
+        ActivitiesChanged.IMPORTED,
         activities=activities,
         actor=actor,
         unit_ids={unit_id for _, unit_id, *_ in participants},

@@ -8,7 +8,8 @@ Who may do what:
   reason, delete any record (soft), mark typical practice (典型做法);
 - co-organisers see the record and count it, but only the organiser's side changes it.
 
-After each write the services fire `ledger.hooks` inside the transaction, so duties and progress stay in step.
+After each write `_fire` publishes `ActivitiesChanged` and `RecordsChanged` on the event bus (`pufa.core.events`)
+inside the transaction, so duties and progress stay in step.
 """
 
 from __future__ import annotations
@@ -24,9 +25,11 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from pufa.core import audit, notifications
+from pufa.core import audit, events, notifications
+from pufa.core.events import ActivitiesChanged, RecordsChanged
 from pufa.core.models import ActivityKind, Audience, Domain
-from pufa.ledger import files, hooks
+from pufa.ledger import files
+from pufa.ledger.metrics import COUNT, MATERIALS, PEOPLE
 from pufa.ledger.models import Activity, ActivityUnit, Evidence, KeyDate
 from pufa.org.access import can, grants, require, scope
 from pufa.org.models import Region, Unit, User
@@ -34,7 +37,11 @@ from pufa.org.roles import role_allows
 from pufa.org.selectors import liaisons_by_unit, offices_over
 from pufa.plans.models import Task
 
+#: The metrics whose figures an activity change can move (announced with every change).
+METRICS = frozenset({COUNT, PEOPLE, MATERIALS})
+
 Status = Activity.Status
+Change = ActivitiesChanged  # the names of what happened: Change.CREATED, Change.SUBMITTED, …
 EARLIEST = dt.date(2000, 1, 1)
 MAX_AHEAD_DAYS = 400
 MAX_CO_ORGANISERS = 30
@@ -240,7 +247,19 @@ def _snapshot(activity: Activity) -> dict[str, Any]:
 
 
 def _fire(name: str, activity: Activity, actor: Any, unit_ids: Iterable[int], dates: Iterable[dt.date]) -> None:
-    hooks.fire(name, activities=[activity], actor=actor, unit_ids=unit_ids, dates=dates)
+    announce(name, activities=[activity], actor=actor, unit_ids=unit_ids, dates=dates)
+
+
+def announce(
+    name: str, *, activities: Iterable[Activity], actor: Any, unit_ids: Iterable[int], dates: Iterable[dt.date]
+) -> None:
+    """Publish a change of activities (inside the writer's transaction): `ActivitiesChanged` for listeners that
+    need the records (duties matching, rollups), then `RecordsChanged` for the ledger's metrics (targets,
+    dashboards). `unit_ids` and `dates` must cover the state before and after the change; an import calls this
+    once for the whole file."""
+    units, days = frozenset(unit_ids), frozenset(dates)
+    events.publish(ActivitiesChanged(name=name, activities=tuple(activities), actor=actor, unit_ids=units, dates=days))
+    events.publish(RecordsChanged(metrics=METRICS, unit_ids=units, dates=days, source="ledger", actor=actor))
 
 
 def _require_record(actor: Any, activity: Activity) -> None:
@@ -379,7 +398,7 @@ def activity_create(
     )
     for upload, check in zip(evidence, checked, strict=True):
         _store_evidence(actor=actor, activity=activity, upload=upload, checked=check)
-    _fire(hooks.CREATED, activity, actor, _participant_ids(activity), [activity.date])
+    _fire(Change.CREATED, activity, actor, _participant_ids(activity), [activity.date])
     if submit:
         _notify_reviewers(activity)
     return activity
@@ -406,7 +425,7 @@ def activity_update(
         audit.log(actor=actor, action=audit.Action.UPDATE, obj=activity, code="ledger.activity.update", changes=changes)
     for upload, check in zip(evidence, checked, strict=True):
         _store_evidence(actor=actor, activity=activity, upload=upload, checked=check)
-    _fire(hooks.UPDATED, activity, actor, before_units | _participant_ids(activity), {before_date, activity.date})
+    _fire(Change.UPDATED, activity, actor, before_units | _participant_ids(activity), {before_date, activity.date})
     return activity
 
 
@@ -445,7 +464,7 @@ def activity_submit(*, actor: User | None, activity: Activity) -> Activity:
     _check_submittable(activity)
     activity.submitted_at = timezone.now()
     _transition(
-        actor=actor, activity=activity, to=Status.SUBMITTED, code="ledger.activity.submit", event=hooks.SUBMITTED
+        actor=actor, activity=activity, to=Status.SUBMITTED, code="ledger.activity.submit", event=Change.SUBMITTED
     )
     _notify_reviewers(activity)
     return activity
@@ -458,7 +477,7 @@ def activity_withdraw(*, actor: User | None, activity: Activity) -> Activity:
     if activity.deleted_at is not None or activity.status != Status.SUBMITTED:
         raise ValidationError("只有已提交、尚未确认的记录可以撤回。")
     return _transition(
-        actor=actor, activity=activity, to=Status.DRAFT, code="ledger.activity.withdraw", event=hooks.UPDATED
+        actor=actor, activity=activity, to=Status.DRAFT, code="ledger.activity.withdraw", event=Change.UPDATED
     )
 
 
@@ -472,7 +491,7 @@ def activity_confirm(*, actor: User | None, activity: Activity) -> Activity:
     activity.confirmed_by = actor if getattr(actor, "is_authenticated", False) else None
     activity.return_reason = ""
     return _transition(
-        actor=actor, activity=activity, to=Status.CONFIRMED, code="ledger.activity.confirm", event=hooks.CONFIRMED
+        actor=actor, activity=activity, to=Status.CONFIRMED, code="ledger.activity.confirm", event=Change.CONFIRMED
     )
 
 
@@ -498,7 +517,7 @@ def activity_return(*, actor: User | None, activity: Activity, reason: str) -> A
         activity=activity,
         to=Status.RETURNED,
         code="ledger.activity.return",
-        event=hooks.RETURNED,
+        event=Change.RETURNED,
         message=f"退回：{reason}",
     )
     _notify_returned(activity)
@@ -520,7 +539,7 @@ def activity_reopen(*, actor: User | None, activity: Activity, reason: str) -> A
         activity=activity,
         to=Status.RETURNED,
         code="ledger.activity.reopen",
-        event=hooks.REOPENED,
+        event=Change.REOPENED,
         message=f"重新打开：{reason}",
     )
     _notify_returned(activity)
@@ -548,7 +567,7 @@ def activity_delete(*, actor: User | None, activity: Activity, reason: str = "")
         code="ledger.activity.delete",
         message=(reason or "").strip()[:500],
     )
-    _fire(hooks.DELETED, activity, actor, _participant_ids(activity), [activity.date])
+    _fire(Change.DELETED, activity, actor, _participant_ids(activity), [activity.date])
     return activity
 
 

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from pufa.core import audit, hooks
+from pufa.core import audit, events
 from pufa.core.chinese import pinyin_key
 from pufa.org.access import can, forget_grants, require
 from pufa.org.models import Feedback, Membership, Region, Unit, User
@@ -51,7 +51,7 @@ def region_create(*, actor: User | None, name: str, level: str, parent: Region |
     _region_paths(region)
     region.save(update_fields=["path", "depth"])
     audit.log_create(actor=actor, obj=region, code="org.region.create")
-    hooks.fire("org.changed")
+    events.publish(events.OrgChanged())
     return region
 
 
@@ -64,7 +64,7 @@ def region_update(*, actor: User | None, region: Region, name: str, code: str = 
     region.full_clean(exclude=["path"])
     region.save()
     audit.log_update(actor=actor, obj=region, before=before, code="org.region.update")
-    hooks.fire("org.changed")
+    events.publish(events.OrgChanged())
     return region
 
 
@@ -143,7 +143,7 @@ def unit_create(*, actor: User | None, data: UnitData) -> Unit:
     _set_unit_path(unit)
     unit.save(update_fields=["path"])
     audit.log_create(actor=actor, obj=unit, code="org.unit.create")
-    hooks.fire("org.changed")
+    events.publish(events.OrgChanged())
     return unit
 
 
@@ -162,7 +162,7 @@ def unit_update(*, actor: User | None, unit: Unit, data: UnitData) -> Unit:
     _validate_unit(unit)
     unit.save()
     audit.log_update(actor=actor, obj=unit, before=before, code="org.unit.update")
-    hooks.fire("org.changed")
+    events.publish(events.OrgChanged())
     return unit
 
 
@@ -175,7 +175,7 @@ def unit_delete(*, actor: User | None, unit: Unit) -> Unit:
     unit.deleted_at = timezone.now()
     unit.save(update_fields=["deleted_at", "updated_at"])
     audit.log(actor=actor, action=audit.Action.DELETE, obj=unit, code="org.unit.delete")
-    hooks.fire("org.changed")
+    events.publish(events.OrgChanged())
     return unit
 
 
@@ -185,7 +185,7 @@ def unit_restore(*, actor: User | None, unit: Unit) -> Unit:
     unit.deleted_at = None
     unit.save(update_fields=["deleted_at", "updated_at"])
     audit.log(actor=actor, action=audit.Action.RESTORE, obj=unit, code="org.unit.restore")
-    hooks.fire("org.changed")
+    events.publish(events.OrgChanged())
     return unit
 
 

@@ -23,7 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from pufa.core import audit, hooks
+from pufa.core import audit, events
 from pufa.core.models import Audience, Domain
 from pufa.org.access import require
 from pufa.org.models import Unit, User
@@ -50,7 +50,7 @@ def _changed(task_ids: list[int]) -> None:
     """Tell the apps above (progress) that these tasks' units, targets or deadlines changed; they recompute
     inside this transaction, so no figure disagrees with the plan."""
     if task_ids:
-        hooks.fire("plans.changed", task_ids=task_ids)
+        events.publish(events.PlansChanged(task_ids=frozenset(task_ids)))
 
 
 def _in_region(unit: Unit, plan: Plan) -> bool:

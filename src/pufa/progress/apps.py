@@ -7,9 +7,7 @@ class ProgressConfig(AppConfig):
     verbose_name = "进度与督办"
 
     def ready(self) -> None:
-        from pufa.core import hooks
         from pufa.core.navigation import NavItem, register
-        from pufa.progress import cache, reminders, rollups, services
 
         register(NavItem("进度督办", "progress:dashboard", "progress.view", order=5))
         from pufa.core.home import HomePanel
@@ -21,9 +19,4 @@ class ProgressConfig(AppConfig):
         from pufa.progress.selectors import todos
 
         register_todo(TodoSource("progress", todos, order=50))
-        hooks.listen("daily", reminders.daily)
-        hooks.listen("ledger.activity_changed", services.on_activity_changed)
-        hooks.listen("ledger.activity_changed", rollups.on_activity_changed)
-        hooks.listen("plans.changed", services.on_plans_changed)
-        for event in ("ledger.activity_changed", "plans.changed", "org.changed", "progress.changed"):
-            hooks.listen(event, cache.bump)
+        # Targets, rollups, the dashboard cache and the daily pass listen on the event bus: see pufa.wiring.

@@ -1,38 +1,96 @@
-"""A version stamp for everything the dashboard shows, bumped by every write that can change a figure.
+"""Freshness stamps for the cached dashboards, per region path, kept where every process sees them.
 
-The whole-city dashboard is assembled from a dozen aggregate queries; offices reload it often and it only
-changes when something is recorded. So the assembled figures are cached under the current version: any
-ledger event, plan change, organisation change or progress recomputation bumps the version (inside the
-writer's transaction, after commit), and the next view recomputes. Several app servers must share the
-cache (PUFA_REDIS_URL) for the stamp to be seen by all of them.
+The dashboard of a region is assembled from a dozen aggregate queries and reloaded often, and it changes only
+when something under that region is written. So the assembled figures (plain dicts and lists, never model
+instances) are cached under a key built from the region's stamps:
+
+- `pt:<path>` — something at or below this region changed. A write for a unit changes `pt:` of the unit's
+  region and of every region above it (`org.access.ancestor_paths`); a street's write leaves the other
+  streets' dashboards cached.
+- `tree:<path>` — everything at or below this region may have changed (statuses recomputed for a region);
+  `tree:` (no path) — everything did (an organisation change, the daily pass).
+
+A dashboard of region R reads, in one indexed query, `pt:R` and `tree:` of R and of every region above it.
+
+The stamps live in the database (`FigureVersion`), written inside the writer's transaction: a process sees a
+new stamp exactly when it sees the records behind it, whatever cache backend serves the figures — so the
+per-process memory cache of a `runserver` + task worker or of `gunicorn -w 2` without Redis cannot serve a
+figure older than the last write, and a rolled-back write leaves its stamp unused (stamps are random, never
+counted up, so a stamp of a rolled-back transaction cannot come back with other figures behind it).
 """
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.cache import cache
-from django.db import transaction
 
-KEY = "pufa:progress:version"
+from pufa.core.events import OrgChanged, RecordsChanged
+from pufa.org.access import ancestor_paths
+from pufa.org.models import Unit
+from pufa.progress import locks
+from pufa.progress.models import FigureVersion
 
-
-def version() -> int:
-    value = cache.get(KEY)
-    if value is None:
-        cache.add(KEY, 1, timeout=None)
-        value = cache.get(KEY, 1)
-    return int(value)
+TIMEOUT = 3600
 
 
-def bump(**_: Any) -> None:
-    """Invalidate every cached figure once the current transaction commits (or at once outside one)."""
+def _scopes_of(region_path: str) -> list[str]:
+    return [f"pt:{region_path}", "tree:", *(f"tree:{p}" for p in ancestor_paths(region_path))]
 
-    def _bump() -> None:
-        try:
-            cache.incr(KEY)
-        except ValueError:
-            cache.set(KEY, 2, timeout=None)
 
-    transaction.on_commit(_bump)
-    _bump()  # also now: a view in this same transaction must not read the old figures
+def stamp(region_path: str) -> str:
+    """The current stamp of a region's figures (one query)."""
+    scopes = _scopes_of(region_path)
+    tokens = dict(FigureVersion.objects.filter(scope__in=scopes).values_list("scope", "token"))
+    return ".".join(tokens.get(s, "0") for s in scopes)
+
+
+def get(key: str, region_path: str) -> tuple[str, Any]:
+    """`(full key, cached value or None)` for figures of this region under its current stamp."""
+    full = f"pufa:figures:{key}:{stamp(region_path)}"
+    return full, cache.get(full)
+
+
+def put(full_key: str, value: Any) -> None:
+    cache.set(full_key, value, timeout=TIMEOUT)
+
+
+def _bump(scopes: Iterable[str]) -> None:
+    rows = sorted(set(scopes))
+    if not rows:
+        return
+    locks.hold()  # one writer of stamps at a time on PostgreSQL (no lock-order deadlocks between writers)
+    token = uuid.uuid4().hex
+    FigureVersion.objects.bulk_create(
+        [FigureVersion(scope=s, token=token) for s in rows],
+        update_conflicts=True,
+        unique_fields=["scope"],
+        update_fields=["token"],
+    )
+
+
+def bump_regions(region_paths: Iterable[str]) -> None:
+    """Figures of these regions (and of every region above them) changed."""
+    _bump(f"pt:{p}" for path in set(region_paths) for p in ancestor_paths(path))
+
+
+def bump_units(unit_ids: Iterable[int]) -> None:
+    """Figures of these units changed: their regions and those above (one query for the regions)."""
+    ids = set(unit_ids)
+    if ids:
+        bump_regions(set(Unit.all_objects.filter(pk__in=ids).values_list("region__path", flat=True)))
+
+
+def bump_tree(region_path: str = "") -> None:
+    """Everything at or below this region (default: everywhere) may have changed."""
+    _bump([f"tree:{region_path}", *(f"pt:{p}" for p in ancestor_paths(region_path))])
+
+
+def on_records_changed(event: RecordsChanged) -> None:
+    bump_units(event.unit_ids)
+
+
+def on_org_changed(event: OrgChanged) -> None:
+    bump_tree()

@@ -76,7 +76,7 @@ def dashboard_xlsx(dashboard: Dashboard) -> bytes:
         ["单位", "滞后指标", "逾期指标"],
         [[u.unit.name, u.lagging, u.overdue] for u in d.lagging_units],
     )
-    _sheet(workbook, "60天无活动单位", ["单位", "所属区划"], [[u.name, u.region.name] for u in d.silent_units])
+    _sheet(workbook, "60天无活动单位", ["单位", "所属区划"], [[u.name, u.region_name] for u in d.silent_units])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

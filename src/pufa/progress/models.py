@@ -1,8 +1,8 @@
 """Stored progress figures: per-period values of targets and the status of each task for each unit.
 
-Values are refreshed on write (the ledger fires an event inside its transaction), so a figure is never
-stale; statuses depend on today's date as well and are recomputed from the stored values by the daily
-pass (`pufa remind`) and, for a region being viewed, whenever they were computed on an earlier day.
+Values are refreshed on write (every app that registers metrics announces `RecordsChanged` inside its
+transaction), so a figure is never stale; statuses depend on today's date as well and are recomputed by the
+daily pass (`pufa remind`) and, for a region a page found computed on an earlier day, by a background task.
 """
 
 from __future__ import annotations
@@ -245,3 +245,20 @@ class Supervision(models.Model):
     @property
     def audit_scope_path(self) -> str:
         return self.region_path
+
+
+class FigureVersion(models.Model):
+    """A freshness stamp of the cached figures of one scope (see `pufa.progress.cache`).
+
+    Kept in the database, not in a per-process cache, and changed inside the writer's transaction: every
+    process serving pages sees a new stamp exactly when it sees the records that changed it."""
+
+    scope = models.CharField("范围", max_length=255, primary_key=True)
+    token = models.CharField("版本", max_length=32)
+
+    class Meta:
+        verbose_name = "统计缓存版本"
+        verbose_name_plural = "统计缓存版本"
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.token}"

@@ -8,11 +8,12 @@ from typing import Any
 
 from django.urls import reverse
 
+from pufa.core.events import DailyPass
 from pufa.core.notifications import notify
 from pufa.org.models import Membership
+from pufa.progress import services
 from pufa.progress.models import ProgressStatus
 from pufa.progress.rules import Status
-from pufa.progress.services import refresh_statuses
 
 DUE_SOON_DAYS = 7
 
@@ -68,6 +69,7 @@ def send_deadline_reminders(*, today: dt.date) -> int:
     return sent
 
 
-def daily(*, today: dt.date, results: dict[str, int], **_: Any) -> None:
-    results["进度状态重新计算"] = refresh_statuses(today=today)
-    results["任务到期/逾期提醒"] = send_deadline_reminders(today=today)
+def daily(event: DailyPass) -> None:
+    """The progress part of `pufa remind`: values and statuses for the day first, then the reminders."""
+    event.results["进度状态重新计算"] = services.daily(today=event.today)
+    event.results["任务到期/逾期提醒"] = send_deadline_reminders(today=event.today)

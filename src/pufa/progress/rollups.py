@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from pufa.core.bulk import insert_instances
+from pufa.core.events import ActivitiesChanged
 from pufa.ledger.models import Activity, ActivityUnit
 from pufa.org.access import ancestor_paths
 from pufa.org.models import Region
@@ -208,10 +209,10 @@ def refresh_unit_latest(unit_ids: Iterable[int]) -> None:
     insert_instances(UnitActivity, [UnitActivity(unit_id=u, last_date=latest.get(u)) for u in unit_ids])
 
 
-def on_activity_changed(*, activities: Iterable[Activity], unit_ids: Iterable[int], **_: Any) -> None:
-    """Listener for the ledger (inside its transaction): apply the activities' differences."""
-    apply_activities(a.pk for a in activities)
-    refresh_unit_latest(unit_ids)
+def on_activities_changed(event: ActivitiesChanged) -> None:
+    """Listener of the ledger's `ActivitiesChanged` (inside its transaction): apply the activities' differences."""
+    apply_activities(a.pk for a in event.activities)
+    refresh_unit_latest(event.unit_ids)
 
 
 @transaction.atomic

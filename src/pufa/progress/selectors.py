@@ -1,20 +1,21 @@
 """Reads for the progress pages: the office dashboard, the status lists and a unit's progress.
 
 Region figures come from the rollups (cities, districts, streets) or, for a community, straight from the
-ledger; statuses from ProgressStatus, refreshed first if they were computed on an earlier day. Every figure
-carries the URL of the records behind it.
+ledger; statuses from ProgressStatus. Reads never write: statuses computed on an earlier day (before the
+daily pass has run) are shown with that day (`statuses_date`) while a background refresh is asked for
+(`pufa.progress.tasks`). Every figure carries the URL of the records behind it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Min, QuerySet, Sum
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -25,10 +26,10 @@ from pufa.ledger.selectors import key_date_list
 from pufa.org.access import grants, scope
 from pufa.org.models import Region, Unit
 from pufa.plans import metrics
+from pufa.progress import cache, tasks
 from pufa.progress.models import ProgressStatus, RegionMonthStat, TargetCheck, UnitActivity, UnitStatusCount
 from pufa.progress.rollups import ROLLUP_LEVELS, counted_participations
 from pufa.progress.rules import STATUS_LABELS, Status
-from pufa.progress.services import ensure_fresh
 
 SILENT_DAYS = 60
 STATUS_ORDER = [Status.OVERDUE, Status.LAGGING, Status.NOT_STARTED, Status.ON_TRACK, Status.DONE]
@@ -76,6 +77,36 @@ def dashboard_region_get(*, actor: Any, pk: int) -> Region:
     return region
 
 
+def statuses_date(*, region_path: str, today: dt.date | None = None) -> dt.date | None:
+    """None if the region's statuses were computed today; otherwise the earliest day they were computed on,
+    once a background refresh has been asked for (pages say "状态计算于…" instead of writing)."""
+    today = today or timezone.localdate()
+    stale = ProgressStatus.objects.filter(region_path__startswith=region_path, computed_on__lt=today)
+    if not stale.exists():
+        return None
+    tasks.request_refresh(region_path=region_path, today=today)
+    # Read again: a backend running tasks at once (tests, PUFA_TASKS_BACKEND=immediate) has refreshed them.
+    day: dt.date | None = stale.aggregate(day=Min("computed_on"))["day"]
+    return day
+
+
+@dataclass(frozen=True)
+class RegionRef:
+    """A region as the dashboard shows it (plain data, cached)."""
+
+    pk: int
+    name: str
+
+
+@dataclass(frozen=True)
+class UnitRef:
+    """A unit as the dashboard shows it (plain data, cached)."""
+
+    pk: int
+    name: str
+    region_name: str = ""
+
+
 @dataclass
 class Figure:
     label: str
@@ -86,7 +117,7 @@ class Figure:
 
 @dataclass
 class ChildRow:
-    region: Region
+    region: RegionRef
     activities: int
     people: int
     lagging: int
@@ -97,7 +128,7 @@ class ChildRow:
 
 @dataclass
 class UnitRow:
-    unit: Unit
+    unit: UnitRef
     activities: int
     people: int
     lagging: int
@@ -122,10 +153,15 @@ class Dashboard:
     lagging_units: list[UnitRow]
     children: list[ChildRow]
     units: list[UnitRow]
-    silent_units: list[Unit]
+    silent_units: list[UnitRef]
     silent_count: int
     key_dates: list[tuple[dt.date, str]]
     breadcrumbs: list[Region] = field(default_factory=list)
+    statuses_on: dt.date | None = None  # the day the statuses were computed, if not today
+
+
+#: Filled per request, never cached: the region object, what the actor sees above it, the staleness note.
+PER_REQUEST = ("region", "key_dates", "breadcrumbs", "statuses_on")
 
 
 def _labels(model: type) -> dict[str, str]:
@@ -196,10 +232,11 @@ def _status_counts(region_path: str, year: int) -> dict[str, int]:
 
 
 def region_dashboard(*, actor: Any, region: Region, year: int | None = None) -> Dashboard:
+    """The dashboard's figures computed afresh (pages read `cached_dashboard`, which also checks that the
+    statuses are today's)."""
     today = timezone.localdate()
     year = year or today.year
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    ensure_fresh(region_path=region.path, today=today)
     figures = _activity_figures(region, start, end)
     n, onsite, online, materials = figures["total"]
     rid = region.pk
@@ -235,7 +272,8 @@ def region_dashboard(*, actor: Any, region: Region, year: int | None = None) -> 
         tally[unit_id][0 if st == Status.LAGGING.value else 1] += n
     worst_units = sorted(tally.items(), key=lambda kv: (-kv[1][1], -kv[1][0], kv[0]))[:10]
     lag_rows = [{"unit_id": u, "lagging": v[0], "overdue": v[1]} for u, v in worst_units]
-    lag_units = Unit.objects.in_bulk([r["unit_id"] for r in lag_rows])
+    lag_ids = [r["unit_id"] for r in lag_rows]
+    lag_units = {pk: UnitRef(pk, name) for pk, name in Unit.objects.filter(pk__in=lag_ids).values_list("pk", "name")}
     lagging_units = [
         UnitRow(
             lag_units[r["unit_id"]],
@@ -269,7 +307,7 @@ def region_dashboard(*, actor: Any, region: Region, year: int | None = None) -> 
         lagging_units=lagging_units,
         children=_children(region, start, end),
         units=_units(region, start, end),
-        silent_units=list(silent_qs.select_related("region")[:20]),
+        silent_units=[UnitRef(*row) for row in silent_qs.values_list("pk", "name", "region__name")[:20]],
         silent_count=silent_qs.count(),
         key_dates=_key_dates(actor, today),
         breadcrumbs=_breadcrumbs(actor, region),
@@ -277,28 +315,60 @@ def region_dashboard(*, actor: Any, region: Region, year: int | None = None) -> 
 
 
 def cached_dashboard(*, actor: Any, region: Region, year: int | None = None) -> Dashboard:
-    """The dashboard, reused until any write bumps the progress version (see progress.cache).
+    """The dashboard, reused until a write under this region changes its stamp (see progress.cache).
 
     The figures depend on the region and the year only — who may open which region is checked before — so
-    offices of the same region share one entry. Statuses depend on the date, which is part of the key.
+    offices of the same region share one entry. Statuses depend on the date, which is part of the key. The
+    entry is plain data (dicts, lists, numbers, dates), rebuilt into a `Dashboard` on every read.
     """
-    from django.core.cache import cache
-
-    from pufa.progress.cache import version
-
     today = timezone.localdate()
     year = year or today.year
-    if ProgressStatus.objects.filter(region_path__startswith=region.path, computed_on__lt=today).exists():
-        ensure_fresh(region_path=region.path, today=today)  # bumps the version through progress.changed
-    key = f"pufa:dashboard:{version()}:{region.pk}:{year}:{today.isoformat()}"
-    data = cache.get(key)
-    if data is None:
-        data = region_dashboard(actor=actor, region=region, year=year)
-        data.key_dates = []  # per-actor: filled below, never cached
-        cache.set(key, data, timeout=3600)
+    statuses_on = statuses_date(region_path=region.path, today=today)
+    key, plain = cache.get(f"dashboard:{region.pk}:{year}:{today.isoformat()}", region.path)
+    if plain is None:
+        plain = _plain(region_dashboard(actor=actor, region=region, year=year))
+        cache.put(key, plain)
+    data = _from_plain(plain, region)
     data.key_dates = _key_dates(actor, today)
     data.breadcrumbs = _breadcrumbs(actor, region)
+    data.statuses_on = statuses_on
     return data
+
+
+def _plain(dashboard: Dashboard) -> dict[str, Any]:
+    return {
+        f.name: [asdict(v) for v in value] if isinstance(value, list) else value
+        for f in fields(Dashboard)
+        if f.name not in PER_REQUEST
+        for value in [getattr(dashboard, f.name)]
+    }
+
+
+def _from_plain(plain: dict[str, Any], region: Region) -> Dashboard:
+    def figures(name: str) -> list[Figure]:
+        return [Figure(**row) for row in plain[name]]
+
+    def unit_rows(name: str) -> list[UnitRow]:
+        return [UnitRow(**{**row, "unit": UnitRef(**row["unit"])}) for row in plain[name]]
+
+    return Dashboard(
+        region=region,
+        year=plain["year"],
+        start=plain["start"],
+        end=plain["end"],
+        totals=figures("totals"),
+        statuses=figures("statuses"),
+        by_month=figures("by_month"),
+        by_kind=figures("by_kind"),
+        by_domain=figures("by_domain"),
+        by_audience=figures("by_audience"),
+        lagging_units=unit_rows("lagging_units"),
+        children=[ChildRow(**{**row, "region": RegionRef(**row["region"])}) for row in plain["children"]],
+        units=unit_rows("units"),
+        silent_units=[UnitRef(**row) for row in plain["silent_units"]],
+        silent_count=plain["silent_count"],
+        key_dates=[],
+    )
 
 
 def _month_end(month: dt.date) -> dt.date:
@@ -350,7 +420,7 @@ def _children(region: Region, start: dt.date, end: dt.date) -> list[ChildRow]:
             status[child.pk][0 if row["status"] == Status.LAGGING.value else 1] += row["total"]
     return [
         ChildRow(
-            c,
+            RegionRef(c.pk, c.name),
             totals.get(c.pk, (0, 0))[0],
             totals.get(c.pk, (0, 0))[1],
             status[c.pk][0],
@@ -386,7 +456,7 @@ def _units(region: Region, start: dt.date, end: dt.date) -> list[UnitRow]:
     latest = dict(UnitActivity.objects.filter(unit_id__in=ids).values_list("unit_id", "last_date"))
     return [
         UnitRow(
-            u,
+            UnitRef(u.pk, u.name),
             counts.get(u.pk, 0),
             people[u.pk],
             status[u.pk][0],
@@ -487,7 +557,6 @@ def unit_progress(*, actor: Any, unit: Unit) -> list[TaskProgress]:
     """A unit's tasks with the status of each and the per-period checks behind it, linked to the records."""
     from pufa.progress.rules import Period
 
-    ensure_fresh(region_path=unit.region.path)
     statuses = list(status_list(actor=actor, unit=unit))
     task_ids = [s.task_id for s in statuses]
     target_status = {

@@ -1,31 +1,40 @@
 """Evaluating tasks and targets from the metric registry, and keeping the stored figures fresh.
 
 `refresh()` recomputes values (metric queries, grouped over many units at once) and statuses;
-`refresh_statuses()` recomputes statuses from stored values only — the daily pass, because pace and
-overdue depend on the date even when nothing was recorded. Writes here are derived data, not business
-records, so they are not audited; the records they are computed from are.
+`refresh_statuses()` recomputes statuses from stored values only. Three things call them:
+
+- `on_records_changed`, the listener of `RecordsChanged` (`pufa.core.events`): any app that registers a
+  metric announces which of its metrics changed for which units on which dates, and the targets on those
+  metrics are recomputed for those units and the periods the dates can move — without this module knowing
+  the app;
+- `on_plans_changed`, the listener of `PlansChanged`: a task's units, targets or deadline changed;
+- `daily`, the daily pass: values whose inputs depend on the date (a period that has just begun; the as-of
+  value of a cumulative metric) and then every status (pace and overdue depend on the date).
+
+Writes here are derived data, not business records, so they are not audited; the records they are computed
+from are. Page loads never call these (see `request_refresh` and `pufa.progress.tasks`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Min, Prefetch, Q
 from django.utils import timezone
 
-from pufa.core import hooks
 from pufa.core.bulk import insert_instances
+from pufa.core.events import PlansChanged, RecordsChanged
 from pufa.org.access import ancestor_paths
 from pufa.org.models import Unit
 from pufa.plans import metrics
 from pufa.plans.models import Target, Task, TaskUnit
-from pufa.progress import locks
+from pufa.progress import cache, locks
 from pufa.progress.models import ProgressStatus, TargetCheck, UnitStatusCount
 from pufa.progress.rules import Check, Period, Status, expand_periods, status_of, worst
 
@@ -176,6 +185,10 @@ def _compute_checks(spec: Spec, unit_ids: list[int], today: dt.date, periods: li
     return rows
 
 
+#: Which periods of a spec to recompute (None: every period).
+PeriodFilter = Callable[[Spec, Period], bool]
+
+
 @transaction.atomic
 def refresh(
     *,
@@ -183,16 +196,26 @@ def refresh(
     unit_ids: Iterable[int] | None = None,
     on: Iterable[dt.date] | None = None,
     today: dt.date | None = None,
+    metric_codes: Collection[str] | None = None,
+    select: PeriodFilter | None = None,
 ) -> int:
     """Recompute stored values and statuses.
 
-    `tasks` limits the work to those tasks (default: every task); `unit_ids` to those units; `on` to the
-    periods containing those dates (what recorded activities can change). Returns the number of checks written.
+    `tasks` limits the work to those tasks (default: every task); `unit_ids` to those units; `metric_codes`
+    to the targets on those metrics; `on` to the periods containing those dates (what recorded activities
+    can change) and `select` to the periods it accepts. Returns the number of checks written.
     """
     locks.hold()
     today = today or timezone.localdate()
     units_filter = set(unit_ids) if unit_ids is not None else None
     dates = set(on) if on is not None else None
+    partial = dates is not None or select is not None
+
+    def chosen(spec: Spec, period: Period) -> bool:
+        if dates is not None and not any(period.start <= d <= period.end for d in dates):
+            return False
+        return select is None or select(spec, period)
+
     task_list = list(tasks) if tasks is not None else list(_tasks_queryset())
     new_checks: list[TargetCheck] = []
     touched_tasks: list[Task] = []
@@ -214,14 +237,16 @@ def refresh(
             touched = True
             leftovers.delete()
         for spec in specs:
+            if metric_codes is not None and spec.metric not in metric_codes:
+                continue
             ids = [u for u in spec.unit_ids if units_filter is None or u in units_filter]
-            periods = [p for p in spec.periods if dates is None or any(p.start <= d <= p.end for d in dates)]
+            periods = [p for p in spec.periods if chosen(spec, p)]
             if not ids or not periods:
                 continue
             touched_units.update(ids)
             touched = True
             stale = TargetCheck.objects.filter(task=task, target=spec.target, unit_id__in=ids)
-            if dates is not None:
+            if partial:
                 stale = stale.filter(period_start__in=[p.start for p in periods])
             stale.delete()
             new_checks.extend(_compute_checks(spec, ids, today, periods))
@@ -239,8 +264,12 @@ def refresh(
     for start in range(0, len(touched_tasks), 200):
         chunk = touched_tasks[start : start + 200]
         recount_units |= _write_statuses(chunk, None if units_filter is None else touched_units, today)[1]
-    recount(None if tasks is None and units_filter is None else recount_units)
-    hooks.fire("progress.changed")
+    everything = tasks is None and units_filter is None
+    recount(None if everything else recount_units)
+    if everything:
+        cache.bump_tree()
+    else:
+        cache.bump_units(recount_units)
     return written
 
 
@@ -355,7 +384,7 @@ def refresh_statuses(*, today: dt.date | None = None, region_path: str | None = 
         task_ids = ProgressStatus.objects.filter(region_path__startswith=region_path).values("task_id")
         tasks = tasks.filter(pk__in=task_ids)
     ids = list(tasks.values_list("pk", flat=True))
-    hooks.fire("progress.changed")
+    cache.bump_tree(region_path or "")
     total, touched = 0, set()
     for start in range(0, len(ids), 200):
         written, units = _write_statuses(
@@ -368,7 +397,10 @@ def refresh_statuses(*, today: dt.date | None = None, region_path: str | None = 
 
 
 def ensure_fresh(*, region_path: str, today: dt.date | None = None) -> bool:
-    """Recompute the statuses of a region if any was computed on an earlier day; True if it did."""
+    """Recompute the statuses of a region if any was computed on an earlier day; True if it did.
+
+    A write under the city-wide lock: run by the background task `pufa.progress.tasks.refresh_region`
+    (which pages enqueue through `request_refresh`) and by the daily pass, never by a page load."""
     today = today or timezone.localdate()
     stale = ProgressStatus.objects.filter(region_path__startswith=region_path, computed_on__lt=today).exists()
     if stale:
@@ -376,8 +408,15 @@ def ensure_fresh(*, region_path: str, today: dt.date | None = None) -> bool:
     return stale
 
 
-def affected_tasks(*, unit_ids: Iterable[int], dates: Iterable[dt.date]) -> list[Task]:
-    """Tasks whose figures activities of these units on these dates can change."""
+def affected_tasks(
+    *,
+    unit_ids: Iterable[int],
+    dates: Iterable[dt.date],
+    metric_codes: Collection[str] | None = None,
+) -> list[Task]:
+    """Tasks whose figures records of these units on these dates can change: tasks covering a unit, of a
+    plan running on one of the dates (or on a later day, for a cumulative metric), with a target on one of
+    `metric_codes` (or without targets, when the activity metric is among them). None: any metric."""
     unit_ids, dates = list(unit_ids), list(dates)
     if not unit_ids or not dates:
         return []
@@ -394,26 +433,92 @@ def affected_tasks(*, unit_ids: Iterable[int], dates: Iterable[dt.date]) -> list
             plan__issuing_unit__region__path__in=sorted(paths),
         )
     cover = Q(task_units__unit_id__in=unit_ids) | Q(targets__scope_unit_id__in=unit_ids) | kind_region
-    in_period = Q(plan__period_start__lte=max(dates), plan__period_end__gte=min(dates))
-    ids = Task.objects.filter(cover, in_period).values("pk").distinct()
+    running = Q(plan__period_start__lte=max(dates))
+    tasks = Task.objects.filter(cover)
+    if metric_codes is not None:
+        codes = sorted(metric_codes)
+        cumulative = [c for c in codes if _cumulative(c)]
+        if cumulative:
+            running |= Q(targets__metric__in=cumulative)
+        on_metric = Q(targets__metric__in=codes)
+        if TASK_ACTIVITY_METRIC in codes:
+            on_metric |= Q(targets__isnull=True)
+        tasks = tasks.filter(on_metric)
+    ids = tasks.filter(running, plan__period_end__gte=min(dates)).values("pk").distinct()
     return list(_tasks_queryset().filter(pk__in=ids))
 
 
-def on_activity_changed(*, unit_ids: Iterable[int], dates: Iterable[dt.date], **_: Any) -> None:
-    """Listener for the ledger: refresh the periods the activities' dates fall in, for their units."""
-    unit_ids, dates = set(unit_ids), set(dates)
-    tasks = affected_tasks(unit_ids=unit_ids, dates=dates)
+def _cumulative(code: str) -> bool:
+    try:
+        return metrics.get(code).cumulative
+    except KeyError:
+        return False
+
+
+def on_records_changed(event: RecordsChanged) -> None:
+    """Listener of `RecordsChanged`: recompute the targets on the event's metrics for its units.
+
+    A count within a period moves only in the periods containing the dates; the as-of value of a cumulative
+    metric (a roster, venues) moves in every period ending on or after the first date."""
+    codes = {c for c in event.metrics if _registered(c)}
+    if not codes or not event.unit_ids or not event.dates:
+        return
+    first = min(event.dates)
+
+    def moved(spec: Spec, period: Period) -> bool:
+        if spec.cumulative:
+            return period.end >= first
+        return any(period.start <= d <= period.end for d in event.dates)
+
+    tasks = affected_tasks(unit_ids=event.unit_ids, dates=event.dates, metric_codes=codes)
     if tasks:
-        refresh(tasks=tasks, unit_ids=unit_ids, on=dates)
+        refresh(tasks=tasks, unit_ids=event.unit_ids, metric_codes=codes, select=moved)
 
 
-def on_plans_changed(*, task_ids: Iterable[int], **_: Any) -> None:
-    """Listener for plans: a task's units, targets or deadline changed; recompute it entirely."""
+def _registered(code: str) -> bool:
+    try:
+        metrics.get(code)
+    except KeyError:
+        return False
+    return True
+
+
+def on_plans_changed(event: PlansChanged) -> None:
+    """Listener of `PlansChanged`: a task's units, targets or deadline changed; recompute it entirely."""
     locks.hold()
-    task_ids = list(task_ids)
+    task_ids = sorted(event.task_ids)
     gone = ProgressStatus.objects.filter(task_id__in=task_ids)
     units = set(gone.values_list("unit_id", flat=True).distinct())
     gone.delete()
     TargetCheck.objects.filter(task_id__in=task_ids).delete()
     refresh(tasks=list(_tasks_queryset().filter(pk__in=task_ids)))
     recount(units)
+    cache.bump_units(units)
+
+
+def refresh_dated(*, today: dt.date | None = None, since: dt.date | None = None) -> int:
+    """The values that change with the calendar alone, for the days after `since` up to `today`: the first
+    figures of a period that has begun (activities recorded ahead for it count from its first day) and the
+    as-of values of cumulative metrics. `since` defaults to the day statuses were last computed."""
+    today = today or timezone.localdate()
+    if since is None:
+        since = ProgressStatus.objects.aggregate(day=Min("computed_on"))["day"] or today - dt.timedelta(days=1)
+    since = max(min(since, today), today - dt.timedelta(days=366))
+
+    def dated(spec: Spec, period: Period) -> bool:
+        if period.start > today:
+            return False
+        if spec.cumulative:
+            return period.end >= since
+        return since < period.start
+
+    running = _tasks_queryset().filter(plan__period_end__gte=since, plan__period_start__lte=today)
+    # Only tasks with such a period are handed on (most days, a few or none: no query for the others).
+    tasks = [t for t in running if any(dated(spec, p) for spec in specs_for(t) for p in spec.periods)]
+    return refresh(tasks=tasks, today=today, select=dated) if tasks else 0
+
+
+def daily(*, today: dt.date) -> int:
+    """The progress part of the daily pass: date-dependent values, then every status, for `today`."""
+    refresh_dated(today=today)
+    return refresh_statuses(today=today)

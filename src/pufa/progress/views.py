@@ -137,6 +137,7 @@ def unit(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "unit": target_unit,
             "tasks": tasks,
+            "statuses_on": selectors.statuses_date(region_path=target_unit.region.path),
             "labels": selectors.status_labels(),
             "supervisions": supervision.supervision_list(actor=request.user, unit=target_unit)[:50],
             "can_note": can(request.user, "inspection.record", target_unit),

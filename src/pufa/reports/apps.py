@@ -7,11 +7,10 @@ class ReportsConfig(AppConfig):
     verbose_name = "工作报告"
 
     def ready(self) -> None:
-        from pufa.core import hooks
         from pufa.core.home import TodoSource, register_todo
         from pufa.core.navigation import NavItem, register
-        from pufa.reports import reminders, selectors
+        from pufa.reports import selectors
 
         register(NavItem("工作报告", "reports:report-list", "reports.view", order=50))
-        hooks.listen("daily", reminders.daily)
         register_todo(TodoSource("reports", selectors.todos, order=30))
+        # The 30 June and 31 December reminders listen to the daily pass: see pufa.wiring.

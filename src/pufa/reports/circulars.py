@@ -1,8 +1,9 @@
 """Circulars (通报) on the progress of the responsibility system: who is ahead, who lags.
 
 Seed 004 (十四, 十六) asks the office to "及时通报情况" and to publish the results of its checks. The data is
-progress's task statuses (refreshed for today before they are read) and the ledger's activity counts, taken
-once when the circular is drafted and kept with it, so what was published stays what was published.
+progress's task statuses (brought up to the day by the drafting service before they are read) and the
+ledger's activity counts, taken once when the circular is drafted and kept with it, so what was published
+stays what was published.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from django.db.models import Q
 from pufa.core.chinese import cn_date, cn_number
 from pufa.org.models import Region, Unit
 from pufa.plans import metrics
-from pufa.progress import services as progress_services
 from pufa.progress.models import ProgressStatus
 from pufa.progress.rules import Status
 from pufa.reports.documents.model import Document, Heading, Paragraph, Table, paragraphs
@@ -31,7 +31,6 @@ def circular_data(*, region: Region, start: dt.date, as_of: dt.date) -> dict[str
 
     The tasks are those of plans running between `start` and `as_of`, plus tasks still overdue from a plan
     that ended within the year before `start`."""
-    progress_services.ensure_fresh(region_path=region.path, today=as_of)
     rows = (
         ProgressStatus.objects.filter(
             region_path__startswith=region.path,

@@ -14,6 +14,7 @@ from typing import Any
 from django.urls import reverse
 
 from pufa.core.chinese import cn_date
+from pufa.core.events import DailyPass
 from pufa.core.notifications import notify
 from pufa.org.models import Membership, Unit
 from pufa.reports.models import DEFAULT_DUE, Period, Report, ReportDeadline, period_label
@@ -73,5 +74,5 @@ def send_report_reminders(*, today: dt.date) -> int:
     return sent
 
 
-def daily(*, today: dt.date, results: dict[str, int], **_: Any) -> None:
-    results["工作报告报送提醒"] = send_report_reminders(today=today)
+def daily(event: DailyPass) -> None:
+    event.results["工作报告报送提醒"] = send_report_reminders(today=event.today)

@@ -22,6 +22,7 @@ from pufa.core.chinese import cn_date, cn_number
 from pufa.core.notifications import notify
 from pufa.org.access import grants, require
 from pufa.org.models import Membership, Region, Unit, User
+from pufa.progress import services as progress_services
 from pufa.reports import circulars, content, selectors
 from pufa.reports.documents.model import paragraphs
 from pufa.reports.figures import compute
@@ -375,6 +376,7 @@ def circular_draft(*, actor: User | None, issuing_unit: Unit, today: dt.date | N
     today = today or timezone.localdate()
     region = issuing_unit.region
     start = dt.date(today.year, 1, 1)
+    progress_services.ensure_fresh(region_path=region.path, today=today)  # a write: statuses as of the circular
     circular = Circular(
         issuing_unit=issuing_unit,
         region=region,
@@ -418,6 +420,7 @@ def circular_update(
     if refresh:
         today = today or timezone.localdate()
         circular.as_of = today
+        progress_services.ensure_fresh(region_path=circular.region.path, today=today)
         circular.data = circulars.circular_data(region=circular.region, start=circular.start, as_of=today)
     circular.save()
     audit.log_update(actor=actor, obj=circular, before=before, code="reports.circular.update")

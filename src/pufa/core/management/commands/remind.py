@@ -1,7 +1,8 @@
 """`pufa remind`: the daily pass, for cron. Idempotent: running it twice sends nothing twice.
 
-It fires the "daily" event; each app listens and does its part (progress recomputes statuses and reminds
-of deadlines; duties of the 31 March announcement; reports of the 30 June and 31 December reports).
+It publishes `DailyPass` on the event bus; each app listens (see pufa.wiring) and does its part (progress
+recomputes values and statuses for the day and reminds of deadlines; duties of the 31 March announcement;
+reports of the 30 June and 31 December reports).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from pufa.core import hooks
+from pufa.core import events
 
 
 class Command(BaseCommand):
@@ -32,7 +33,7 @@ class Command(BaseCommand):
             except ValueError as exc:
                 raise CommandError("日期格式应为 YYYY-MM-DD") from exc
         results: dict[str, int] = {}
-        hooks.fire("daily", today=today, results=results)
+        events.publish(events.DailyPass(today=today, results=results))
         for name, count in sorted(results.items()):
             self.stdout.write(f"{name}: {count}")
         self.stdout.write(self.style.SUCCESS(f"{today:%Y-%m-%d} 的每日提醒已完成。"))
