@@ -9,4 +9,5 @@ urlpatterns = [
     path("export.xlsx", views.dashboard_export, name="dashboard-export"),
     path("tasks/", views.status_list, name="status-list"),
     path("units/<int:pk>/", views.unit, name="unit"),
+    path("my/", views.my_tasks, name="my-tasks"),
 ]

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from pufa.core.forms import paginate
 from pufa.org.access import acting_unit_ids, require
+from pufa.plans.models import TaskUnit
 from pufa.progress import charts, selectors
 from pufa.progress.exports import dashboard_xlsx
 from pufa.progress.rules import STATUS_CHOICES
@@ -95,12 +96,27 @@ def status_list(request: HttpRequest) -> HttpResponse:
 def unit(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "progress.view")
     target_unit = selectors.unit_for_actor(actor=request.user, pk=pk)
+    year = _year(request)
     return render(
         request,
         "progress/unit.html",
         {
             "unit": target_unit,
-            "tasks": selectors.unit_progress(actor=request.user, unit=target_unit),
+            "year": year,
+            "tasks": selectors.unit_progress(actor=request.user, unit=target_unit, year=year),
+            "history": selectors.unit_progress(actor=request.user, unit=target_unit, year=year, history=True),
             "labels": selectors.status_labels(),
         },
     )
+
+
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    """我的任务: the tasks of the user's own units with progress's status of each (served by progress, which
+    owns the statuses; plans below it knows the tasks and roles only)."""
+    require(request.user, "plans.view")
+    role = request.GET.get("role", "")
+    role = role if role in TaskUnit.Role.values else ""
+    current, ended = selectors.my_tasks(actor=request.user, role=role, year=_year(request))
+    context = {"current": current, "ended": ended, "role": role, "roles": TaskUnit.Role.choices}
+    template = "progress/my_tasks.html#rows" if request.htmx else "progress/my_tasks.html"
+    return render(request, template, context)
