@@ -677,7 +677,7 @@ def my_tasks(*, actor: Any, role: str = "", year: int | None = None) -> tuple[li
             roles=row.roles,
             units=row.units,
             status=worst_row.status if worst_row else "",
-            status_label=STATUS_LABELS[Status(worst_row.status)] if worst_row else "未评估",
+            status_label=STATUS_LABELS[Status(worst_row.status)] if worst_row else "不单独考核",
             next_due=min(dues) if dues else None,
             closed=is_closed(row.task.plan.period_end, today),
         )
