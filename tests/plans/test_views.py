@@ -113,7 +113,7 @@ def test_office_pages_render(client_for, office_user, task):
         reverse("plans:task-detail", args=[task.pk]),
         reverse("plans:task-edit", args=[task.pk]),
         reverse("plans:target-create", args=[task.pk]),
-        reverse("plans:my-tasks"),
+        reverse("progress:my-tasks"),
         reverse("plans:plan-import"),
     ]:
         assert c.get(url).status_code == 200, url
@@ -252,30 +252,9 @@ def test_plan_outline_query_count_is_flat(client_for, world, office_user, plan, 
     assert response.content.decode().count('data-testid="task"') == 25
 
 
-def test_my_tasks_page(client_for, world, liaison, plan, django_assert_max_num_queries):
-    make_task(
-        plan,
-        title="已过期的任务",
-        deadline_kind=Task.DeadlineKind.DATE,
-        deadline=dt.date(2026, 1, 31),
-        units={Role.LEAD: [world.committee_a]},
-    )
-    make_task(
-        plan,
-        title="贯穿全年的任务",
-        deadline_kind=Task.DeadlineKind.ALL_YEAR,
-        units={Role.PARTICIPANT: [world.committee_a]},
-    )
-    make_task(plan, title="别的社区的任务", units={Role.LEAD: [world.committee_b]})
-    for i in range(20):
-        make_task(plan, title=f"批量任务{i}", units={Role.PARTICIPANT: [world.committee_a]})
-    c = client_for(liaison)
-    with django_assert_max_num_queries(12):
-        html = c.get(reverse("plans:my-tasks")).content.decode()
-    assert html.index("已过期的任务") < html.index("贯穿全年的任务")
-    assert "别的社区的任务" not in html and "已逾期" in html and "牵头" in html
-    partial = c.get(reverse("plans:my-tasks"), {"role": "lead"}, HTTP_HX_REQUEST="true").content.decode()
-    assert "<html" not in partial and "已过期的任务" in partial and "贯穿全年的任务" not in partial
+def test_old_my_tasks_address_leads_to_the_page_progress_serves(client_for, liaison):
+    response = client_for(liaison).get(reverse("plans:my-tasks"), {"role": "lead"})
+    assert response.status_code == 302 and response["Location"] == reverse("progress:my-tasks") + "?role=lead"
 
 
 # ---------------------------------------------------------------- target editor

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from pufa.core.models import Notification
 from pufa.plans.models import Target
 from pufa.progress import services
+from pufa.progress.models import ProgressStatus
 from tests.progress.test_services import RECORDS, fake_metric, make_task, plan  # noqa: F401
 
 D = dt.date
@@ -30,14 +31,26 @@ def test_remind_sends_due_soon_once(world, plan, liaison, other_liaison, capsys)
 
 def test_remind_sends_overdue_once(world, plan, liaison):  # noqa: F811
     task = make_task(plan, [world.committee_a])
-    Target.objects.create(task=task, metric="test.lectures", period=Target.Period.YEAR, threshold=1)
+    Target.objects.create(
+        task=task, metric="test.lectures", period=Target.Period.BY_DATE, threshold=1, due=D(2024, 6, 30)
+    )
     services.refresh(today=D(2024, 6, 1))
-    call_command("remind", "--date", "2025-01-05")
-    call_command("remind", "--date", "2025-01-06")
+    call_command("remind", "--date", "2024-07-05")
+    call_command("remind", "--date", "2024-07-06")
     titles = list(
         Notification.objects.filter(user=liaison, key__startswith="progress:").values_list("title", flat=True)
     )
     assert titles == [f"任务已逾期：{task.title}"]
+
+
+def test_no_overdue_reminder_once_the_plan_has_ended(world, plan, liaison):  # noqa: F811
+    """A closed plan's unfinished task is history: nobody is told for ever that it is overdue."""
+    task = make_task(plan, [world.committee_a])
+    Target.objects.create(task=task, metric="test.lectures", period=Target.Period.YEAR, threshold=1)
+    services.refresh(today=D(2024, 6, 1))
+    call_command("remind", "--date", "2025-01-05")
+    assert not Notification.objects.filter(user=liaison, key__startswith="progress:").exists()
+    assert ProgressStatus.objects.get(task=task, target__isnull=True).status == "unfinished"
 
 
 def test_remind_rejects_bad_date(db):

@@ -105,4 +105,4 @@ def test_worst(statuses, expected):
 
 
 def test_labels_are_chinese():
-    assert [s.label for s in Status] == ["逾期", "滞后", "未开始", "按期推进", "已完成"]
+    assert [s.label for s in Status] == ["逾期", "滞后", "未开始", "按期推进", "已完成", "未完成"]

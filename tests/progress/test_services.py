@@ -188,10 +188,16 @@ def test_activity_outside_plan_period_touches_nothing(world, plan):
 def test_refresh_statuses_follows_the_calendar(world, plan):
     task = make_task(plan, [world.committee_a])
     Target.objects.create(task=task, metric="test.lectures", period=Target.Period.YEAR, threshold=1)
+    dated = make_task(
+        plan, [world.committee_a], title="6月底前报送", deadline_kind=Task.DeadlineKind.DATE, deadline=D(2024, 6, 30)
+    )
     services.refresh(today=D(2024, 6, 1))
-    assert status(task, world.committee_a) == "not_started"
+    assert status(task, world.committee_a) == status(dated, world.committee_a) == "not_started"
+    services.refresh_statuses(today=D(2024, 7, 2))
+    assert status(dated, world.committee_a) == "overdue"  # its deadline passed while the plan runs
+    # Once the plan has ended it is closed: the outcomes are final, never overdue for ever.
     services.refresh_statuses(today=D(2025, 1, 2))
-    assert status(task, world.committee_a) == "overdue"
+    assert status(task, world.committee_a) == status(dated, world.committee_a) == "unfinished"
     assert services.ensure_fresh(region_path=world.street_a.path, today=D(2025, 1, 3)) is True
     assert services.ensure_fresh(region_path=world.street_a.path, today=D(2025, 1, 3)) is False
 
@@ -293,7 +299,7 @@ def test_status_counts_follow_every_kind_of_refresh(world, plan):
     _counts_match_statuses()
     services.refresh_statuses(today=D(2025, 1, 2), region_path=world.street_a.path)
     counts = _counts_match_statuses()
-    assert {k[4] for k in counts} == {"overdue"}
+    assert {k[4] for k in counts} == {"unfinished"}  # the plan has ended: closed, not overdue
     services.refresh_statuses(today=D(2024, 7, 2))
     _counts_match_statuses()
     plan_services.plan_delete(actor=None, plan=plan)

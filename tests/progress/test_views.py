@@ -165,7 +165,9 @@ def test_dashboard_counts_only_plans_running_in_the_year(client_for, world, offi
         f.extra: f.value
         for f in c.get(reverse("progress:dashboard"), {"region": world.street_a.pk, "year": 2024}).context["d"].statuses
     }
-    assert old_year["overdue"] == 1
+    assert old_year["overdue"] == 0 and old_year["unfinished"] == 1  # a closed plan's outcome is final
+    page = c.get(reverse("progress:dashboard"), {"region": world.street_a.pk, "year": 2024}).content.decode()
+    assert "沱河街道2024年普法工作要点（已结束）" in page  # the page says which plans it covers
 
 
 @time_machine.travel(TODAY, tick=False)
@@ -206,3 +208,41 @@ def test_cached_dashboard_is_never_stale(client_for, world, office_user, django_
     )
     d = c.get(url, {"region": world.community_b.pk}).context["d"]
     assert [u.unit.name for u in d.units] == ["桃园社区居民委员会"]
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_my_tasks_reads_progress_statuses(client_for, world, liaison, django_assert_max_num_queries):
+    """我的任务 shows progress's status of each task (never one decided by the date alone), the current plans'
+    tasks first and an ended plan's tasks as history with their final outcome."""
+    task = setup_year(world)
+    dated = make_task(
+        task.plan,
+        title="6月底前报送的任务",
+        deadline_kind="date",
+        deadline=D(2026, 6, 30),
+        units={"lead": [world.committee_a]},
+    )
+    record(world.committee_a, D(2026, 6, 1), kind="jzxc", people=5).tasks.add(dated)
+    missed = make_task(
+        task.plan,
+        title="已过期限未完成的任务",
+        deadline_kind="date",
+        deadline=D(2026, 3, 31),
+        units={"lead": [world.committee_a]},
+    )
+    old = make_plan(world.office_unit, title="2024年要点", period_start=D(2024, 1, 1), period_end=D(2024, 12, 31))
+    make_task(old, title="2024年的任务", units={"lead": [world.committee_a]})
+    make_task(task.plan, title="别的社区的任务", units={"lead": [world.committee_b]})
+    services.refresh(today=D(2026, 8, 15))
+    c = client_for(liaison)
+    with django_assert_max_num_queries(14):
+        response = c.get(reverse("progress:my-tasks"))
+    html = response.content.decode()
+    own = {s.task_id: s.status for s in ProgressStatus.objects.filter(unit=world.committee_a, target__isnull=True)}
+    assert own[dated.pk] == "done" and own[missed.pk] == "overdue"
+    assert f'data-status="{own[dated.pk]}">已完成' in html  # the deadline has passed, and it was done
+    assert 'data-status="overdue">逾期' in html and html.index("已过期限未完成的任务") < html.index("6月底前报送的任务")
+    assert "别的社区的任务" not in html and "截止日已过" not in html
+    assert 'data-status="unfinished">未完成' in html.split('data-testid="ended-tasks"')[1]  # history, final
+    partial = c.get(reverse("progress:my-tasks"), {"role": "lead"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in partial and "已过期限未完成的任务" in partial and "每季度一堂法制课" not in partial

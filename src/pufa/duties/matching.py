@@ -73,16 +73,19 @@ def score(planned: PlannedActivity, activity: Activity) -> float | None:
 
 
 def _counts(activity: Activity) -> bool:
-    return activity.status in Activity.COUNTED and activity.deleted_at is None
+    """Does the record count for any unit? Its `participants` are prefetched through the counting rule."""
+    return activity.deleted_at is None and bool(activity.participants.all())
 
 
 def _load_activities(ids: Iterable[int]) -> list[Activity]:
+    """Activities with only the participations that count (`ActivityUnit.objects.counted`): a record fulfils
+    an announced activity of exactly the units it counts for."""
     return list(
         Activity.all_objects.filter(pk__in=list(ids))
         .prefetch_related(
             "domains",
             "audiences",
-            Prefetch("participants", queryset=ActivityUnit.objects.filter(is_deleted=False)),
+            Prefetch("participants", queryset=ActivityUnit.objects.counted()),
         )
         .order_by("date", "id")
     )
@@ -121,7 +124,7 @@ def _assign(activities: list[Activity], candidates: list[PlannedActivity]) -> in
     for activity in activities:
         if not _counts(activity):
             continue
-        unit_ids = {p.unit_id for p in activity.participants.all()} or {activity.unit_id}
+        unit_ids = {p.unit_id for p in activity.participants.all()}
         for unit_id in unit_ids:
             for planned in by_unit.get(unit_id, ()):
                 value = score(planned, activity)
@@ -146,7 +149,7 @@ def match_activities(activities: list[Activity]) -> int:
     counted = [a for a in activities if _counts(a)]
     if not counted:
         return 0
-    unit_ids = {p.unit_id for a in counted for p in a.participants.all()} | {a.unit_id for a in counted}
+    unit_ids = {p.unit_id for a in counted for p in a.participants.all()}
     first = min(a.date for a in counted)
     last = max(a.end_date or a.date for a in counted)
     candidates = list(
@@ -235,13 +238,9 @@ def match_list(duty_list: DutyList) -> int:
         return 0
     first, last = min(p.start for p in planned), max(p.end for p in planned)
     activity_ids = set(
-        ActivityUnit.objects.filter(
-            unit_id=duty_list.unit_id,
-            is_deleted=False,
-            status__in=Activity.COUNTED,
-            date__lte=last,
-        )
-        .filter(date__gte=first - dt.timedelta(days=31))  # a multi-day activity may start before the window
+        # A multi-day activity may start before the window.
+        ActivityUnit.objects.counted(start=first - dt.timedelta(days=31), end=last)
+        .filter(unit_id=duty_list.unit_id)
         .values_list("activity_id", flat=True)
     )
     already = set(

@@ -28,7 +28,7 @@ from pufa.duties.models import (
     PlannedActivity,
     default_deadline,
 )
-from pufa.ledger.models import Activity
+from pufa.ledger.models import Activity, ActivityUnit
 from pufa.org.access import ancestor_paths, can, scope, visible_or_404
 from pufa.org.models import Region, Unit
 
@@ -182,11 +182,9 @@ def link_candidates(*, actor: Any, planned: PlannedActivity, q: str = "", limit:
     year = planned.duty_list.year
     activities = scope(
         Activity.objects.filter(
-            participants__unit_id=planned.duty_list.unit_id,
-            participants__is_deleted=False,
-            status__in=Activity.COUNTED,
-            date__gte=dt.date(year - 1, 12, 1),
-            date__lte=dt.date(year + 1, 1, 31),
+            pk__in=ActivityUnit.objects.counted(start=dt.date(year - 1, 12, 1), end=dt.date(year + 1, 1, 31))
+            .filter(unit_id=planned.duty_list.unit_id)
+            .values("activity_id")
         ),
         actor,
     ).select_related("kind", "unit")

@@ -543,10 +543,10 @@ def planned_activity_link(*, actor: User | None, planned: PlannedActivity, activ
     require(actor, "duties.edit", planned.duty_list)
     if actor is not None and not scope(Activity.objects.filter(pk=activity.pk), actor).exists():
         raise PermissionDenied("您无权查看该台账记录。")
-    participates = activity.participants.filter(unit_id=planned.duty_list.unit_id, is_deleted=False).exists()
-    if not participates:
+    participates = activity.participants.filter(unit_id=planned.duty_list.unit_id, is_deleted=False)
+    if not participates.exists():
         raise ValidationError({"activity": "该台账记录不是本单位组织或协办的活动。"})
-    if activity.deleted_at is not None or activity.status not in Activity.COUNTED:
+    if activity.deleted_at is not None or not participates.counted().exists():
         raise ValidationError({"activity": "只能关联已提交或已确认的台账记录。"})
     matching.set_link(planned, activity, PlannedActivity.LinkMethod.MANUAL, actor=actor)
     if planned.duty_list.is_public:

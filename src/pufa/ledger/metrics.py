@@ -8,9 +8,8 @@
 Rules, the same for all three:
 - an activity counts for its organiser AND for each co-organiser (one record, counted for every unit that
   ran it — never typed twice);
-- only submitted and confirmed records count (`Activity.COUNTED`): a draft is a plan, a returned record is
-  not accepted until corrected, a deleted one is gone;
-- the activity's date must lie in the period (start..end, both inclusive);
+- what counts is the ledger's one rule, `ActivityUnit.objects.counted()` (submitted or confirmed, not
+  deleted, dated in the period start..end, both inclusive);
 - filters (each a code or a list of codes, any of which matches): `kind` (ActivityKind codes), `domain`
   (Domain codes), `audience` (Audience codes), `task` (task ids, or "this" for the target's own task).
 
@@ -73,11 +72,7 @@ CHANNEL = MetricFilter("channel", "受众渠道", lambda: [("onsite", "现场"),
 
 def participations(query: MetricQuery, unit_ids: tuple[int, ...] | list[int]) -> QuerySet[ActivityUnit]:
     """The counted (activity, unit) pairs of these units in the query's period and filters."""
-    rows = ActivityUnit.objects.filter(
-        unit_id__in=unit_ids, status__in=Activity.COUNTED, is_deleted=False, date__lte=query.end
-    )
-    if query.start is not None:
-        rows = rows.filter(date__gte=query.start)
+    rows = ActivityUnit.objects.counted(start=query.start, end=query.end).filter(unit_id__in=unit_ids)
     kinds = _as_list(query.filters.get("kind"))
     if kinds:
         rows = rows.filter(activity__kind__code__in=kinds)

@@ -115,10 +115,6 @@ class Activity(SoftDeleteModel):
         return self.status in self.EDITABLE
 
     @property
-    def counts(self) -> bool:
-        return self.status in self.COUNTED and self.deleted_at is None
-
-    @property
     def people_total(self) -> int:
         return self.people_onsite + self.people_online
 
@@ -126,6 +122,26 @@ class Activity(SoftDeleteModel):
     def co_organisers(self) -> list[Unit]:
         """Co-organising units, from the prefetched `participants` (selectors prefetch them with units)."""
         return [p.unit for p in self.participants.all() if not p.is_organiser]
+
+
+class ActivityUnitQuerySet(models.QuerySet["ActivityUnit"]):
+    def counted(self, *, start: dt.date | None = None, end: dt.date | None = None) -> ActivityUnitQuerySet:
+        """THE counting rule of pufa: the participations that count, dated within start..end (both inclusive).
+
+        One row per (activity, unit): an activity counts once for its organiser and once for each
+        co-organiser (a region's figures de-duplicate through `pufa.ledger.counting.counted_activities`). It
+        counts while submitted or confirmed (`Activity.COUNTED`: a draft is a plan, a returned record is not
+        accepted until corrected) and not deleted. Every figure of pufa — targets, dashboard, unit pages,
+        reports, circulars, exports, the portal's planned-against-done and the duties matching — reads its
+        activities through this method, so a change to what counts (e.g. a co-organiser's consent) is made
+        here and nowhere else; `tests/consistency/` checks that every surface agrees.
+        """
+        rows = self.filter(status__in=Activity.COUNTED, is_deleted=False)
+        if start is not None:
+            rows = rows.filter(date__gte=start)
+        if end is not None:
+            rows = rows.filter(date__lte=end)
+        return rows
 
 
 class ActivityUnit(models.Model):
@@ -156,6 +172,8 @@ class ActivityUnit(models.Model):
         db_index=False,
     )
     is_deleted = models.BooleanField("已删除", default=False)
+
+    objects = ActivityUnitQuerySet.as_manager()
 
     scope_lookups: ClassVar[dict[str, tuple[str, ...]]] = {"region": ("region_path",), "unit": ("unit_path",)}
 

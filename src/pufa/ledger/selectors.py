@@ -102,6 +102,9 @@ def activity_list(*, actor: Any, filters: ActivityFilter | None = None) -> Query
     unrestricted = scope_q(ActivityUnit, actor, "ledger.view") is None
     if not (unrestricted and f.unit is None and f.participant is None and f.region is None):
         rows = _participations(actor, f)
+        if f.status == "counted":
+            # A figure links here: the unit's or region's records are exactly those the counting rule counts.
+            rows = rows.counted()
         if _is_narrow(actor, f):
             # The few ids come through the path index; the period is checked on each of them (Unindexed), or
             # SQLite would walk a year of the date index instead.
@@ -258,7 +261,7 @@ def _broad_keys(actor: Any, f: ActivityFilter) -> QuerySet:
     if f.end:
         rows = rows.filter(date__lte=f.end)
     if f.status == "counted":
-        rows = rows.filter(status__in=Activity.COUNTED)
+        rows = rows.counted()  # the ledger's counting rule, so a figure's link lists exactly its records
     elif f.status in Status.values:
         rows = rows.filter(status=f.status)
     if f.kinds:

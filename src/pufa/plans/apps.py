@@ -9,5 +9,4 @@ class PlansConfig(AppConfig):
     def ready(self) -> None:
         from pufa.core.navigation import NavItem, register
 
-        register(NavItem("我的任务", "plans:my-tasks", "plans.view", order=10))
         register(NavItem("规划计划", "plans:plan-list", "plans.view", order=20))

@@ -284,8 +284,10 @@ class Due:
         return DUE_BADGES[self.status]
 
 
+#: Date facts only: whether a task is done, lagging or overdue is progress's status (progress.rules), which
+#: every page showing a status reads; "overdue" here just says the deadline date has passed.
 DUE_LABELS = {
-    "overdue": "已逾期",
+    "overdue": "截止日已过",
     "soon": "即将到期",
     "upcoming": "未到期",
     "open": "未设时限",

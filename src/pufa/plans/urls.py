@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from pufa.plans import views
 
@@ -7,7 +8,8 @@ app_name = "plans"
 urlpatterns = [
     path("", views.plan_list, name="plan-list"),
     path("new/", views.plan_create, name="plan-create"),
-    path("my/", views.my_tasks, name="my-tasks"),
+    # 我的任务 shows progress's status of each task, so progress serves it; the old address keeps working.
+    path("my/", RedirectView.as_view(pattern_name="progress:my-tasks", query_string=True), name="my-tasks"),
     path("import/", views.plan_import, name="plan-import"),
     path("import/<str:token>/", views.plan_import_review, name="plan-import-review"),
     path("<int:pk>/", views.plan_detail, name="plan-detail"),

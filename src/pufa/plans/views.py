@@ -240,18 +240,6 @@ def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("plans:plan-detail", pk=task.plan_id)
 
 
-def my_tasks(request: HttpRequest) -> HttpResponse:
-    require(request.user, "plans.view")
-    role = request.GET.get("role", "")
-    role = role if role in TaskUnit.Role.values else ""
-    rows = selectors.my_tasks(actor=request.user, role=role)
-    current = [r for r in rows if r.due.status != "ended"]
-    ended = [r for r in rows if r.due.status == "ended"]
-    context = {"current": current, "ended": ended, "role": role, "roles": TaskUnit.Role.choices}
-    template = "plans/my_tasks.html#rows" if request.htmx else "plans/my_tasks.html"
-    return render(request, template, context)
-
-
 # ---------------------------------------------------------------- targets
 
 

@@ -31,7 +31,7 @@ from django.utils import timezone
 from pufa.core.models import Audience, Domain
 from pufa.duties.models import DutyItem, DutyList, Law, PlannedActivity
 from pufa.duties.selectors import public_version
-from pufa.ledger.models import Activity
+from pufa.ledger.models import ActivityUnit
 from pufa.org.models import Region, Unit
 
 CACHE_SECONDS = 600
@@ -218,16 +218,13 @@ def _law_short(name: str) -> str:
     return name.removeprefix("中华人民共和国")
 
 
-#: The date of the ledger record that carried an announced activity out — only if that record counts.
-_DONE_ON = Case(
-    When(
-        activity__deleted_at__isnull=True,
-        activity__status__in=Activity.COUNTED,
-        then=F("activity__date"),
-    ),
-    default=None,
-    output_field=DateField(),
+#: An announced activity is carried out when its linked ledger record counts for the announcing unit — the
+#: ledger's one counting rule (`ActivityUnit.objects.counted`), never a rule of the portal's own.
+_DONE = Exists(
+    ActivityUnit.objects.counted().filter(activity_id=OuterRef("activity_id"), unit_id=OuterRef("duty_list__unit_id"))
 )
+#: The date of the ledger record that carried an announced activity out — only if that record counts.
+_DONE_ON = Case(When(_DONE, then=F("activity__date")), default=None, output_field=DateField())
 _ACTIVITY_VALUES = (
     "id",
     "duty_list_id",
@@ -301,7 +298,7 @@ def _summaries(lists: list[DutyList]) -> list[PublicListSummary]:
         .values("duty_list_id")
         .annotate(
             n=Count("id"),
-            done=Count("id", filter=Q(activity__deleted_at__isnull=True, activity__status__in=Activity.COUNTED)),
+            done=Count("id", filter=Q(_DONE)),
         )
     }
     return [
@@ -388,7 +385,7 @@ def _path_activities(year: int) -> dict[str, tuple[int, int]]:
             .values("duty_list__unit__region__path")
             .annotate(
                 n=Count("id"),
-                done=Count("id", filter=Q(activity__deleted_at__isnull=True, activity__status__in=Activity.COUNTED)),
+                done=Count("id", filter=Q(_DONE)),
             )
         )
         return {row["duty_list__unit__region__path"]: (row["n"], row["done"]) for row in rows}

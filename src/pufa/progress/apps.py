@@ -10,6 +10,7 @@ class ProgressConfig(AppConfig):
         from pufa.core.navigation import NavItem, register
 
         register(NavItem("进度督办", "progress:dashboard", "progress.view", order=5))
+        register(NavItem("我的任务", "progress:my-tasks", "plans.view", order=10))
         from pufa.core.home import HomePanel
         from pufa.core.home import register as register_panel
         from pufa.progress.selectors import home_panel

@@ -13,6 +13,7 @@ STATUS_COLOURS = {
     "not_started": "#9e9e9e",
     "on_track": "#1976d2",
     "done": "#2e7d32",
+    "unfinished": "#6d4c41",
 }
 FONT = {"fontFamily": "PingFang SC, Microsoft YaHei, Noto Sans CJK SC, sans-serif"}
 

@@ -38,7 +38,8 @@ def month_start(day: dt.date) -> dt.date:
 
 
 def counted_participations() -> Any:
-    return ActivityUnit.objects.filter(status__in=Activity.COUNTED, is_deleted=False)
+    """The ledger's counting rule (`ActivityUnit.objects.counted`): the rollups count exactly what it counts."""
+    return ActivityUnit.objects.counted()
 
 
 class _Rollups:
@@ -222,7 +223,8 @@ def rebuild_all(*, chunk: int = 20000) -> int:
     regions = _Rollups()
     acc: dict[tuple[str, dt.date, str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     RolledActivity.objects.all().delete()
-    counted = Activity.objects.filter(status__in=Activity.COUNTED).order_by("id")
+    # Every living record is walked; `_contributions` keeps those the counting rule counts.
+    counted = Activity.objects.order_by("id")
     last_id = 0
     while True:
         ids = list(counted.filter(id__gt=last_id).values_list("id", flat=True)[:chunk])

@@ -9,6 +9,10 @@ reminders and the reports alike. The five statuses, worst first:
 - 按期推进 on track: every ended period met its threshold and the current one keeps pace;
 - 已完成 done: every period met its threshold.
 
+A plan whose period has ended is *closed*: its tasks' outcomes are final — 已完成 if every period met its
+threshold, else 未完成 (unfinished) — and shown as history, never as 逾期 or 滞后 for ever (nobody can still
+catch up on a finished plan, and a current circular must not be flooded with it).
+
 Pace: within the running period the expected value is ⌊threshold × elapsed share of the period⌋, so
 "5 场次 a year" expects 3 by mid-August, while "1 次 a year" expects nothing before the year ends.
 Recurring targets are strict per period: "每季度一堂法制课" needs a lecture in *each* quarter; a missed
@@ -32,6 +36,7 @@ class Status(StrEnum):
     NOT_STARTED = "not_started"
     ON_TRACK = "on_track"
     DONE = "done"
+    UNFINISHED = "unfinished"  # the final outcome of a closed plan's task that fell short
 
     @property
     def label(self) -> str:
@@ -49,8 +54,18 @@ STATUS_LABELS = {
     Status.LAGGING: "滞后",
     Status.OVERDUE: "逾期",
     Status.NOT_STARTED: "未开始",
+    Status.UNFINISHED: "未完成",
 }
-SEVERITY = {Status.DONE: 0, Status.ON_TRACK: 1, Status.NOT_STARTED: 2, Status.LAGGING: 3, Status.OVERDUE: 4}
+SEVERITY = {
+    Status.DONE: 0,
+    Status.ON_TRACK: 1,
+    Status.NOT_STARTED: 2,
+    Status.LAGGING: 3,
+    Status.OVERDUE: 4,
+    Status.UNFINISHED: 5,
+}
+#: The statuses for which a unit is named as lagging behind (a running plan's; a closed plan's tasks are final).
+BEHIND = (Status.LAGGING, Status.OVERDUE)
 STATUS_CHOICES = [(s.value, s.label) for s in sorted(Status, key=lambda s: SEVERITY[s], reverse=True)]
 
 
@@ -129,8 +144,17 @@ def expected_by(period: Period, threshold: Decimal, today: dt.date) -> int:
     return math.floor(threshold * Decimal(elapsed) / Decimal(period.days))
 
 
-def status_of(checks: Sequence[Check], today: dt.date) -> Status:
-    """The status of one target for one unit from its period checks (ordered by period)."""
+def is_closed(plan_end: dt.date | None, today: dt.date) -> bool:
+    """Has the plan ended (its last day is before today)? Its outcomes are then final."""
+    return plan_end is not None and plan_end < today
+
+
+def status_of(checks: Sequence[Check], today: dt.date, *, plan_end: dt.date | None = None) -> Status:
+    """The status of one target for one unit from its period checks (ordered by period).
+
+    With `plan_end` before today the plan is closed and the outcome final: DONE or UNFINISHED."""
+    if is_closed(plan_end, today):
+        return Status.DONE if checks and all(c.met for c in checks) else Status.UNFINISHED
     if not checks:
         return Status.NOT_STARTED
     if all(c.met for c in checks):

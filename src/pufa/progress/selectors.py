@@ -32,7 +32,7 @@ from pufa.progress.rollups import ROLLUP_LEVELS, counted_participations
 from pufa.progress.rules import STATUS_LABELS, Status
 
 SILENT_DAYS = 60
-STATUS_ORDER = [Status.OVERDUE, Status.LAGGING, Status.NOT_STARTED, Status.ON_TRACK, Status.DONE]
+STATUS_ORDER = [Status.OVERDUE, Status.LAGGING, Status.NOT_STARTED, Status.ON_TRACK, Status.DONE, Status.UNFINISHED]
 
 
 def ledger_url(**params: Any) -> str:
@@ -157,6 +157,7 @@ class Dashboard:
     silent_count: int
     key_dates: list[tuple[dt.date, str]]
     breadcrumbs: list[Region] = field(default_factory=list)
+    plans: list[CoveredPlan] = field(default_factory=list)  # the plans whose tasks the status figures cover
     statuses_on: dt.date | None = None  # the day the statuses were computed, if not today
 
 
@@ -210,12 +211,55 @@ def _activity_figures(region: Region, start: dt.date, end: dt.date) -> dict[str,
     return out
 
 
+def covered(rows: QuerySet[Any], *, start: dt.date, end: dt.date) -> QuerySet[Any]:
+    """THE rule of which statuses a current figure covers: the tasks of plans running at some day of
+    start..end, for living units. A 2022–2025 plan is not part of 2026's picture; a circular "截至某日" covers
+    the plans running on that day (start = end). Applies to `ProgressStatus` and `UnitStatusCount` alike, so
+    the dashboard's counts and every page or document reading statuses cover the same tasks."""
+    return rows.filter(plan_start__lte=end, plan_end__gte=start, unit__deleted_at__isnull=True)
+
+
 def in_year(rows: QuerySet[Any], year: int | None) -> QuerySet[Any]:
-    """Statuses (or their counts) of tasks whose plan runs in `year`: a 2022–2025 plan is not part of 2026's
-    picture."""
+    """Statuses (or their counts) of tasks whose plan runs in `year` (see `covered`)."""
     if not year:
         return rows
-    return rows.filter(plan_start__lte=dt.date(year, 12, 31), plan_end__gte=dt.date(year, 1, 1))
+    return covered(rows, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31))
+
+
+@dataclass(frozen=True)
+class CoveredPlan:
+    """A plan a page or document covers, so that it can say which ("本页涵盖的规划计划")."""
+
+    id: int
+    title: str
+    start: dt.date
+    end: dt.date
+    closed: bool
+
+
+def covered_plans(
+    *,
+    region_path: str = "",
+    unit_ids: list[int] | None = None,
+    start: dt.date,
+    end: dt.date,
+    today: dt.date | None = None,
+) -> list[CoveredPlan]:
+    """The plans whose tasks' statuses a figure for this region (or these units) and period covers."""
+    from pufa.plans.models import Plan
+    from pufa.progress.rules import is_closed
+
+    today = today or timezone.localdate()
+    rows = covered(ProgressStatus.objects.filter(target__isnull=True), start=start, end=end)
+    if region_path:
+        rows = rows.filter(region_path__startswith=region_path)
+    if unit_ids is not None:
+        rows = rows.filter(unit_id__in=unit_ids)
+    plans = Plan.objects.filter(pk__in=rows.values("task__plan_id")).order_by("period_start", "title")
+    return [
+        CoveredPlan(p.pk, p.title, p.period_start, p.period_end, is_closed(p.period_end, today))
+        for p in plans.only("id", "title", "period_start", "period_end")
+    ]
 
 
 def _lagging_counts(year: int, **where: Any) -> QuerySet[UnitStatusCount]:
@@ -311,6 +355,7 @@ def region_dashboard(*, actor: Any, region: Region, year: int | None = None) -> 
         silent_count=silent_qs.count(),
         key_dates=_key_dates(actor, today),
         breadcrumbs=_breadcrumbs(actor, region),
+        plans=covered_plans(region_path=region.path, start=start, end=end, today=today),
     )
 
 
@@ -368,6 +413,7 @@ def _from_plain(plain: dict[str, Any], region: Region) -> Dashboard:
         silent_units=[UnitRef(**row) for row in plain["silent_units"]],
         silent_count=plain["silent_count"],
         key_dates=[],
+        plans=[CoveredPlan(**row) for row in plain["plans"]],
     )
 
 
@@ -551,13 +597,23 @@ class TargetProgress:
 class TaskProgress:
     status: ProgressStatus
     targets: list[TargetProgress]
+    closed: bool = False  # the plan has ended: the status is its final outcome (已完成 / 未完成)
 
 
-def unit_progress(*, actor: Any, unit: Unit) -> list[TaskProgress]:
-    """A unit's tasks with the status of each and the per-period checks behind it, linked to the records."""
-    from pufa.progress.rules import Period
+def unit_progress(*, actor: Any, unit: Unit, year: int | None = None, history: bool = False) -> list[TaskProgress]:
+    """A unit's tasks with the status of each and the per-period checks behind it, linked to the records.
 
-    statuses = list(status_list(actor=actor, unit=unit))
+    The tasks of plans running in `year` (default: this year; see `covered`), the same the dashboard, the
+    home panel and "my tasks" count; with `history`, instead those of plans that ended before that year."""
+    from pufa.progress.rules import Period, is_closed
+
+    today = timezone.localdate()
+    year = year or today.year
+    if history:
+        rows = status_list(actor=actor, unit=unit).filter(plan_end__lt=dt.date(year, 1, 1))
+        statuses = list(rows.order_by("-plan_end", "task__plan", "task__order"))
+    else:
+        statuses = list(status_list(actor=actor, unit=unit, year=year))
     task_ids = [s.task_id for s in statuses]
     target_status = {
         (r.task_id, r.target_id): r
@@ -606,7 +662,7 @@ def unit_progress(*, actor: Any, unit: Unit) -> list[TaskProgress]:
                     checks=rows,
                 )
             )
-        result.append(TaskProgress(row, targets))
+        result.append(TaskProgress(row, targets, is_closed(row.plan_end, today)))
     return result
 
 
@@ -674,3 +730,67 @@ def todos(actor: Any) -> list[Any] | None:
         soon = status_list(actor=actor, due_within=TODO_DUE_DAYS).count()
         lines.append(Todo(f"项任务{TODO_DUE_DAYS}天内到期", soon, status_list_url(due=TODO_DUE_DAYS), order=55))
     return lines
+
+
+# ---------------------------------------------------------------- my tasks
+
+
+@dataclass
+class MyTaskStatus:
+    """A task of one of the actor's own units with progress's status of it — the same row the unit page, the
+    home panel, the dashboard and the documents read (never a status decided by date alone)."""
+
+    task: Any
+    roles: list[str]
+    units: list[Unit]
+    status: str  # a Status value; "" while progress has not evaluated the task yet
+    status_label: str
+    next_due: dt.date | None
+    closed: bool
+
+
+def my_tasks(*, actor: Any, role: str = "", year: int | None = None) -> tuple[list[MyTaskStatus], list[MyTaskStatus]]:
+    """The actor's tasks of plans running in `year` (see `covered`) and, second, those of plans that ended
+    before it (history). A task of several of the actor's units shows the worst of their statuses."""
+    from pufa.org.access import acting_unit_ids
+    from pufa.plans.selectors import my_tasks as plan_tasks
+    from pufa.progress.rules import SEVERITY, is_closed
+
+    today = timezone.localdate()
+    year = year or today.year
+    rows = plan_tasks(actor=actor, today=today, role=role)
+    unit_ids = acting_unit_ids(actor)
+    statuses: dict[int, list[ProgressStatus]] = defaultdict(list)
+    for st in ProgressStatus.objects.filter(
+        target__isnull=True, task_id__in=[r.task.pk for r in rows], unit_id__in=unit_ids
+    ).only("task_id", "unit_id", "status", "next_due", "plan_end"):
+        statuses[st.task_id].append(st)
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    current, history = [], []
+    for row in rows:
+        own = statuses.get(row.task.pk, [])
+        worst_row = max(own, key=lambda s: SEVERITY[Status(s.status)]) if own else None
+        dues = [s.next_due for s in own if s.next_due]
+        item = MyTaskStatus(
+            task=row.task,
+            roles=row.roles,
+            units=row.units,
+            status=worst_row.status if worst_row else "",
+            status_label=STATUS_LABELS[Status(worst_row.status)] if worst_row else "不单独考核",
+            next_due=min(dues) if dues else None,
+            closed=is_closed(row.task.plan.period_end, today),
+        )
+        plan = row.task.plan
+        if plan.period_start <= end and plan.period_end >= start:
+            current.append(item)
+        elif plan.period_end < start:
+            history.append(item)
+
+    def key(item: MyTaskStatus) -> tuple[Any, ...]:
+        severity = SEVERITY[Status(item.status)] if item.status else 2
+        due = item.next_due.toordinal() if item.next_due else 10**7
+        return (item.closed, -severity, due, item.task.plan_id, item.task.order)
+
+    current.sort(key=key)
+    history.sort(key=lambda i: (-i.task.plan.period_end.toordinal(), i.task.plan_id, i.task.order))
+    return current, history

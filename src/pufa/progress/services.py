@@ -294,7 +294,7 @@ def _write_statuses(tasks: list[Task], unit_ids: set[int] | None, today: dt.date
     rows: list[ProgressStatus] = []
     per_task_unit: dict[tuple[int, int], list[tuple[Status, list[Check]]]] = defaultdict(list)
     for (task_id, target_id, unit_id), unit_checks in grouped.items():
-        status = status_of(unit_checks, today)
+        status = status_of(unit_checks, today, plan_end=periods[task_id][1])
         per_task_unit[(task_id, unit_id)].append((status, unit_checks))
         if target_id is not None:
             rows.append(

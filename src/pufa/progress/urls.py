@@ -12,4 +12,5 @@ urlpatterns = [
     path("units/<int:pk>/", views.unit, name="unit"),
     path("units/<int:pk>/note/", views.unit_note, name="unit-note"),
     path("units/<int:pk>/notice/", views.unit_notice, name="unit-notice"),
+    path("my/", views.my_tasks, name="my-tasks"),
 ]

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from pufa.core.forms import paginate
 from pufa.org.access import acting_unit_ids, can, require
 from pufa.org.models import Unit
-from pufa.plans.models import Task
+from pufa.plans.models import Task, TaskUnit
 from pufa.progress import charts, selectors, supervision
 from pufa.progress.exports import dashboard_xlsx
 from pufa.progress.rules import STATUS_CHOICES
@@ -130,13 +130,16 @@ def status_remind(request: HttpRequest) -> HttpResponse:
 def unit(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "progress.view")
     target_unit = selectors.unit_for_actor(actor=request.user, pk=pk)
-    tasks = selectors.unit_progress(actor=request.user, unit=target_unit)
+    year = _year(request)
+    tasks = selectors.unit_progress(actor=request.user, unit=target_unit, year=year)
     return render(
         request,
         "progress/unit.html",
         {
             "unit": target_unit,
+            "year": year,
             "tasks": tasks,
+            "history": selectors.unit_progress(actor=request.user, unit=target_unit, year=year, history=True),
             "statuses_on": selectors.statuses_date(region_path=target_unit.region.path),
             "labels": selectors.status_labels(),
             "supervisions": supervision.supervision_list(actor=request.user, unit=target_unit)[:50],
@@ -188,3 +191,15 @@ def unit_notice(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             (messages.warning if result.missing else messages.success)(request, result.message("督办通知"))
     return redirect("progress:unit", pk=pk)
+
+
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    """我的任务: the tasks of the user's own units with progress's status of each (served by progress, which
+    owns the statuses; plans below it knows the tasks and roles only)."""
+    require(request.user, "plans.view")
+    role = request.GET.get("role", "")
+    role = role if role in TaskUnit.Role.values else ""
+    current, ended = selectors.my_tasks(actor=request.user, role=role, year=_year(request))
+    context = {"current": current, "ended": ended, "role": role, "roles": TaskUnit.Role.choices}
+    template = "progress/my_tasks.html#rows" if request.htmx else "progress/my_tasks.html"
+    return render(request, template, context)

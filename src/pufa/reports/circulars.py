@@ -12,53 +12,43 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Q
-
 from pufa.core.chinese import cn_date, cn_number
+from pufa.ledger import counting
 from pufa.org.models import Region, Unit
-from pufa.plans import metrics
 from pufa.progress.models import ProgressStatus
-from pufa.progress.rules import Status
+from pufa.progress.rules import BEHIND, Status
+from pufa.progress.selectors import covered, covered_plans
 from pufa.reports.documents.model import Document, Heading, Paragraph, Table, paragraphs
 from pufa.reports.figures import ledger_url
 
-ACTIVITY_METRIC = "ledger.activity_count"
 AHEAD_LIMIT = 10
 
 
 def circular_data(*, region: Region, start: dt.date, as_of: dt.date) -> dict[str, Any]:
-    """Per unit of the region with tasks: task statuses (as of today) and activities since `start`.
+    """Per unit of the region with tasks: task statuses (as of `as_of`) and activities since `start`.
 
-    The tasks are those of plans running between `start` and `as_of`, plus tasks still overdue from a plan
-    that ended within the year before `start`."""
-    rows = (
-        ProgressStatus.objects.filter(
-            region_path__startswith=region.path,
-            target__isnull=True,
-            task__deleted_at__isnull=True,
-            task__plan__deleted_at__isnull=True,
-            unit__deleted_at__isnull=True,
-        )
-        .filter(
-            Q(task__plan__period_start__lte=as_of, task__plan__period_end__gte=start)
-            # Work still overdue from a plan that ended in the past year is reported too: it is not done.
-            | Q(status=Status.OVERDUE, task__plan__period_end__gte=start - dt.timedelta(days=366))
-        )
-        .values_list("unit_id", "status", "task_id", "task__title")
+    One status per (task, unit): progress's stored statuses, the rows the dashboard, unit pages, home panels
+    and reports read. The tasks are those of the plans running on `as_of` (`progress.selectors.covered`): a
+    plan that has ended is closed — its outcomes are history, not current lagging work. Activities follow the
+    ledger's one counting rule: each unit's own count (a joint activity counts for each of its units), and
+    for the region each activity once (`totals.activities`, 去重后) beside the sum of the units'
+    (`totals.activities_sum`, 各单位合计). `plans` lists the plans covered."""
+    statuses = covered(
+        ProgressStatus.objects.filter(region_path__startswith=region.path, target__isnull=True),
+        start=as_of,
+        end=as_of,
     )
+    rows = statuses.values_list("unit_id", "status", "task_id", "task__title")
     counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     behind_tasks: dict[int, list[str]] = defaultdict(list)
     for unit_id, status, _task_id, title in rows:
         counts[unit_id][status] += 1
-        if status in (Status.LAGGING, Status.OVERDUE):
+        if status in BEHIND:
             behind_tasks[unit_id].append(title)
     unit_ids = sorted(counts)
     names = dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "name"))
     pinyin = dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "pinyin"))
-    try:
-        activities = metrics.compute(ACTIVITY_METRIC, unit_ids=unit_ids, start=start, end=as_of)
-    except KeyError:
-        activities = {}
+    activities = counting.unit_counts(unit_ids=unit_ids, start=start, end=as_of)
     units = []
     for uid in sorted(unit_ids, key=lambda u: pinyin.get(u, "")):
         c = counts[uid]
@@ -84,6 +74,7 @@ def circular_data(*, region: Region, start: dt.date, as_of: dt.date) -> dict[str
     behind.sort(key=lambda u: (-u["overdue"], -u["lagging"], u["activities"]))
     ahead = [u for u in units if not u["lagging"] and not u["overdue"] and u["tasks"]]
     ahead.sort(key=lambda u: (-u["done"], -u["rate"], -u["activities"]))
+    plans = covered_plans(region_path=region.path, start=as_of, end=as_of, today=as_of)
     return {
         "region": region.name,
         "start": start.isoformat(),
@@ -91,6 +82,10 @@ def circular_data(*, region: Region, start: dt.date, as_of: dt.date) -> dict[str
         "units": units,
         "ahead": [u["unit_id"] for u in ahead[:AHEAD_LIMIT]],
         "behind": [u["unit_id"] for u in behind],
+        "plans": [
+            {"id": p.id, "title": p.title, "start": p.start.isoformat(), "end": p.end.isoformat()} for p in plans
+        ],
+        "activities_url": ledger_url(unit_id=None, region_id=region.pk, start=start, end=as_of),
         "totals": {
             "units": len(units),
             "tasks": sum(u["tasks"] for u in units),
@@ -99,7 +94,10 @@ def circular_data(*, region: Region, start: dt.date, as_of: dt.date) -> dict[str
             "not_started": sum(u["not_started"] for u in units),
             "lagging": sum(u["lagging"] for u in units),
             "overdue": sum(u["overdue"] for u in units),
-            "activities": sum(u["activities"] for u in units),
+            # 去重后: each activity of the region once, however many of its units ran it.
+            "activities": counting.counted_activities(region=region, start=start, end=as_of).count(),
+            # 各单位合计: the units' own counts added up (a joint activity once per participating unit).
+            "activities_sum": sum(u["activities"] for u in units),
         },
     }
 
@@ -133,6 +131,7 @@ def circular_document(
 ) -> Document:
     units = {u["unit_id"]: u for u in data.get("units", [])}
     totals = data.get("totals", {})
+    activities_sum = totals.get("activities_sum", totals.get("activities", 0))
     doc = Document(title=title, number=number, recipient="各有关单位", signature=signature, date=date)
     for line in paragraphs(intro):
         doc.add(Paragraph(line))
@@ -143,7 +142,8 @@ def circular_document(
             f"{totals.get('units', 0)}个单位承担普法任务，按单位计共{totals.get('tasks', 0)}项次，"
             f"其中已完成{totals.get('done', 0)}项次，按期推进{totals.get('on_track', 0)}项次，"
             f"未开始{totals.get('not_started', 0)}项次，滞后{totals.get('lagging', 0)}项次，"
-            f"逾期{totals.get('overdue', 0)}项次；各单位共开展普法活动{totals.get('activities', 0)}场次。"
+            f"逾期{totals.get('overdue', 0)}项次；共开展普法活动{totals.get('activities', 0)}场次"
+            f"（去重后，多个单位联合开展的活动只计一次；各单位合计{activities_sum}场次）。"
         )
     )
     doc.add(Heading(1, "二、进展较好的单位"))

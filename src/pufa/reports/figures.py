@@ -6,12 +6,15 @@ disagrees with a target or a dashboard:
 
 - a unit's figures count the activities it organised *and* those it co-organised (one record, counted for
   every unit that ran it); a region's figures count each activity once, whichever of its units ran it;
-- only submitted and confirmed records count (`Activity.COUNTED`), and only those dated inside the period;
+- what counts is the ledger's one rule (`pufa.ledger.counting`: submitted or confirmed, not deleted, dated
+  inside the period);
 - 参与人次 = people on site + online; 培训 is the activity kind 培训 (px), 以案释法 the kind yasf, 学法考试 xfks;
-- tasks and targets come from progress (TargetCheck per period): each target is judged with progress's own
-  rules (`progress.rules.status_of`) as at the end of the report period — or today, while it runs — and a
-  period reaching beyond the report (a yearly target in a half-year report) is counted up to the report's
-  last day only, through the target's registered metric;
+- tasks and targets are progress's stored statuses (`ProgressStatus`, one per task, target and unit), of
+  the plans running in the report period (`progress.selectors.covered`), as computed on the day the report
+  is computed — the very rows the dashboard, unit pages and circulars read; a closed plan's tasks carry
+  their final outcome (已完成 / 未完成). A target's "done" text reads the stored checks (`TargetCheck`) of
+  the periods within the report: a period reaching beyond it (a yearly target in a half-year report) shows
+  its value so far, as the unit page does;
 - roster figures (法律明白人 …) come from any cumulative metric other apps register, valued at the period end.
 
 `compute()` needs no acting user: figures are facts about a unit; who may see a report is decided by the
@@ -32,14 +35,14 @@ from django.db.models import Count, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from pufa.ledger.models import Activity, ActivityUnit
+from pufa.ledger import counting
+from pufa.ledger.models import Activity
 from pufa.org.models import Region, Unit
 from pufa.plans import metrics
 from pufa.plans.models import Target, Task
-from pufa.progress.models import TargetCheck
-from pufa.progress.rules import Check, Status, status_of, worst
-from pufa.progress.rules import Period as CheckPeriod
-from pufa.progress.services import TASK_ACTIVITY_METRIC
+from pufa.progress.models import ProgressStatus, TargetCheck
+from pufa.progress.rules import BEHIND, Status, worst
+from pufa.progress.selectors import covered
 
 TRAINING, CASES, EXAMS = "px", "yasf", "xfks"
 HIGHLIGHT_LIMIT = 12
@@ -168,22 +171,14 @@ def ledger_url(*, unit_id: int | None, region_id: int | None, start: dt.date, en
 # ---------------------------------------------------------------- the records
 
 
-def counted_activity_ids(*, unit: Unit | None, region: Region | None, start: dt.date, end: dt.date) -> QuerySet:
-    """The ids of the counted activities of a unit (organised or co-organised) or of a region, in the period."""
-    rows = ActivityUnit.objects.filter(status__in=Activity.COUNTED, is_deleted=False, date__gte=start, date__lte=end)
+def counted_activities(*, unit: Unit | None, region: Region | None, start: dt.date, end: dt.date) -> QuerySet[Activity]:
+    """The counted activities of a unit (organised or co-organised) or of a region (each once), in the period —
+    the ledger's one counting rule (`pufa.ledger.counting`)."""
     if unit is not None:
-        rows = rows.filter(unit=unit)
-    elif region is not None:
-        rows = rows.filter(region_path__startswith=region.path)
-    else:
-        raise ValueError("unit or region is required")
-    return rows.values("activity_id")
-
-
-def _activities(ids: QuerySet) -> QuerySet[Activity]:
-    # deleted_at is checked on the activity too: the participation copies follow it, but a figure must
-    # never count a deleted record even if a copy were stale.
-    return Activity.objects.filter(pk__in=ids, status__in=Activity.COUNTED)
+        return counting.counted_activities(unit_ids=[unit.pk], start=start, end=end)
+    if region is not None:
+        return counting.counted_activities(region=region, start=start, end=end)
+    raise ValueError("unit or region is required")
 
 
 def _int(value: Any) -> int:
@@ -305,90 +300,15 @@ def _target_text(target: Target | None) -> str:
     return f"{label}（{target.get_period_display()}）≥{_fmt(Decimal(target.threshold))}{target.measure}"
 
 
-def _done_text(checks: list[Check], target: Target | None, measure: str) -> str:
-    if len(checks) > 1:
-        return f"{sum(1 for c in checks if c.met)}/{len(checks)}期达标"
-    if not checks:
-        return "—"
-    c = checks[0]
-    return f"{_fmt(c.value)}/{_fmt(c.threshold)}{measure}"
-
-
-@dataclass
-class _Spec:
-    """One (task, target) judged for one unit in the report period."""
-
-    task: Task
-    target: Target | None
-    unit_id: int
-    checks: list[tuple[dt.date, dt.date, Decimal, Decimal]]
-
-
-def _load_checks(unit_ids: list[int] | None, region: Region | None, start: dt.date, end: dt.date) -> list[_Spec]:
-    rows = TargetCheck.objects.filter(
-        period_start__lte=end,
-        period_end__gte=start,
-        task__deleted_at__isnull=True,
-        task__plan__deleted_at__isnull=True,
-    )
-    if unit_ids is not None:
-        rows = rows.filter(unit_id__in=unit_ids)
+def _statuses(*, unit: Unit | None, region: Region | None, start: dt.date, end: dt.date) -> QuerySet[ProgressStatus]:
+    """Progress's stored statuses (task rows and target rows) of the tasks a report covers: those of plans
+    running in the report period (`progress.selectors.covered`) — the same rows every page reads."""
+    rows = covered(ProgressStatus.objects.all(), start=start, end=end)
+    if unit is not None:
+        rows = rows.filter(unit=unit)
     elif region is not None:
-        rows = rows.filter(unit__region__path__startswith=region.path, unit__deleted_at__isnull=True)
-    rows = rows.select_related("task__plan", "target").order_by(
-        "task__plan_id", "task__order", "task_id", "period_start"
-    )
-    grouped: dict[tuple[int, int | None, int], _Spec] = {}
-    for row in rows:
-        key = (row.task_id, row.target_id, row.unit_id)
-        spec = grouped.get(key)
-        if spec is None:
-            spec = grouped[key] = _Spec(row.task, row.target, row.unit_id, [])
-        spec.checks.append((row.period_start, row.period_end, Decimal(row.value), Decimal(row.threshold)))
-    return list(grouped.values())
-
-
-def _clip_values(specs: list[_Spec], end: dt.date) -> dict[tuple[int, int | None, int, dt.date], Decimal]:
-    """Values of periods reaching past the report's end, recounted up to that end — many units per query."""
-    groups: dict[tuple[int, int | None, dt.date], tuple[str, dict[str, Any], set[int]]] = {}
-    for spec in specs:
-        target = spec.target
-        for p_start, p_end, _value, _threshold in spec.checks:
-            if p_end <= end:
-                continue
-            key = (spec.task.pk, target.pk if target else None, p_start)
-            if key not in groups:
-                metric = target.metric if target is not None else TASK_ACTIVITY_METRIC
-                filters = dict(target.filters or {}) if target is not None else {"task": [spec.task.pk]}
-                groups[key] = (metric, filters, set())
-            groups[key][2].add(spec.unit_id)
-    values: dict[tuple[int, int | None, int, dt.date], Decimal] = {}
-    for (task_id, target_id, p_start), (metric, filters, unit_ids) in groups.items():
-        try:
-            cumulative = metrics.get(metric).cumulative
-            computed = metrics.compute(
-                metric,
-                unit_ids=sorted(unit_ids),
-                start=None if cumulative else p_start,
-                end=end,
-                filters=filters,
-                task_id=task_id,
-            )
-        except (KeyError, ValueError):  # a metric no longer registered: keep the stored value
-            continue
-        for uid, v in computed.items():
-            values[(task_id, target_id, uid, p_start)] = v
-    return values
-
-
-def _judge(
-    spec: _Spec, clipped: dict[tuple[int, int | None, int, dt.date], Decimal], as_of: dt.date
-) -> tuple[Status, list[Check]]:
-    checks = []
-    for p_start, p_end, value, threshold in spec.checks:
-        key = (spec.task.pk, spec.target.pk if spec.target else None, spec.unit_id, p_start)
-        checks.append(Check(CheckPeriod(p_start, p_end), clipped.get(key, value), threshold))
-    return status_of(checks, as_of), checks
+        rows = rows.filter(region_path__startswith=region.path)
+    return rows.select_related("task__plan", "target").order_by("task__plan_id", "task__order", "task_id", "target_id")
 
 
 def _task_link(task: Task, unit: Unit | None, region: Region | None, start: dt.date, end: dt.date) -> str:
@@ -397,83 +317,85 @@ def _task_link(task: Task, unit: Unit | None, region: Region | None, start: dt.d
     )
 
 
-def _unit_tasks(unit: Unit, start: dt.date, end: dt.date, as_of: dt.date) -> list[TaskRow]:
-    specs = _load_checks([unit.pk], None, start, end)
-    clipped = _clip_values(specs, end)
-    by_task: dict[int, list[tuple[_Spec, Status, list[Check]]]] = defaultdict(list)
-    order: list[Task] = []
-    for spec in specs:
-        status, checks = _judge(spec, clipped, as_of)
-        if spec.task.pk not in by_task:
-            order.append(spec.task)
-        by_task[spec.task.pk].append((spec, status, checks))
-    rows = []
-    for task in order:
-        items = by_task[task.pk]
-        status = worst([s for _, s, _ in items]) or Status.NOT_STARTED
-        rows.append(
+def _done_of(checks: list[TargetCheck], measure: str) -> str:
+    """What the stored checks of the periods within the report say: "1/2期达标" or "3/5场"."""
+    if len(checks) > 1:
+        return f"{sum(1 for c in checks if c.value >= c.threshold)}/{len(checks)}期达标"
+    if not checks:
+        return "—"
+    c = checks[0]
+    return f"{_fmt(Decimal(c.value))}/{_fmt(Decimal(c.threshold))}{measure}"
+
+
+def _unit_tasks(unit: Unit, start: dt.date, end: dt.date) -> list[TaskRow]:
+    task_rows: list[ProgressStatus] = []
+    target_rows: dict[int, list[ProgressStatus]] = defaultdict(list)
+    for row in _statuses(unit=unit, region=None, start=start, end=end):
+        if row.target_id is None:
+            task_rows.append(row)
+        else:
+            target_rows[row.task_id].append(row)
+    checks: dict[tuple[int, int | None], list[TargetCheck]] = defaultdict(list)
+    for check in TargetCheck.objects.filter(
+        unit=unit, task_id__in=[r.task_id for r in task_rows], period_start__lte=end, period_end__gte=start
+    ).order_by("period_start"):
+        checks[(check.task_id, check.target_id)].append(check)
+    result = []
+    for row in task_rows:
+        task, status = row.task, Status(row.status)
+        targets = target_rows.get(task.pk, [])
+        result.append(
             TaskRow(
                 task_id=task.pk,
                 section=task.section,
                 title=task.title,
                 plan=task.plan.title,
-                targets=[_target_text(spec.target) for spec, _, _ in items],
-                done=[
-                    _done_text(checks, spec.target, spec.target.measure if spec.target else "次")
-                    for spec, _, checks in items
-                ],
+                targets=[_target_text(t.target) for t in targets] or [_target_text(None)],
+                done=[_done_of(checks[(task.pk, t.target_id)], t.target.measure) for t in targets if t.target]
+                or [_done_of(checks[(task.pk, None)], "次")],
                 status=status.value,
                 status_label=status.label,
                 url=_task_link(task, unit, None, start, end),
             )
         )
-    return rows
+    return result
 
 
-def _region_tasks(region: Region, start: dt.date, end: dt.date, as_of: dt.date) -> list[TaskRow]:
-    specs = _load_checks(None, region, start, end)
-    clipped = _clip_values(specs, end)
-    per_unit: dict[tuple[int, int], list[Status]] = defaultdict(list)
+def _region_tasks(region: Region, start: dt.date, end: dt.date) -> list[TaskRow]:
+    rows = [r for r in _statuses(unit=None, region=region, start=start, end=end) if r.target_id is None]
     tasks: dict[int, Task] = {}
-    targets: dict[int, list[Target | None]] = defaultdict(list)
-    for spec in specs:
-        status, _checks = _judge(spec, clipped, as_of)
-        per_unit[(spec.task.pk, spec.unit_id)].append(status)
-        tasks.setdefault(spec.task.pk, spec.task)
-        if spec.target not in targets[spec.task.pk]:
-            targets[spec.task.pk].append(spec.target)
-    names = dict(Unit.all_objects.filter(pk__in={u for _, u in per_unit}).values_list("pk", "name"))
-    rows = []
+    per_task: dict[int, list[tuple[int, Status]]] = defaultdict(list)
+    for row in rows:
+        tasks.setdefault(row.task_id, row.task)
+        per_task[row.task_id].append((row.unit_id, Status(row.status)))
+    targets: dict[int, list[Target]] = defaultdict(list)
+    for target in Target.objects.filter(task_id__in=list(tasks)).order_by("id"):
+        targets[target.task_id].append(target)
+    names = dict(Unit.all_objects.filter(pk__in={u for v in per_task.values() for u, _ in v}).values_list("pk", "name"))
+    result = []
     for task_id, task in tasks.items():
         counts: dict[str, int] = defaultdict(int)
-        lagging: list[str] = []
-        statuses = []
-        for (t_id, unit_id), unit_statuses in per_unit.items():
-            if t_id != task_id:
-                continue
-            status = worst(unit_statuses) or Status.NOT_STARTED
-            statuses.append(status)
+        for _unit_id, status in per_task[task_id]:
             counts[status.value] += 1
-            if status in (Status.LAGGING, Status.OVERDUE):
-                lagging.append(names.get(unit_id, ""))
-        overall = worst(statuses) or Status.NOT_STARTED
+        lagging = sorted(names.get(u, "") for u, status in per_task[task_id] if status in BEHIND)
+        overall = worst([status for _, status in per_task[task_id]]) or Status.NOT_STARTED
         total = sum(counts.values())
-        rows.append(
+        result.append(
             TaskRow(
                 task_id=task_id,
                 section=task.section,
                 title=task.title,
                 plan=task.plan.title,
-                targets=[_target_text(t) for t in targets[task_id]],
+                targets=[_target_text(t) for t in targets[task_id]] or [_target_text(None)],
                 done=[f"{counts.get(Status.DONE, 0)}/{total}个单位已完成"],
                 status=overall.value,
                 status_label=overall.label,
                 url=_task_link(task, None, region, start, end),
                 units=dict(counts),
-                lagging_units=sorted(lagging),
+                lagging_units=lagging,
             )
         )
-    return rows
+    return result
 
 
 def _task_figures(rows: list[TaskRow], scope: str) -> list[Figure]:
@@ -486,7 +408,7 @@ def _task_figures(rows: list[TaskRow], scope: str) -> list[Figure]:
             counts[row.status] += 1
     measure = "项" if scope == "unit" else "单位·项"
     figures = [Figure("tasks", "承担普法任务", len(rows), "项", group="任务完成情况")]
-    for status in (Status.DONE, Status.ON_TRACK, Status.NOT_STARTED, Status.LAGGING, Status.OVERDUE):
+    for status in (Status.DONE, Status.ON_TRACK, Status.NOT_STARTED, Status.LAGGING, Status.OVERDUE, Status.UNFINISHED):
         figures.append(
             Figure(f"tasks.{status.value}", status.label, counts.get(status.value, 0), measure, group="任务完成情况")
         )
@@ -497,7 +419,7 @@ def _issues(rows: list[TaskRow], scope: str) -> list[Issue]:
     """One line per lagging or overdue task; tasks of the same wording in several plans are named once."""
     issues: list[Issue] = []
     for row in rows:
-        if row.status not in (Status.LAGGING, Status.OVERDUE):
+        if row.status not in (Status.LAGGING, Status.OVERDUE, Status.UNFINISHED):
             continue
         if scope == "unit":
             done = "；".join(d for d in row.done if d and d != "—")
@@ -528,9 +450,7 @@ def compute(
         raise ValueError("compute() needs exactly one of unit or region")
     start, end = period_bounds(period, year)
     today = today or timezone.localdate()
-    as_of = min(today, end)
-    ids = counted_activity_ids(unit=unit, region=region, start=start, end=end)
-    acts = _activities(ids)
+    acts = counted_activities(unit=unit, region=region, start=start, end=end)
 
     def link(**filters: Any) -> str:
         return ledger_url(
@@ -540,25 +460,19 @@ def compute(
     figures = _activity_figures(acts, link)
     if unit is not None:
         unit_ids = [unit.pk]
-        tasks = _unit_tasks(unit, start, end, as_of)
+        tasks = _unit_tasks(unit, start, end)
         scope = "unit"
     else:
         assert region is not None
         unit_ids = list(Unit.objects.filter(region__path__startswith=region.path).values_list("pk", flat=True))
-        tasks = _region_tasks(region, start, end, as_of)
+        tasks = _region_tasks(region, start, end)
         scope = "region"
     figures += _roster_figures(unit_ids, end, unit)
     figures += _task_figures(tasks, scope)
     issues = _issues(tasks, scope)
     silent: list[str] = []
     if region is not None:
-        active = ActivityUnit.objects.filter(
-            region_path__startswith=region.path,
-            status__in=Activity.COUNTED,
-            is_deleted=False,
-            date__gte=start,
-            date__lte=min(end, today),
-        ).values("unit_id")
+        active = counting.participations(region=region, start=start, end=min(end, today)).values("unit_id")
         silent = list(
             Unit.objects.filter(region__path__startswith=region.path, is_responsible_subject=True)
             .exclude(pk__in=active)
