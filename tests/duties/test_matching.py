@@ -15,6 +15,7 @@ from pufa.duties import matching, services
 from pufa.duties.models import PlannedActivity
 from pufa.ledger import hooks
 from pufa.ledger.models import Activity, ActivityUnit
+from pufa.org.access import SYSTEM
 from pufa.org.models import Unit
 from tests.factories import duty_list
 
@@ -54,7 +55,7 @@ def record(
         for u in (unit, *co)
     )
     if event:
-        hooks.fire(event, activities=[activity], actor=None)
+        hooks.fire(event, activities=[activity], actor=SYSTEM)
     return activity
 
 
@@ -126,7 +127,7 @@ def test_best_candidate_wins_and_each_is_used_once(world, office_user):
 
     dl = duty_list(world.committee_a, status="draft")
     fraud = services.planned_activity_create(
-        actor=None,
+        actor=SYSTEM,
         duty_list=dl,
         data=services.PlannedData(
             content="反电信网络诈骗宣传",
@@ -136,8 +137,8 @@ def test_best_candidate_wins_and_each_is_used_once(world, office_user):
             audiences=[Audience.objects.get(code="lnr")],
         ),
     )
-    services.duty_list_submit(actor=None, duty_list=dl)
-    services.duty_list_file(actor=None, duty_list=dl)
+    services.duty_list_submit(actor=SYSTEM, duty_list=dl)
+    services.duty_list_file(actor=SYSTEM, duty_list=dl)
     services.duty_list_publish(actor=office_user, duty_list=dl)
     civil = dl.planned_activities.exclude(pk=fraud.pk).get()
     anti_fraud = record(world.committee_a, "反电信网络诈骗宣传进社区", day=dt.date(2026, 5, 10))
@@ -156,7 +157,7 @@ def test_law_and_domain_overlap_prefer_the_better_match(world, office_user):
 
     dl = duty_list(world.committee_a, status="draft")
     traffic = services.planned_activity_create(
-        actor=None,
+        actor=SYSTEM,
         duty_list=dl,
         data=services.PlannedData(
             content="交通安全宣传",
@@ -167,8 +168,8 @@ def test_law_and_domain_overlap_prefer_the_better_match(world, office_user):
             domains=[Domain.objects.get(code="jtaq-za")],
         ),
     )
-    services.duty_list_submit(actor=None, duty_list=dl)
-    services.duty_list_file(actor=None, duty_list=dl)
+    services.duty_list_submit(actor=SYSTEM, duty_list=dl)
+    services.duty_list_file(actor=SYSTEM, duty_list=dl)
     services.duty_list_publish(actor=office_user, duty_list=dl)
     activity = record(world.committee_a, "专题讲座", domains=("minfadian",), laws="《民法典》")
     civil = dl.planned_activities.exclude(pk=traffic.pk).get()
@@ -190,7 +191,7 @@ def test_deleting_the_record_drops_every_link(world):
     activity = record(world.committee_a)
     activity.deleted_at = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
     activity.save()
-    hooks.fire(hooks.DELETED, activities=[activity], actor=None)
+    hooks.fire(hooks.DELETED, activities=[activity], actor=SYSTEM)
     planned = _planned(dl)
     assert planned.activity is None and planned.link_method == ""
     assert AuditEntry.objects.filter(code="duties.planned.unlink", object_id=str(planned.pk)).exists()
@@ -201,7 +202,7 @@ def test_moving_the_record_out_of_the_window_drops_an_automatic_link(world):
     activity = record(world.committee_a)
     activity.date = dt.date(2026, 7, 1)
     activity.save()
-    hooks.fire(hooks.UPDATED, activities=[activity], actor=None)
+    hooks.fire(hooks.UPDATED, activities=[activity], actor=SYSTEM)
     assert _planned(dl).activity is None
 
 
@@ -210,7 +211,7 @@ def test_returned_record_loses_its_automatic_link(world):
     activity = record(world.committee_a)
     activity.status = Activity.Status.RETURNED
     activity.save()
-    hooks.fire(hooks.RETURNED, activities=[activity], actor=None)
+    hooks.fire(hooks.RETURNED, activities=[activity], actor=SYSTEM)
     assert _planned(dl).activity is None
 
 
@@ -222,7 +223,7 @@ def test_import_event_links_many_in_constant_queries(world, django_assert_max_nu
         for d in range(3, 9)
     ]
     with django_assert_max_num_queries(34):
-        hooks.fire(hooks.IMPORTED, activities=acts, actor=None)
+        hooks.fire(hooks.IMPORTED, activities=acts, actor=SYSTEM)
     assert all(_planned(dl).activity is not None for dl in lists)
 
 
@@ -239,7 +240,7 @@ def test_manual_link_and_unlink(world, liaison):
     assert planned.activity == other and planned.link_method == "manual"
     assert AuditEntry.objects.get(code="duties.planned.link", object_id=str(planned.pk)).actor == liaison
     # A manual link survives an edit of the record that automatic matching would not accept.
-    hooks.fire(hooks.UPDATED, activities=[other], actor=None)
+    hooks.fire(hooks.UPDATED, activities=[other], actor=SYSTEM)
     planned.refresh_from_db()
     assert planned.activity == other
     services.planned_activity_unlink(actor=liaison, planned=planned)
@@ -256,7 +257,7 @@ def test_manual_link_rules(world, liaison, other_liaison):
     with pytest.raises(PermissionDenied):  # the liaison may not even see another community's record
         services.planned_activity_link(actor=liaison, planned=planned, activity=foreign)
     with pytest.raises(ValidationError):  # the office sees it, but the unit did not take part
-        services.planned_activity_link(actor=None, planned=planned, activity=foreign)
+        services.planned_activity_link(actor=SYSTEM, planned=planned, activity=foreign)
     draft = record(world.committee_a, "草稿活动", kind="jzxc", status=Activity.Status.DRAFT)
     with pytest.raises(ValidationError) as exc:
         services.planned_activity_link(actor=liaison, planned=planned, activity=draft)

@@ -34,7 +34,7 @@ from pufa.duties.models import (
     PlannedActivity,
 )
 from pufa.ledger.models import Activity
-from pufa.org.access import require, scope
+from pufa.org.access import Actor, require, scope
 from pufa.org.models import Membership, Region, Unit, User
 
 Status = DutyList.Status
@@ -68,7 +68,7 @@ def _apply_law(law: Law, data: LawData) -> None:
 
 
 @transaction.atomic
-def law_create(*, actor: User | None, data: LawData) -> Law:
+def law_create(*, actor: Actor, data: LawData) -> Law:
     """Anyone who keeps a list may add a law to the shared catalogue; names are unique so lists share rows."""
     require(actor, "duties.edit")
     law = Law()
@@ -79,7 +79,7 @@ def law_create(*, actor: User | None, data: LawData) -> Law:
 
 
 @transaction.atomic
-def law_update(*, actor: User | None, law: Law, data: LawData) -> Law:
+def law_update(*, actor: Actor, law: Law, data: LawData) -> Law:
     """Correcting a catalogue entry changes every list that cites it, so only an office may do it."""
     require(actor, "duties.review")
     before = audit.snapshot(law)
@@ -92,7 +92,7 @@ def law_update(*, actor: User | None, law: Law, data: LawData) -> Law:
 # ---------------------------------------------------------------- lists
 
 
-def _require_editable(actor: User | None, duty_list: DutyList) -> None:
+def _require_editable(actor: Actor, duty_list: DutyList) -> None:
     require(actor, "duties.edit", duty_list)
     if not duty_list.is_editable:
         raise ValidationError(f"清单当前状态为“{duty_list.get_status_display()}”，不能修改。")
@@ -168,7 +168,7 @@ def _copy_from_template(duty_list: DutyList, template: DutyTemplate) -> None:
 @transaction.atomic
 def duty_list_start(
     *,
-    actor: User | None,
+    actor: Actor,
     unit: Unit,
     year: int,
     source: DutyList | None = None,
@@ -185,7 +185,7 @@ def duty_list_start(
     if source is not None and (source.unit_id != unit.pk or source.year >= year):
         raise ValidationError({"source": "只能沿用本单位以前年度的清单。"})
     if template is not None:
-        visible = actor is None or scope(DutyTemplate.objects.filter(pk=template.pk), actor).exists()
+        visible = scope(DutyTemplate.objects.filter(pk=template.pk), actor).exists()
         if not visible or template.status != DutyTemplate.Status.ISSUED:
             raise ValidationError({"template": "该模板不可用。"})
         if template.unit_kind != unit.kind:
@@ -204,7 +204,7 @@ def duty_list_start(
 
 @transaction.atomic
 def duty_list_update(
-    *, actor: User | None, duty_list: DutyList, summary: str, laws: list[Law], internal_note: str = ""
+    *, actor: Actor, duty_list: DutyList, summary: str, laws: list[Law], internal_note: str = ""
 ) -> DutyList:
     """The list's own fields: its public summary, the laws the unit enforces, and an internal note."""
     _require_editable(actor, duty_list)
@@ -250,7 +250,7 @@ def _apply_item(item: DutyItem, data: ItemData) -> None:
 
 
 @transaction.atomic
-def duty_item_create(*, actor: User | None, duty_list: DutyList, data: ItemData) -> DutyItem:
+def duty_item_create(*, actor: Actor, duty_list: DutyList, data: ItemData) -> DutyItem:
     _require_editable(actor, duty_list)
     item = DutyItem(duty_list=duty_list)
     _apply_item(item, data)
@@ -264,7 +264,7 @@ def duty_item_create(*, actor: User | None, duty_list: DutyList, data: ItemData)
 
 
 @transaction.atomic
-def duty_item_update(*, actor: User | None, item: DutyItem, data: ItemData) -> DutyItem:
+def duty_item_update(*, actor: Actor, item: DutyItem, data: ItemData) -> DutyItem:
     _require_editable(actor, item.duty_list)
     before = audit.snapshot(item)
     _apply_item(item, data)
@@ -277,7 +277,7 @@ def duty_item_update(*, actor: User | None, item: DutyItem, data: ItemData) -> D
 
 
 @transaction.atomic
-def duty_item_delete(*, actor: User | None, item: DutyItem) -> DutyItem:
+def duty_item_delete(*, actor: Actor, item: DutyItem) -> DutyItem:
     """Soft-delete a row of a list still being drafted; the trail keeps what it said."""
     _require_editable(actor, item.duty_list)
     item.deleted_at = timezone.now()
@@ -335,7 +335,7 @@ def _set_planned_relations(planned: PlannedActivity, data: PlannedData) -> None:
 
 
 @transaction.atomic
-def planned_activity_create(*, actor: User | None, duty_list: DutyList, data: PlannedData) -> PlannedActivity:
+def planned_activity_create(*, actor: Actor, duty_list: DutyList, data: PlannedData) -> PlannedActivity:
     _require_editable(actor, duty_list)
     planned = PlannedActivity(duty_list=duty_list)
     _apply_planned(planned, duty_list, data)
@@ -346,7 +346,7 @@ def planned_activity_create(*, actor: User | None, duty_list: DutyList, data: Pl
 
 
 @transaction.atomic
-def planned_activity_update(*, actor: User | None, planned: PlannedActivity, data: PlannedData) -> PlannedActivity:
+def planned_activity_update(*, actor: Actor, planned: PlannedActivity, data: PlannedData) -> PlannedActivity:
     _require_editable(actor, planned.duty_list)
     before = audit.snapshot(planned)
     _apply_planned(planned, planned.duty_list, data)
@@ -357,7 +357,7 @@ def planned_activity_update(*, actor: User | None, planned: PlannedActivity, dat
 
 
 @transaction.atomic
-def planned_activity_delete(*, actor: User | None, planned: PlannedActivity) -> PlannedActivity:
+def planned_activity_delete(*, actor: Actor, planned: PlannedActivity) -> PlannedActivity:
     _require_editable(actor, planned.duty_list)
     planned.deleted_at = timezone.now()
     planned.save(update_fields=["deleted_at", "updated_at"])
@@ -368,7 +368,7 @@ def planned_activity_delete(*, actor: User | None, planned: PlannedActivity) -> 
 # ---------------------------------------------------------------- workflow
 
 
-def _workflow_log(actor: User | None, duty_list: DutyList, code: str, before: str, message: str = "") -> None:
+def _workflow_log(actor: Actor, duty_list: DutyList, code: str, before: str, message: str = "") -> None:
     audit.log(
         actor=actor,
         action=audit.Action.WORKFLOW,
@@ -409,7 +409,7 @@ def _notify_all(users: list[User], *, key: str, title: str, body: str, url: str,
 
 
 @transaction.atomic
-def duty_list_submit(*, actor: User | None, duty_list: DutyList) -> DutyList:
+def duty_list_submit(*, actor: Actor, duty_list: DutyList) -> DutyList:
     """报送: a list is complete enough to file when it has items that name their audiences (seed 004: 明确普法
     对象、普法任务) and at least one announced activity (seed 004: 每年3月底前对拟开展的普法活动进行公告)."""
     _require_editable(actor, duty_list)
@@ -441,7 +441,7 @@ def duty_list_submit(*, actor: User | None, duty_list: DutyList) -> DutyList:
 
 
 @transaction.atomic
-def duty_list_file(*, actor: User | None, duty_list: DutyList) -> DutyList:
+def duty_list_file(*, actor: Actor, duty_list: DutyList) -> DutyList:
     """备案: the office accepts a submitted list."""
     require(actor, "duties.review", duty_list)
     if duty_list.status != Status.SUBMITTED:
@@ -463,7 +463,7 @@ def duty_list_file(*, actor: User | None, duty_list: DutyList) -> DutyList:
 
 
 @transaction.atomic
-def duty_list_return(*, actor: User | None, duty_list: DutyList, reason: str) -> DutyList:
+def duty_list_return(*, actor: Actor, duty_list: DutyList, reason: str) -> DutyList:
     """退回: the office sends a submitted (or filed, not yet announced) list back, saying why."""
     require(actor, "duties.review", duty_list)
     if duty_list.status not in {Status.SUBMITTED, Status.FILED}:
@@ -489,7 +489,7 @@ def duty_list_return(*, actor: User | None, duty_list: DutyList, reason: str) ->
 
 
 @transaction.atomic
-def duty_list_publish(*, actor: User | None, duty_list: DutyList) -> DutyList:
+def duty_list_publish(*, actor: Actor, duty_list: DutyList) -> DutyList:
     """公告: a filed list goes public — its laws, items (public fields only) and announced activities. Activities
     the ledger already holds are matched at once, so planned-vs-done is right from the first day."""
     require(actor, "duties.edit", duty_list)
@@ -506,7 +506,7 @@ def duty_list_publish(*, actor: User | None, duty_list: DutyList) -> DutyList:
 
 
 @transaction.atomic
-def duty_list_withdraw(*, actor: User | None, duty_list: DutyList, reason: str) -> DutyList:
+def duty_list_withdraw(*, actor: Actor, duty_list: DutyList, reason: str) -> DutyList:
     """撤回公告: the office takes a published list off the portal (back to filed), e.g. to correct an error."""
     require(actor, "duties.review", duty_list)
     if duty_list.status != Status.PUBLISHED:
@@ -526,13 +526,13 @@ def duty_list_withdraw(*, actor: User | None, duty_list: DutyList, reason: str) 
 
 
 @transaction.atomic
-def planned_activity_link(*, actor: User | None, planned: PlannedActivity, activity: Activity) -> PlannedActivity:
+def planned_activity_link(*, actor: Actor, planned: PlannedActivity, activity: Activity) -> PlannedActivity:
     """Link by hand an announced activity to the ledger record that carried it out (when matching missed it).
 
     The record must be one the actor may see, organised or co-organised by the list's unit, and counted
     (submitted or confirmed): the public page shows it as done."""
     require(actor, "duties.edit", planned.duty_list)
-    if actor is not None and not scope(Activity.objects.filter(pk=activity.pk), actor).exists():
+    if not scope(Activity.objects.filter(pk=activity.pk), actor).exists():
         raise PermissionDenied("您无权查看该台账记录。")
     participates = activity.participants.filter(unit_id=planned.duty_list.unit_id, is_deleted=False).exists()
     if not participates:
@@ -546,7 +546,7 @@ def planned_activity_link(*, actor: User | None, planned: PlannedActivity, activ
 
 
 @transaction.atomic
-def planned_activity_unlink(*, actor: User | None, planned: PlannedActivity) -> PlannedActivity:
+def planned_activity_unlink(*, actor: Actor, planned: PlannedActivity) -> PlannedActivity:
     """Remove a link (automatic or manual); the activity then shows as not yet carried out."""
     require(actor, "duties.edit", planned.duty_list)
     if planned.activity_id is None:
@@ -561,7 +561,7 @@ def planned_activity_unlink(*, actor: User | None, planned: PlannedActivity) -> 
 
 
 @transaction.atomic
-def duty_deadline_set(*, actor: User | None, region: Region, year: int, due: dt.date) -> DutyDeadline:
+def duty_deadline_set(*, actor: Actor, region: Region, year: int, due: dt.date) -> DutyDeadline:
     """An office sets the submission deadline of its region for a year (default 31 March)."""
     require(actor, "duties.review", region)
     _check_year(year)
@@ -587,7 +587,7 @@ class ReminderResult:
 
 
 @transaction.atomic
-def duty_reminders_send(*, actor: User | None, region: Region, year: int) -> ReminderResult:
+def duty_reminders_send(*, actor: Actor, region: Region, year: int) -> ReminderResult:
     """催报: remind, in one action, the liaisons of every unit in the region that has not submitted its list.
 
     Reminders are keyed by unit, year and day, so pressing the button twice on one day reminds nobody twice.
@@ -632,7 +632,7 @@ def duty_reminders_send(*, actor: User | None, region: Region, year: int) -> Rem
 
 @transaction.atomic
 def duty_template_create(
-    *, actor: User | None, issuing_unit: Unit, unit_kind: str, title: str, laws: list[Law] | None = None
+    *, actor: Actor, issuing_unit: Unit, unit_kind: str, title: str, laws: list[Law] | None = None
 ) -> DutyTemplate:
     require(actor, "duties.review", issuing_unit)
     if unit_kind not in Unit.Kind.values:
@@ -645,7 +645,7 @@ def duty_template_create(
     return template
 
 
-def _require_template_draft(actor: User | None, template: DutyTemplate) -> None:
+def _require_template_draft(actor: Actor, template: DutyTemplate) -> None:
     require(actor, "duties.review", template)
     if template.status != DutyTemplate.Status.DRAFT:
         raise ValidationError("模板已下发，不能再修改。")
@@ -653,7 +653,7 @@ def _require_template_draft(actor: User | None, template: DutyTemplate) -> None:
 
 @transaction.atomic
 def duty_template_update(
-    *, actor: User | None, template: DutyTemplate, unit_kind: str, title: str, laws: list[Law]
+    *, actor: Actor, template: DutyTemplate, unit_kind: str, title: str, laws: list[Law]
 ) -> DutyTemplate:
     _require_template_draft(actor, template)
     if unit_kind not in Unit.Kind.values:
@@ -667,7 +667,7 @@ def duty_template_update(
 
 
 @transaction.atomic
-def duty_template_item_add(*, actor: User | None, template: DutyTemplate, data: ItemData) -> DutyTemplateItem:
+def duty_template_item_add(*, actor: Actor, template: DutyTemplate, data: ItemData) -> DutyTemplateItem:
     _require_template_draft(actor, template)
     if len(data.content.strip()) < 2:
         raise ValidationError({"content": "请填写普法内容。"})
@@ -684,7 +684,7 @@ def duty_template_item_add(*, actor: User | None, template: DutyTemplate, data: 
 
 
 @transaction.atomic
-def duty_template_item_remove(*, actor: User | None, item: DutyTemplateItem) -> None:
+def duty_template_item_remove(*, actor: Actor, item: DutyTemplateItem) -> None:
     """A template is a draft document of the office until issued; its rows may be removed (audited)."""
     _require_template_draft(actor, item.template)
     audit.log(
@@ -698,7 +698,7 @@ def duty_template_item_remove(*, actor: User | None, item: DutyTemplateItem) -> 
 
 
 @transaction.atomic
-def duty_template_issue(*, actor: User | None, template: DutyTemplate) -> DutyTemplate:
+def duty_template_issue(*, actor: Actor, template: DutyTemplate) -> DutyTemplate:
     """下发: the template becomes available to the units of that kind in the office's region."""
     _require_template_draft(actor, template)
     if not template.items.exists():

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from pufa.core.models import SoftDeleteModel, TimeStampedModel
+from pufa.core.models import SoftDeleteModel, TimeStampedModel, Versioned
 from pufa.org.models import Region, Unit
 
 
@@ -58,7 +58,7 @@ def period_code(period: str, year: int) -> str:
     return f"{year}H1" if period == Period.H1 else str(year)
 
 
-class Report(SoftDeleteModel):
+class Report(Versioned, SoftDeleteModel):
     """工作报告: a unit's half-year or annual report, or an office's summary of the reports of its region."""
 
     class Kind(models.TextChoices):
@@ -229,7 +229,7 @@ class ReportDeadline(TimeStampedModel):
         return self.region.path
 
 
-class Circular(SoftDeleteModel):
+class Circular(Versioned, SoftDeleteModel):
     """通报: the office's circular on who is ahead and who lags, drawn from progress and the ledger,
     published to the units concerned (seed 004: 及时通报情况)."""
 

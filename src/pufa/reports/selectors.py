@@ -107,7 +107,7 @@ def may_review(actor: Any, report: Report) -> bool:
     """Office users review reports of their region, but never a report of a unit they act for themselves."""
     if not can(actor, "reports.review", report):
         return False
-    return actor is None or report.unit_id not in {g.unit_id for g in grants(actor)}
+    return report.unit_id not in {g.unit_id for g in grants(actor)}
 
 
 # ---------------------------------------------------------------- deadlines

@@ -20,7 +20,7 @@ from django.utils import timezone
 from pufa.core import audit
 from pufa.core.chinese import cn_date, cn_number
 from pufa.core.notifications import notify
-from pufa.org.access import grants, require
+from pufa.org.access import Actor, grants, require
 from pufa.org.models import Membership, Region, Unit, User
 from pufa.reports import circulars, content, selectors
 from pufa.reports.documents.model import paragraphs
@@ -68,7 +68,7 @@ def _report_url(report: Report) -> str:
 
 
 @transaction.atomic
-def report_start(*, actor: User | None, unit: Unit, period: str, year: int, today: dt.date | None = None) -> Report:
+def report_start(*, actor: Actor, unit: Unit, period: str, year: int, today: dt.date | None = None) -> Report:
     """Draft a unit's report for a period, or return the one it already has (one report per unit and period).
 
     The draft's figures are live; its prose is seeded: 基本情况 with a standard opening, 主要做法和成效 with the
@@ -102,7 +102,7 @@ def report_start(*, actor: User | None, unit: Unit, period: str, year: int, toda
 @transaction.atomic
 def report_update(
     *,
-    actor: User | None,
+    actor: Actor,
     report: Report,
     title: str,
     intro: str,
@@ -139,7 +139,7 @@ def report_update(
 
 
 @transaction.atomic
-def report_submit(*, actor: User | None, report: Report, today: dt.date | None = None) -> Report:
+def report_submit(*, actor: Actor, report: Report, today: dt.date | None = None) -> Report:
     """Submit: freeze the figures (as counted now) and the rendering source into the report."""
     require(actor, "reports.write", report)
     if not report.is_editable:
@@ -207,7 +207,7 @@ def _notify_author(report: Report, title: str, body: str) -> None:
 
 
 @transaction.atomic
-def report_return(*, actor: User | None, report: Report, reason: str) -> Report:
+def report_return(*, actor: Actor, report: Report, reason: str) -> Report:
     """Return a submitted report with the office's comments; it becomes editable (and live) again."""
     _require_review(actor, report)
     reason = (reason or "").strip()
@@ -234,7 +234,7 @@ def report_return(*, actor: User | None, report: Report, reason: str) -> Report:
 
 
 @transaction.atomic
-def report_accept(*, actor: User | None, report: Report, comment: str = "") -> Report:
+def report_accept(*, actor: Actor, report: Report, comment: str = "") -> Report:
     """Accept a submitted report: it enters the region summary with the figures it froze."""
     _require_review(actor, report)
     comment = (comment or "").strip()[:REASON_MAX]
@@ -279,7 +279,7 @@ def _flatten(text: str) -> str:
 @transaction.atomic
 def region_summary(
     *,
-    actor: User | None,
+    actor: Actor,
     region: Region,
     period: str,
     year: int,
@@ -340,7 +340,7 @@ def region_summary(
 
 
 @transaction.atomic
-def deadline_set(*, actor: User | None, region: Region, period: str, year: int, due: dt.date) -> ReportDeadline:
+def deadline_set(*, actor: Actor, region: Region, period: str, year: int, due: dt.date) -> ReportDeadline:
     """Set the due date of a period's reports for a region (default 30 June / 31 December)."""
     require(actor, "reports.review", region)
     _check_period(period, year, timezone.localdate())
@@ -362,7 +362,7 @@ def deadline_set(*, actor: User | None, region: Region, period: str, year: int, 
 
 
 @transaction.atomic
-def circular_draft(*, actor: User | None, issuing_unit: Unit, today: dt.date | None = None) -> Circular:
+def circular_draft(*, actor: Actor, issuing_unit: Unit, today: dt.date | None = None) -> Circular:
     """Draft a circular on the progress of the issuing office's region, as of today, from progress data."""
     require(actor, "reports.review", issuing_unit)
     if issuing_unit.kind != Unit.Kind.OFFICE:
@@ -389,7 +389,7 @@ def circular_draft(*, actor: User | None, issuing_unit: Unit, today: dt.date | N
 @transaction.atomic
 def circular_update(
     *,
-    actor: User | None,
+    actor: Actor,
     circular: Circular,
     title: str,
     number: str,
@@ -420,7 +420,7 @@ def circular_update(
 
 
 @transaction.atomic
-def circular_publish(*, actor: User | None, circular: Circular, recipients: list[Unit] | None = None) -> Circular:
+def circular_publish(*, actor: Actor, circular: Circular, recipients: list[Unit] | None = None) -> Circular:
     """Publish (印发) a circular to the units concerned — by default every unit it names — and notify them."""
     require(actor, "reports.review", circular)
     if circular.is_published:
