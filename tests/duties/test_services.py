@@ -292,9 +292,9 @@ def test_full_workflow_is_audited_and_notifies(world, liaison, office_user):
         .values_list("code", "changes")
     )
     assert codes == [
-        ("duties.list.submit", {"status": ["draft", "submitted"]}),
-        ("duties.list.file", {"status": ["submitted", "filed"]}),
-        ("duties.list.publish", {"status": ["filed", "published"]}),
+        ("duties.list.submit", {"status": ["草稿", "已报送"]}),
+        ("duties.list.file", {"status": ["已报送", "已备案"]}),
+        ("duties.list.publish", {"status": ["已备案", "已公告"]}),
     ]
 
 

@@ -230,7 +230,7 @@ class Workflow:
         actor: Any,
         obj: Any,
         apply: Callable[[Any], None] | None = None,
-        message: str = "",
+        message: str | Callable[[Any], str] = "",
         changes: dict[str, list[Any]] | None = None,
         version: int | None = None,
         announce: Callable[[Step], None] | None = None,
@@ -240,7 +240,8 @@ class Workflow:
 
         `apply(row)` sets the step's own fields on the locked row (timestamps, reasons, frozen figures);
         `after(step)` does the step's writes to other rows (participant copies, recipients) before the
-        notification and the event. The caller's `obj` is brought up to date and returned.
+        notification and the event. `message` may be a function of the applied row (a submitted report names
+        the figures it froze). The caller's `obj` is brought up to date and returned.
         """
         with transaction.atomic():
             row = lock(obj)
@@ -254,7 +255,8 @@ class Workflow:
             if apply is not None:
                 apply(row)
             save_checked(row)
-            step = Step(transition=t, obj=row, actor=actor, before=before, message=message)
+            text = message(row) if callable(message) else message
+            step = Step(transition=t, obj=row, actor=actor, before=before, message=text)
             if after is not None:
                 after(step)
             status = {} if t.target is None else {self.field: [self._label(before), self._label(t.target)]}
@@ -264,7 +266,7 @@ class Workflow:
                 obj=row,
                 code=t.code,
                 changes={**status, **(changes or {})},
-                message=message,
+                message=text,
             )
             if t.notify is not None:
                 t.notify(step)

@@ -19,7 +19,8 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from pufa.core import audit
+from pufa.core import audit, workflow
+from pufa.core.actors import person
 from pufa.core.chinese import cn_date, pinyin_key
 from pufa.core.models import ActivityKind, Audience, Domain
 from pufa.core.notifications import notify
@@ -34,8 +35,9 @@ from pufa.duties.models import (
     PlannedActivity,
 )
 from pufa.ledger.models import Activity
-from pufa.org.access import Actor, require, scope
+from pufa.org.access import Actor, ancestor_paths, can, require, scope
 from pufa.org.models import Membership, Region, Unit, User
+from pufa.org.roles import roles_with
 
 Status = DutyList.Status
 
@@ -204,15 +206,25 @@ def duty_list_start(
 
 @transaction.atomic
 def duty_list_update(
-    *, actor: Actor, duty_list: DutyList, summary: str, laws: list[Law], internal_note: str = ""
+    *,
+    actor: Actor,
+    duty_list: DutyList,
+    summary: str,
+    laws: list[Law],
+    internal_note: str = "",
+    version: int | None = None,
 ) -> DutyList:
-    """The list's own fields: its public summary, the laws the unit enforces, and an internal note."""
-    _require_editable(actor, duty_list)
-    before = audit.snapshot(duty_list, ["summary", "laws", "internal_note"])
-    duty_list.summary, duty_list.internal_note = summary.strip(), internal_note.strip()
-    duty_list.save(update_fields=["summary", "internal_note", "updated_at"])
-    duty_list.laws.set(laws)
-    audit.log_update(actor=actor, obj=duty_list, before=before, code="duties.list.update")
+    """The list's own fields: its public summary, the laws the unit enforces, and an internal note. Written over
+    the locked row and only over the version the form was loaded with (`version`, when given)."""
+    row = workflow.lock(duty_list)
+    workflow.check_version(row, version)
+    _require_editable(actor, row)
+    before = audit.snapshot(row, ["summary", "laws", "internal_note"])
+    row.summary, row.internal_note = summary.strip(), internal_note.strip()
+    workflow.save_checked(row, fields=["summary", "internal_note"])
+    row.laws.set(laws)
+    audit.log_update(actor=actor, obj=row, before=before, code="duties.list.update")
+    workflow.copy_state(row, duty_list)
     return duty_list
 
 
@@ -264,15 +276,19 @@ def duty_item_create(*, actor: Actor, duty_list: DutyList, data: ItemData) -> Du
 
 
 @transaction.atomic
-def duty_item_update(*, actor: Actor, item: DutyItem, data: ItemData) -> DutyItem:
-    _require_editable(actor, item.duty_list)
-    before = audit.snapshot(item)
-    _apply_item(item, data)
-    item.save()
-    item.laws.set(data.laws)
-    item.audiences.set(data.audiences)
-    item.domains.set(data.domains)
-    audit.log_update(actor=actor, obj=item, before=before, code="duties.item.update")
+def duty_item_update(*, actor: Actor, item: DutyItem, data: ItemData, version: int | None = None) -> DutyItem:
+    """Change a row of a list being drafted, over the locked row and the version the form was loaded with."""
+    row = workflow.lock(item)
+    workflow.check_version(row, version)
+    _require_editable(actor, row.duty_list)
+    before = audit.snapshot(row)
+    _apply_item(row, data)
+    workflow.save_checked(row)
+    row.laws.set(data.laws)
+    row.audiences.set(data.audiences)
+    row.domains.set(data.domains)
+    audit.log_update(actor=actor, obj=row, before=before, code="duties.item.update")
+    workflow.copy_state(row, item)
     return item
 
 
@@ -368,17 +384,6 @@ def planned_activity_delete(*, actor: Actor, planned: PlannedActivity) -> Planne
 # ---------------------------------------------------------------- workflow
 
 
-def _workflow_log(actor: Actor, duty_list: DutyList, code: str, before: str, message: str = "") -> None:
-    audit.log(
-        actor=actor,
-        action=audit.Action.WORKFLOW,
-        obj=duty_list,
-        code=code,
-        changes={"status": [before, duty_list.status]},
-        message=message,
-    )
-
-
 def _list_url(duty_list: DutyList) -> str:
     return reverse("duties:list-detail", args=[duty_list.pk])
 
@@ -391,11 +396,9 @@ def _liaisons(unit: Unit) -> list[User]:
 
 
 def _offices_over(unit: Unit) -> list[User]:
-    """The office staff whose region covers the unit: they receive the filing."""
-    from pufa.org.access import ancestor_paths
-
+    """The people whose region covers the unit and who file lists ("duties.review"): they receive the filing."""
     memberships = Membership.objects.filter(
-        role=Membership.Role.OFFICE,
+        role__in=roles_with("duties.review"),
         is_active=True,
         user__is_active=True,
         unit__deleted_at__isnull=True,
@@ -408,11 +411,9 @@ def _notify_all(users: list[User], *, key: str, title: str, body: str, url: str,
     return sum(1 for user in users if notify(user=user, key=key, title=title, body=body, url=url, email=email))
 
 
-@transaction.atomic
-def duty_list_submit(*, actor: Actor, duty_list: DutyList) -> DutyList:
+def _check_complete(duty_list: DutyList) -> None:
     """报送: a list is complete enough to file when it has items that name their audiences (seed 004: 明确普法
     对象、普法任务) and at least one announced activity (seed 004: 每年3月底前对拟开展的普法活动进行公告)."""
-    _require_editable(actor, duty_list)
     errors: dict[str, list[str]] = {}
     items = list(duty_list.items.prefetch_related("audiences"))
     if not items:
@@ -424,12 +425,10 @@ def duty_list_submit(*, actor: Actor, duty_list: DutyList) -> DutyList:
         errors["planned_activities"] = ["请至少填写一项拟开展的普法活动，以便向社会公告。"]
     if errors:
         raise ValidationError(errors)
-    before = duty_list.status
-    duty_list.status = Status.SUBMITTED
-    duty_list.submitted_at = timezone.now()
-    duty_list.submitted_by = actor if actor is not None and actor.is_authenticated else None
-    duty_list.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
-    _workflow_log(actor, duty_list, "duties.list.submit", before)
+
+
+def _notify_submitted(step: workflow.Step) -> None:
+    duty_list = step.obj
     _notify_all(
         _offices_over(duty_list.unit),
         key=f"duties.submitted:{duty_list.pk}:{duty_list.submitted_at:%Y%m%d%H%M%S}",
@@ -437,21 +436,10 @@ def duty_list_submit(*, actor: Actor, duty_list: DutyList) -> DutyList:
         body=f"{duty_list.unit.name}报送了{duty_list.year}年度普法责任清单，请审核备案。",
         url=_list_url(duty_list),
     )
-    return duty_list
 
 
-@transaction.atomic
-def duty_list_file(*, actor: Actor, duty_list: DutyList) -> DutyList:
-    """备案: the office accepts a submitted list."""
-    require(actor, "duties.review", duty_list)
-    if duty_list.status != Status.SUBMITTED:
-        raise ValidationError("只有已报送的清单可以备案。")
-    before = duty_list.status
-    duty_list.status = Status.FILED
-    duty_list.filed_at = timezone.now()
-    duty_list.filed_by = actor if actor is not None and actor.is_authenticated else None
-    duty_list.save(update_fields=["status", "filed_at", "filed_by", "updated_at"])
-    _workflow_log(actor, duty_list, "duties.list.file", before)
+def _notify_filed(step: workflow.Step) -> None:
+    duty_list = step.obj
     _notify_all(
         _liaisons(duty_list.unit),
         key=f"duties.filed:{duty_list.pk}:{duty_list.filed_at:%Y%m%d%H%M%S}",
@@ -459,47 +447,151 @@ def duty_list_file(*, actor: Actor, duty_list: DutyList) -> DutyList:
         body="清单已备案，可以向社会公告拟开展的普法活动。",
         url=_list_url(duty_list),
     )
-    return duty_list
+
+
+def _notify_returned(step: workflow.Step) -> None:
+    duty_list = step.obj
+    _notify_all(
+        _liaisons(duty_list.unit),
+        key=f"duties.returned:{duty_list.pk}:{duty_list.returned_at:%Y%m%d%H%M%S}",
+        title=f"{duty_list.title}被退回",
+        body=f"退回理由：{duty_list.return_reason}",
+        url=_list_url(duty_list),
+        email=True,
+    )
+
+
+_EDITABLE = DutyList.EDITABLE_STATUSES
+
+#: 责任清单的流程: the unit drafts and submits (报送); the office files (备案) or returns it with a reason; the
+#: unit announces (公告) a filed list; the office may take a published list off the portal (撤回公告).
+DUTY_LIST_FLOW = workflow.Workflow(
+    model=DutyList,
+    permits=can,
+    transitions=[
+        workflow.Transition(
+            "submit",
+            "报送备案",
+            sources=_EDITABLE,
+            target=Status.SUBMITTED,
+            action="duties.edit",
+            code="duties.list.submit",
+            refused="清单已报送，不能再次报送。",
+            checks=[_check_complete],
+            notify=_notify_submitted,
+        ),
+        workflow.Transition(
+            "file",
+            "备案",
+            sources={Status.SUBMITTED},
+            target=Status.FILED,
+            action="duties.review",
+            code="duties.list.file",
+            refused="只有已报送的清单可以备案。",
+            notify=_notify_filed,
+        ),
+        workflow.Transition(
+            "return",
+            "退回修改",
+            sources={Status.SUBMITTED, Status.FILED},
+            target=Status.RETURNED,
+            action="duties.review",
+            code="duties.list.return",
+            refused="只有已报送或已备案（未公告）的清单可以退回。",
+            notify=_notify_returned,
+        ),
+        workflow.Transition(
+            "publish",
+            "向社会公告",
+            sources={Status.FILED},
+            target=Status.PUBLISHED,
+            action="duties.edit",
+            code="duties.list.publish",
+            refused="清单备案后才能向社会公告。",
+        ),
+        workflow.Transition(
+            "withdraw",
+            "撤回公告",
+            sources={Status.PUBLISHED},
+            target=Status.FILED,
+            action="duties.review",
+            code="duties.list.withdraw",
+            refused="只有已公告的清单可以撤回。",
+        ),
+    ],
+)
+
+
+def _run(name: str, *, actor: Actor, duty_list: DutyList, apply: Any = None, message: str = "") -> DutyList:
+    return DUTY_LIST_FLOW.run(name, actor=actor, obj=duty_list, apply=apply, message=message)
+
+
+def duty_list_transition(*, actor: Actor, duty_list: DutyList, name: str, reason: str = "") -> DutyList:
+    """Take workflow step `name` (submit, file, return, publish, withdraw): the one service views call."""
+    if name == "submit":
+        return duty_list_submit(actor=actor, duty_list=duty_list)
+    if name == "file":
+        return duty_list_file(actor=actor, duty_list=duty_list)
+    if name == "publish":
+        return duty_list_publish(actor=actor, duty_list=duty_list)
+    if name == "return":
+        return duty_list_return(actor=actor, duty_list=duty_list, reason=reason)
+    if name == "withdraw":
+        return duty_list_withdraw(actor=actor, duty_list=duty_list, reason=reason)
+    raise ValidationError("未知操作。")
+
+
+@transaction.atomic
+def duty_list_submit(*, actor: Actor, duty_list: DutyList) -> DutyList:
+    """报送: the unit sends a complete list to its office for filing."""
+
+    def apply(row: DutyList) -> None:
+        row.submitted_at = timezone.now()
+        row.submitted_by = person(actor)
+
+    return _run("submit", actor=actor, duty_list=duty_list, apply=apply)
+
+
+@transaction.atomic
+def duty_list_file(*, actor: Actor, duty_list: DutyList) -> DutyList:
+    """备案: the office accepts a submitted list."""
+
+    def apply(row: DutyList) -> None:
+        row.filed_at = timezone.now()
+        row.filed_by = person(actor)
+
+    return _run("file", actor=actor, duty_list=duty_list, apply=apply)
+
+
+def _reason(text: str, message: str) -> str:
+    text = (text or "").strip()
+    if len(text) < 4:
+        raise ValidationError({"reason": message})
+    return text
 
 
 @transaction.atomic
 def duty_list_return(*, actor: Actor, duty_list: DutyList, reason: str) -> DutyList:
     """退回: the office sends a submitted (or filed, not yet announced) list back, saying why."""
-    require(actor, "duties.review", duty_list)
-    if duty_list.status not in {Status.SUBMITTED, Status.FILED}:
-        raise ValidationError("只有已报送或已备案（未公告）的清单可以退回。")
-    reason = reason.strip()
-    if len(reason) < 4:
-        raise ValidationError({"reason": "请写明退回理由（至少4个字），便于单位修改。"})
-    before = duty_list.status
-    duty_list.status = Status.RETURNED
-    duty_list.returned_at, duty_list.return_reason = timezone.now(), reason
-    duty_list.filed_at, duty_list.filed_by = None, None
-    duty_list.save(update_fields=["status", "returned_at", "return_reason", "filed_at", "filed_by", "updated_at"])
-    _workflow_log(actor, duty_list, "duties.list.return", before, message=reason)
-    _notify_all(
-        _liaisons(duty_list.unit),
-        key=f"duties.returned:{duty_list.pk}:{duty_list.returned_at:%Y%m%d%H%M%S}",
-        title=f"{duty_list.title}被退回",
-        body=f"退回理由：{reason}",
-        url=_list_url(duty_list),
-        email=True,
-    )
-    return duty_list
+    DUTY_LIST_FLOW.pick("return", actor, duty_list)
+    reason = _reason(reason, "请写明退回理由（至少4个字），便于单位修改。")
+
+    def apply(row: DutyList) -> None:
+        row.returned_at, row.return_reason = timezone.now(), reason
+        row.filed_at, row.filed_by = None, None
+
+    return _run("return", actor=actor, duty_list=duty_list, apply=apply, message=reason)
 
 
 @transaction.atomic
 def duty_list_publish(*, actor: Actor, duty_list: DutyList) -> DutyList:
     """公告: a filed list goes public — its laws, items (public fields only) and announced activities. Activities
     the ledger already holds are matched at once, so planned-vs-done is right from the first day."""
-    require(actor, "duties.edit", duty_list)
-    if duty_list.status != Status.FILED:
-        raise ValidationError("清单备案后才能向社会公告。")
-    before = duty_list.status
-    duty_list.status = Status.PUBLISHED
-    duty_list.published_at = timezone.now()
-    duty_list.save(update_fields=["status", "published_at", "updated_at"])
-    _workflow_log(actor, duty_list, "duties.list.publish", before)
+
+    def apply(row: DutyList) -> None:
+        row.published_at = timezone.now()
+
+    _run("publish", actor=actor, duty_list=duty_list, apply=apply)
     matching.match_list(duty_list)
     selectors.schedule_public_reset()
     return duty_list
@@ -508,16 +600,13 @@ def duty_list_publish(*, actor: Actor, duty_list: DutyList) -> DutyList:
 @transaction.atomic
 def duty_list_withdraw(*, actor: Actor, duty_list: DutyList, reason: str) -> DutyList:
     """撤回公告: the office takes a published list off the portal (back to filed), e.g. to correct an error."""
-    require(actor, "duties.review", duty_list)
-    if duty_list.status != Status.PUBLISHED:
-        raise ValidationError("只有已公告的清单可以撤回。")
-    reason = reason.strip()
-    if len(reason) < 4:
-        raise ValidationError({"reason": "请写明撤回理由（至少4个字）。"})
-    before = duty_list.status
-    duty_list.status, duty_list.published_at = Status.FILED, None
-    duty_list.save(update_fields=["status", "published_at", "updated_at"])
-    _workflow_log(actor, duty_list, "duties.list.withdraw", before, message=reason)
+    DUTY_LIST_FLOW.pick("withdraw", actor, duty_list)
+    reason = _reason(reason, "请写明撤回理由（至少4个字）。")
+
+    def apply(row: DutyList) -> None:
+        row.published_at = None
+
+    _run("withdraw", actor=actor, duty_list=duty_list, apply=apply, message=reason)
     selectors.schedule_public_reset()
     return duty_list
 

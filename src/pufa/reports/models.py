@@ -166,37 +166,6 @@ class Report(Versioned, SoftDeleteModel):
         return period_bounds(self.period, self.year)
 
 
-class ReportEvent(models.Model):
-    """流转记录: one workflow step of a report (报送, 退回 with its comment, 通过), shown on the report page."""
-
-    class Action(models.TextChoices):
-        SUBMITTED = "submitted", "报送"
-        RETURNED = "returned", "退回修改"
-        ACCEPTED = "accepted", "审核通过"
-
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField("操作", max_length=20, choices=Action.choices)
-    comment = models.CharField("意见", max_length=1000, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    actor_name = models.CharField("操作人姓名", max_length=150, blank=True)
-    at = models.DateTimeField("时间", auto_now_add=True)
-
-    class Meta:
-        verbose_name = "报告流转记录"
-        verbose_name_plural = "报告流转记录"
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.report_id} {self.get_action_display()}"
-
-
 class ReportDeadline(TimeStampedModel):
     """报送时限: an office's due date for the reports of its region, where it differs from 30 June / 31 December.
 
