@@ -46,7 +46,7 @@ def test_report_events_become_audit_entries_once(world, liaison, office_user):
             code="reports.report.return",
             content_type=kind,
             object_id=str(report.pk),
-            message="退回：请补充案例",
+            message="退回修改：请补充案例",
         )
         _migrate(AFTER)
     finally:
@@ -56,7 +56,7 @@ def test_report_events_become_audit_entries_once(world, liaison, office_user):
     history = [(e.code, e.actor_name, e.message, e.actor_id) for e in selectors.report_events(report=report)]
     assert history == [
         ("reports.report.submit", "陈静", "报送", liaison.pk),
-        ("reports.report.return", "李文华", "退回：请补充案例", None),
+        ("reports.report.return", "李文华", "退回修改：请补充案例", None),
     ]
     copied = [e for e in selectors.report_events(report=report) if "migrated_from" in e.changes]
     assert len(copied) == 1 and copied[0].scope_path == world.community_a.path

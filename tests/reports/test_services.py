@@ -190,7 +190,7 @@ def test_return_and_resubmit(world, ledger, draft, liaison, office_user):
         ("reports.report.submit", liaison.get_full_name()),
         ("reports.report.accept", office_user.get_full_name()),
     ]
-    assert history[1][2] == "退回：请补充典型案例" and history[3][2] == "审核通过：同意"
+    assert history[1][2] == "退回修改：请补充典型案例" and history[3][2] == "审核通过：同意"
     assert audit_codes(draft) == [
         "reports.report.create",
         "reports.report.update",

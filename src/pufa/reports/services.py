@@ -282,7 +282,7 @@ def report_return(*, actor: Actor, report: Report, reason: str) -> Report:
         raise ValidationError({"reason": "请填写退回意见，说明需要修改的地方。"})
     if len(reason) > REASON_MAX:
         raise ValidationError({"reason": f"退回意见不能超过{REASON_MAX}个字。"})
-    return _review("return", actor=actor, report=report, comment=reason, message=f"退回：{reason}")
+    return _review("return", actor=actor, report=report, comment=reason, message=f"退回修改：{reason}")
 
 
 @transaction.atomic

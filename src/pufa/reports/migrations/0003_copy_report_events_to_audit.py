@@ -14,7 +14,7 @@ from django.db import migrations
 STEPS = {
     # ReportEvent.action → (audit code, status label after the step, message prefix)
     "submitted": ("reports.report.submit", "已报送", "报送"),
-    "returned": ("reports.report.return", "已退回", "退回"),
+    "returned": ("reports.report.return", "已退回", "退回修改"),
     "accepted": ("reports.report.accept", "已通过", "审核通过"),
 }
 NEAR = dt.timedelta(minutes=1)
