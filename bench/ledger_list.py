@@ -26,6 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import citygen
+from pufa.org.access import SYSTEM
 
 RUNS = 25
 IMPORT_ROWS = 10_000
@@ -206,7 +207,7 @@ def _run_import(org: citygen.CityOrg, content: bytes, imported: object = None) -
         services.announce(
             ActivitiesChanged.DELETED,
             activities=deleted,
-            actor=None,
+            actor=SYSTEM,
             unit_ids=set(ActivityUnit.objects.filter(activity_id__in=ids).values_list("unit_id", flat=True)),
             dates={a.date for a in deleted},
         )

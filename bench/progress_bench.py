@@ -26,6 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import citygen
+from pufa.org.access import SYSTEM
 
 RUNS = 30
 
@@ -164,7 +165,7 @@ def main() -> None:
         # Remove what the benchmark recorded — deleted through the services, so rollups and statuses follow —
         # then for good, so reruns start from the same city.
         for activity in Activity.all_objects.filter(pk__in=recorded):
-            ledger.activity_delete(actor=None, activity=activity, reason="基准测试清理")
+            ledger.activity_delete(actor=SYSTEM, activity=activity, reason="基准测试清理")
         Activity.all_objects.filter(pk__in=recorded).delete()
 
 

@@ -7,6 +7,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from pufa.org import services
+from pufa.org.access import SYSTEM
 from pufa.org.models import Membership, Region, Unit, User
 
 TEST_PASSWORD = "Test-pass-2026!"
@@ -23,7 +24,7 @@ class RegionFactory(DjangoModelFactory):
     @classmethod
     def _create(cls, model_class: type[Region], *args: object, **kwargs: object) -> Region:
         return services.region_create(
-            actor=None, name=kwargs["name"], level=kwargs["level"], parent=kwargs.get("parent")
+            actor=SYSTEM, name=kwargs["name"], level=kwargs["level"], parent=kwargs.get("parent")
         )
 
 
@@ -41,7 +42,7 @@ class UnitFactory(DjangoModelFactory):
     @classmethod
     def _create(cls, model_class: type[Unit], *args: object, **kwargs: object) -> Unit:
         return services.unit_create(
-            actor=None,
+            actor=SYSTEM,
             data=services.UnitData(
                 name=kwargs["name"],
                 kind=kwargs["kind"],
@@ -94,7 +95,7 @@ def make_plan(issuing_unit: Unit, **kwargs: object):
         parent=kwargs.pop("parent", None),  # type: ignore[arg-type]
     )
     assert not kwargs, f"unknown arguments: {kwargs}"
-    return plan_services.plan_create(actor=None, data=data)
+    return plan_services.plan_create(actor=SYSTEM, data=data)
 
 
 def make_task(plan, *, units: dict[str, list[Unit]] | None = None, **kwargs: object):
@@ -102,9 +103,9 @@ def make_task(plan, *, units: dict[str, list[Unit]] | None = None, **kwargs: obj
     from pufa.plans import services as plan_services
 
     kwargs.setdefault("title", "开展民法典宣传月活动")
-    task = plan_services.task_create(actor=None, plan=plan, data=plan_services.TaskData(**kwargs))  # type: ignore[arg-type]
+    task = plan_services.task_create(actor=SYSTEM, plan=plan, data=plan_services.TaskData(**kwargs))  # type: ignore[arg-type]
     if units:
-        plan_services.task_units_set(actor=None, task=task, units=units)
+        plan_services.task_units_set(actor=SYSTEM, task=task, units=units)
     return task
 
 
@@ -119,7 +120,7 @@ def law(name: str = "中华人民共和国民法典", **kwargs: object):
     existing = Law.objects.filter(name=name).first()
     if existing is not None:
         return existing
-    return duty_services.law_create(actor=None, data=duty_services.LawData(name=name, **kwargs))  # type: ignore[arg-type]
+    return duty_services.law_create(actor=SYSTEM, data=duty_services.LawData(name=name, **kwargs))  # type: ignore[arg-type]
 
 
 def duty_list(
@@ -145,13 +146,13 @@ def duty_list(
     from pufa.duties import services as duty_services
 
     civil_code = law("中华人民共和国民法典", effective_on=dt.date(2021, 1, 1))
-    dl = duty_services.duty_list_start(actor=None, unit=unit, year=year)
+    dl = duty_services.duty_list_start(actor=SYSTEM, unit=unit, year=year)
     duty_services.duty_list_update(
-        actor=None, duty_list=dl, summary="本单位普法工作的总体安排。", laws=[civil_code], internal_note=note
+        actor=SYSTEM, duty_list=dl, summary="本单位普法工作的总体安排。", laws=[civil_code], internal_note=note
     )
     residents = Audience.objects.get(code="sqjm")
     item = duty_services.duty_item_create(
-        actor=None,
+        actor=SYSTEM,
         duty_list=dl,
         data=duty_services.ItemData(
             content=content,
@@ -169,7 +170,7 @@ def duty_list(
         ),
     )
     duty_services.planned_activity_create(
-        actor=None,
+        actor=SYSTEM,
         duty_list=dl,
         data=duty_services.PlannedData(
             content=activity,
@@ -186,15 +187,15 @@ def duty_list(
     )
     if status == "draft":
         return dl
-    duty_services.duty_list_submit(actor=None, duty_list=dl)
+    duty_services.duty_list_submit(actor=SYSTEM, duty_list=dl)
     if status == "returned":
-        return duty_services.duty_list_return(actor=None, duty_list=dl, reason="请补充时间节点")
+        return duty_services.duty_list_return(actor=SYSTEM, duty_list=dl, reason="请补充时间节点")
     if status == "submitted":
         return dl
-    duty_services.duty_list_file(actor=None, duty_list=dl)
+    duty_services.duty_list_file(actor=SYSTEM, duty_list=dl)
     if status == "filed":
         return dl
-    return duty_services.duty_list_publish(actor=None, duty_list=dl)
+    return duty_services.duty_list_publish(actor=SYSTEM, duty_list=dl)
 
 
 # ---------------------------------------------------------------- ledger (工作台账)
@@ -225,9 +226,9 @@ def make_activity(unit: Unit, **kwargs: object):
         place=str(kwargs.pop("place", "社区党群服务中心")),
         **kwargs,  # type: ignore[arg-type]
     )
-    activity = ledger_services.activity_create(actor=None, data=data, submit=status != "draft")
+    activity = ledger_services.activity_create(actor=SYSTEM, data=data, submit=status != "draft")
     if status == "confirmed":
-        ledger_services.activity_confirm(actor=None, activity=activity)
+        ledger_services.activity_confirm(actor=SYSTEM, activity=activity)
     elif status == "returned":
-        ledger_services.activity_return(actor=None, activity=activity, reason="请补充受众人数")
+        ledger_services.activity_return(actor=SYSTEM, activity=activity, reason="请补充受众人数")
     return activity

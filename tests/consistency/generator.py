@@ -106,14 +106,14 @@ def make_district(seed: int) -> District:
             place="社区活动室",
         )
         roll = rng.random()
-        activity = ledger.activity_create(actor=None, data=data, submit=roll > 0.15)
+        activity = ledger.activity_create(actor=SYSTEM, data=data, submit=roll > 0.15)
         if activity.status == Activity.Status.SUBMITTED:
             fate = rng.random()
             if fate < 0.15:
-                ledger.activity_return(actor=None, activity=activity, reason="人数与签到表不符")
+                ledger.activity_return(actor=SYSTEM, activity=activity, reason="人数与签到表不符")
             elif fate < 0.25:
-                ledger.activity_delete(actor=None, activity=activity, reason="重复登记")
+                ledger.activity_delete(actor=SYSTEM, activity=activity, reason="重复登记")
             elif fate < 0.55:
-                ledger.activity_confirm(actor=None, activity=activity)
+                ledger.activity_confirm(actor=SYSTEM, activity=activity)
     progress.refresh(today=TODAY)
     return District(street, office, units, outsider, office_user, liaisons)

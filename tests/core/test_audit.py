@@ -5,6 +5,7 @@ from __future__ import annotations
 from pufa.core import audit
 from pufa.core.chinese import cn_date, cn_number, mask_id_number, mask_phone, mask_phones_in_text, pinyin_key
 from pufa.core.models import AuditEntry
+from pufa.org.access import SYSTEM
 
 
 def test_snapshot_and_diff(world):
@@ -17,7 +18,7 @@ def test_snapshot_and_diff(world):
 
 def test_log_update_skips_noop(world):
     unit = world.committee_a
-    assert audit.log_update(actor=None, obj=unit, before=audit.snapshot(unit)) is None
+    assert audit.log_update(actor=SYSTEM, obj=unit, before=audit.snapshot(unit)) is None
 
 
 def test_entry_names_fields_in_chinese(world):

@@ -45,7 +45,7 @@ def _report(world, liaison, status: str) -> Report:
     if status != "draft":
         report_services.report_submit(actor=liaison, report=report)
     if status == "returned":
-        report_services.report_return(actor=None, report=report, reason="请补充典型案例")
+        report_services.report_return(actor=SYSTEM, report=report, reason="请补充典型案例")
     report.refresh_from_db()
     return report
 

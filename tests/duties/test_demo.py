@@ -9,6 +9,7 @@ from django.utils import timezone
 from pufa.duties import selectors
 from pufa.duties.demo import seed_duties
 from pufa.duties.models import DutyItem, DutyList, DutyTemplate, Law, PlannedActivity
+from pufa.org.access import SYSTEM
 from pufa.org.demo import seed_org
 from pufa.org.models import Region, Unit
 
@@ -31,7 +32,7 @@ def test_seed_duties_builds_every_state_and_is_idempotent(db):
     assert DutyList.objects.get(unit__code="tuohe-sfs", year=year).source.year == year - 1
     assert DutyList.objects.get(unit__code="tuohe-tuohe", year=year).items.count() == 3  # from the template
     assert Law.objects.filter(name="中华人民共和国治安管理处罚法").exists()
-    report = selectors.deadline_report(actor=None, region=Region.objects.get(name="沱河街道"), year=year)
+    report = selectors.deadline_report(actor=SYSTEM, region=Region.objects.get(name="沱河街道"), year=year)
     assert report.counts["missing"] > 10 and report.counts["published"] == 3
     assert report.counts["late"] == 1  # 市场监督管理所 submitted on 3 April; the others before 31 March
     published = DutyList.objects.get(unit__code="tuohe-pcs", year=year)

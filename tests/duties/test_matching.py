@@ -16,6 +16,7 @@ from pufa.core.models import ActivityKind, AuditEntry, Domain
 from pufa.duties import matching, services
 from pufa.duties.models import PlannedActivity
 from pufa.ledger.models import Activity, ActivityUnit
+from pufa.org.access import SYSTEM
 from pufa.org.models import Unit
 from tests.factories import duty_list
 
@@ -131,7 +132,7 @@ def test_best_candidate_wins_and_each_is_used_once(world, office_user):
 
     dl = duty_list(world.committee_a, status="draft")
     fraud = services.planned_activity_create(
-        actor=None,
+        actor=SYSTEM,
         duty_list=dl,
         data=services.PlannedData(
             content="反电信网络诈骗宣传",
@@ -141,8 +142,8 @@ def test_best_candidate_wins_and_each_is_used_once(world, office_user):
             audiences=[Audience.objects.get(code="lnr")],
         ),
     )
-    services.duty_list_submit(actor=None, duty_list=dl)
-    services.duty_list_file(actor=None, duty_list=dl)
+    services.duty_list_submit(actor=SYSTEM, duty_list=dl)
+    services.duty_list_file(actor=SYSTEM, duty_list=dl)
     services.duty_list_publish(actor=office_user, duty_list=dl)
     civil = dl.planned_activities.exclude(pk=fraud.pk).get()
     anti_fraud = record(world.committee_a, "反电信网络诈骗宣传进社区", day=dt.date(2026, 5, 10))
@@ -161,7 +162,7 @@ def test_law_and_domain_overlap_prefer_the_better_match(world, office_user):
 
     dl = duty_list(world.committee_a, status="draft")
     traffic = services.planned_activity_create(
-        actor=None,
+        actor=SYSTEM,
         duty_list=dl,
         data=services.PlannedData(
             content="交通安全宣传",
@@ -172,8 +173,8 @@ def test_law_and_domain_overlap_prefer_the_better_match(world, office_user):
             domains=[Domain.objects.get(code="jtaq-za")],
         ),
     )
-    services.duty_list_submit(actor=None, duty_list=dl)
-    services.duty_list_file(actor=None, duty_list=dl)
+    services.duty_list_submit(actor=SYSTEM, duty_list=dl)
+    services.duty_list_file(actor=SYSTEM, duty_list=dl)
     services.duty_list_publish(actor=office_user, duty_list=dl)
     activity = record(world.committee_a, "专题讲座", domains=("minfadian",), laws="《民法典》")
     civil = dl.planned_activities.exclude(pk=traffic.pk).get()
@@ -263,7 +264,7 @@ def test_manual_link_rules(world, liaison, other_liaison):
     with pytest.raises(PermissionDenied):  # the liaison may not even see another community's record
         services.planned_activity_link(actor=liaison, planned=planned, activity=foreign)
     with pytest.raises(ValidationError):  # the office sees it, but the unit did not take part
-        services.planned_activity_link(actor=None, planned=planned, activity=foreign)
+        services.planned_activity_link(actor=SYSTEM, planned=planned, activity=foreign)
     draft = record(world.committee_a, "草稿活动", kind="jzxc", status=Activity.Status.DRAFT)
     with pytest.raises(ValidationError) as exc:
         services.planned_activity_link(actor=liaison, planned=planned, activity=draft)

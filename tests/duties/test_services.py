@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from pufa.core.models import ActivityKind, Audience, AuditEntry, Domain, Notification
 from pufa.duties import selectors, services
 from pufa.duties.models import DutyItem, DutyList, DutyTemplate, Law, PlannedActivity
+from pufa.org.access import SYSTEM
 from pufa.org.models import Membership, Unit
 from tests.factories import UnitFactory, duty_list, law, member_of
 
@@ -291,9 +292,9 @@ def test_full_workflow_is_audited_and_notifies(world, liaison, office_user):
         .values_list("code", "changes")
     )
     assert codes == [
-        ("duties.list.submit", {"status": ["draft", "submitted"]}),
-        ("duties.list.file", {"status": ["submitted", "filed"]}),
-        ("duties.list.publish", {"status": ["filed", "published"]}),
+        ("duties.list.submit", {"status": ["草稿", "已报送"]}),
+        ("duties.list.file", {"status": ["已报送", "已备案"]}),
+        ("duties.list.publish", {"status": ["已备案", "已公告"]}),
     ]
 
 
@@ -378,7 +379,7 @@ def test_publish_and_withdraw_reset_the_public_version(world, office_user, djang
 
 def test_deadline_defaults_to_31_march_and_is_inherited(world, office_user):
     assert selectors.deadline_for(region=world.community_a, year=2026) == dt.date(2026, 3, 31)
-    services.duty_deadline_set(actor=None, region=world.district, year=2026, due=dt.date(2026, 3, 20))
+    services.duty_deadline_set(actor=SYSTEM, region=world.district, year=2026, due=dt.date(2026, 3, 20))
     assert selectors.deadline_for(region=world.community_a, year=2026) == dt.date(2026, 3, 20)
     deadline = services.duty_deadline_set(actor=office_user, region=world.street_a, year=2026, due=dt.date(2026, 3, 25))
     assert selectors.deadline_for(region=world.community_a, year=2026) == dt.date(2026, 3, 25)

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from pufa.core.models import ActivityKind, Audience, Notification
 from pufa.duties.models import DutyList
+from pufa.org.access import SYSTEM
 from tests.factories import UnitFactory, duty_list
 
 
@@ -182,7 +183,7 @@ def test_list_page_query_count_is_flat(client_for, world, office_user, django_as
 
     for n in range(10):
         services.duty_item_create(
-            actor=None,
+            actor=SYSTEM,
             duty_list=dl,
             data=services.ItemData(content=f"事项{n}", audiences=[Audience.objects.get(code="qsn")]),
         )
@@ -365,7 +366,7 @@ def test_unread_reminders_show_on_the_duties_page(client_for, world, liaison):
     dl = duty_list(world.committee_a, status="submitted")
     from pufa.duties import services
 
-    services.duty_list_return(actor=None, duty_list=dl, reason="请补充时间节点")
+    services.duty_list_return(actor=SYSTEM, duty_list=dl, reason="请补充时间节点")
     html = client_for(liaison).get(reverse("duties:index")).content.decode()
     assert "沱河社区居委会2026年度普法责任清单被退回" in html and reverse("notification-list") in html
 

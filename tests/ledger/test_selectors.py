@@ -12,6 +12,7 @@ from django.http import Http404
 from pufa.ledger import selectors, services
 from pufa.ledger.models import Activity
 from pufa.ledger.selectors import ActivityFilter
+from pufa.org.access import SYSTEM
 from tests.factories import UnitFactory, make_activity, make_plan, make_task
 from tests.ledger.conftest import jpeg_bytes
 
@@ -84,7 +85,7 @@ def test_activity_get_is_404_outside_scope_and_for_deleted_records_unless_review
 
 def test_evidence_is_scoped_through_its_activity(world, liaison, other_liaison, office_user, other_office, ledger):
     evidence = services.evidence_add(
-        actor=None,
+        actor=SYSTEM,
         activity=ledger["draft"],
         upload=services.EvidenceUpload(file=io.BytesIO(jpeg_bytes()), name="计划.jpg"),
     )

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from pufa.core.models import ActivityKind, Domain
 from pufa.ledger import services
 from pufa.ledger.models import Activity, Evidence, KeyDate
+from pufa.org.access import SYSTEM
 from pufa.org.models import Membership
 from tests.factories import make_activity, make_plan, make_task, member_of
 from tests.ledger.conftest import jpeg_bytes
@@ -27,13 +28,13 @@ def activity(world):
 
 @pytest.fixture
 def photo(world, activity):
-    services.activity_withdraw(actor=None, activity=activity)
+    services.activity_withdraw(actor=SYSTEM, activity=activity)
     evidence = services.evidence_add(
-        actor=None,
+        actor=SYSTEM,
         activity=activity,
         upload=services.EvidenceUpload(file=io.BytesIO(jpeg_bytes()), name="宣讲现场.jpg"),
     )
-    services.activity_submit(actor=None, activity=activity)
+    services.activity_submit(actor=SYSTEM, activity=activity)
     return evidence
 
 
@@ -211,7 +212,7 @@ def test_office_confirms_returns_and_reopens_through_the_pages(client_for, world
 def test_deleted_evidence_is_404_for_liaison_but_kept_for_office(
     client_for, world, activity, photo, liaison, office_user
 ):
-    services.activity_withdraw(actor=None, activity=activity)
+    services.activity_withdraw(actor=SYSTEM, activity=activity)
     client_for(liaison).post(reverse("ledger:evidence-delete", args=[photo.pk]))
     assert client_for(liaison).get(reverse("ledger:evidence-file", args=[photo.pk])).status_code == 404
     assert client_for(office_user).get(reverse("ledger:evidence-file", args=[photo.pk])).status_code == 200

@@ -97,3 +97,52 @@ def test_path_prefix_does_not_leak_to_sibling_with_longer_id(world, office_user)
     assert all(r.path.endswith("/") for r in selectors.region_list(actor=office_user))
     for region in selectors.region_list(actor=office_user):
         assert region.path.startswith(world.street_a.path)
+
+
+# ---------------------------------------------------------------- nobody and the system agree everywhere
+
+
+@pytest.mark.parametrize("action", [None, "org.view", "org.manage", "ledger.review", "reports.review"])
+def test_none_is_nobody_for_scope_and_can_alike(world, action):
+    unit = world.committee_a
+    assert not scope(Unit.objects.all(), None, action).exists()
+    assert not can(None, action or "org.view")
+    assert not can(None, action or "org.view", unit)
+    with pytest.raises(PermissionDenied):
+        require(None, action or "org.view", unit)
+
+
+@pytest.mark.parametrize("action", [None, "org.view", "org.manage", "ledger.review", "reports.review"])
+def test_system_may_do_and_see_everything_for_scope_and_can_alike(world, action):
+    from pufa.org.access import SYSTEM
+
+    assert set(scope(Unit.objects.all(), SYSTEM, action)) == set(Unit.objects.all())
+    assert can(SYSTEM, action or "org.view") and can(SYSTEM, action or "org.view", world.committee_a)
+    require(SYSTEM, action or "org.view", world.other_office_unit)
+
+
+def test_system_is_recorded_as_system_and_none_is_refused_by_services(world):
+    from pufa.org import services
+    from pufa.org.access import SYSTEM
+    from pufa.org.models import Region
+
+    with pytest.raises(PermissionDenied):
+        services.region_create(actor=None, name="新区", level=Region.Level.DISTRICT, parent=None)
+    region = services.region_create(actor=SYSTEM, name="新区", level=Region.Level.DISTRICT, parent=None)
+    entry = AuditEntry.objects.filter(object_id=str(region.pk), object_repr=str(region)).get()
+    assert entry.actor is None and entry.actor_name == "系统"
+
+
+def test_national_key_dates_need_a_grant_at_the_top_of_the_tree(world, office_user):
+    """The side rule once read from a path count lives in the role table: only the top region's office."""
+    from pufa.ledger.services import may_edit_national_key_dates
+    from pufa.org.access import SYSTEM
+    from tests.factories import UnitFactory, member_of
+
+    assert not can(office_user, "ledger.keydate.national")  # a street office
+    top = UnitFactory(name="测试区法治办", kind=Unit.Kind.OFFICE, region=world.district)
+    assert world.district.path.count("/") == 2  # the fixture's district is the root
+    district_office = member_of(top, Membership.Role.OFFICE, username="district_office")
+    assert can(district_office, "ledger.keydate.national") and may_edit_national_key_dates(district_office)
+    assert not may_edit_national_key_dates(office_user) and not may_edit_national_key_dates(None)
+    assert may_edit_national_key_dates(SYSTEM)

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from pufa.core.models import AuditEntry
 from pufa.org import services
+from pufa.org.access import SYSTEM
 from pufa.org.models import Feedback, Membership, Region, Unit
 from tests.factories import TEST_PASSWORD
 
@@ -165,9 +166,9 @@ def test_feedback_reaches_office_of_region(world, office_user, other_office, lia
 
 def test_feedback_anonymous_and_too_short(world):
     with pytest.raises(ValidationError):
-        services.feedback_submit(actor=None, kind=Feedback.Kind.SUGGESTION, content="好", region=world.street_a)
+        services.feedback_submit(actor=SYSTEM, kind=Feedback.Kind.SUGGESTION, content="好", region=world.street_a)
     item = services.feedback_submit(
-        actor=None,
+        actor=SYSTEM,
         kind=Feedback.Kind.SUGGESTION,
         content="希望多办些法律讲座。",
         region=world.street_a,

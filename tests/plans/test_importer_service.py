@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from docx import Document
 
 from pufa.core.models import AuditEntry, Domain
+from pufa.org.access import SYSTEM
 from pufa.org.demo import seed_org
 from pufa.org.models import Unit
 from pufa.org.services import unit_delete
@@ -41,7 +42,7 @@ def _propose(path: Path, code: str, **kw):
         lines=lines,
         source_name=path.name,
         issuing_unit=unit,
-        units=selectors.assignable_units(actor=None, region=unit.region),
+        units=selectors.assignable_units(actor=SYSTEM, region=unit.region),
         domains=selectors.domain_choices(),
         audiences=selectors.audience_choices(),
         **kw,
@@ -60,9 +61,9 @@ def demo(db):
 
 def test_seed_000_saved_into_demo_district(demo, no_ledger_metric):
     # 团委 is removed from the district first: its name must come back unresolved, not vanish.
-    unit_delete(actor=None, unit=Unit.objects.get(code="tuohe-tw"))
+    unit_delete(actor=SYSTEM, unit=Unit.objects.get(code="tuohe-tw"))
     unit, proposal = _propose(SEED_000, "tuohe-fzb")
-    result = services.plan_import_save(actor=None, issuing_unit=unit, proposal=importers.accept(proposal))
+    result = services.plan_import_save(actor=SYSTEM, issuing_unit=unit, proposal=importers.accept(proposal))
     plan = result.plan
     tasks = list(plan.tasks.order_by("order"))
     assert plan.title == "沱河街道“法润社区”行动实施方案" and plan.kind == Plan.Kind.ACTION
@@ -114,7 +115,7 @@ def test_seed_000_saved_into_demo_district(demo, no_ledger_metric):
 
 def test_targets_saved_with_registered_metric(demo, ledger_metric):
     unit, proposal = _propose(SEED_000, "tuohe-fzb")
-    result = services.plan_import_save(actor=None, issuing_unit=unit, proposal=importers.accept(proposal))
+    result = services.plan_import_save(actor=SYSTEM, issuing_unit=unit, proposal=importers.accept(proposal))
     assert result.targets == 4 and result.warnings == []
     culture = Target.objects.get(text="每个社区每年组织开展1次以上基层法治文化活动")
     assert culture.metric == "ledger.activity_count" and culture.threshold == Decimal("1.00")
@@ -130,7 +131,7 @@ def test_import_is_one_transaction(demo, no_ledger_metric):
     outsider = Unit.objects.get(code="sanba-sfs")  # another street's judicial office
     draft.tasks[5].units.append((Role.LEAD, outsider, "三八街道司法所"))
     with pytest.raises(ValidationError) as exc:
-        services.plan_import_save(actor=None, issuing_unit=unit, proposal=draft)
+        services.plan_import_save(actor=SYSTEM, issuing_unit=unit, proposal=draft)
     assert "第6项任务：“三八街道司法所”不在“沱河街道”区划内。" in exc.value.message_dict["tasks"]
     assert not Plan.all_objects.exists() and not Task.all_objects.exists() and not TaskUnit.objects.exists()
     assert not AuditEntry.objects.filter(code__startswith="plans.").exists()
@@ -211,7 +212,7 @@ def test_docx_upload_reads_like_the_text(demo):
         lines=lines,
         source_name="法润社区行动方案.docx",
         issuing_unit=unit,
-        units=selectors.assignable_units(actor=None, region=unit.region),
+        units=selectors.assignable_units(actor=SYSTEM, region=unit.region),
     )
     assert len(proposal["tasks"]) == 14
     assert proposal["tasks"][13]["title"] == "壮大社会普法力量"

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.http import Http404
 
+from pufa.org.access import SYSTEM
 from pufa.org.models import Unit
 from pufa.plans import selectors, services
 from pufa.plans.models import Plan, Task, TaskUnit
@@ -78,14 +79,14 @@ def test_deleted_plan_and_its_tasks_disappear(world, plans, office_user):
 def test_task_and_target_visibility_follow_the_plan(world, plans, liaison, other_liaison, test_metric):
     task = make_task(plans["street_a"])
     target = services.target_create(
-        actor=None, task=task, data=services.TargetData(metric="test.activity_count", threshold=1)
+        actor=SYSTEM, task=task, data=services.TargetData(metric="test.activity_count", threshold=1)
     )
     assert selectors.task_get(actor=liaison, pk=task.pk) == task
     assert selectors.target_get(actor=other_liaison, pk=target.pk) == target
     hidden = make_task(plans["community_b"])
     with pytest.raises(Http404):
         selectors.task_get(actor=liaison, pk=hidden.pk)
-    services.task_delete(actor=None, task=task)
+    services.task_delete(actor=SYSTEM, task=task)
     with pytest.raises(Http404):
         selectors.task_get(actor=liaison, pk=task.pk)
     with pytest.raises(Http404):
@@ -121,7 +122,7 @@ def test_outline_puts_each_heading_once_before_its_tasks(world, plans, office_us
 def test_units_by_role_keeps_collective_phrases_together(world, plans, office_user):
     task = make_task(plans["street_a"])
     services.task_units_set(
-        actor=None,
+        actor=SYSTEM,
         task=task,
         units={Role.LEAD: [world.office_unit], Role.PARTICIPANT: [world.committee_a, world.committee_b]},
         written={
@@ -140,7 +141,7 @@ def test_units_by_role_keeps_collective_phrases_together(world, plans, office_us
 def test_assignable_units_are_the_regions(world, office_user):
     names = {u.name for u in selectors.assignable_units(actor=office_user, region=world.street_a)}
     assert names == {"沱河街道法治办", "沱河街道司法所", "沱河社区居委会", "桃园社区居委会"}
-    assert "三八街道法治办" not in {u.name for u in selectors.assignable_units(actor=None, region=world.street_a)}
+    assert "三八街道法治办" not in {u.name for u in selectors.assignable_units(actor=SYSTEM, region=world.street_a)}
     assert {u.name for u in selectors.manageable_units(actor=office_user)} == names
 
 

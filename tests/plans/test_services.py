@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from pufa.core.models import AuditEntry, Domain
+from pufa.org.access import SYSTEM
 from pufa.plans import services
 from pufa.plans.models import Plan, Target, Task, TaskUnit
 from tests.factories import UnitFactory, make_plan, make_task
@@ -103,7 +104,7 @@ def test_parent_must_be_issued_in_same_region_or_above(world, other_office):
     # from the command line (which may see everything) the region rule still holds
     with pytest.raises(ValidationError) as exc:
         services.plan_create(
-            actor=None, data=_plan_data(world.other_office_unit, kind=Plan.Kind.ACTION, parent=street_a_points)
+            actor=SYSTEM, data=_plan_data(world.other_office_unit, kind=Plan.Kind.ACTION, parent=street_a_points)
         )
     assert exc.value.message_dict["parent"] == ["上级规划须由本区划或上级区划的单位印发。"]
 
@@ -260,7 +261,7 @@ def test_task_units_must_lie_in_the_plans_region(world, office_user):
     plan = make_plan(world.office_unit)
     task = make_task(plan)
     with pytest.raises(ValidationError) as exc:
-        services.task_units_set(actor=None, task=task, units={Role.LEAD: [world.other_office_unit]})
+        services.task_units_set(actor=SYSTEM, task=task, units={Role.LEAD: [world.other_office_unit]})
     assert "不在“沱河街道”区划内" in exc.value.message_dict["units"][0]
     assert not task.task_units.exists()
 

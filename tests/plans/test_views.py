@@ -13,6 +13,7 @@ from django.urls import reverse
 from docx import Document
 
 from pufa.core.models import AuditEntry
+from pufa.org.access import SYSTEM
 from pufa.plans import services
 from pufa.plans.models import Plan, Target, Task, TaskUnit
 from tests.factories import UnitFactory, make_plan, make_task
@@ -58,7 +59,7 @@ def test_anonymous_is_sent_to_login(client, task):
 
 def test_outsider_gets_404(client_for, other_office, task, test_metric):
     target = services.target_create(
-        actor=None, task=task, data=services.TargetData(metric="test.activity_count", threshold=1)
+        actor=SYSTEM, task=task, data=services.TargetData(metric="test.activity_count", threshold=1)
     )
     c = client_for(other_office)
     for url in [
@@ -78,7 +79,7 @@ def test_outsider_gets_404(client_for, other_office, task, test_metric):
 
 def test_liaison_reads_but_cannot_change(client_for, liaison, task, test_metric):
     target = services.target_create(
-        actor=None, task=task, data=services.TargetData(metric="test.activity_count", threshold=1)
+        actor=SYSTEM, task=task, data=services.TargetData(metric="test.activity_count", threshold=1)
     )
     c = client_for(liaison)
     assert c.get(reverse("plans:plan-list")).status_code == 200

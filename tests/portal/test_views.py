@@ -12,6 +12,7 @@ from pufa.core import events
 from pufa.core.models import Audience, Domain
 from pufa.duties.models import Law
 from pufa.ledger.models import Activity, ActivityUnit
+from pufa.org.access import SYSTEM
 from tests.factories import UnitFactory, duty_list
 
 
@@ -148,9 +149,9 @@ def test_search_by_law_domain_audience_and_place(client, world, published):
     other = duty_list(
         UnitFactory(name="三八街道派出所", region=world.street_b), status="draft", activity="反诈宣传进校园"
     )
-    fraud = services.law_create(actor=None, data=services.LawData(name="中华人民共和国反电信网络诈骗法"))
+    fraud = services.law_create(actor=SYSTEM, data=services.LawData(name="中华人民共和国反电信网络诈骗法"))
     services.planned_activity_update(
-        actor=None,
+        actor=SYSTEM,
         planned=other.planned_activities.get(),
         data=services.PlannedData(
             content="反诈宣传进校园",
@@ -162,9 +163,9 @@ def test_search_by_law_domain_audience_and_place(client, world, published):
             laws=[fraud],
         ),
     )
-    services.duty_list_submit(actor=None, duty_list=other)
-    services.duty_list_file(actor=None, duty_list=other)
-    services.duty_list_publish(actor=None, duty_list=other)
+    services.duty_list_submit(actor=SYSTEM, duty_list=other)
+    services.duty_list_file(actor=SYSTEM, duty_list=other)
+    services.duty_list_publish(actor=SYSTEM, duty_list=other)
     cache.clear()
     search = reverse("portal:search")
 

@@ -7,6 +7,7 @@ import datetime as dt
 from pufa.core.models import ActivityKind, Domain
 from pufa.ledger import services as ledger
 from pufa.ledger.models import Activity
+from pufa.org.access import SYSTEM
 from pufa.progress import rollups
 from pufa.progress.models import RegionMonthStat, RolledActivity, UnitActivity
 
@@ -24,7 +25,7 @@ def record(unit, day, *, co=(), people=10, kind="jzxc", domains=("minfadian",), 
         people_onsite=people,
         place="社区活动室",
     )
-    return ledger.activity_create(actor=None, data=data, submit=submit)
+    return ledger.activity_create(actor=SYSTEM, data=data, submit=submit)
 
 
 def stat(region, month, dim="", code=""):
@@ -53,7 +54,7 @@ def test_events_keep_rollups_equal_to_the_ledger(world):
 
 def test_moving_and_deleting_an_activity_updates_both_months(world):
     activity = record(world.committee_a, D(2024, 3, 5), people=30)
-    ledger.activity_delete(actor=None, activity=activity, reason="重复登记")
+    ledger.activity_delete(actor=SYSTEM, activity=activity, reason="重复登记")
     assert stat(world.street_a, D(2024, 3, 1)) == (0, 0)
     assert UnitActivity.objects.get(unit=world.committee_a).last_date is None
 
@@ -117,15 +118,15 @@ def test_every_workflow_step_applies_its_difference(world, office_user):
         people_onsite=25,
         place="社区活动室",
     )
-    joint = ledger.activity_update(actor=None, activity=joint, data=data)
-    ledger.activity_submit(actor=None, activity=joint)
+    joint = ledger.activity_update(actor=SYSTEM, activity=joint, data=data)
+    ledger.activity_submit(actor=SYSTEM, activity=joint)
     assert stat(world.street_a, D(2024, 3, 1)) == (1, 12)
     check()
     ledger.activity_confirm(actor=office_user, activity=other)
     ledger.activity_reopen(actor=office_user, activity=other, reason="补充佐证")
     assert stat(world.street_a, D(2024, 3, 1)) == (0, 0)
     check()
-    ledger.activity_delete(actor=None, activity=joint, reason="重复")
+    ledger.activity_delete(actor=SYSTEM, activity=joint, reason="重复")
     result = activity_import(
         actor=office_user,
         file=sheet(

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from pufa.core import events
+from pufa.org.access import SYSTEM
 from pufa.org.models import Unit
 from pufa.plans import metrics
 from pufa.plans.models import Plan, Target, Task, TaskUnit
@@ -244,16 +245,16 @@ def test_plan_changes_reach_progress_through_the_hook(world, plan):
 
     task = make_task(plan, [world.committee_a])
     target = plan_services.target_create(
-        actor=None,
+        actor=SYSTEM,
         task=task,
         data=plan_services.TargetData(
             metric="test.lectures", period=Target.Period.YEAR, threshold=Decimal(1), filters={}
         ),
     )
     assert ProgressStatus.objects.filter(task=task, unit=world.committee_a, target=target).exists()
-    plan_services.task_units_set(actor=None, task=task, units={"responsible": [world.committee_b]})
+    plan_services.task_units_set(actor=SYSTEM, task=task, units={"responsible": [world.committee_b]})
     assert set(ProgressStatus.objects.filter(task=task).values_list("unit_id", flat=True)) == {world.committee_b.pk}
-    plan_services.plan_delete(actor=None, plan=plan)
+    plan_services.plan_delete(actor=SYSTEM, plan=plan)
     assert not ProgressStatus.objects.filter(task=task).exists()
 
 
@@ -294,7 +295,7 @@ def test_status_counts_follow_every_kind_of_refresh(world, plan):
     RECORDS.append((world.committee_a.pk, D(2024, 5, 10), None))
     announce({"test.lectures"}, [world.committee_a.pk], [D(2024, 5, 10)])
     _counts_match_statuses()
-    plan_services.task_units_set(actor=None, task=task, units={"responsible": [world.committee_b]})
+    plan_services.task_units_set(actor=SYSTEM, task=task, units={"responsible": [world.committee_b]})
     assert not ProgressStatus.objects.filter(task=task, unit=world.committee_a).exists()
     _counts_match_statuses()
     services.refresh_statuses(today=D(2025, 1, 2), region_path=world.street_a.path)
@@ -302,5 +303,5 @@ def test_status_counts_follow_every_kind_of_refresh(world, plan):
     assert {k[4] for k in counts} == {"unfinished"}  # the plan has ended: closed, not overdue
     services.refresh_statuses(today=D(2024, 7, 2))
     _counts_match_statuses()
-    plan_services.plan_delete(actor=None, plan=plan)
+    plan_services.plan_delete(actor=SYSTEM, plan=plan)
     assert other.pk and _counts_match_statuses() == {}

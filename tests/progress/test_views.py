@@ -10,6 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from pufa.ledger.models import Activity
+from pufa.org.access import SYSTEM
 from pufa.plans.models import Target
 from pufa.progress import services
 from pufa.progress.models import ProgressStatus
@@ -202,7 +203,7 @@ def test_cached_dashboard_is_never_stale(client_for, world, office_user, django_
     from pufa.org import services as org_services
 
     org_services.unit_update(
-        actor=None,
+        actor=SYSTEM,
         unit=world.committee_b,
         data=org_services.UnitData(name="桃园社区居民委员会", kind=world.committee_b.kind, region=world.community_b),
     )

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from pufa.core.models import AuditEntry, Notification
 from pufa.ledger import services as ledger_services
+from pufa.org.access import SYSTEM
 from pufa.org.models import Membership
 from pufa.reports import selectors, services
 from pufa.reports.documents import render
@@ -117,7 +118,9 @@ def test_submit_freezes_figures_and_document(world, ledger, draft, liaison, offi
     assert draft.figures["scope"] == "unit"
     assert {f["key"]: f["value"] for f in draft.figures["figures"]}["activities"] == 5
     assert draft.document["title"] == draft.title and draft.document["recipient"] == "沱河街道法治办"
-    assert list(draft.events.values_list("action", flat=True)) == ["submitted"]
+    frozen = {f["key"]: f["value"] for f in draft.figures["figures"]}
+    history = [e.message for e in selectors.report_events(report=draft)]
+    assert history == [f"报送（活动{frozen['activities']}场次，参与{frozen['people']}人次）"]
     assert audit_codes(draft)[-1] == "reports.report.submit"
     assert Notification.objects.filter(user=office_user, url=f"/reports/{draft.pk}/").exists()
     with pytest.raises(ValidationError):
@@ -136,7 +139,7 @@ def test_frozen_report_does_not_change_when_records_change(world, ledger, draft,
     before_text = "\n".join(p.text for p in docx.Document(io.BytesIO(render(before_doc, "docx"))).paragraphs)
 
     make_activity(world.committee_a, title="补登的集中宣传", kind="jzxc", date=dt.date(2026, 5, 20), people_onsite=500)
-    ledger_services.activity_delete(actor=None, activity=ledger.activities[0], reason="重复")
+    ledger_services.activity_delete(actor=SYSTEM, activity=ledger.activities[0], reason="重复")
 
     live = compute(unit=world.committee_a, period="h1", year=2026)
     assert live.value("activities") == 5 and live.value("people") == 615 - 100 + 500  # the records did change
@@ -180,7 +183,14 @@ def test_return_and_resubmit(world, ledger, draft, liaison, office_user):
     services.report_accept(actor=office_user, report=draft, comment="同意")
     draft.refresh_from_db()
     assert draft.status == "accepted" and draft.review_comment == "同意"
-    assert list(draft.events.values_list("action", flat=True)) == ["submitted", "returned", "submitted", "accepted"]
+    history = [(e.code, e.actor_name, e.message) for e in selectors.report_events(report=draft)]
+    assert [(code, name) for code, name, _ in history] == [
+        ("reports.report.submit", liaison.get_full_name()),
+        ("reports.report.return", office_user.get_full_name()),
+        ("reports.report.submit", liaison.get_full_name()),
+        ("reports.report.accept", office_user.get_full_name()),
+    ]
+    assert history[1][2] == "退回修改：请补充典型案例" and history[3][2] == "审核通过：同意"
     assert audit_codes(draft) == [
         "reports.report.create",
         "reports.report.update",

@@ -76,7 +76,8 @@ def log(
     ip_address: str | None = None,
     object_repr: str | None = None,
 ) -> AuditEntry:
-    """Record one audit entry. `actor=None` is the command line or the system itself (shown as 系统)."""
+    """Record one audit entry. `SYSTEM` (the daily pass, commands) is shown as 系统, and so is an entry with no
+    actor at all (a failed login by someone not signed in)."""
     if scope_path is None and obj is not None:
         scope_path = getattr(obj, "audit_scope_path", "") or ""
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)

@@ -26,6 +26,17 @@ class XlsxField(forms.FileField):
         return upload
 
 
+class VersionField(forms.IntegerField):
+    """The version of the record an edit form was loaded with (hidden). The edit service compares it with the
+    row, so a save over someone else's newer change is refused (「该记录已被他人修改，请刷新后重试」)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.HiddenInput)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("min_value", 1)
+        super().__init__(**kwargs)
+
+
 def apply_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     """Show a service's ValidationError on the form: keyed messages on their fields, the rest on top."""
     if hasattr(exc, "error_dict"):

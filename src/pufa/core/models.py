@@ -49,6 +49,16 @@ class SoftDeleteModel(TimeStampedModel):
         return self.deleted_at is not None
 
 
+class Versioned(models.Model):
+    """A record several people may edit: `version` goes up on every write (`core.workflow.save_checked`), so a
+    copy read before someone else's write cannot overwrite it."""
+
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 class AuditEntry(models.Model):
     """审计日志: who did what to which record, when, with field-level before/after values.
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from pufa.core.models import ActivityKind, Audience, AuditEntry, Domain
 from pufa.duties import services
 from pufa.duties.models import DutyDeadline, DutyList, DutyTemplate, Law
+from pufa.org.access import SYSTEM
 from pufa.org.models import Region, Unit
 
 L = Law.Level
@@ -451,7 +452,7 @@ def _seed_laws() -> None:
     for name, level, issuer, promulgated, effective in LAWS:
         if not Law.objects.filter(name=name).exists():
             services.law_create(
-                actor=None,
+                actor=SYSTEM,
                 data=services.LawData(
                     name=name, level=level, issuer=issuer, promulgated_on=promulgated, effective_on=effective
                 ),
@@ -461,7 +462,7 @@ def _seed_laws() -> None:
 def _fill(duty_list: DutyList, spec: DemoList) -> None:
     year = duty_list.year
     services.duty_list_update(
-        actor=None,
+        actor=SYSTEM,
         duty_list=duty_list,
         summary=spec.summary,
         laws=[_law(n) for n in spec.laws],
@@ -469,13 +470,13 @@ def _fill(duty_list: DutyList, spec: DemoList) -> None:
     )
     items = [
         services.duty_item_create(
-            actor=None, duty_list=duty_list, data=_item_data(item, spec.leader, spec.person, spec.phone)
+            actor=SYSTEM, duty_list=duty_list, data=_item_data(item, spec.leader, spec.person, spec.phone)
         )
         for item in spec.items
     ]
     for planned in spec.planned:
         services.planned_activity_create(
-            actor=None,
+            actor=SYSTEM,
             duty_list=duty_list,
             data=services.PlannedData(
                 content=planned.content,
@@ -528,22 +529,22 @@ def _backdate(duty_list: DutyList, spec: DemoList) -> None:
 def _advance(duty_list: DutyList, spec: DemoList) -> None:
     if spec.status == "draft":
         return
-    services.duty_list_submit(actor=None, duty_list=duty_list)
+    services.duty_list_submit(actor=SYSTEM, duty_list=duty_list)
     if spec.status == "returned":
-        services.duty_list_return(actor=None, duty_list=duty_list, reason=spec.return_reason)
+        services.duty_list_return(actor=SYSTEM, duty_list=duty_list, reason=spec.return_reason)
         return
     if spec.status == "submitted":
         return
-    services.duty_list_file(actor=None, duty_list=duty_list)
+    services.duty_list_file(actor=SYSTEM, duty_list=duty_list)
     if spec.status == "published":
-        services.duty_list_publish(actor=None, duty_list=duty_list)
+        services.duty_list_publish(actor=SYSTEM, duty_list=duty_list)
 
 
 def _seed_list(spec: DemoList, year: int) -> DutyList | None:
     unit = Unit.objects.filter(code=spec.unit_code).first()
     if unit is None or DutyList.objects.filter(unit=unit, year=year).exists():
         return None
-    duty_list = services.duty_list_start(actor=None, unit=unit, year=year)
+    duty_list = services.duty_list_start(actor=SYSTEM, unit=unit, year=year)
     _fill(duty_list, spec)
     _advance(duty_list, spec)
     _backdate(duty_list, spec)
@@ -555,15 +556,15 @@ def _seed_template(office: Unit) -> DutyTemplate:
     if template is not None:
         return template
     template = services.duty_template_create(
-        actor=None,
+        actor=SYSTEM,
         issuing_unit=office,
         unit_kind=Unit.Kind.COMMUNITY_COMMITTEE,
         title="社区居委会普法责任清单模板",
         laws=[_law("宪法"), _law("民法典"), _law("城市居民委员会组织法")],
     )
     for item in TEMPLATE_ITEMS:
-        services.duty_template_item_add(actor=None, template=template, data=_item_data(item))
-    return services.duty_template_issue(actor=None, template=template)
+        services.duty_template_item_add(actor=SYSTEM, template=template, data=_item_data(item))
+    return services.duty_template_issue(actor=SYSTEM, template=template)
 
 
 def seed_duties() -> None:
@@ -575,7 +576,7 @@ def seed_duties() -> None:
     _seed_laws()
     year = timezone.localdate().year
     if not DutyDeadline.objects.filter(region=street, year=year).exists():
-        services.duty_deadline_set(actor=None, region=street, year=year, due=dt.date(year, 3, 31))
+        services.duty_deadline_set(actor=SYSTEM, region=street, year=year, due=dt.date(year, 3, 31))
     template = _seed_template(office)
     # Last year's list of the 司法所, so "start from last year" has something to copy.
     last_year = _seed_list(SFS, year - 1)
@@ -584,9 +585,9 @@ def seed_duties() -> None:
     sfs = Unit.objects.get(code=SFS.unit_code)
     if not DutyList.objects.filter(unit=sfs, year=year).exists():
         source = last_year or DutyList.objects.get(unit=sfs, year=year - 1)
-        current = services.duty_list_start(actor=None, unit=sfs, year=year, source=source)
+        current = services.duty_list_start(actor=SYSTEM, unit=sfs, year=year, source=source)
         _advance(current, SFS)
         _backdate(current, SFS)
     tuohe = Unit.objects.filter(code="tuohe-tuohe").first()
     if tuohe is not None and not DutyList.objects.filter(unit=tuohe, year=year).exists():
-        services.duty_list_start(actor=None, unit=tuohe, year=year, template=template)
+        services.duty_list_start(actor=SYSTEM, unit=tuohe, year=year, template=template)

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from pufa.core.forms import DateInput, PufaForm
+from pufa.core.forms import DateInput, PufaForm, VersionField
 from pufa.core.models import ActivityKind, Audience, Domain
 from pufa.duties.models import DutyItem, DutyList, DutyTemplate, Law
 from pufa.org.models import Region, Unit
@@ -85,6 +85,7 @@ class DutyListStartForm(DutyForm):
 
 
 class DutyListForm(DutyForm):
+    version = VersionField()
     summary = forms.CharField(
         label="清单说明（公开）",
         required=False,
@@ -103,6 +104,7 @@ class DutyListForm(DutyForm):
 
 
 class DutyItemForm(DutyForm):
+    version = VersionField()
     content = forms.CharField(
         label="普法内容（内容清单）", widget=forms.Textarea(attrs={"rows": 3}), help_text="宣传的法律法规及重点内容"
     )
@@ -132,6 +134,7 @@ class DutyItemForm(DutyForm):
             "internal_note",
         ]
         initial: dict[str, Any] = {name: getattr(item, name) for name in fields}
+        initial["version"] = item.version
         initial.update(
             laws=list(item.laws.all()), audiences=list(item.audiences.all()), domains=list(item.domains.all())
         )

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from pufa.core.models import ActivityKind, Audience, Domain, SoftDeleteModel, TimeStampedModel
+from pufa.core.models import ActivityKind, Audience, Domain, SoftDeleteModel, TimeStampedModel, Versioned
 from pufa.ledger.models import Activity
 from pufa.org.models import Region, Unit
 
@@ -63,7 +63,7 @@ class Law(TimeStampedModel):
         return list(self.Level.values).index(self.level)
 
 
-class DutyList(SoftDeleteModel):
+class DutyList(Versioned, SoftDeleteModel):
     """普法责任清单: one unit's list for one year, with the laws it enforces, its items (四清单) and the
     activities it announces. Workflow: draft → submitted → filed (备案) or returned → published (公告)."""
 
@@ -159,7 +159,7 @@ class ItemFields(models.Model):
         abstract = True
 
 
-class DutyItem(ItemFields, SoftDeleteModel):
+class DutyItem(ItemFields, Versioned, SoftDeleteModel):
     """清单事项: one row of the 四清单 table — content and laws (内容), who is responsible (责任), audiences and
     measures (措施), standards and time nodes (标准). The responsible leader, person, phone and the internal
     note never leave the office (see PUBLIC_FIELDS)."""

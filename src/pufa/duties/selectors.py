@@ -307,12 +307,11 @@ class DeadlineReport:
 
 def deadline_report(*, actor: Any, region: Region, year: int, only_missing: bool = False) -> DeadlineReport:
     """报送情况: every responsible unit of the region with its list's state for the year, the ones that have not
-    submitted first. Three queries whatever the number of units. `actor=None` is the trusted command line."""
+    submitted first. Three queries whatever the number of units. `SYSTEM` (a scheduled reminder pass) sees them all."""
     due = deadline_for(region=region, year=year)
     today = timezone.localdate()
     units_qs = Unit.objects.filter(is_responsible_subject=True, region__path__startswith=region.path)
-    if actor is not None:  # None is the trusted command line (a scheduled reminder pass)
-        units_qs = scope(units_qs, actor, "duties.review")
+    units_qs = scope(units_qs, actor, "duties.review")
     units = list(units_qs.select_related("region").order_by("pinyin"))
     lists = {
         dl.unit_id: dl

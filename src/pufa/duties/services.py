@@ -19,7 +19,8 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from pufa.core import audit, notifications
+from pufa.core import audit, notifications, workflow
+from pufa.core.actors import person
 from pufa.core.chinese import cn_date, pinyin_key
 from pufa.core.models import ActivityKind, Audience, Domain
 from pufa.duties import matching, selectors
@@ -33,8 +34,9 @@ from pufa.duties.models import (
     PlannedActivity,
 )
 from pufa.ledger.models import Activity
-from pufa.org.access import require, scope
+from pufa.org.access import Actor, ancestor_paths, can, require, scope
 from pufa.org.models import Membership, Region, Unit, User
+from pufa.org.roles import roles_with
 from pufa.org.selectors import liaisons_by_unit
 
 Status = DutyList.Status
@@ -68,7 +70,7 @@ def _apply_law(law: Law, data: LawData) -> None:
 
 
 @transaction.atomic
-def law_create(*, actor: User | None, data: LawData) -> Law:
+def law_create(*, actor: Actor, data: LawData) -> Law:
     """Anyone who keeps a list may add a law to the shared catalogue; names are unique so lists share rows."""
     require(actor, "duties.edit")
     law = Law()
@@ -79,7 +81,7 @@ def law_create(*, actor: User | None, data: LawData) -> Law:
 
 
 @transaction.atomic
-def law_update(*, actor: User | None, law: Law, data: LawData) -> Law:
+def law_update(*, actor: Actor, law: Law, data: LawData) -> Law:
     """Correcting a catalogue entry changes every list that cites it, so only an office may do it."""
     require(actor, "duties.review")
     before = audit.snapshot(law)
@@ -92,7 +94,7 @@ def law_update(*, actor: User | None, law: Law, data: LawData) -> Law:
 # ---------------------------------------------------------------- lists
 
 
-def _require_editable(actor: User | None, duty_list: DutyList) -> None:
+def _require_editable(actor: Actor, duty_list: DutyList) -> None:
     require(actor, "duties.edit", duty_list)
     if not duty_list.is_editable:
         raise ValidationError(f"清单当前状态为“{duty_list.get_status_display()}”，不能修改。")
@@ -168,7 +170,7 @@ def _copy_from_template(duty_list: DutyList, template: DutyTemplate) -> None:
 @transaction.atomic
 def duty_list_start(
     *,
-    actor: User | None,
+    actor: Actor,
     unit: Unit,
     year: int,
     source: DutyList | None = None,
@@ -185,7 +187,7 @@ def duty_list_start(
     if source is not None and (source.unit_id != unit.pk or source.year >= year):
         raise ValidationError({"source": "只能沿用本单位以前年度的清单。"})
     if template is not None:
-        visible = actor is None or scope(DutyTemplate.objects.filter(pk=template.pk), actor).exists()
+        visible = scope(DutyTemplate.objects.filter(pk=template.pk), actor).exists()
         if not visible or template.status != DutyTemplate.Status.ISSUED:
             raise ValidationError({"template": "该模板不可用。"})
         if template.unit_kind != unit.kind:
@@ -204,15 +206,25 @@ def duty_list_start(
 
 @transaction.atomic
 def duty_list_update(
-    *, actor: User | None, duty_list: DutyList, summary: str, laws: list[Law], internal_note: str = ""
+    *,
+    actor: Actor,
+    duty_list: DutyList,
+    summary: str,
+    laws: list[Law],
+    internal_note: str = "",
+    version: int | None = None,
 ) -> DutyList:
-    """The list's own fields: its public summary, the laws the unit enforces, and an internal note."""
-    _require_editable(actor, duty_list)
-    before = audit.snapshot(duty_list, ["summary", "laws", "internal_note"])
-    duty_list.summary, duty_list.internal_note = summary.strip(), internal_note.strip()
-    duty_list.save(update_fields=["summary", "internal_note", "updated_at"])
-    duty_list.laws.set(laws)
-    audit.log_update(actor=actor, obj=duty_list, before=before, code="duties.list.update")
+    """The list's own fields: its public summary, the laws the unit enforces, and an internal note. Written over
+    the locked row and only over the version the form was loaded with (`version`, when given)."""
+    row = workflow.lock(duty_list)
+    workflow.check_version(row, version)
+    _require_editable(actor, row)
+    before = audit.snapshot(row, ["summary", "laws", "internal_note"])
+    row.summary, row.internal_note = summary.strip(), internal_note.strip()
+    workflow.save_checked(row, fields=["summary", "internal_note"])
+    row.laws.set(laws)
+    audit.log_update(actor=actor, obj=row, before=before, code="duties.list.update")
+    workflow.copy_state(row, duty_list)
     return duty_list
 
 
@@ -250,7 +262,7 @@ def _apply_item(item: DutyItem, data: ItemData) -> None:
 
 
 @transaction.atomic
-def duty_item_create(*, actor: User | None, duty_list: DutyList, data: ItemData) -> DutyItem:
+def duty_item_create(*, actor: Actor, duty_list: DutyList, data: ItemData) -> DutyItem:
     _require_editable(actor, duty_list)
     item = DutyItem(duty_list=duty_list)
     _apply_item(item, data)
@@ -264,20 +276,24 @@ def duty_item_create(*, actor: User | None, duty_list: DutyList, data: ItemData)
 
 
 @transaction.atomic
-def duty_item_update(*, actor: User | None, item: DutyItem, data: ItemData) -> DutyItem:
-    _require_editable(actor, item.duty_list)
-    before = audit.snapshot(item)
-    _apply_item(item, data)
-    item.save()
-    item.laws.set(data.laws)
-    item.audiences.set(data.audiences)
-    item.domains.set(data.domains)
-    audit.log_update(actor=actor, obj=item, before=before, code="duties.item.update")
+def duty_item_update(*, actor: Actor, item: DutyItem, data: ItemData, version: int | None = None) -> DutyItem:
+    """Change a row of a list being drafted, over the locked row and the version the form was loaded with."""
+    row = workflow.lock(item)
+    workflow.check_version(row, version)
+    _require_editable(actor, row.duty_list)
+    before = audit.snapshot(row)
+    _apply_item(row, data)
+    workflow.save_checked(row)
+    row.laws.set(data.laws)
+    row.audiences.set(data.audiences)
+    row.domains.set(data.domains)
+    audit.log_update(actor=actor, obj=row, before=before, code="duties.item.update")
+    workflow.copy_state(row, item)
     return item
 
 
 @transaction.atomic
-def duty_item_delete(*, actor: User | None, item: DutyItem) -> DutyItem:
+def duty_item_delete(*, actor: Actor, item: DutyItem) -> DutyItem:
     """Soft-delete a row of a list still being drafted; the trail keeps what it said."""
     _require_editable(actor, item.duty_list)
     item.deleted_at = timezone.now()
@@ -335,7 +351,7 @@ def _set_planned_relations(planned: PlannedActivity, data: PlannedData) -> None:
 
 
 @transaction.atomic
-def planned_activity_create(*, actor: User | None, duty_list: DutyList, data: PlannedData) -> PlannedActivity:
+def planned_activity_create(*, actor: Actor, duty_list: DutyList, data: PlannedData) -> PlannedActivity:
     _require_editable(actor, duty_list)
     planned = PlannedActivity(duty_list=duty_list)
     _apply_planned(planned, duty_list, data)
@@ -346,7 +362,7 @@ def planned_activity_create(*, actor: User | None, duty_list: DutyList, data: Pl
 
 
 @transaction.atomic
-def planned_activity_update(*, actor: User | None, planned: PlannedActivity, data: PlannedData) -> PlannedActivity:
+def planned_activity_update(*, actor: Actor, planned: PlannedActivity, data: PlannedData) -> PlannedActivity:
     _require_editable(actor, planned.duty_list)
     before = audit.snapshot(planned)
     _apply_planned(planned, planned.duty_list, data)
@@ -357,7 +373,7 @@ def planned_activity_update(*, actor: User | None, planned: PlannedActivity, dat
 
 
 @transaction.atomic
-def planned_activity_delete(*, actor: User | None, planned: PlannedActivity) -> PlannedActivity:
+def planned_activity_delete(*, actor: Actor, planned: PlannedActivity) -> PlannedActivity:
     _require_editable(actor, planned.duty_list)
     planned.deleted_at = timezone.now()
     planned.save(update_fields=["deleted_at", "updated_at"])
@@ -366,17 +382,6 @@ def planned_activity_delete(*, actor: User | None, planned: PlannedActivity) -> 
 
 
 # ---------------------------------------------------------------- workflow
-
-
-def _workflow_log(actor: User | None, duty_list: DutyList, code: str, before: str, message: str = "") -> None:
-    audit.log(
-        actor=actor,
-        action=audit.Action.WORKFLOW,
-        obj=duty_list,
-        code=code,
-        changes={"status": [before, duty_list.status]},
-        message=message,
-    )
 
 
 def _list_url(duty_list: DutyList) -> str:
@@ -391,11 +396,9 @@ def _liaisons(unit: Unit) -> list[User]:
 
 
 def _offices_over(unit: Unit) -> list[User]:
-    """The office staff whose region covers the unit: they receive the filing."""
-    from pufa.org.access import ancestor_paths
-
+    """The people whose region covers the unit and who file lists ("duties.review"): they receive the filing."""
     memberships = Membership.objects.filter(
-        role=Membership.Role.OFFICE,
+        role__in=roles_with("duties.review"),
         is_active=True,
         user__is_active=True,
         unit__deleted_at__isnull=True,
@@ -410,11 +413,9 @@ def _notify_all(
     return notifications.notify_all(users, key=key, title=title, body=body, url=url, email=email, about=about)
 
 
-@transaction.atomic
-def duty_list_submit(*, actor: User | None, duty_list: DutyList) -> DutyList:
+def _check_complete(duty_list: DutyList) -> None:
     """报送: a list is complete enough to file when it has items that name their audiences (seed 004: 明确普法
     对象、普法任务) and at least one announced activity (seed 004: 每年3月底前对拟开展的普法活动进行公告)."""
-    _require_editable(actor, duty_list)
     errors: dict[str, list[str]] = {}
     items = list(duty_list.items.prefetch_related("audiences"))
     if not items:
@@ -426,13 +427,10 @@ def duty_list_submit(*, actor: User | None, duty_list: DutyList) -> DutyList:
         errors["planned_activities"] = ["请至少填写一项拟开展的普法活动，以便向社会公告。"]
     if errors:
         raise ValidationError(errors)
-    before = duty_list.status
-    duty_list.status = Status.SUBMITTED
-    duty_list.submitted_at = timezone.now()
-    duty_list.submitted_by = actor if actor is not None and actor.is_authenticated else None
-    duty_list.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
-    _workflow_log(actor, duty_list, "duties.list.submit", before)
-    notifications.resolve(about=duty_list)  # the return it answers is handled
+
+
+def _notify_submitted(step: workflow.Step) -> None:
+    duty_list = step.obj
     _notify_all(
         _offices_over(duty_list.unit),
         about=duty_list,
@@ -441,22 +439,10 @@ def duty_list_submit(*, actor: User | None, duty_list: DutyList) -> DutyList:
         body=f"{duty_list.unit.name}报送了{duty_list.year}年度普法责任清单，请审核备案。",
         url=_list_url(duty_list),
     )
-    return duty_list
 
 
-@transaction.atomic
-def duty_list_file(*, actor: User | None, duty_list: DutyList) -> DutyList:
-    """备案: the office accepts a submitted list."""
-    require(actor, "duties.review", duty_list)
-    if duty_list.status != Status.SUBMITTED:
-        raise ValidationError("只有已报送的清单可以备案。")
-    before = duty_list.status
-    duty_list.status = Status.FILED
-    duty_list.filed_at = timezone.now()
-    duty_list.filed_by = actor if actor is not None and actor.is_authenticated else None
-    duty_list.save(update_fields=["status", "filed_at", "filed_by", "updated_at"])
-    _workflow_log(actor, duty_list, "duties.list.file", before)
-    notifications.resolve(about=duty_list)  # 待备案 is handled
+def _notify_filed(step: workflow.Step) -> None:
+    duty_list = step.obj
     _notify_all(
         _liaisons(duty_list.unit),
         about=duty_list,
@@ -465,68 +451,167 @@ def duty_list_file(*, actor: User | None, duty_list: DutyList) -> DutyList:
         body="清单已备案，可以向社会公告拟开展的普法活动。",
         url=_list_url(duty_list),
     )
-    return duty_list
 
 
-@transaction.atomic
-def duty_list_return(*, actor: User | None, duty_list: DutyList, reason: str) -> DutyList:
-    """退回: the office sends a submitted (or filed, not yet announced) list back, saying why."""
-    require(actor, "duties.review", duty_list)
-    if duty_list.status not in {Status.SUBMITTED, Status.FILED}:
-        raise ValidationError("只有已报送或已备案（未公告）的清单可以退回。")
-    reason = reason.strip()
-    if len(reason) < 4:
-        raise ValidationError({"reason": "请写明退回理由（至少4个字），便于单位修改。"})
-    before = duty_list.status
-    duty_list.status = Status.RETURNED
-    duty_list.returned_at, duty_list.return_reason = timezone.now(), reason
-    duty_list.filed_at, duty_list.filed_by = None, None
-    duty_list.save(update_fields=["status", "returned_at", "return_reason", "filed_at", "filed_by", "updated_at"])
-    _workflow_log(actor, duty_list, "duties.list.return", before, message=reason)
-    notifications.resolve(about=duty_list)  # 待备案 is handled
+def _notify_returned(step: workflow.Step) -> None:
+    duty_list = step.obj
     _notify_all(
         _liaisons(duty_list.unit),
         about=duty_list,
         key=f"duties.returned:{duty_list.pk}:{duty_list.returned_at:%Y%m%d%H%M%S}",
         title=f"{duty_list.title}被退回",
-        body=f"退回理由：{reason}",
+        body=f"退回理由：{duty_list.return_reason}",
         url=_list_url(duty_list),
         email=True,
     )
-    return duty_list
+
+
+_EDITABLE = DutyList.EDITABLE_STATUSES
+
+#: 责任清单的流程: the unit drafts and submits (报送); the office files (备案) or returns it with a reason; the
+#: unit announces (公告) a filed list; the office may take a published list off the portal (撤回公告).
+DUTY_LIST_FLOW = workflow.Workflow(
+    model=DutyList,
+    permits=can,
+    transitions=[
+        workflow.Transition(
+            "submit",
+            "报送备案",
+            sources=_EDITABLE,
+            target=Status.SUBMITTED,
+            action="duties.edit",
+            code="duties.list.submit",
+            refused="清单已报送，不能再次报送。",
+            checks=[_check_complete],
+            notify=_notify_submitted,
+        ),
+        workflow.Transition(
+            "file",
+            "备案",
+            sources={Status.SUBMITTED},
+            target=Status.FILED,
+            action="duties.review",
+            code="duties.list.file",
+            refused="只有已报送的清单可以备案。",
+            notify=_notify_filed,
+        ),
+        workflow.Transition(
+            "return",
+            "退回修改",
+            sources={Status.SUBMITTED, Status.FILED},
+            target=Status.RETURNED,
+            action="duties.review",
+            code="duties.list.return",
+            refused="只有已报送或已备案（未公告）的清单可以退回。",
+            notify=_notify_returned,
+        ),
+        workflow.Transition(
+            "publish",
+            "向社会公告",
+            sources={Status.FILED},
+            target=Status.PUBLISHED,
+            action="duties.edit",
+            code="duties.list.publish",
+            refused="清单备案后才能向社会公告。",
+        ),
+        workflow.Transition(
+            "withdraw",
+            "撤回公告",
+            sources={Status.PUBLISHED},
+            target=Status.FILED,
+            action="duties.review",
+            code="duties.list.withdraw",
+            refused="只有已公告的清单可以撤回。",
+        ),
+    ],
+)
+
+
+def _run(name: str, *, actor: Actor, duty_list: DutyList, apply: Any = None, message: str = "") -> DutyList:
+    return DUTY_LIST_FLOW.run(name, actor=actor, obj=duty_list, apply=apply, message=message)
+
+
+def duty_list_transition(*, actor: Actor, duty_list: DutyList, name: str, reason: str = "") -> DutyList:
+    """Take workflow step `name` (submit, file, return, publish, withdraw): the one service views call."""
+    if name == "submit":
+        return duty_list_submit(actor=actor, duty_list=duty_list)
+    if name == "file":
+        return duty_list_file(actor=actor, duty_list=duty_list)
+    if name == "publish":
+        return duty_list_publish(actor=actor, duty_list=duty_list)
+    if name == "return":
+        return duty_list_return(actor=actor, duty_list=duty_list, reason=reason)
+    if name == "withdraw":
+        return duty_list_withdraw(actor=actor, duty_list=duty_list, reason=reason)
+    raise ValidationError("未知操作。")
 
 
 @transaction.atomic
-def duty_list_publish(*, actor: User | None, duty_list: DutyList) -> DutyList:
+def duty_list_submit(*, actor: Actor, duty_list: DutyList) -> DutyList:
+    """报送: the unit sends a complete list to its office for filing."""
+
+    def apply(row: DutyList) -> None:
+        row.submitted_at = timezone.now()
+        row.submitted_by = person(actor)
+
+    return _run("submit", actor=actor, duty_list=duty_list, apply=apply)
+
+
+@transaction.atomic
+def duty_list_file(*, actor: Actor, duty_list: DutyList) -> DutyList:
+    """备案: the office accepts a submitted list."""
+
+    def apply(row: DutyList) -> None:
+        row.filed_at = timezone.now()
+        row.filed_by = person(actor)
+
+    return _run("file", actor=actor, duty_list=duty_list, apply=apply)
+
+
+def _reason(text: str, message: str) -> str:
+    text = (text or "").strip()
+    if len(text) < 4:
+        raise ValidationError({"reason": message})
+    return text
+
+
+@transaction.atomic
+def duty_list_return(*, actor: Actor, duty_list: DutyList, reason: str) -> DutyList:
+    """退回: the office sends a submitted (or filed, not yet announced) list back, saying why."""
+    DUTY_LIST_FLOW.pick("return", actor, duty_list)
+    reason = _reason(reason, "请写明退回理由（至少4个字），便于单位修改。")
+
+    def apply(row: DutyList) -> None:
+        row.returned_at, row.return_reason = timezone.now(), reason
+        row.filed_at, row.filed_by = None, None
+
+    return _run("return", actor=actor, duty_list=duty_list, apply=apply, message=reason)
+
+
+@transaction.atomic
+def duty_list_publish(*, actor: Actor, duty_list: DutyList) -> DutyList:
     """公告: a filed list goes public — its laws, items (public fields only) and announced activities. Activities
     the ledger already holds are matched at once, so planned-vs-done is right from the first day."""
-    require(actor, "duties.edit", duty_list)
-    if duty_list.status != Status.FILED:
-        raise ValidationError("清单备案后才能向社会公告。")
-    before = duty_list.status
-    duty_list.status = Status.PUBLISHED
-    duty_list.published_at = timezone.now()
-    duty_list.save(update_fields=["status", "published_at", "updated_at"])
-    _workflow_log(actor, duty_list, "duties.list.publish", before)
-    notifications.resolve(about=duty_list)  # 已备案，可以公告 is handled
+
+    def apply(row: DutyList) -> None:
+        row.published_at = timezone.now()
+
+    _run("publish", actor=actor, duty_list=duty_list, apply=apply)
     matching.match_list(duty_list)
     selectors.schedule_public_reset()
     return duty_list
 
 
 @transaction.atomic
-def duty_list_withdraw(*, actor: User | None, duty_list: DutyList, reason: str) -> DutyList:
+def duty_list_withdraw(*, actor: Actor, duty_list: DutyList, reason: str) -> DutyList:
     """撤回公告: the office takes a published list off the portal (back to filed), e.g. to correct an error."""
-    require(actor, "duties.review", duty_list)
-    if duty_list.status != Status.PUBLISHED:
-        raise ValidationError("只有已公告的清单可以撤回。")
-    reason = reason.strip()
-    if len(reason) < 4:
-        raise ValidationError({"reason": "请写明撤回理由（至少4个字）。"})
-    before = duty_list.status
-    duty_list.status, duty_list.published_at = Status.FILED, None
-    duty_list.save(update_fields=["status", "published_at", "updated_at"])
-    _workflow_log(actor, duty_list, "duties.list.withdraw", before, message=reason)
+    DUTY_LIST_FLOW.pick("withdraw", actor, duty_list)
+    reason = _reason(reason, "请写明撤回理由（至少4个字）。")
+
+    def apply(row: DutyList) -> None:
+        row.published_at = None
+
+    _run("withdraw", actor=actor, duty_list=duty_list, apply=apply, message=reason)
     selectors.schedule_public_reset()
     return duty_list
 
@@ -535,13 +620,13 @@ def duty_list_withdraw(*, actor: User | None, duty_list: DutyList, reason: str) 
 
 
 @transaction.atomic
-def planned_activity_link(*, actor: User | None, planned: PlannedActivity, activity: Activity) -> PlannedActivity:
+def planned_activity_link(*, actor: Actor, planned: PlannedActivity, activity: Activity) -> PlannedActivity:
     """Link by hand an announced activity to the ledger record that carried it out (when matching missed it).
 
     The record must be one the actor may see, organised or co-organised by the list's unit, and counted
     (submitted or confirmed): the public page shows it as done."""
     require(actor, "duties.edit", planned.duty_list)
-    if actor is not None and not scope(Activity.objects.filter(pk=activity.pk), actor).exists():
+    if not scope(Activity.objects.filter(pk=activity.pk), actor).exists():
         raise PermissionDenied("您无权查看该台账记录。")
     participates = activity.participants.filter(unit_id=planned.duty_list.unit_id, is_deleted=False)
     if not participates.exists():
@@ -555,7 +640,7 @@ def planned_activity_link(*, actor: User | None, planned: PlannedActivity, activ
 
 
 @transaction.atomic
-def planned_activity_unlink(*, actor: User | None, planned: PlannedActivity) -> PlannedActivity:
+def planned_activity_unlink(*, actor: Actor, planned: PlannedActivity) -> PlannedActivity:
     """Remove a link (automatic or manual); the activity then shows as not yet carried out."""
     require(actor, "duties.edit", planned.duty_list)
     if planned.activity_id is None:
@@ -570,7 +655,7 @@ def planned_activity_unlink(*, actor: User | None, planned: PlannedActivity) -> 
 
 
 @transaction.atomic
-def duty_deadline_set(*, actor: User | None, region: Region, year: int, due: dt.date) -> DutyDeadline:
+def duty_deadline_set(*, actor: Actor, region: Region, year: int, due: dt.date) -> DutyDeadline:
     """An office sets the submission deadline of its region for a year (default 31 March)."""
     require(actor, "duties.review", region)
     _check_year(year)
@@ -592,7 +677,7 @@ ReminderResult = notifications.ReminderResult
 
 
 @transaction.atomic
-def duty_reminders_send(*, actor: User | None, region: Region, year: int) -> ReminderResult:
+def duty_reminders_send(*, actor: Actor, region: Region, year: int) -> ReminderResult:
     """催报: remind, in one action, the liaisons of every unit in the region that has not submitted its list.
 
     Reminders are keyed by unit, year and day, so pressing the button twice on one day reminds nobody twice;
@@ -630,7 +715,7 @@ def duty_reminders_send(*, actor: User | None, region: Region, year: int) -> Rem
 
 @transaction.atomic
 def duty_template_create(
-    *, actor: User | None, issuing_unit: Unit, unit_kind: str, title: str, laws: list[Law] | None = None
+    *, actor: Actor, issuing_unit: Unit, unit_kind: str, title: str, laws: list[Law] | None = None
 ) -> DutyTemplate:
     require(actor, "duties.review", issuing_unit)
     if unit_kind not in Unit.Kind.values:
@@ -643,7 +728,7 @@ def duty_template_create(
     return template
 
 
-def _require_template_draft(actor: User | None, template: DutyTemplate) -> None:
+def _require_template_draft(actor: Actor, template: DutyTemplate) -> None:
     require(actor, "duties.review", template)
     if template.status != DutyTemplate.Status.DRAFT:
         raise ValidationError("模板已下发，不能再修改。")
@@ -651,7 +736,7 @@ def _require_template_draft(actor: User | None, template: DutyTemplate) -> None:
 
 @transaction.atomic
 def duty_template_update(
-    *, actor: User | None, template: DutyTemplate, unit_kind: str, title: str, laws: list[Law]
+    *, actor: Actor, template: DutyTemplate, unit_kind: str, title: str, laws: list[Law]
 ) -> DutyTemplate:
     _require_template_draft(actor, template)
     if unit_kind not in Unit.Kind.values:
@@ -665,7 +750,7 @@ def duty_template_update(
 
 
 @transaction.atomic
-def duty_template_item_add(*, actor: User | None, template: DutyTemplate, data: ItemData) -> DutyTemplateItem:
+def duty_template_item_add(*, actor: Actor, template: DutyTemplate, data: ItemData) -> DutyTemplateItem:
     _require_template_draft(actor, template)
     if len(data.content.strip()) < 2:
         raise ValidationError({"content": "请填写普法内容。"})
@@ -682,7 +767,7 @@ def duty_template_item_add(*, actor: User | None, template: DutyTemplate, data: 
 
 
 @transaction.atomic
-def duty_template_item_remove(*, actor: User | None, item: DutyTemplateItem) -> None:
+def duty_template_item_remove(*, actor: Actor, item: DutyTemplateItem) -> None:
     """A template is a draft document of the office until issued; its rows may be removed (audited)."""
     _require_template_draft(actor, item.template)
     audit.log(
@@ -696,7 +781,7 @@ def duty_template_item_remove(*, actor: User | None, item: DutyTemplateItem) -> 
 
 
 @transaction.atomic
-def duty_template_issue(*, actor: User | None, template: DutyTemplate) -> DutyTemplate:
+def duty_template_issue(*, actor: Actor, template: DutyTemplate) -> DutyTemplate:
     """下发: the template becomes available to the units of that kind in the office's region."""
     _require_template_draft(actor, template)
     if not template.items.exists():

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pufa.core.forms import apply_errors, paginate
+from pufa.core.workflow import available_transitions
 from pufa.duties import exports, selectors, services
 from pufa.duties.forms import (
     DeadlineForm,
@@ -157,9 +158,8 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "duty_list": duty_list,
         **selectors.duty_list_full(actor=user, duty_list=duty_list),
+        "moves": available_transitions(duty_list, user),
         "can_edit": duty_list.is_editable and edit_right,
-        "can_publish": duty_list.status == DutyList.Status.FILED and edit_right,
-        "can_review": can(user, "duties.review", duty_list),
         "can_link": edit_right,
         "show_phone": edit_right,
         "history": selectors.duty_list_history(actor=user, duty_list=duty_list)[:30],
@@ -173,6 +173,7 @@ def list_edit(request: HttpRequest, pk: int) -> HttpResponse:
     duty_list = selectors.duty_list_get(actor=request.user, pk=pk)
     require(request.user, "duties.edit", duty_list)
     initial = {
+        "version": duty_list.version,
         "summary": duty_list.summary,
         "laws": list(duty_list.laws.all()),
         "internal_note": duty_list.internal_note,
@@ -187,6 +188,7 @@ def list_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 summary=cd["summary"],
                 laws=list(cd["laws"]),
                 internal_note=cd["internal_note"],
+                version=cd.get("version"),
             )
         except ValidationError as exc:
             apply_errors(form, exc)
@@ -206,19 +208,9 @@ def _workflow(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         "withdraw": "已撤回公告。",
     }
     try:
-        if step == "submit":
-            services.duty_list_submit(actor=request.user, duty_list=duty_list)
-        elif step == "file":
-            services.duty_list_file(actor=request.user, duty_list=duty_list)
-        elif step == "publish":
-            services.duty_list_publish(actor=request.user, duty_list=duty_list)
-        else:
-            form = ReasonForm(request.POST)
-            reason = form.data.get("reason", "")
-            if step == "return":
-                services.duty_list_return(actor=request.user, duty_list=duty_list, reason=reason)
-            else:
-                services.duty_list_withdraw(actor=request.user, duty_list=duty_list, reason=reason)
+        services.duty_list_transition(
+            actor=request.user, duty_list=duty_list, name=step, reason=ReasonForm(request.POST).data.get("reason", "")
+        )
     except ValidationError as exc:
         _flash_errors(request, exc)
     else:
@@ -284,7 +276,12 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = DutyItemForm(request.POST or None, initial=DutyItemForm.initial_for(item))
     if request.method == "POST" and form.is_valid():
         try:
-            services.duty_item_update(actor=request.user, item=item, data=_item_data(form.cleaned_data))
+            services.duty_item_update(
+                actor=request.user,
+                item=item,
+                data=_item_data(form.cleaned_data),
+                version=form.cleaned_data.get("version"),
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

@@ -18,6 +18,7 @@ from PIL import Image, ImageDraw, ImageFont
 from pufa.core.models import ActivityKind, Audience, Domain
 from pufa.ledger import selectors, services
 from pufa.ledger.models import Activity
+from pufa.org.access import SYSTEM
 from pufa.org.models import Unit
 
 COMMUNITIES = ["tuohe-tuohe", "tuohe-taoyuan", "tuohe-yinhe", "tuohe-bianhe", "tuohe-huaihe", "tuohe-longhe"]
@@ -294,7 +295,7 @@ def seed_ledger() -> None:
         unit = units.get(spec.unit)
         if unit is None or Activity.all_objects.filter(unit=unit, date=spec.day, title=spec.title).exists():
             continue
-        suggested = selectors.task_suggestions(actor=None, unit=unit, on=spec.day)
+        suggested = selectors.task_suggestions(actor=SYSTEM, unit=unit, on=spec.day)
         data = services.ActivityData(
             unit=unit,
             title=spec.title,
@@ -314,9 +315,9 @@ def seed_ledger() -> None:
         )
         photos = [services.EvidenceUpload(file=io.BytesIO(_photo(spec.photo)), name=f"{spec.photo}.jpg")]
         activity = services.activity_create(
-            actor=None, data=data, submit=spec.status != "draft", evidence=photos if spec.photo else []
+            actor=SYSTEM, data=data, submit=spec.status != "draft", evidence=photos if spec.photo else []
         )
         if spec.status == "confirmed":
-            services.activity_confirm(actor=None, activity=activity)
+            services.activity_confirm(actor=SYSTEM, activity=activity)
         elif spec.status == "returned":
-            services.activity_return(actor=None, activity=activity, reason="请补充培训签到人数和授课人")
+            services.activity_return(actor=SYSTEM, activity=activity, reason="请补充培训签到人数和授课人")

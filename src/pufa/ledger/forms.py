@@ -11,7 +11,7 @@ from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
-from pufa.core.forms import DateInput, PufaForm, XlsxField
+from pufa.core.forms import DateInput, PufaForm, VersionField, XlsxField
 from pufa.core.models import ActivityKind, Audience, Domain
 from pufa.ledger import selectors
 from pufa.ledger.models import Activity, Evidence
@@ -55,6 +55,7 @@ class ChipsWidget(forms.CheckboxSelectMultiple):
 
 
 class ActivityForm(PufaForm):
+    version = VersionField()
     unit = forms.ModelChoiceField(label="组织单位", queryset=Unit.objects.none(), empty_label=None)
     title = forms.CharField(label="活动名称", max_length=200, widget=forms.TextInput(attrs={"autocomplete": "off"}))
     kind = forms.ModelChoiceField(label="活动形式", queryset=ActivityKind.objects.none(), empty_label="请选择")
@@ -165,6 +166,7 @@ class ActivityForm(PufaForm):
 
 def activity_initial(activity: Activity) -> dict[str, Any]:
     return {
+        "version": activity.version,
         "unit": activity.unit,
         "title": activity.title,
         "kind": activity.kind,

@@ -27,8 +27,8 @@ from pufa.ledger import services, xlsx
 from pufa.ledger.exports import HEADERS, SHEET
 from pufa.ledger.models import Activity, ActivityUnit
 from pufa.ledger.services import ActivityData, activity_errors
-from pufa.org.access import scope
-from pufa.org.models import Region, Unit, User
+from pufa.org.access import Actor, scope
+from pufa.org.models import Region, Unit
 from pufa.plans.models import Task
 
 Status = Activity.Status
@@ -146,7 +146,7 @@ class _Context:
     district_of: Callable[[Region], str]
 
 
-def _load_context(actor: User | None) -> _Context:
+def _load_context(actor: Actor) -> _Context:
     units = list(Unit.objects.select_related("region"))
     recordable_ids = set(
         (scope(Unit.objects.all(), actor, "ledger.record") if actor else Unit.objects.all()).values_list(
@@ -272,7 +272,7 @@ def _many(
     return items
 
 
-def activity_import(*, actor: User | None, file: IO[bytes], status: str = Status.SUBMITTED) -> ImportResult:
+def activity_import(*, actor: Actor, file: IO[bytes], status: str = Status.SUBMITTED) -> ImportResult:
     """Import a ledger sheet. Nothing is saved unless every row is valid; the error list names every row.
 
     Rows become `status` (submitted by default; draft; or confirmed when the actor reviews every organiser).
@@ -396,7 +396,7 @@ def _refuse_repeats(prepared: list[tuple[int, ActivityData]], result: ImportResu
 
 
 @transaction.atomic
-def _write(*, actor: User | None, prepared: list[ActivityData], status: str, result: ImportResult) -> None:
+def _write(*, actor: Actor, prepared: list[ActivityData], status: str, result: ImportResult) -> None:
     now = timezone.now()
     recorder = actor if getattr(actor, "is_authenticated", False) else None
     activities = [

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from pufa.core.models import ActivityKind, Audience, Domain, SoftDeleteModel, TimeStampedModel
+from pufa.core.models import ActivityKind, Audience, Domain, SoftDeleteModel, TimeStampedModel, Versioned
 from pufa.ledger.fields import PathField
 from pufa.org.models import Region, Unit
 from pufa.plans.models import Task
@@ -26,7 +26,7 @@ from pufa.plans.models import Task
 PARTICIPANT_SCOPE = {"region": ("participants__region_path",), "unit": ("participants__unit_path",)}
 
 
-class Activity(SoftDeleteModel):
+class Activity(Versioned, SoftDeleteModel):
     """台账记录: one law-popularisation activity, recorded once by its organising unit."""
 
     class Status(models.TextChoices):

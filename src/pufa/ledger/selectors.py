@@ -60,8 +60,8 @@ class ActivityFilter:
 
 
 def _visible(queryset: QuerySet, actor: Any, action: str) -> QuerySet:
-    """scope(), except that actor=None — the trusted command line (demo, imports run by an operator) — sees all."""
-    return queryset if actor is None else scope(queryset, actor, action)
+    """scope(): `SYSTEM` (the demo, imports run by an operator) sees all, nobody (None) sees nothing."""
+    return scope(queryset, actor, action)
 
 
 def _walk_activities(actor: Any, f: ActivityFilter) -> bool:

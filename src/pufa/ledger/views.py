@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from pufa.core.chinese import cn_date
 from pufa.core.forms import apply_errors
 from pufa.core.models import ActivityKind, Audience, Domain
+from pufa.core.workflow import available_transitions
 from pufa.ledger import exports, importers, selectors, services
 from pufa.ledger.forms import (
     ActivityForm,
@@ -126,12 +127,10 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "ledger/activity_detail.html",
         {
             "activity": activity,
+            "moves": available_transitions(activity, request.user),
             "evidence": selectors.activity_evidence(activity=activity),
             "may_edit": alive and may_record and activity.is_editable,
-            "may_record": alive and may_record,
-            "may_review": alive and may_review,
             "may_highlight": alive and (may_record or may_review),
-            "may_delete": alive and (may_review or (may_record and activity.is_editable)),
             "evidence_form": EvidenceForm(),
             "reason_form": ReasonForm(),
             "history": org_selectors.audit_list(actor=request.user, obj=activity)[:30]
@@ -181,7 +180,11 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.activity_update(
-                actor=request.user, activity=activity, data=form.to_data(), evidence=form.uploads()
+                actor=request.user,
+                activity=activity,
+                data=form.to_data(),
+                evidence=form.uploads(),
+                version=form.cleaned_data.get("version"),
             )
             if "submit" in request.POST:
                 services.activity_submit(actor=request.user, activity=activity)
@@ -239,37 +242,30 @@ def task_suggestions(request: HttpRequest) -> HttpResponse:
     )
 
 
+_DONE = {
+    "submit": "已提交，等待法宣办确认。",
+    "withdraw": "已撤回为草稿，可以修改后再提交。",
+    "confirm": "已确认。",
+    "return": "已退回，联络员会看到退回原因。",
+    "reopen": "已重新打开，联络员可以更正后再提交。",
+}
+
+
 def _workflow(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     activity = _activity(request, pk)
-    reason_form = ReasonForm(request.POST)
     try:
-        if action == "submit":
-            services.activity_submit(actor=request.user, activity=activity)
-            messages.success(request, "已提交，等待法宣办确认。")
-        elif action == "withdraw":
-            services.activity_withdraw(actor=request.user, activity=activity)
-            messages.success(request, "已撤回为草稿，可以修改后再提交。")
-        elif action == "confirm":
-            services.activity_confirm(actor=request.user, activity=activity)
-            messages.success(request, "已确认。")
-        elif action in {"return", "reopen"}:
-            reason = reason_form.data.get("reason", "")
-            if action == "return":
-                services.activity_return(actor=request.user, activity=activity, reason=reason)
-                messages.success(request, "已退回，联络员会看到退回原因。")
-            else:
-                services.activity_reopen(actor=request.user, activity=activity, reason=reason)
-                messages.success(request, "已重新打开，联络员可以更正后再提交。")
-        elif action == "delete":
-            services.activity_delete(actor=request.user, activity=activity, reason=request.POST.get("reason", ""))
-            messages.success(request, f"已删除“{activity.title}”。")
-            return redirect("ledger:activity-list")
-        elif action == "highlight":
+        if action == "highlight":
             value = request.POST.get("value") == "1"
             services.activity_set_highlight(actor=request.user, activity=activity, value=value)
             messages.success(request, "已标记为典型做法。" if value else "已取消典型做法标记。")
         else:
-            raise Http404("未知操作")
+            services.activity_transition(
+                actor=request.user, activity=activity, name=action, reason=request.POST.get("reason", "")
+            )
+            if action == "delete":
+                messages.success(request, f"已删除“{activity.title}”。")
+                return redirect("ledger:activity-list")
+            messages.success(request, _DONE[action])
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     return redirect("ledger:activity-detail", pk=activity.pk)

@@ -8,21 +8,37 @@ A scoped model declares `scope_lookups = {"region": (...), "unit": (...), "above
 lead from the row to the region path and to the unit path of its owner(s). Several lookups per key (an
 activity's organiser and co-organisers) mean "any of them". "above" lookups (optional) name a region path
 that is visible to everyone acting at or below it: plans issued by a street office reach its communities.
+
+Who is acting: a signed-in user, `SYSTEM` (the daily pass, management commands, seed-demo, imports from the
+command line — may do and see everything, recorded as 系统), or nobody (`None`, an anonymous user — may do
+and see nothing). `scope()` and `can()` agree on all three.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 
+from pufa.core.actors import SYSTEM, is_system
 from pufa.org.models import Membership
-from pufa.org.roles import REGION_WIDE_ROLES, role_allows
+from pufa.org.roles import REGION_WIDE_ROLES, grant_allows
+
+__all__ = ["SYSTEM", "Actor", "Grant", "can", "grants", "require", "scope", "scope_q", "visible_or_404"]
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from pufa.core.actors import SystemActor
+    from pufa.org.models import User
 
 M = TypeVar("M", bound=models.Model)
+
+#: Who a service acts for: a user (signed in or anonymous) or `SYSTEM`. Never None: nobody acts for nobody.
+Actor: TypeAlias = "User | AnonymousUser | SystemActor"
 
 
 @dataclass(frozen=True)
@@ -37,6 +53,10 @@ class Grant:
     @property
     def region_wide(self) -> bool:
         return self.role in REGION_WIDE_ROLES
+
+    def allows(self, action: str) -> bool:
+        """The role table's answer for this grant (some actions need a grant at the top of the region tree)."""
+        return grant_allows(self.role, self.region_path, action)
 
 
 def grants(actor: Any) -> list[Grant]:
@@ -89,12 +109,14 @@ def _grant_q(model: type[models.Model], grant: Grant, action: str | None = None)
 
 
 def scope_q(model: type[models.Model], actor: Any, action: str | None = None) -> Q | None:
-    """The filter for the rows of `model` the actor may see (or may `action` on); None means all rows."""
-    if actor is not None and getattr(actor, "is_superuser", False) and actor.is_active:
+    """The filter for the rows of `model` the actor may see (or may `action` on); None means all rows.
+
+    `SYSTEM` and active superusers see all rows; nobody (`None`, anonymous) sees none."""
+    if is_system(actor) or (actor is not None and getattr(actor, "is_superuser", False) and actor.is_active):
         return None
     combined = Q(pk__in=[])
     for grant in grants(actor):
-        if action is not None and not role_allows(grant.role, action):
+        if action is not None and not grant.allows(action):
             continue
         q = _grant_q(model, grant, action)
         if q is not None:
@@ -114,15 +136,15 @@ def scope(queryset: models.QuerySet[M], actor: Any, action: str | None = None) -
 
 
 def can(actor: Any, action: str, obj: models.Model | None = None) -> bool:
-    """May the actor do `action` (on `obj`, when given)? `actor=None` is the trusted command line."""
-    if actor is None:
+    """May the actor do `action` (on `obj`, when given)? `SYSTEM` may do everything; `None` nothing."""
+    if is_system(actor):
         return True
-    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return False
     if actor.is_superuser:
         return True
     if obj is None:
-        return any(role_allows(g.role, action) for g in grants(actor))
+        return any(g.allows(action) for g in grants(actor))
     if obj.pk is None:
         raise ValueError("can() needs a saved object; check the parent record instead")
     manager = getattr(type(obj), "all_objects", type(obj)._default_manager)
@@ -147,4 +169,4 @@ def visible_or_404(queryset: models.QuerySet[M], actor: Any, **lookup: Any) -> M
 
 def acting_unit_ids(actor: Any, action: str | None = None) -> list[int]:
     """The units the actor acts for directly (for defaults in forms)."""
-    return [g.unit_id for g in grants(actor) if action is None or role_allows(g.role, action)]
+    return [g.unit_id for g in grants(actor) if action is None or g.allows(action)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pufa.org.access import SYSTEM
 from pufa.org.models import Membership, Region, Unit, User
 from pufa.org.services import UnitData, UserData, membership_add, region_create, unit_create, user_create
 
@@ -74,7 +75,7 @@ COMMUNITY_CODES = {
 
 def _region(name: str, level: str, parent: Region | None) -> Region:
     existing = Region.objects.filter(name=name, parent=parent).first()
-    return existing or region_create(actor=None, name=name, level=level, parent=parent)
+    return existing or region_create(actor=SYSTEM, name=name, level=level, parent=parent)
 
 
 def _unit(code: str, name: str, kind: str, region: Region, aliases: list[str], parent: Unit | None = None) -> Unit:
@@ -82,7 +83,7 @@ def _unit(code: str, name: str, kind: str, region: Region, aliases: list[str], p
     if existing is not None:
         return existing
     return unit_create(
-        actor=None,
+        actor=SYSTEM,
         data=UnitData(name=name, kind=kind, region=region, code=code, aliases=aliases, parent=parent),
     )
 
@@ -131,14 +132,14 @@ def seed_org() -> dict[str, object]:
         user = User.objects.filter(username=login.username).first()
         if user is None:
             user_create(
-                actor=None,
+                actor=SYSTEM,
                 data=UserData(username=login.username, full_name=login.full_name, phone=login.phone),
                 password=DEMO_PASSWORD,
                 unit=unit,
                 role=login.role,
             )
         elif not Membership.objects.filter(user=user, unit=unit, role=login.role).exists():
-            membership_add(actor=None, user=user, unit=unit, role=login.role)
+            membership_add(actor=SYSTEM, user=user, unit=unit, role=login.role)
     if not User.objects.filter(username="admin").exists():
         User.objects.create_superuser("admin", "", DEMO_PASSWORD, full_name="系统管理员")
     return {"district": district}

@@ -12,7 +12,8 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from pufa.core import audit
-from pufa.org.models import Region, Unit, User
+from pufa.org.access import Actor
+from pufa.org.models import Region, Unit
 from pufa.org.services import UnitData, unit_create
 
 COLUMNS = ["单位名称", "单位类型", "所属区划", "上级单位", "别名", "单位编码", "普法责任主体", "联系电话"]
@@ -63,7 +64,7 @@ def _find_region(name: str, regions: list[Region]) -> Region | list[Region] | No
     return exact or None
 
 
-def unit_import(*, actor: User | None, file: IO[bytes], within: Region | None = None) -> ImportResult:
+def unit_import(*, actor: Actor, file: IO[bytes], within: Region | None = None) -> ImportResult:
     """Import a units sheet. Nothing is saved unless every row is valid.
 
     Regions are matched by name within the regions the actor may manage (or `within` for the command line);
@@ -95,8 +96,7 @@ def unit_import(*, actor: User | None, file: IO[bytes], within: Region | None = 
         return result
 
     regions_qs = Region.objects.all() if within is None else Region.objects.filter(path__startswith=within.path)
-    if actor is not None:
-        regions_qs = scope(regions_qs, actor, "org.manage")
+    regions_qs = scope(regions_qs, actor, "org.manage")
     regions = list(regions_qs)
 
     def cell(row: tuple, name: str) -> str:

@@ -24,6 +24,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "ledger.view",
             "ledger.record",
             "ledger.review",
+            "ledger.keydate.national",
             "duties.view",
             "duties.edit",
             "duties.review",
@@ -67,6 +68,27 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
 #: Roles whose grant covers the whole region of their unit rather than the unit's own subtree.
 REGION_WIDE_ROLES = frozenset({Role.OFFICE, Role.INSPECTOR})
 
+#: Actions on data every region shares (the national key dates): a grant carries them only at the top of the
+#: region tree, so a street office adds dates of its own region but does not change the country's.
+TOP_LEVEL_ACTIONS = frozenset({"ledger.keydate.national"})
+
 
 def role_allows(role: str, action: str) -> bool:
     return action in ROLE_ACTIONS.get(role, frozenset())
+
+
+def is_top_level(region_path: str) -> bool:
+    """The root of the region tree (a path of one node, "/1/")."""
+    return region_path.count("/") == 2
+
+
+def grant_allows(role: str, region_path: str, action: str) -> bool:
+    """Does a grant of `role` in the region at `region_path` carry `action`? The whole table in one test."""
+    if action in TOP_LEVEL_ACTIONS and not is_top_level(region_path):
+        return False
+    return role_allows(role, action)
+
+
+def roles_with(action: str) -> frozenset[str]:
+    """The roles that carry `action`: who receives what waits on it (a submitted list goes to the offices)."""
+    return frozenset(role for role, actions in ROLE_ACTIONS.items() if action in actions)

@@ -1,7 +1,8 @@
 """Every write to the organisation tree, accounts and feedback (STYLE.md: one service per write).
 
 Each service checks permission with org.access.require, validates, writes inside a transaction and records
-the audit entry there. `actor=None` is the trusted command line (seed-demo, imports run by an operator).
+the audit entry there. `SYSTEM` is the trusted command line (seed-demo, imports run by an operator);
+`None` may do nothing.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from pufa.core import audit, events
+from pufa.core.actors import is_system, person
 from pufa.core.chinese import pinyin_key
-from pufa.org.access import can, forget_grants, require
+from pufa.org.access import Actor, can, forget_grants, require
 from pufa.org.models import Feedback, Membership, Region, Unit, User
 
 # ---------------------------------------------------------------- regions
@@ -38,9 +40,9 @@ def _check_region_parent(region: Region, parent: Region | None, level: str) -> N
 
 
 @transaction.atomic
-def region_create(*, actor: User | None, name: str, level: str, parent: Region | None, code: str = "") -> Region:
+def region_create(*, actor: Actor, name: str, level: str, parent: Region | None, code: str = "") -> Region:
     if parent is None:
-        if actor is not None and not actor.is_superuser:
+        if not (is_system(actor) or getattr(actor, "is_superuser", False)):
             raise PermissionDenied("只有系统管理员可以新建顶级区划。")
     else:
         require(actor, "org.manage", parent)
@@ -56,7 +58,7 @@ def region_create(*, actor: User | None, name: str, level: str, parent: Region |
 
 
 @transaction.atomic
-def region_update(*, actor: User | None, region: Region, name: str, code: str = "") -> Region:
+def region_update(*, actor: Actor, region: Region, name: str, code: str = "") -> Region:
     """Rename a region. Moving a region between parents is not offered: it would re-scope every record."""
     require(actor, "org.manage", region)
     before = audit.snapshot(region, ["name", "code"])
@@ -123,7 +125,7 @@ def _set_unit_path(unit: Unit) -> None:
 
 
 @transaction.atomic
-def unit_create(*, actor: User | None, data: UnitData) -> Unit:
+def unit_create(*, actor: Actor, data: UnitData) -> Unit:
     require(actor, "org.manage", data.region)
     if data.parent is not None:
         require(actor, "org.view", data.parent)
@@ -148,7 +150,7 @@ def unit_create(*, actor: User | None, data: UnitData) -> Unit:
 
 
 @transaction.atomic
-def unit_update(*, actor: User | None, unit: Unit, data: UnitData) -> Unit:
+def unit_update(*, actor: Actor, unit: Unit, data: UnitData) -> Unit:
     """Edit a unit. Its region and parent are fixed once records hang on it, so scoping never shifts."""
     require(actor, "org.manage", unit)
     before = audit.snapshot(unit)
@@ -167,7 +169,7 @@ def unit_update(*, actor: User | None, unit: Unit, data: UnitData) -> Unit:
 
 
 @transaction.atomic
-def unit_delete(*, actor: User | None, unit: Unit) -> Unit:
+def unit_delete(*, actor: Actor, unit: Unit) -> Unit:
     """Soft-delete: the unit disappears from lists and grants, its records and trail stay."""
     require(actor, "org.manage", unit)
     if unit.children.filter(deleted_at__isnull=True).exists():
@@ -180,7 +182,7 @@ def unit_delete(*, actor: User | None, unit: Unit) -> Unit:
 
 
 @transaction.atomic
-def unit_restore(*, actor: User | None, unit: Unit) -> Unit:
+def unit_restore(*, actor: Actor, unit: Unit) -> Unit:
     require(actor, "org.manage", unit)
     unit.deleted_at = None
     unit.save(update_fields=["deleted_at", "updated_at"])
@@ -201,14 +203,14 @@ class UserData:
     is_active: bool = True
 
 
-def _check_membership_target(actor: User | None, unit: Unit, role: str) -> None:
+def _check_membership_target(actor: Actor, unit: Unit, role: str) -> None:
     require(actor, "org.manage", unit)
     if role not in Membership.Role.values:
         raise ValidationError({"role": "角色无效。"})
 
 
 @transaction.atomic
-def user_create(*, actor: User | None, data: UserData, password: str, unit: Unit, role: str) -> User:
+def user_create(*, actor: Actor, data: UserData, password: str, unit: Unit, role: str) -> User:
     """Create an account together with its first membership: an account without a unit could see nothing."""
     _check_membership_target(actor, unit, role)
     username = data.username.strip()
@@ -238,9 +240,9 @@ def _user_scope_path(user: User) -> str:
     return first.unit.region.path if first else ""
 
 
-def require_user_manage(actor: User | None, user: User) -> None:
+def require_user_manage(actor: Actor, user: User) -> None:
     """An office manages a person only if every unit the person acts for lies in the office's region."""
-    if actor is None or actor.is_superuser:
+    if is_system(actor) or getattr(actor, "is_superuser", False):
         return
     units = [m.unit for m in user.memberships.select_related("unit")]
     if not units or not all(can(actor, "org.manage", u) for u in units):
@@ -248,7 +250,7 @@ def require_user_manage(actor: User | None, user: User) -> None:
 
 
 @transaction.atomic
-def user_update(*, actor: User | None, user: User, data: UserData) -> User:
+def user_update(*, actor: Actor, user: User, data: UserData) -> User:
     require_user_manage(actor, user)
     before = audit.snapshot(user, ["full_name", "phone", "email", "is_active"])
     user.full_name, user.phone = data.full_name.strip(), data.phone.strip()
@@ -267,7 +269,7 @@ def user_update(*, actor: User | None, user: User, data: UserData) -> User:
 
 
 @transaction.atomic
-def user_set_password(*, actor: User | None, user: User, password: str) -> User:
+def user_set_password(*, actor: Actor, user: User, password: str) -> User:
     require_user_manage(actor, user)
     try:
         validate_password(password, user)
@@ -287,7 +289,7 @@ def user_set_password(*, actor: User | None, user: User, password: str) -> User:
 
 
 @transaction.atomic
-def membership_add(*, actor: User | None, user: User, unit: Unit, role: str) -> Membership:
+def membership_add(*, actor: Actor, user: User, unit: Unit, role: str) -> Membership:
     _check_membership_target(actor, unit, role)
     membership, created = Membership.objects.get_or_create(user=user, unit=unit, role=role)
     if not created and membership.is_active:
@@ -300,7 +302,7 @@ def membership_add(*, actor: User | None, user: User, unit: Unit, role: str) -> 
 
 
 @transaction.atomic
-def membership_end(*, actor: User | None, membership: Membership) -> Membership:
+def membership_end(*, actor: Actor, membership: Membership) -> Membership:
     """End a membership (kept, inactive), so the trail still shows who acted for the unit then."""
     require(actor, "org.manage", membership.unit)
     membership.is_active = False
@@ -315,13 +317,13 @@ def membership_end(*, actor: User | None, membership: Membership) -> Membership:
 
 @transaction.atomic
 def feedback_submit(
-    *, actor: User | None, kind: str, content: str, region: Region, contact: str = "", page: str = ""
+    *, actor: Actor, kind: str, content: str, region: Region, contact: str = "", page: str = ""
 ) -> Feedback:
     """Anyone may write, logged in or not; it lands with the offices of the region (DESIGN.md, principle 2)."""
     content = content.strip()
     if len(content) < 5:
         raise ValidationError({"content": "请至少写5个字，说明您的意见或问题。"})
-    author = actor if actor is not None and actor.is_authenticated else None
+    author = person(actor)
     feedback = Feedback(
         kind=kind, content=content, contact=contact.strip(), page=page[:300], author=author, region=region
     )
@@ -338,7 +340,7 @@ def feedback_submit(
 
 
 @transaction.atomic
-def feedback_reply(*, actor: User | None, feedback: Feedback, reply: str) -> Feedback:
+def feedback_reply(*, actor: Actor, feedback: Feedback, reply: str) -> Feedback:
     require(actor, "feedback.reply", feedback)
     reply = reply.strip()
     if not reply:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
+from pufa.org.access import SYSTEM
 from pufa.org.models import Unit
 from pufa.plans import importers, selectors, services
 from pufa.plans.models import Plan
@@ -57,7 +58,7 @@ def seed_plans() -> list[Plan]:
             lines=lines,
             source_name=seed.filename,
             issuing_unit=unit,
-            units=selectors.assignable_units(actor=None, region=unit.region),
+            units=selectors.assignable_units(actor=SYSTEM, region=unit.region),
             domains=selectors.domain_choices(),
             audiences=selectors.audience_choices(),
         )
@@ -67,7 +68,7 @@ def seed_plans() -> list[Plan]:
             continue
         end = seed.end or dt.date(timezone.localdate().year, 12, 31)
         draft = importers.accept(proposal, kind=seed.kind, period=(seed.start, end))
-        plans.append(services.plan_import_save(actor=None, issuing_unit=unit, proposal=draft).plan)
+        plans.append(services.plan_import_save(actor=SYSTEM, issuing_unit=unit, proposal=draft).plan)
     plans.append(seed_current_year_plan())
     return plans
 
@@ -163,7 +164,7 @@ def seed_current_year_plan() -> Plan:
     five_year = Plan.objects.filter(title=five_year_title, issuing_unit=district_office).first()
     if five_year is None:
         five_year = services.plan_create(
-            actor=None,
+            actor=SYSTEM,
             data=services.PlanData(
                 title=five_year_title,
                 kind=Plan.Kind.FIVE_YEAR,
@@ -177,7 +178,7 @@ def seed_current_year_plan() -> Plan:
     if existing is not None:
         return existing
     plan = services.plan_create(
-        actor=None,
+        actor=SYSTEM,
         data=services.PlanData(
             title=title,
             kind=Plan.Kind.ANNUAL_POINTS,
@@ -196,7 +197,7 @@ def seed_current_year_plan() -> Plan:
         else:
             kind, extra = Task.DeadlineKind.ALL_YEAR, {}
         task = services.task_create(
-            actor=None,
+            actor=SYSTEM,
             plan=plan,
             data=services.TaskData(
                 title=spec.title,
@@ -215,11 +216,11 @@ def seed_current_year_plan() -> Plan:
             ]
             for role, codes in spec.roles.items()
         }
-        services.task_units_set(actor=None, task=task, units=roles)
+        services.task_units_set(actor=SYSTEM, task=task, units=roles)
         if spec.target:
             scope, period, threshold, measure, filters = spec.target
             services.target_create(
-                actor=None,
+                actor=SYSTEM,
                 task=task,
                 data=services.TargetData(
                     metric="ledger.activity_count",

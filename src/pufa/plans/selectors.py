@@ -98,11 +98,9 @@ def default_issuing_unit(*, actor: Any) -> Unit | None:
 def assignable_units(*, actor: Any, region: Region) -> QuerySet[Unit]:
     """Units a plan issued in `region` may give tasks to: the region's units that the actor can see.
 
-    `actor=None` is the trusted command line (import-plan --save, seed-demo): it sees the whole region.
+    `SYSTEM` (import-plan --save, seed-demo) sees the whole region.
     """
-    units = Unit.objects.filter(region__path__startswith=region.path)
-    if actor is not None:
-        units = scope(units, actor)
+    units = scope(Unit.objects.filter(region__path__startswith=region.path), actor)
     return units.select_related("region").order_by("region__path", "pinyin")
 
 

@@ -1,6 +1,6 @@
 """Every write to plans, tasks, their units and targets (STYLE.md: one service per write).
 
-Who may write: the office (`plans.manage`) whose region contains the plan's issuing unit; `actor=None` is the
+Who may write: the office (`plans.manage`) whose region contains the plan's issuing unit; `SYSTEM` is the
 trusted command line (seed-demo, `pufa import-plan --save`). Every service checks that with `require`,
 validates (ValidationError keyed by field, Chinese messages), writes inside a transaction and records its
 audit entry there, so a write and its trail land together or not at all.
@@ -25,8 +25,8 @@ from django.utils import timezone
 
 from pufa.core import audit, events
 from pufa.core.models import Audience, Domain
-from pufa.org.access import require
-from pufa.org.models import Unit, User
+from pufa.org.access import Actor, require
+from pufa.org.models import Unit
 from pufa.plans import metrics
 from pufa.plans.models import Plan, Target, Task, TaskUnit
 
@@ -110,13 +110,13 @@ def _is_descendant(candidate: Plan, plan: Plan) -> bool:
     return False
 
 
-def _require_parent_visible(actor: User | None, parent: Plan | None) -> None:
+def _require_parent_visible(actor: Actor, parent: Plan | None) -> None:
     if parent is not None:
         require(actor, "plans.view", parent)
 
 
 @transaction.atomic
-def plan_create(*, actor: User | None, data: PlanData) -> Plan:
+def plan_create(*, actor: Actor, data: PlanData) -> Plan:
     require(actor, "plans.manage", data.issuing_unit)
     _require_parent_visible(actor, data.parent)
     plan = Plan(
@@ -139,7 +139,7 @@ _PLAN_FIELDS = ["title", "kind", "issuing_unit", "period_start", "period_end", "
 
 
 @transaction.atomic
-def plan_update(*, actor: User | None, plan: Plan, data: PlanData) -> Plan:
+def plan_update(*, actor: Actor, plan: Plan, data: PlanData) -> Plan:
     """Edit a plan. Moving it to another issuing unit needs the right to manage both units."""
     require(actor, "plans.manage", plan)
     if data.issuing_unit.pk != plan.issuing_unit_id:
@@ -168,7 +168,7 @@ def plan_update(*, actor: User | None, plan: Plan, data: PlanData) -> Plan:
 
 
 @transaction.atomic
-def plan_delete(*, actor: User | None, plan: Plan) -> Plan:
+def plan_delete(*, actor: Actor, plan: Plan) -> Plan:
     """Soft-delete: the plan and its tasks leave every page; the rows and the trail stay (principle 4)."""
     require(actor, "plans.manage", plan)
     if plan.children.filter(deleted_at__isnull=True).exists():
@@ -230,7 +230,7 @@ def _fill_task(task: Task, data: TaskData) -> None:
 
 
 @transaction.atomic
-def task_create(*, actor: User | None, plan: Plan, data: TaskData) -> Task:
+def task_create(*, actor: Actor, plan: Plan, data: TaskData) -> Task:
     require(actor, "plans.manage", plan)
     task = Task(plan=plan)
     _fill_task(task, data)
@@ -262,7 +262,7 @@ _TASK_FIELDS = [
 
 
 @transaction.atomic
-def task_update(*, actor: User | None, task: Task, data: TaskData) -> Task:
+def task_update(*, actor: Actor, task: Task, data: TaskData) -> Task:
     require(actor, "plans.manage", task.plan)
     before = audit.snapshot(task, _TASK_FIELDS)
     path = data.path or task.path
@@ -280,7 +280,7 @@ def task_update(*, actor: User | None, task: Task, data: TaskData) -> Task:
 
 
 @transaction.atomic
-def task_delete(*, actor: User | None, task: Task) -> Task:
+def task_delete(*, actor: Actor, task: Task) -> Task:
     require(actor, "plans.manage", task.plan)
     task.deleted_at = timezone.now()
     task.save(update_fields=["deleted_at", "updated_at"])
@@ -296,7 +296,7 @@ def _unit_labels(rows: list[tuple[str, str]]) -> list[str]:
 @transaction.atomic
 def task_units_set(
     *,
-    actor: User | None,
+    actor: Actor,
     task: Task,
     units: dict[str, list[Unit]],
     unresolved: list[dict[str, str]] | None = None,
@@ -442,7 +442,7 @@ def _fill_target(target: Target, data: TargetData, threshold: Decimal, filters: 
 
 
 @transaction.atomic
-def target_create(*, actor: User | None, task: Task, data: TargetData) -> Target:
+def target_create(*, actor: Actor, task: Task, data: TargetData) -> Target:
     require(actor, "plans.manage", task.plan)
     threshold, filters = _validate_target_data(task, data)
     target = Target(task=task)
@@ -455,7 +455,7 @@ def target_create(*, actor: User | None, task: Task, data: TargetData) -> Target
 
 
 @transaction.atomic
-def target_update(*, actor: User | None, target: Target, data: TargetData) -> Target:
+def target_update(*, actor: Actor, target: Target, data: TargetData) -> Target:
     require(actor, "plans.manage", target.task.plan)
     threshold, filters = _validate_target_data(target.task, data)
     before = audit.snapshot(target)
@@ -468,7 +468,7 @@ def target_update(*, actor: User | None, target: Target, data: TargetData) -> Ta
 
 
 @transaction.atomic
-def target_delete(*, actor: User | None, target: Target) -> None:
+def target_delete(*, actor: Actor, target: Target) -> None:
     """Targets are settings of a task, not records of work: they are removed, with every value kept in the
     trail (the audit entry holds the full before-snapshot), so a deleted target can be re-entered."""
     require(actor, "plans.manage", target.task.plan)
@@ -557,7 +557,7 @@ def import_metric() -> str | None:
 
 
 @transaction.atomic
-def plan_import_save(*, actor: User | None, issuing_unit: Unit, proposal: PlanProposal) -> PlanImportResult:
+def plan_import_save(*, actor: Actor, issuing_unit: Unit, proposal: PlanProposal) -> PlanImportResult:
     """Save a reviewed import in one transaction: the plan, its tasks, their units, unresolved names and
     proposed targets. Any error leaves nothing behind.
 

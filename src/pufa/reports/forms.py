@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from pufa.core.forms import DateInput, PufaForm
+from pufa.core.forms import DateInput, PufaForm, VersionField
 from pufa.org.models import Unit
 from pufa.reports.models import Period, Report
 
@@ -34,6 +34,7 @@ class ReportStartForm(PufaForm):
 
 
 class ReportForm(PufaForm):
+    version = VersionField()
     title = forms.CharField(label="标题", max_length=200)
     intro = forms.CharField(
         label="一、基本情况（概述）",
@@ -52,7 +53,7 @@ class ReportForm(PufaForm):
 
     @classmethod
     def for_report(cls, report: Report, data: Any = None) -> ReportForm:
-        initial = {k: getattr(report, k) for k in ("title", "intro", "practices", "problems", "plans")}
+        initial = {k: getattr(report, k) for k in ("version", "title", "intro", "practices", "problems", "plans")}
         return cls(data, initial=initial)
 
 
@@ -69,6 +70,7 @@ class DeadlineForm(PufaForm):
 
 
 class CircularForm(PufaForm):
+    version = VersionField()
     title = forms.CharField(label="标题", max_length=200)
     number = forms.CharField(label="文号", max_length=60, required=False, help_text="如：沱法治办〔2026〕3号")
     intro = forms.CharField(label="导语", required=False, widget=forms.Textarea(attrs={"rows": 3}))

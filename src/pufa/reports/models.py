@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from pufa.core.models import SoftDeleteModel, TimeStampedModel
+from pufa.core.models import SoftDeleteModel, TimeStampedModel, Versioned
 from pufa.org.models import Region, Unit
 
 
@@ -58,7 +58,7 @@ def period_code(period: str, year: int) -> str:
     return f"{year}H1" if period == Period.H1 else str(year)
 
 
-class Report(SoftDeleteModel):
+class Report(Versioned, SoftDeleteModel):
     """工作报告: a unit's half-year or annual report, or an office's summary of the reports of its region."""
 
     class Kind(models.TextChoices):
@@ -166,37 +166,6 @@ class Report(SoftDeleteModel):
         return period_bounds(self.period, self.year)
 
 
-class ReportEvent(models.Model):
-    """流转记录: one workflow step of a report (报送, 退回 with its comment, 通过), shown on the report page."""
-
-    class Action(models.TextChoices):
-        SUBMITTED = "submitted", "报送"
-        RETURNED = "returned", "退回修改"
-        ACCEPTED = "accepted", "审核通过"
-
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField("操作", max_length=20, choices=Action.choices)
-    comment = models.CharField("意见", max_length=1000, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    actor_name = models.CharField("操作人姓名", max_length=150, blank=True)
-    at = models.DateTimeField("时间", auto_now_add=True)
-
-    class Meta:
-        verbose_name = "报告流转记录"
-        verbose_name_plural = "报告流转记录"
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.report_id} {self.get_action_display()}"
-
-
 class ReportDeadline(TimeStampedModel):
     """报送时限: an office's due date for the reports of its region, where it differs from 30 June / 31 December.
 
@@ -229,7 +198,7 @@ class ReportDeadline(TimeStampedModel):
         return self.region.path
 
 
-class Circular(SoftDeleteModel):
+class Circular(Versioned, SoftDeleteModel):
     """通报: the office's circular on who is ahead and who lags, drawn from progress and the ledger,
     published to the units concerned (seed 004: 及时通报情况)."""
 

@@ -12,12 +12,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from pufa.core.models import AuditEntry
 from pufa.org.access import ancestor_paths, can, grants, scope, visible_or_404
-from pufa.org.models import Membership, Region, Unit
+from pufa.org.models import Region, Unit
 from pufa.org.roles import role_allows
 from pufa.reports import circulars, content
 from pufa.reports.documents.model import Document
@@ -60,9 +62,14 @@ def report_get(*, actor: Any, pk: int) -> Report:
     )
 
 
-def report_events(*, report: Report) -> QuerySet:
-    """The workflow trail of a report the caller already loaded through `report_get`."""
-    return report.events.select_related("actor").order_by("at", "id")
+def report_events(*, report: Report) -> QuerySet[AuditEntry]:
+    """流转记录: the workflow steps of a report the caller already loaded through `report_get`, read from the
+    audit trail (each step writes one entry: who, when, and its message with the comment)."""
+    return AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Report),
+        object_id=str(report.pk),
+        action=AuditEntry.Action.WORKFLOW,
+    ).order_by("at", "id")
 
 
 def writable_units(*, actor: Any) -> QuerySet[Unit]:
@@ -88,7 +95,7 @@ def reviewable_regions(*, actor: Any) -> QuerySet[Region]:
 def home_region(*, actor: Any) -> Region | None:
     """The region of the actor's first office grant: the default of the overview page."""
     for grant in grants(actor):
-        if grant.role == Membership.Role.OFFICE:
+        if grant.allows("reports.review"):
             return Region.objects.filter(path=grant.region_path).first()
     return None
 
@@ -111,7 +118,7 @@ def may_review(actor: Any, report: Report) -> bool:
     """Office users review reports of their region, but never a report of a unit they act for themselves."""
     if not can(actor, "reports.review", report):
         return False
-    return actor is None or report.unit_id not in {g.unit_id for g in grants(actor)}
+    return report.unit_id not in {g.unit_id for g in grants(actor)}
 
 
 # ---------------------------------------------------------------- deadlines
@@ -342,7 +349,7 @@ def circular_get(*, actor: Any, pk: int) -> Circular:
 
 def office_units(*, actor: Any) -> QuerySet[Unit]:
     """The offices the actor may issue circulars and summaries for."""
-    ids = [g.unit_id for g in grants(actor) if g.role == Membership.Role.OFFICE]
+    ids = [g.unit_id for g in grants(actor) if g.allows("reports.review")]
     return Unit.objects.filter(pk__in=ids, kind=Unit.Kind.OFFICE).select_related("region").order_by("pinyin")
 
 

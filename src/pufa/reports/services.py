@@ -10,23 +10,26 @@ submitted; a returned report is live again until it is submitted anew.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from pufa.core import audit, notifications
+from pufa.core import audit, notifications, workflow
+from pufa.core.actors import person
 from pufa.core.chinese import cn_date, cn_number
 from pufa.core.notifications import notify
-from pufa.org.access import grants, require
+from pufa.org.access import Actor, can, grants, require
 from pufa.org.models import Membership, Region, Unit, User
+from pufa.org.roles import roles_with
 from pufa.progress import services as progress_services
 from pufa.reports import circulars, content, selectors
 from pufa.reports.documents.model import paragraphs
 from pufa.reports.figures import compute
-from pufa.reports.models import Circular, Period, Report, ReportDeadline, ReportEvent, period_label
+from pufa.reports.models import Circular, Period, Report, ReportDeadline, period_label
 
 TITLE_MAX = 200
 REASON_MAX = 1000
@@ -40,23 +43,12 @@ def _check_period(period: str, year: int, today: dt.date) -> None:
         raise ValidationError({"year": f"年度应在2000年至{today.year + 1}年之间。"})
 
 
-def _event(report: Report, action: str, actor: Any, comment: str = "") -> ReportEvent:
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    return ReportEvent.objects.create(
-        report=report,
-        action=action,
-        comment=comment,
-        actor=actor if authenticated else None,
-        actor_name=(actor.get_full_name() or actor.get_username()) if authenticated else "系统",
-    )
-
-
-def _users_of(unit: Unit | None, role: str) -> list[User]:
+def _users_of(unit: Unit | None, roles: Iterable[str]) -> list[User]:
     if unit is None:
         return []
     return list(
         User.objects.filter(
-            memberships__unit=unit, memberships__role=role, memberships__is_active=True, is_active=True
+            memberships__unit=unit, memberships__role__in=list(roles), memberships__is_active=True, is_active=True
         ).distinct()
     )
 
@@ -69,7 +61,7 @@ def _report_url(report: Report) -> str:
 
 
 @transaction.atomic
-def report_start(*, actor: User | None, unit: Unit, period: str, year: int, today: dt.date | None = None) -> Report:
+def report_start(*, actor: Actor, unit: Unit, period: str, year: int, today: dt.date | None = None) -> Report:
     """Draft a unit's report for a period, or return the one it already has (one report per unit and period).
 
     The draft's figures are live; its prose is seeded: 基本情况 with a standard opening, 主要做法和成效 with the
@@ -103,17 +95,21 @@ def report_start(*, actor: User | None, unit: Unit, period: str, year: int, toda
 @transaction.atomic
 def report_update(
     *,
-    actor: User | None,
+    actor: Actor,
     report: Report,
     title: str,
     intro: str,
     practices: str,
     problems: str,
     plans: str,
+    version: int | None = None,
 ) -> Report:
-    """Edit the prose of a draft or returned report. Figures are not editable: they are counted."""
-    require(actor, "reports.write", report)
-    if not report.is_editable:
+    """Edit the prose of a draft or returned report. Figures are not editable: they are counted. Written over the
+    locked row and only over the version the form was loaded with (`version`, when given)."""
+    row = workflow.lock(report)
+    workflow.check_version(row, version)
+    require(actor, "reports.write", row)
+    if not row.is_editable:
         raise ValidationError("报告已报送，不能再修改；如需修改，请联系审核单位退回。")
     title = (title or "").strip()
     if not title:
@@ -127,24 +123,20 @@ def report_update(
             errors[name] = f"内容不能超过{PROSE_LIMITS[name]}个字。"
     if errors:
         raise ValidationError(errors)
-    before = audit.snapshot(report, ["title", *values])
-    report.title = title
+    before = audit.snapshot(row, ["title", *values])
+    row.title = title
     for name, value in values.items():
-        setattr(report, name, (value or "").strip())
-    report.save(update_fields=["title", *values, "updated_at"])
-    audit.log_update(actor=actor, obj=report, before=before, code="reports.report.update")
+        setattr(row, name, (value or "").strip())
+    workflow.save_checked(row, fields=["title", *values])
+    audit.log_update(actor=actor, obj=row, before=before, code="reports.report.update")
+    workflow.copy_state(row, report)
     return report
 
 
 # ---------------------------------------------------------------- workflow
 
 
-@transaction.atomic
-def report_submit(*, actor: User | None, report: Report, today: dt.date | None = None) -> Report:
-    """Submit: freeze the figures (as counted now) and the rendering source into the report."""
-    require(actor, "reports.write", report)
-    if not report.is_editable:
-        raise ValidationError("只有草稿或已退回的报告可以报送。")
+def _check_prose(report: Report) -> None:
     errors = {}
     if not paragraphs(report.practices):
         errors["practices"] = "请填写主要做法和成效。"
@@ -152,49 +144,22 @@ def report_submit(*, actor: User | None, report: Report, today: dt.date | None =
         errors["plans"] = "请填写下一步打算。"
     if errors:
         raise ValidationError(errors)
-    today = today or timezone.localdate()
-    now = timezone.now()
-    report.status = Report.Status.SUBMITTED
-    report.submitted_at = now
-    report.submitted_by = actor if getattr(actor, "is_authenticated", False) else None
-    if report.kind == Report.Kind.SUMMARY:
-        data = compute(region=report.region, period=report.period, year=report.year, today=today)
-    else:
-        data = compute(unit=report.unit, period=report.period, year=report.year, today=today)
-    report.figures = data.to_dict()
-    report.document = selectors.build_document(report=report, data=data, today=today).to_dict()
-    report.save(update_fields=["status", "submitted_at", "submitted_by", "figures", "document", "updated_at"])
-    _event(report, ReportEvent.Action.SUBMITTED, actor)
-    audit.log(
-        actor=actor,
-        action=audit.Action.WORKFLOW,
-        obj=report,
-        code="reports.report.submit",
-        changes={"status": ["", Report.Status.SUBMITTED]},
-        message=f"报送（活动{data.value('activities')}场次，参与{data.value('people')}人次）",
-    )
+
+
+def _notify_submitted(step: workflow.Step) -> None:
+    report = step.obj
     office = selectors.reviewing_office(
         report.unit, above=report.kind == Report.Kind.SUMMARY or report.unit.kind == Unit.Kind.OFFICE
     )
-    notifications.resolve(about=report)  # the return it answers is handled
-    for user in _users_of(office, Membership.Role.OFFICE):
+    for user in _users_of(office, roles_with("reports.review")):
         notify(
             user=user,
             about=report,
-            key=f"reports.submitted.{report.pk}.{now.timestamp():.0f}",
+            key=f"reports.submitted.{report.pk}.{step.at.timestamp():.0f}",
             title=f"{report.unit.name}报送了{report.period_label}工作报告",
             body=report.title,
             url=_report_url(report),
         )
-    return report
-
-
-def _require_review(actor: Any, report: Report) -> None:
-    require(actor, "reports.review", report)
-    if not selectors.may_review(actor, report):
-        raise PermissionDenied("不能审核本单位的报告，应由上级单位审核。")
-    if report.status != Report.Status.SUBMITTED:
-        raise ValidationError("只有已报送的报告可以审核。")
 
 
 def _notify_author(report: Report, title: str, body: str) -> None:
@@ -210,56 +175,125 @@ def _notify_author(report: Report, title: str, body: str) -> None:
         )
 
 
+def _notify_returned(step: workflow.Step) -> None:
+    report = step.obj
+    _notify_author(report, f"{report.period_label}工作报告被退回修改", report.review_comment)
+
+
+def _notify_accepted(step: workflow.Step) -> None:
+    report = step.obj
+    _notify_author(report, f"{report.period_label}工作报告已审核通过", report.review_comment or report.title)
+
+
+_REVIEW = {
+    "allowed": selectors.may_review,
+    "denied": "不能审核本单位的报告，应由上级单位审核。",
+    "refused": "只有已报送的报告可以审核。",
+}
+
+#: 工作报告的流程 (seed 004 十四): the unit drafts and submits (报送, freezing figures and text); the office above
+#: returns it with comments (退回修改) or accepts it (审核通过) — never a report of a unit it acts for itself.
+REPORT_FLOW = workflow.Workflow(
+    model=Report,
+    permits=can,
+    transitions=[
+        workflow.Transition(
+            "submit",
+            "报送",
+            sources=Report.EDITABLE,
+            target=Report.Status.SUBMITTED,
+            action="reports.write",
+            code="reports.report.submit",
+            refused="只有草稿或已退回的报告可以报送。",
+            checks=[_check_prose],
+            notify=_notify_submitted,
+        ),
+        workflow.Transition(
+            "return",
+            "退回修改",
+            sources={Report.Status.SUBMITTED},
+            target=Report.Status.RETURNED,
+            action="reports.review",
+            code="reports.report.return",
+            notify=_notify_returned,
+            **_REVIEW,
+        ),
+        workflow.Transition(
+            "accept",
+            "审核通过",
+            sources={Report.Status.SUBMITTED},
+            target=Report.Status.ACCEPTED,
+            action="reports.review",
+            code="reports.report.accept",
+            notify=_notify_accepted,
+            **_REVIEW,
+        ),
+    ],
+)
+
+
+def report_transition(*, actor: Actor, report: Report, name: str, comment: str = "") -> Report:
+    """Take workflow step `name` (submit, return, accept): the one service views call."""
+    if name == "submit":
+        return report_submit(actor=actor, report=report)
+    if name == "return":
+        return report_return(actor=actor, report=report, reason=comment)
+    if name == "accept":
+        return report_accept(actor=actor, report=report, comment=comment)
+    raise ValidationError("未知操作。")
+
+
 @transaction.atomic
-def report_return(*, actor: User | None, report: Report, reason: str) -> Report:
+def report_submit(*, actor: Actor, report: Report, today: dt.date | None = None) -> Report:
+    """Submit: freeze the figures (as counted now) and the rendering source into the report."""
+    today = today or timezone.localdate()
+    counted: dict[str, Any] = {}
+
+    def apply(row: Report) -> None:
+        row.submitted_at = timezone.now()
+        row.submitted_by = person(actor)
+        if row.kind == Report.Kind.SUMMARY:
+            data = compute(region=row.region, period=row.period, year=row.year, today=today)
+        else:
+            data = compute(unit=row.unit, period=row.period, year=row.year, today=today)
+        row.figures = data.to_dict()
+        row.document = selectors.build_document(report=row, data=data, today=today).to_dict()
+        counted["data"] = data
+
+    def message(row: Report) -> str:
+        data = counted["data"]
+        return f"报送（活动{data.value('activities')}场次，参与{data.value('people')}人次）"
+
+    return REPORT_FLOW.run("submit", actor=actor, obj=report, apply=apply, message=message)
+
+
+def _review(name: str, *, actor: Actor, report: Report, comment: str, message: str) -> Report:
+    def apply(row: Report) -> None:
+        row.review_comment = comment
+        row.reviewer = person(actor)
+        row.reviewed_at = timezone.now()
+
+    return REPORT_FLOW.run(name, actor=actor, obj=report, apply=apply, message=message)
+
+
+@transaction.atomic
+def report_return(*, actor: Actor, report: Report, reason: str) -> Report:
     """Return a submitted report with the office's comments; it becomes editable (and live) again."""
-    _require_review(actor, report)
+    REPORT_FLOW.pick("return", actor, report)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "请填写退回意见，说明需要修改的地方。"})
     if len(reason) > REASON_MAX:
         raise ValidationError({"reason": f"退回意见不能超过{REASON_MAX}个字。"})
-    report.status = Report.Status.RETURNED
-    report.review_comment = reason
-    report.reviewer = actor if getattr(actor, "is_authenticated", False) else None
-    report.reviewed_at = timezone.now()
-    report.save(update_fields=["status", "review_comment", "reviewer", "reviewed_at", "updated_at"])
-    _event(report, ReportEvent.Action.RETURNED, actor, reason)
-    audit.log(
-        actor=actor,
-        action=audit.Action.WORKFLOW,
-        obj=report,
-        code="reports.report.return",
-        changes={"status": [Report.Status.SUBMITTED, Report.Status.RETURNED]},
-        message=f"退回：{reason}",
-    )
-    notifications.resolve(about=report)  # 待审核 is handled
-    _notify_author(report, f"{report.period_label}工作报告被退回修改", reason)
-    return report
+    return _review("return", actor=actor, report=report, comment=reason, message=f"退回修改：{reason}")
 
 
 @transaction.atomic
-def report_accept(*, actor: User | None, report: Report, comment: str = "") -> Report:
+def report_accept(*, actor: Actor, report: Report, comment: str = "") -> Report:
     """Accept a submitted report: it enters the region summary with the figures it froze."""
-    _require_review(actor, report)
     comment = (comment or "").strip()[:REASON_MAX]
-    report.status = Report.Status.ACCEPTED
-    report.review_comment = comment
-    report.reviewer = actor if getattr(actor, "is_authenticated", False) else None
-    report.reviewed_at = timezone.now()
-    report.save(update_fields=["status", "review_comment", "reviewer", "reviewed_at", "updated_at"])
-    _event(report, ReportEvent.Action.ACCEPTED, actor, comment)
-    audit.log(
-        actor=actor,
-        action=audit.Action.WORKFLOW,
-        obj=report,
-        code="reports.report.accept",
-        changes={"status": [Report.Status.SUBMITTED, Report.Status.ACCEPTED]},
-        message="审核通过" + (f"：{comment}" if comment else ""),
-    )
-    notifications.resolve(about=report)  # 待审核 is handled
-    _notify_author(report, f"{report.period_label}工作报告已审核通过", comment or report.title)
-    return report
+    message = "审核通过" + (f"：{comment}" if comment else "")
+    return _review("accept", actor=actor, report=report, comment=comment, message=message)
 
 
 # ---------------------------------------------------------------- region summary
@@ -267,7 +301,7 @@ def report_accept(*, actor: User | None, report: Report, comment: str = "") -> R
 
 def _office_for(actor: Any, region: Region) -> Unit:
     """The office unit in `region` the actor acts for (the summary's author unit)."""
-    ids = [g.unit_id for g in grants(actor) if g.role == Membership.Role.OFFICE]
+    ids = [g.unit_id for g in grants(actor) if g.allows("reports.review")]
     office = Unit.objects.filter(pk__in=ids, region=region, kind=Unit.Kind.OFFICE).first()
     if office is None:
         office = Unit.objects.filter(region=region, kind=Unit.Kind.OFFICE).order_by("pk").first()
@@ -285,7 +319,7 @@ def _flatten(text: str) -> str:
 @transaction.atomic
 def region_summary(
     *,
-    actor: User | None,
+    actor: Actor,
     region: Region,
     period: str,
     year: int,
@@ -346,7 +380,7 @@ def region_summary(
 
 
 @transaction.atomic
-def deadline_set(*, actor: User | None, region: Region, period: str, year: int, due: dt.date) -> ReportDeadline:
+def deadline_set(*, actor: Actor, region: Region, period: str, year: int, due: dt.date) -> ReportDeadline:
     """Set the due date of a period's reports for a region (default 30 June / 31 December)."""
     require(actor, "reports.review", region)
     _check_period(period, year, timezone.localdate())
@@ -368,7 +402,7 @@ def deadline_set(*, actor: User | None, region: Region, period: str, year: int, 
 
 
 @transaction.atomic
-def circular_draft(*, actor: User | None, issuing_unit: Unit, today: dt.date | None = None) -> Circular:
+def circular_draft(*, actor: Actor, issuing_unit: Unit, today: dt.date | None = None) -> Circular:
     """Draft a circular on the progress of the issuing office's region, as of today, from progress data."""
     require(actor, "reports.review", issuing_unit)
     if issuing_unit.kind != Unit.Kind.OFFICE:
@@ -396,7 +430,7 @@ def circular_draft(*, actor: User | None, issuing_unit: Unit, today: dt.date | N
 @transaction.atomic
 def circular_update(
     *,
-    actor: User | None,
+    actor: Actor,
     circular: Circular,
     title: str,
     number: str,
@@ -404,35 +438,71 @@ def circular_update(
     requirements: str,
     refresh: bool = False,
     today: dt.date | None = None,
+    version: int | None = None,
 ) -> Circular:
-    """Edit a draft circular; `refresh=True` re-reads the progress data as of today."""
-    require(actor, "reports.review", circular)
-    if circular.is_published:
+    """Edit a draft circular; `refresh=True` re-reads the progress data as of today. Written over the locked row
+    and only over the version the form was loaded with (`version`, when given)."""
+    row = workflow.lock(circular)
+    workflow.check_version(row, version)
+    require(actor, "reports.review", row)
+    if row.is_published:
         raise ValidationError("通报已印发，不能再修改。")
     title = (title or "").strip()
     if not title:
         raise ValidationError({"title": "请填写通报标题。"})
-    before = audit.snapshot(circular, ["title", "number", "intro", "requirements", "as_of"])
-    circular.title = title[:TITLE_MAX]
-    circular.number = (number or "").strip()[:60]
-    circular.intro = (intro or "").strip()[:3000]
-    circular.requirements = (requirements or "").strip()[:5000]
+    before = audit.snapshot(row, ["title", "number", "intro", "requirements", "as_of"])
+    row.title = title[:TITLE_MAX]
+    row.number = (number or "").strip()[:60]
+    row.intro = (intro or "").strip()[:3000]
+    row.requirements = (requirements or "").strip()[:5000]
     if refresh:
         today = today or timezone.localdate()
-        circular.as_of = today
-        progress_services.ensure_fresh(region_path=circular.region.path, today=today)
-        circular.data = circulars.circular_data(region=circular.region, start=circular.start, as_of=today)
-    circular.save()
-    audit.log_update(actor=actor, obj=circular, before=before, code="reports.circular.update")
+        row.as_of = today
+        progress_services.ensure_fresh(region_path=row.region.path, today=today)
+        row.data = circulars.circular_data(region=row.region, start=row.start, as_of=today)
+    workflow.save_checked(row)
+    audit.log_update(actor=actor, obj=row, before=before, code="reports.circular.update")
+    workflow.copy_state(row, circular)
     return circular
 
 
+def _notify_recipients(step: workflow.Step) -> None:
+    circular = step.obj
+    url = reverse("reports:circular-detail", args=[circular.pk])
+    for unit in circular.recipients.all():
+        for user in _users_of(unit, [Membership.Role.LIAISON]):
+            notify(
+                user=user,
+                key=f"reports.circular.{circular.pk}",
+                title=f"{circular.issuing_unit.name}印发通报",
+                body=f"{circular.title}（{cn_date(circular.as_of)}）",
+                url=url,
+            )
+
+
+#: 通报的流程: the office drafts, edits and publishes (印发) to the units concerned; a published circular is final.
+CIRCULAR_FLOW = workflow.Workflow(
+    model=Circular,
+    permits=can,
+    transitions=[
+        workflow.Transition(
+            "publish",
+            "印发",
+            sources={Circular.Status.DRAFT},
+            target=Circular.Status.PUBLISHED,
+            action="reports.review",
+            code="reports.circular.publish",
+            refused="通报已印发。",
+            notify=_notify_recipients,
+        ),
+    ],
+)
+
+
 @transaction.atomic
-def circular_publish(*, actor: User | None, circular: Circular, recipients: list[Unit] | None = None) -> Circular:
+def circular_publish(*, actor: Actor, circular: Circular, recipients: list[Unit] | None = None) -> Circular:
     """Publish (印发) a circular to the units concerned — by default every unit it names — and notify them."""
-    require(actor, "reports.review", circular)
-    if circular.is_published:
-        raise ValidationError("通报已印发。")
+    CIRCULAR_FLOW.pick("publish", actor, circular)
     if recipients is None:
         ids = [u["unit_id"] for u in circular.data.get("units", [])]
         recipients = list(Unit.objects.filter(pk__in=ids))
@@ -441,30 +511,20 @@ def circular_publish(*, actor: User | None, circular: Circular, recipients: list
         raise ValidationError({"recipients": f"不能发送给通报范围以外的单位：{'、'.join(outside)}"})
     if not recipients:
         raise ValidationError({"recipients": "请至少选择一个发送单位。"})
-    circular.status = Circular.Status.PUBLISHED
-    circular.published_at = timezone.now()
-    circular.published_by = actor if getattr(actor, "is_authenticated", False) else None
-    circular.save(update_fields=["status", "published_at", "published_by", "updated_at"])
-    circular.recipients.set(recipients)
-    audit.log(
+    chosen = recipients
+
+    def apply(row: Circular) -> None:
+        row.published_at = timezone.now()
+        row.published_by = person(actor)
+
+    return CIRCULAR_FLOW.run(
+        "publish",
         actor=actor,
-        action=audit.Action.WORKFLOW,
         obj=circular,
-        code="reports.circular.publish",
-        changes={"status": [Circular.Status.DRAFT, Circular.Status.PUBLISHED]},
-        message=f"印发给{len(recipients)}个单位",
+        apply=apply,
+        message=f"印发给{len(chosen)}个单位",
+        after=lambda step: step.obj.recipients.set(chosen),
     )
-    url = reverse("reports:circular-detail", args=[circular.pk])
-    for unit in recipients:
-        for user in _users_of(unit, Membership.Role.LIAISON):
-            notify(
-                user=user,
-                key=f"reports.circular.{circular.pk}",
-                title=f"{circular.issuing_unit.name}印发通报",
-                body=f"{circular.title}（{cn_date(circular.as_of)}）",
-                url=url,
-            )
-    return circular
 
 
 # ---------------------------------------------------------------- 催报
@@ -472,7 +532,7 @@ def circular_publish(*, actor: User | None, circular: Circular, recipients: list
 
 @transaction.atomic
 def report_remind(
-    *, actor: User | None, region: Region, period: str, year: int, today: dt.date | None = None
+    *, actor: Actor, region: Region, period: str, year: int, today: dt.date | None = None
 ) -> notifications.ReminderResult:
     """催报: remind the liaisons of every unit of the region that has not submitted the period's report.
 

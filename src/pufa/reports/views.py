@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pufa.core.forms import apply_errors, paginate
+from pufa.core.workflow import available_transitions
 from pufa.org.access import can, require
 from pufa.org.selectors import region_get
 from pufa.reports import exports, selectors, services
@@ -112,7 +113,7 @@ def _report_context(request: HttpRequest, report: Report) -> dict[str, Any]:
         "data": data,
         "chart": _chart(data),
         "may_write": report.is_editable and can(request.user, "reports.write", report),
-        "may_review": report.status == Report.Status.SUBMITTED and selectors.may_review(request.user, report),
+        "moves": available_transitions(report, request.user),
         "due": selectors.due_date(region=report.region, period=report.period, year=report.year),
     }
 
@@ -164,7 +165,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_get(actor=request.user, pk=pk)
     try:
-        services.report_submit(actor=request.user, report=report)
+        services.report_transition(actor=request.user, report=report, name="submit")
     except ValidationError as exc:
         messages.error(request, "报送前请补充：" + "；".join(exc.messages))
         return redirect("reports:report-edit", pk=report.pk)
@@ -178,7 +179,7 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReasonForm(request.POST)
     reason = form.data.get("reason", "")
     try:
-        services.report_return(actor=request.user, report=report, reason=reason)
+        services.report_transition(actor=request.user, report=report, name="return", comment=reason)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
@@ -190,7 +191,9 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
 def report_accept(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_get(actor=request.user, pk=pk)
     try:
-        services.report_accept(actor=request.user, report=report, comment=request.POST.get("comment", ""))
+        services.report_transition(
+            actor=request.user, report=report, name="accept", comment=request.POST.get("comment", "")
+        )
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
@@ -350,6 +353,7 @@ def circular_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "circular": circular,
             "document": selectors.circular_doc(circular=circular),
             "may_edit": not circular.is_published and can(request.user, "reports.review", circular),
+            "moves": available_transitions(circular, request.user),
             "recipients": circular.recipients.order_by("pinyin") if circular.is_published else [],
         },
     )
@@ -361,7 +365,7 @@ def circular_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "reports.review", circular)
     if circular.is_published:
         return redirect("reports:circular-detail", pk=circular.pk)
-    initial = {k: getattr(circular, k) for k in ("title", "number", "intro", "requirements")}
+    initial = {k: getattr(circular, k) for k in ("version", "title", "number", "intro", "requirements")}
     form = CircularForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

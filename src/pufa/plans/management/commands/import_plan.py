@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from pufa.core.chinese import cn_date
+from pufa.org.access import SYSTEM
 from pufa.org.models import Unit
 from pufa.plans import importers, selectors, services
 from pufa.plans.models import Plan, Target, Task, TaskUnit
@@ -78,7 +79,7 @@ class Command(BaseCommand):
             lines=lines,
             source_name=name,
             issuing_unit=unit,
-            units=selectors.assignable_units(actor=None, region=unit.region),
+            units=selectors.assignable_units(actor=SYSTEM, region=unit.region),
             domains=selectors.domain_choices(),
             audiences=selectors.audience_choices(),
             year=options["year"],
@@ -157,7 +158,7 @@ class Command(BaseCommand):
     def _save(self, proposal: dict[str, Any], unit: Unit, options: dict[str, Any]) -> None:
         plan_proposal = importers.accept(proposal, title=options["title"] or "", kind=options["kind"] or "")
         try:
-            result = services.plan_import_save(actor=None, issuing_unit=unit, proposal=plan_proposal)
+            result = services.plan_import_save(actor=SYSTEM, issuing_unit=unit, proposal=plan_proposal)
         except ValidationError as exc:
             raise CommandError("未保存：" + "；".join(exc.messages)) from exc
         self.stdout.write(
