@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pufa.core.models import ActivityKind, Domain
 from pufa.ledger import services as ledger
 from pufa.ledger.models import Activity
+from pufa.org.access import SYSTEM
 from pufa.org.models import Membership, Region, Unit, User
 from pufa.plans.models import Target, Task
 from pufa.progress import services as progress

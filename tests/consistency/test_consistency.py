@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from pufa.org.access import SYSTEM
 from pufa.org.models import Membership, Region, Unit, User
 from pufa.plans import metrics
 from pufa.progress import selectors as progress

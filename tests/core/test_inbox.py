@@ -17,6 +17,7 @@ from pufa.duties.models import DutyList
 from pufa.ledger import services as ledger_services
 from pufa.ledger.models import Activity
 from pufa.org import services as org_services
+from pufa.org.access import SYSTEM
 from pufa.org.models import Feedback, Membership
 from pufa.reports import services as report_services
 from pufa.reports.models import Report
