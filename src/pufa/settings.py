@@ -51,15 +51,22 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 DEBUG = env_bool("PUFA_DEBUG", False)
 
+# The repository's key, for a demo on 127.0.0.1 only; `pufa check --deploy` fails while it is in use.
+PUFA_DEV_SECRET_KEY = "pufa-insecure-development-key-set-PUFA_SECRET_KEY-in-production"  # noqa: S105
+# Fail closed: a deployment that forgets PUFA_SECRET_KEY must not start with a key anyone can read. Only an
+# explicit PUFA_INSECURE_DEV_KEY=1 (set by `make demo` and by the test run) accepts the repository's key.
 SECRET_KEY = os.environ.get("PUFA_SECRET_KEY", "")
 if not SECRET_KEY:
-    if DEBUG or env_bool("PUFA_INSECURE_DEV_KEY", True):
-        # Embedded/demo use only: a fixed key is acceptable on 127.0.0.1; docs/deploy.md says to set one.
-        SECRET_KEY = "pufa-insecure-development-key-set-PUFA_SECRET_KEY-in-production"  # noqa: S105
-    else:
-        raise ImproperlyConfigured("PUFA_SECRET_KEY must be set when PUFA_INSECURE_DEV_KEY=0")
+    if not env_bool("PUFA_INSECURE_DEV_KEY", False):
+        raise ImproperlyConfigured(
+            "PUFA_SECRET_KEY is not set. Set it to a long random value, e.g. the output of "
+            "`python3 -c 'import secrets; print(secrets.token_urlsafe(50))'` (docs/deploy.md); "
+            "for a local demo on 127.0.0.1 only, set PUFA_INSECURE_DEV_KEY=1 instead."
+        )
+    SECRET_KEY = PUFA_DEV_SECRET_KEY
 
-ALLOWED_HOSTS = env_list("PUFA_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+# The test client's "testserver" is added by the test run itself (Django's setup_test_environment).
+ALLOWED_HOSTS = env_list("PUFA_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("PUFA_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
