@@ -28,11 +28,14 @@ demo: venv system
 	$(BIN)/pufa seed-demo
 	PORT=$(PORT) bash scripts/serve-demo.sh
 
+# `system` first: `pufa check` imports matplotlib, whose font cache must be built after the CJK fonts exist.
 lint: export PUFA_INSECURE_DEV_KEY = 1
-lint: venv
+lint: venv system
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/lint-imports
+	$(BIN)/python scripts/mypy_baseline.py
+	$(BIN)/djhtml --check --tabwidth 2 $(wildcard src/pufa/*/templates)
 	$(BIN)/pufa makemigrations --check --dry-run
 	$(BIN)/pufa check
 

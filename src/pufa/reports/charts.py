@@ -49,9 +49,9 @@ def _rebuild_font_list() -> None:
     itself when a cached font file has gone (`FontManager._findfont_cached`): load a fresh FontManager,
     written back to the cache, and put its state into the shared instance; cached look-ups are dropped.
     """
-    fresh = font_manager._load_fontmanager(try_read_cache=False)
+    fresh = font_manager._load_fontmanager(try_read_cache=False)  # type: ignore[attr-defined]
     vars(font_manager.fontManager).update(vars(fresh))
-    font_manager.FontManager._findfont_cached.cache_clear()
+    font_manager.FontManager._findfont_cached.cache_clear()  # type: ignore[attr-defined]
 
 
 @lru_cache(maxsize=1)
