@@ -102,6 +102,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "pufa.core.middleware.SessionRefreshMiddleware",
+    "pufa.core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -177,9 +179,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env_int("PUFA_PROXY_COUNT", 0) or None
 
-# Idle timeout: the session expires after PUFA_SESSION_IDLE_MINUTES without a request.
+# Idle timeout: the session expires after PUFA_SESSION_IDLE_MINUTES without a request. It is refreshed at most
+# once a minute (core.middleware.SessionRefreshMiddleware), not written on every request.
 SESSION_COOKIE_AGE = env_int("PUFA_SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+PUFA_SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
