@@ -170,14 +170,20 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 
-# Lockout after repeated failures (django-axes): per account and address, released after a cool-off.
+# Reverse proxies in front of pufa (each appends to X-Forwarded-For): the client address is read through them.
+PUFA_PROXY_COUNT = env_int("PUFA_PROXY_COUNT", 0)
+if PUFA_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("PUFA_PROXY_COUNT must be 0 or more")
+
+# Lockout after repeated failures (django-axes): per account *and* address, so failures from one address do not
+# lock the account for its owner elsewhere; released after a cool-off.
 AXES_FAILURE_LIMIT = env_int("PUFA_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("PUFA_LOGIN_COOLOFF_MINUTES", 30) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("PUFA_PROXY_COUNT", 0) or None
+AXES_CLIENT_IP_CALLABLE = "pufa.core.client_ip.client_ip"
 
 # Idle timeout: the session expires after PUFA_SESSION_IDLE_MINUTES without a request. It is refreshed at most
 # once a minute (core.middleware.SessionRefreshMiddleware), not written on every request.
