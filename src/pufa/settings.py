@@ -156,13 +156,17 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# 等保 2.0 identity rules: length, complexity, no reuse of personal data, no common passwords.
+# 等保 2.0 identity rules: length, complexity, no reuse of personal data, no common passwords; Chinese messages.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "pufa.org.validators.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "full_name", "phone", "email")},
+    },
+    {"NAME": "pufa.org.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "pufa.org.validators.CommonPasswordValidator"},
+    {"NAME": "pufa.org.validators.NumericPasswordValidator"},
     {"NAME": "pufa.org.validators.CharacterClassValidator"},
+    {"NAME": "pufa.org.validators.DistinctCharactersValidator", "OPTIONS": {"min_distinct": 6}},
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
