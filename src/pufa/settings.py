@@ -251,7 +251,14 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-PUFA_UPLOAD_MAX_MB = env_int("PUFA_UPLOAD_MAX_MB", 50)
+PUFA_UPLOAD_MAX_MB = env_int("PUFA_UPLOAD_MAX_MB", 50)  # one file
+PUFA_UPLOAD_MAX_FILES = env_int("PUFA_UPLOAD_MAX_FILES", 20)  # files in one request
+PUFA_UPLOAD_MAX_TOTAL_MB = env_int("PUFA_UPLOAD_MAX_TOTAL_MB", 200)  # all files of one request
+# Django refuses a request with more files outright (a 400, before any form can explain in Chinese).
+DATA_UPLOAD_MAX_NUMBER_FILES = 2 * PUFA_UPLOAD_MAX_FILES
+
+# Anonymous feedback (意见建议) per client address and hour.
+PUFA_FEEDBACK_PER_HOUR = env_int("PUFA_FEEDBACK_PER_HOUR", 10)
 
 # Cache: local memory in one process; Redis when several app servers share the figures.
 REDIS_URL = os.environ.get("PUFA_REDIS_URL", "")
