@@ -3,6 +3,8 @@ proxies, and an account is locked for the failing address only."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -16,7 +18,7 @@ ATTACKER, OWNER = "203.0.113.5", "198.51.100.7"
 
 
 def _login(client: Client, password: str, *, forwarded: str = "", peer: str = PROXY):
-    extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded else {}
+    extra: dict[str, Any] = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded else {}
     return client.post(reverse("login"), {"username": "liaison", "password": password}, REMOTE_ADDR=peer, **extra)
 
 
