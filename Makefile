@@ -1,5 +1,6 @@
 # pufa — the two commands: `make demo` and `make test`. Everything else is a step they use.
 PYTHON ?= python3
+PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
@@ -19,16 +20,22 @@ venv: $(STAMP)
 system:
 	bash scripts/setup-system.sh
 
+# The demo runs on the repository's secret key (127.0.0.1 only); a deployment must set PUFA_SECRET_KEY.
+demo: export PUFA_INSECURE_DEV_KEY = 1
 demo: venv system
 	mkdir -p var
 	$(BIN)/pufa migrate --noinput -v0
 	$(BIN)/pufa seed-demo
-	bash scripts/serve-demo.sh
+	PORT=$(PORT) bash scripts/serve-demo.sh
 
-lint: venv
+# `system` first: `pufa check` imports matplotlib, whose font cache must be built after the CJK fonts exist.
+lint: export PUFA_INSECURE_DEV_KEY = 1
+lint: venv system
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/lint-imports
+	$(BIN)/python scripts/mypy_baseline.py
+	$(BIN)/djhtml --check --tabwidth 2 $(wildcard src/pufa/*/templates)
 	$(BIN)/pufa makemigrations --check --dry-run
 	$(BIN)/pufa check
 

@@ -142,6 +142,7 @@ def setup() -> None:
         (ROOT / "var").mkdir(exist_ok=True)
         os.environ["PUFA_DATABASE_URL"] = f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pufa.settings")
+    os.environ.setdefault("PUFA_INSECURE_DEV_KEY", "1")  # a local benchmark, not a deployment
     os.environ.setdefault("PUFA_TASKS_BACKEND", "immediate")
     import django
 

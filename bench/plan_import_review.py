@@ -32,6 +32,7 @@ def main() -> None:
     if not os.environ.get("PUFA_DATABASE_URL"):
         os.environ["PUFA_DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/plans-bench.sqlite3"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pufa.settings")
+    os.environ.setdefault("PUFA_INSECURE_DEV_KEY", "1")  # a local benchmark, not a deployment
     import django
 
     django.setup()

@@ -51,15 +51,22 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 DEBUG = env_bool("PUFA_DEBUG", False)
 
+# The repository's key, for a demo on 127.0.0.1 only; `pufa check --deploy` fails while it is in use.
+PUFA_DEV_SECRET_KEY = "pufa-insecure-development-key-set-PUFA_SECRET_KEY-in-production"  # noqa: S105
+# Fail closed: a deployment that forgets PUFA_SECRET_KEY must not start with a key anyone can read. Only an
+# explicit PUFA_INSECURE_DEV_KEY=1 (set by `make demo` and by the test run) accepts the repository's key.
 SECRET_KEY = os.environ.get("PUFA_SECRET_KEY", "")
 if not SECRET_KEY:
-    if DEBUG or env_bool("PUFA_INSECURE_DEV_KEY", True):
-        # Embedded/demo use only: a fixed key is acceptable on 127.0.0.1; docs/deploy.md says to set one.
-        SECRET_KEY = "pufa-insecure-development-key-set-PUFA_SECRET_KEY-in-production"  # noqa: S105
-    else:
-        raise ImproperlyConfigured("PUFA_SECRET_KEY must be set when PUFA_INSECURE_DEV_KEY=0")
+    if not env_bool("PUFA_INSECURE_DEV_KEY", False):
+        raise ImproperlyConfigured(
+            "PUFA_SECRET_KEY is not set. Set it to a long random value, e.g. the output of "
+            "`python3 -c 'import secrets; print(secrets.token_urlsafe(50))'` (docs/deploy.md); "
+            "for a local demo on 127.0.0.1 only, set PUFA_INSECURE_DEV_KEY=1 instead."
+        )
+    SECRET_KEY = PUFA_DEV_SECRET_KEY
 
-ALLOWED_HOSTS = env_list("PUFA_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+# The test client's "testserver" is added by the test run itself (Django's setup_test_environment).
+ALLOWED_HOSTS = env_list("PUFA_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("PUFA_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -96,6 +103,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "pufa.core.middleware.SessionRefreshMiddleware",
+    "pufa.core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -148,13 +157,17 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# 等保 2.0 identity rules: length, complexity, no reuse of personal data, no common passwords.
+# 等保 2.0 identity rules: length, complexity, no reuse of personal data, no common passwords; Chinese messages.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "pufa.org.validators.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "full_name", "phone", "email")},
+    },
+    {"NAME": "pufa.org.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "pufa.org.validators.CommonPasswordValidator"},
+    {"NAME": "pufa.org.validators.NumericPasswordValidator"},
     {"NAME": "pufa.org.validators.CharacterClassValidator"},
+    {"NAME": "pufa.org.validators.DistinctCharactersValidator", "OPTIONS": {"min_distinct": 6}},
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -162,18 +175,26 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 
-# Lockout after repeated failures (django-axes): per account and address, released after a cool-off.
+# Reverse proxies in front of pufa (each appends to X-Forwarded-For): the client address is read through them.
+PUFA_PROXY_COUNT = env_int("PUFA_PROXY_COUNT", 0)
+if PUFA_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("PUFA_PROXY_COUNT must be 0 or more")
+
+# Lockout after repeated failures (django-axes): per account *and* address, so failures from one address do not
+# lock the account for its owner elsewhere; released after a cool-off.
 AXES_FAILURE_LIMIT = env_int("PUFA_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("PUFA_LOGIN_COOLOFF_MINUTES", 30) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("PUFA_PROXY_COUNT", 0) or None
+AXES_CLIENT_IP_CALLABLE = "pufa.core.client_ip.client_ip"
 
-# Idle timeout: the session expires after PUFA_SESSION_IDLE_MINUTES without a request.
+# Idle timeout: the session expires after PUFA_SESSION_IDLE_MINUTES without a request. It is refreshed at most
+# once a minute (core.middleware.SessionRefreshMiddleware), not written on every request.
 SESSION_COOKIE_AGE = env_int("PUFA_SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+PUFA_SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -231,7 +252,14 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-PUFA_UPLOAD_MAX_MB = env_int("PUFA_UPLOAD_MAX_MB", 50)
+PUFA_UPLOAD_MAX_MB = env_int("PUFA_UPLOAD_MAX_MB", 50)  # one file
+PUFA_UPLOAD_MAX_FILES = env_int("PUFA_UPLOAD_MAX_FILES", 20)  # files in one request
+PUFA_UPLOAD_MAX_TOTAL_MB = env_int("PUFA_UPLOAD_MAX_TOTAL_MB", 200)  # all files of one request
+# Django refuses a request with more files outright (a 400, before any form can explain in Chinese).
+DATA_UPLOAD_MAX_NUMBER_FILES = 2 * PUFA_UPLOAD_MAX_FILES
+
+# Anonymous feedback (意见建议) per client address and hour.
+PUFA_FEEDBACK_PER_HOUR = env_int("PUFA_FEEDBACK_PER_HOUR", 10)
 
 # Cache: local memory in one process; Redis when several app servers share the figures.
 REDIS_URL = os.environ.get("PUFA_REDIS_URL", "")

@@ -122,3 +122,58 @@ def test_csrf_enforced_on_forms(liaison, world):
         {"kind": "suggestion", "region": world.street_a.pk, "content": "没有令牌的提交。"},
     )
     assert response.status_code == 403
+
+
+def _session_expiry():
+    from django.contrib.sessions.models import Session
+
+    (session,) = Session.objects.all()
+    return session.expire_date
+
+
+def test_session_is_refreshed_at_most_once_a_minute(client, liaison, settings):
+    assert login(client, "liaison", TEST_PASSWORD).status_code == 302
+    start = dt.datetime.now(dt.UTC)
+    with time_machine.travel(start + dt.timedelta(seconds=5), tick=False):
+        client.get(reverse("home"))
+    refreshed = _session_expiry()
+    with time_machine.travel(start + dt.timedelta(seconds=40), tick=False):
+        assert client.get(reverse("home")).status_code == 200
+    assert _session_expiry() == refreshed  # no write within the minute
+    later = start + dt.timedelta(seconds=5 + settings.PUFA_SESSION_REFRESH_SECONDS)
+    with time_machine.travel(later, tick=False):
+        assert client.get(reverse("home")).status_code == 200
+    assert _session_expiry() == later + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+
+
+def test_idle_timeout_holds_with_the_sparse_refresh(client, liaison, settings):
+    idle = dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    assert login(client, "liaison", TEST_PASSWORD).status_code == 302
+    start = dt.datetime.now(dt.UTC)
+    # A request every 50 seconds, for longer than the idle timeout, keeps the session alive...
+    steps = int(idle.total_seconds() * 1.5) // 50
+    for step in range(1, steps + 1):
+        with time_machine.travel(start + dt.timedelta(seconds=50 * step), tick=False):
+            assert client.get(reverse("home")).status_code == 200
+    last = start + dt.timedelta(seconds=50 * steps)
+    # ...and idleness ends it no later than the idle timeout after the last request.
+    with time_machine.travel(last + idle + dt.timedelta(seconds=1), tick=False):
+        response = client.get(reverse("home"))
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_a_stale_session_cookie_starts_no_session(client, db):
+    from django.contrib.sessions.models import Session
+
+    client.cookies["sessionid"] = "expired-or-forged-session-key"
+    client.get(reverse("login"))
+    assert not Session.objects.exists()
+
+
+def test_logged_in_pages_and_downloads_are_not_stored(client, liaison):
+    client.force_login(liaison)
+    for url in (reverse("home"), reverse("ledger:activity-export")):
+        cache_control = client.get(url)["Cache-Control"]
+        assert "no-store" in cache_control and "private" in cache_control, url
+    client.logout()
+    assert "no-store" not in client.get(reverse("portal:index")).get("Cache-Control", "")  # the public portal

@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self) -> None:
+        from pufa.core import checks  # noqa: F401 - registers the system checks
         from pufa.core.home import HomePanel, inbox_panel, register
 
         register(HomePanel("inbox", "core/_inbox_panel.html", inbox_panel, order=0))

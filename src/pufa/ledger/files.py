@@ -71,6 +71,21 @@ def _size(upload: Any) -> int:
     return int(size)
 
 
+def check_batch(uploads: list[Any]) -> None:
+    """Refuse more files, or more bytes in all, than one request may carry (PUFA_UPLOAD_MAX_FILES,
+    PUFA_UPLOAD_MAX_TOTAL_MB): each file's own limit alone let one form take 100 files of 50 MB."""
+    if len(uploads) > settings.PUFA_UPLOAD_MAX_FILES:
+        raise ValidationError(
+            f"一次最多上传{settings.PUFA_UPLOAD_MAX_FILES}个文件，本次选择了{len(uploads)}个。请分批上传。"
+        )
+    total = sum(_size(upload) for upload in uploads)
+    if total > int(settings.PUFA_UPLOAD_MAX_TOTAL_MB) * 1024 * 1024:
+        raise ValidationError(
+            f"一次上传的文件合计不能超过{settings.PUFA_UPLOAD_MAX_TOTAL_MB} MB，"
+            f"本次共{total / 1024 / 1024:.1f} MB。请分批上传。"
+        )
+
+
 def check(upload: IO[bytes], name: str = "") -> CheckedFile:
     """Refuse a file that is too big, of a type not on the list, or an image Pillow cannot read.
 

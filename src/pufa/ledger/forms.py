@@ -14,6 +14,7 @@ from django.utils import timezone
 from pufa.core.forms import DateInput, PufaForm, VersionField, XlsxField
 from pufa.core.models import ActivityKind, Audience, Domain
 from pufa.ledger import selectors
+from pufa.ledger.files import check_batch
 from pufa.ledger.models import Activity, Evidence
 from pufa.ledger.services import ActivityData, EvidenceUpload, KeyDateData
 from pufa.org.access import scope
@@ -28,7 +29,8 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    """Several files in one input; content checks happen in the service (files.check)."""
+    """Several files in one input, within the per-request count and size (files.check_batch); each file's
+    content is checked in the service (files.check)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": UPLOAD_ACCEPT}))
@@ -38,8 +40,11 @@ class MultipleFileField(forms.FileField):
     def clean(self, data: Any, initial: Any = None) -> list[Any]:
         single = super().clean
         if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
+            uploads = [single(d, initial) for d in data if d]
+        else:
+            uploads = [single(data, initial)] if data else []
+        check_batch(uploads)
+        return uploads
 
 
 class TimeInput(forms.TimeInput):

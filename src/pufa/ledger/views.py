@@ -315,7 +315,8 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "ledger.record", activity.unit)
     form = EvidenceForm(request.POST, request.FILES)
     if not form.is_valid() or not form.cleaned_data["files"]:
-        messages.error(request, "请选择要上传的文件。")
+        errors = [str(error) for field_errors in form.errors.values() for error in field_errors]
+        messages.error(request, "；".join(errors) or "请选择要上传的文件。")
         return redirect("ledger:activity-detail", pk=activity.pk)
     try:
         for upload in form.uploads():

@@ -11,12 +11,11 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from pufa.core import audit
+from pufa.core.client_ip import client_ip
 
 
 def _ip(request: Any) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR")
+    return None if request is None else client_ip(request)
 
 
 def _scope_path(user: Any) -> str:

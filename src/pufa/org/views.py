@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -12,6 +13,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 from openpyxl import Workbook
 
+from pufa.core import throttle
+from pufa.core.client_ip import client_ip
 from pufa.core.forms import apply_errors, paginate
 from pufa.core.models import AuditEntry
 from pufa.org import selectors, services
@@ -394,6 +397,12 @@ def feedback_create(request: HttpRequest) -> HttpResponse:
     form = FeedbackForm(request.POST or None, regions=regions | _own_region(default_region), initial=initial)
     if request.method == "POST" and form.is_valid():
         cd = form.cleaned_data
+        if not request.user.is_authenticated and not _feedback_allowed(request):
+            form.add_error(
+                None,
+                f"提交过于频繁：同一网络地址每小时最多提交{settings.PUFA_FEEDBACK_PER_HOUR}条意见建议，请稍后再试。",
+            )
+            return render(request, "org/feedback_form.html", {"form": form}, status=429)
         try:
             services.feedback_submit(
                 actor=request.user if request.user.is_authenticated else None,
@@ -408,6 +417,13 @@ def feedback_create(request: HttpRequest) -> HttpResponse:
         else:
             return render(request, "org/feedback_thanks.html")
     return render(request, "org/feedback_form.html", {"form": form})
+
+
+def _feedback_allowed(request: HttpRequest) -> bool:
+    """Anonymous feedback is limited per client address (PUFA_FEEDBACK_PER_HOUR), so a script cannot flood the
+    offices' inbox; logged-in users are known and not limited."""
+    address = client_ip(request) or "unknown"
+    return throttle.allow(f"feedback:{address}", limit=settings.PUFA_FEEDBACK_PER_HOUR, window=3600)
 
 
 def _own_region(region: object) -> object:

@@ -23,20 +23,53 @@ RED = "#b71c1c"
 _LOCK = threading.Lock()  # FreeType faces are shared by matplotlib's font cache; draw one chart at a time
 
 
+_font_list_rebuilt = False  # a process rescans the fonts at most once
+
+
 class ChartFontMissing(RuntimeError):
     pass
 
 
-@lru_cache(maxsize=1)
-def cjk_font() -> font_manager.FontProperties:
-    """The FontProperties of the first installed CJK family; raises ChartFontMissing when there is none."""
+def _installed_cjk_family() -> str | None:
     for family in CJK_FAMILIES:
         try:
             font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
         except ValueError:
             continue
-        return font_manager.FontProperties(family=family)
-    raise ChartFontMissing("未找到中文字体，图表中的汉字无法显示。请安装 fonts-noto-cjk（运行 make system）。")
+        return family
+    return None
+
+
+def _rebuild_font_list() -> None:
+    """Scan the system's fonts again and rewrite matplotlib's font cache (fontlist-*.json).
+
+    matplotlib lists the installed fonts once and keeps the list in its cache directory; a cache written
+    before fonts-noto-cjk was installed (a fresh machine whose first matplotlib import ran before `make
+    system`) hides the new fonts for ever. matplotlib has no public call to rescan, so this does what it does
+    itself when a cached font file has gone (`FontManager._findfont_cached`): load a fresh FontManager,
+    written back to the cache, and put its state into the shared instance; cached look-ups are dropped.
+    """
+    fresh = font_manager._load_fontmanager(try_read_cache=False)  # type: ignore[attr-defined]
+    vars(font_manager.fontManager).update(vars(fresh))
+    font_manager.FontManager._findfont_cached.cache_clear()  # type: ignore[attr-defined]
+
+
+@lru_cache(maxsize=1)
+def cjk_font() -> font_manager.FontProperties:
+    """The FontProperties of the first installed CJK family; raises ChartFontMissing when there is none.
+
+    When none is found the font list is rebuilt once (it may predate the fonts) before giving up.
+    """
+    global _font_list_rebuilt
+    family = _installed_cjk_family()
+    if family is None and not _font_list_rebuilt:
+        with _LOCK:
+            _rebuild_font_list()
+            _font_list_rebuilt = True
+            family = _installed_cjk_family()
+    if family is None:
+        raise ChartFontMissing("未找到中文字体，图表中的汉字无法显示。请安装 fonts-noto-cjk（运行 make system）。")
+    return font_manager.FontProperties(family=family)
 
 
 def bar_chart_png(

@@ -4,17 +4,6 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-def rebuild(apps, schema_editor):
-    """Rollups are now kept by differences, which need each counted activity's applied contribution: derive
-    them (and the rollups with them) once from the ledger. Derived data only; the live code is used because
-    it is the one definition of what an activity contributes."""
-    RegionMonthStat = apps.get_model("progress", "RegionMonthStat")
-    if RegionMonthStat.objects.exists():
-        from pufa.progress import rollups
-
-        rollups.rebuild_all()
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -39,5 +28,4 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': '已计入统计的活动',
             },
         ),
-        migrations.RunPython(rebuild, migrations.RunPython.noop),
     ]

@@ -2,23 +2,6 @@
 
 import django.db.models.deletion
 from django.db import migrations, models
-from django.db.models import Count, Q
-
-
-def count_existing(apps, schema_editor):
-    """Count the statuses already stored, as `services.recount(None)` would."""
-    ProgressStatus = apps.get_model("progress", "ProgressStatus")
-    UnitStatusCount = apps.get_model("progress", "UnitStatusCount")
-    groups = ("unit_id", "region_path", "plan_start", "plan_end", "is_target", "status")
-    rows = (
-        ProgressStatus.objects.annotate(is_target=Q(target__isnull=False))
-        .values(*groups)
-        .annotate(count=Count("id"))
-        .values_list(*groups, "count")
-    )
-    UnitStatusCount.objects.bulk_create(
-        (UnitStatusCount(**dict(zip(groups, row[:-1])), n=row[-1]) for row in rows), batch_size=5000
-    )
 
 
 class Migration(migrations.Migration):
@@ -47,5 +30,4 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['region_path', 'is_target', 'status'], name='progress_usc_region', opclasses=['varchar_pattern_ops', 'bool_ops', 'varchar_pattern_ops']), models.Index(fields=['unit', 'is_target'], name='progress_usc_unit')],
             },
         ),
-        migrations.RunPython(count_existing, migrations.RunPython.noop),
     ]
