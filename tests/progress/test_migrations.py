@@ -14,6 +14,7 @@ from django.db.migrations.loader import MigrationLoader
 
 from pufa.core.models import ActivityKind, Audience, Domain
 from pufa.ledger import services as ledger
+from pufa.org.access import SYSTEM
 from pufa.progress import rollups, services
 from pufa.progress.models import RegionMonthStat, RolledActivity, UnitActivity, UnitStatusCount
 from tests.factories import make_plan, make_task
@@ -43,7 +44,7 @@ def _record(unit, day, *, co=(), people=10, kind="jzxc", domains=("minfadian",),
         materials=3,
         place="社区活动室",
     )
-    return ledger.activity_create(actor=None, data=data, submit=submit)
+    return ledger.activity_create(actor=SYSTEM, data=data, submit=submit)
 
 
 STAT_FIELDS = ("region_id", "region_path", "month", "dim", "code", "activities", "people_onsite", "people_online")
@@ -63,7 +64,7 @@ def _ledger(world):
     _record(world.judicial_office, D(2024, 4, 2), people=5, audiences=("ldgb", "qsn"))
     _record(world.committee_a, D(2024, 3, 9), submit=False)  # a draft counts nowhere
     deleted = _record(world.committee_b, D(2024, 5, 1), people=7)
-    ledger.activity_delete(actor=None, activity=deleted, reason="重复登记")
+    ledger.activity_delete(actor=SYSTEM, activity=deleted, reason="重复登记")
 
 
 def test_derived_contributions_equal_the_live_rebuild(world):
