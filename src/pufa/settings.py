@@ -232,6 +232,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 PUFA_UPLOAD_MAX_MB = env_int("PUFA_UPLOAD_MAX_MB", 50)
 
+# The site's address, for links in files made outside a request (`pufa report-generate`): a relative link
+# is dead in Excel. Requests use their own address.
+PUFA_BASE_URL = os.environ.get("PUFA_BASE_URL", "").rstrip("/")
+if PUFA_BASE_URL and not PUFA_BASE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("PUFA_BASE_URL must start with http:// or https://")
+
 # Cache: local memory in one process; Redis when several app servers share the figures.
 REDIS_URL = os.environ.get("PUFA_REDIS_URL", "")
 if REDIS_URL:
