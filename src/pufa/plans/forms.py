@@ -434,6 +434,8 @@ class TaskReviewForm(UnresolvedMixin, PufaForm):
             self.target_names.append(name)
         for name in [r for r, _ in ROLES] + ["domains", "audiences", *self.unresolved_names]:
             self.fields[name].widget.attrs["class"] = "form-select"
+        for name in [r for r, _ in ROLES] + ["domains", "audiences"]:
+            self.fields[name].widget.attrs["data-chips"] = ""  # chips with search on the page (pufa.js)
         for name in ["keep", *self.target_names]:
             self.fields[name].widget.attrs["class"] = "form-check-input"
 
