@@ -261,6 +261,12 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 2 * PUFA_UPLOAD_MAX_FILES
 # Anonymous feedback (意见建议) per client address and hour.
 PUFA_FEEDBACK_PER_HOUR = env_int("PUFA_FEEDBACK_PER_HOUR", 10)
 
+# The site's address, for links in files made outside a request (`pufa report-generate`): a relative link
+# is dead in Excel. Requests use their own address.
+PUFA_BASE_URL = os.environ.get("PUFA_BASE_URL", "").rstrip("/")
+if PUFA_BASE_URL and not PUFA_BASE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("PUFA_BASE_URL must start with http:// or https://")
+
 # Cache: local memory in one process; Redis when several app servers share the figures.
 REDIS_URL = os.environ.get("PUFA_REDIS_URL", "")
 if REDIS_URL:

@@ -273,7 +273,7 @@ def test_list_export_xlsx_has_the_four_list_layout(client_for, world, liaison):
         "时间节点",
     ]
     row = [c.value for c in sheet[4]]
-    assert row[:3] == ["1", "《中华人民共和国民法典》", "宣传《民法典》婚姻家庭编和继承编"]
+    assert row[:3] == [1, "《中华人民共和国民法典》", "宣传《民法典》婚姻家庭编和继承编"]
     assert "社区居民" in row and "5月民法典宣传月" in row
     flat = " ".join(str(c.value) for r in workbook.worksheets for line in r.iter_rows() for c in line if c.value)
     assert "13805571003" not in flat and "联系社区书记" not in flat

@@ -41,6 +41,7 @@ def test_office_imports_seed_000_corrects_a_unit_and_sees_the_outline(page, live
     expect(first.locator("[data-testid=unresolved]")).to_contain_text("“宣传办”（牵头）")
     first.get_by_label("“宣传办”（牵头）").select_option(label=publicity.name)
     page.fill("input[name=plan-title]", "沱河街道“法润社区”行动实施方案（2022—2025年）")
+    page.check("#confirm-past")  # a 2022—2025 plan: its deadlines have passed
     page.click("[data-testid=save-import]")
     page.wait_for_load_state("networkidle")
 
@@ -133,3 +134,36 @@ def test_my_tasks_on_a_phone(phone_page, live_server, world, liaison):
     page.select_option("select[name=role]", "lead")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("每季度一堂法制课")
+
+
+def test_import_review_is_usable_at_phone_width(phone_page, live_server, world, office_user):
+    """Chips with search instead of native multi-selects: compact, no sideways scrolling, and adding a unit
+    by typing part of its name is saved."""
+    page = phone_page
+    login(page, live_server, "office", TEST_PASSWORD)
+    page.goto(f"{live_server.url}/plans/import/")
+    lines = ["沱河街道2026年普法工作要点", "一、重点任务"]
+    lines += [f"{i}．开展第{i}项普法宣传活动。牵头单位：法治办" for i in range(1, 6)]
+    page.fill("textarea[name=text]", "\n".join(lines))
+    page.click("button[type=submit]:has-text('识别')")
+    page.wait_for_load_state("networkidle")
+    assert "/plans/import/" in page.url
+    tasks = page.locator("[data-testid=review-task]")
+    expect(tasks).to_have_count(5)
+    assert page.locator("select[multiple]:visible").count() == 0  # every multi-select became a picker
+    first = tasks.first
+    expect(first.locator(".pufa-chip-on")).to_contain_text(["沱河街道法治办"])
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert first.bounding_box()["height"] < 900  # was some 1,500 px of selects per task
+
+    search = first.get_by_label("参加/配合单位")
+    search.fill("桃园")
+    first.locator(".pufa-picker-item", has_text="桃园社区居委会").click()
+    expect(first.locator(".pufa-chip-on", has_text="桃园社区居委会")).to_be_visible()
+    first.locator(".pufa-chip-on", has_text="沱河街道法治办").click()  # tap a chip to remove it
+    expect(first.locator(".pufa-chip-on", has_text="沱河街道法治办")).to_have_count(0)
+    page.click("[data-testid=save-import]")
+    page.wait_for_load_state("networkidle")
+    task = Task.objects.get(plan__title="沱河街道2026年普法工作要点", order=1)
+    assert list(task.task_units.filter(role="participant").values_list("unit", flat=True)) == [world.committee_b.pk]
+    assert not task.task_units.filter(role="lead").exists()

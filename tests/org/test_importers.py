@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
@@ -11,6 +12,7 @@ from openpyxl import Workbook, load_workbook
 from pufa.core.models import AuditEntry
 from pufa.org.importers import COLUMNS, unit_import
 from pufa.org.models import Unit
+from tests import hostile
 
 
 def sheet(rows: list[list[object]], header: list[str] = COLUMNS) -> io.BytesIO:
@@ -98,3 +100,17 @@ def test_import_template_download_opens(client_for, world, office_user):
 
 def test_import_page_forbidden_to_liaison(client_for, liaison):
     assert client_for(liaison).get(reverse("org:unit-import")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (hostile.column_bomb("ZZZZ"), "超过 50 列"),
+        (hostile.xlsx('<sheetData><row r="1"><c r="A1"><v>1</v></c></row>', sheet_name="单位"), "XML 格式错误"),
+        (hostile.shared_strings_bomb(60, 1024 * 1024), "文件解压后超过 50 MB"),
+    ],
+)
+def test_hostile_files_get_a_chinese_error_not_a_500(client_for, world, office_user, data, message):
+    upload = SimpleUploadedFile("units.xlsx", data)
+    response = client_for(office_user).post(reverse("org:unit-import"), {"file": upload})
+    assert response.status_code == 200 and message in response.content.decode()

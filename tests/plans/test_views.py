@@ -15,7 +15,7 @@ from docx import Document
 from pufa.core.models import AuditEntry
 from pufa.org.access import SYSTEM
 from pufa.plans import services
-from pufa.plans.models import Plan, Target, Task, TaskUnit
+from pufa.plans.models import Plan, PlanImportDraft, Target, Task, TaskUnit
 from tests.factories import UnitFactory, make_plan, make_task
 
 Role = TaskUnit.Role
@@ -356,6 +356,10 @@ def _token(response) -> str:
     return response["Location"].rstrip("/").rsplit("/", 1)[-1]
 
 
+def _draft(token: str) -> dict:
+    return PlanImportDraft.objects.get(token=token).payload
+
+
 def test_import_txt_review_correct_and_save(client_for, world, office_user, no_ledger_metric):
     c = client_for(office_user)
     response = _upload(c, world, file=SimpleUploadedFile("法润社区.txt", SEED_000.read_bytes()))
@@ -367,7 +371,7 @@ def test_import_txt_review_correct_and_save(client_for, world, office_user, no_l
     assert "“宣传办”（牵头）" in html and "未匹配的单位名称" in html  # the test district has no 宣传办: shown in red
     assert "未注册可用指标，量化指标未保存" in html
     assert "“法治办” → <span" in html and "沱河街道法治办</span>（别名）" in html
-    proposal = c.session["plans_import"][token]
+    proposal = _draft(token)
     first = proposal["tasks"][0]
     unresolved = [u["name"] for u in first["unresolved"]]
     assert "宣传办" in unresolved and "街道各部门" not in unresolved  # 司法所 is a department here
@@ -375,6 +379,7 @@ def test_import_txt_review_correct_and_save(client_for, world, office_user, no_l
     data = _review_data(proposal)
     data[f"t0-unresolved_{unresolved.index('宣传办')}"] = str(world.judicial_office.pk)
     data["t13-keep"] = ""
+    data["confirm_past"] = "1"  # the 2022—2025 plan is imported in 2026 (see test_past_plan_asks_for_confirmation)
     response = c.post(reverse("plans:plan-import-review", args=[token]), data)
     plan = Plan.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("plans:plan-detail", args=[plan.pk])
@@ -392,7 +397,7 @@ def test_import_txt_review_correct_and_save(client_for, world, office_user, no_l
     }
     assert {"name": "宣传办", "role": "lead"} not in first_task.unresolved_units
     assert AuditEntry.objects.filter(code="plans.plan.import", actor=office_user).count() == 1
-    assert token not in c.session.get("plans_import", {})
+    assert not PlanImportDraft.objects.filter(token=token).exists()
     page = c.get(response["Location"]).content.decode()
     assert "二、工作措施" in page and "（一）明确社区普法重点内容" in page and "（未匹配）" in page
 
@@ -400,7 +405,7 @@ def test_import_txt_review_correct_and_save(client_for, world, office_user, no_l
 def test_review_errors_keep_corrections_and_save_nothing(client_for, world, office_user):
     c = client_for(office_user)
     token = _token(_upload(c, world, text=SEED_000.read_text(encoding="utf-8")))
-    proposal = c.session["plans_import"][token]
+    proposal = _draft(token)
     data = _review_data(proposal, **{"plan-title": "改过的标题", "t2-deadline_kind": "date", "t2-deadline": ""})
     response = c.post(reverse("plans:plan-import-review", args=[token]), data)
     html = response.content.decode()
@@ -412,10 +417,11 @@ def test_review_errors_keep_corrections_and_save_nothing(client_for, world, offi
 def test_review_save_error_from_service_is_shown(client_for, world, office_user):
     c = client_for(office_user)
     token = _token(_upload(c, world, text=SEED_000.read_text(encoding="utf-8")))
-    proposal = c.session["plans_import"][token]
+    proposal = _draft(token)
     district_office = UnitFactory(name="测试区法宣办", kind="office", region=world.district, code="d-fxb")
     action = make_plan(district_office, kind=Plan.Kind.ACTION, title="区行动方案")
-    data = _review_data(proposal, **{"plan-parent": action.pk})  # an action plan cannot parent an action plan
+    data = _review_data(proposal, **{"plan-parent": action.pk, "confirm_past": "1"})  # an action plan cannot
+    # parent an action plan
     response = c.post(reverse("plans:plan-import-review", args=[token]), data)
     assert response.status_code == 200 and "不能作为" in response.content.decode()
     assert Plan.objects.count() == 1
@@ -430,7 +436,7 @@ def test_import_docx_upload(client_for, world, office_user):
     c = client_for(office_user)
     response = _upload(c, world, file=SimpleUploadedFile("法润社区.docx", buffer.getvalue()))
     assert response.status_code == 302
-    proposal = c.session["plans_import"][_token(response)]
+    proposal = _draft(_token(response))
     assert len(proposal["tasks"]) == 14 and proposal["source_name"] == "法润社区.docx"
 
 
@@ -447,7 +453,7 @@ def test_import_rejects_bad_files_in_chinese(client_for, world, office_user, nam
     c = client_for(office_user)
     response = _upload(c, world, file=SimpleUploadedFile(name, content))
     assert response.status_code == 200 and message in response.content.decode()
-    assert not c.session.get("plans_import") and not Plan.objects.exists()
+    assert not PlanImportDraft.objects.exists() and not Plan.objects.exists()
 
 
 def test_import_needs_file_or_text_not_both(client_for, world, office_user):
@@ -467,7 +473,7 @@ def test_import_cannot_use_a_unit_outside_the_region(client_for, world, office_u
     response = client_for(office_user).post(
         reverse("plans:plan-import"), {"issuing_unit": world.other_office_unit.pk, "text": SEED_000.read_text()}
     )
-    assert response.status_code == 200 and not response.client.session.get("plans_import")
+    assert response.status_code == 200 and not PlanImportDraft.objects.exists()
 
 
 def _long_plan(n: int) -> str:
@@ -484,7 +490,7 @@ def test_long_review_is_paged_and_keeps_edits_across_pages(client_for, world, of
     html = c.get(url).content.decode()
     assert html.count('data-testid="review-task"') == 20 and "第 1/2 页" in html
     # page 1: rename task 4 and untick task 2, then go to page 2
-    stored = c.session["plans_import"][token]["data"]
+    stored = _draft(token)["data"]
     page1 = {
         k: v for k, v in stored.items() if k != "t1-keep" and not k.startswith(("t20-", "t21-", "t22-", "t23-", "t24-"))
     }
@@ -494,7 +500,7 @@ def test_long_review_is_paged_and_keeps_edits_across_pages(client_for, world, of
     html = c.get(response["Location"]).content.decode()
     assert html.count('data-testid="review-task"') == 5 and "开展第25项普法宣传活动" in html
     # page 2 with an error on task 23: the page comes back with the message, nothing saved
-    stored = c.session["plans_import"][token]["data"]
+    stored = _draft(token)["data"]
     page2 = {k: v for k, v in stored.items() if k.startswith(("plan-", "t20-", "t21-", "t22-", "t23-", "t24-"))}
     response = c.post(url, {**page2, "t22-deadline_kind": "date", "t22-deadline": "", "page": "2", "go": "save"})
     html = response.content.decode()
@@ -504,14 +510,14 @@ def test_long_review_is_paged_and_keeps_edits_across_pages(client_for, world, of
     assert response.status_code == 302
     titles = list(Plan.objects.get().tasks.order_by("order").values_list("title", flat=True))
     assert len(titles) == 24 and titles[2] == "改过的第4项" and "开展第2项普法宣传活动" not in titles
-    assert c.session.get("plans_import", {}).get(token) is None
+    assert not PlanImportDraft.objects.filter(token=token).exists()
 
 
 def test_review_error_on_another_page_is_shown(client_for, world, office_user):
     c = client_for(office_user)
     response = _upload(c, world, text=_long_plan(25))
     url, token = response["Location"], _token(response)
-    stored = c.session["plans_import"][token]["data"]
+    stored = _draft(token)["data"]
     page1 = {k: v for k, v in stored.items() if not k.startswith(tuple(f"t{i}-" for i in range(20, 25)))}
     c.post(url, {**page1, "t5-title": "", "page": "1", "go": "2"})
     page2 = {k: v for k, v in stored.items() if k.startswith(("plan-", "t20-", "t21-", "t22-", "t23-", "t24-"))}

@@ -24,6 +24,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from pufa.core.chinese import cn_date
+from pufa.core.spreadsheets import write_cell
 from pufa.duties.models import DutyItem, DutyList, Law, PlannedActivity
 
 #: The 四清单 header: (group, [(column, width in characters)]).
@@ -84,7 +85,7 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
 def _xlsx_cell(sheet: Any, row: int, col: int, value: Any, head: bool = False) -> None:
-    cell = sheet.cell(row=row, column=col, value=value)
+    cell = write_cell(sheet, row, col, value)
     cell.border = BORDER
     cell.alignment = CENTER if head else WRAP
     if head:
@@ -92,10 +93,10 @@ def _xlsx_cell(sheet: Any, row: int, col: int, value: Any, head: bool = False) -
         cell.fill = HEAD_FILL
 
 
-def _four_list_sheet(sheet: Any, title: str, lead: list[tuple[str, int]], rows: list[list[str]]) -> None:
+def _four_list_sheet(sheet: Any, title: str, lead: list[tuple[str, int]], rows: list[list[Any]]) -> None:
     """Title row, a two-row 四清单 header with merged group cells, then one row per item."""
     ncols = len(lead) + sum(len(cols) for _, cols in GROUPS)
-    sheet.cell(row=1, column=1, value=title).font = Font(bold=True, size=14)
+    write_cell(sheet, 1, 1, title).font = Font(bold=True, size=14)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
     sheet.cell(row=1, column=1).alignment = CENTER
     col = 1
@@ -139,13 +140,13 @@ def xlsx(sheets: Sequence[ListSheet], *, title: str, report: Any = None) -> byte
     many = len(sheets) != 1 or report is not None
     workbook = Workbook()
     lead = [("序号", 6)] + ([("单位", 22), ("状态", 8)] if many else [])
-    rows: list[list[str]] = []
+    rows: list[list[Any]] = []
     planned_rows: list[list[Any]] = []
     law_rows: list[list[Any]] = []
     for sheet in sheets:
         unit_cells = [sheet.duty_list.unit.name, sheet.duty_list.get_status_display()] if many else []
         for item in sheet.items:
-            rows.append([str(len(rows) + 1), *unit_cells, *item_cells(item)])
+            rows.append([len(rows) + 1, *unit_cells, *item_cells(item)])
         for planned in sheet.planned:
             planned_rows.append([len(planned_rows) + 1, *unit_cells[:1], *planned_cells(planned)])
         for law in sheet.laws:

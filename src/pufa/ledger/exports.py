@@ -15,6 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pufa.core.chinese import cn_date
+from pufa.core.spreadsheets import safe_row
 from pufa.ledger import selectors
 from pufa.ledger.models import Activity, ActivityUnit, Evidence
 
@@ -103,28 +104,31 @@ def export_workbook(*, activities: QuerySet[Activity], title: str = "") -> io.By
         date_cell = WriteOnlyCell(sheet, value=activity.date)
         date_cell.number_format = DATE_FORMAT
         sheet.append(
-            [
-                number,
-                date_cell,
-                activity.title,
-                activity.kind.name,
-                activity.unit.name,
-                LIST_SEP.join(p.unit.name for p in activity.participants.all()),
-                activity.place,
-                activity.place_region.name if activity.place_region else "",
-                LIST_SEP.join(d.name for d in activity.domains.all()),
-                LIST_SEP.join(a.name for a in activity.audiences.all()),
-                activity.laws,
-                activity.people_onsite,
-                activity.people_online,
-                activity.materials,
-                LIST_SEP.join(str(t) for t in activity.tasks.all()),
-                activity.description,
-                "是" if activity.is_highlight else "",
-                activity.get_status_display(),
-                evidence.get(activity.pk, 0),
-                activity.pk,
-            ]
+            safe_row(
+                sheet,
+                [
+                    number,
+                    date_cell,
+                    activity.title,
+                    activity.kind.name,
+                    activity.unit.name,
+                    LIST_SEP.join(p.unit.name for p in activity.participants.all()),
+                    activity.place,
+                    activity.place_region.name if activity.place_region else "",
+                    LIST_SEP.join(d.name for d in activity.domains.all()),
+                    LIST_SEP.join(a.name for a in activity.audiences.all()),
+                    activity.laws,
+                    activity.people_onsite,
+                    activity.people_online,
+                    activity.materials,
+                    LIST_SEP.join(str(t) for t in activity.tasks.all()),
+                    activity.description,
+                    "是" if activity.is_highlight else "",
+                    activity.get_status_display(),
+                    evidence.get(activity.pk, 0),
+                    activity.pk,
+                ],
+            )
         )
     _summary(workbook, activities, title)
     buffer = io.BytesIO()
@@ -137,14 +141,14 @@ def _summary(workbook: Workbook, activities: QuerySet[Activity], title: str) -> 
     sheet = workbook.create_sheet(SUMMARY_SHEET)
     for letter, width in zip("ABCDEF", (28, 12, 14, 14, 14, 14), strict=True):
         sheet.column_dimensions[letter].width = width
-    sheet.append([title or "工作台账汇总"])
+    sheet.append(safe_row(sheet, [title or "工作台账汇总"]))
     sheet.append([f"导出时间：{cn_date(timezone.localdate())}{timezone.localtime():%H:%M}"])
     sheet.append([])
     names = ["活动形式", "活动场次", "现场受众（人次）", "线上受众（人次）", "受众合计（人次）", "发放资料（份）"]
     _header(sheet, names)
     by_kind = selectors.totals_by_kind(activities)
     for t in by_kind:
-        sheet.append([t.label, t.activities, t.people_onsite, t.people_online, t.people, t.materials])
+        sheet.append(safe_row(sheet, [t.label, t.activities, t.people_onsite, t.people_online, t.people, t.materials]))
     sheet.append(
         [
             "合计",
@@ -159,7 +163,7 @@ def _summary(workbook: Workbook, activities: QuerySet[Activity], title: str) -> 
     sheet.append(["按单位（联合开展的活动计入组织单位和每个协办单位，各单位之和可能大于合计）"])
     _header(sheet, ["单位", *names[1:]])
     for t in selectors.totals_by_unit(activities):
-        sheet.append([t.label, t.activities, t.people_onsite, t.people_online, t.people, t.materials])
+        sheet.append(safe_row(sheet, [t.label, t.activities, t.people_onsite, t.people_online, t.people, t.materials]))
 
 
 def export_filename(today: dt.date | None = None) -> str:

@@ -16,14 +16,13 @@ from typing import IO, Any
 
 from django.db import connection, transaction
 from django.utils import timezone
-from lxml import etree
 from openpyxl.utils.datetime import CALENDAR_WINDOWS_1900, from_excel
 
-from pufa.core import audit
+from pufa.core import audit, spreadsheets
 from pufa.core.bulk import insert_rows
 from pufa.core.events import ActivitiesChanged
 from pufa.core.models import ActivityKind, Audience, Domain
-from pufa.ledger import services, xlsx
+from pufa.ledger import services
 from pufa.ledger.exports import HEADERS, SHEET
 from pufa.ledger.models import Activity, ActivityUnit
 from pufa.ledger.services import ActivityData, activity_errors
@@ -33,6 +32,7 @@ from pufa.plans.models import Task
 
 Status = Activity.Status
 MAX_ROWS = 20_000
+MAX_COLS = 100  # the template has 20; room for an office's own extra columns
 REQUIRED = ["活动日期", "活动名称", "活动形式", "组织单位"]
 #: Other headers offices use for the same columns.
 ALIASES = {
@@ -207,14 +207,14 @@ def _load_context(actor: Actor) -> _Context:
 
 def _read(file: IO[bytes], result: ImportResult) -> tuple[dict[str, int], list[tuple[int, list]], Any] | None:
     try:
-        sheet = xlsx.read_sheet(file, prefer=SHEET)
-        first = next(sheet.rows, None)
-    except (xlsx.XlsxError, etree.XMLSyntaxError, ValueError, IndexError) as exc:
-        result.errors.append(f"无法读取文件：不是有效的 Excel（.xlsx）文件（{type(exc).__name__}）。")
+        sheet = spreadsheets.read_xlsx(file, max_rows=MAX_ROWS, max_cols=MAX_COLS, sheet=SHEET)
+    except spreadsheets.SpreadsheetError as exc:
+        result.errors.append(str(exc))
         return None
-    if first is None:
+    if not sheet.rows:
         result.errors.append("文件为空：工作表没有内容。")
         return None
+    first, rest = sheet.rows[0], sheet.rows[1:]
     wanted = {_norm_header(h): h for h in HEADERS}
     for canonical, aliases in ALIASES.items():
         for alias in aliases:
@@ -230,17 +230,7 @@ def _read(file: IO[bytes], result: ImportResult) -> tuple[dict[str, int], list[t
             f"第{first[0]}行（表头）缺少列：{'、'.join(missing)}。请使用导入模板，表头为：{'、'.join(HEADERS[1:17])}。"
         )
         return None
-    data = []
-    try:
-        for number, row in sheet.rows:
-            if any(_text(v) for v in row):
-                data.append((number, row))
-                if len(data) > MAX_ROWS:
-                    result.errors.append(f"一次最多导入 {MAX_ROWS} 行，请分成几个文件。")
-                    return None
-    except (etree.XMLSyntaxError, ValueError, IndexError) as exc:
-        result.errors.append(f"无法读取文件：工作表内容损坏（{type(exc).__name__}）。")
-        return None
+    data = [(number, row) for number, row in rest if any(_text(v) for v in row)]
     if not data:
         result.errors.append("文件中没有台账数据（表头以下为空）。")
         return None

@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from pufa.core.chinese import cn_date
 from pufa.core.forms import apply_errors
 from pufa.core.models import ActivityKind, Audience, Domain
+from pufa.core.spreadsheets import safe_row
 from pufa.core.workflow import available_transitions
 from pufa.ledger import exports, importers, selectors, services
 from pufa.ledger.forms import (
@@ -398,25 +399,28 @@ def activity_import_template(request: HttpRequest) -> FileResponse:
     sheet.append(exports.HEADERS[:17])
     unit = selectors.default_unit(actor=request.user)
     sheet.append(
-        [
-            1,
-            timezone.localdate(),
-            "“美好生活·民法典相伴”进社区宣讲",
-            "专题讲座/法治课",
-            unit.name if unit else "沱河社区居委会",
-            "",
-            "社区党群服务中心",
-            "",
-            "民法典",
-            "社区居民",
-            "《民法典》",
-            60,
-            0,
-            200,
-            "",
-            "邀请社区法律顾问讲解婚姻家庭编。",
-            "",
-        ]
+        safe_row(
+            sheet,
+            [
+                1,
+                timezone.localdate(),
+                "“美好生活·民法典相伴”进社区宣讲",
+                "专题讲座/法治课",
+                unit.name if unit else "沱河社区居委会",
+                "",
+                "社区党群服务中心",
+                "",
+                "民法典",
+                "社区居民",
+                "《民法典》",
+                60,
+                0,
+                200,
+                "",
+                "邀请社区法律顾问讲解婚姻家庭编。",
+                "",
+            ],
+        )
     )
     sheet["B2"].number_format = exports.DATE_FORMAT
     for index, (_, width) in enumerate(exports.COLUMNS[:17], start=1):

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass, field
 from typing import IO
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
-from pufa.core import audit
+from pufa.core import audit, spreadsheets
 from pufa.org.access import Actor
 from pufa.org.models import Region, Unit
 from pufa.org.services import UnitData, unit_create
 
 COLUMNS = ["单位名称", "单位类型", "所属区划", "上级单位", "别名", "单位编码", "普法责任主体", "联系电话"]
 REQUIRED = ["单位名称", "单位类型", "所属区划"]
+MAX_ROWS = 20_000
+MAX_COLS = 50
 KIND_BY_LABEL = {label: value for value, label in Unit.Kind.choices}
 KIND_BY_LABEL.update(
     {
@@ -74,23 +73,21 @@ def unit_import(*, actor: Actor, file: IO[bytes], within: Region | None = None) 
 
     result = ImportResult()
     try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        result.errors.append(f"无法读取文件：不是有效的 Excel（.xlsx）文件（{type(exc).__name__}）。")
+        sheet = spreadsheets.read_xlsx(file, max_rows=MAX_ROWS, max_cols=MAX_COLS)
+    except spreadsheets.SpreadsheetError as exc:
+        result.errors.append(str(exc))
         return result
-    sheet = workbook.worksheets[0]
-    rows = list(sheet.iter_rows(values_only=True))
-    workbook.close()
-    if not rows:
+    if not sheet.rows:
         result.errors.append("文件为空：第一个工作表没有内容。")
         return result
-    header = [_text(v) for v in rows[0]]
+    (header_number, header_row), rows = sheet.rows[0], sheet.rows[1:]
+    header = [_text(v) for v in header_row]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        result.errors.append(f"第1行（表头）缺少列：{'、'.join(missing)}。表头应为：{'、'.join(COLUMNS)}。")
+        result.errors.append(f"第{header_number}行（表头）缺少列：{'、'.join(missing)}。表头应为：{'、'.join(COLUMNS)}。")
         return result
     index = {name: header.index(name) for name in COLUMNS if name in header}
-    data_rows = [(n, row) for n, row in enumerate(rows[1:], start=2) if any(_text(v) for v in row)]
+    data_rows = [(n, row) for n, row in rows if any(_text(v) for v in row)]
     if not data_rows:
         result.errors.append("文件中没有单位数据（表头以下为空）。")
         return result
@@ -99,7 +96,7 @@ def unit_import(*, actor: Actor, file: IO[bytes], within: Region | None = None) 
     regions_qs = scope(regions_qs, actor, "org.manage")
     regions = list(regions_qs)
 
-    def cell(row: tuple, name: str) -> str:
+    def cell(row: list, name: str) -> str:
         i = index.get(name)
         return _text(row[i]) if i is not None and i < len(row) else ""
 

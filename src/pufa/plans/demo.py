@@ -19,6 +19,7 @@ from pufa.plans import importers, selectors, services
 from pufa.plans.models import Plan
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+EXAMPLE_TITLE = "【示例】罗庄区司法局2023年普法工作计划（外地公开文件，演示导入用）"
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class SeedPlan:
     kind: str
     start: dt.date
     end: dt.date | None  # None: a standing document, in force to the end of the current year
+    title: str = ""  # a title of its own, where the document's would mislead
 
 
 SEED_PLANS = [
@@ -35,13 +37,16 @@ SEED_PLANS = [
     SeedPlan(
         "seed_000_tuohe_action_plan.txt", "tuohe-fzb", Plan.Kind.ACTION, dt.date(2022, 1, 1), dt.date(2025, 12, 31)
     ),
-    # A 司法局's annual plan (罗庄区's, issued here by 埇桥区司法局 as a demo): its 科室 stay unresolved.
+    # A 司法局's annual plan — 罗庄区 (Shandong)'s published one, not 埇桥区's: filed under 埇桥区司法局 only to
+    # show an import whose 科室 stay unresolved, and titled as an example so nobody takes it for the
+    # district's own plan (docs/guide.md says so too).
     SeedPlan(
         "seed_003_luozhuang_annual_plan.txt",
         "yq-sfj",
         Plan.Kind.ANNUAL_PLAN,
         dt.date(2023, 1, 1),
         dt.date(2023, 12, 31),
+        title=EXAMPLE_TITLE,
     ),
     # 关于全面落实普法责任制的实施意见: standing yearly duties (每年6月底前报告半年情况, 3月底前公告).
     SeedPlan("seed_004_shapotou_opinion.txt", "yq-fxb", Plan.Kind.SPECIAL, dt.date(2017, 1, 1), None),
@@ -62,12 +67,13 @@ def seed_plans() -> list[Plan]:
             domains=selectors.domain_choices(),
             audiences=selectors.audience_choices(),
         )
-        existing = Plan.objects.filter(title=proposal["title"], issuing_unit=unit).first()
+        title = seed.title or proposal["title"]
+        existing = Plan.objects.filter(title=title, issuing_unit=unit).first()
         if existing is not None:
             plans.append(existing)
             continue
         end = seed.end or dt.date(timezone.localdate().year, 12, 31)
-        draft = importers.accept(proposal, kind=seed.kind, period=(seed.start, end))
+        draft = importers.accept(proposal, title=title, kind=seed.kind, period=(seed.start, end))
         plans.append(services.plan_import_save(actor=SYSTEM, issuing_unit=unit, proposal=draft).plan)
     plans.append(seed_current_year_plan())
     return plans

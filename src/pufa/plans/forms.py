@@ -228,6 +228,8 @@ class TaskForm(UnresolvedMixin, PufaForm):
         self.add_unresolved_fields(unresolved or [], choices, can_drop=True)
         for name in [r for r, _ in ROLES] + ["domains", "audiences", *self.unresolved_names]:
             self.fields[name].widget.attrs["class"] = "form-select"
+        for name in [r for r, _ in ROLES] + ["domains", "audiences"]:
+            self.fields[name].widget.attrs["data-chips"] = ""  # chips with search on the page (pufa.js)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -432,6 +434,8 @@ class TaskReviewForm(UnresolvedMixin, PufaForm):
             self.target_names.append(name)
         for name in [r for r, _ in ROLES] + ["domains", "audiences", *self.unresolved_names]:
             self.fields[name].widget.attrs["class"] = "form-select"
+        for name in [r for r, _ in ROLES] + ["domains", "audiences"]:
+            self.fields[name].widget.attrs["data-chips"] = ""  # chips with search on the page (pufa.js)
         for name in ["keep", *self.target_names]:
             self.fields[name].widget.attrs["class"] = "form-check-input"
 
@@ -509,7 +513,7 @@ class TaskReviewForm(UnresolvedMixin, PufaForm):
 
 
 REVIEW_PAGE_SIZE = 20
-_NOT_DATA = {"csrfmiddlewaretoken", "page", "go"}
+_NOT_DATA = {"csrfmiddlewaretoken", "page", "go", "import_as", "confirm_past"}
 
 
 def review_initial_data(proposal: dict[str, Any]) -> dict[str, list[str]]:

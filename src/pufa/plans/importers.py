@@ -3,8 +3,8 @@
 The parser (`pufa.plans.parsing`, pure Python) reads the document; this module adds what needs the
 database: the units of the issuing unit's region to resolve names against, the taxonomies, and the
 defaults a person would pick (the plan's kind and period, each task's section number). A proposal is a
-plain JSON-able dict so that it can wait in the session between the upload and the review — nothing is
-written to the database before the office saves (principle 4: all or nothing).
+plain JSON-able dict so that it can wait as an import draft (`PlanImportDraft`) between the upload and the
+review — no plan is written before the office saves (principle 4: all or nothing).
 """
 
 from __future__ import annotations
@@ -395,6 +395,30 @@ def accept(
         source_name=proposal["source_name"],
         source_text=proposal["source_text"],
     )
+
+
+def _deadlines_past(period_end: dt.date | None, deadlines: list[tuple[str, dt.date | None]], today: dt.date) -> bool:
+    """The rule for "this plan is over": its period has ended, or every task has a fixed date and all of those
+    have passed (a recurring or all-year task keeps a running plan current)."""
+    if period_end is not None and period_end < today:
+        return True
+    return bool(deadlines) and all(
+        kind == Task.DeadlineKind.DATE and day is not None and day < today for kind, day in deadlines
+    )
+
+
+def all_deadlines_past(proposal: dict[str, Any], today: dt.date) -> bool:
+    """`_deadlines_past` for a stored proposal, as parsed."""
+    return _deadlines_past(
+        _date(proposal.get("period_end")),
+        [(e["deadline_kind"], _date(e.get("deadline"))) for e in proposal["tasks"]],
+        today,
+    )
+
+
+def proposal_past(proposal: PlanProposal, today: dt.date) -> bool:
+    """`_deadlines_past` for the reviewed proposal, as the office corrected it."""
+    return _deadlines_past(proposal.period_end, [(d.deadline_kind, d.deadline) for d in proposal.tasks], today)
 
 
 def summary_counts(proposal: dict[str, Any]) -> dict[str, int]:

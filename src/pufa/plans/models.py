@@ -188,3 +188,33 @@ class Target(TimeStampedModel):
     @property
     def audit_scope_path(self) -> str:
         return self.task.plan.issuing_unit.region.path
+
+
+class PlanImportDraft(models.Model):
+    """导入草稿: a parsed plan waiting for its office's review, between the upload and 保存导入.
+
+    Kept in its own table, not in the session: logging in again does not lose the review, and a large draft
+    is read by the review page only, never by every request of its owner. Only its owner sees it; it expires
+    after DRAFT_DAYS, and each owner keeps at most KEEP drafts (the oldest go first).
+    """
+
+    MAX_BYTES = 4 * 1024 * 1024
+    DRAFT_DAYS = 7
+    KEEP = 5
+
+    token = models.CharField("令牌", max_length=32, unique=True)
+    owner = models.ForeignKey(
+        "org.User", verbose_name="导入人", on_delete=models.CASCADE, related_name="plan_import_drafts"
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    expires_at = models.DateTimeField("过期时间", db_index=True)
+    payload = models.JSONField("内容")
+
+    class Meta:
+        verbose_name = "规划导入草稿"
+        verbose_name_plural = "规划导入草稿"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return str(self.payload.get("title") or self.token) if isinstance(self.payload, dict) else self.token

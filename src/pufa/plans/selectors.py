@@ -19,7 +19,7 @@ from django.utils import timezone
 from pufa.core.models import Audience, Domain
 from pufa.org.access import acting_unit_ids, scope, visible_or_404
 from pufa.org.models import Region, Unit
-from pufa.plans.models import Plan, Target, Task, TaskUnit
+from pufa.plans.models import Plan, PlanImportDraft, Target, Task, TaskUnit
 
 SOON_DAYS = 30
 
@@ -366,3 +366,26 @@ def my_tasks(*, actor: Any, today: dt.date | None = None, role: str = "") -> lis
         return (rank, -ordinal if rank == 3 else ordinal, row.task.plan_id, row.task.order)
 
     return sorted(rows, key=key)
+
+
+# ---------------------------------------------------------------- import drafts and repeats
+
+
+def import_draft_get(*, actor: Any, token: str) -> PlanImportDraft | None:
+    """The actor's own unexpired import draft with this token, or None (another user's draft is never found)."""
+    if not getattr(actor, "is_authenticated", False):
+        return None
+    return PlanImportDraft.objects.filter(owner=actor, token=token, expires_at__gt=timezone.now()).first()
+
+
+def import_repeats(
+    *, actor: Any, source_text: str, title: str, issuing_unit_id: int, period: tuple[dt.date, dt.date]
+) -> list[Plan]:
+    """Plans the actor can manage that an import would copy: the same document (the same text read from
+    it), or the same title from the same issuing unit for an overlapping period."""
+    same_title = Q(title=title.strip(), issuing_unit_id=issuing_unit_id) & Q(
+        period_start__lte=period[1], period_end__gte=period[0]
+    )
+    same_text = Q(source_text=source_text) if source_text.strip() else Q(pk__in=[])
+    plans = scope(Plan.objects.all(), actor, "plans.manage") if actor is not None else Plan.objects.all()
+    return list(plans.filter(same_title | same_text).select_related("issuing_unit").order_by("-period_start")[:5])

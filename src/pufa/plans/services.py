@@ -15,12 +15,14 @@ Rules kept here, not in forms, so the upload page, the command line and the demo
 from __future__ import annotations
 
 import datetime as dt
+import json
+import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
 from django.utils import timezone
 
 from pufa.core import audit, events
@@ -28,7 +30,7 @@ from pufa.core.models import Audience, Domain
 from pufa.org.access import Actor, require
 from pufa.org.models import Unit
 from pufa.plans import metrics
-from pufa.plans.models import Plan, Target, Task, TaskUnit
+from pufa.plans.models import Plan, PlanImportDraft, Target, Task, TaskUnit
 
 Role = TaskUnit.Role
 
@@ -540,6 +542,7 @@ class PlanProposal:
 @dataclass
 class PlanImportResult:
     plan: Plan
+    skipped: int = 0  # tasks already in the plan an import updated
     tasks: int = 0
     task_units: int = 0
     unresolved: int = 0
@@ -557,33 +560,45 @@ def import_metric() -> str | None:
 
 
 @transaction.atomic
-def plan_import_save(*, actor: Actor, issuing_unit: Unit, proposal: PlanProposal) -> PlanImportResult:
+def plan_import_save(
+    *, actor: Actor, issuing_unit: Unit, proposal: PlanProposal, into: Plan | None = None
+) -> PlanImportResult:
     """Save a reviewed import in one transaction: the plan, its tasks, their units, unresolved names and
     proposed targets. Any error leaves nothing behind.
+
+    `into` updates a plan already in pufa (the same document imported again, or a revised one) instead of
+    creating a copy: its title, kind, period and source take the import's, and only the tasks it does not
+    have yet (by section number and title) are added — tasks already there, with the activities counted for
+    them, are left as they are.
 
     The trail gets the plan's create entry plus one import entry summarising the tasks (not one entry per
     task: the import is one act of the office). A target whose metric is empty takes the registry's
     activity count when the ledger has registered it; otherwise targets are left out with a warning —
     a metric is never invented.
     """
-    plan = plan_create(
-        actor=actor,
-        data=PlanData(
-            title=proposal.title,
-            kind=proposal.kind,
-            issuing_unit=issuing_unit,
-            period_start=proposal.period_start,
-            period_end=proposal.period_end,
-            parent=proposal.parent,
-            source_name=proposal.source_name,
-            source_text=proposal.source_text,
-        ),
+    data = PlanData(
+        title=proposal.title,
+        kind=proposal.kind,
+        issuing_unit=issuing_unit,
+        period_start=proposal.period_start,
+        period_end=proposal.period_end,
+        parent=proposal.parent,
+        source_name=proposal.source_name,
+        source_text=proposal.source_text,
     )
-    result = PlanImportResult(plan=plan)
+    drafts, first = proposal.tasks, 1
+    if into is None:
+        plan = plan_create(actor=actor, data=data)
+    else:
+        plan = plan_update(actor=actor, plan=into, data=data)
+        have = {(s.strip(), t.strip()) for s, t in plan.tasks.values_list("section", "title")}
+        drafts = [d for d in proposal.tasks if (d.section.strip(), d.title.strip()) not in have]
+        first = (plan.tasks.aggregate(m=models.Max("order"))["m"] or 0) + 1
+    result = PlanImportResult(plan=plan, skipped=len(proposal.tasks) - len(drafts))
     default_metric = import_metric()
     errors: list[str] = []
     tasks: list[Task] = []
-    for index, draft in enumerate(proposal.tasks, start=1):
+    for index, draft in enumerate(drafts, start=first):
         task = Task(plan=plan, order=index)
         data = TaskData(
             title=draft.title,
@@ -612,9 +627,9 @@ def plan_import_save(*, actor: Actor, issuing_unit: Unit, proposal: PlanProposal
         raise ValidationError({"tasks": errors})
     Task.objects.bulk_create(tasks)
     if not all(t.pk for t in tasks):  # backends without RETURNING on bulk insert
-        tasks = list(plan.tasks.order_by("order"))
+        tasks = list(plan.tasks.filter(order__gte=first).order_by("order"))
     domain_rows, audience_rows, unit_rows, target_rows = [], [], [], []
-    for task, draft in zip(tasks, proposal.tasks, strict=True):
+    for task, draft in zip(tasks, drafts, strict=True):
         domain_rows += [Task.domains.through(task_id=task.pk, domain_id=d.pk) for d in dict.fromkeys(draft.domains)]
         audience_rows += [
             Task.audiences.through(task_id=task.pk, audience_id=a.pk) for a in dict.fromkeys(draft.audiences)
@@ -655,7 +670,7 @@ def plan_import_save(*, actor: Actor, issuing_unit: Unit, proposal: PlanProposal
     Task.audiences.through.objects.bulk_create(audience_rows)
     TaskUnit.objects.bulk_create(unit_rows)
     Target.objects.bulk_create(target_rows)
-    drafted_targets = sum(len(d.targets) for d in proposal.tasks)
+    drafted_targets = sum(len(d.targets) for d in drafts)
     if drafted_targets and default_metric is None and len(target_rows) < drafted_targets:
         result.warnings.append(NO_METRIC_WARNING)
     result.tasks, result.task_units, result.targets = len(tasks), len(unit_rows), len(target_rows)
@@ -667,7 +682,57 @@ def plan_import_save(*, actor: Actor, issuing_unit: Unit, proposal: PlanProposal
         message=(
             f"从“{proposal.source_name or '粘贴文本'}”导入任务{result.tasks}项、任务单位{result.task_units}个、"
             f"未匹配单位名称{result.unresolved}个、量化指标{result.targets}项"
+            + (f"（更新已有规划，已有任务{result.skipped}项未改动）" if into is not None else "")
         ),
     )
     _changed([t.pk for t in tasks])
     return result
+
+
+# ---------------------------------------------------------------- import drafts
+#
+# A draft is the owner's scratch pad between the upload and 保存导入; what it becomes is audited by
+# plan_import_save, so writing or dropping a draft records no audit entry of its own.
+
+DRAFT_TOO_LARGE = "识别结果过大（超过 4 MB），无法保存待核对的草稿；请删去与任务无关的内容或分成几份导入。"
+
+
+def _draft_payload(payload: dict[str, Any]) -> dict[str, Any]:
+    if len(json.dumps(payload, ensure_ascii=False).encode()) > PlanImportDraft.MAX_BYTES:
+        raise ValidationError(DRAFT_TOO_LARGE)
+    return payload
+
+
+@transaction.atomic
+def plan_import_draft_create(*, actor: Actor, payload: dict[str, Any]) -> PlanImportDraft:
+    """Keep a parsed plan for its owner's review; drop the owner's expired drafts and all but the newest KEEP."""
+    require(actor, "plans.manage")
+    now = timezone.now()
+    PlanImportDraft.objects.filter(expires_at__lte=now).delete()
+    draft = PlanImportDraft.objects.create(
+        token=secrets.token_urlsafe(16),
+        owner=actor,
+        expires_at=now + dt.timedelta(days=PlanImportDraft.DRAFT_DAYS),
+        payload=_draft_payload(payload),
+    )
+    old = PlanImportDraft.objects.filter(owner=actor).order_by("-created_at", "-pk")[PlanImportDraft.KEEP :]
+    PlanImportDraft.objects.filter(pk__in=list(old.values_list("pk", flat=True))).delete()
+    return draft
+
+
+@transaction.atomic
+def plan_import_draft_update(*, actor: Actor, draft: PlanImportDraft, payload: dict[str, Any]) -> PlanImportDraft:
+    """Keep the review's edits; the draft lives DRAFT_DAYS from its last edit."""
+    if draft.owner_id != actor.pk:
+        raise PermissionDenied("这不是您的导入草稿。")
+    draft.payload = _draft_payload(payload)
+    draft.expires_at = timezone.now() + dt.timedelta(days=PlanImportDraft.DRAFT_DAYS)
+    draft.save(update_fields=["payload", "expires_at", "updated_at"])
+    return draft
+
+
+@transaction.atomic
+def plan_import_draft_delete(*, actor: Actor, draft: PlanImportDraft) -> None:
+    if draft.owner_id != actor.pk:
+        raise PermissionDenied("这不是您的导入草稿。")
+    draft.delete()

@@ -1,13 +1,15 @@
 """Pages of the plans app: thin — load through selectors, write through services.
 
-The import is two pages: upload (or paste) → review. The proposal waits in the session between them, keyed
-by a random token, so nothing half-saved ever exists; the review saves in one transaction or shows every
-error beside the office's corrections.
+The import is two pages: upload (or paste) → review. The proposal waits between them as the office's own
+import draft (`PlanImportDraft`, its own table, not the session), keyed by a random token, so nothing
+half-saved ever exists and logging in again keeps the review; the review saves in one transaction or shows
+every error beside the office's corrections. Importing a plan pufa already has asks whether to update it
+or save a copy; a plan whose deadlines have all passed asks for confirmation.
 """
 
 from __future__ import annotations
 
-import secrets
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -15,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pufa.core.forms import apply_errors, paginate
@@ -35,8 +38,8 @@ from pufa.plans.forms import (
 from pufa.plans.models import Plan, Target, Task, TaskUnit
 from pufa.plans.parsing import PlanReadError
 
-SESSION_KEY = "plans_import"
-KEEP_PROPOSALS = 3
+REPEAT_CHOICE = "此规划已在平台中，请在页面底部选择“更新已有规划”或“另存为新规划”。"
+PAST_CHOICE = "该规划的完成时限均已过去，请勾选页面底部的确认框后再保存。"
 
 
 def _year(value: str) -> int | None:
@@ -306,28 +309,12 @@ def target_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- import
 
 
-def _stash(request: HttpRequest, proposal: dict[str, Any]) -> str:
-    token = secrets.token_urlsafe(12)
-    stored = dict(request.session.get(SESSION_KEY, {}))
-    for old in list(stored)[: max(0, len(stored) - KEEP_PROPOSALS + 1)]:
-        del stored[old]
-    stored[token] = proposal
-    request.session[SESSION_KEY] = stored
-    return token
-
-
-def _drop(request: HttpRequest, token: str) -> None:
-    stored = dict(request.session.get(SESSION_KEY, {}))
-    stored.pop(token, None)
-    request.session[SESSION_KEY] = stored
-
-
 @require_http_methods(["GET", "POST"])
 def plan_import(request: HttpRequest) -> HttpResponse:
     """Step 1: upload a .docx/.txt or paste the text; the parser proposes, nothing is saved.
 
-    The proposal (with the review's initial data) waits in the session under a random token; the review
-    page reads it from there, so a half-saved plan never exists."""
+    The proposal (with the review's initial data) waits as the user's import draft under a random token;
+    the review page reads it from there, so a half-saved plan never exists."""
     require(request.user, "plans.manage")
     issuing_units = selectors.manageable_units(actor=request.user)
     form = PlanUploadForm(
@@ -361,8 +348,12 @@ def plan_import(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, importers.NO_TASKS)
             else:
                 proposal["data"] = review_initial_data(proposal)
-                token = _stash(request, proposal)
-                return redirect("plans:plan-import-review", token=token)
+                try:
+                    draft = services.plan_import_draft_create(actor=request.user, payload=proposal)
+                except ValidationError as exc:
+                    apply_errors(form, exc)
+                else:
+                    return redirect("plans:plan-import-review", token=draft.token)
     return render(request, "plans/plan_import.html", {"form": form})
 
 
@@ -373,12 +364,13 @@ def _page(value: str | None, pages: int) -> int:
 @require_http_methods(["GET", "POST"])
 def plan_import_review(request: HttpRequest, token: str) -> HttpResponse:
     """Step 2: the proposal as an editable form, REVIEW_PAGE_SIZE tasks a page; every POST keeps the page's
-    edits in the session, "保存导入" validates all pages and saves in one transaction."""
+    edits in the import draft, "保存导入" validates all pages and saves in one transaction."""
     require(request.user, "plans.manage")
-    proposal = request.session.get(SESSION_KEY, {}).get(token)
-    if proposal is None:
+    draft = selectors.import_draft_get(actor=request.user, token=token)
+    if draft is None:
         messages.error(request, "导入内容已过期或不存在，请重新上传文件。")
         return redirect("plans:plan-import")
+    proposal = draft.payload
     issuing_units = selectors.manageable_units(actor=request.user)
     issuing = issuing_units.filter(pk=proposal["issuing_unit"]).select_related("region").first()
     if issuing is None:
@@ -392,7 +384,7 @@ def plan_import_review(request: HttpRequest, token: str) -> HttpResponse:
     go = request.POST.get("go", "save")
     if request.method == "POST":
         merge_review_data(stored, request.POST, page_tasks(page, task_count))
-        request.session.modified = True
+        services.plan_import_draft_update(actor=request.user, draft=draft, payload=proposal)
         if go != "save":
             return redirect(f"{url}?page={_page(go, pages)}")
     data = QueryDict(mutable=True)
@@ -409,25 +401,50 @@ def plan_import_review(request: HttpRequest, token: str) -> HttpResponse:
         audiences=list(selectors.audience_choices()),
     )
     error_pages: list[int] = []
+    repeats = selectors.import_repeats(
+        actor=request.user,
+        source_text=proposal.get("source_text", ""),
+        title=(stored.get("plan-title") or [proposal["title"]])[0],
+        issuing_unit_id=issuing.pk,
+        period=(dt.date.fromisoformat(proposal["period_start"]), dt.date.fromisoformat(proposal["period_end"])),
+    )
+    past = importers.all_deadlines_past(proposal, timezone.localdate())
+    import_as = request.POST.get("import_as", "")
     if request.method == "POST":
         if review.is_valid():
             issuing_unit, plan_proposal = review.to_proposal()
-            try:
-                result = services.plan_import_save(
-                    actor=request.user, issuing_unit=issuing_unit, proposal=plan_proposal
-                )
-            except ValidationError as exc:
-                apply_errors(review.plan_form, exc)
+            repeats = selectors.import_repeats(
+                actor=request.user,
+                source_text=plan_proposal.source_text,
+                title=plan_proposal.title,
+                issuing_unit_id=issuing_unit.pk,
+                period=(plan_proposal.period_start, plan_proposal.period_end),
+            )
+            past = importers.proposal_past(plan_proposal, timezone.localdate())
+            into = next((p for p in repeats if import_as == f"update-{p.pk}"), None)
+            if repeats and into is None and import_as != "new":
+                review.plan_form.add_error(None, REPEAT_CHOICE)
+            elif past and not request.POST.get("confirm_past"):
+                review.plan_form.add_error(None, PAST_CHOICE)
             else:
-                _drop(request, token)
-                messages.success(
-                    request,
-                    f"已导入“{result.plan.title}”：任务{result.tasks}项，任务单位{result.task_units}个，"
-                    f"未匹配单位名称{result.unresolved}个，量化指标{result.targets}项。",
-                )
-                for warning in result.warnings:
-                    messages.warning(request, warning)
-                return redirect("plans:plan-detail", pk=result.plan.pk)
+                try:
+                    result = services.plan_import_save(
+                        actor=request.user, issuing_unit=issuing_unit, proposal=plan_proposal, into=into
+                    )
+                except ValidationError as exc:
+                    apply_errors(review.plan_form, exc)
+                else:
+                    services.plan_import_draft_delete(actor=request.user, draft=draft)
+                    done = "已更新" if into is not None else "已导入"
+                    kept = f"（已有任务{result.skipped}项保持不变）" if into is not None else ""
+                    messages.success(
+                        request,
+                        f"{done}“{result.plan.title}”：新增任务{result.tasks}项{kept}，任务单位{result.task_units}个，"
+                        f"未匹配单位名称{result.unresolved}个，量化指标{result.targets}项。",
+                    )
+                    for warning in result.warnings:
+                        messages.warning(request, warning)
+                    return redirect("plans:plan-detail", pk=result.plan.pk)
         error_pages = review.pages_with_errors()
         if error_pages and page not in error_pages:
             page = error_pages[0]
@@ -451,5 +468,9 @@ def plan_import_review(request: HttpRequest, token: str) -> HttpResponse:
             "last_task": min(task_count, first + REVIEW_PAGE_SIZE),
             "show_errors": request.method == "POST",
             "error_pages": error_pages,
+            "repeats": repeats,
+            "past": past,
+            "import_as": import_as,
+            "import_as_pk": import_as.removeprefix("update-"),
         },
     )

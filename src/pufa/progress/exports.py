@@ -8,6 +8,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from pufa.core.spreadsheets import safe_row
 from pufa.progress.selectors import Dashboard
 
 
@@ -17,7 +18,7 @@ def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list[ob
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        sheet.append(safe_row(sheet, row))
     for index, _ in enumerate(header, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = 18 if index > 1 else 28
 

@@ -7,6 +7,12 @@ cells separated by tabs (merged cells: a horizontal span keeps its text in its f
 merge repeats the text of the cell above), which the table stage reads; a one-column table is a layout
 box and its paragraphs become ordinary lines.
 .txt: UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030 (what Chinese Windows Notepad writes).
+
+Bounds. A .docx is a zip of XML: 36 KB can unpack to megabytes of paragraphs that then take the parser
+many seconds. Before python-docx sees a package, its zip directory is checked (number of parts, each part's
+and the total unpacked size, and the XML it would parse); then the paragraph and table count; and every
+source (.docx, .txt or pasted) is held to MAX_TEXT_CHARS of text and MAX_LINES lines. Each refusal is a
+`PlanReadError` naming the bound.
 """
 
 from __future__ import annotations
@@ -29,6 +35,13 @@ NOT_DOCX = "无法读取文件：不是有效的 Word 文档"
 NOT_TEXT = "无法读取文件：不是有效的文本文件"
 BAD_ENCODING = "无法读取文件：文本编码无法识别，请另存为 UTF-8 或 GB18030 编码的 .txt"
 UNSUPPORTED = "不支持的文件类型：仅支持 .docx、.txt"
+
+MAX_PARTS = 1_000
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # everything, images included
+MAX_XML_BYTES = 8 * 1024 * 1024  # the XML python-docx parses; a long plan's is well under 2 MB
+MAX_BLOCKS = 20_000  # paragraphs and table rows
+MAX_TEXT_CHARS = 300_000  # a five-year plan runs to some 30,000 characters
+MAX_LINES = 20_000
 OLD_WORD = "不支持的文件类型：旧版 Word（.doc）文件请在 Word 中另存为 .docx 后再导入"
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -69,6 +82,10 @@ def read_document(source: str | os.PathLike[str] | bytes | IO[bytes], filename: 
         raise PlanReadError(UNSUPPORTED)
     if not lines:
         raise PlanReadError(EMPTY)
+    if len(lines) > MAX_LINES:
+        raise PlanReadError(f"文件超过 {MAX_LINES:,} 行，不像是一份规划计划；请只导入规划正文")
+    if sum(len(line) for line in lines) > MAX_TEXT_CHARS:
+        raise PlanReadError(f"文件文字超过 {MAX_TEXT_CHARS:,} 字，不像是一份规划计划；请只导入规划正文")
     return lines
 
 
@@ -108,15 +125,38 @@ def _decode(data: bytes) -> str:
         raise PlanReadError(BAD_ENCODING) from error
 
 
+def _check_package(data: bytes) -> None:
+    """The zip directory of a .docx within the bounds, read before anything is unpacked."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            infos = package.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as error:
+        raise PlanReadError(NOT_DOCX) from error
+    if len(infos) > MAX_PARTS:
+        raise PlanReadError(f"{NOT_DOCX}：文件包含超过 {MAX_PARTS:,} 个部件")
+    if sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
+        raise PlanReadError(f"文件解压后超过 {MAX_UNPACKED_BYTES // 1024 // 1024} MB，请删去图片等无关内容后再导入")
+    xml = sum(i.file_size for i in infos if i.filename.endswith((".xml", ".rels")))
+    if xml > MAX_XML_BYTES:
+        raise PlanReadError(
+            f"文档内容解压后超过 {MAX_XML_BYTES // 1024 // 1024} MB，不像是一份规划计划；请只导入规划正文"
+        )
+
+
 def _read_docx(data: bytes) -> list[str]:
     from docx import Document  # python-docx is only needed for .docx; keep `import` of the package cheap
 
+    _check_package(data)
     try:
         document: Any = Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError) as error:
         raise PlanReadError(NOT_DOCX) from error
     except Exception as error:  # lxml parse errors and python-docx package errors have no common base
         raise PlanReadError(NOT_DOCX) from error
+    body = document.element.body
+    blocks = sum(1 for _ in body.iter(f"{_W}p", f"{_W}tr"))
+    if blocks > MAX_BLOCKS:
+        raise PlanReadError(f"文档超过 {MAX_BLOCKS:,} 个段落或表格行，不像是一份规划计划；请只导入规划正文")
     numbering = _Numbering(document)
     lines: list[str] = []
     for element in _block_children(document.element.body):

@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pufa.core.chinese import cn_date
+from pufa.core.spreadsheets import safe_row
 from pufa.reports.documents.model import Document, Table
 
 FONT = "宋体"
@@ -51,24 +52,26 @@ def _width(text: str) -> float:
 
 def _write_table(ws: Worksheet, table: Table, *, title: str, base_url: str) -> None:
     columns = list(table.columns) + (["查看记录"] if table.links else [])
-    ws.append([title])
+    ws.append(safe_row(ws, [title]))
     ws.cell(row=1, column=1).font = Font(name=FONT, size=14, bold=True)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(len(columns), 1))
-    ws.append(columns)
+    ws.append(safe_row(ws, columns))
     for cell in ws[2]:
         cell.font = Font(name=FONT, bold=True)
         cell.fill = HEADER_FILL
         cell.border = BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     widths = [_width(c) for c in columns]
+    # 序号 is a number offices sort and count by, whether or not the table marks it numeric.
+    numeric = set(table.numeric) | {i for i, name in enumerate(table.columns) if name == "序号"}
     for r, row in enumerate(table.rows):
         values: list[object] = [
-            _number(v) if i in table.numeric else ILLEGAL_CHARACTERS_RE.sub("", str(v)) for i, v in enumerate(row)
+            _number(v) if i in numeric else ILLEGAL_CHARACTERS_RE.sub("", str(v)) for i, v in enumerate(row)
         ]
         link = table.links[r] if r < len(table.links) else ""
         if table.links:
             values.append("查看记录" if link else "")
-        ws.append(values)
+        ws.append(safe_row(ws, values))
         excel_row = ws.max_row
         for i, cell in enumerate(ws[excel_row]):
             cell.font = Font(name=FONT)
@@ -90,12 +93,12 @@ def render_xlsx(document: Document, *, base_url: str = "") -> bytes:
     wb = Workbook()
     cover = wb.active
     cover.title = "说明"
-    cover.append([document.title])
+    cover.append(safe_row(cover, [document.title]))
     cover["A1"].font = Font(name=FONT, size=14, bold=True)
     facts = (("报送单位", document.signature), ("主送", document.recipient), ("日期", cn_date(document.date)))
     for label, value in facts:
         if value:
-            cover.append([label, value])
+            cover.append(safe_row(cover, [label, value]))
     cover.append([])
     cover.append(["各工作表中的数字均由普法工作平台根据台账记录直接统计；“查看记录”链接到每个数字背后的记录。"])
     cover.column_dimensions["A"].width = 14

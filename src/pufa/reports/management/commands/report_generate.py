@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from pufa.org.models import Unit
@@ -38,7 +39,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         document = selectors.generated_document(unit=unit, period=period, year=year, summary=options["summary"])
         try:
-            data = render(document, options["format"])
+            data = render(document, options["format"], base_url=settings.PUFA_BASE_URL)
         except (PdfUnavailable, PdfConversionError) as exc:
             raise CommandError(str(exc)) from exc
         output = Path(options["output"])
@@ -46,3 +47,5 @@ class Command(BaseCommand):
         output.write_bytes(data)
         seconds = time.perf_counter() - started
         self.stdout.write(f"已生成 {output}（{document.title}，{len(data) // 1024} KB，用时 {seconds:.2f} 秒）")
+        if options["format"] == "xlsx" and not settings.PUFA_BASE_URL:
+            self.stderr.write("提示：未设置 PUFA_BASE_URL，表格中“查看记录”的链接是相对地址，在 Excel 中无法打开。")
