@@ -143,7 +143,7 @@ def test_yearly_target_in_a_half_year_report_counts_only_the_half_year(world, le
 def test_region_tasks_count_units_by_status(world, ledger):
     data = compute(region=world.street_a, period="h1", year=2026)
     lectures = next(t for t in data.tasks if t.title == "每季度开展一堂法治课")
-    assert lectures.units == {"lagging": 2}
+    assert lectures.units == {"lagging": 2} and lectures.done == ["2个单位均滞后"]
     assert lectures.lagging_units == ["桃园社区居委会", "沱河社区居委会"]
     assert any("尚未登记普法活动" in i.text and "沱河街道司法所" in i.text for i in data.issues)
     assert "沱河街道司法所" in data.silent_units and "沱河社区居委会" not in data.silent_units

@@ -19,7 +19,7 @@ from django.utils import timezone
 from pufa.core.chinese import cn_date, cn_number
 from pufa.progress.rules import Status
 from pufa.reports.documents.model import Chart, Document, Heading, Paragraph, Table, paragraphs
-from pufa.reports.figures import ReportData, summary_sentence
+from pufa.reports.figures import ReportData, summary_sentence, units_done_text
 
 LEVEL2 = re.compile(r"^（[一二三四五六七八九十]+）")
 LEVEL3 = re.compile(r"^\d+[.．、]")
@@ -121,14 +121,9 @@ STATUS_ORDER = (Status.DONE, Status.ON_TRACK, Status.NOT_STARTED, Status.LAGGING
 
 
 def region_done_text(units: dict[str, int]) -> str:
-    """A task across a region's units in words: "2个单位中，已完成1个、未开始1个"."""
-    total = sum(units.values())
-    if not total:
-        return "—"
-    parts = [f"{s.label}{units[s.value]}个" for s in STATUS_ORDER if units.get(s.value)]
-    if len(parts) == 1:
-        return f"{total}个单位均{parts[0].removesuffix(f'{total}个')}"
-    return f"{total}个单位中，" + "、".join(parts)
+    """A task across a region's units in words (see figures.units_done_text); frozen reports hold the
+    older "1/2个单位已完成", so the document words it again from the counts."""
+    return units_done_text(units)
 
 
 def region_status_label(units: dict[str, int], fallback: str) -> str:

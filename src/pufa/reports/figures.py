@@ -335,6 +335,18 @@ def _done_text(checks: list[Check], target: Target | None, measure: str) -> str:
     return f"已完成{value}{measure}，目标{threshold}{measure}"
 
 
+def units_done_text(units: dict[str, int]) -> str:
+    """A task across a region's units in words: "2个单位中，已完成1个、未开始1个", "6个单位均已完成"."""
+    total = sum(units.values())
+    if not total:
+        return "—"
+    order = (Status.DONE, Status.ON_TRACK, Status.NOT_STARTED, Status.LAGGING, Status.OVERDUE)
+    present = [s for s in order if units.get(s.value)]
+    if len(present) == 1:
+        return f"{total}个单位均{present[0].label}"
+    return f"{total}个单位中，" + "、".join(f"{s.label}{units[s.value]}个" for s in present)
+
+
 @dataclass
 class _Spec:
     """One (task, target) judged for one unit in the report period."""
@@ -478,7 +490,6 @@ def _region_tasks(region: Region, start: dt.date, end: dt.date, as_of: dt.date) 
             if status in (Status.LAGGING, Status.OVERDUE):
                 lagging.append(names.get(unit_id, ""))
         overall = worst(statuses) or Status.NOT_STARTED
-        total = sum(counts.values())
         rows.append(
             TaskRow(
                 task_id=task_id,
@@ -486,7 +497,7 @@ def _region_tasks(region: Region, start: dt.date, end: dt.date, as_of: dt.date) 
                 title=task.title,
                 plan=task.plan.title,
                 targets=[_target_text(t) for t in targets[task_id]],
-                done=[f"{counts.get(Status.DONE, 0)}/{total}个单位已完成"],
+                done=[units_done_text(counts)],
                 status=overall.value,
                 status_label=overall.label,
                 url=_task_link(task, None, region, start, end),
