@@ -287,7 +287,7 @@ def display_value(value: Any, field: Any = None) -> tuple[str, bool]:
 def change_rows(entry: AuditEntry) -> list[dict[str, Any]]:
     """An entry's field-level changes for people: the field's Chinese name, readable before/after values,
     technical fields left out, and `cut` when a value is summarised (the record shows it whole)."""
-    model = entry.content_type.model_class() if entry.content_type_id else None
+    model = entry.content_type.model_class() if getattr(entry, "content_type_id", None) else None
     rows = []
     for name, pair in sorted((entry.changes or {}).items()):
         if name in HIDDEN_FIELDS or not isinstance(pair, list | tuple) or len(pair) != 2:
@@ -324,7 +324,7 @@ def register_record_url(model_label: str, url_name: str) -> None:
 
 def record_url(entry: AuditEntry) -> str:
     """The page of the entry's record, or "" (no page, or the record's id does not fit its URL)."""
-    if not entry.content_type_id or not entry.object_id:
+    if not getattr(entry, "content_type_id", None) or not entry.object_id:
         return ""
     ct = entry.content_type
     name = RECORD_URLS.get(f"{ct.app_label}.{ct.model}")

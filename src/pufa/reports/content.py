@@ -277,8 +277,8 @@ def report_document(
             )
         )
     if unit_lines:
-        for block in _unit_lines_blocks(unit_lines, numbered, group_label):
-            doc.add(block)
+        for part in _unit_lines_blocks(unit_lines, numbered, group_label):
+            doc.add(part)
 
     section("任务完成情况")
     if data.tasks:
