@@ -37,3 +37,50 @@ def test_chinese_conventions():
     assert mask_id_number("320102199001011234") == "320***********1234"
     assert mask_phones_in_text("联系人13812345678，座机") == "联系人138****5678，座机"
     assert sorted(["北关", "安徽", "沱河"], key=pinyin_key) == ["安徽", "北关", "沱河"]
+
+
+def test_every_code_the_services_log_has_a_chinese_phrase():
+    """Each audit code written anywhere in the source is in the table: 操作记录 never shows a dotted code."""
+    import re
+    from pathlib import Path
+
+    import pufa
+
+    source = Path(pufa.__file__).parent
+    codes = set()
+    for path in source.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        codes |= set(re.findall(r'code="([a-z_]+(?:\.[a-z_]+)+)"', text))
+        codes |= set(re.findall(r'_workflow_log\(actor, \w+, "([a-z_.]+)"', text))
+    assert "duties.list.submit" in codes and len(codes) > 50
+    missing = sorted(c for c in codes if c not in audit.CODE_LABELS)
+    assert not missing, missing
+    assert audit.code_label("duties.list.submit") == "报送普法责任清单"
+    assert audit.code_label("later.app.thing", "update") == "修改"  # unknown: its action, not the code
+
+
+def test_values_read_as_chinese_not_python(world):
+    """Choices by their label, booleans as 是/否, lists joined, dicts summarised, internal fields left out."""
+    from pufa.reports.models import Circular
+
+    entry = AuditEntry(
+        action=AuditEntry.Action.WORKFLOW,
+        code="reports.circular.publish",
+        changes={
+            "status": ["draft", "published"],
+            "data": [None, {"units": [1, 2], "totals": {"tasks": 3}}],
+            "intro": ["", "为全面了解和掌握" * 20],
+        },
+    )
+    entry.content_type_id = None
+    from django.contrib.contenttypes.models import ContentType
+
+    entry.content_type = ContentType.objects.get_for_model(Circular)
+    rows = {r["field"]: r for r in entry.change_rows()}
+    assert (rows["状态"]["before"], rows["状态"]["after"]) == ("草稿", "已印发")
+    assert "数据" not in rows and all("{" not in r["after"] and "[" not in r["after"] for r in rows.values())
+    assert rows["导语"]["after"].endswith("…") and rows["导语"]["cut"]
+    assert audit.display_value(True) == ("是", False)
+    assert audit.display_value(["老年人", "青少年"])[0] == "老年人、青少年"
+    assert audit.display_value(None) == ("空", False)
+    assert audit.display_value("2026-05-20T10:00:00+08:00")[0] == "2026-05-20 10:00"

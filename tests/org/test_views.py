@@ -118,6 +118,31 @@ def test_audit_page_matrix(client_for, world, office_user, liaison):
     assert "沱河社区居委会" in html and "三八街道法治办" not in html
 
 
+def test_audit_page_reads_in_chinese_and_links_records(client_for, world, office_user):
+    """操作 in Chinese phrases, values by their labels, no dotted codes, no Python dict or list notation."""
+    import re
+
+    from pufa.core import audit
+
+    unit = world.committee_a
+    before = audit.snapshot(unit, ["is_responsible_subject", "kind"])
+    audit.log(
+        actor=office_user,
+        action=audit.Action.UPDATE,
+        obj=unit,
+        code="org.unit.update",
+        changes={"is_responsible_subject": [True, False], "kind": ["community", "office"], "path": ["/1/", "/2/"]},
+    )
+    assert before  # the fields exist on the model
+    html = client_for(office_user).get(reverse("org:audit-list")).content.decode()
+    table = html[html.index('data-testid="audit-table"') :]
+    visible = re.sub(r"<[^>]+>", " ", table)
+    assert "修改单位" in visible and "是 → 否" in visible
+    assert not re.search(r"\b[a-z_]+\.[a-z_]+(\.[a-z_]+)?\b", visible)
+    assert "True" not in visible and "{'" not in visible and "['" not in visible and "/1/" not in visible
+    assert f'href="{reverse("org:unit-detail", args=[unit.pk])}"' in table
+
+
 def test_region_pages(client_for, world, office_user, liaison):
     assert client_for(office_user).get(reverse("org:region-list")).status_code == 200
     assert client_for(liaison).get(reverse("org:region-create")).status_code == 403

@@ -63,7 +63,7 @@ def test_report_generate_summary(world, ledger, tmp_path):
     out = tmp_path / "s.docx"
     call_command("report_generate", "--unit", "tuohe-fzb", "--summary", "--period", "2026H1", "-o", str(out))
     document = docx.Document(str(out))
-    assert document.paragraphs[0].text == "沱河街道2026年上半年普法工作情况汇总报告"
+    assert document.paragraphs[0].text.replace("\n", "") == "沱河街道2026年上半年普法工作情况汇总报告"
     assert "各单位报送情况" in "\n".join(p.text for p in document.paragraphs)
 
 

@@ -65,12 +65,15 @@ def test_page_is_a4_with_official_margins(word):
 
 
 def test_document_grid_is_22_lines_of_28_characters(word):
+    """One layout for Word and LibreOffice: a line grid of 22 lines, and characters condensed so that 28 of
+    them fill the line in both (a Word character grid shows 14 characters a line in LibreOffice)."""
     grid = word.sections[0]._sectPr.find(qn("w:docGrid"))
-    assert grid.get(qn("w:type")) == "linesAndChars"
+    assert grid.get(qn("w:type")) == "lines" and grid.get(qn("w:charSpace")) is None
     line_pitch = int(grid.get(qn("w:linePitch")))
     assert line_pitch == 579 and 225 / 25.4 * 1440 / line_pitch == pytest.approx(22, abs=0.05)
-    char_pitch = 16 + int(grid.get(qn("w:charSpace"))) / 4096  # points
-    assert int(156 / 25.4 * 72 / char_pitch) == 28
+    defaults = word.styles.element.find(qn("w:docDefaults"))
+    advance = 16 + int(defaults.find(f".//{qn('w:spacing')}").get(qn("w:val"))) / 20  # points per character
+    assert 28 * advance <= 156 / 25.4 * 72 < 29 * advance
 
 
 def test_fonts_and_sizes_follow_the_standard(word):
@@ -111,12 +114,47 @@ def test_headings_run_in_leads_tables_and_picture(word):
     assert [p.text for p in word.paragraphs][-2:] == ["沱河社区居委会", "2026年6月28日"]
 
 
-def test_libreoffice_variant_uses_a_line_grid_and_condensed_text():
-    variant = docx.Document(io.BytesIO(render_docx(sample(), for_libreoffice=True)))
-    grid = variant.sections[0]._sectPr.find(qn("w:docGrid"))
-    assert grid.get(qn("w:type")) == "lines" and grid.get(qn("w:charSpace")) is None
-    defaults = variant.styles.element.find(qn("w:docDefaults"))
-    assert defaults.find(f".//{qn('w:spacing')}").get(qn("w:val")) == "-5"
+def test_signature_and_date_are_right_aligned_two_characters_in():
+    """The date (longer than the name) sits two characters from the right edge whatever width a renderer
+    gives the digits; the name's first character two characters left of the date's."""
+    from pufa.reports.documents.word import signature_indents
+
+    d = docx.Document(io.BytesIO(render_docx(sample())))
+    name, date = d.paragraphs[-2], d.paragraphs[-1]
+    assert name.alignment == date.alignment == 2  # right
+    assert date._p.pPr.find(qn("w:ind")).get(qn("w:rightChars")) == "200"
+    name_right, date_right = signature_indents("沱河社区居委会", "2026年6月28日")
+    assert (name_right + 7) - (date_right + 6.5) == 2  # the name starts two characters before the date
+    assert signature_indents("沱河街道市场监督管理所", "2026年6月8日") == (2.0, 2.0 + 11 - 2 - 6)
+
+
+def test_table_headers_never_wrap_and_merged_columns_merge():
+    from pufa.reports.documents.word import CELL_MARGINS, column_widths
+
+    table = Table(
+        columns=["单位", "任务数", "已完成", "按期推进", "未开始", "滞后", "逾期", "活动场次"],
+        rows=[["沱河街道", "甲", "1", "1", "1", "0", "0", "3"], ["沱河街道", "乙", "1", "1", "1", "0", "0", "3"]],
+        widths=[3.2, 1, 1, 1.2, 1, 0.8, 0.8, 1.2],
+        merge=[0],
+    )
+    widths = column_widths(table)
+    assert all(w >= len(name) * 12 * 20 + CELL_MARGINS for w, name in zip(widths, table.columns, strict=True))
+    assert abs(sum(widths) - 156 / 25.4 * 1440) < 20  # still as wide as the type area
+    doc = Document(title="测试")
+    doc.add(table)
+    written = docx.Document(io.BytesIO(render_docx(doc))).tables[0]
+    merges = [row._tr.tc_lst[0].tcPr.find(qn("w:vMerge")) for row in written.rows[1:]]
+    assert merges[0].get(qn("w:val")) == "restart" and merges[1] is not None and merges[1].get(qn("w:val")) is None
+
+
+def test_circular_masthead_is_red_over_a_red_line():
+    doc = Document(title="关于通报", issuer="沱河街道法治办文件", number="沱法治办〔2026〕1号", recipient="各有关单位")
+    d = docx.Document(io.BytesIO(render_docx(doc)))
+    mark = d.paragraphs[0]
+    assert mark.text == "沱河街道法治办文件" and str(mark.runs[0].font.color.rgb) == "FF0000"
+    number = next(p for p in d.paragraphs if p.text == "沱法治办〔2026〕1号")
+    line = number._p.pPr.find(f"{qn('w:pBdr')}/{qn('w:bottom')}")
+    assert line.get(qn("w:color")) == "FF0000" and line.get(qn("w:val")) == "single"
 
 
 def test_xlsx_has_numbers_and_links():
@@ -201,6 +239,71 @@ def test_pdf_lines_hold_28_characters(tmp_path):
     text = subprocess.run([tool("pdftotext"), str(path), "-"], capture_output=True, check=True, text=True).stdout
     lines = [line.replace(" ", "") for line in text.splitlines() if "法" in line]
     assert [len(line) for line in lines] == [26, 28, 28, 18]  # the first line is indented two characters
+
+
+DPI = 200
+
+
+def first_page(pdf_bytes: bytes, tmp_path) -> Image.Image:
+    """Page 1 of a PDF as an RGB image at DPI (poppler's pdftoppm)."""
+    path = tmp_path / "page.pdf"
+    path.write_bytes(pdf_bytes)
+    subprocess.run(
+        [tool("pdftoppm"), "-r", str(DPI), "-f", "1", "-l", "1", "-png", str(path), str(tmp_path / "p")], check=True
+    )
+    return Image.open(next(tmp_path.glob("p-*1.png"))).convert("RGB")
+
+
+def rows_mm(image: Image.Image, keep, top_mm: float, bottom_mm: float) -> list[tuple[float, int]]:
+    """(position in mm from the top of the page, number of pixels) of the pixel rows holding `keep` pixels."""
+    px = image.load()
+    found = []
+    for y in range(int(top_mm / 25.4 * DPI), int(bottom_mm / 25.4 * DPI)):
+        n = sum(1 for x in range(image.size[0]) if keep(px[x, y]))
+        if n:
+            found.append((y / DPI * 25.4, n))
+    return found
+
+
+def red(p) -> bool:
+    return p[0] > 180 and p[1] < 90 and p[2] < 90
+
+
+def black(p) -> bool:
+    return sum(p) < 300 and not red(p)
+
+
+@needs_soffice
+def test_pdf_layout_masthead_separator_page_number_and_title(tmp_path):
+    """Measured on the page LibreOffice draws (GB/T 9704 7.2, 7.5): the 发文机关标志 35 mm below the top of the
+    type area (37 mm), the red line as wide as the type area 4 mm under the 发文字号, the page number's 一字线
+    7 mm under the type area (262 mm), and a two-line title without a character left alone on a line."""
+    doc = Document(
+        title="沱河街道2026年上半年普法工作情况汇总报告",
+        issuer="沱河街道法治办文件",
+        number="沱法治办〔2026〕1号",
+        recipient="各有关单位",
+        signature="沱河街道法治办",
+        date=dt.date(2026, 6, 30),
+    )
+    doc.add(Paragraph("法" * 40))
+    data = render(doc, "pdf")
+    page = first_page(data, tmp_path)
+    mark = rows_mm(page, red, 37, 100)
+    assert mark[0][0] == pytest.approx(37 + 35, abs=1)
+    line = [(y, n) for y, n in rows_mm(page, red, 90, 150) if n / DPI * 25.4 > 150]
+    assert line and all(n / DPI * 25.4 == pytest.approx(156, abs=1.5) for _, n in line)
+    number_bottom = max(y for y, _ in rows_mm(page, black, line[0][0] - 20, line[0][0]))
+    assert line[0][0] - number_bottom == pytest.approx(4, abs=0.7)
+    footer = rows_mm(page, black, 262, 285)
+    dash = max(footer, key=lambda row: row[1])[0]  # the two 一字线 are the widest dark row
+    assert dash - 262 == pytest.approx(7, abs=0.6)
+    path = tmp_path / "layout.pdf"
+    path.write_bytes(data)
+    text = subprocess.run([tool("pdftotext"), str(path), "-"], capture_output=True, check=True, text=True).stdout
+    lines = [line.replace(" ", "") for line in text.splitlines() if line.strip()]
+    start = lines.index("沱河街道2026年上半年")
+    assert lines[start + 1] == "普法工作情况汇总报告"
 
 
 @needs_soffice

@@ -125,7 +125,7 @@ def test_tasks_and_targets_are_progress_statuses(world, ledger):
     rows = {t.title: t for t in h1.tasks}
     lectures = rows["每季度开展一堂法治课"]
     assert lectures.status == "lagging" and lectures.status_label == "滞后"  # a lecture in Q1, none in Q2
-    assert lectures.done == ["1/2期达标"] and lectures.targets == ["每季度法治课不少于1堂"]
+    assert lectures.done == ["2个季度中1个季度达标"] and lectures.targets == ["每季度法治课不少于1堂"]
     assert "participant=" in lectures.url and f"task={ledger.lectures.pk}" in lectures.url
     culture = rows["组织开展法治文化活动"]
     # A yearly target of 2 with nothing by 10 July is behind its pace: lagging, as progress says today.
@@ -135,8 +135,8 @@ def test_tasks_and_targets_are_progress_statuses(world, ledger):
         assert row.status == stored.status, row.title
     assert h1.value("tasks") == 2 and h1.value("tasks.lagging") == 2 and h1.value("tasks.not_started") == 0
     assert [i.text for i in h1.issues] == [
-        "“每季度开展一堂法治课”滞后（1/2期达标）",
-        "“组织开展法治文化活动”滞后（0/2场）",
+        "“每季度开展一堂法治课”滞后，2个季度中1个季度达标",
+        "“组织开展法治文化活动”滞后，尚未开展（目标2场）",
     ]
 
 
@@ -147,14 +147,14 @@ def test_yearly_target_in_a_half_year_report_shows_its_value_so_far(world, ledge
     make_activity(world.committee_a, title="法治文化广场活动", kind="whhd", date=dt.date(2026, 7, 2))
     h1 = {t.title: t for t in compute(unit=world.committee_a, period="h1", year=2026).tasks}
     year = {t.title: t for t in compute(unit=world.committee_a, period="year", year=2026).tasks}
-    assert h1["组织开展法治文化活动"].done == year["组织开展法治文化活动"].done == ["2/2场"]
+    assert h1["组织开展法治文化活动"].done == year["组织开展法治文化活动"].done == ["已完成2场，达到目标"]
     assert h1["组织开展法治文化活动"].status == year["组织开展法治文化活动"].status == "done"
 
 
 def test_region_tasks_count_units_by_status(world, ledger):
     data = compute(region=world.street_a, period="h1", year=2026)
     lectures = next(t for t in data.tasks if t.title == "每季度开展一堂法治课")
-    assert lectures.units == {"lagging": 2}
+    assert lectures.units == {"lagging": 2} and lectures.done == ["2个单位均滞后"]
     assert lectures.lagging_units == ["桃园社区居委会", "沱河社区居委会"]
     assert any("尚未登记普法活动" in i.text and "沱河街道司法所" in i.text for i in data.issues)
     assert "沱河街道司法所" in data.silent_units and "沱河社区居委会" not in data.silent_units
@@ -163,10 +163,18 @@ def test_region_tasks_count_units_by_status(world, ledger):
 def test_summary_sentence_weaves_the_figures_into_prose(world, ledger):
     data = compute(unit=world.committee_a, period="h1", year=2026)
     sentence = summary_sentence(data, "2026年上半年")
-    assert sentence.startswith("2026年上半年，共开展普法活动5场次（其中")
-    assert "参与群众615人次（现场415人次、线上200人次）" in sentence
+    assert sentence.startswith("2026年上半年，共开展普法活动5场次，参与群众615人次（现场415人次、线上200人次）")
     assert "发放宣传资料890份" in sentence and "举办培训班1期、培训45人次" in sentence
-    assert "承担普法任务2项，已完成0项、按期推进0项、滞后或逾期2项。" in sentence
+    assert "承担普法任务2项，其中滞后2项。" in sentence  # only the statuses that are not zero
+    assert "0项" not in sentence
+
+
+def test_summary_sentence_uses_each_kinds_measure_word_and_says_when_nothing_was_recorded(world, ledger):
+    make_activity(world.committee_a, title="更新宣传栏", kind="xcl", date=dt.date(2026, 3, 1))
+    sentence = summary_sentence(compute(unit=world.committee_a, period="h1", year=2026), "2026年上半年")
+    assert "更新宣传栏1期" in sentence and "宣传栏更新1场次" not in sentence
+    empty = summary_sentence(compute(unit=world.judicial_office, period="h1", year=2026), "2026年上半年")
+    assert empty.startswith("2026年上半年，普法工作台账中没有登记普法活动。") and "0场次" not in empty
 
 
 def test_data_round_trips_through_json(world, ledger):
@@ -198,12 +206,13 @@ def test_generated_files_carry_the_direct_counts(world, ledger):
         "其中线上参与": acts.aggregate(n=Sum("people_online"))["n"],
         "发放宣传资料": acts.aggregate(n=Sum("materials"))["n"],
         "举办培训班": list(kinds).count("px"),
-        "培训": people(acts.filter(kind__code="px")),
+        "参加培训": people(acts.filter(kind__code="px")),
         "开展以案释法": list(kinds).count("yasf"),
         "组织学法考试": list(kinds).count("xfks"),
         "参加学法考试": people(acts.filter(kind__code="xfks")),
-        "典型做法": acts.filter(is_highlight=True).count(),
+        "选为典型做法的活动": acts.filter(is_highlight=True).count(),
     }
+    expected = {label: value for label, value in expected.items() if value}  # zero rows are left out
     document = selectors.generated_document(unit=world.committee_a, period="h1", year=2026)
     wb = openpyxl.load_workbook(io.BytesIO(render(document, "xlsx")))
     rows = {r[0]: r[1] for r in wb["基本情况"].iter_rows(min_row=3, values_only=True)}

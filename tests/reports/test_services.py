@@ -52,7 +52,7 @@ def test_start_drafts_with_seeded_prose(world, ledger, liaison, draft):
     # 主要做法和成效 seeded with the two highlights, in date order, as run-in headings
     assert draft.practices.splitlines()[0].startswith("（一）民法典进社区宣讲。邀请律师讲解民法典婚姻家庭编")
     assert draft.practices.splitlines()[1].startswith("（二）联合以案释法。")
-    assert draft.problems == "一是“每季度开展一堂法治课”滞后（1/2期达标）；二是“组织开展法治文化活动”滞后（0/2场）。"
+    assert draft.problems == "一是“每季度开展一堂法治课”滞后，2个季度中1个季度达标；二是“组织开展法治文化活动”滞后，尚未开展（目标2场）。"
     assert draft.plans == "" and draft.figures == {} and draft.author == liaison
     assert audit_codes(draft) == ["reports.report.create"]
 
@@ -256,7 +256,7 @@ def test_region_summary_merges_accepted_reports(world, ledger, liaison, other_li
     assert data.scope == "region" and data.value("activities") == 5
     document = selectors.report_document(report=summary)
     unit_table = next(b for b in document.blocks if b.type == "table" and "各单位报送情况" in b.caption)
-    rows = {r[0]: r for r in unit_table.rows}
+    rows = {r[0]: r for r in unit_table.rows}  # one street: no street column
     assert rows["沱河社区居委会"][1:] == ["已通过", "5", "615", "890"]
     assert rows["桃园社区居委会"][1:3] == ["已报送", "—"]
     assert rows["沱河街道司法所"][1] == "未报送"

@@ -109,18 +109,29 @@ class AuditEntry(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()} {self.object_repr}"
 
     def change_rows(self) -> list[dict[str, Any]]:
-        """Field-level changes with the fields' Chinese names, for the trail page."""
-        model = self.content_type.model_class() if self.content_type_id else None
-        rows = []
-        for name, (before, after) in sorted(self.changes.items()):
-            label = name
-            if model is not None:
-                try:
-                    label = str(model._meta.get_field(name).verbose_name)
-                except Exception:
-                    label = name
-            rows.append({"field": label, "before": before, "after": after})
-        return rows
+        """Field-level changes with the fields' Chinese names and readable values (see core.audit)."""
+        from pufa.core import audit
+
+        return audit.change_rows(self)
+
+    @property
+    def change_view(self) -> dict[str, Any]:
+        """For the trail page: the readable rows, and whether a value was summarised (link the record)."""
+        rows = self.change_rows()
+        return {"rows": rows, "cut": any(r["cut"] for r in rows)}
+
+    @property
+    def code_label(self) -> str:
+        """What was done, in Chinese (报送普法责任清单), never the code itself."""
+        from pufa.core import audit
+
+        return audit.code_label(self.code, self.action)
+
+    @property
+    def record_url(self) -> str:
+        from pufa.core import audit
+
+        return audit.record_url(self)
 
 
 class Taxonomy(TimeStampedModel):

@@ -138,7 +138,10 @@ def _specs(today: dt.date) -> list[Spec]:
             co=COMMUNITIES[:3],
             place="沱河街道党群服务中心",
             laws="《民法典》",
-            description="司法所联合三个社区开展，一次登记，三个社区同样计入。",
+            description=(
+                "司法所联合沱河、桃园、汴河三个社区，在街道党群服务中心开展民法典宣传月主题宣讲，"
+                "律师结合婚姻家庭、邻里纠纷案例讲解民法典，现场解答居民咨询"
+            ),
             highlight=True,
             photo="民法典宣传月",
         ),

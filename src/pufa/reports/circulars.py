@@ -119,6 +119,30 @@ DEFAULT_REQUIREMENTS = (
 )
 
 
+#: Units named one by one under 进度滞后的单位; the others are named together in one paragraph.
+BEHIND_NAMED = 5
+#: Tasks named per unit, and tasks named as lagging across many units.
+TASKS_NAMED = 3
+COMMON_TASKS = 5
+STATUS_COLUMNS = (
+    ("done", "已完成"),
+    ("on_track", "按期推进"),
+    ("not_started", "未开始"),
+    ("lagging", "滞后"),
+    ("overdue", "逾期"),
+)
+
+
+def _counts_text(values: dict[str, Any], measure: str) -> str:
+    """Like "已完成18项次、滞后7项次": the statuses that are not zero, in the table's order."""
+    return "、".join(f"{label}{values.get(key, 0)}{measure}" for key, label in STATUS_COLUMNS if values.get(key))
+
+
+def _tasks_text(titles: list[str], limit: int = TASKS_NAMED) -> str:
+    named = "、".join(f"“{t}”" for t in titles[:limit])
+    return named + (f"等{len(titles)}项任务" if len(titles) > limit else "")
+
+
 def circular_document(
     *,
     title: str,
@@ -129,71 +153,131 @@ def circular_document(
     signature: str,
     date: dt.date,
 ) -> Document:
+    """The circular with its 版头 (the issuing office's name in red over a red line), written as an office
+    writes one: figures in words, the few units furthest behind named one by one and the others together,
+    the tasks most units are behind on, and a table whose status columns add up to the tasks."""
     units = {u["unit_id"]: u for u in data.get("units", [])}
     totals = data.get("totals", {})
-    activities_sum = totals.get("activities_sum", totals.get("activities", 0))
-    doc = Document(title=title, number=number, recipient="各有关单位", signature=signature, date=date)
+    doc = Document(
+        title=title,
+        number=number,
+        issuer=f"{signature}文件" if signature else "",
+        recipient="各有关单位",
+        signature=signature,
+        date=date,
+    )
     for line in paragraphs(intro):
         doc.add(Paragraph(line))
-    doc.add(Heading(1, "一、总体情况"))
-    doc.add(
-        Paragraph(
-            f"截至{cn_date(dt.date.fromisoformat(data['as_of']))}，{data.get('region', '')}共有"
-            f"{totals.get('units', 0)}个单位承担普法任务，按单位计共{totals.get('tasks', 0)}项次，"
-            f"其中已完成{totals.get('done', 0)}项次，按期推进{totals.get('on_track', 0)}项次，"
-            f"未开始{totals.get('not_started', 0)}项次，滞后{totals.get('lagging', 0)}项次，"
-            f"逾期{totals.get('overdue', 0)}项次；共开展普法活动{totals.get('activities', 0)}场次"
-            f"（去重后，多个单位联合开展的活动只计一次；各单位合计{activities_sum}场次）。"
-        )
+    sections = 0
+
+    def section(name: str) -> None:
+        nonlocal sections
+        sections += 1
+        doc.add(Heading(1, f"{cn_number(sections)}、{name}"))
+
+    section("总体情况")
+    as_of = dt.date.fromisoformat(data["as_of"]) if data.get("as_of") else date
+    overall = (
+        f"截至{cn_date(as_of)}，{data.get('region', '')}共有{totals.get('units', 0)}个单位承担普法任务，"
+        f"按单位计共{totals.get('tasks', 0)}项次"
     )
-    doc.add(Heading(1, "二、进展较好的单位"))
-    ahead = [units[u] for u in data.get("ahead", []) if u in units]
-    if ahead:
-        doc.add(
-            Paragraph(
-                "以下单位承担的普法任务均已完成或按期推进："
-                + "、".join(f"{u['name']}（已完成{u['done']}项，开展活动{u['activities']}场次）" for u in ahead)
-                + "，予以通报表扬。"
-            )
+    plans = [p.get("title", "") if isinstance(p, dict) else str(p) for p in data.get("plans") or []]
+    plans = [p for p in plans if p]
+    if plans:
+        overall += (
+            "（涉及"
+            + "、".join(f"《{p}》" for p in plans[:3])
+            + (f"等{len(plans)}个计划" if len(plans) > 3 else "")
+            + "）"
+        )
+    counts = _counts_text(totals, "项次")
+    overall += f"，其中{counts}" if counts else ""
+    activities = totals.get("activities", 0)
+    activities_sum = totals.get("activities_sum", activities)
+    if not activities:
+        overall += "；各单位尚未登记普法活动。"
+    elif activities_sum != activities:
+        # A joint activity is one record: the region counts it once, each unit that ran it counts it too.
+        overall += (
+            f"；共开展普法活动{activities}场次（多个单位联合开展的活动只计一次；"
+            f"按各单位分别统计合计{activities_sum}场次）。"
         )
     else:
-        doc.add(Paragraph("本期暂无全部任务按期推进的单位。"))
-    doc.add(Heading(1, "三、进度滞后的单位"))
+        overall += f"；共开展普法活动{activities}场次。"
+    doc.add(Paragraph(overall))
+
+    section("进展较好的单位")
+    ahead = [units[u] for u in data.get("ahead", []) if u in units]
+    if ahead:
+        named = "、".join(
+            u["name"] + (f"（已完成{u['done']}项" + (f"，开展活动{u['activities']}场次）" if u["activities"] else "）"))
+            if u["done"]
+            else u["name"]
+            for u in ahead
+        )
+        doc.add(Paragraph(f"{named}承担的普法任务均已完成或按期推进，予以通报表扬。"))
+    else:
+        doc.add(Paragraph("本期暂无承担的任务全部完成或按期推进的单位。"))
+
+    section("进度滞后的单位")
     behind = [units[u] for u in data.get("behind", []) if u in units]
     if behind:
-        for i, u in enumerate(behind, start=1):
-            tasks = "、".join(f"“{t}”" for t in u["behind_tasks"][:6]) + ("等" if len(u["behind_tasks"]) > 6 else "")
+        if len(behind) > BEHIND_NAMED:
+            doc.add(Paragraph(f"共有{len(behind)}个单位有任务滞后或逾期，其中任务滞后、逾期较多的单位是："))
+        for i, u in enumerate(behind[:BEHIND_NAMED], start=1):
             counts = "、".join(
-                f"{label}{u[key]}项" for key, label in (("lagging", "滞后"), ("overdue", "逾期")) if u[key]
+                f"{label}{u[key]}项" for key, label in (("lagging", "滞后"), ("overdue", "逾期")) if u.get(key)
             )
             doc.add(
                 Paragraph(
-                    f"{counts}，涉及{tasks}。",
+                    f"{counts}，涉及{_tasks_text(u.get('behind_tasks', []))}。",
                     lead=f"（{cn_number(i)}）{u['name']}。",
                     lead_level=2,
                 )
             )
+        rest = behind[BEHIND_NAMED:]
+        if rest:
+            names = "、".join(u["name"] for u in rest)
+            doc.add(
+                Paragraph(
+                    f"{names}也有任务滞后或逾期，各单位情况见附表。",
+                    lead=f"（{cn_number(BEHIND_NAMED + 1)}）其他{len(rest)}个单位。",
+                    lead_level=2,
+                )
+            )
+        common: dict[str, int] = defaultdict(int)
+        for u in behind:
+            for task in set(u.get("behind_tasks", [])):
+                common[task] += 1
+        shared = sorted(((n, t) for t, n in common.items() if n > 1), key=lambda x: (-x[0], x[1]))[:COMMON_TASKS]
+        if shared:
+            doc.add(
+                Paragraph(
+                    "滞后、逾期较为集中的任务是："
+                    + "、".join(f"“{t}”（{n}个单位）" for n, t in shared)
+                    + "，请相关单位重点推进。"
+                )
+            )
     else:
         doc.add(Paragraph("本期没有任务滞后或逾期的单位。"))
-    doc.add(Heading(1, "四、下一步要求"))
-    for line in paragraphs(requirements) or ["（无）"]:
-        doc.add(Paragraph(line))
+    if paragraphs(requirements):
+        section("下一步要求")
+        for line in paragraphs(requirements):
+            doc.add(Paragraph(line))
+    rows = []
+    for u in data.get("units", []):
+        not_started = u.get("not_started")
+        if not_started is None:  # data taken before the column existed: what the other statuses leave
+            not_started = u["tasks"] - sum(u.get(k, 0) for k, _ in STATUS_COLUMNS if k != "not_started")
+        values = {**u, "not_started": not_started}
+        rows.append(
+            [u["name"], str(u["tasks"]), *(str(values.get(k, 0)) for k, _ in STATUS_COLUMNS), str(u["activities"])]
+        )
     table = Table(
-        columns=["单位", "任务数", "已完成", "按期推进", "滞后", "逾期", "活动场次"],
-        rows=[
-            [
-                u["name"],
-                str(u["tasks"]),
-                str(u["done"]),
-                str(u["on_track"]),
-                str(u["lagging"]),
-                str(u["overdue"]),
-                str(u["activities"]),
-            ]
-            for u in data.get("units", [])
-        ],
-        widths=[3.4, 1, 1, 1.1, 0.9, 0.9, 1.1],
-        numeric=[1, 2, 3, 4, 5, 6],
+        columns=["单位", "任务数", *(label for _, label in STATUS_COLUMNS), "活动场次"],
+        rows=rows,
+        widths=[3.2, 1, 1, 1.2, 1, 0.8, 0.8, 1.2],
+        numeric=[1, 2, 3, 4, 5, 6, 7],
         caption="附表 各单位普法任务推进情况",
         links=[u.get("url", "") for u in data.get("units", [])],
         sheet="各单位推进情况",

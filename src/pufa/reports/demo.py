@@ -32,6 +32,12 @@ PLANS = {
     "按期完成全年普法工作任务。",
 }
 
+PROBLEMS = {
+    "tuohe-tuohe": "一是法治宣传栏更新不够及时，上半年有几个月未按要求更新；"
+    "二是面向青少年和外来务工人员的普法覆盖面仍需扩大。",
+    "tuohe-taoyuan": "一是法治宣传栏更新不及时，全年任务进度滞后；二是普法活动形式较为单一，以集中宣讲为主。",
+}
+
 
 def _user(username: str) -> User | None:
     return User.objects.filter(username=username).first()
@@ -45,9 +51,10 @@ def _write(report: Report, author: User | None, code: str) -> Report:
         report=report,
         title=report.title,
         intro=report.intro,
-        practices=report.practices or PRACTICES.get(code, ""),
-        problems=report.problems or "一是部分普法活动形式较为单一；二是面向青少年和外来务工人员的普法覆盖面仍需扩大。",
-        plans=PLANS.get(code, "继续扎实开展普法宣传教育。"),
+        # The liaison's own text replaces pufa's seeded prose, as a liaison rewrites a draft before submitting.
+        practices=PRACTICES.get(code) or report.practices,
+        problems=PROBLEMS.get(code) or report.problems,
+        plans=PLANS.get(code) or report.plans or "下一步，我单位将对照年度普法工作要点，按期完成各项普法任务。",
     )
 
 

@@ -288,16 +288,59 @@ def _fmt(value: Decimal) -> str:
     return f"{value:.0f}" if value == value.to_integral_value() else f"{value:.1f}"
 
 
+#: What one period of a target is called in a sentence ("6个月中1个月达标", "2个季度均已达标").
+PERIOD_WORDS = {"month": "个月", "quarter": "个季度", "half_year": "个半年", "year": "年"}
+
+
 def _target_text(target: Target | None) -> str:
+    """The target as an office writes it: its own wording, else "每季度不少于1堂"; "" for a task without
+    a target (its progress is judged by the activities linked to it, which needs no sentence)."""
     if target is None:
-        return "每期至少开展1次关联活动"
+        return ""
     if target.text:
         return target.text
-    try:
-        label = metrics.get(target.metric).label
-    except KeyError:
-        label = target.metric
-    return f"{label}（{target.get_period_display()}）≥{_fmt(Decimal(target.threshold))}{target.measure}"
+    period = "" if target.period == Target.Period.BY_DATE else target.get_period_display()
+    return f"{period}不少于{_fmt(Decimal(target.threshold))}{target.measure or '次'}"
+
+
+def _done_of(checks: list[TargetCheck], target: Target | None, measure: str) -> str:
+    """What was done against the target, in words: "已完成4场，超过目标1场", "6个月中1个月达标",
+    "尚未开展（目标1场）" — never "4/1场" or "1/6期达标". `checks` are the stored checks of the periods
+    within the report, oldest first."""
+    if not checks:
+        return "—"
+    if len(checks) > 1:
+        word = PERIOD_WORDS.get(target.period if target is not None else "", "期")
+        met = sum(1 for c in checks if c.value >= c.threshold)
+        n = len(checks)
+        if met == n:
+            return f"{n}{word}均已达标"
+        if met == 0:
+            return f"{n}{word}均未达标"
+        return f"{n}{word}中{met}{word}达标"
+    c = checks[0]
+    value, threshold = _fmt(Decimal(c.value)), _fmt(Decimal(c.threshold))
+    if target is None:  # a task without a target: the activities linked to it
+        return f"已开展相关活动{value}{measure}" if c.value else "尚未登记相关活动"
+    if not c.value:
+        return f"尚未开展（目标{threshold}{measure}）"
+    if c.value > c.threshold:
+        return f"已完成{value}{measure}，超过目标{threshold}{measure}"
+    if c.value >= c.threshold:
+        return f"已完成{value}{measure}，达到目标"
+    return f"已完成{value}{measure}，目标{threshold}{measure}"
+
+
+def units_done_text(units: dict[str, int]) -> str:
+    """A task across a region's units in words: "2个单位中，已完成1个、未开始1个", "6个单位均已完成"."""
+    total = sum(units.values())
+    if not total:
+        return "—"
+    order = (Status.DONE, Status.ON_TRACK, Status.NOT_STARTED, Status.LAGGING, Status.OVERDUE, Status.UNFINISHED)
+    present = [s for s in order if units.get(s.value)]
+    if len(present) == 1:
+        return f"{total}个单位均{present[0].label}"
+    return f"{total}个单位中，" + "、".join(f"{s.label}{units[s.value]}个" for s in present)
 
 
 def _statuses(*, unit: Unit | None, region: Region | None, start: dt.date, end: dt.date) -> QuerySet[ProgressStatus]:
@@ -315,16 +358,6 @@ def _task_link(task: Task, unit: Unit | None, region: Region | None, start: dt.d
     return ledger_url(
         unit_id=unit.pk if unit else None, region_id=region.pk if region else None, start=start, end=end, task=task.pk
     )
-
-
-def _done_of(checks: list[TargetCheck], measure: str) -> str:
-    """What the stored checks of the periods within the report say: "1/2期达标" or "3/5场"."""
-    if len(checks) > 1:
-        return f"{sum(1 for c in checks if c.value >= c.threshold)}/{len(checks)}期达标"
-    if not checks:
-        return "—"
-    c = checks[0]
-    return f"{_fmt(Decimal(c.value))}/{_fmt(Decimal(c.threshold))}{measure}"
 
 
 def _unit_tasks(unit: Unit, start: dt.date, end: dt.date) -> list[TaskRow]:
@@ -351,8 +384,8 @@ def _unit_tasks(unit: Unit, start: dt.date, end: dt.date) -> list[TaskRow]:
                 title=task.title,
                 plan=task.plan.title,
                 targets=[_target_text(t.target) for t in targets] or [_target_text(None)],
-                done=[_done_of(checks[(task.pk, t.target_id)], t.target.measure) for t in targets if t.target]
-                or [_done_of(checks[(task.pk, None)], "次")],
+                done=[_done_of(checks[(task.pk, t.target_id)], t.target, t.target.measure) for t in targets if t.target]
+                or [_done_of(checks[(task.pk, None)], None, "次")],
                 status=status.value,
                 status_label=status.label,
                 url=_task_link(task, unit, None, start, end),
@@ -379,15 +412,14 @@ def _region_tasks(region: Region, start: dt.date, end: dt.date) -> list[TaskRow]
             counts[status.value] += 1
         lagging = sorted(names.get(u, "") for u, status in per_task[task_id] if status in BEHIND)
         overall = worst([status for _, status in per_task[task_id]]) or Status.NOT_STARTED
-        total = sum(counts.values())
         result.append(
             TaskRow(
                 task_id=task_id,
                 section=task.section,
                 title=task.title,
                 plan=task.plan.title,
-                targets=[_target_text(t) for t in targets[task_id]] or [_target_text(None)],
-                done=[f"{counts.get(Status.DONE, 0)}/{total}个单位已完成"],
+                targets=[_target_text(t) for t in targets[task_id]],
+                done=[units_done_text(counts)],
                 status=overall.value,
                 status_label=overall.label,
                 url=_task_link(task, None, region, start, end),
@@ -423,7 +455,7 @@ def _issues(rows: list[TaskRow], scope: str) -> list[Issue]:
             continue
         if scope == "unit":
             done = "；".join(d for d in row.done if d and d != "—")
-            text = f"“{row.title}”{row.status_label}（{done}）"
+            text = f"“{row.title}”{row.status_label}，{done}" if done else f"“{row.title}”{row.status_label}"
             if all(i.text != text for i in issues):
                 issues.append(Issue(text, row.url))
         else:
@@ -500,38 +532,81 @@ def compute(
     )
 
 
+#: Each activity kind in a sentence, with its own verb and measure word (宣传栏 are updated by 期, not 场次).
+KIND_PHRASES = {
+    "jzxc": "开展集中宣传{n}场次",
+    "ztjz": "举办专题讲座和法治课{n}场",
+    "yasf": "开展以案释法{n}场次",
+    "px": "举办培训班{n}期",
+    "xfks": "组织学法考试{n}场",
+    "wyyc": "开展法治文艺演出{n}场",
+    "flzx": "开展法律咨询{n}场次",
+    "xmt": "推送新媒体普法信息{n}条",
+    "xcl": "更新宣传栏{n}期",
+    "zxzxf": "组织中心组学法{n}次",
+    "sspf": "在执法中开展实时普法{n}次",
+    "whhd": "开展法治文化活动{n}场",
+    "sfsm": "送法上门{n}次",
+    "qt": "开展其他普法活动{n}场次",
+}
+KINDS_IN_SENTENCE = 6
+
+
+def kind_phrase(code: str, name: str, n: int | float) -> str:
+    """An activity kind and its count as a person writes them."""
+    template = KIND_PHRASES.get(code)
+    return template.format(n=n) if template else f"开展{name}{n}场次"
+
+
 def summary_sentence(data: ReportData, period_text: str) -> str:
-    """The figures woven into one sentence, as seed 002 writes them (only the figures that are not zero).
+    """The figures woven into prose, as seed 002 writes them: only figures that are not zero, each kind with
+    its own measure word, and a plain sentence when nothing was recorded.
 
     Numbers are written without thousands separators, as official documents write counts ("11000册")."""
     v = data.value
-    head = f"{period_text}，共开展普法活动{v('activities')}场次"
-    kinds = [f for f in data.group("活动形式") if f.value]
-    if kinds:
-        head += "（其中" + "、".join(f"{f.label}{f.value}场次" for f in kinds[:6]) + "）"
-    if v("people"):
-        head += f"，参与群众{v('people')}人次"
-        if v("people_onsite") and v("people_online"):
-            head += f"（现场{v('people_onsite')}人次、线上{v('people_online')}人次）"
-    rest = []
-    if v("materials"):
-        rest.append(f"发放宣传资料{v('materials')}份")
-    if v("trainings"):
-        rest.append(f"举办培训班{v('trainings')}期、培训{v('training_people')}人次")
-    if v("cases"):
-        rest.append(f"开展以案释法活动{v('cases')}场次")
-    if v("exams"):
-        rest.append(f"组织学法考试{v('exams')}场次、参考{v('exam_people')}人次")
-    rest.extend(f"{f.label}{f.value}{f.measure}" for f in data.group("队伍与阵地") if f.value)
-    sentence = "；".join([head, *rest]) + "。"
+    if not v("activities"):
+        sentence = f"{period_text}，普法工作台账中没有登记普法活动。"
+    else:
+        head = [f"{period_text}，共开展普法活动{v('activities')}场次"]
+        if v("people"):
+            people = f"参与群众{v('people')}人次"
+            if v("people_onsite") and v("people_online"):
+                people += f"（现场{v('people_onsite')}人次、线上{v('people_online')}人次）"
+            head.append(people)
+        if v("materials"):
+            head.append(f"发放宣传资料{v('materials')}份")
+        sentence = "，".join(head) + "。"
+        kinds = sorted((f for f in data.group("活动形式") if f.value), key=lambda f: -f.value)
+        phrases = []
+        for f in kinds[:KINDS_IN_SENTENCE]:
+            code = f.key.split(".", 1)[1]
+            phrase = kind_phrase(code, f.label, f.value)
+            if code == TRAINING and v("training_people"):
+                phrase += f"、培训{v('training_people')}人次"
+            elif code == EXAMS and v("exam_people"):
+                phrase += f"、参考{v('exam_people')}人次"
+            phrases.append(phrase)
+        if phrases:
+            more = "等" if len(kinds) > KINDS_IN_SENTENCE else ""
+            sentence += "其中，" + "，".join(phrases) + more + "。"
+    roster = [f"{f.label}{f.value}{f.measure}" for f in data.group("队伍与阵地") if f.value]
+    if roster:
+        sentence += "现有" + "、".join(roster) + "。"
     if data.tasks:
         counts = {f.key: f.value for f in data.group("任务完成情况")}
         if data.scope == "unit":
-            behind = counts.get("tasks.lagging", 0) + counts.get("tasks.overdue", 0)
-            sentence += (
-                f"承担普法任务{len(data.tasks)}项，已完成{counts.get('tasks.done', 0)}项、"
-                f"按期推进{counts.get('tasks.on_track', 0)}项" + (f"、滞后或逾期{behind}项。" if behind else "。")
-            )
+            parts = [
+                f"{label}{counts[key]}项"
+                for key, label in (
+                    ("tasks.done", "已完成"),
+                    ("tasks.on_track", "按期推进"),
+                    ("tasks.not_started", "未开始"),
+                    ("tasks.lagging", "滞后"),
+                    ("tasks.overdue", "逾期"),
+                )
+                if counts.get(key)
+            ]
+            sentence += f"承担普法任务{len(data.tasks)}项" + ("，其中" + "、".join(parts) if parts else "") + "。"
         else:
-            sentence += f"涉及普法任务{len(data.tasks)}项。"
+            sentence += f"本区域分解普法任务{len(data.tasks)}项。"
     return sentence

@@ -155,8 +155,10 @@ def summary_unit_lines(
     *, region: Region, period: str, year: int, exclude: Unit | None = None
 ) -> list[content.UnitLine]:
     """For a region summary: every responsible unit of the region with its report's status, and the figures
-    its accepted report froze (the summary merges accepted reports only)."""
-    units = Unit.objects.filter(region__path__startswith=region.path, is_responsible_subject=True).order_by("pinyin")
+    its accepted report froze (the summary merges accepted reports only). Each line names the region just
+    under the summary's (the street of a district summary, the district of a city's), and lines are ordered
+    street by street; a street's summary lists its units without grouping them by community."""
+    units = Unit.objects.filter(region__path__startswith=region.path, is_responsible_subject=True)
     if exclude is not None:
         units = units.exclude(pk=exclude.pk)
     reports = {
@@ -165,13 +167,26 @@ def summary_unit_lines(
             "unit_id", "status", "figures"
         )
     }
+    rows = list(units.select_related("region").only("id", "name", "pinyin", "region__path").order_by("pinyin"))
+    # The region directly under the summary's region that holds each unit: the next id on its path.
+    child_ids = {}
+    for unit in rows:
+        rest = unit.region.path[len(region.path) :].strip("/")
+        child_ids[unit.pk] = int(rest.split("/")[0]) if rest else None
+    children = Region.objects.filter(pk__in={c for c in child_ids.values() if c}).only("id", "name", "path")
+    child_names = {r.pk: r.name for r in children}
+    order = {r.pk: r.path for r in children}
+    own = f"{region.name}本级"
+    grouped = region.level in (Region.Level.CITY, Region.Level.DISTRICT)
+    rows.sort(key=lambda u: ("" if child_ids[u.pk] is None else order.get(child_ids[u.pk], ""), u.pinyin))
     lines = []
-    for unit in units.only("id", "name"):
+    for unit in rows:
+        group = (child_names.get(child_ids[unit.pk], own) if child_ids[unit.pk] else own) if grouped else ""
         report = reports.get(unit.pk)
         if report is None:
-            lines.append(content.UnitLine(unit.name, "未报送"))
+            lines.append(content.UnitLine(unit.name, "未报送", group=group))
             continue
-        line = content.UnitLine(unit.name, report.get_status_display())
+        line = content.UnitLine(unit.name, report.get_status_display(), group=group, state=report.status)
         if report.status == Report.Status.ACCEPTED and report.figures:
             data = ReportData.from_dict(report.figures)
             line.activities = str(data.value("activities"))
@@ -206,7 +221,10 @@ def build_document(*, report: Report, data: ReportData | None = None, today: dt.
     lines = None
     if report.kind == Report.Kind.SUMMARY:
         lines = summary_unit_lines(region=report.region, period=report.period, year=report.year, exclude=report.unit)
-    date = timezone.localtime(report.submitted_at).date() if report.submitted_at else (today or timezone.localdate())
+    if report.submitted_at:
+        date = timezone.localtime(report.submitted_at).date()
+    else:
+        date = content.draft_date(data, today or timezone.localdate())
     return content.report_document(
         title=report.title,
         data=data,
@@ -218,6 +236,7 @@ def build_document(*, report: Report, data: ReportData | None = None, today: dt.
         recipient=recipient_name(report),
         date=date,
         unit_lines=lines,
+        group_label="区（县）" if report.region.level == Region.Level.CITY else "街道（乡镇）",
     )
 
 
@@ -383,15 +402,22 @@ def generated_document(
     if report is not None:
         return report_document(report=report, today=today)
     region = unit.region
-    period_text = f"{year}年上半年" if period == Period.H1 else f"{year}年"
     if summary:
         data = compute(region=region, period=period, year=year, today=today)
         title = f"{region.name}{period_label(period, year)}普法工作情况汇总报告"
-        intro = content.seed_intro(region.name, period_text, summary=True)
+        lines = summary_unit_lines(region=region, period=period, year=year, exclude=unit)
+        intro = content.seed_intro(
+            region.name,
+            content.period_text(data),
+            summary=True,
+            activities=data.value("activities"),
+            expected=len(lines),
+            submitted=sum(1 for line in lines if line.state in Report.FROZEN),
+        )
     else:
         data = compute(unit=unit, period=period, year=year, today=today)
         title = f"{unit.name}{period_label(period, year)}普法工作情况报告"
-        intro = content.seed_intro(unit.name, period_text)
+        intro = content.seed_intro(unit.name, content.period_text(data), activities=data.value("activities"))
     draft = Report(kind=kind, unit=unit, region=region, period=period, year=year, title=title, intro=intro)
     draft.practices = content.seed_practices(data)
     draft.problems = content.seed_problems(data)

@@ -81,7 +81,7 @@ def report_start(*, actor: Actor, unit: Unit, period: str, year: int, today: dt.
         period=period,
         year=year,
         title=f"{unit.name}{label}普法工作情况报告",
-        intro=content.seed_intro(unit.name, f"{year}年上半年" if period == Period.H1 else f"{year}年"),
+        intro=content.seed_intro(unit.name, content.period_text(data), activities=data.value("activities")),
         practices=content.seed_practices(data),
         problems=content.seed_problems(data),
         author=actor if getattr(actor, "is_authenticated", False) else None,
@@ -340,7 +340,7 @@ def region_summary(
         return summary
     data = compute(region=region, period=period, year=year, today=today)
     accepted = list(selectors.accepted_reports(region=region, period=period, year=year).exclude(unit=office))
-    period_text = f"{year}年上半年" if period == Period.H1 else f"{year}年"
+    lines = selectors.summary_unit_lines(region=region, period=period, year=year, exclude=office)
     practice_lines = [
         f"（{cn_number(i)}）{r.unit.name}。{_flatten(r.practices)}"
         for i, r in enumerate((r for r in accepted if paragraphs(r.practices)), start=1)
@@ -348,7 +348,14 @@ def region_summary(
     problems = content.seed_problems(data)
     unit_problems = [f"{r.unit.name}：{_flatten(r.problems)}" for r in accepted if paragraphs(r.problems)]
     values = {
-        "intro": content.seed_intro(region.name, period_text, summary=True),
+        "intro": content.seed_intro(
+            region.name,
+            content.period_text(data),
+            summary=True,
+            activities=data.value("activities"),
+            expected=len(lines),
+            submitted=sum(1 for line in lines if line.state in Report.FROZEN),
+        ),
         "practices": "\n".join(practice_lines),
         "problems": "\n".join(p for p in [problems, *unit_problems] if p),
     }

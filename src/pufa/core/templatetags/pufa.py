@@ -29,3 +29,12 @@ def mask_id(value: str | None) -> str:
 @register.filter
 def cn_number(value: int) -> str:
     return chinese.cn_number(int(value))
+
+
+@register.filter
+def label_of(labels: dict, key: str) -> str:
+    """`labels|label_of:code` — a code's label from a dict, "" when it has none (never the code itself)."""
+    try:
+        return str(labels.get(key, ""))
+    except AttributeError:
+        return ""

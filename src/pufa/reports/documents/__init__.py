@@ -24,13 +24,13 @@ def render(document: Document, fmt: str, *, base_url: str = "") -> bytes:
     if fmt == "xlsx":
         return render_xlsx(document, base_url=base_url)
     if fmt == "pdf":
-        return pdf.convert(render_docx(document, for_libreoffice=True))
+        return pdf.convert(render_docx(document))
     raise ValueError(f"不支持的格式：{fmt}")
 
 
 def render_pdfs(documents: dict[str, Document]) -> dict[str, bytes]:
     """Many documents to PDF in one LibreOffice run (bulk generation); keys are file stems."""
-    sources = {f"{stem}.docx": render_docx(doc, for_libreoffice=True) for stem, doc in documents.items()}
+    sources = {f"{stem}.docx": render_docx(doc) for stem, doc in documents.items()}
     converted = pdf.convert_many(sources)
     return {name.removesuffix(".docx"): data for name, data in converted.items()}
 

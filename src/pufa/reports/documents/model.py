@@ -47,6 +47,7 @@ class Table:
     numeric: list[int] = field(default_factory=list)  # indices of right-aligned (figure) columns
     links: list[str] = field(default_factory=list)  # per row: the URL of the records behind it (xlsx only)
     sheet: str = ""  # the worksheet name in the .xlsx; tables without one stay in the Word document only
+    merge: list[int] = field(default_factory=list)  # columns whose runs of equal values merge (Word only)
     type: str = "table"
 
 
@@ -74,6 +75,7 @@ class Document:
     blocks: list[Block] = field(default_factory=list)
     recipient: str = ""  # 主送机关, e.g. "沱河街道法治办"
     number: str = ""  # 发文字号, e.g. "沱法治办〔2024〕3号" (circulars)
+    issuer: str = ""  # 发文机关标志 of the 版头, e.g. "沱河街道法治办文件" (circulars); "" = no 版头
     signature: str = ""  # 发文机关署名
     date: dt.date | None = None  # 成文日期
     sheets: dict[str, Table] = field(default_factory=dict)  # extra tables only the .xlsx carries
@@ -113,6 +115,7 @@ class Document:
             blocks=blocks,
             recipient=data.get("recipient", ""),
             number=data.get("number", ""),
+            issuer=data.get("issuer", ""),
             signature=data.get("signature", ""),
             date=date,
             sheets=sheets,

@@ -2,16 +2,20 @@
 
 - Paper A4 (210 × 297 mm); 天头 (top margin) 37 mm, 订口 (left margin) 28 mm, 版心 (type area) 156 × 225 mm,
   so the right margin is 26 mm and the bottom one 35 mm.
-- 22 lines of 28 characters: a Word document grid of type "linesAndChars" with a line pitch of
-  225 mm / 22 = 579 twips, and a character pitch of 156 mm / 28 = 15.79 pt — written as `charSpace`, the
-  pitch minus the 16 pt body size in 4096ths of a point (−849). Body lines are also set to an exact
-  28.95 pt (579 twips), the 固定值 offices use, so a line never takes two grid rows.
+- 22 lines of 28 characters, the same in Word and in LibreOffice: a line grid with a pitch of
+  225 mm / 22 = 579 twips (body lines also set to an exact 28.95 pt, the 固定值 offices use, so a line never
+  takes two grid rows), and East Asian text condensed by 0.25 pt, so a 3号 character advances 15.75 pt and
+  28 of them (441 pt) fill the 156 mm (442.2 pt) line. Word's character grid ("linesAndChars" with a
+  15.79 pt pitch) is not used: LibreOffice gives a 16 pt glyph two cells of such a grid and shows 14
+  characters a line.
 - 标题 in 2号 (22 pt) 小标宋体, centred; 正文 in 3号 (16 pt) 仿宋; headings 一、 in 黑体, （一） in 楷体,
   1. and （1） in 仿宋.
+- 版头 (circulars): the 发文机关标志 in red 小标宋, its top 35 mm below the top of the type area, the 发文字号
+  two lines below it, and under the 发文字号 a red separator line as wide as the type area (7.2).
 - 页码: 4号 (14 pt) 半角宋体 Arabic digits between two 一字线, "— 1 —", below the type area; odd pages
   right-aligned one character in from the edge of the type area, even pages left-aligned one character in
-  (odd/even footers). The footer sits 22 mm above the paper edge, which puts the line about 7 mm under
-  the type area, where the standard places it.
+  (odd/even footers). The footer line has an exact height and sits FOOTER_MM above the paper edge, which
+  puts its 一字线 7 mm under the type area, where the standard places it.
 
 Fonts keep the official names (方正小标宋简体, 仿宋_GB2312, 黑体, 楷体_GB2312 …) — what Word users on 政务
 machines have — with the Windows standard faces recorded as alternative names in the font table, so Word
@@ -54,11 +58,14 @@ SIZE_4 = 14  # 四号
 SIZE_SMALL_4 = 12  # 小四
 
 LINE_PITCH = 579  # twips: 225 mm / 22 lines
-CHAR_SPACE = -849  # 4096ths of a point: 156 mm / 28 chars − 16 pt
-CONDENSE = -5  # twentieths of a point: the LibreOffice variant's character spacing (see render_docx)
+CONDENSE = -5  # twentieths of a point: 16 pt characters advance 15.75 pt, 28 to a 156 mm line
 TYPE_WIDTH_MM = 156
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 TABLE_LINE = 400  # twips: 20 pt lines for 小四 table text
+CELL_MARGINS = 216  # twips: Word's default left + right cell margins (0.19 cm each) of "Table Grid"
+RED = "FF0000"
+FOOTER_MM = 24.8  # paper edge to the bottom of the page-number line (see the module docstring)
+FOOTER_LINE = 320  # twips: the page-number line's exact height (16 pt for 14 pt digits and 一字线)
 
 HEADING_FONTS = {1: (HEI_FONT, False), 2: (KAI_FONT, False), 3: (BODY_FONT, False), 4: (BODY_FONT, False)}
 STYLE_NAMES = {1: "公文一级标题", 2: "公文二级标题", 3: "公文三级标题", 4: "公文四级标题"}
@@ -77,17 +84,16 @@ STYLE_IDS = {
 }
 
 
-def render_docx(document: Document, *, for_libreoffice: bool = False) -> bytes:
+def render_docx(document: Document) -> bytes:
     """Lay out `document` as an official document and return the .docx bytes.
 
-    `for_libreoffice` writes the variant the PDF is converted from. LibreOffice honours Word's line grid
-    but not its character grid: a 16 pt glyph does not fit a 15.79 pt grid cell, so LibreOffice gives it
-    two cells and a line holds 14 characters. The variant uses a line-only grid and condenses East Asian
-    text by 0.25 pt (16 − 0.25 = 15.75 pt a character), which gives the same 28 characters a line.
-    """
-    d = docx.Document(io.BytesIO(_template(for_libreoffice)))
+    The same file is what users download and what LibreOffice converts to PDF: its line grid and condensed
+    characters give 28 characters a line in both Word and LibreOffice (see the module docstring)."""
+    d = docx.Document(io.BytesIO(_template()))
     _core_properties(d, document)
-    if document.number:
+    if document.issuer:
+        _masthead(d, document.issuer, document.number)
+    elif document.number:
         p = _para(d, document.number)
         _no_indent(p)
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -153,14 +159,14 @@ def _child(ppr: etree._Element, name: str) -> etree._Element:
 # ---------------------------------------------------------------- page and grid
 
 
-@lru_cache(maxsize=2)
-def _template(for_libreoffice: bool) -> bytes:
+@lru_cache(maxsize=1)
+def _template() -> bytes:
     """The empty official document (page, grid, styles, fonts, page-number footers), built once per process:
     setting it up costs more than writing a report into it."""
     d = docx.Document()
     _trim(d)
-    _page_setup(d, char_grid=not for_libreoffice)
-    _styles(d, condense=for_libreoffice)
+    _page_setup(d)
+    _styles(d)
     _font_table(d)
     _footers(d)
     _remove_body_paragraphs(d)
@@ -197,23 +203,21 @@ def _trim(d: docx.document.Document) -> None:
                 style.remove(el)
 
 
-def _page_setup(d: docx.document.Document, *, char_grid: bool) -> None:
+def _page_setup(d: docx.document.Document) -> None:
     section = d.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
     section.header_distance = Mm(15)
-    section.footer_distance = Mm(22)
+    section.footer_distance = Mm(FOOTER_MM)
     section.gutter = Mm(0)
     sect_pr = section._sectPr
     for old in sect_pr.findall(qn("w:docGrid")):
         sect_pr.remove(old)
     grid = OxmlElement("w:docGrid")
-    grid.set(qn("w:type"), "linesAndChars" if char_grid else "lines")
+    grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(LINE_PITCH))
-    if char_grid:
-        grid.set(qn("w:charSpace"), str(CHAR_SPACE))
     sect_pr.append(grid)
     # Odd and even pages carry different footers (page numbers outside).
     d.settings.odd_and_even_pages_header_footer = True
@@ -279,15 +283,14 @@ def _indent_chars(ppr: etree._Element, *, first_line: int = 0, left: int = 0, ri
         ind.set(qn(f"w:{name}"), str(chars * SIZE_3 * 20 // 100))
 
 
-def _styles(d: docx.document.Document, *, condense: bool) -> None:
+def _styles(d: docx.document.Document) -> None:
     styles_el = d.styles.element
     defaults = styles_el.find(qn("w:docDefaults"))
     rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
     _rfonts(rpr, BODY_FONT)
-    if condense:
-        spacing = OxmlElement("w:spacing")
-        spacing.set(qn("w:val"), str(CONDENSE))
-        rpr.insert(list(rpr).index(rpr.find(qn("w:sz"))), spacing)
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:val"), str(CONDENSE))
+    rpr.insert(list(rpr).index(rpr.find(qn("w:sz"))), spacing)
     lang = rpr.find(qn("w:lang"))
     if lang is not None:
         lang.set(qn("w:val"), "en-US")
@@ -349,7 +352,7 @@ def _styles(d: docx.document.Document, *, condense: bool) -> None:
     footer = d.styles["Footer"]
     footer.base_style = d.styles["Normal"]
     fr = footer.element.get_or_add_pPr()
-    _spacing(fr, exact=None)
+    _spacing(fr, exact=FOOTER_LINE)
     _no_grid(fr)
     _rfonts(footer.element.get_or_add_rPr(), SONG_FONT)
     footer.font.size = Pt(SIZE_4)
@@ -383,6 +386,47 @@ def _core_properties(d: docx.document.Document, document: Document) -> None:
     props.author = document.signature or "普法工作平台"
     props.language = "zh-CN"
     props.comments = "pufa 生成，版式依据 GB/T 9704-2012"
+
+
+# ---------------------------------------------------------------- 版头
+
+
+MASTHEAD_TOP = 1684  # twips: 35 mm from the top of the type area to the top of the 发文机关标志 (7.2.2), less
+#  the space the line box keeps above a 48 pt glyph
+MASTHEAD_MAX = 48  # pt: the 发文机关标志's size when the name is short; long names get smaller
+SEPARATOR_GAP = 4  # pt between the 发文字号's line and the red line: 4 mm below the 发文字号's glyphs
+SEPARATOR_WIDTH = 12  # eighths of a point: a 1.5 pt red line
+
+
+def masthead_size(issuer: str) -> int:
+    """The 发文机关标志's size in points: as large as MASTHEAD_MAX, never wider than the type area."""
+    width = max(_width(issuer), 1)
+    return min(MASTHEAD_MAX, int((TYPE_WIDTH_MM / 25.4 * 72 - 6) / width))
+
+
+def _masthead(d: docx.document.Document, issuer: str, number: str) -> None:
+    """版头 (GB/T 9704 7.2): the 发文机关标志 centred in red 小标宋, 35 mm below the top of the type area; the
+    发文字号 two lines below it; a red separator line as wide as the type area 4 mm under the 发文字号; the
+    title then follows two lines below the line."""
+    mark = _para(d, "", "公文标题")
+    mark.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    ppr = mark._p.get_or_add_pPr()
+    _spacing(ppr, exact=None)
+    _child(ppr, "spacing").set(qn("w:before"), str(MASTHEAD_TOP))
+    run = mark.add_run(clean(issuer))
+    _run_font(run, TITLE_FONT, masthead_size(issuer))
+    run.font.color.rgb = docx.shared.RGBColor.from_string(RED)
+    _blank(d)
+    _blank(d)
+    line = _para(d, number)
+    _no_indent(line)
+    line.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    border = _child(line._p.get_or_add_pPr(), "pBdr")
+    bottom = OxmlElement("w:bottom")
+    for name, value in (("val", "single"), ("sz", SEPARATOR_WIDTH), ("space", SEPARATOR_GAP), ("color", RED)):
+        bottom.set(qn(f"w:{name}"), str(value))
+    border.append(bottom)
+    _blank(d)
 
 
 # ---------------------------------------------------------------- page numbers
@@ -473,13 +517,53 @@ def clean(text: str) -> str:
     return _CONTROL.sub("", text or "")
 
 
-def _cell_xml(text: str, width: int, style: str, align: str) -> str:
-    paragraphs = "".join(
-        f'<w:p><w:pPr><w:pStyle w:val="{STYLE_IDS[style]}"/><w:jc w:val="{align}"/></w:pPr>'
-        f'<w:r><w:t xml:space="preserve">{escape(line)}</w:t></w:r></w:p>'
-        for line in clean(text).split("\n")
+def _cell_xml(text: str, width: int, style: str, align: str, merge: str = "") -> str:
+    """One cell; `merge` is "restart" or "continue" for a vertically merged run (continued cells are empty)."""
+    lines = [] if merge == "continue" else clean(text).split("\n")
+    paragraphs = (
+        "".join(
+            f'<w:p><w:pPr><w:pStyle w:val="{STYLE_IDS[style]}"/><w:jc w:val="{align}"/></w:pPr>'
+            f'<w:r><w:t xml:space="preserve">{escape(line)}</w:t></w:r></w:p>'
+            for line in lines
+        )
+        or f'<w:p><w:pPr><w:pStyle w:val="{STYLE_IDS[style]}"/></w:pPr></w:p>'
     )
-    return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>{paragraphs}</w:tc>'
+    vmerge = {"restart": '<w:vMerge w:val="restart"/>', "continue": "<w:vMerge/>"}.get(merge, "")
+    return (
+        f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{vmerge}<w:vAlign w:val="center"/></w:tcPr>'
+        f"{paragraphs}</w:tc>"
+    )
+
+
+def column_widths(block: Table) -> list[int]:
+    """Column widths in twips, filling the type area in the table's proportions — but never narrower than
+    its header on one line (小四 黑体 plus the cell margins): a header does not wrap as 按期推/进. The
+    width a header needs is taken from the columns that have more than their own header needs."""
+    weights = block.widths or [1.0] * len(block.columns)
+    total_twips = int(TYPE_WIDTH_MM / 25.4 * 1440)
+    widths = [int(total_twips * w / sum(weights)) for w in weights]
+    need = [int(_width(name) * SIZE_SMALL_4 * 20) + CELL_MARGINS + 20 for name in block.columns]
+    if sum(need) > total_twips:
+        return widths
+    short = sum(max(n - w, 0) for n, w in zip(need, widths, strict=True))
+    spare = [max(w - n, 0) for n, w in zip(need, widths, strict=True)]
+    if short and sum(spare):
+        widths = [
+            max(w, n) if w < n else w - round(short * s / sum(spare))
+            for w, n, s in zip(widths, need, spare, strict=True)
+        ]
+    return widths
+
+
+def _merge_states(block: Table) -> list[list[str]]:
+    """Per cell "", "restart" or "continue": runs of equal values in `block.merge` columns become one cell."""
+    states = [["" for _ in row] for row in block.rows]
+    for c in block.merge:
+        for r, row in enumerate(block.rows):
+            same_as_above = r > 0 and block.rows[r - 1][c] == row[c]
+            same_as_below = r + 1 < len(block.rows) and block.rows[r + 1][c] == row[c]
+            states[r][c] = "continue" if same_as_above else ("restart" if same_as_below else "")
+    return states
 
 
 def _table(d: docx.document.Document, block: Table) -> None:
@@ -491,14 +575,13 @@ def _table(d: docx.document.Document, block: Table) -> None:
         caption = _para(d, block.caption, "公文图表题")
         caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
         caption.paragraph_format.keep_with_next = True
-    weights = block.widths or [1.0] * len(block.columns)
-    total = sum(weights)
-    widths = [int(TYPE_WIDTH_MM * w / total / 25.4 * 1440) for w in weights]
+    widths = column_widths(block)
     header = "".join(_cell_xml(name, widths[i], "公文表头", "center") for i, name in enumerate(block.columns))
-    rows = [f'<w:tr><w:trPr><w:tblHeader w:val="true"/></w:trPr>{header}</w:tr>']
-    for row in block.rows:
+    rows = [f'<w:tr><w:trPr><w:tblHeader w:val="true"/><w:cantSplit/></w:trPr>{header}</w:tr>']
+    states = _merge_states(block)
+    for r, row in enumerate(block.rows):
         cells = "".join(
-            _cell_xml(str(value), widths[i], "公文表格", "right" if i in block.numeric else "left")
+            _cell_xml(str(value), widths[i], "公文表格", "right" if i in block.numeric else "left", states[r][i])
             for i, value in enumerate(row)
         )
         rows.append(f"<w:tr>{cells}</w:tr>")
@@ -532,6 +615,9 @@ def _chart(d: docx.document.Document, block: Chart) -> None:
 
 
 TITLE_CHARS = 20  # 2号 (22 pt) characters on a 156 mm line
+#: Half-width digits as wide as the title face draws them: the free 小标宋 stand-in (Noto Serif CJK SC Bold)
+#: gives them 0.59 of a character, not the 0.5 a 方正 face does, so a "2026" is counted at 0.6 each.
+TITLE_DIGIT = 0.6
 _BREAK_AFTER = ("上半年", "年度", "日", "居委会", "村委会", "街道", "办", "所", "局", "会")
 _BREAK_BEFORE = ("普法", "关于")
 
@@ -539,7 +625,11 @@ _BREAK_BEFORE = ("普法", "关于")
 def title_lines(title: str, max_chars: float = TITLE_CHARS) -> list[str]:
     """Break a long title where its words end, into lines of balanced length, the upper no longer than the
     lower (GB/T 9704 7.3.3: 回行时词意完整，排列对称，使用梯形或菱形) — rather than leave "报告" alone on a line."""
-    if _width(title) <= max_chars:
+
+    def width(text: str) -> float:
+        return _width(text, digit=TITLE_DIGIT)
+
+    if width(title) <= max_chars:
         return [title]
     candidates = set()
     for token in _BREAK_AFTER:
@@ -554,7 +644,7 @@ def title_lines(title: str, max_chars: float = TITLE_CHARS) -> list[str]:
             start = title.find(token, start + 1)
     best: tuple[float, int] | None = None
     for cut in candidates:
-        upper, lower = _width(title[:cut]), _width(title[cut:])
+        upper, lower = width(title[:cut]), width(title[cut:])
         if not (0 < cut < len(title)) or upper > max_chars or lower > max_chars:
             continue
         score = abs(lower - upper) + (0 if upper <= lower else 1)  # prefer the trapezoid, upper line shorter
@@ -565,27 +655,39 @@ def title_lines(title: str, max_chars: float = TITLE_CHARS) -> list[str]:
     return [title[: best[1]], title[best[1] :]]
 
 
-def _width(text: str) -> float:
-    """Width in body characters: CJK and full-width forms count 1, half-width digits and letters ½."""
-    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in text)
+def _width(text: str, *, digit: float = 0.5) -> float:
+    """Width in body characters: CJK and full-width forms count 1, half-width digits `digit`, the rest ½."""
+    total = 0.0
+    for c in text:
+        if unicodedata.east_asian_width(c) in "WF":
+            total += 1.0
+        else:
+            total += digit if c.isdigit() else 0.5
+    return total
+
+
+def signature_indents(signature: str, date_text: str) -> tuple[float, float]:
+    """The right indents, in characters, of the 发文机关署名 and the 成文日期 (GB/T 9704-2012 7.3.5.2, without a
+    seal): the name two characters in from the right, the date's first character two characters right of
+    the name's; when the date would then run closer than two characters to the edge, the date two
+    characters in from the right and the name moved left to keep the two-character step.
+
+    Both lines are right-aligned, so the line that sits two characters from the edge does so exactly in
+    Word and LibreOffice alike, whatever width either gives the digits; only the step between the two
+    lines depends on the estimate."""
+    name_w, date_w = _width(signature), _width(date_text)
+    if date_w <= name_w - 2:
+        return 2.0, 2.0 + name_w - 2 - date_w
+    return 4.0 + date_w - name_w, 2.0
 
 
 def _signature(d: docx.document.Document, signature: str, date_text: str) -> None:
-    """发文机关署名 and 成文日期 without a seal (GB/T 9704-2012 7.3.5.2): one blank line below the text, the
-    name two characters in from the right; the date on the next line, its first character two characters
-    right of the name's first character — and when the date is the longer one, the date two characters in
-    from the right and the name moved left to keep the two-character step."""
+    """发文机关署名 and 成文日期 one blank line below the text (see `signature_indents`)."""
     _blank(d)
-    line = 28.0
-    name_w, date_w = _width(signature), _width(date_text)
-    name_start = line - 2 - name_w
-    date_start = name_start + 2
-    if date_start + date_w > line - 2:
-        date_start = line - 2 - date_w
-        name_start = date_start - 2
-    if signature:
-        p = _para(d, signature)
-        _indent_chars(p._p.get_or_add_pPr(), left=round(max(name_start, 0) * 100))
-    if date_text:
-        p = _para(d, date_text)
-        _indent_chars(p._p.get_or_add_pPr(), left=round(max(date_start, 0) * 100))
+    name_right, date_right = signature_indents(signature, date_text)
+    for text, right in ((signature, name_right), (date_text, date_right)):
+        if not text:
+            continue
+        p = _para(d, text)
+        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        _indent_chars(p._p.get_or_add_pPr(), right=round(max(right, 0) * 100))
