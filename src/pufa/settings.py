@@ -59,6 +59,15 @@ if not SECRET_KEY:
     else:
         raise ImproperlyConfigured("PUFA_SECRET_KEY must be set when PUFA_INSECURE_DEV_KEY=0")
 
+# Keys the digests of ID card numbers on the rosters (pufa.people.identity); changing it makes stored digests
+# unmatchable, so set it once per deployment and keep it apart from the database backups.
+PUFA_FIELD_KEY = os.environ.get("PUFA_FIELD_KEY", "")
+if not PUFA_FIELD_KEY:
+    if DEBUG or env_bool("PUFA_INSECURE_DEV_KEY", True):
+        PUFA_FIELD_KEY = "pufa-insecure-development-field-key"  # noqa: S105 - embedded/demo use only
+    else:
+        raise ImproperlyConfigured("PUFA_FIELD_KEY must be set when PUFA_INSECURE_DEV_KEY=0")
+
 ALLOWED_HOSTS = env_list("PUFA_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("PUFA_CSRF_TRUSTED_ORIGINS", [])
 
@@ -80,6 +89,7 @@ INSTALLED_APPS = [
     "pufa.plans",
     "pufa.ledger",
     "pufa.duties",
+    "pufa.people",
     "pufa.progress",
     "pufa.reports",
     "pufa.portal",

@@ -25,5 +25,7 @@ class ProgressConfig(AppConfig):
         hooks.listen("ledger.activity_changed", services.on_activity_changed)
         hooks.listen("ledger.activity_changed", rollups.on_activity_changed)
         hooks.listen("plans.changed", services.on_plans_changed)
-        for event in ("ledger.activity_changed", "plans.changed", "org.changed", "progress.changed"):
+        # Rosters (people) announce unit ids and dates like the ledger; their metrics are in the registry.
+        hooks.listen("people.changed", services.on_activity_changed)
+        for event in ("ledger.activity_changed", "plans.changed", "org.changed", "progress.changed", "people.changed"):
             hooks.listen(event, cache.bump)
