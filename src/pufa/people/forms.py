@@ -14,6 +14,18 @@ from pufa.people.models import Person, TeamKind
 from pufa.people.services import JoinData, PersonData
 
 
+class CheckList(forms.CheckboxSelectMultiple):
+    """Tick boxes, one per line with a large tap target (people/_form.html renders them)."""
+
+    is_check_list = True
+    option_template_name = "people/_check_option.html"
+
+    def build_attrs(self, base_attrs: dict[str, Any], extra_attrs: dict[str, Any] | None = None) -> dict[str, Any]:
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        attrs["class"] = "form-check-input"
+        return attrs
+
+
 class PersonForm(PufaForm):
     name = forms.CharField(label="姓名", max_length=50)
     gender = forms.ChoiceField(label="性别", choices=[("", "—"), *Person.Gender.choices], required=False)
@@ -47,7 +59,7 @@ class PersonForm(PufaForm):
         else:
             kinds = selectors.team_kinds().exclude(shape=TeamKind.Shape.HOUSEHOLD)
             self.fields["kinds"] = forms.ModelMultipleChoiceField(
-                label="加入队伍", queryset=kinds, required=False, widget=forms.CheckboxSelectMultiple
+                label="加入队伍", queryset=kinds, required=False, widget=CheckList
             )
             self.fields["start"] = forms.DateField(label="加入日期", initial=timezone.localdate, widget=DateInput())
 
@@ -130,7 +142,7 @@ class HouseholdForm(PufaForm):
         label="家庭成员（须先登记在名册中）",
         queryset=Person.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckList,
     )
 
     def __init__(self, *args: Any, actor: Any, person: Person, **kwargs: Any) -> None:
@@ -149,7 +161,7 @@ class ImportForm(PufaForm):
 
 class AttendeesForm(PufaForm):
     people = forms.ModelMultipleChoiceField(
-        label="参加人员", queryset=Person.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+        label="参加人员", queryset=Person.objects.none(), required=False, widget=CheckList
     )
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:

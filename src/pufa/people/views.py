@@ -51,12 +51,13 @@ def person_list(request: HttpRequest) -> HttpResponse:
     }
     if request.htmx:
         return render(request, "people/person_list.html#rows", context)
+    units = list(selectors.visible_units(actor=request.user).select_related("region"))
     context.update(
         {
             "kinds": selectors.team_kinds(active_only=False),
             "shapes": TeamKind.Shape.choices,
-            "units": selectors.visible_units(actor=request.user),
-            "regions": selectors.community_choices(units=list(selectors.visible_units(actor=request.user))),
+            "units": units,
+            "regions": selectors.community_choices(units=units),
             "today": timezone.localdate(),
         }
     )
