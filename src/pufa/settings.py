@@ -64,7 +64,7 @@ if not SECRET_KEY:
 PUFA_FIELD_KEY = os.environ.get("PUFA_FIELD_KEY", "")
 if not PUFA_FIELD_KEY:
     if DEBUG or env_bool("PUFA_INSECURE_DEV_KEY", True):
-        PUFA_FIELD_KEY = "pufa-insecure-development-field-key"  # noqa: S105 - embedded/demo use only
+        PUFA_FIELD_KEY = "pufa-insecure-development-field-key"  # embedded/demo use only
     else:
         raise ImproperlyConfigured("PUFA_FIELD_KEY must be set when PUFA_INSECURE_DEV_KEY=0")
 

@@ -137,3 +137,16 @@ def test_attendees_page_records_a_training(client_for, world, liaison, person_a)
     assert c.post(url, {"people": [person_a.pk]}).status_code == 302
     detail = c.get(reverse("people:person-detail", args=[person_a.pk])).content.decode()
     assert "法律明白人季度培训" in detail
+
+
+def test_activity_page_shows_the_attendees_section(client_for, world, liaison, other_liaison, person_a):
+    training = make_activity(
+        world.committee_a, title="法治带头人培训", kind="px", date=D(2025, 6, 1), co_organisers=[world.committee_b]
+    )
+    c = client_for(liaison)
+    c.post(reverse("people:activity-attendees", args=[training.pk]), {"people": [person_a.pk]})
+    page = c.get(reverse("ledger:activity-detail", args=[training.pk])).content.decode()
+    assert 'data-testid="activity-attendees"' in page and "王秀英" in page
+    # The co-organiser sees the activity, but not community A's people.
+    other = client_for(other_liaison).get(reverse("ledger:activity-detail", args=[training.pk])).content.decode()
+    assert "王秀英" not in other

@@ -19,7 +19,7 @@ from openpyxl import Workbook
 from pufa.core.chinese import cn_date
 from pufa.core.forms import apply_errors
 from pufa.core.models import ActivityKind, Audience, Domain
-from pufa.ledger import exports, importers, selectors, services
+from pufa.ledger import exports, extensions, importers, selectors, services
 from pufa.ledger.forms import (
     ActivityForm,
     EvidenceForm,
@@ -134,6 +134,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_delete": alive and (may_review or (may_record and activity.is_editable)),
             "evidence_form": EvidenceForm(),
             "reason_form": ReasonForm(),
+            "sections": extensions.sections(request, activity),
             "history": org_selectors.audit_list(actor=request.user, obj=activity)[:30]
             if can(request.user, "audit.view")
             else [],

@@ -8,7 +8,10 @@ class PeopleConfig(AppConfig):
 
     def ready(self) -> None:
         from pufa.core.navigation import NavItem, register
-        from pufa.people import metrics
+        from pufa.ledger.extensions import ActivitySection, register_section
+        from pufa.people import metrics, views
 
         metrics.register()
+        # A training is a ledger activity; its attendees (people-owned Attendance rows) show on its page.
+        register_section(ActivitySection("people.attendees", "people/_activity_section.html", views.activity_section))
         register(NavItem("普法队伍", "people:person-list", "people.view", order=35))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pufa.core.forms import apply_errors, paginate
 from pufa.ledger import selectors as ledger_selectors
+from pufa.ledger.models import Activity
 from pufa.org import selectors as org_selectors
 from pufa.org.access import can, require
 from pufa.people import exports, importers, selectors, services
@@ -254,3 +256,14 @@ def activity_attendees(request: HttpRequest, activity_id: int) -> HttpResponse:
             messages.success(request, "已保存参加人员。")
             return redirect("ledger:activity-detail", pk=activity.pk)
     return render(request, "people/activity_attendees.html", {"form": form, "activity": activity})
+
+
+def activity_section(request: HttpRequest, activity: Activity) -> dict[str, Any] | None:
+    """The "参加的队伍成员" section of a ledger activity's page (registered in pufa.ledger.extensions)."""
+    if not can(request.user, "people.view"):
+        return None
+    attendees = selectors.activity_attendees(actor=request.user, activity=activity)
+    may_record = activity.deleted_at is None and can(request.user, "people.manage")
+    if not attendees and not may_record:
+        return None
+    return {"activity": activity, "attendees": attendees, "may_record": may_record}
