@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from pufa.core.models import AuditEntry
 from pufa.org.models import Membership
+from pufa.people import services
 from pufa.people.models import Person, TeamKind
 from tests.factories import make_activity, member_of
 from tests.people.conftest import D, add_person
@@ -150,3 +151,22 @@ def test_activity_page_shows_the_attendees_section(client_for, world, liaison, o
     # The co-organiser sees the activity, but not community A's people.
     other = client_for(other_liaison).get(reverse("ledger:activity-detail", args=[training.pk])).content.decode()
     assert "王秀英" not in other
+
+
+def test_inbox_counts_moved_people_still_on_a_team(client_for, world, liaison, other_liaison, person_a):
+    from pufa.core.home import inbox
+
+    services.person_update(
+        actor=liaison,
+        person=person_a,
+        data=services.PersonData(
+            name=person_a.name, region=world.community_a, unit=world.committee_a, phone=person_a.phone, moved_away=True
+        ),
+    )
+    (line,) = [t for t in inbox(liaison).todos if "离开原居住地" in t.label]
+    assert line.count == 1
+    page = client_for(liaison).get(line.url).content.decode()
+    assert page.count('data-testid="person-row"') == 1 and "王秀英" in page
+    assert not [t for t in inbox(other_liaison).todos if "离开原居住地" in t.label]
+    services.membership_end(actor=liaison, membership=person_a.memberships.get(), end=D(2025, 1, 1), reason="已搬离")
+    assert not [t for t in inbox(liaison).todos if "离开原居住地" in t.label]

@@ -11,7 +11,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from pufa.ledger.models import Activity, ActivityUnit
-from pufa.org.access import scope, visible_or_404
+from pufa.org.access import can, scope, visible_or_404
 from pufa.org.models import Region, Unit
 from pufa.people.models import Attendance, Household, Person, TeamKind, TeamMembership
 
@@ -27,10 +27,11 @@ class RosterFilters:
     trained_start: dt.date | None = None
     trained_end: dt.date | None = None
     activity_kinds: list[str] = field(default_factory=list)
+    moved: bool = False  # moved away but still on a team: a person the adjustment should look at
 
     @property
     def any_team(self) -> bool:
-        return bool(self.kinds or self.shape or self.on)
+        return bool(self.kinds or self.shape or self.on or self.moved)
 
 
 def _date(value: str) -> dt.date | None:
@@ -55,6 +56,7 @@ def parse_filters(params: QueryDict) -> RosterFilters:
         trained_start=_date(params.get("trained_start", "")),
         trained_end=_date(params.get("trained_end", "")),
         activity_kinds=[k for k in params.getlist("activity_kind") if k][:20],
+        moved=params.get("moved") == "1",
     )
 
 
@@ -78,6 +80,8 @@ def person_list(*, actor: Any, filters: RosterFilters | None = None) -> QuerySet
         people = people.filter(region__path__startswith=region.path) if region else people.none()
     if f.unit:
         people = people.filter(unit_id=f.unit)
+    if f.moved:
+        people = people.filter(moved_away=True)
     day = f.on or timezone.localdate()
     if f.any_team:
         on_team = TeamMembership.objects.filter(TeamMembership.active_q(day))
@@ -188,3 +192,17 @@ def attendee_choices(*, actor: Any) -> QuerySet[Person]:
         .select_related("unit")
         .order_by("pinyin", "id")
     )
+
+
+def todos(actor: Any) -> list[Any] | None:
+    """The rosters' line of the home inbox: people marked as moved away who are still on a team (动态调整).
+    Counted with the list behind the link, so the two cannot disagree."""
+    from django.urls import reverse
+
+    from pufa.core.home import Todo
+
+    if not can(actor, "people.manage"):
+        return None
+    url = reverse("people:person-list")
+    moved = person_list(actor=actor, filters=RosterFilters(moved=True)).count()
+    return [Todo("名队伍成员已离开原居住地，仍在名册中待调整", moved, f"{url}?moved=1", order=60)]
