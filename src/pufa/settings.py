@@ -65,6 +65,15 @@ if not SECRET_KEY:
         )
     SECRET_KEY = PUFA_DEV_SECRET_KEY
 
+# Keys the digests of ID card numbers on the rosters (pufa.people.identity); changing it makes stored digests
+# unmatchable, so set it once per deployment and keep it apart from the database backups.
+PUFA_FIELD_KEY = os.environ.get("PUFA_FIELD_KEY", "")
+if not PUFA_FIELD_KEY:
+    if DEBUG or env_bool("PUFA_INSECURE_DEV_KEY", False):
+        PUFA_FIELD_KEY = "pufa-insecure-development-field-key"  # embedded/demo use only
+    else:
+        raise ImproperlyConfigured("PUFA_FIELD_KEY must be set when PUFA_INSECURE_DEV_KEY=0")
+
 # The test client's "testserver" is added by the test run itself (Django's setup_test_environment).
 ALLOWED_HOSTS = env_list("PUFA_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("PUFA_CSRF_TRUSTED_ORIGINS", [])
@@ -87,6 +96,7 @@ INSTALLED_APPS = [
     "pufa.plans",
     "pufa.ledger",
     "pufa.duties",
+    "pufa.people",
     "pufa.progress",
     "pufa.reports",
     "pufa.portal",

@@ -23,6 +23,7 @@ from pufa.core import events
 def subscriptions() -> list[tuple[type, Callable[[Any], None]]]:
     from pufa.duties import daily as duties_daily
     from pufa.duties import matching
+    from pufa.people import services as people
     from pufa.progress import cache, rollups, services
     from pufa.progress import reminders as progress_daily
     from pufa.reports import reminders as reports_daily
@@ -31,6 +32,7 @@ def subscriptions() -> list[tuple[type, Callable[[Any], None]]]:
         # The ledger recorded, changed or imported activities.
         (events.ActivitiesChanged, matching.on_activities_changed),  # duties: planned against done
         (events.ActivitiesChanged, rollups.on_activities_changed),  # progress: monthly region rollups
+        (events.ActivitiesChanged, people.on_activities_changed),  # people: trainings attended count with them
         # Records behind registered metrics changed (the ledger's three, and any later area's).
         (events.RecordsChanged, services.on_records_changed),  # progress: targets on those metrics
         (events.RecordsChanged, cache.on_records_changed),  # progress: dashboards of those units' regions

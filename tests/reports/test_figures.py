@@ -106,6 +106,14 @@ def test_links_list_exactly_the_counted_records(world, ledger, office_user, scop
         if not figure.url:
             continue
         parts = urlsplit(figure.url)
+        if figure.key.startswith("roster.people."):  # roster figures link to the people behind them
+            from pufa.people.selectors import parse_filters as roster_filters
+            from pufa.people.selectors import person_list
+
+            assert parts.path == "/people/"
+            roster = person_list(actor=office_user, filters=roster_filters(QueryDict(parts.query)))
+            assert roster.count() == figure.value
+            continue
         assert parts.path == "/ledger/"
         listed = activity_list(actor=office_user, filters=parse_filters(QueryDict(parts.query), office_user))
         if figure.key in {"activities", "highlights", "trainings", "cases", "exams"} or "." in figure.key:
@@ -212,6 +220,13 @@ def test_generated_files_carry_the_direct_counts(world, ledger):
         "参加学法考试": people(acts.filter(kind__code="xfks")),
         "选为典型做法的活动": acts.filter(is_highlight=True).count(),
     }
+    # Roster figures (队伍人数 …) come from whatever cumulative metrics the apps register, valued at the end.
+    from pufa.plans import metrics
+
+    for metric in metrics.all_metrics():
+        if metric.cumulative:
+            values = metrics.compute(metric.code, unit_ids=[world.committee_a.pk], start=None, end=dt.date(2026, 6, 30))
+            expected[metric.label] = int(sum(values.values()))
     expected = {label: value for label, value in expected.items() if value}  # zero rows are left out
     document = selectors.generated_document(unit=world.committee_a, period="h1", year=2026)
     wb = openpyxl.load_workbook(io.BytesIO(render(document, "xlsx")))

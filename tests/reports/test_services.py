@@ -52,7 +52,9 @@ def test_start_drafts_with_seeded_prose(world, ledger, liaison, draft):
     # 主要做法和成效 seeded with the two highlights, in date order, as run-in headings
     assert draft.practices.splitlines()[0].startswith("（一）民法典进社区宣讲。邀请律师讲解民法典婚姻家庭编")
     assert draft.practices.splitlines()[1].startswith("（二）联合以案释法。")
-    assert draft.problems == "一是“每季度开展一堂法治课”滞后，2个季度中1个季度达标；二是“组织开展法治文化活动”滞后，尚未开展（目标2场）。"
+    assert draft.problems == (
+        "一是“每季度开展一堂法治课”滞后，2个季度中1个季度达标；二是“组织开展法治文化活动”滞后，尚未开展（目标2场）。"
+    )
     assert draft.plans == "" and draft.figures == {} and draft.author == liaison
     assert audit_codes(draft) == ["reports.report.create"]
 

@@ -84,7 +84,9 @@ def unit_import(*, actor: Actor, file: IO[bytes], within: Region | None = None) 
     header = [_text(v) for v in header_row]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        result.errors.append(f"第{header_number}行（表头）缺少列：{'、'.join(missing)}。表头应为：{'、'.join(COLUMNS)}。")
+        result.errors.append(
+            f"第{header_number}行（表头）缺少列：{'、'.join(missing)}。表头应为：{'、'.join(COLUMNS)}。"
+        )
         return result
     index = {name: header.index(name) for name in COLUMNS if name in header}
     data_rows = [(n, row) for n, row in rows if any(_text(v) for v in row)]

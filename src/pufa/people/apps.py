@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+
+
+class PeopleConfig(AppConfig):
+    name = "pufa.people"
+    label = "people"
+    verbose_name = "普法队伍"
+
+    def ready(self) -> None:
+        from pufa.core.home import TodoSource, register_todo
+        from pufa.core.navigation import NavItem, register
+        from pufa.ledger.extensions import ActivitySection, register_section
+        from pufa.people import metrics, selectors, views
+
+        metrics.register()
+        register_todo(TodoSource("people", selectors.todos, order=30))
+        # A training is a ledger activity; its attendees (people-owned Attendance rows) show on its page.
+        register_section(ActivitySection("people.attendees", "people/_activity_section.html", views.activity_section))
+        register(NavItem("普法队伍", "people:person-list", "people.view", order=35))

@@ -1,0 +1,169 @@
+"""Forms of the roster pages: they parse input; services validate and write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from pufa.core.forms import DateInput, PufaForm, XlsxField
+from pufa.org.models import Region, Unit
+from pufa.people import selectors
+from pufa.people.models import Person, TeamKind
+from pufa.people.services import JoinData, PersonData
+
+
+class CheckList(forms.CheckboxSelectMultiple):
+    """Tick boxes, one per line with a large tap target (people/_form.html renders them)."""
+
+    is_check_list = True
+    option_template_name = "people/_check_option.html"
+
+    def build_attrs(self, base_attrs: dict[str, Any], extra_attrs: dict[str, Any] | None = None) -> dict[str, Any]:
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        attrs["class"] = "form-check-input"
+        return attrs
+
+
+class PersonForm(PufaForm):
+    name = forms.CharField(label="姓名", max_length=50)
+    gender = forms.ChoiceField(label="性别", choices=[("", "—"), *Person.Gender.choices], required=False)
+    birth_year = forms.IntegerField(label="出生年份", required=False, min_value=1900, max_value=2100)
+    phone = forms.CharField(
+        label="手机号", max_length=20, required=False, widget=forms.TextInput(attrs={"inputmode": "tel"})
+    )
+    id_number = forms.CharField(
+        label="身份证号",
+        max_length=18,
+        required=False,
+        help_text="选填。系统只保存校验摘要和后四位，不保存完整号码。",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    unit = forms.ModelChoiceField(label="管理单位", queryset=Unit.objects.none(), empty_label=None)
+    region = forms.ModelChoiceField(label="居住社区", queryset=Region.objects.none(), empty_label="请选择")
+    occupation = forms.CharField(label="职业/身份", max_length=100, required=False)
+    notes = forms.CharField(label="备注", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    moved_away = forms.BooleanField(label="已离开原居住地", required=False)
+    no_smartphone = forms.BooleanField(label="不使用智能手机（仅作记录）", required=False)
+
+    def __init__(self, *args: Any, actor: Any, person: Person | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        units = selectors.managed_units(actor=actor)
+        self.fields["unit"].queryset = units
+        self.fields["region"].queryset = selectors.community_choices(units=list(units))
+        if person is not None:
+            self.fields["id_number"].help_text = (
+                f"已登记（后四位 {person.id_last4}）；留空表示不修改。" if person.id_last4 else "选填。"
+            )
+        else:
+            kinds = selectors.team_kinds().exclude(shape=TeamKind.Shape.HOUSEHOLD)
+            self.fields["kinds"] = forms.ModelMultipleChoiceField(
+                label="加入队伍", queryset=kinds, required=False, widget=CheckList
+            )
+            self.fields["start"] = forms.DateField(label="加入日期", initial=timezone.localdate, widget=DateInput())
+
+    def to_data(self) -> PersonData:
+        c = self.cleaned_data
+        return PersonData(
+            name=c["name"],
+            region=c["region"],
+            unit=c["unit"],
+            gender=c.get("gender") or "",
+            birth_year=c.get("birth_year"),
+            phone=c.get("phone") or "",
+            id_number=c.get("id_number") or "",
+            occupation=c.get("occupation") or "",
+            notes=c.get("notes") or "",
+            moved_away=bool(c.get("moved_away")),
+            no_smartphone=bool(c.get("no_smartphone")),
+        )
+
+    def joins(self) -> list[JoinData]:
+        kinds = self.cleaned_data.get("kinds") or []
+        return [JoinData(kind=k, start=self.cleaned_data["start"]) for k in kinds]
+
+
+def person_initial(person: Person) -> dict[str, Any]:
+    return {
+        "name": person.name,
+        "gender": person.gender,
+        "birth_year": person.birth_year,
+        "phone": person.phone,
+        "unit": person.unit_id,
+        "region": person.region_id,
+        "occupation": person.occupation,
+        "notes": person.notes,
+        "moved_away": person.moved_away,
+        "no_smartphone": person.no_smartphone,
+    }
+
+
+class JoinForm(PufaForm):
+    kind = forms.ModelChoiceField(label="队伍类别", queryset=TeamKind.objects.none(), empty_label="请选择")
+    start = forms.DateField(label="加入日期", initial=timezone.localdate, widget=DateInput())
+    team_name = forms.CharField(label="队伍名称（选填）", max_length=100, required=False)
+    serves_regions = forms.ModelMultipleChoiceField(
+        label="对接社区（挂钩服务类）", queryset=Region.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].queryset = selectors.team_kinds().exclude(shape=TeamKind.Shape.HOUSEHOLD)
+        self.fields["serves_regions"].queryset = selectors.community_choices(units=[person.unit])
+
+    def to_data(self) -> JoinData:
+        c = self.cleaned_data
+        return JoinData(
+            kind=c["kind"],
+            start=c["start"],
+            team_name=c.get("team_name") or "",
+            serves_regions=list(c.get("serves_regions") or []),
+        )
+
+
+class LeaveForm(PufaForm):
+    end = forms.DateField(label="离任日期", initial=timezone.localdate, widget=DateInput())
+    reason = forms.CharField(label="调整原因", max_length=300)
+    replacement = forms.ModelChoiceField(
+        label="接替人（选填）", queryset=Person.objects.none(), required=False, empty_label="不替换"
+    )
+
+    def __init__(self, *args: Any, actor: Any, person: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        candidates = selectors.person_list(actor=actor, filters=selectors.RosterFilters(unit=person.unit_id))
+        self.fields["replacement"].queryset = candidates.exclude(pk=person.pk)
+
+
+class HouseholdForm(PufaForm):
+    start = forms.DateField(label="认定日期", initial=timezone.localdate, widget=DateInput())
+    address = forms.CharField(label="住址", max_length=200, required=False)
+    members = forms.ModelMultipleChoiceField(
+        label="家庭成员（须先登记在名册中）",
+        queryset=Person.objects.none(),
+        required=False,
+        widget=CheckList,
+    )
+
+    def __init__(self, *args: Any, actor: Any, person: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        candidates = selectors.person_list(actor=actor, filters=selectors.RosterFilters(unit=person.unit_id))
+        self.fields["members"].queryset = candidates.exclude(pk=person.pk)
+
+
+class RevealForm(PufaForm):
+    reason = forms.CharField(label="查看原因", max_length=200, required=False)
+
+
+class ImportForm(PufaForm):
+    file = XlsxField(label="名册文件（.xlsx）", max_mb=10)
+
+
+class AttendeesForm(PufaForm):
+    people = forms.ModelMultipleChoiceField(
+        label="参加人员", queryset=Person.objects.none(), required=False, widget=CheckList
+    )
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["people"].queryset = selectors.attendee_choices(actor=actor)

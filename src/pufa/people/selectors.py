@@ -1,0 +1,208 @@
+"""Every read of the rosters a page, export or metric needs, starting from `org.access.scope`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.http import QueryDict
+from django.utils import timezone
+
+from pufa.ledger.models import Activity, ActivityUnit
+from pufa.org.access import can, scope, visible_or_404
+from pufa.org.models import Region, Unit
+from pufa.people.models import Attendance, Household, Person, TeamKind, TeamMembership
+
+
+@dataclass
+class RosterFilters:
+    q: str = ""
+    kinds: list[str] = field(default_factory=list)
+    shape: str = ""
+    region: int | None = None
+    unit: int | None = None
+    on: dt.date | None = None  # the roster as of this day (default: today when a team filter is set)
+    trained_start: dt.date | None = None
+    trained_end: dt.date | None = None
+    activity_kinds: list[str] = field(default_factory=list)
+    moved: bool = False  # moved away but still on a team: a person the adjustment should look at
+
+    @property
+    def any_team(self) -> bool:
+        return bool(self.kinds or self.shape or self.on or self.moved)
+
+
+def _date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _int(value: str) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def parse_filters(params: QueryDict) -> RosterFilters:
+    return RosterFilters(
+        q=params.get("q", "").strip()[:50],
+        kinds=[k for k in params.getlist("kind") if k][:20],
+        shape=params.get("shape", "") if params.get("shape", "") in TeamKind.Shape.values else "",
+        region=_int(params.get("region", "")),
+        unit=_int(params.get("unit", "")),
+        on=_date(params.get("on", "")),
+        trained_start=_date(params.get("trained_start", "")),
+        trained_end=_date(params.get("trained_end", "")),
+        activity_kinds=[k for k in params.getlist("activity_kind") if k][:20],
+        moved=params.get("moved") == "1",
+    )
+
+
+def current_memberships(day: dt.date | None = None) -> Prefetch:
+    """Prefetch each person's teams on `day` (today) with their kinds, so a list renders without queries."""
+    day = day or timezone.localdate()
+    rows = (
+        TeamMembership.objects.filter(TeamMembership.active_q(day)).select_related("kind").order_by("kind__sort_order")
+    )
+    return Prefetch("memberships", queryset=rows, to_attr="teams")
+
+
+def person_list(*, actor: Any, filters: RosterFilters | None = None) -> QuerySet[Person]:
+    """The people the actor may see, filtered; each carries `.teams` (its teams on the filter's day)."""
+    f = filters or RosterFilters()
+    people = scope(Person.objects.all(), actor).select_related("unit", "region")
+    if f.q:
+        people = people.filter(name__contains=f.q)
+    if f.region:
+        region = Region.objects.filter(pk=f.region).first()
+        people = people.filter(region__path__startswith=region.path) if region else people.none()
+    if f.unit:
+        people = people.filter(unit_id=f.unit)
+    if f.moved:
+        people = people.filter(moved_away=True)
+    day = f.on or timezone.localdate()
+    if f.any_team:
+        on_team = TeamMembership.objects.filter(TeamMembership.active_q(day))
+        if f.kinds:
+            on_team = on_team.filter(kind__code__in=f.kinds)
+        if f.shape:
+            on_team = on_team.filter(kind__shape=f.shape)
+        people = people.filter(pk__in=on_team.values("person_id"))
+    if f.trained_end:
+        counted = ActivityUnit.objects.filter(
+            is_organiser=True, status__in=Activity.COUNTED, is_deleted=False, date__lte=f.trained_end
+        )
+        if f.trained_start:
+            counted = counted.filter(date__gte=f.trained_start)
+        if f.activity_kinds:
+            counted = counted.filter(kind__code__in=f.activity_kinds)
+        attended = Attendance.objects.filter(activity_id__in=counted.values("activity_id"))
+        people = people.filter(pk__in=attended.values("person_id"))
+    return people.prefetch_related(current_memberships(day)).order_by("pinyin", "id")
+
+
+def person_get(*, actor: Any, pk: int) -> Person:
+    """One person the actor may see (404 otherwise)."""
+    return visible_or_404(Person.objects.select_related("unit__region", "region", "user"), actor, pk=pk)
+
+
+def person_history(*, person: Person) -> list[TeamMembership]:
+    """Every team the person was ever on, newest first, with what a page shows of each."""
+    return list(
+        person.memberships.select_related("kind", "household", "replaced_by__person")
+        .prefetch_related("serves_regions", "serves_units")
+        .order_by("-start", "-id")
+    )
+
+
+def person_trainings(*, person: Person) -> list[Activity]:
+    """The counted ledger activities the person attended, newest first."""
+    ids = Attendance.objects.filter(person=person).values("activity_id")
+    return list(
+        Activity.objects.filter(pk__in=ids, status__in=Activity.COUNTED)
+        .select_related("unit", "kind")
+        .order_by("-date", "-id")
+    )
+
+
+def person_households(*, person: Person) -> list[Household]:
+    """The 示范户 the person heads or belongs to."""
+    return list(
+        Household.objects.filter(pk__in=_household_ids(person)).select_related("head").prefetch_related("members")
+    )
+
+
+def _household_ids(person: Person) -> list[int]:
+    heads = set(Household.objects.filter(head=person).values_list("pk", flat=True))
+    return sorted(
+        heads | set(Household.members.through.objects.filter(person=person).values_list("household_id", flat=True))
+    )
+
+
+def membership_get(*, actor: Any, pk: int) -> TeamMembership:
+    return visible_or_404(TeamMembership.objects.select_related("person__unit__region", "kind"), actor, pk=pk)
+
+
+def team_kinds(*, active_only: bool = True) -> QuerySet[TeamKind]:
+    kinds = TeamKind.objects.all()
+    return kinds.filter(is_active=True) if active_only else kinds
+
+
+def managed_units(*, actor: Any) -> QuerySet[Unit]:
+    """Units whose rosters the actor may change (for the form's choice of keeping unit)."""
+    return scope(Unit.objects.select_related("region"), actor, "people.manage").order_by("pinyin")
+
+
+def visible_units(*, actor: Any) -> QuerySet[Unit]:
+    ids = scope(Person.objects.all(), actor).values("unit_id")
+    return Unit.objects.filter(pk__in=ids).order_by("pinyin")
+
+
+def community_choices(*, units: QuerySet[Unit] | list[Unit]) -> QuerySet[Region]:
+    """Communities inside (or containing) the regions of these units: where their people may live."""
+    from django.db.models import Q
+
+    q = Q(pk__in=[])
+    for path in {u.region.path for u in units}:
+        q |= Q(path__startswith=path)
+        q |= Q(pk__in=[int(p) for p in path.strip("/").split("/") if p])
+    return Region.objects.filter(q, level__in=(Region.Level.COMMUNITY, Region.Level.GROUP)).order_by("path")
+
+
+def manageable_people(*, actor: Any, ids: list[int]) -> list[Person]:
+    return list(scope(Person.objects.filter(pk__in=ids), actor, "people.manage"))
+
+
+def activity_attendees(*, actor: Any, activity: Activity) -> list[Attendance]:
+    """Who attended an activity, among the people the actor may see."""
+    return list(
+        scope(Attendance.objects.filter(activity=activity), actor)
+        .select_related("person__unit")
+        .order_by("person__pinyin")
+    )
+
+
+def attendee_choices(*, actor: Any) -> QuerySet[Person]:
+    """People the actor may record attendance for: on one of their rosters today."""
+    on_team = TeamMembership.objects.filter(TeamMembership.active_q(timezone.localdate()))
+    return (
+        scope(Person.objects.filter(pk__in=on_team.values("person_id")), actor, "people.manage")
+        .select_related("unit")
+        .order_by("pinyin", "id")
+    )
+
+
+def todos(actor: Any) -> list[Any] | None:
+    """The rosters' line of the home inbox: people marked as moved away who are still on a team (动态调整).
+    Counted with the list behind the link, so the two cannot disagree."""
+    from django.urls import reverse
+
+    from pufa.core.home import Todo
+
+    if not can(actor, "people.manage"):
+        return None
+    url = reverse("people:person-list")
+    moved = person_list(actor=actor, filters=RosterFilters(moved=True)).count()
+    return [Todo("名队伍成员已离开原居住地，仍在名册中待调整", moved, f"{url}?moved=1", order=60)]

@@ -1,0 +1,269 @@
+"""Pages of the rosters: thin — load through selectors, write through services."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from pufa.core.forms import apply_errors, paginate
+from pufa.ledger import selectors as ledger_selectors
+from pufa.ledger.models import Activity
+from pufa.org import selectors as org_selectors
+from pufa.org.access import can, require
+from pufa.people import exports, importers, selectors, services
+from pufa.people.forms import (
+    AttendeesForm,
+    HouseholdForm,
+    ImportForm,
+    JoinForm,
+    LeaveForm,
+    PersonForm,
+    RevealForm,
+    person_initial,
+)
+from pufa.people.models import TeamKind
+
+PER_PAGE = 50
+
+
+def _query(params: QueryDict, *drop: str) -> str:
+    pairs = [(k, v) for k, values in params.lists() for v in values if k not in {"page", *drop} and v]
+    return urlencode(pairs)
+
+
+# ---------------------------------------------------------------- list, export, import
+
+
+def person_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, "people.view")
+    filters = selectors.parse_filters(request.GET)
+    page = paginate(request, selectors.person_list(actor=request.user, filters=filters), PER_PAGE)
+    context = {
+        "page": page,
+        "filters": filters,
+        "query": _query(request.GET),
+        "can_manage": can(request.user, "people.manage"),
+    }
+    if request.htmx:
+        return render(request, "people/person_list.html#rows", context)
+    units = list(selectors.visible_units(actor=request.user).select_related("region"))
+    context.update(
+        {
+            "kinds": selectors.team_kinds(active_only=False),
+            "shapes": TeamKind.Shape.choices,
+            "units": units,
+            "regions": selectors.community_choices(units=units),
+            "today": timezone.localdate(),
+        }
+    )
+    return render(request, "people/person_list.html", context)
+
+
+@require_GET
+def person_export(request: HttpRequest) -> HttpResponse:
+    require(request.user, "people.view")
+    people = selectors.person_list(actor=request.user, filters=selectors.parse_filters(request.GET))
+    if people.count() > exports.MAX_ROWS:
+        messages.error(request, f"筛选结果超过 {exports.MAX_ROWS} 人，请缩小范围后再导出。")
+        return redirect(f"{_list_url()}?{_query(request.GET)}")
+    return FileResponse(exports.export_workbook(people=people), as_attachment=True, filename=exports.export_filename())
+
+
+def _list_url() -> str:
+    from django.urls import reverse
+
+    return reverse("people:person-list")
+
+
+@require_http_methods(["GET", "POST"])
+def roster_import(request: HttpRequest) -> HttpResponse:
+    require(request.user, "people.manage")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = importers.roster_import(actor=request.user, file=form.cleaned_data["file"])
+        if result.ok:
+            messages.success(
+                request, f"导入完成：新增{result.created}人，更新{result.updated}人，加入队伍{result.joined}人次。"
+            )
+            return redirect("people:person-list")
+    return render(request, "people/roster_import.html", {"form": form, "result": result})
+
+
+@require_GET
+def import_template(request: HttpRequest) -> HttpResponse:
+    require(request.user, "people.manage")
+    return FileResponse(exports.template_workbook(), as_attachment=True, filename="队伍名册模板.xlsx")
+
+
+# ---------------------------------------------------------------- one person
+
+
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get(actor=request.user, pk=pk)
+    may_manage = can(request.user, "people.manage", person)
+    return render(
+        request,
+        "people/person_detail.html",
+        {
+            "person": person,
+            "memberships": selectors.person_history(person=person),
+            "trainings": selectors.person_trainings(person=person),
+            "households": selectors.person_households(person=person),
+            "may_manage": may_manage,
+            "may_reveal": can(request.user, "people.reveal", person),
+            "join_form": JoinForm(person=person) if may_manage else None,
+            "household_form": HouseholdForm(actor=request.user, person=person) if may_manage else None,
+            "household_kinds": selectors.team_kinds().filter(shape=TeamKind.Shape.HOUSEHOLD),
+            "reveal_form": RevealForm(),
+            "today": timezone.localdate(),
+            "history": org_selectors.audit_list(actor=request.user, obj=person)[:30]
+            if can(request.user, "audit.view")
+            else [],
+        },
+    )
+
+
+@require_POST
+def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """The full phone number, shown once to an entitled user and audited (an explicit POST, never a GET)."""
+    person = selectors.person_get(actor=request.user, pk=pk)
+    form = RevealForm(request.POST)
+    form.is_valid()
+    phone = services.person_reveal(actor=request.user, person=person, reason=form.cleaned_data.get("reason", ""))
+    return render(request, "people/_phone.html", {"person": person, "phone": phone, "revealed": True})
+
+
+@require_http_methods(["GET", "POST"])
+def person_create(request: HttpRequest) -> HttpResponse:
+    require(request.user, "people.manage")
+    form = PersonForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.person_create(actor=request.user, data=form.to_data(), teams=form.joins())
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"已添加：{person.name}")
+            return redirect("people:person-detail", pk=person.pk)
+    return render(request, "people/person_form.html", {"form": form, "title": "添加人员", "person": None})
+
+
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get(actor=request.user, pk=pk)
+    require(request.user, "people.manage", person)
+    form = PersonForm(request.POST or None, actor=request.user, person=person, initial=person_initial(person))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(actor=request.user, person=person, data=form.to_data())
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "已保存。")
+            return redirect("people:person-detail", pk=person.pk)
+    return render(request, "people/person_form.html", {"form": form, "title": f"修改：{person.name}", "person": person})
+
+
+@require_POST
+def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get(actor=request.user, pk=pk)
+    require(request.user, "people.manage", person)
+    form = JoinForm(request.POST, person=person)
+    if form.is_valid():
+        try:
+            services.membership_add(actor=request.user, person=person, join=form.to_data())
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, f"{person.name}已加入{form.cleaned_data['kind'].name}。")
+    else:
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+    return redirect("people:person-detail", pk=person.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = selectors.membership_get(actor=request.user, pk=pk)
+    person = membership.person
+    require(request.user, "people.manage", person)
+    form = LeaveForm(request.POST or None, actor=request.user, person=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_end(
+                actor=request.user,
+                membership=membership,
+                end=form.cleaned_data["end"],
+                reason=form.cleaned_data["reason"],
+                replacement=form.cleaned_data.get("replacement"),
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"已调整：{person.name}（{membership.kind.name}）")
+            return redirect("people:person-detail", pk=person.pk)
+    return render(request, "people/membership_end.html", {"form": form, "membership": membership, "person": person})
+
+
+@require_POST
+def household_create(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get(actor=request.user, pk=pk)
+    require(request.user, "people.manage", person)
+    form = HouseholdForm(request.POST, actor=request.user, person=person)
+    kind = selectors.team_kinds().filter(shape=TeamKind.Shape.HOUSEHOLD, pk=request.POST.get("kind") or 0).first()
+    if form.is_valid() and kind is not None:
+        try:
+            services.household_create(
+                actor=request.user,
+                head=person,
+                kind=kind,
+                start=form.cleaned_data["start"],
+                members=list(form.cleaned_data["members"]),
+                address=form.cleaned_data.get("address") or "",
+            )
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, f"已登记{kind.name}：{person.name}户")
+    else:
+        messages.error(request, "请填写认定日期并选择示范户类别。")
+    return redirect("people:person-detail", pk=person.pk)
+
+
+# ---------------------------------------------------------------- trainings: attendees of a ledger activity
+
+
+@require_http_methods(["GET", "POST"])
+def activity_attendees(request: HttpRequest, activity_id: int) -> HttpResponse:
+    """Choose who of the roster attended a ledger activity (a training recorded once, in the ledger)."""
+    activity = ledger_selectors.activity_get(actor=request.user, pk=activity_id)
+    require(request.user, "people.manage")
+    current = selectors.activity_attendees(actor=request.user, activity=activity)
+    form = AttendeesForm(request.POST or None, actor=request.user, initial={"people": [a.person_id for a in current]})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.attendance_set(actor=request.user, activity=activity, people=form.cleaned_data["people"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "已保存参加人员。")
+            return redirect("ledger:activity-detail", pk=activity.pk)
+    return render(request, "people/activity_attendees.html", {"form": form, "activity": activity})
+
+
+def activity_section(request: HttpRequest, activity: Activity) -> dict[str, Any] | None:
+    """The "参加的队伍成员" section of a ledger activity's page (registered in pufa.ledger.extensions)."""
+    if not can(request.user, "people.view"):
+        return None
+    attendees = selectors.activity_attendees(actor=request.user, activity=activity)
+    may_record = activity.deleted_at is None and can(request.user, "people.manage")
+    if not attendees and not may_record:
+        return None
+    return {"activity": activity, "attendees": attendees, "may_record": may_record}
