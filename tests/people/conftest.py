@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from pufa.org.access import SYSTEM
 from pufa.people import services
 from pufa.people.models import Person, TeamKind
 
@@ -30,7 +31,7 @@ DEFAULT_START = D(2022, 3, 1)
 def add_person(unit, region, *, name: str = "张明", kinds=("flmbr",), start=DEFAULT_START, **kwargs) -> Person:
     kwargs.setdefault("phone", f"138{next(_counter):08d}")
     return services.person_create(
-        actor=None,
+        actor=SYSTEM,
         data=services.PersonData(name=name, region=region, unit=unit, **kwargs),
         teams=[services.JoinData(kind=kind(k), start=start) for k in kinds],
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from pufa.core import hooks
+from pufa.core import events
 from pufa.core.models import AuditEntry
 from pufa.people import metrics as people_metrics
 from pufa.people import services
@@ -139,23 +139,16 @@ def test_household_with_members(world, liaison):
         )
 
 
-def test_changes_are_announced_with_units_and_later_month_ends(world, liaison, person_a):
-    seen = []
-
-    def listener(**payload):
-        seen.append(payload)
-
-    hooks.listen(services.EVENT, listener)
-    try:
+def test_changes_are_announced_on_the_bus_with_the_roster_metrics(world, liaison, person_a):
+    seen: list[events.RecordsChanged] = []
+    with events.listening(events.RecordsChanged, seen.append):
         services.membership_end(
             actor=liaison, membership=person_a.memberships.get(), end=D(2025, 6, 15), reason="已离开居住地"
         )
-    finally:
-        hooks._LISTENERS[services.EVENT].remove(listener)
-    (payload,) = seen
-    assert payload["unit_ids"] == {world.committee_a.pk}
-    assert {D(2025, 6, 15), D(2025, 6, 30), D(2025, 12, 31)} <= payload["dates"]
-    assert D(2025, 5, 31) not in payload["dates"]
+    (event,) = [e for e in seen if e.source == "people"]
+    assert event.unit_ids == {world.committee_a.pk}
+    assert D(2025, 6, 15) in event.dates
+    assert {"people.roster_count", "people.households", "people.trained"} <= event.metrics
 
 
 def test_attendance_once_per_person_and_only_own_people(world, liaison, other_liaison, person_a, person_b):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from pufa.org.access import SYSTEM
 from pufa.org.models import Region, Unit
 from pufa.people import metrics, services
 from pufa.people.models import Person, TeamKind
@@ -41,7 +42,7 @@ def _seed_rosters() -> None:
             n += 1
             start = dt.date(2022, 3, 1) if i < early else dt.date(2024, 4, 1)
             person = services.person_create(
-                actor=None,
+                actor=SYSTEM,
                 data=services.PersonData(
                     name=_name(n),
                     region=unit.region,
@@ -57,28 +58,28 @@ def _seed_rosters() -> None:
     # 动态调整: one 法律明白人 of 淮河社区 moved away and was retired with the reason kept.
     leaver = first_of["huaihe"]
     services.membership_end(
-        actor=None, membership=leaver.memberships.get(), end=dt.date(2025, 4, 30), reason="已离开原居住地"
+        actor=SYSTEM, membership=leaver.memberships.get(), end=dt.date(2025, 4, 30), reason="已离开原居住地"
     )
     leaver.moved_away = True
     leaver.save(update_fields=["moved_away"])
     tuohe = Unit.objects.select_related("region").get(code="tuohe-tuohe")
     services.household_create(
-        actor=None, head=first_of["tuohe"], kind=_kind("xfyfsfh"), start=dt.date(2024, 6, 1), address="沱河社区3栋"
+        actor=SYSTEM, head=first_of["tuohe"], kind=_kind("xfyfsfh"), start=dt.date(2024, 6, 1), address="沱河社区3栋"
     )
     services.membership_add(
-        actor=None,
+        actor=SYSTEM,
         person=first_of["yinhe"],
         join=services.JoinData(kind=_kind("pfzyz"), start=dt.date(2024, 3, 5), team_name="阳光法援普法志愿服务队"),
     )
     lawyer = services.person_create(
-        actor=None,
+        actor=SYSTEM,
         data=services.PersonData(
             name="韩律师", region=tuohe.region, unit=tuohe, phone="13905570999", occupation="律师事务所律师"
         ),
     )
     street = Region.objects.filter(level=Region.Level.COMMUNITY, parent__name="沱河街道")
     services.membership_add(
-        actor=None,
+        actor=SYSTEM,
         person=lawyer,
         join=services.JoinData(
             kind=_kind("sqflgw"), start=dt.date(2023, 1, 1), serves_regions=list(street.filter(name__in=["沱河社区"]))
@@ -97,7 +98,7 @@ def _point_seed_targets() -> None:
             continue
         households = "户" in (target.measure or target.text)
         plan_services.target_update(
-            actor=None,
+            actor=SYSTEM,
             target=target,
             data=plan_services.TargetData(
                 metric=metrics.HOUSEHOLDS if households else metrics.ROSTER,

@@ -25,8 +25,8 @@ from pufa.core import audit, events
 from pufa.core.chinese import mask_phone, pinyin_key
 from pufa.ledger.models import Activity
 from pufa.ledger.services import district_path
-from pufa.org.access import require
-from pufa.org.models import Region, Unit, User
+from pufa.org.access import Actor, require
+from pufa.org.models import Region, Unit
 from pufa.people import identity, metrics
 from pufa.people.models import Attendance, Household, Person, TeamKind, TeamMembership
 
@@ -203,7 +203,7 @@ def _join_errors(join: JoinData) -> dict[str, str]:
 
 
 @transaction.atomic
-def person_create(*, actor: User | None, data: PersonData, teams: Sequence[JoinData] = ()) -> Person:
+def person_create(*, actor: Actor, data: PersonData, teams: Sequence[JoinData] = ()) -> Person:
     """Add a person to the roster of `data.unit`, on the teams given (each from its start date)."""
     require(actor, "people.manage", data.unit)
     errors = person_errors(data)
@@ -228,7 +228,7 @@ def person_create(*, actor: User | None, data: PersonData, teams: Sequence[JoinD
 
 
 @transaction.atomic
-def person_update(*, actor: User | None, person: Person, data: PersonData) -> Person:
+def person_update(*, actor: Actor, person: Person, data: PersonData) -> Person:
     """Change a person's details; moving them to another keeping unit needs "people.manage" on both."""
     require(actor, "people.manage", person)
     require(actor, "people.manage", data.unit)
@@ -250,7 +250,7 @@ def person_update(*, actor: User | None, person: Person, data: PersonData) -> Pe
 
 
 @transaction.atomic
-def person_reveal(*, actor: User | None, person: Person, reason: str = "") -> str:
+def person_reveal(*, actor: Actor, person: Person, reason: str = "") -> str:
     """Show one person's full phone number to an entitled user, and record that it was shown."""
     require(actor, "people.reveal", person)
     audit.log(
@@ -266,7 +266,7 @@ def person_reveal(*, actor: User | None, person: Person, reason: str = "") -> st
 # ---------------------------------------------------------------- teams
 
 
-def _join(*, actor: User | None, person: Person, join: JoinData, household: Household | None = None) -> TeamMembership:
+def _join(*, actor: Actor, person: Person, join: JoinData, household: Household | None = None) -> TeamMembership:
     membership = TeamMembership.objects.create(
         person=person, kind=join.kind, team_name=_clean(join.team_name, 100), start=join.start, household=household
     )
@@ -279,7 +279,7 @@ def _join(*, actor: User | None, person: Person, join: JoinData, household: Hous
 
 
 @transaction.atomic
-def membership_add(*, actor: User | None, person: Person, join: JoinData) -> TeamMembership:
+def membership_add(*, actor: Actor, person: Person, join: JoinData) -> TeamMembership:
     """Put a person on a team from `join.start`. A person is on one team of a kind at a time."""
     require(actor, "people.manage", person)
     errors = _join_errors(join)
@@ -298,7 +298,7 @@ def membership_add(*, actor: User | None, person: Person, join: JoinData) -> Tea
 @transaction.atomic
 def membership_end(
     *,
-    actor: User | None,
+    actor: Actor,
     membership: TeamMembership,
     end: dt.date,
     reason: str,
@@ -358,7 +358,7 @@ def membership_end(
 @transaction.atomic
 def household_create(
     *,
-    actor: User | None,
+    actor: Actor,
     head: Person,
     kind: TeamKind,
     start: dt.date,
@@ -388,7 +388,7 @@ def household_create(
 
 
 @transaction.atomic
-def attendance_set(*, actor: User | None, activity: Activity, people: Iterable[Person]) -> list[Attendance]:
+def attendance_set(*, actor: Actor, activity: Activity, people: Iterable[Person]) -> list[Attendance]:
     """Set who of the actor's rosters attended `activity` (a training recorded once in the ledger).
 
     The actor changes only the attendance of people they manage; others' stay. One row per person and
