@@ -330,6 +330,7 @@ def activity_get(*, actor: Any, pk: int, include_deleted: bool = False) -> Activ
             Prefetch("participants", queryset=ActivityUnit.objects.select_related("unit").order_by("id")),
         ),
         actor,
+        action="ledger.view",
         pk=pk,
     )
     if activity.deleted_at is not None and not can(actor, "ledger.review", activity.unit):
@@ -345,7 +346,7 @@ def activity_evidence(*, activity: Activity) -> QuerySet[Evidence]:
 def evidence_get(*, actor: Any, pk: int) -> Evidence:
     """One evidence file, if the actor may see its activity. Deleted files (and files of deleted records)
     stay readable for the office that reviews the unit — the audit trail points at them."""
-    evidence = visible_or_404(Evidence.all_objects.select_related("activity__unit"), actor, pk=pk)
+    evidence = visible_or_404(Evidence.all_objects.select_related("activity__unit"), actor, action="ledger.view", pk=pk)
     hidden = evidence.deleted_at is not None or evidence.activity.deleted_at is not None
     if hidden and not can(actor, "ledger.review", evidence.activity.unit):
         raise Http404("未找到该文件")

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -36,7 +37,7 @@ def report_list(
     kind: str = "",
     unit: Unit | None = None,
 ) -> QuerySet[Report]:
-    reports = scope(Report.objects.all(), actor).select_related("unit", "region", "author")
+    reports = scope(Report.objects.all(), actor, "reports.view").select_related("unit", "region", "author")
     if year:
         reports = reports.filter(year=year)
     if period:
@@ -52,7 +53,10 @@ def report_list(
 
 def report_get(*, actor: Any, pk: int) -> Report:
     return visible_or_404(
-        Report.objects.select_related("unit__region", "region", "author", "submitted_by", "reviewer"), actor, pk=pk
+        Report.objects.select_related("unit__region", "region", "author", "submitted_by", "reviewer"),
+        actor,
+        action="reports.view",
+        pk=pk,
     )
 
 
@@ -320,7 +324,7 @@ def submission_overview(
 
 def circular_list(*, actor: Any) -> QuerySet[Circular]:
     """Published circulars the actor may see; drafts only for those who may issue them."""
-    visible = scope(Circular.objects.all(), actor)
+    visible = scope(Circular.objects.all(), actor, "reports.view")
     drafts = scope(Circular.objects.filter(status=Circular.Status.DRAFT), actor, "reports.review").values("pk")
     return (
         visible.filter(Q(status=Circular.Status.PUBLISHED) | Q(pk__in=drafts))
@@ -330,9 +334,13 @@ def circular_list(*, actor: Any) -> QuerySet[Circular]:
 
 
 def circular_get(*, actor: Any, pk: int) -> Circular:
+    """A circular of the list above; one the actor's units would see but whose role may not read circulars
+    (a member) is 403, as the list is."""
     try:
         return circular_list(actor=actor).get(pk=pk)
     except Circular.DoesNotExist as exc:
+        if scope(Circular.objects.filter(pk=pk, status=Circular.Status.PUBLISHED), actor).exists():
+            raise PermissionDenied("您没有权限查看此内容。") from exc
         raise Http404("未找到该通报") from exc
 
 
