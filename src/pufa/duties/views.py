@@ -612,7 +612,9 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def template_item_delete(request: HttpRequest, pk: int) -> HttpResponse:
     template = selectors.template_get(actor=request.user, pk=pk)
-    item = template.items.filter(pk=request.POST.get("item", "0") or 0).first()
+    require(request.user, "duties.review", template)
+    raw = request.POST.get("item", "")
+    item = template.items.filter(pk=int(raw)).first() if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
     if item is None:
         raise Http404("未找到该事项")
     try:

@@ -262,6 +262,7 @@ def report_overview(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def deadline_set(request: HttpRequest) -> HttpResponse:
+    require(request.user, "reports.review")
     region = region_get(actor=request.user, pk=_int(request.POST.get("region", ""), 0) or 0)
     period, year = request.POST.get("period", ""), _int(request.POST.get("year", ""), 0) or 0
     form = DeadlineForm(request.POST)
@@ -285,6 +286,7 @@ def _overview_url() -> str:
 
 @require_POST
 def summary_create(request: HttpRequest) -> HttpResponse:
+    require(request.user, "reports.review")
     region = region_get(actor=request.user, pk=_int(request.POST.get("region", ""), 0) or 0)
     period, year = request.POST.get("period", ""), _int(request.POST.get("year", ""), 0) or 0
     try:
