@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "csp",
+    "django_filters",
     "pufa.core",
     "pufa.org",
     "pufa.plans",

@@ -112,7 +112,7 @@ def _count(value: Any) -> int | None:
     if isinstance(value, float):
         return int(value) if value.is_integer() else None
     text = _text(value).replace(",", "").replace("，", "").removesuffix("人").removesuffix("份")
-    return int(text) if text.isdigit() else None
+    return int(text) if text.isascii() and text.isdigit() else None  # "²" and "①" are digits to isdigit()
 
 
 class _Names:

@@ -17,15 +17,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from openpyxl import Workbook
 
 from pufa.core.chinese import cn_date
+from pufa.core.filters import IdListField
 from pufa.core.forms import apply_errors
 from pufa.core.models import ActivityKind, Audience, Domain
 from pufa.ledger import exports, importers, selectors, services
 from pufa.ledger.forms import (
     ActivityForm,
+    CalendarQuery,
     EvidenceForm,
     ImportForm,
     KeyDateForm,
     ReasonForm,
+    TaskSuggestionQuery,
     activity_initial,
     filter_years,
     parse_filters,
@@ -200,7 +203,7 @@ def _form_page(request: HttpRequest, form: ActivityForm, *, title: str, activity
         on = dt.date.fromisoformat(raw_date) if raw_date else (activity.date if activity else timezone.localdate())
     except ValueError:
         on = timezone.localdate()
-    chosen = [int(v) for v in form.data.getlist("tasks") if v.isdigit()] if form.is_bound else []
+    chosen = IdListField().clean(form.data.getlist("tasks")) if form.is_bound else []
     if activity is not None and not form.is_bound:
         chosen = [t.pk for t in activity.tasks.all()]
     return render(
@@ -222,13 +225,10 @@ def task_suggestions(request: HttpRequest) -> HttpResponse:
     """HTMX: the tasks an activity of the chosen unit on the chosen date may count toward."""
     require(request.user, "ledger.record")
     units = selectors.recordable_units(actor=request.user)
-    raw_unit = request.GET.get("unit", "")
-    unit = units.filter(pk=int(raw_unit)).first() if raw_unit.isdigit() else None
-    try:
-        on = dt.date.fromisoformat(request.GET.get("date", ""))
-    except ValueError:
-        on = timezone.localdate()
-    chosen = [int(v) for v in request.GET.getlist("tasks") if v.isdigit()]
+    p = TaskSuggestionQuery.read(request.GET)
+    unit = units.filter(pk=p["unit"]).first() if p["unit"] else None
+    on = p["date"] or timezone.localdate()
+    chosen = p["tasks"]
     return render(
         request,
         "ledger/activity_form.html#tasks",
@@ -447,11 +447,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
     key dates of the year it has nothing recorded for."""
     require(request.user, "ledger.view")
     today = timezone.localdate()
-    try:
-        year, month = (int(x) for x in request.GET.get("month", "").split("-"))
-        first = dt.date(year, month, 1)
-    except ValueError:
-        first = today.replace(day=1)
+    first = CalendarQuery.read(request.GET)["month"] or today.replace(day=1)
     filters = parse_filters(request.GET, request.user)
     unit = filters.participant or filters.unit or selectors.default_unit(actor=request.user)
     if unit is None:

@@ -24,6 +24,7 @@ from pufa.plans.forms import (
     REVIEW_PAGE_SIZE,
     ImportReview,
     PlanForm,
+    PlanQuery,
     PlanUploadForm,
     TargetForm,
     TaskForm,
@@ -39,16 +40,13 @@ SESSION_KEY = "plans_import"
 KEEP_PROPOSALS = 3
 
 
-def _year(value: str) -> int | None:
-    return int(value) if value.isdigit() and 1900 < int(value) < 2200 else None
-
-
 # ---------------------------------------------------------------- plans
 
 
 def plan_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "plans.view")
-    kind, year, q = request.GET.get("kind", ""), _year(request.GET.get("year", "")), request.GET.get("q", "").strip()
+    p = PlanQuery.read(request.GET)
+    kind, year, q = p["kind"], p["year"], p["q"]
     page = paginate(request, selectors.plan_list(actor=request.user, kind=kind, year=year, q=q))
     context = {
         "page": page,
@@ -242,8 +240,7 @@ def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 def my_tasks(request: HttpRequest) -> HttpResponse:
     require(request.user, "plans.view")
-    role = request.GET.get("role", "")
-    role = role if role in TaskUnit.Role.values else ""
+    role = PlanQuery.read(request.GET)["role"]
     rows = selectors.my_tasks(actor=request.user, role=role)
     current = [r for r in rows if r.due.status != "ended"]
     ended = [r for r in rows if r.due.status == "ended"]

@@ -10,18 +10,18 @@ from pufa.core.forms import paginate
 from pufa.org.access import acting_unit_ids, require
 from pufa.progress import charts, selectors
 from pufa.progress.exports import dashboard_xlsx
+from pufa.progress.forms import DashboardQuery, StatusQuery
 from pufa.progress.rules import STATUS_CHOICES
 
 
 def _year(request: HttpRequest) -> int:
-    raw = request.GET.get("year", "")
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else timezone.localdate().year
+    return DashboardQuery.read(request.GET)["year"] or timezone.localdate().year
 
 
 def _region(request: HttpRequest):
-    raw = request.GET.get("region", "")
-    if raw.isdigit():
-        return selectors.dashboard_region_get(actor=request.user, pk=int(raw))
+    pk = DashboardQuery.read(request.GET)["region"]
+    if pk is not None:
+        return selectors.dashboard_region_get(actor=request.user, pk=pk)
     return selectors.default_region(actor=request.user)
 
 
@@ -66,14 +66,10 @@ def dashboard_export(request: HttpRequest) -> HttpResponse:
 
 def status_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "progress.view")
-    region = None
-    if request.GET.get("region", "").isdigit():
-        region = selectors.dashboard_region_get(actor=request.user, pk=int(request.GET["region"]))
-    unit = None
-    if request.GET.get("unit", "").isdigit():
-        unit = selectors.unit_for_actor(actor=request.user, pk=int(request.GET["unit"]))
-    status = request.GET.get("status", "")
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else None
+    p = StatusQuery.read(request.GET)
+    region = selectors.dashboard_region_get(actor=request.user, pk=p["region"]) if p["region"] else None
+    unit = selectors.unit_for_actor(actor=request.user, pk=p["unit"]) if p["unit"] else None
+    status, year = p["status"], p["year"]
     page = paginate(
         request, selectors.status_list(actor=request.user, region=region, unit=unit, status=status, year=year)
     )
