@@ -98,6 +98,7 @@ def site(world, office_user, liaison, other_liaison, inspector, other_office) ->
     feedback = org_services.feedback_submit(
         actor=liaison, kind=Feedback.Kind.SUGGESTION, content="希望多办些法律讲座。", region=world.community_a
     )
+    request = make_activity(world.other_office_unit, title="三八街道联合普法", co_organisers=[world.committee_a])
     objects = {
         "region": world.community_a,
         "unit": world.committee_a,
@@ -120,6 +121,7 @@ def site(world, office_user, liaison, other_liaison, inspector, other_office) ->
         "circular": circular,
         "progress_unit": world.committee_a,
         "portal_region": world.street_a,
+        "consent_request": request.participants.get(unit=world.committee_a),
     }
     assert KeyDate.objects.exists()
     return Site(users=users, objects=objects)

@@ -54,6 +54,9 @@ SEEN_BY: dict[str, frozenset[str]] = {
     "template": STREET_A,
     "report": UNIT_A,
     "circular": REGION_WIDE | {"liaison", "member"},  # published to community A
+    # A request to community A to co-organise: found by the units one records for (those without
+    # ledger.record are refused before the lookup).
+    "consent_request": frozenset({"liaison", "member", "inspector"}),
 }
 
 
@@ -133,6 +136,9 @@ PAGES: dict[str, Page] = {
     "ledger:evidence-file": P("ledger.view", "evidence"),
     "ledger:evidence-thumb": P("ledger.view", "evidence"),
     "ledger:evidence-delete": P("ledger.record", "evidence", post_only=True),
+    "ledger:consent-list": P("ledger.record"),
+    "ledger:consent-accept": P("ledger.record", "consent_request", post_only=True),
+    "ledger:consent-decline": P("ledger.record", "consent_request", post_only=True),
     "ledger:calendar": P("ledger.view"),
     "ledger:key-date-list": P("ledger.view"),
     "ledger:key-date-create": P("ledger.review"),

@@ -76,6 +76,7 @@ def participations(query: MetricQuery, unit_ids: tuple[int, ...] | list[int]) ->
     rows = ActivityUnit.objects.filter(
         unit_id__in=unit_ids, status__in=Activity.COUNTED, is_deleted=False, date__lte=query.end
     )
+    rows = rows.filter(consent=ActivityUnit.Consent.ACCEPTED)  # a co-organiser counts once it accepted
     if query.start is not None:
         rows = rows.filter(date__gte=query.start)
     kinds = _as_list(query.filters.get("kind"))

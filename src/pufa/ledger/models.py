@@ -133,7 +133,17 @@ class ActivityUnit(models.Model):
 
     Paths, date, status and form are copies kept in step by the ledger services, so scoping, the office's
     list and the metrics read this table alone: one indexed row per (activity, unit).
+
+    A co-organiser outside the organiser's own street is a *request* (consent pending) until that unit
+    accepts it: only then does the activity count for it, and only then does the row carry the unit's paths —
+    scoping goes by those paths, so before that the record is invisible to the unit's side (it sees the request
+    on its 协办确认 page, through `unit`, nothing more). A declined row keeps empty paths.
     """
+
+    class Consent(models.TextChoices):
+        ACCEPTED = "accepted", "已确认"
+        PENDING = "pending", "待确认"
+        DECLINED = "declined", "已谢绝"
 
     # Both foreign keys are covered by the unique constraint and the (unit, date) index.
     activity = models.ForeignKey(
@@ -156,6 +166,8 @@ class ActivityUnit(models.Model):
         db_index=False,
     )
     is_deleted = models.BooleanField("已删除", default=False)
+    consent = models.CharField("协办确认", max_length=10, choices=Consent.choices, default=Consent.ACCEPTED)
+    consent_at = models.DateTimeField("确认时间", null=True, blank=True)
 
     scope_lookups: ClassVar[dict[str, tuple[str, ...]]] = {"region": ("region_path",), "unit": ("unit_path",)}
 
@@ -170,6 +182,8 @@ class ActivityUnit(models.Model):
                 fields=["date", "activity", "region_path", "status", "kind", "is_deleted"], name="ledger_au_list"
             ),
             models.Index(fields=["unit", "date"], name="ledger_au_unit_date"),
+            # The few open co-organiser requests, found by unit (the 协办确认 page).
+            models.Index(fields=["unit"], condition=models.Q(consent="pending"), name="ledger_au_pending"),
             models.Index(
                 fields=["region_path", "date"],
                 name="ledger_au_region_date",

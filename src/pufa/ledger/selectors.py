@@ -316,6 +316,33 @@ def capped_count(activities: QuerySet[Activity], cap: int = COUNT_CAP) -> tuple[
     return (cap, True) if n > cap else (n, False)
 
 
+# ---------------------------------------------------------------- co-organiser requests (协办确认)
+
+
+def consent_requests(*, actor: Any) -> QuerySet[ActivityUnit]:
+    """The open co-organiser requests to the units the actor records for, newest first.
+
+    Not through scope(): a pending row carries no paths (see ActivityUnit), so it is found by the actor's own
+    units, and what the page shows is the request itself — title, date, form, organiser and figures.
+    """
+    return (
+        ActivityUnit.objects.filter(
+            unit_id__in=acting_unit_ids(actor, "ledger.record"),
+            consent=ActivityUnit.Consent.PENDING,
+            is_deleted=False,
+        )
+        .select_related("activity", "activity__unit", "activity__kind", "unit")
+        .order_by("-date", "-id")
+    )
+
+
+def consent_request_get(*, actor: Any, pk: int) -> ActivityUnit:
+    try:
+        return consent_requests(actor=actor).get(pk=pk)
+    except ActivityUnit.DoesNotExist as exc:
+        raise Http404("未找到该协办请求") from exc
+
+
 # ---------------------------------------------------------------- single records
 
 

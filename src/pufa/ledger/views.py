@@ -18,7 +18,7 @@ from openpyxl import Workbook
 
 from pufa.core.chinese import cn_date
 from pufa.core.filters import IdListField
-from pufa.core.forms import apply_errors
+from pufa.core.forms import apply_errors, paginate
 from pufa.core.models import ActivityKind, Audience, Domain
 from pufa.ledger import exports, importers, selectors, services
 from pufa.ledger.forms import (
@@ -532,3 +532,37 @@ def key_date_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if key_date.region is not None:
         require(request.user, "ledger.review", key_date.region)
     return _key_date_form(request, key_date)
+
+
+# ---------------------------------------------------------------- co-organiser requests (协办确认)
+
+
+def consent_list(request: HttpRequest) -> HttpResponse:
+    """The open requests to co-organise activities of units in other streets (see ActivityUnit)."""
+    require(request.user, "ledger.record")
+    page = paginate(request, selectors.consent_requests(actor=request.user))
+    return render(request, "ledger/consent_list.html", {"page": page})
+
+
+def _consent(request: HttpRequest, pk: int, accept: bool) -> HttpResponse:
+    require(request.user, "ledger.record")
+    participation = selectors.consent_request_get(actor=request.user, pk=pk)
+    try:
+        services.co_organiser_consent(actor=request.user, participation=participation, accept=accept)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        title = participation.activity.title
+        done = f"已确认协办“{title}”，该活动计入本单位统计。" if accept else f"已谢绝协办“{title}”。"
+        messages.success(request, done)
+    return redirect("ledger:consent-list")
+
+
+@require_POST
+def consent_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    return _consent(request, pk, accept=True)
+
+
+@require_POST
+def consent_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    return _consent(request, pk, accept=False)

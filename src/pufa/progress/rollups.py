@@ -37,7 +37,9 @@ def month_start(day: dt.date) -> dt.date:
 
 
 def counted_participations() -> Any:
-    return ActivityUnit.objects.filter(status__in=Activity.COUNTED, is_deleted=False)
+    return ActivityUnit.objects.filter(status__in=Activity.COUNTED, is_deleted=False).filter(
+        consent=ActivityUnit.Consent.ACCEPTED  # a co-organiser counts once it accepted
+    )
 
 
 class _Rollups:
