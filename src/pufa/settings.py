@@ -232,6 +232,7 @@ WHITENOISE_USE_FINDERS = True
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 PUFA_UPLOAD_MAX_MB = env_int("PUFA_UPLOAD_MAX_MB", 50)
+PUFA_RETENTION_DAYS = env_int("PUFA_RETENTION_DAYS", 180)  # deleted records restorable, then files purged
 
 # Cache: local memory in one process; Redis when several app servers share the figures.
 REDIS_URL = os.environ.get("PUFA_REDIS_URL", "")

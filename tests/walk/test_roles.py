@@ -131,11 +131,13 @@ PAGES: dict[str, Page] = {
     "ledger:activity-return": P("ledger.review", "activity", post_only=True),
     "ledger:activity-reopen": P("ledger.review", "activity", post_only=True),
     "ledger:activity-delete": P("ledger.record", "activity", post_only=True),
+    "ledger:activity-restore": P("ledger.record", "activity", post_only=True),
     "ledger:activity-highlight": P("ledger.record", "activity", post_only=True),  # or ledger.review
     "ledger:evidence-add": P("ledger.record", "activity", post_only=True),
     "ledger:evidence-file": P("ledger.view", "evidence"),
     "ledger:evidence-thumb": P("ledger.view", "evidence"),
     "ledger:evidence-delete": P("ledger.record", "evidence", post_only=True),
+    "ledger:evidence-restore": P("ledger.record", "evidence", post_only=True),
     "ledger:consent-list": P("ledger.record"),
     "ledger:consent-accept": P("ledger.record", "consent_request", post_only=True),
     "ledger:consent-decline": P("ledger.record", "consent_request", post_only=True),

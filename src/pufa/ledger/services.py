@@ -20,7 +20,7 @@ from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from pufa.core import audit
@@ -674,6 +674,90 @@ def evidence_delete(*, actor: User | None, evidence: Evidence) -> Evidence:
         scope_path=activity.region_path,
     )
     return evidence
+
+
+# ---------------------------------------------------------------- deleted records: restore and purge
+
+
+def retention_days() -> int:
+    """How long deleted activities and files stay restorable; after it the daily pass purges the files."""
+    from django.conf import settings
+
+    return settings.PUFA_RETENTION_DAYS
+
+
+def _check_retention(deleted_at: dt.datetime | None) -> None:
+    if deleted_at is None:
+        raise ValidationError("该记录未被删除。")
+    if deleted_at < timezone.now() - dt.timedelta(days=retention_days()):
+        raise ValidationError(f"删除已超过{retention_days()}天的保留期限，不能恢复。")
+
+
+@transaction.atomic
+def activity_restore(*, actor: User | None, activity: Activity) -> Activity:
+    """Undo a deletion within the retention period: the unit's liaison or the office (ledger.record on the
+    organiser). The record comes back in the status it had, with its files, and counts again if it did."""
+    _require_record(actor, activity)
+    _check_retention(activity.deleted_at)
+    activity.deleted_at = None
+    activity.save(update_fields=["deleted_at", "updated_at"])
+    _sync_participants(activity)
+    audit.log(actor=actor, action=audit.Action.RESTORE, obj=activity, code="ledger.activity.restore")
+    _fire(hooks.UPDATED, activity, actor, _participant_ids(activity), [activity.date])
+    return activity
+
+
+@transaction.atomic
+def evidence_restore(*, actor: User | None, evidence: Evidence) -> Evidence:
+    """Undo the deletion of a file, within the retention period and while its record may still be changed."""
+    activity = evidence.activity
+    _require_record(actor, activity)
+    _require_editable(activity)
+    _check_retention(evidence.deleted_at)
+    if not evidence.file:
+        raise ValidationError("该文件已按保留期限清除，不能恢复。")
+    evidence.deleted_at = None
+    evidence.save(update_fields=["deleted_at", "updated_at"])
+    audit.log(
+        actor=actor,
+        action=audit.Action.RESTORE,
+        obj=evidence,
+        code="ledger.evidence.restore",
+        message=f"恢复“{activity.title}”的{evidence.get_kind_display()}“{evidence.original_name}”",
+        scope_path=activity.region_path,
+    )
+    return evidence
+
+
+def evidence_purge(*, today: dt.date) -> int:
+    """The daily pass: remove from storage the files deleted (or whose record was deleted) more than the
+    retention period ago. The rows stay, with an empty file, so the audit trail still names them."""
+    cutoff = timezone.make_aware(dt.datetime.combine(today, dt.time.min)) - dt.timedelta(days=retention_days())
+    expired = (
+        Evidence.all_objects.exclude(file="")
+        .filter(models.Q(deleted_at__lt=cutoff) | models.Q(activity__deleted_at__lt=cutoff))
+        .select_related("activity")
+    )
+    purged = 0
+    for evidence in expired.iterator(chunk_size=500):
+        with transaction.atomic():
+            names = [name for name in (evidence.file.name, evidence.thumbnail.name) if name]
+            Evidence.all_objects.filter(pk=evidence.pk).update(file="", thumbnail="")
+            audit.log(
+                actor=None,
+                action=audit.Action.DELETE,
+                obj=evidence,
+                code="ledger.evidence.purge",
+                message=f"保留期限（{retention_days()}天）已过，清除“{evidence.original_name}”的文件",
+                scope_path=evidence.activity.region_path,
+            )
+            transaction.on_commit(lambda names=names: [default_storage.delete(name) for name in names])
+        purged += 1
+    return purged
+
+
+def daily(*, today: dt.date, results: dict[str, int], **_: Any) -> None:
+    results["清除超过保留期限的佐证文件"] = evidence_purge(today=today)
 
 
 # ---------------------------------------------------------------- key dates

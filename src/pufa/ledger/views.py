@@ -116,7 +116,7 @@ def _list_url() -> str:
 
 
 def _activity(request: HttpRequest, pk: int) -> Activity:
-    return selectors.activity_get(actor=request.user, pk=pk, include_deleted=can(request.user, "ledger.review"))
+    return selectors.activity_get(actor=request.user, pk=pk, include_deleted=can(request.user, "ledger.record"))
 
 
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -137,6 +137,9 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_delete": alive and (may_review or (may_record and activity.is_editable)),
             "evidence_form": EvidenceForm(),
             "reason_form": ReasonForm(),
+            "may_restore": not alive and may_record,
+            "retention_days": services.retention_days(),
+            "deleted_evidence": selectors.deleted_evidence(activity=activity) if alive and may_record else [],
             "history": org_selectors.audit_list(actor=request.user, obj=activity)[:30]
             if can(request.user, "audit.view")
             else [],
@@ -367,6 +370,30 @@ def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "已删除该文件（审计日志中仍可追溯）。")
     return redirect("ledger:activity-detail", pk=evidence.activity_id)
+
+
+@require_POST
+def evidence_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence = selectors.evidence_get(actor=request.user, pk=pk)
+    try:
+        services.evidence_restore(actor=request.user, evidence=evidence)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, "已恢复该文件。")
+    return redirect("ledger:activity-detail", pk=evidence.activity_id)
+
+
+@require_POST
+def activity_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = _activity(request, pk)
+    try:
+        services.activity_restore(actor=request.user, activity=activity)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已恢复“{activity.title}”。")
+    return redirect("ledger:activity-detail", pk=activity.pk)
 
 
 # ---------------------------------------------------------------- import
