@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import models
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 
 
 class XlsxField(forms.FileField):
@@ -67,10 +67,10 @@ class PufaForm(forms.Form):
     def full_clean(self) -> None:
         """Posted ids that no database column could hold ("99999999999999999999999", "²") become an invalid
         choice before the model choice fields query with them: SQLite overflows past 64 bits (a 500)."""
-        if self.is_bound and hasattr(self.data, "getlist"):
-            data = None
+        if self.is_bound and isinstance(self.data, QueryDict):
+            data: QueryDict | None = None
             for name, field in self.fields.items():
-                if not isinstance(field, forms.ModelChoiceField) or field.to_field_name:
+                if not isinstance(field, forms.ModelChoiceField) or field.to_field_name or field.queryset is None:
                     continue
                 if not isinstance(field.queryset.model._meta.pk, models.AutoField | models.BigAutoField):
                     continue
