@@ -119,3 +119,34 @@ def test_implausible_figures_are_held_for_the_office(world, liaison, office_user
     # The office, having checked, may submit it.
     services.activity_submit(actor=office_user, activity=draft)
     assert counted(world.committee_a) == 3
+
+
+def test_an_import_asks_the_other_street_too(world, liaison):
+    import io
+
+    from openpyxl import Workbook
+
+    from pufa.ledger import importers
+    from pufa.ledger.exports import HEADERS
+
+    workbook = Workbook()
+    ws = workbook.active
+    ws.title = "工作台账"
+    ws.append(HEADERS[:17])
+    values = {
+        "活动日期": dt.date(2026, 3, 15),
+        "活动名称": "联合宣传",
+        "活动形式": "集中宣传",
+        "组织单位": "沱河社区居委会",
+        "协办单位": "桃园社区居委会、三八街道法治办",
+        "现场受众（人次）": 80,
+    }
+    ws.append([values.get(h, "") for h in HEADERS[:17]])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    result = importers.activity_import(actor=liaison, file=buffer)
+    assert result.ok, result.errors
+    consents = dict(ActivityUnit.objects.values_list("unit__name", "consent"))
+    assert consents == {"沱河社区居委会": "accepted", "桃园社区居委会": "accepted", "三八街道法治办": "pending"}
+    assert counted(world.other_office_unit) == 0 and counted(world.committee_b) == 1

@@ -25,7 +25,7 @@ from pufa.core.models import ActivityKind, Audience, Domain
 from pufa.ledger import hooks, xlsx
 from pufa.ledger.exports import HEADERS, SHEET
 from pufa.ledger.models import Activity, ActivityUnit
-from pufa.ledger.services import ActivityData, activity_errors
+from pufa.ledger.services import ActivityData, activity_errors, home_area_path, participant_rows
 from pufa.org.access import scope
 from pufa.org.models import Region, Unit, User
 from pufa.plans.models import Task
@@ -426,11 +426,15 @@ def _write(*, actor: User | None, prepared: list[ActivityData], status: str, res
     _insert_activities(activities)
     day = connection.ops.adapt_datefield_value
     participants, domains, audiences, tasks = [], [], [], []
+    areas: dict[str, str] = {}  # organiser's region path → its street (co-organisers outside it must consent)
     for activity, data in zip(activities, prepared, strict=True):
-        units = [(data.unit, True)] + [(u, False) for u in data.co_organisers]
+        area = areas.get(data.unit.region.path) or areas.setdefault(data.unit.region.path, home_area_path(data.unit))
         participants.extend(
-            (activity.pk, u.pk, is_organiser, u.path, u.region.path, day(activity.date), status, data.kind.pk, False)
-            for u, is_organiser in units
+            (
+                *(r.activity_id, r.unit_id, r.is_organiser, r.unit_path, r.region_path, day(r.date)),
+                *(status, data.kind.pk, False, r.consent),
+            )
+            for r in participant_rows(activity, data.unit, data.co_organisers, area=area)
         )
         domains.extend((activity.pk, d.pk) for d in data.domains)
         audiences.extend((activity.pk, a.pk) for a in data.audiences)
@@ -447,6 +451,7 @@ def _write(*, actor: User | None, prepared: list[ActivityData], status: str, res
             "status",
             "kind_id",
             "is_deleted",
+            "consent",
         ],
         participants,
     )
