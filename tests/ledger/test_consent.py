@@ -150,3 +150,17 @@ def test_an_import_asks_the_other_street_too(world, liaison):
     consents = dict(ActivityUnit.objects.values_list("unit__name", "consent"))
     assert consents == {"沱河社区居委会": "accepted", "桃园社区居委会": "accepted", "三八街道法治办": "pending"}
     assert counted(world.other_office_unit) == 0 and counted(world.committee_b) == 1
+
+
+def test_a_unit_report_counts_a_request_only_once_accepted(world, other_liaison_b):
+    from pufa.reports.figures import counted_activity_ids
+
+    activity = make_activity(world.committee_a, co_organisers=[world.other_office_unit])
+
+    def ids() -> list[int]:
+        return list(counted_activity_ids(unit=world.other_office_unit, region=None, start=YEAR[0], end=YEAR[1]))
+
+    assert ids() == []
+    request = selectors.consent_requests(actor=other_liaison_b).get()
+    services.co_organiser_consent(actor=other_liaison_b, participation=request, accept=True)
+    assert [row["activity_id"] for row in ids()] == [activity.pk]

@@ -171,6 +171,7 @@ def ledger_url(*, unit_id: int | None, region_id: int | None, start: dt.date, en
 def counted_activity_ids(*, unit: Unit | None, region: Region | None, start: dt.date, end: dt.date) -> QuerySet:
     """The ids of the counted activities of a unit (organised or co-organised) or of a region, in the period."""
     rows = ActivityUnit.objects.filter(status__in=Activity.COUNTED, is_deleted=False, date__gte=start, date__lte=end)
+    rows = rows.filter(consent=ActivityUnit.Consent.ACCEPTED)  # a co-organiser counts once it accepted
     if unit is not None:
         rows = rows.filter(unit=unit)
     elif region is not None:
