@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "csp",
+    "django_filters",
     "pufa.core",
     "pufa.org",
     "pufa.plans",
@@ -276,6 +277,7 @@ PUFA_FEEDBACK_PER_HOUR = env_int("PUFA_FEEDBACK_PER_HOUR", 10)
 PUFA_BASE_URL = os.environ.get("PUFA_BASE_URL", "").rstrip("/")
 if PUFA_BASE_URL and not PUFA_BASE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured("PUFA_BASE_URL must start with http:// or https://")
+PUFA_RETENTION_DAYS = env_int("PUFA_RETENTION_DAYS", 180)  # deleted records restorable, then files purged
 
 # Cache: local memory in one process; Redis when several app servers share the figures.
 REDIS_URL = os.environ.get("PUFA_REDIS_URL", "")

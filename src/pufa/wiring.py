@@ -23,6 +23,7 @@ from pufa.core import events
 def subscriptions() -> list[tuple[type, Callable[[Any], None]]]:
     from pufa.duties import daily as duties_daily
     from pufa.duties import matching
+    from pufa.ledger import services as ledger
     from pufa.people import services as people
     from pufa.progress import cache, rollups, services
     from pufa.progress import reminders as progress_daily
@@ -43,6 +44,7 @@ def subscriptions() -> list[tuple[type, Callable[[Any], None]]]:
         (events.DailyPass, progress_daily.daily),  # values and statuses for today, deadline reminders
         (events.DailyPass, duties_daily.daily),  # 31 March list and announcement reminders
         (events.DailyPass, reports_daily.daily),  # 30 June and 31 December report reminders
+        (events.DailyPass, ledger.daily),  # purge evidence files past the retention period
     ]
 
 

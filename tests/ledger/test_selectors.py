@@ -13,7 +13,7 @@ from pufa.ledger import selectors, services
 from pufa.ledger.models import Activity
 from pufa.ledger.selectors import ActivityFilter
 from pufa.org.access import SYSTEM
-from tests.factories import UnitFactory, make_activity, make_plan, make_task
+from tests.factories import UnitFactory, make_activity, make_plan, make_task, member_of
 from tests.ledger.conftest import jpeg_bytes
 
 
@@ -59,6 +59,10 @@ def test_other_office_sees_co_organised_activity_only_through_its_unit(world, ot
     joint = make_activity(
         world.committee_a, title="跨街道联合普法", date=dt.date(2026, 2, 1), co_organisers=[world.other_office_unit]
     )
+    # A co-organiser in another street is a request: invisible to that side until the unit accepts it.
+    assert titles(other_office) == ["三八街道法治讲座"]
+    request = selectors.consent_requests(actor=other_office).get()
+    services.co_organiser_consent(actor=other_office, participation=request, accept=True)
     assert titles(other_office) == ["三八街道法治讲座", "跨街道联合普法"]
     assert selectors.activity_get(actor=other_office, pk=joint.pk).title == "跨街道联合普法"
 
@@ -70,14 +74,15 @@ def test_anonymous_and_unit_less_users_see_nothing(world, ledger, django_user_mo
     assert titles(django_user_model.objects.create(username="nobody")) == []
 
 
-def test_activity_get_is_404_outside_scope_and_for_deleted_records_unless_reviewer(
-    world, liaison, other_liaison, office_user, ledger
+def test_activity_get_is_404_outside_scope_and_for_deleted_records_unless_unit_or_office(
+    world, liaison, other_liaison, office_user, inspector, ledger
 ):
     with pytest.raises(Http404):
         selectors.activity_get(actor=other_liaison, pk=ledger["a"].pk)
     services.activity_delete(actor=liaison, activity=ledger["draft"])
     with pytest.raises(Http404):
-        selectors.activity_get(actor=liaison, pk=ledger["draft"].pk, include_deleted=True)
+        selectors.activity_get(actor=inspector, pk=ledger["draft"].pk, include_deleted=True)
+    assert selectors.activity_get(actor=liaison, pk=ledger["draft"].pk, include_deleted=True).is_deleted
     assert selectors.activity_get(actor=office_user, pk=ledger["draft"].pk, include_deleted=True).is_deleted
     assert "宪法宣传周计划" not in titles(office_user)
     assert titles(office_user, status="deleted") == ["宪法宣传周计划"]
@@ -95,9 +100,12 @@ def test_evidence_is_scoped_through_its_activity(world, liaison, other_liaison, 
         with pytest.raises(Http404):
             selectors.evidence_get(actor=outsider, pk=evidence.pk)
     services.evidence_delete(actor=liaison, evidence=evidence)
-    with pytest.raises(Http404):
-        selectors.evidence_get(actor=liaison, pk=evidence.pk)
+    # A deleted file stays with those who may restore it: the unit's liaison and the office.
+    assert selectors.evidence_get(actor=liaison, pk=evidence.pk).is_deleted
     assert selectors.evidence_get(actor=office_user, pk=evidence.pk).is_deleted
+    member = member_of(world.committee_a, "member", username="member")
+    with pytest.raises(Http404):
+        selectors.evidence_get(actor=member, pk=evidence.pk)
 
 
 @pytest.mark.parametrize(

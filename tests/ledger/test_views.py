@@ -209,12 +209,12 @@ def test_office_confirms_returns_and_reopens_through_the_pages(client_for, world
     assert "重新打开：日期有误" in detail
 
 
-def test_deleted_evidence_is_404_for_liaison_but_kept_for_office(
-    client_for, world, activity, photo, liaison, office_user
-):
+def test_deleted_evidence_stays_with_the_unit_and_office_only(client_for, world, activity, photo, liaison, office_user):
     services.activity_withdraw(actor=SYSTEM, activity=activity)
     client_for(liaison).post(reverse("ledger:evidence-delete", args=[photo.pk]))
-    assert client_for(liaison).get(reverse("ledger:evidence-file", args=[photo.pk])).status_code == 404
+    member = member_of(world.committee_a, Membership.Role.MEMBER, username="member")
+    assert client_for(member).get(reverse("ledger:evidence-file", args=[photo.pk])).status_code == 404
+    assert client_for(liaison).get(reverse("ledger:evidence-file", args=[photo.pk])).status_code == 200
     assert client_for(office_user).get(reverse("ledger:evidence-file", args=[photo.pk])).status_code == 200
 
 

@@ -7,7 +7,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.http import HttpRequest
+from django.db import models
+from django.http import HttpRequest, QueryDict
 
 
 class XlsxField(forms.FileField):
@@ -73,3 +74,28 @@ class PufaForm(forms.Form):
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def full_clean(self) -> None:
+        """Posted ids that no database column could hold ("99999999999999999999999", "²") become an invalid
+        choice before the model choice fields query with them: SQLite overflows past 64 bits (a 500)."""
+        if self.is_bound and isinstance(self.data, QueryDict):
+            data: QueryDict | None = None
+            for name, field in self.fields.items():
+                if not isinstance(field, forms.ModelChoiceField) or field.to_field_name or field.queryset is None:
+                    continue
+                if not isinstance(field.queryset.model._meta.pk, models.AutoField | models.BigAutoField):
+                    continue
+                key = self.add_prefix(name)
+                values = self.data.getlist(key)
+                if values and not all(_plausible_id(v) for v in values):
+                    data = data if data is not None else self.data.copy()
+                    data.setlist(key, [v if _plausible_id(v) else "0" for v in values])
+            if data is not None:
+                self.data = data
+        super().full_clean()
+
+
+def _plausible_id(value: Any) -> bool:
+    text = str(value)
+    return text == "" or (text.isascii() and text.isdigit() and int(text) <= 2**31 - 1)
+

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from pufa.core.filters import QueryForm, SearchField, id_field, year_field
 from pufa.core.forms import DateInput, PufaForm, VersionField
 from pufa.core.models import ActivityKind, Audience, Domain
 from pufa.duties.models import DutyItem, DutyList, DutyTemplate, Law
@@ -210,3 +211,31 @@ class TemplateForm(DutyForm):
                 self.fields["issuing_unit"].initial = units.first()
         if editing:
             del self.fields["issuing_unit"]
+
+
+# ---------------------------------------------------------------- query strings (GET)
+
+
+class ListQuery(QueryForm):
+    """The list page's filters."""
+
+    year = year_field()
+    status = forms.ChoiceField(required=False, choices=[("", ""), *DutyList.Status.choices])
+    q = SearchField(limit=100)
+
+
+class OverviewQuery(QueryForm):
+    """The overview's region and year (also posted by its forms)."""
+
+    year = year_field()
+    region = id_field()
+
+
+class LawQuery(QueryForm):
+    q = SearchField(limit=100)
+    level = forms.ChoiceField(required=False, choices=[("", ""), *Law.Level.choices])
+
+
+class LinkQuery(QueryForm):
+    q = SearchField(limit=100)
+    activity = id_field()

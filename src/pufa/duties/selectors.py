@@ -87,7 +87,7 @@ def law_get(*, pk: int) -> Law:
 def duty_list_list(
     *, actor: Any, year: int | None = None, status: str = "", q: str = "", unit: Unit | None = None
 ) -> QuerySet[DutyList]:
-    lists = scope(DutyList.objects.all(), actor).select_related("unit", "unit__region")
+    lists = scope(DutyList.objects.all(), actor, "duties.view").select_related("unit", "unit__region")
     if year:
         lists = lists.filter(year=year)
     if status:
@@ -106,6 +106,7 @@ def duty_list_get(*, actor: Any, pk: int) -> DutyList:
     return visible_or_404(
         DutyList.objects.select_related("unit", "unit__region", "submitted_by", "filed_by", "source"),
         actor,
+        action="duties.view",
         pk=pk,
     )
 
@@ -120,7 +121,9 @@ def duty_item_list(*, actor: Any, duty_list: DutyList) -> list[DutyItem]:
 
 
 def duty_item_get(*, actor: Any, pk: int) -> DutyItem:
-    return visible_or_404(DutyItem.objects.select_related("duty_list", "duty_list__unit__region"), actor, pk=pk)
+    return visible_or_404(
+        DutyItem.objects.select_related("duty_list", "duty_list__unit__region"), actor, action="duties.view", pk=pk
+    )
 
 
 def planned_activity_list(*, actor: Any, duty_list: DutyList) -> list[PlannedActivity]:
@@ -136,6 +139,7 @@ def planned_activity_get(*, actor: Any, pk: int) -> PlannedActivity:
     return visible_or_404(
         PlannedActivity.objects.select_related("duty_list", "duty_list__unit__region", "kind", "activity"),
         actor,
+        action="duties.view",
         pk=pk,
     )
 
@@ -200,7 +204,7 @@ def link_candidates(*, actor: Any, planned: PlannedActivity, q: str = "", limit:
 
 def template_list(*, actor: Any) -> QuerySet[DutyTemplate]:
     return (
-        scope(DutyTemplate.objects.all(), actor)
+        scope(DutyTemplate.objects.all(), actor, "duties.view")
         .select_related("issuing_unit", "issuing_unit__region")
         .annotate(item_count=Count("items"))
         .order_by("-created_at")
@@ -208,7 +212,9 @@ def template_list(*, actor: Any) -> QuerySet[DutyTemplate]:
 
 
 def template_get(*, actor: Any, pk: int) -> DutyTemplate:
-    return visible_or_404(DutyTemplate.objects.select_related("issuing_unit__region"), actor, pk=pk)
+    return visible_or_404(
+        DutyTemplate.objects.select_related("issuing_unit__region"), actor, action="duties.view", pk=pk
+    )
 
 
 def template_items(*, template: DutyTemplate) -> list[DutyTemplateItem]:

@@ -20,6 +20,10 @@ from pufa.duties.forms import (
     DutyListForm,
     DutyListStartForm,
     LawForm,
+    LawQuery,
+    LinkQuery,
+    ListQuery,
+    OverviewQuery,
     PlannedForm,
     ReasonForm,
     TemplateForm,
@@ -34,15 +38,11 @@ from pufa.org.models import Region, Unit
 
 
 def _year(request: HttpRequest, default: int | None = None) -> int:
-    raw = request.GET.get("year", "")
-    if raw.isdigit() and 2000 <= int(raw) <= 2100:
-        return int(raw)
-    return default or timezone.localdate().year
+    return OverviewQuery.read(request.GET)["year"] or default or timezone.localdate().year
 
 
 def _post_year(request: HttpRequest) -> int:
-    raw = request.POST.get("year", "")
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else timezone.localdate().year
+    return OverviewQuery.read(request.POST)["year"] or timezone.localdate().year
 
 
 def _years() -> list[int]:
@@ -106,9 +106,9 @@ def _flash_errors(request: HttpRequest, exc: ValidationError) -> None:
 def index(request: HttpRequest) -> HttpResponse:
     """责任清单: a liaison sees their unit's lists; an office sees its region's, with the deadline summary."""
     require(request.user, "duties.view")
-    year = request.GET.get("year", "")
-    status, q = request.GET.get("status", ""), request.GET.get("q", "").strip()
-    lists = selectors.duty_list_list(actor=request.user, year=int(year) if year.isdigit() else None, status=status, q=q)
+    p = ListQuery.read(request.GET)
+    year, status, q = str(p["year"] or ""), p["status"], p["q"]
+    lists = selectors.duty_list_list(actor=request.user, year=p["year"], status=status, q=q)
     context: dict[str, Any] = {
         "page": paginate(request, lists),
         "year": year,
@@ -377,8 +377,8 @@ def planned_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _review_region(request: HttpRequest) -> Region:
     regions = selectors.review_regions(actor=request.user)
-    raw = request.GET.get("region") or request.POST.get("region") or ""
-    region = regions.filter(pk=int(raw)).first() if raw.isdigit() else regions.first()
+    pk = OverviewQuery.read(request.GET)["region"] or OverviewQuery.read(request.POST)["region"]
+    region = regions.filter(pk=pk).first() if pk else regions.first()
     if region is None:
         raise Http404("未找到该区划")
     return region
@@ -465,7 +465,8 @@ def region_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 def law_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "duties.view")
-    q, level = request.GET.get("q", "").strip(), request.GET.get("level", "")
+    p = LawQuery.read(request.GET)
+    q, level = p["q"], p["level"]
     context = {
         "page": paginate(request, selectors.law_list(q=q, level=level)),
         "q": q,
@@ -605,7 +606,9 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def template_item_delete(request: HttpRequest, pk: int) -> HttpResponse:
     template = selectors.template_get(actor=request.user, pk=pk)
-    item = template.items.filter(pk=request.POST.get("item", "0") or 0).first()
+    require(request.user, "duties.review", template)
+    raw = request.POST.get("item", "")
+    item = template.items.filter(pk=int(raw)).first() if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
     if item is None:
         raise Http404("未找到该事项")
     try:
@@ -635,8 +638,8 @@ def planned_link(request: HttpRequest, pk: int) -> HttpResponse:
     planned = selectors.planned_activity_get(actor=request.user, pk=pk)
     require(request.user, "duties.edit", planned.duty_list)
     if request.method == "POST":
-        raw = request.POST.get("activity", "")
-        activity = Activity.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+        pk = LinkQuery.read(request.POST)["activity"]
+        activity = Activity.objects.filter(pk=pk).first() if pk else None
         if activity is None:
             messages.error(request, "请选择台账记录。")
         else:
@@ -647,7 +650,7 @@ def planned_link(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, f"已关联台账记录“{activity.title}”。")
                 return redirect("duties:list-detail", pk=planned.duty_list_id)
-    q = request.GET.get("q", "").strip()
+    q = LinkQuery.read(request.GET)["q"]
     context = {
         "planned": planned,
         "candidates": selectors.link_candidates(actor=request.user, planned=planned, q=q),

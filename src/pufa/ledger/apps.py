@@ -15,3 +15,4 @@ class LedgerConfig(AppConfig):
         register(NavItem("工作台账", "ledger:activity-list", "ledger.view", order=30))
         register(NavItem("重要节点", "ledger:calendar", "ledger.view", order=31))
         register_todo(TodoSource("ledger", selectors.todos, order=10))
+        register(NavItem("协办确认", "ledger:consent-list", "ledger.record", order=32))

@@ -11,6 +11,16 @@ from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
+from pufa.core.filters import (
+    CodeListField,
+    IdListField,
+    MonthField,
+    QueryForm,
+    SearchField,
+    id_field,
+    parse_id,
+    year_field,
+)
 from pufa.core.forms import DateInput, PufaForm, VersionField, XlsxField
 from pufa.core.models import ActivityKind, Audience, Domain
 from pufa.ledger import selectors
@@ -119,8 +129,9 @@ class ActivityForm(PufaForm):
         units = selectors.recordable_units(actor=actor)
         self.fields["unit"].queryset = units
         chosen = unit
-        if self.is_bound and self.data.get("unit", "").isdigit():
-            chosen = units.filter(pk=self.data["unit"]).first() or unit
+        unit_id = parse_id(self.data.get("unit")) if self.is_bound else None
+        if unit_id is not None:
+            chosen = units.filter(pk=unit_id).first() or unit
         self.chosen_unit = chosen
         current_kind = getattr(self.initial.get("kind"), "pk", None)
         self.fields["kind"].queryset = ActivityKind.objects.filter(Q(is_active=True) | Q(pk=current_kind))
@@ -263,31 +274,53 @@ class KeyDateForm(PufaForm):
 TITLE_SEARCH_DAYS = 365
 
 
-def _date(raw: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
+class ActivityFilterForm(QueryForm):
+    """The ledger list's query string (also the export's and the calendar's)."""
+
+    unit = id_field()
+    participant = id_field()
+    region = id_field()
+    start = forms.DateField(required=False)
+    end = forms.DateField(required=False)
+    year = year_field()
+    kind = CodeListField(required=False)
+    domain = CodeListField(required=False)
+    audience = CodeListField(required=False)
+    task = IdListField(required=False)
+    status = forms.ChoiceField(required=False, choices=[])
+    q = SearchField(limit=100)
+    highlight = forms.ChoiceField(required=False, choices=[(v, v) for v in ("", "1", "on", "true", "0")])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        statuses = [value for value, _ in selectors.STATUS_FILTERS] + ["deleted"]
+        self.fields["status"].choices = [("", "")] + [(value, value) for value in statuses]
 
 
-def _visible_unit(actor: Any, raw: str) -> Unit | None:
-    if not raw:
+class TaskSuggestionQuery(QueryForm):
+    unit = id_field()
+    date = forms.DateField(required=False)
+    tasks = IdListField(required=False)
+
+
+class CalendarQuery(QueryForm):
+    month = MonthField(required=False)
+
+
+def _visible_unit(actor: Any, pk: int | None) -> Unit | None:
+    if pk is None:
         return None
-    if not raw.isdigit():
-        raise Http404("未找到该单位")
-    unit = scope(Unit.objects.filter(pk=int(raw)), actor, "ledger.view").select_related("region").first()
+    unit = scope(Unit.objects.filter(pk=pk), actor, "ledger.view").select_related("region").first()
     if unit is None:
         raise Http404("未找到该单位")
     return unit
 
 
-def _visible_region(actor: Any, raw: str) -> Region | None:
+def _visible_region(actor: Any, pk: int | None) -> Region | None:
     """A region filter (the dashboard's figures link here): only regions the actor sees the ledger of."""
-    if not raw:
+    if pk is None:
         return None
-    if not raw.isdigit():
-        raise Http404("未找到该区划")
-    region = scope(Region.objects.filter(pk=int(raw)), actor, "ledger.view").first()
+    region = scope(Region.objects.filter(pk=pk), actor, "ledger.view").first()
     if region is None:
         raise Http404("未找到该区划")
     return region
@@ -297,29 +330,33 @@ def parse_filters(params: QueryDict, actor: Any) -> selectors.ActivityFilter:
     """Read the list's filters from the query string (also used by the export and the calendar).
 
     `year` is a shortcut for the whole year when no start/end is given. A unit or region the actor may not see
-    is 404.
+    is 404, and so is one that does not parse; any other value that does not parse is ignored.
     """
-    start, end = _date(params.get("start", "")), _date(params.get("end", ""))
-    year = params.get("year", "")
-    if year.isdigit() and 2000 <= int(year) <= 2100 and start is None and end is None:
-        start, end = dt.date(int(year), 1, 1), dt.date(int(year), 12, 31)
-    q = params.get("q", "").strip()[:100]
+    p, invalid = ActivityFilterForm.parse(params)
+    if invalid & {"unit", "participant"}:
+        raise Http404("未找到该单位")
+    if "region" in invalid:
+        raise Http404("未找到该区划")
+    start, end = p["start"], p["end"]
+    if p["year"] and start is None and end is None:
+        start, end = dt.date(p["year"], 1, 1), dt.date(p["year"], 12, 31)
+    q = p["q"] or ""
     if q and start is None and end is None:
         # A title search reads every title in scope; without a period it looks back one year (TITLE_SEARCH_DAYS).
         start = timezone.localdate() - dt.timedelta(days=TITLE_SEARCH_DAYS)
     return selectors.ActivityFilter(
-        unit=_visible_unit(actor, params.get("unit", "")),
-        participant=_visible_unit(actor, params.get("participant", "")),
-        region=_visible_region(actor, params.get("region", "")),
+        unit=_visible_unit(actor, p["unit"]),
+        participant=_visible_unit(actor, p["participant"]),
+        region=_visible_region(actor, p["region"]),
         start=start,
         end=end,
-        kinds=[v for v in params.getlist("kind") if v],
-        domains=[v for v in params.getlist("domain") if v],
-        audiences=[v for v in params.getlist("audience") if v],
-        tasks=[int(v) for v in params.getlist("task") if v.isdigit()],
-        status=params.get("status", ""),
+        kinds=p["kind"],
+        domains=p["domain"],
+        audiences=p["audience"],
+        tasks=p["task"],
+        status=p["status"] or "",
         q=q,
-        highlight=params.get("highlight", "") in {"1", "on", "true"},
+        highlight=p["highlight"] in {"1", "on", "true"},
     )
 
 

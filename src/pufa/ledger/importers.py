@@ -25,7 +25,7 @@ from pufa.core.models import ActivityKind, Audience, Domain
 from pufa.ledger import services
 from pufa.ledger.exports import HEADERS, SHEET
 from pufa.ledger.models import Activity, ActivityUnit
-from pufa.ledger.services import ActivityData, activity_errors
+from pufa.ledger.services import ActivityData, activity_errors, home_area_path, participant_rows
 from pufa.org.access import Actor, scope
 from pufa.org.models import Region, Unit
 from pufa.plans.models import Task
@@ -113,7 +113,7 @@ def _count(value: Any) -> int | None:
     if isinstance(value, float):
         return int(value) if value.is_integer() else None
     text = _text(value).replace(",", "").replace("，", "").removesuffix("人").removesuffix("份")
-    return int(text) if text.isdigit() else None
+    return int(text) if text.isascii() and text.isdigit() else None  # "²" and "①" are digits to isdigit()
 
 
 class _Names:
@@ -417,11 +417,15 @@ def _write(*, actor: Actor, prepared: list[ActivityData], status: str, result: I
     _insert_activities(activities)
     day = connection.ops.adapt_datefield_value
     participants, domains, audiences, tasks = [], [], [], []
+    areas: dict[str, str] = {}  # organiser's region path → its street (co-organisers outside it must consent)
     for activity, data in zip(activities, prepared, strict=True):
-        units = [(data.unit, True)] + [(u, False) for u in data.co_organisers]
+        area = areas.get(data.unit.region.path) or areas.setdefault(data.unit.region.path, home_area_path(data.unit))
         participants.extend(
-            (activity.pk, u.pk, is_organiser, u.path, u.region.path, day(activity.date), status, data.kind.pk, False)
-            for u, is_organiser in units
+            (
+                *(r.activity_id, r.unit_id, r.is_organiser, r.unit_path, r.region_path, day(r.date)),
+                *(status, data.kind.pk, False, r.consent),
+            )
+            for r in participant_rows(activity, data.unit, data.co_organisers, area=area)
         )
         domains.extend((activity.pk, d.pk) for d in data.domains)
         audiences.extend((activity.pk, a.pk) for a in data.audiences)
@@ -438,6 +442,7 @@ def _write(*, actor: Actor, prepared: list[ActivityData], status: str, result: I
             "status",
             "kind_id",
             "is_deleted",
+            "consent",
         ],
         participants,
     )

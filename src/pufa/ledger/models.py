@@ -131,12 +131,14 @@ class ActivityUnitQuerySet(models.QuerySet["ActivityUnit"]):
         One row per (activity, unit): an activity counts once for its organiser and once for each
         co-organiser (a region's figures de-duplicate through `pufa.ledger.counting.counted_activities`). It
         counts while submitted or confirmed (`Activity.COUNTED`: a draft is a plan, a returned record is not
-        accepted until corrected) and not deleted. Every figure of pufa — targets, dashboard, unit pages,
+        accepted until corrected), not deleted, and — for a co-organiser from outside the organiser's street —
+        once that unit has accepted the request (`Consent.ACCEPTED`; until then it is a request, not credit).
+        Every figure of pufa — targets, dashboard, unit pages,
         reports, circulars, exports, the portal's planned-against-done and the duties matching — reads its
         activities through this method, so a change to what counts (e.g. a co-organiser's consent) is made
         here and nowhere else; `tests/consistency/` checks that every surface agrees.
         """
-        rows = self.filter(status__in=Activity.COUNTED, is_deleted=False)
+        rows = self.filter(status__in=Activity.COUNTED, is_deleted=False, consent=ActivityUnit.Consent.ACCEPTED)
         if start is not None:
             rows = rows.filter(date__gte=start)
         if end is not None:
@@ -149,7 +151,17 @@ class ActivityUnit(models.Model):
 
     Paths, date, status and form are copies kept in step by the ledger services, so scoping, the office's
     list and the metrics read this table alone: one indexed row per (activity, unit).
+
+    A co-organiser outside the organiser's own street is a *request* (consent pending) until that unit
+    accepts it: only then does the activity count for it, and only then does the row carry the unit's paths —
+    scoping goes by those paths, so before that the record is invisible to the unit's side (it sees the request
+    on its 协办确认 page, through `unit`, nothing more). A declined row keeps empty paths.
     """
+
+    class Consent(models.TextChoices):
+        ACCEPTED = "accepted", "已确认"
+        PENDING = "pending", "待确认"
+        DECLINED = "declined", "已谢绝"
 
     # Both foreign keys are covered by the unique constraint and the (unit, date) index.
     activity = models.ForeignKey(
@@ -172,6 +184,8 @@ class ActivityUnit(models.Model):
         db_index=False,
     )
     is_deleted = models.BooleanField("已删除", default=False)
+    consent = models.CharField("协办确认", max_length=10, choices=Consent.choices, default=Consent.ACCEPTED)
+    consent_at = models.DateTimeField("确认时间", null=True, blank=True)
 
     objects = ActivityUnitQuerySet.as_manager()
 
@@ -188,6 +202,8 @@ class ActivityUnit(models.Model):
                 fields=["date", "activity", "region_path", "status", "kind", "is_deleted"], name="ledger_au_list"
             ),
             models.Index(fields=["unit", "date"], name="ledger_au_unit_date"),
+            # The few open co-organiser requests, found by unit (the 协办确认 page).
+            models.Index(fields=["unit"], condition=models.Q(consent="pending"), name="ledger_au_pending"),
             models.Index(
                 fields=["region_path", "date"],
                 name="ledger_au_region_date",

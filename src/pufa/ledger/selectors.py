@@ -80,8 +80,16 @@ def _is_narrow(actor: Any, f: ActivityFilter) -> bool:
     return bool(own) and not any(g.region_wide for g in own)
 
 
+def _list_action(f: ActivityFilter) -> str:
+    """Deleted records are listed only to those who may restore them: the organiser's liaison and the office
+    (ledger.record over the organiser's row, see _participations); everything else to every reader."""
+    return "ledger.record" if f.status == "deleted" else "ledger.view"
+
+
 def _participations(actor: Any, f: ActivityFilter) -> QuerySet[ActivityUnit]:
-    rows = scope(ActivityUnit.objects.all(), actor, "ledger.view")
+    rows = scope(ActivityUnit.objects.all(), actor, _list_action(f))
+    if f.status == "deleted":
+        rows = rows.filter(is_organiser=True)
     if f.unit is not None:
         rows = rows.filter(unit_path__startswith=f.unit.path)
     if f.participant is not None:
@@ -99,7 +107,7 @@ def activity_list(*, actor: Any, filters: ActivityFilter | None = None) -> Query
     """Visible activities matching the filters, newest first, ready for a list page (no query per row)."""
     f = filters or ActivityFilter()
     base = Activity.all_objects.filter(deleted_at__isnull=False) if f.status == "deleted" else Activity.objects.all()
-    unrestricted = scope_q(ActivityUnit, actor, "ledger.view") is None
+    unrestricted = scope_q(ActivityUnit, actor, _list_action(f)) is None
     if not (unrestricted and f.unit is None and f.participant is None and f.region is None):
         rows = _participations(actor, f)
         if f.status == "counted":
@@ -251,11 +259,13 @@ def _broad_keys(actor: Any, f: ActivityFilter) -> QuerySet:
     form are all columns of its `ledger_au_list` index, so the newest matching keys come from one backward
     index walk that stops when the page is full. Domains, audiences and tasks are checked per key with an
     index probe; a title search or the typical-practice flag joins the activity."""
-    in_scope = scope_q(ActivityUnit, actor, "ledger.view")
+    in_scope = scope_q(ActivityUnit, actor, _list_action(f))
     rows = ActivityUnit.objects.filter(_unindexed_paths(in_scope)) if in_scope is not None else ActivityUnit.objects
     if f.region is not None:
         rows = rows.filter(region_path__under=f.region.path)
     rows = rows.filter(is_deleted=f.status == "deleted")
+    if f.status == "deleted":
+        rows = rows.filter(is_organiser=True)
     if f.start:
         rows = rows.filter(date__gte=f.start)
     if f.end:
@@ -319,11 +329,39 @@ def capped_count(activities: QuerySet[Activity], cap: int = COUNT_CAP) -> tuple[
     return (cap, True) if n > cap else (n, False)
 
 
+# ---------------------------------------------------------------- co-organiser requests (协办确认)
+
+
+def consent_requests(*, actor: Any) -> QuerySet[ActivityUnit]:
+    """The open co-organiser requests to the units the actor records for, newest first.
+
+    Not through scope(): a pending row carries no paths (see ActivityUnit), so it is found by the actor's own
+    units, and what the page shows is the request itself — title, date, form, organiser and figures.
+    """
+    return (
+        ActivityUnit.objects.filter(
+            unit_id__in=acting_unit_ids(actor, "ledger.record"),
+            consent=ActivityUnit.Consent.PENDING,
+            is_deleted=False,
+        )
+        .select_related("activity", "activity__unit", "activity__kind", "unit")
+        .order_by("-date", "-id")
+    )
+
+
+def consent_request_get(*, actor: Any, pk: int) -> ActivityUnit:
+    try:
+        return consent_requests(actor=actor).get(pk=pk)
+    except ActivityUnit.DoesNotExist as exc:
+        raise Http404("未找到该协办请求") from exc
+
+
 # ---------------------------------------------------------------- single records
 
 
 def activity_get(*, actor: Any, pk: int, include_deleted: bool = False) -> Activity:
-    """One visible activity with what its page shows; a deleted one only for those who review its unit."""
+    """One visible activity with what its page shows; a deleted one only for those who may restore it (its
+    unit's liaison, the office: ledger.record on the organiser)."""
     base = Activity.all_objects if include_deleted else Activity.objects
     activity = visible_or_404(
         base.select_related("unit__region", "kind", "place_region", "recorded_by", "confirmed_by").prefetch_related(
@@ -333,11 +371,17 @@ def activity_get(*, actor: Any, pk: int, include_deleted: bool = False) -> Activ
             Prefetch("participants", queryset=ActivityUnit.objects.select_related("unit").order_by("id")),
         ),
         actor,
+        action="ledger.view",
         pk=pk,
     )
-    if activity.deleted_at is not None and not can(actor, "ledger.review", activity.unit):
+    if activity.deleted_at is not None and not can(actor, "ledger.record", activity.unit):
         raise Http404("未找到该记录")
     return activity
+
+
+def deleted_evidence(*, activity: Activity) -> QuerySet[Evidence]:
+    """The deleted, not yet purged files of an activity the caller loaded (shown with a restore button)."""
+    return Evidence.all_objects.filter(activity=activity, deleted_at__isnull=False).exclude(file="").order_by("id")
 
 
 def activity_evidence(*, activity: Activity) -> QuerySet[Evidence]:
@@ -347,10 +391,11 @@ def activity_evidence(*, activity: Activity) -> QuerySet[Evidence]:
 
 def evidence_get(*, actor: Any, pk: int) -> Evidence:
     """One evidence file, if the actor may see its activity. Deleted files (and files of deleted records)
-    stay readable for the office that reviews the unit — the audit trail points at them."""
-    evidence = visible_or_404(Evidence.all_objects.select_related("activity__unit"), actor, pk=pk)
+    stay readable, until purged, for those who may restore them (the unit's liaison, the office) — the audit
+    trail points at them."""
+    evidence = visible_or_404(Evidence.all_objects.select_related("activity__unit"), actor, action="ledger.view", pk=pk)
     hidden = evidence.deleted_at is not None or evidence.activity.deleted_at is not None
-    if hidden and not can(actor, "ledger.review", evidence.activity.unit):
+    if hidden and not can(actor, "ledger.record", evidence.activity.unit):
         raise Http404("未找到该文件")
     return evidence
 

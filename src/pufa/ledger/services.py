@@ -22,7 +22,7 @@ from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from pufa.core import audit, events, notifications, workflow
@@ -32,8 +32,8 @@ from pufa.core.models import ActivityKind, Audience, Domain
 from pufa.ledger import files
 from pufa.ledger.metrics import COUNT, MATERIALS, PEOPLE
 from pufa.ledger.models import Activity, ActivityUnit, Evidence, KeyDate
-from pufa.org.access import Actor, can, require, scope
-from pufa.org.models import Region, Unit
+from pufa.org.access import Actor, ancestor_paths, can, require, scope
+from pufa.org.models import Region, Unit, User
 from pufa.org.selectors import liaisons_by_unit, offices_over
 from pufa.plans.models import Task
 
@@ -201,28 +201,60 @@ def _set_relations(activity: Activity, data: ActivityData) -> None:
     _write_participants(activity, data.unit, data.co_organisers)
 
 
-def participant_rows(activity: Activity, organiser: Unit, co_organisers: Iterable[Unit]) -> list[ActivityUnit]:
-    """The ActivityUnit rows of one activity (also used by the importer's bulk path)."""
-    rows = [(organiser, True)] + [(u, False) for u in co_organisers]
-    return [
-        ActivityUnit(
-            activity=activity,
-            unit=unit,
-            is_organiser=is_organiser,
-            unit_path=unit.path,
-            region_path=unit.region.path,
-            date=activity.date,
-            status=activity.status,
-            kind_id=activity.kind_id,
-            is_deleted=activity.deleted_at is not None,
+def home_area_path(unit: Unit) -> str:
+    """The region path of the unit's own street (街道/乡镇): co-organisers inside it need no consent. A unit
+    above street level (a district office) has its own region as its area."""
+    street = (
+        Region.objects.filter(path__in=ancestor_paths(unit.region.path), level=Region.Level.STREET)
+        .values_list("path", flat=True)
+        .first()
+    )
+    return street or unit.region.path
+
+
+def participant_rows(
+    activity: Activity,
+    organiser: Unit,
+    co_organisers: Iterable[Unit],
+    consents: dict[int, str] | None = None,
+    area: str | None = None,
+) -> list[ActivityUnit]:
+    """The ActivityUnit rows of one activity (also used by the importer's bulk path).
+
+    A co-organiser outside the organiser's street is a request (consent pending, no paths) unless `consents`
+    (unit id → consent, the rows being rewritten) already settled it; see ActivityUnit.
+    """
+    area = area if area is not None else home_area_path(organiser)
+    settled = consents or {}
+    rows = []
+    for unit, is_organiser in [(organiser, True)] + [(u, False) for u in co_organisers]:
+        if is_organiser or unit.region.path.startswith(area):
+            consent = ActivityUnit.Consent.ACCEPTED
+        else:
+            consent = settled.get(unit.pk, ActivityUnit.Consent.PENDING)
+        accepted = consent == ActivityUnit.Consent.ACCEPTED
+        rows.append(
+            ActivityUnit(
+                activity=activity,
+                unit=unit,
+                is_organiser=is_organiser,
+                unit_path=unit.path if accepted else "",
+                region_path=unit.region.path if accepted else "",
+                date=activity.date,
+                status=activity.status,
+                kind_id=activity.kind_id,
+                is_deleted=activity.deleted_at is not None,
+                consent=consent,
+            )
         )
-        for unit, is_organiser in rows
-    ]
+    return rows
 
 
 def _write_participants(activity: Activity, organiser: Unit, co_organisers: Iterable[Unit]) -> None:
-    ActivityUnit.objects.filter(activity=activity).delete()
-    ActivityUnit.objects.bulk_create(participant_rows(activity, organiser, co_organisers))
+    rows = ActivityUnit.objects.filter(activity=activity)
+    settled = dict(rows.values_list("unit_id", "consent"))
+    rows.delete()
+    ActivityUnit.objects.bulk_create(participant_rows(activity, organiser, co_organisers, settled))
 
 
 def _sync_participants(activity: Activity) -> None:
@@ -278,6 +310,73 @@ def _require_editable(activity: Activity) -> None:
 def _check_submittable(activity: Activity) -> None:
     if activity.date > timezone.localdate():
         raise ValidationError({"date": "活动还没有举行（日期在今天之后），可以先保存为计划，活动结束后再提交。"})
+
+
+#: Figures beyond these are held for the office (ledger.review) to submit: a liaison's submission is refused
+#: with a warning. People reached (on site or online) above PLAUSIBLE_PEOPLE, or above PLAUSIBLE_FACTOR times
+#: the most the unit ever reported (its history counted from PLAUSIBLE_FLOOR, so a new unit may report up to
+#: 20 × 500 = 10,000).
+PLAUSIBLE_PEOPLE = 100_000
+PLAUSIBLE_FACTOR = 20
+PLAUSIBLE_FLOOR = 500
+
+
+def implausible_figures(activity: Activity) -> list[str]:
+    """Chinese warnings for the figures of `activity` that are far above any plausible bound (see above)."""
+    from django.db.models import Max
+
+    figures = {"people_onsite": "现场受众", "people_online": "线上受众"}
+    if all(getattr(activity, name) <= PLAUSIBLE_FLOOR * PLAUSIBLE_FACTOR for name in figures):
+        return []
+    history = (
+        Activity.objects.filter(unit_id=activity.unit_id, status__in=Activity.COUNTED)
+        .exclude(pk=activity.pk)
+        .aggregate(**{name: Max(name) for name in figures})
+    )
+    warnings = []
+    for name, label in figures.items():
+        value, most = getattr(activity, name), max(history[name] or 0, PLAUSIBLE_FLOOR)
+        if value > PLAUSIBLE_PEOPLE or value > PLAUSIBLE_FACTOR * most:
+            warnings.append(
+                f"{label}{value:,}人次远超合理范围（本单位以往最多{history[name] or 0:,}人次），请核实；"
+                "确属实的，请联系法宣办核实后由法宣办提交。"
+            )
+    return warnings
+
+
+def _check_plausible(actor: Any, activity: Activity) -> None:
+    """Implausible figures are held for review: only those who review the unit (the office) may submit them."""
+    warnings = implausible_figures(activity)
+    if warnings and not can(actor, "ledger.review", activity.unit):
+        raise ValidationError({"people_onsite": warnings})
+
+
+# ---------------------------------------------------------------- co-organiser consent (协办确认)
+
+
+@transaction.atomic
+def co_organiser_consent(*, actor: User | None, participation: ActivityUnit, accept: bool) -> ActivityUnit:
+    """The co-organiser's answer to a request: accepted, the activity counts for it and its side sees the record;
+    declined, it stays out. Only a pending request can be answered, by someone who records for that unit."""
+    require(actor, "ledger.record", participation.unit)
+    row = ActivityUnit.objects.select_for_update().select_related("unit__region", "activity").get(pk=participation.pk)
+    if row.consent != ActivityUnit.Consent.PENDING or row.is_deleted:
+        raise ValidationError("该协办请求已处理。")
+    row.consent = ActivityUnit.Consent.ACCEPTED if accept else ActivityUnit.Consent.DECLINED
+    row.consent_at = timezone.now()
+    if accept:
+        row.unit_path, row.region_path = row.unit.path, row.unit.region.path
+    row.save(update_fields=["consent", "consent_at", "unit_path", "region_path"])
+    audit.log(
+        actor=actor,
+        action=audit.Action.WORKFLOW,
+        obj=row.activity,
+        code="ledger.co_organiser.accept" if accept else "ledger.co_organiser.decline",
+        changes={"协办单位": [row.unit.name, ActivityUnit.Consent(row.consent).label]},
+        message=f"{row.unit.name}{'确认' if accept else '谢绝'}协办",
+    )
+    _fire(Change.UPDATED, row.activity, actor, [row.unit_id], [row.date])
+    return row
 
 
 # ---------------------------------------------------------------- evidence checks (before any write)
@@ -384,6 +483,7 @@ def activity_create(
     _apply(activity, data)
     if submit:
         _check_submittable(activity)
+        _check_plausible(actor, activity)
         activity.status = Status.SUBMITTED
         activity.submitted_at = timezone.now()
     activity.save()
@@ -569,6 +669,7 @@ def activity_transition(*, actor: Actor, activity: Activity, name: str, reason: 
 @transaction.atomic
 def activity_submit(*, actor: Actor, activity: Activity) -> Activity:
     """Draft or returned → submitted: the unit vouches for the record; from now on it counts."""
+    _check_plausible(actor, activity)  # before the step: implausible figures wait for the office
 
     def apply(row: Activity) -> None:
         row.submitted_at = timezone.now()
@@ -704,6 +805,91 @@ def evidence_delete(*, actor: Actor, evidence: Evidence) -> Evidence:
         scope_path=activity.region_path,
     )
     return evidence
+
+
+# ---------------------------------------------------------------- deleted records: restore and purge
+
+
+def retention_days() -> int:
+    """How long deleted activities and files stay restorable; after it the daily pass purges the files."""
+    from django.conf import settings
+
+    return settings.PUFA_RETENTION_DAYS
+
+
+def _check_retention(deleted_at: dt.datetime | None) -> None:
+    if deleted_at is None:
+        raise ValidationError("该记录未被删除。")
+    if deleted_at < timezone.now() - dt.timedelta(days=retention_days()):
+        raise ValidationError(f"删除已超过{retention_days()}天的保留期限，不能恢复。")
+
+
+@transaction.atomic
+def activity_restore(*, actor: User | None, activity: Activity) -> Activity:
+    """Undo a deletion within the retention period: the unit's liaison or the office (ledger.record on the
+    organiser). The record comes back in the status it had, with its files, and counts again if it did."""
+    _require_record(actor, activity)
+    _check_retention(activity.deleted_at)
+    activity.deleted_at = None
+    activity.save(update_fields=["deleted_at", "updated_at"])
+    _sync_participants(activity)
+    audit.log(actor=actor, action=audit.Action.RESTORE, obj=activity, code="ledger.activity.restore")
+    _fire(Change.UPDATED, activity, actor, _participant_ids(activity), [activity.date])
+    return activity
+
+
+@transaction.atomic
+def evidence_restore(*, actor: User | None, evidence: Evidence) -> Evidence:
+    """Undo the deletion of a file, within the retention period and while its record may still be changed."""
+    activity = evidence.activity
+    _require_record(actor, activity)
+    _require_editable(activity)
+    _check_retention(evidence.deleted_at)
+    if not evidence.file:
+        raise ValidationError("该文件已按保留期限清除，不能恢复。")
+    evidence.deleted_at = None
+    evidence.save(update_fields=["deleted_at", "updated_at"])
+    audit.log(
+        actor=actor,
+        action=audit.Action.RESTORE,
+        obj=evidence,
+        code="ledger.evidence.restore",
+        message=f"恢复“{activity.title}”的{evidence.get_kind_display()}“{evidence.original_name}”",
+        scope_path=activity.region_path,
+    )
+    return evidence
+
+
+def evidence_purge(*, today: dt.date) -> int:
+    """The daily pass: remove from storage the files deleted (or whose record was deleted) more than the
+    retention period ago. The rows stay, with an empty file, so the audit trail still names them."""
+    cutoff = timezone.make_aware(dt.datetime.combine(today, dt.time.min)) - dt.timedelta(days=retention_days())
+    expired = (
+        Evidence.all_objects.exclude(file="")
+        .filter(models.Q(deleted_at__lt=cutoff) | models.Q(activity__deleted_at__lt=cutoff))
+        .select_related("activity")
+    )
+    purged = 0
+    for evidence in expired.iterator(chunk_size=500):
+        with transaction.atomic():
+            names = [name for name in (evidence.file.name, evidence.thumbnail.name) if name]
+            Evidence.all_objects.filter(pk=evidence.pk).update(file="", thumbnail="")
+            audit.log(
+                actor=None,
+                action=audit.Action.DELETE,
+                obj=evidence,
+                code="ledger.evidence.purge",
+                message=f"保留期限（{retention_days()}天）已过，清除“{evidence.original_name}”的文件",
+                scope_path=evidence.activity.region_path,
+            )
+            transaction.on_commit(lambda names=names: [default_storage.delete(name) for name in names])
+        purged += 1
+    return purged
+
+
+def daily(event: events.DailyPass) -> None:
+    """The daily pass: purge the files of evidence deleted longer ago than the retention period."""
+    event.results["清除超过保留期限的佐证文件"] = evidence_purge(today=event.today)
 
 
 # ---------------------------------------------------------------- key dates

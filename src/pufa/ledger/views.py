@@ -17,17 +17,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from openpyxl import Workbook
 
 from pufa.core.chinese import cn_date
-from pufa.core.forms import apply_errors
+from pufa.core.filters import IdListField
+from pufa.core.forms import apply_errors, paginate
 from pufa.core.models import ActivityKind, Audience, Domain
 from pufa.core.spreadsheets import safe_row
 from pufa.core.workflow import available_transitions
 from pufa.ledger import exports, extensions, importers, selectors, services
 from pufa.ledger.forms import (
     ActivityForm,
+    CalendarQuery,
     EvidenceForm,
     ImportForm,
     KeyDateForm,
     ReasonForm,
+    TaskSuggestionQuery,
     activity_initial,
     filter_years,
     parse_filters,
@@ -115,7 +118,7 @@ def _list_url() -> str:
 
 
 def _activity(request: HttpRequest, pk: int) -> Activity:
-    return selectors.activity_get(actor=request.user, pk=pk, include_deleted=can(request.user, "ledger.review"))
+    return selectors.activity_get(actor=request.user, pk=pk, include_deleted=can(request.user, "ledger.record"))
 
 
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -135,6 +138,9 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "evidence_form": EvidenceForm(),
             "reason_form": ReasonForm(),
             "sections": extensions.sections(request, activity),
+            "may_restore": not alive and may_record,
+            "retention_days": services.retention_days(),
+            "deleted_evidence": selectors.deleted_evidence(activity=activity) if alive and may_record else [],
             "history": org_selectors.audit_list(actor=request.user, obj=activity)[:30]
             if can(request.user, "audit.view")
             else [],
@@ -205,7 +211,7 @@ def _form_page(request: HttpRequest, form: ActivityForm, *, title: str, activity
         on = dt.date.fromisoformat(raw_date) if raw_date else (activity.date if activity else timezone.localdate())
     except ValueError:
         on = timezone.localdate()
-    chosen = [int(v) for v in form.data.getlist("tasks") if v.isdigit()] if form.is_bound else []
+    chosen = IdListField().clean(form.data.getlist("tasks")) if form.is_bound else []
     if activity is not None and not form.is_bound:
         chosen = [t.pk for t in activity.tasks.all()]
     return render(
@@ -227,13 +233,10 @@ def task_suggestions(request: HttpRequest) -> HttpResponse:
     """HTMX: the tasks an activity of the chosen unit on the chosen date may count toward."""
     require(request.user, "ledger.record")
     units = selectors.recordable_units(actor=request.user)
-    raw_unit = request.GET.get("unit", "")
-    unit = units.filter(pk=int(raw_unit)).first() if raw_unit.isdigit() else None
-    try:
-        on = dt.date.fromisoformat(request.GET.get("date", ""))
-    except ValueError:
-        on = timezone.localdate()
-    chosen = [int(v) for v in request.GET.getlist("tasks") if v.isdigit()]
+    p = TaskSuggestionQuery.read(request.GET)
+    unit = units.filter(pk=p["unit"]).first() if p["unit"] else None
+    on = p["date"] or timezone.localdate()
+    chosen = p["tasks"]
     return render(
         request,
         "ledger/activity_form.html#tasks",
@@ -368,6 +371,30 @@ def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("ledger:activity-detail", pk=evidence.activity_id)
 
 
+@require_POST
+def evidence_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence = selectors.evidence_get(actor=request.user, pk=pk)
+    try:
+        services.evidence_restore(actor=request.user, evidence=evidence)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, "已恢复该文件。")
+    return redirect("ledger:activity-detail", pk=evidence.activity_id)
+
+
+@require_POST
+def activity_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = _activity(request, pk)
+    try:
+        services.activity_restore(actor=request.user, activity=activity)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已恢复“{activity.title}”。")
+    return redirect("ledger:activity-detail", pk=activity.pk)
+
+
 # ---------------------------------------------------------------- import
 
 
@@ -449,11 +476,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
     key dates of the year it has nothing recorded for."""
     require(request.user, "ledger.view")
     today = timezone.localdate()
-    try:
-        year, month = (int(x) for x in request.GET.get("month", "").split("-"))
-        first = dt.date(year, month, 1)
-    except ValueError:
-        first = today.replace(day=1)
+    first = CalendarQuery.read(request.GET)["month"] or today.replace(day=1)
     filters = parse_filters(request.GET, request.user)
     unit = filters.participant or filters.unit or selectors.default_unit(actor=request.user)
     if unit is None:
@@ -538,3 +561,37 @@ def key_date_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if key_date.region is not None:
         require(request.user, "ledger.review", key_date.region)
     return _key_date_form(request, key_date)
+
+
+# ---------------------------------------------------------------- co-organiser requests (协办确认)
+
+
+def consent_list(request: HttpRequest) -> HttpResponse:
+    """The open requests to co-organise activities of units in other streets (see ActivityUnit)."""
+    require(request.user, "ledger.record")
+    page = paginate(request, selectors.consent_requests(actor=request.user))
+    return render(request, "ledger/consent_list.html", {"page": page})
+
+
+def _consent(request: HttpRequest, pk: int, accept: bool) -> HttpResponse:
+    require(request.user, "ledger.record")
+    participation = selectors.consent_request_get(actor=request.user, pk=pk)
+    try:
+        services.co_organiser_consent(actor=request.user, participation=participation, accept=accept)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        title = participation.activity.title
+        done = f"已确认协办“{title}”，该活动计入本单位统计。" if accept else f"已谢绝协办“{title}”。"
+        messages.success(request, done)
+    return redirect("ledger:consent-list")
+
+
+@require_POST
+def consent_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    return _consent(request, pk, accept=True)
+
+
+@require_POST
+def consent_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    return _consent(request, pk, accept=False)

@@ -157,13 +157,24 @@ def require(actor: Any, action: str, obj: models.Model | None = None) -> None:
         raise PermissionDenied("您没有权限进行此操作。")
 
 
-def visible_or_404(queryset: models.QuerySet[M], actor: Any, **lookup: Any) -> M:
-    """Load one row the actor may see; anything else is 404, so the URL reveals nothing."""
+def visible_or_404(queryset: models.QuerySet[M], actor: Any, *, action: str, **lookup: Any) -> M:
+    """Load one row the actor may do `action` on (the ".view" action of the page's area, like its list).
+
+    Invisible → 404, so the URL reveals nothing; visible (through any grant) but no grant that covers the row
+    allows `action` → 403. The action is required: a detail page or download that only asked "can this user
+    see the row?" let a member read draft lists and reports its role may not open from the list.
+    """
     from django.http import Http404
 
     try:
-        return scope(queryset, actor).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError) as exc:
+        return scope(queryset, actor, action).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
+        try:
+            visible = scope(queryset, actor).filter(**lookup).exists()
+        except (ValueError, TypeError, OverflowError):
+            visible = False
+        if visible:
+            raise PermissionDenied("您没有权限查看此内容。") from exc
         raise Http404("未找到该记录") from exc
 
 

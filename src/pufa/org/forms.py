@@ -6,7 +6,9 @@ from typing import Any
 
 from django import forms
 
+from pufa.core.filters import QueryForm, SearchField, id_field
 from pufa.core.forms import PufaForm, XlsxField
+from pufa.core.models import AuditEntry
 from pufa.org.models import Feedback, Membership, Region, Unit
 
 
@@ -120,3 +122,24 @@ class FeedbackForm(PufaForm):
 
 class FeedbackReplyForm(PufaForm):
     reply = forms.CharField(label="答复", widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
+
+
+# ---------------------------------------------------------------- query strings (GET)
+
+
+class UnitQuery(QueryForm):
+    q = SearchField(limit=100)
+    kind = forms.ChoiceField(required=False, choices=[("", ""), *Unit.Kind.choices])
+    region = id_field()
+
+
+class SearchQuery(QueryForm):
+    q = SearchField(limit=100)
+
+
+class AuditQuery(SearchQuery):
+    action = forms.ChoiceField(required=False, choices=[("", ""), *AuditEntry.Action.choices])
+
+
+class FeedbackQuery(QueryForm):
+    status = forms.ChoiceField(required=False, choices=[("", ""), *Feedback.Status.choices])

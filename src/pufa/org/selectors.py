@@ -18,7 +18,7 @@ def region_list(*, actor: Any, action: str | None = None) -> QuerySet[Region]:
 
 
 def region_get(*, actor: Any, pk: int) -> Region:
-    return visible_or_404(Region.objects.select_related("parent"), actor, pk=pk)
+    return visible_or_404(Region.objects.select_related("parent"), actor, action="org.view", pk=pk)
 
 
 @dataclass
@@ -61,11 +61,11 @@ def unit_list(
 
 def unit_get(*, actor: Any, pk: int, include_deleted: bool = False) -> Unit:
     base = Unit.all_objects if include_deleted else Unit.objects
-    return visible_or_404(base.select_related("region", "parent"), actor, pk=pk)
+    return visible_or_404(base.select_related("region", "parent"), actor, action="org.view", pk=pk)
 
 
 def unit_get_by_code(*, actor: Any, code: str) -> Unit:
-    return visible_or_404(Unit.objects.select_related("region"), actor, code=code)
+    return visible_or_404(Unit.objects.select_related("region"), actor, action="org.view", code=code)
 
 
 def deleted_unit_list(*, actor: Any) -> QuerySet[Unit]:

@@ -20,13 +20,17 @@ from pufa.core.models import AuditEntry
 from pufa.org import selectors, services
 from pufa.org.access import can, require
 from pufa.org.forms import (
+    AuditQuery,
     FeedbackForm,
+    FeedbackQuery,
     FeedbackReplyForm,
     MembershipForm,
     RegionForm,
+    SearchQuery,
     SetPasswordForm,
     UnitForm,
     UnitImportForm,
+    UnitQuery,
     UserCreateForm,
     UserForm,
 )
@@ -99,10 +103,9 @@ def region_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def unit_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "org.view")
-    q, kind = request.GET.get("q", "").strip(), request.GET.get("kind", "")
-    region = None
-    if request.GET.get("region", "").isdigit():
-        region = selectors.region_get(actor=request.user, pk=int(request.GET["region"]))
+    p = UnitQuery.read(request.GET)
+    q, kind = p["q"], p["kind"]
+    region = selectors.region_get(actor=request.user, pk=p["region"]) if p["region"] else None
     page = paginate(request, selectors.unit_list(actor=request.user, q=q, kind=kind, region=region))
     context = {
         "page": page,
@@ -258,7 +261,7 @@ def unit_import_template(request: HttpRequest) -> HttpResponse:
 
 def user_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "org.manage")
-    q = request.GET.get("q", "").strip()
+    q = SearchQuery.read(request.GET)["q"]
     page = paginate(request, selectors.user_list(actor=request.user, q=q))
     template = "org/user_list.html#rows" if request.htmx else "org/user_list.html"
     return render(request, template, {"page": page, "q": q})
@@ -379,7 +382,8 @@ def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 def audit_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "audit.view")
-    q, action = request.GET.get("q", "").strip(), request.GET.get("action", "")
+    p = AuditQuery.read(request.GET)
+    q, action = p["q"], p["action"]
     page = paginate(request, selectors.audit_list(actor=request.user, q=q, action=action))
     template = "org/audit_list.html#rows" if request.htmx else "org/audit_list.html"
     return render(request, template, {"page": page, "q": q, "action": action, "actions": AuditEntry.Action.choices})
@@ -433,7 +437,7 @@ def _own_region(region: object) -> object:
 
 
 def feedback_list(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", "")
+    status = FeedbackQuery.read(request.GET)["status"]
     page = paginate(request, selectors.feedback_list(actor=request.user, status=status))
     return render(
         request,

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.forms.utils import ErrorDict
 
+from pufa.core.filters import QueryForm, SearchField
 from pufa.core.forms import DateInput, PufaForm
 from pufa.org.models import Unit
 from pufa.plans import metrics
@@ -669,3 +670,12 @@ class ImportReview:
             source_text=self.proposal["source_text"],
         )
         return cd["issuing_unit"], proposal
+
+
+class PlanQuery(QueryForm):
+    """The plan list's and my-tasks' query strings (pufa.core.filters): odd values are ignored filters."""
+
+    kind = forms.ChoiceField(required=False, choices=[("", ""), *Plan.Kind.choices])
+    year = forms.IntegerField(required=False, min_value=1901, max_value=2199)
+    q = SearchField(limit=100)
+    role = forms.ChoiceField(required=False, choices=[("", ""), *TaskUnit.Role.choices])

@@ -33,7 +33,9 @@ def _today() -> dt.date:
 
 def plan_list(*, actor: Any, kind: str = "", year: int | None = None, q: str = "") -> QuerySet[Plan]:
     """Visible plans, newest period first, each with its number of tasks."""
-    plans = scope(Plan.objects.all(), actor).select_related("issuing_unit", "issuing_unit__region", "parent")
+    plans = scope(Plan.objects.all(), actor, "plans.view").select_related(
+        "issuing_unit", "issuing_unit__region", "parent"
+    )
     if kind:
         plans = plans.filter(kind=kind)
     if year:
@@ -58,6 +60,7 @@ def plan_get(*, actor: Any, pk: int) -> Plan:
     return visible_or_404(
         Plan.objects.select_related("issuing_unit", "issuing_unit__region", "parent", "parent__issuing_unit"),
         actor,
+        action="plans.view",
         pk=pk,
     )
 
@@ -221,6 +224,7 @@ def task_get(*, actor: Any, pk: int) -> Task:
             "audiences",
         ),
         actor,
+        action="plans.view",
         pk=pk,
     )
     task.roles = units_by_role(task)
@@ -233,6 +237,7 @@ def target_get(*, actor: Any, pk: int) -> Target:
             "task", "task__plan", "task__plan__issuing_unit", "task__plan__issuing_unit__region", "scope_unit"
         ),
         actor,
+        action="plans.view",
         pk=pk,
     )
 

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from pufa.core.filters import parse_id
 from pufa.core.forms import apply_errors, paginate
 from pufa.org.access import can, require
 from pufa.plans import importers, metrics, selectors, services
@@ -27,6 +28,7 @@ from pufa.plans.forms import (
     REVIEW_PAGE_SIZE,
     ImportReview,
     PlanForm,
+    PlanQuery,
     PlanUploadForm,
     TargetForm,
     TaskForm,
@@ -42,16 +44,13 @@ REPEAT_CHOICE = "此规划已在平台中，请在页面底部选择“更新已
 PAST_CHOICE = "该规划的完成时限均已过去，请勾选页面底部的确认框后再保存。"
 
 
-def _year(value: str) -> int | None:
-    return int(value) if value.isdigit() and 1900 < int(value) < 2200 else None
-
-
 # ---------------------------------------------------------------- plans
 
 
 def plan_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "plans.view")
-    kind, year, q = request.GET.get("kind", ""), _year(request.GET.get("year", "")), request.GET.get("q", "").strip()
+    p = PlanQuery.read(request.GET)
+    kind, year, q = p["kind"], p["year"], p["q"]
     page = paginate(request, selectors.plan_list(actor=request.user, kind=kind, year=year, q=q))
     context = {
         "page": page,
@@ -358,7 +357,9 @@ def plan_import(request: HttpRequest) -> HttpResponse:
 
 
 def _page(value: str | None, pages: int) -> int:
-    return min(max(int(value), 1), pages) if value and value.isdigit() else 1
+    """The review page asked for, clamped to the pages there are; anything that is not a page number is 1."""
+    number = parse_id(value or "")
+    return min(max(number, 1), pages) if number is not None else 1
 
 
 @require_http_methods(["GET", "POST"])

@@ -17,7 +17,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from pufa.portal import selectors
+from pufa.portal import forms, selectors
 
 
 def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -40,19 +40,11 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     return wrapper
 
 
-def _int(request: HttpRequest, name: str, default: int | None = None, low: int = 1, high: int = 10**9) -> int | None:
-    raw = request.GET.get(name, "")
-    if raw.isdigit() and low <= int(raw) <= high:
-        return int(raw)
-    return default
-
-
 def _year(request: HttpRequest) -> int:
-    return _int(request, "year", low=2000, high=2100) or selectors.default_year()
+    return forms.YearQuery.read(request.GET)["year"] or selectors.default_year()
 
 
-def _region_or_none(request: HttpRequest) -> selectors.PublicRegion | None:
-    pk = _int(request, "region")
+def _region_or_none(pk: int | None) -> selectors.PublicRegion | None:
     if pk is None:
         return None
     try:
@@ -80,9 +72,9 @@ def index(request: HttpRequest) -> HttpResponse:
 @public_page
 def region(request: HttpRequest, pk: int) -> HttpResponse:
     place = selectors.region_get(pk)
-    year = _year(request)
-    q, kind = request.GET.get("q", "").strip()[:50], request.GET.get("kind", "")
-    page = selectors.region_lists(region=place, year=year, q=q, kind=kind, page=_int(request, "page", 1) or 1)
+    p = forms.RegionQuery.read(request.GET)
+    year, q, kind = p["year"] or selectors.default_year(), p["q"], p["kind"]
+    page = selectors.region_lists(region=place, year=year, q=q, kind=kind, page=p["page"] or 1)
     context = {
         "region": place,
         "year": year,
@@ -118,16 +110,15 @@ def unit_laws(request: HttpRequest, pk: int) -> HttpResponse:
 def calendar(request: HttpRequest) -> HttpResponse:
     """活动日历: a month grid on wide screens, the same month as a list on a phone."""
     today = timezone.localdate()
-    year = _int(request, "year", today.year, low=2000, high=2100) or today.year
-    month = _int(request, "month", today.month, low=1, high=12) or today.month
-    place = _region_or_none(request)
-    day = _int(request, "day", low=1, high=31)
+    p = forms.CalendarQuery.read(request.GET)
+    year, month, day = p["year"] or today.year, p["month"] or today.month, p["day"]
+    place = _region_or_none(p["region"])
     chosen = dt.date(year, month, day) if day and day <= pycal.monthrange(year, month)[1] else None
     context = {
         "region": place,
         "month": selectors.calendar_month(region=place, year=year, month=month),
         "page": selectors.month_list(
-            region=place, year=year, month=month, page=_int(request, "page", 1) or 1, day=chosen
+            region=place, year=year, month=month, page=p["page"] or 1, day=chosen
         ),
         "today": today,
         "day": chosen,
@@ -141,14 +132,15 @@ def calendar(request: HttpRequest) -> HttpResponse:
 @public_page
 def search(request: HttpRequest) -> HttpResponse:
     """查询: announced activities and published lists by law, domain, audience, place and words."""
+    p = forms.SearchQuery.read(request.GET)
     query = selectors.SearchQuery(
-        q=request.GET.get("q", "").strip()[:50],
-        law=_int(request, "law"),
-        domain=_int(request, "domain"),
-        audience=_int(request, "audience"),
-        region=_int(request, "region"),
-        year=_int(request, "year", low=2000, high=2100),
-        page=_int(request, "page", 1) or 1,
+        q=p["q"],
+        law=p["law"],
+        domain=p["domain"],
+        audience=p["audience"],
+        region=p["region"],
+        year=p["year"],
+        page=p["page"] or 1,
     )
     context = {"query": query, "result": selectors.search(query)}
     if request.htmx:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -12,24 +13,25 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from pufa.core.filters import parse_id
 from pufa.core.forms import paginate
 from pufa.org.access import acting_unit_ids, can, require
-from pufa.org.models import Unit
+from pufa.org.models import Region, Unit
 from pufa.plans.models import Task, TaskUnit
 from pufa.progress import charts, selectors, supervision
 from pufa.progress.exports import dashboard_xlsx
+from pufa.progress.forms import DashboardQuery, StatusQuery
 from pufa.progress.rules import STATUS_CHOICES
 
 
 def _year(request: HttpRequest) -> int:
-    raw = request.GET.get("year", "")
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else timezone.localdate().year
+    return DashboardQuery.read(request.GET)["year"] or timezone.localdate().year
 
 
 def _region(request: HttpRequest):
-    raw = request.GET.get("region", "")
-    if raw.isdigit():
-        return selectors.dashboard_region_get(actor=request.user, pk=int(raw))
+    pk = DashboardQuery.read(request.GET)["region"]
+    if pk is not None:
+        return selectors.dashboard_region_get(actor=request.user, pk=pk)
     return selectors.default_region(actor=request.user)
 
 
@@ -76,23 +78,21 @@ def dashboard_export(request: HttpRequest) -> HttpResponse:
 LIST_PARAMS = ("region", "unit", "status", "year", "due")
 
 
-def _status_rows(request: HttpRequest, params: dict[str, str]):
-    region = None
-    if params.get("region", "").isdigit():
-        region = selectors.dashboard_region_get(actor=request.user, pk=int(params["region"]))
-    unit = None
-    if params.get("unit", "").isdigit():
-        unit = selectors.unit_for_actor(actor=request.user, pk=int(params["unit"]))
-    status = params.get("status", "")
-    year = int(params["year"]) if params.get("year", "").isdigit() else None
-    due = int(params["due"]) if params.get("due", "").isdigit() and int(params["due"]) <= 366 else None
-    rows = selectors.status_list(actor=request.user, region=region, unit=unit, status=status, year=year, due_within=due)
+def _status_rows(request: HttpRequest, params: Any) -> tuple[Any, Region | None, Unit | None, str]:
+    """The status rows a list (or its 催办) covers, from its query parameters parsed by `StatusQuery`."""
+    p = StatusQuery.read(params)
+    region = selectors.dashboard_region_get(actor=request.user, pk=p["region"]) if p["region"] else None
+    unit = selectors.unit_for_actor(actor=request.user, pk=p["unit"]) if p["unit"] else None
+    status = p["status"] or ""
+    rows = selectors.status_list(
+        actor=request.user, region=region, unit=unit, status=status, year=p["year"], due_within=p["due"]
+    )
     return rows, region, unit, status
 
 
 def status_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "progress.view")
-    rows, region, unit, status = _status_rows(request, request.GET.dict())
+    rows, region, unit, status = _status_rows(request, request.GET)
     page = paginate(request, rows)
     template = "progress/status_list.html#rows" if request.htmx else "progress/status_list.html"
     return render(
@@ -119,8 +119,9 @@ def status_remind(request: HttpRequest) -> HttpResponse:
     params = {k: request.POST.get(k, "") for k in LIST_PARAMS}
     rows, _, _, _ = _status_rows(request, params)
     rows = rows.filter(status__in=supervision.BEHIND)
-    if request.POST.get("remind_unit", "").isdigit():
-        rows = rows.filter(unit_id=int(request.POST["remind_unit"]))
+    remind_unit = parse_id(request.POST.get("remind_unit", ""))
+    if remind_unit is not None:
+        rows = rows.filter(unit_id=remind_unit)
     result = supervision.task_remind(actor=request.user, rows=list(rows.select_related("unit__region")))
     (messages.warning if result.missing else messages.success)(request, result.message("催办"))
     query = urlencode({k: v for k, v in params.items() if v})
@@ -152,8 +153,9 @@ def unit(request: HttpRequest, pk: int) -> HttpResponse:
 def _unit_task(request: HttpRequest, pk: int) -> tuple[Unit, Task | None]:
     target_unit = selectors.unit_for_actor(actor=request.user, pk=pk)
     task = None
-    if request.POST.get("task", "").isdigit():
-        row = selectors.status_list(actor=request.user, unit=target_unit, task_id=int(request.POST["task"])).first()
+    task_id = parse_id(request.POST.get("task", ""))
+    if task_id is not None:
+        row = selectors.status_list(actor=request.user, unit=target_unit, task_id=task_id).first()
         if row is None:
             raise Http404("该单位没有这项任务")
         task = row.task

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -40,7 +41,7 @@ def report_list(
     to_review: bool = False,
 ) -> QuerySet[Report]:
     """Visible reports; `to_review`: only those the actor may review (`may_review`, as a query)."""
-    reports = scope(Report.objects.all(), actor).select_related("unit", "region", "author")
+    reports = scope(Report.objects.all(), actor, "reports.view").select_related("unit", "region", "author")
     if to_review:
         reports = scope(reports, actor, "reports.review").exclude(unit_id__in=[g.unit_id for g in grants(actor)])
     if year:
@@ -58,7 +59,10 @@ def report_list(
 
 def report_get(*, actor: Any, pk: int) -> Report:
     return visible_or_404(
-        Report.objects.select_related("unit__region", "region", "author", "submitted_by", "reviewer"), actor, pk=pk
+        Report.objects.select_related("unit__region", "region", "author", "submitted_by", "reviewer"),
+        actor,
+        action="reports.view",
+        pk=pk,
     )
 
 
@@ -350,7 +354,7 @@ def submission_overview(
 
 def circular_list(*, actor: Any) -> QuerySet[Circular]:
     """Published circulars the actor may see; drafts only for those who may issue them."""
-    visible = scope(Circular.objects.all(), actor)
+    visible = scope(Circular.objects.all(), actor, "reports.view")
     drafts = scope(Circular.objects.filter(status=Circular.Status.DRAFT), actor, "reports.review").values("pk")
     return (
         visible.filter(Q(status=Circular.Status.PUBLISHED) | Q(pk__in=drafts))
@@ -360,9 +364,13 @@ def circular_list(*, actor: Any) -> QuerySet[Circular]:
 
 
 def circular_get(*, actor: Any, pk: int) -> Circular:
+    """A circular of the list above; one the actor's units would see but whose role may not read circulars
+    (a member) is 403, as the list is."""
     try:
         return circular_list(actor=actor).get(pk=pk)
     except Circular.DoesNotExist as exc:
+        if scope(Circular.objects.filter(pk=pk, status=Circular.Status.PUBLISHED), actor).exists():
+            raise PermissionDenied("您没有权限查看此内容。") from exc
         raise Http404("未找到该通报") from exc
 
 

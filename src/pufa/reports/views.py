@@ -21,6 +21,7 @@ from pufa.reports import exports, selectors, services
 from pufa.reports.documents import FORMATS
 from pufa.reports.documents.pdf import PdfConversionError, PdfUnavailable
 from pufa.reports.figures import ReportData
+from pufa.reports.filters import OverviewQuery, ReportFilter
 from pufa.reports.forms import (
     AcceptForm,
     CircularForm,
@@ -31,10 +32,6 @@ from pufa.reports.forms import (
     year_choices,
 )
 from pufa.reports.models import Period, Report
-
-
-def _int(value: str, default: int | None = None) -> int | None:
-    return int(value) if value and value.isdigit() else default
 
 
 def _chart(data: ReportData) -> dict[str, Any]:
@@ -61,11 +58,13 @@ def _chart(data: ReportData) -> dict[str, Any]:
 
 def report_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "reports.view")
-    year = _int(request.GET.get("year", ""))
-    period = request.GET.get("period", "") if request.GET.get("period") in Period.values else ""
-    status = request.GET.get("status", "") if request.GET.get("status") in Report.Status.values else ""
+    filterset = ReportFilter(request.GET, queryset=selectors.report_list(actor=request.user))
+    reports = filterset.qs
+    chosen = filterset.form.cleaned_data
+    year, period, status = chosen.get("year"), chosen.get("period") or "", chosen.get("status") or ""
     to_review = request.GET.get("review") == "1"  # 待我审核: the home inbox links here
-    reports = selectors.report_list(actor=request.user, year=year, period=period, status=status, to_review=to_review)
+    if to_review:
+        reports = reports & selectors.report_list(actor=request.user, to_review=True)
     units = selectors.draftable_units(actor=request.user)
     context = {
         "page": paginate(request, reports),
@@ -224,17 +223,14 @@ def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 
 def _overview_params(request: HttpRequest) -> tuple[Any, str, int]:
-    region = None
-    if request.GET.get("region", "").isdigit():
-        region = region_get(actor=request.user, pk=int(request.GET["region"]))
+    p = OverviewQuery.read(request.GET)
+    region = region_get(actor=request.user, pk=p["region"]) if p["region"] else None
     region = region or selectors.home_region(actor=request.user)
     if region is None:
         raise PermissionDenied("您不是法宣办人员，不能查看报送情况。")
     today = timezone.localdate()
-    period = request.GET.get("period", "")
-    if period not in Period.values:
-        period = Period.H1 if today.month <= 7 else Period.YEAR
-    year = _int(request.GET.get("year", ""), today.year) or today.year
+    period = p["period"] or (Period.H1 if today.month <= 7 else Period.YEAR)
+    year = p["year"] or today.year
     return region, period, year
 
 
@@ -268,8 +264,10 @@ def report_overview(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def deadline_set(request: HttpRequest) -> HttpResponse:
-    region = region_get(actor=request.user, pk=_int(request.POST.get("region", ""), 0) or 0)
-    period, year = request.POST.get("period", ""), _int(request.POST.get("year", ""), 0) or 0
+    require(request.user, "reports.review")
+    p = OverviewQuery.read(request.POST)
+    region = region_get(actor=request.user, pk=p["region"] or 0)
+    period, year = p["period"], p["year"] or 0
     form = DeadlineForm(request.POST)
     if form.is_valid():
         try:
@@ -288,10 +286,11 @@ def deadline_set(request: HttpRequest) -> HttpResponse:
 @require_POST
 def report_remind(request: HttpRequest) -> HttpResponse:
     """一键催报 from the overview: every unit of the region that has not submitted the period's report."""
-    region = region_get(actor=request.user, pk=_int(request.POST.get("region", ""), 0) or 0)
-    period, year = request.POST.get("period", ""), _int(request.POST.get("year", ""), 0) or 0
-    if period not in Period.values or not year:
+    p = OverviewQuery.read(request.POST)
+    period, year = p["period"], p["year"]
+    if not p["region"] or not period or not year:
         raise Http404("未找到该报告期")
+    region = region_get(actor=request.user, pk=p["region"])
     result = services.report_remind(actor=request.user, region=region, period=period, year=year)
     (messages.warning if result.missing else messages.success)(request, result.message("催报"))
     return redirect(f"{_overview_url()}?region={region.pk}&period={period}&year={year}&state=not_submitted")
@@ -303,8 +302,10 @@ def _overview_url() -> str:
 
 @require_POST
 def summary_create(request: HttpRequest) -> HttpResponse:
-    region = region_get(actor=request.user, pk=_int(request.POST.get("region", ""), 0) or 0)
-    period, year = request.POST.get("period", ""), _int(request.POST.get("year", ""), 0) or 0
+    require(request.user, "reports.review")
+    p = OverviewQuery.read(request.POST)
+    region = region_get(actor=request.user, pk=p["region"] or 0)
+    period, year = p["period"], p["year"] or 0
     try:
         summary = services.region_summary(
             actor=request.user, region=region, period=period, year=year, remerge="remerge" in request.POST
@@ -333,7 +334,7 @@ def circular_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def circular_create(request: HttpRequest) -> HttpResponse:
     offices = selectors.office_units(actor=request.user)
-    office = offices.filter(pk=_int(request.POST.get("unit", ""), 0)).first() or offices.first()
+    office = offices.filter(pk=OverviewQuery.read(request.POST)["unit"] or 0).first() or offices.first()
     if office is None:
         raise PermissionDenied("只有法宣办可以印发通报。")
     try:

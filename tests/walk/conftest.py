@@ -1,0 +1,127 @@
+"""A populated region for the URL walk and the parameter fuzz: one record of every kind a URL can name,
+owned by community A (沱河社区居委会) or issued by the street A office, and a user for every role.
+
+Who sees what follows the role table: office and inspector of street A see the whole street; the liaison
+and the member of community A see their unit; the liaison of community B sees only what street A issued to
+everyone below it; the street B office (the outsider) sees nothing of street A.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+import time_machine
+from PIL import Image
+
+from pufa.core.models import Domain
+from pufa.duties import services as duty_services
+from pufa.ledger import services as ledger_services
+from pufa.ledger.models import KeyDate
+from pufa.org import services as org_services
+from pufa.org.models import Feedback, Membership, User
+from pufa.plans.models import Target
+from pufa.reports import services as report_services
+from tests.factories import duty_list, law, make_activity, make_plan, make_task, member_of
+
+#: The roles of the walk, each a user of the cast (None: not logged in).
+ROLES = ("anonymous", "office", "liaison", "other_liaison", "inspector", "member", "outsider")
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    with time_machine.travel("2026-07-10 10:00 +0800", tick=False):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), "#1565c0").save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+@dataclass
+class Site:
+    users: dict[str, User | None]
+    objects: dict[str, Any] = field(default_factory=dict)
+
+
+@pytest.fixture
+def site(world, office_user, liaison, other_liaison, inspector, other_office) -> Site:
+    member = member_of(world.committee_a, Membership.Role.MEMBER, username="member", full_name="周平")
+    users: dict[str, User | None] = {
+        "anonymous": None,
+        "office": office_user,
+        "liaison": liaison,
+        "other_liaison": other_liaison,
+        "inspector": inspector,
+        "member": member,
+        "outsider": other_office,
+    }
+    plan = make_plan(world.office_unit, title="沱河街道2026年普法工作要点")
+    task = make_task(plan, title="每季度开展一堂法治课", units={"responsible": [world.committee_a]})
+    target = Target.objects.create(
+        task=task, metric="ledger.activity_count", period=Target.Period.YEAR, threshold=2, measure="堂", text="全年2堂"
+    )
+    draft_list = duty_list(world.committee_a, status="draft")
+    published = duty_list(world.committee_a, year=2025, status="published")
+    template = duty_services.duty_template_create(
+        actor=office_user, issuing_unit=world.office_unit, unit_kind="community_committee", title="社区清单模板"
+    )
+    activity = make_activity(world.committee_a, title="民法典进社区宣讲", status="draft", date=dt.date(2026, 3, 15))
+    evidence = ledger_services.evidence_add(
+        actor=liaison,
+        activity=activity,
+        upload=ledger_services.EvidenceUpload(file=io.BytesIO(_jpeg()), name="现场.jpg"),
+    )
+    key_date = ledger_services.key_date_save(
+        actor=office_user,
+        data=ledger_services.KeyDateData(
+            name="沱河街道法治文化节",
+            month=9,
+            day=1,
+            domains=[Domain.objects.get(code="minfadian")],
+            region=world.street_a,
+        ),
+    )
+    report = report_services.report_start(actor=liaison, unit=world.committee_a, period="h1", year=2026)
+    circular = report_services.circular_draft(actor=office_user, issuing_unit=world.office_unit)
+    report_services.circular_publish(actor=office_user, circular=circular, recipients=[world.committee_a])
+    feedback = org_services.feedback_submit(
+        actor=liaison, kind=Feedback.Kind.SUGGESTION, content="希望多办些法律讲座。", region=world.community_a
+    )
+    request = make_activity(world.other_office_unit, title="三八街道联合普法", co_organisers=[world.committee_a])
+    objects = {
+        "region": world.community_a,
+        "unit": world.committee_a,
+        "user": liaison,
+        "membership": Membership.objects.get(user=liaison),
+        "feedback": feedback,
+        "plan": plan,
+        "task": task,
+        "target": target,
+        "activity": activity,
+        "evidence": evidence,
+        "key_date": key_date,
+        "duty_list": draft_list,
+        "published_list": published,
+        "item": draft_list.items.get(),
+        "planned": draft_list.planned_activities.get(),
+        "law": law(),
+        "template": template,
+        "report": report,
+        "circular": circular,
+        "progress_unit": world.committee_a,
+        "portal_region": world.street_a,
+        "consent_request": request.participants.get(unit=world.committee_a),
+    }
+    assert KeyDate.objects.exists()
+    return Site(users=users, objects=objects)

@@ -1,0 +1,275 @@
+"""Every URL of the site, as every role of the cast, against the role table (org/roles.py).
+
+The walk resolves `pufa.urls` recursively, so a new URL fails `test_every_url_is_in_the_table` until it is
+described here by the action it needs and the record its path names. The expected status is derived, not
+listed: anonymous → the login page (public pages excepted); a record outside the role's scope → 404; a role
+whose table lacks the action → 403; otherwise the page works (no 403/404/5xx). POST-only URLs are posted to
+(empty) by the roles that must be refused; the allowed roles only GET them (405), so nothing changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from pufa.org.roles import role_allows
+from tests.walk.conftest import ROLES
+
+#: The role of each user of the walk in the role table.
+ROLE_OF = {
+    "office": "office",
+    "liaison": "liaison",
+    "other_liaison": "liaison",
+    "inspector": "inspector",
+    "member": "member",
+    "outsider": "office",
+}
+
+UNIT_A = frozenset({"office", "inspector", "liaison", "member"})  # records of community A
+STREET_A = UNIT_A | {"other_liaison"}  # issued by the street A office to everyone below it
+REGION_WIDE = frozenset({"office", "inspector"})  # regions, feedback: seen by office and inspector
+ALL = frozenset(ROLE_OF)
+
+#: Who may see each record of the walk (scope without an action).
+SEEN_BY: dict[str, frozenset[str]] = {
+    "region": REGION_WIDE,
+    "unit": UNIT_A,
+    "progress_unit": UNIT_A,
+    "user": UNIT_A,
+    "membership": UNIT_A,
+    "feedback": frozenset({"office", "liaison"}),  # the office of its region, and its author
+    "plan": STREET_A,
+    "task": STREET_A,
+    "target": STREET_A,
+    "activity": UNIT_A,
+    "evidence": UNIT_A,
+    "key_date": STREET_A,
+    "duty_list": UNIT_A,
+    "item": UNIT_A,
+    "planned": UNIT_A,
+    "law": ALL,
+    "template": STREET_A,
+    "report": UNIT_A,
+    "circular": REGION_WIDE | {"liaison", "member"},  # published to community A
+    # A request to community A to co-organise: found by the units one records for (those without
+    # ledger.record are refused before the lookup).
+    "consent_request": frozenset({"liaison", "member", "inspector"}),
+}
+
+
+@dataclass(frozen=True)
+class Page:
+    action: str | None  # the role-table action the URL needs; None: any logged-in user
+    obj: str | None = None  # the record the path's pk names
+    fmt: str | None = None
+    post_only: bool = False
+    public: bool = False
+    token: str | None = None
+    seen: frozenset[str] | None = None  # the roles a page without a record exists for (others: 404)
+
+
+P = Page
+PAGES: dict[str, Page] = {
+    "home": P(None),
+    "login": P(None, public=True),
+    "logout": P(None, post_only=True),
+    "password_change": P(None),
+    "password_change_done": P(None),
+    "healthz": P(None, public=True),
+    "notification-list": P(None),
+    "org:region-list": P("org.view"),
+    "org:region-create": P("org.manage"),
+    "org:region-edit": P("org.manage", "region"),
+    "org:unit-list": P("org.view"),
+    "org:unit-create": P("org.manage"),
+    "org:unit-import": P("org.manage"),
+    "org:unit-import-template": P("org.manage"),
+    "org:unit-deleted-list": P("org.manage"),
+    "org:unit-detail": P("org.view", "unit"),
+    "org:unit-edit": P("org.manage", "unit"),
+    "org:unit-delete": P("org.manage", "unit", post_only=True),
+    "org:unit-restore": P("org.manage", "unit", post_only=True),
+    "org:user-list": P("org.manage"),
+    "org:user-create": P("org.manage"),
+    "org:user-detail": P("org.manage", "user"),
+    "org:user-edit": P("org.manage", "user"),
+    "org:user-password": P("org.manage", "user"),
+    "org:membership-end": P("org.manage", "membership", post_only=True),
+    "org:audit-list": P("audit.view"),
+    "org:feedback-list": P(None),
+    "org:feedback-create": P(None, public=True),  # anonymous feedback is welcome
+    "org:feedback-detail": P(None, "feedback"),
+    "plans:plan-list": P("plans.view"),
+    "plans:plan-create": P("plans.manage"),
+    "plans:my-tasks": P("plans.view"),
+    "plans:plan-import": P("plans.manage"),
+    "plans:plan-import-review": P("plans.manage", token="no-such-draft"),
+    "plans:plan-detail": P("plans.view", "plan"),
+    "plans:plan-edit": P("plans.manage", "plan"),
+    "plans:plan-delete": P("plans.manage", "plan", post_only=True),
+    "plans:task-create": P("plans.manage", "plan"),
+    "plans:task-detail": P("plans.view", "task"),
+    "plans:task-edit": P("plans.manage", "task"),
+    "plans:task-delete": P("plans.manage", "task", post_only=True),
+    "plans:target-create": P("plans.manage", "task"),
+    "plans:target-edit": P("plans.manage", "target"),
+    "plans:target-delete": P("plans.manage", "target", post_only=True),
+    "ledger:activity-list": P("ledger.view"),
+    "ledger:activity-create": P("ledger.record"),
+    "ledger:activity-export": P("ledger.view"),
+    "ledger:activity-import": P("ledger.record"),
+    "ledger:activity-import-template": P("ledger.record"),
+    "ledger:task-suggestions": P("ledger.record"),
+    "ledger:activity-detail": P("ledger.view", "activity"),
+    "ledger:activity-edit": P("ledger.record", "activity"),
+    "ledger:activity-submit": P("ledger.record", "activity", post_only=True),
+    "ledger:activity-withdraw": P("ledger.record", "activity", post_only=True),
+    "ledger:activity-confirm": P("ledger.review", "activity", post_only=True),
+    "ledger:activity-return": P("ledger.review", "activity", post_only=True),
+    "ledger:activity-reopen": P("ledger.review", "activity", post_only=True),
+    "ledger:activity-delete": P("ledger.record", "activity", post_only=True),
+    "ledger:activity-restore": P("ledger.record", "activity", post_only=True),
+    "ledger:activity-highlight": P("ledger.record", "activity", post_only=True),  # or ledger.review
+    "ledger:evidence-add": P("ledger.record", "activity", post_only=True),
+    "ledger:evidence-file": P("ledger.view", "evidence"),
+    "ledger:evidence-thumb": P("ledger.view", "evidence"),
+    "ledger:evidence-delete": P("ledger.record", "evidence", post_only=True),
+    "ledger:evidence-restore": P("ledger.record", "evidence", post_only=True),
+    "ledger:consent-list": P("ledger.record"),
+    "ledger:consent-accept": P("ledger.record", "consent_request", post_only=True),
+    "ledger:consent-decline": P("ledger.record", "consent_request", post_only=True),
+    "ledger:calendar": P("ledger.view"),
+    "ledger:key-date-list": P("ledger.view"),
+    "ledger:key-date-create": P("ledger.review"),
+    "ledger:key-date-edit": P("ledger.review", "key_date"),
+    "duties:index": P("duties.view"),
+    "duties:list-create": P("duties.edit"),
+    "duties:list-detail": P("duties.view", "duty_list"),
+    "duties:list-edit": P("duties.edit", "duty_list"),
+    "duties:list-submit": P("duties.edit", "duty_list", post_only=True),
+    "duties:list-file": P("duties.review", "duty_list", post_only=True),
+    "duties:list-return": P("duties.review", "duty_list", post_only=True),
+    "duties:list-publish": P("duties.edit", "duty_list", post_only=True),  # the unit publishes once filed
+    "duties:list-withdraw": P("duties.review", "duty_list", post_only=True),
+    "duties:list-export": P("duties.view", "duty_list", fmt="docx"),
+    "duties:item-create": P("duties.edit", "duty_list"),
+    "duties:item-edit": P("duties.edit", "item"),
+    "duties:item-delete": P("duties.edit", "item", post_only=True),
+    "duties:planned-create": P("duties.edit", "duty_list"),
+    "duties:planned-edit": P("duties.edit", "planned"),
+    "duties:planned-delete": P("duties.edit", "planned", post_only=True),
+    "duties:planned-link": P("duties.edit", "planned"),
+    "duties:planned-unlink": P("duties.edit", "planned", post_only=True),
+    "duties:overview": P("duties.review"),
+    "duties:deadline-set": P("duties.review", post_only=True),
+    "duties:remind": P("duties.review", post_only=True),
+    "duties:region-export": P("duties.review", fmt="xlsx"),
+    "duties:law-list": P("duties.view"),
+    "duties:law-create": P("duties.edit"),
+    "duties:law-edit": P("duties.review", "law"),
+    "duties:template-list": P("duties.view"),
+    "duties:template-create": P("duties.review"),
+    "duties:template-detail": P("duties.view", "template"),
+    "duties:template-edit": P("duties.review", "template"),
+    "duties:template-item-delete": P("duties.review", "template", post_only=True),
+    "duties:template-issue": P("duties.review", "template", post_only=True),
+    "progress:dashboard": P("progress.view"),
+    "progress:dashboard-export": P("progress.view", seen=REGION_WIDE),  # a region's figures
+    "progress:status-list": P("progress.view"),
+    "progress:unit": P("progress.view", "progress_unit"),
+    "reports:report-list": P("reports.view"),
+    "reports:report-start": P("reports.write", post_only=True),
+    "reports:report-overview": P("reports.review"),
+    "reports:deadline-set": P("reports.review", post_only=True),
+    "reports:summary-create": P("reports.review", post_only=True),
+    "reports:report-detail": P("reports.view", "report"),
+    "reports:report-edit": P("reports.write", "report"),
+    "reports:report-submit": P("reports.write", "report", post_only=True),
+    "reports:report-return": P("reports.review", "report", post_only=True),
+    "reports:report-accept": P("reports.review", "report", post_only=True),
+    "reports:report-download": P("reports.view", "report", fmt="docx"),
+    "reports:circular-list": P("reports.view"),
+    "reports:circular-create": P("reports.review", post_only=True),
+    "reports:circular-detail": P("reports.view", "circular"),
+    "reports:circular-edit": P("reports.review", "circular"),
+    "reports:circular-publish": P("reports.review", "circular", post_only=True),
+    "reports:circular-download": P("reports.view", "circular", fmt="docx"),
+    "portal:index": P(None, public=True),
+    "portal:region": P(None, "portal_region", public=True),
+    "portal:list-detail": P(None, "published_list", public=True),
+    "portal:unit-laws": P(None, "unit", public=True),
+    "portal:calendar": P(None, public=True),
+    "portal:search": P(None, public=True),
+}
+
+
+def url_names(patterns: list[Any] | None = None, namespace: str = "") -> list[str]:
+    """Every named URL of the site, "namespace:name", found by walking the resolver."""
+    names: list[str] = []
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}:{entry.namespace}" if namespace and entry.namespace else entry.namespace or namespace
+            names += url_names(entry.url_patterns, inner or "")
+        elif isinstance(entry, URLPattern) and entry.name:
+            names.append(f"{namespace}:{entry.name}" if namespace else entry.name)
+    return names
+
+
+def url_for(name: str, page: Page, objects: dict[str, Any]) -> str:
+    kwargs: dict[str, Any] = {}
+    if page.obj is not None:
+        kwargs["pk"] = objects[page.obj].pk
+    if page.fmt is not None:
+        kwargs["fmt"] = page.fmt
+    if page.token is not None:
+        kwargs["token"] = page.token
+    return reverse(name, kwargs=kwargs)
+
+
+def expected(who: str, page: Page) -> int | None:
+    """The status the role table demands, or None for "the page works" (any status but 403/404/5xx)."""
+    if page.public:
+        return None
+    if who == "anonymous":
+        return 302
+    if page.obj is not None and who not in SEEN_BY[page.obj]:
+        return 404
+    if page.seen is not None and ROLE_OF[who] not in page.seen:
+        return 404 if role_allows(ROLE_OF[who], page.action or "") else 403
+    if page.action is not None and not role_allows(ROLE_OF[who], page.action):
+        return 403
+    return None
+
+
+def test_every_url_is_in_the_table():
+    names = url_names()
+    assert len(names) > 100
+    assert sorted(set(names) - set(PAGES)) == []
+    assert sorted(set(PAGES) - set(names)) == []
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_every_url_answers_as_the_role_table_says(who, site, client):
+    user = site.users[who]
+    if user is not None:
+        client.force_login(user)
+    wrong: list[str] = []
+    for name in url_names():
+        page = PAGES[name]
+        url = url_for(name, page, site.objects)
+        want = expected(who, page)
+        refused = want in (403, 404)
+        response = client.post(url) if page.post_only and (refused or who == "anonymous") else client.get(url)
+        got = response.status_code
+        if want == 302:
+            ok = got == 302 and response["Location"].startswith(reverse("login"))
+        elif want is None:
+            ok = got < 500 and got not in (403, 404)
+        else:
+            ok = got == want
+        if not ok:
+            wrong.append(f"{name} {url}: {got}, expected {want or 'a working page'}")
+    assert wrong == [], "\n".join(wrong)
