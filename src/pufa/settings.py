@@ -7,6 +7,8 @@ another settings module. Every variable is documented in docs/deploy.md.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 from pathlib import Path
 
@@ -69,10 +71,9 @@ if not SECRET_KEY:
 # unmatchable, so set it once per deployment and keep it apart from the database backups.
 PUFA_FIELD_KEY = os.environ.get("PUFA_FIELD_KEY", "")
 if not PUFA_FIELD_KEY:
-    if DEBUG or env_bool("PUFA_INSECURE_DEV_KEY", False):
-        PUFA_FIELD_KEY = "pufa-insecure-development-field-key"  # embedded/demo use only
-    else:
-        raise ImproperlyConfigured("PUFA_FIELD_KEY must be set when PUFA_INSECURE_DEV_KEY=0")
+    # Derived from the secret key (which itself fails closed): a deployment gets a key of its own without a
+    # second variable. Set PUFA_FIELD_KEY to rotate the secret key without losing the roster digests.
+    PUFA_FIELD_KEY = hmac.new(SECRET_KEY.encode(), b"pufa.people.identity", hashlib.sha256).hexdigest()
 
 # The test client's "testserver" is added by the test run itself (Django's setup_test_environment).
 ALLOWED_HOSTS = env_list("PUFA_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])

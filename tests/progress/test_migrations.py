@@ -59,7 +59,11 @@ def _rollup_rows():
 
 
 def _ledger(world):
-    _record(world.committee_a, D(2024, 3, 5), co=[world.committee_b, world.other_office_unit], people=30)
+    joint = _record(world.committee_a, D(2024, 3, 5), co=[world.committee_b, world.other_office_unit], people=30)
+    # Before consent existed every co-organiser counted: the other street's unit has accepted here, so the
+    # historical derivation (which knows no consent) and the live rule describe the same ledger.
+    request = joint.participants.get(unit=world.other_office_unit)
+    ledger.co_organiser_consent(actor=SYSTEM, participation=request, accept=True)
     _record(world.committee_b, D(2024, 3, 20), kind="ztjz", domains=("xianfa", "minfadian"), audiences=("qsn",))
     _record(world.judicial_office, D(2024, 4, 2), people=5, audiences=("ldgb", "qsn"))
     _record(world.committee_a, D(2024, 3, 9), submit=False)  # a draft counts nowhere

@@ -23,6 +23,8 @@ from pufa.ledger import services as ledger_services
 from pufa.ledger.models import KeyDate
 from pufa.org import services as org_services
 from pufa.org.models import Feedback, Membership, User
+from pufa.people import services as people_services
+from pufa.people.models import TeamKind
 from pufa.plans.models import Target
 from pufa.reports import services as report_services
 from tests.factories import duty_list, law, make_activity, make_plan, make_task, member_of
@@ -99,6 +101,13 @@ def site(world, office_user, liaison, other_liaison, inspector, other_office) ->
         actor=liaison, kind=Feedback.Kind.SUGGESTION, content="希望多办些法律讲座。", region=world.community_a
     )
     request = make_activity(world.other_office_unit, title="三八街道联合普法", co_organisers=[world.committee_a])
+    person = people_services.person_create(
+        actor=liaison,
+        data=people_services.PersonData(
+            name="周桂兰", region=world.community_a, unit=world.committee_a, phone="13912345678"
+        ),
+        teams=[people_services.JoinData(kind=TeamKind.objects.get(code="flmbr"), start=dt.date(2025, 3, 1))],
+    )
     objects = {
         "region": world.community_a,
         "unit": world.committee_a,
@@ -122,6 +131,8 @@ def site(world, office_user, liaison, other_liaison, inspector, other_office) ->
         "progress_unit": world.committee_a,
         "portal_region": world.street_a,
         "consent_request": request.participants.get(unit=world.committee_a),
+        "person": person,
+        "person_membership": person.memberships.get(),
     }
     assert KeyDate.objects.exists()
     return Site(users=users, objects=objects)

@@ -57,6 +57,8 @@ SEEN_BY: dict[str, frozenset[str]] = {
     # A request to community A to co-organise: found by the units one records for (those without
     # ledger.record are refused before the lookup).
     "consent_request": frozenset({"liaison", "member", "inspector"}),
+    "person": UNIT_A,  # kept by community A's committee
+    "person_membership": UNIT_A,
 }
 
 
@@ -69,6 +71,7 @@ class Page:
     public: bool = False
     token: str | None = None
     seen: frozenset[str] | None = None  # the roles a page without a record exists for (others: 404)
+    key: str = "pk"  # the name of the path parameter that carries the record's id
 
 
 P = Page
@@ -180,9 +183,14 @@ PAGES: dict[str, Page] = {
     "progress:dashboard-export": P("progress.view", seen=REGION_WIDE),  # a region's figures
     "progress:status-list": P("progress.view"),
     "progress:unit": P("progress.view", "progress_unit"),
+    "progress:unit-note": P("inspection.record", "progress_unit", post_only=True),
+    "progress:unit-notice": P("progress.remind", "progress_unit", post_only=True),
+    "progress:status-remind": P("progress.remind", post_only=True),
+    "progress:my-tasks": P("plans.view"),
     "reports:report-list": P("reports.view"),
     "reports:report-start": P("reports.write", post_only=True),
     "reports:report-overview": P("reports.review"),
+    "reports:report-remind": P("reports.remind", post_only=True),
     "reports:deadline-set": P("reports.review", post_only=True),
     "reports:summary-create": P("reports.review", post_only=True),
     "reports:report-detail": P("reports.view", "report"),
@@ -197,6 +205,18 @@ PAGES: dict[str, Page] = {
     "reports:circular-edit": P("reports.review", "circular"),
     "reports:circular-publish": P("reports.review", "circular", post_only=True),
     "reports:circular-download": P("reports.view", "circular", fmt="docx"),
+    "people:person-list": P("people.view"),
+    "people:person-create": P("people.manage"),
+    "people:person-export": P("people.view"),
+    "people:roster-import": P("people.manage"),
+    "people:import-template": P("people.manage"),
+    "people:person-detail": P("people.view", "person"),
+    "people:person-edit": P("people.manage", "person"),
+    "people:person-reveal": P("people.reveal", "person", post_only=True),
+    "people:membership-add": P("people.manage", "person", post_only=True),
+    "people:household-create": P("people.manage", "person", post_only=True),
+    "people:membership-end": P("people.manage", "person_membership"),
+    "people:activity-attendees": P("people.manage", "activity", key="activity_id"),
     "portal:index": P(None, public=True),
     "portal:region": P(None, "portal_region", public=True),
     "portal:list-detail": P(None, "published_list", public=True),
@@ -221,7 +241,7 @@ def url_names(patterns: list[Any] | None = None, namespace: str = "") -> list[st
 def url_for(name: str, page: Page, objects: dict[str, Any]) -> str:
     kwargs: dict[str, Any] = {}
     if page.obj is not None:
-        kwargs["pk"] = objects[page.obj].pk
+        kwargs[page.key] = objects[page.obj].pk
     if page.fmt is not None:
         kwargs["fmt"] = page.fmt
     if page.token is not None:

@@ -98,4 +98,3 @@ class PufaForm(forms.Form):
 def _plausible_id(value: Any) -> bool:
     text = str(value)
     return text == "" or (text.isascii() and text.isdigit() and int(text) <= 2**31 - 1)
-

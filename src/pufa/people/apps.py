@@ -7,12 +7,24 @@ class PeopleConfig(AppConfig):
     verbose_name = "普法队伍"
 
     def ready(self) -> None:
+        from pufa.core.audit import register_codes
         from pufa.core.home import TodoSource, register_todo
         from pufa.core.navigation import NavItem, register
         from pufa.ledger.extensions import ActivitySection, register_section
         from pufa.people import metrics, selectors, views
 
         metrics.register()
+        register_codes(
+            {
+                "people.person": "登记或修改队伍成员",
+                "people.reveal": "查看完整手机号",
+                "people.join": "加入队伍",
+                "people.leave": "退出队伍",
+                "people.household": "登记学法用法示范户",
+                "people.attendance": "登记培训参加人员",
+                "people.import": "导入队伍名册",
+            }
+        )
         register_todo(TodoSource("people", selectors.todos, order=30))
         # A training is a ledger activity; its attendees (people-owned Attendance rows) show on its page.
         register_section(ActivitySection("people.attendees", "people/_activity_section.html", views.activity_section))

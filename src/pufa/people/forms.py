@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from pufa.core.filters import CodeListField, QueryForm, SearchField, id_field
 from pufa.core.forms import DateInput, PufaForm, XlsxField
 from pufa.org.models import Region, Unit
 from pufa.people import selectors
@@ -167,3 +168,18 @@ class AttendeesForm(PufaForm):
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["people"].queryset = selectors.attendee_choices(actor=actor)
+
+
+class RosterQuery(QueryForm):
+    """The roster list's and export's query string."""
+
+    q = SearchField(limit=50)
+    kind = CodeListField()
+    shape = forms.ChoiceField(required=False, choices=[("", ""), *TeamKind.Shape.choices])
+    region = id_field()
+    unit = id_field()
+    on = forms.DateField(required=False)
+    trained_start = forms.DateField(required=False)
+    trained_end = forms.DateField(required=False)
+    activity_kind = CodeListField()
+    moved = forms.ChoiceField(required=False, choices=[("", ""), ("1", "1")])

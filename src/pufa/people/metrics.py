@@ -24,7 +24,7 @@ from django.db.models import Count, QuerySet
 from django.urls import reverse
 
 from pufa.core.models import ActivityKind
-from pufa.ledger.models import Activity, ActivityUnit
+from pufa.ledger.models import ActivityUnit
 from pufa.people.models import Attendance, TeamKind, TeamMembership
 from pufa.plans import metrics as registry
 from pufa.plans.metrics import Metric, MetricFilter, MetricQuery
@@ -89,10 +89,7 @@ def households(query: MetricQuery) -> dict[int, Decimal]:
 def attendances(query: MetricQuery, unit_ids: list[int] | tuple[int, ...]) -> QuerySet[Attendance]:
     """Counted attendances of these units' people in the period: the activity is counted (ledger rule) and
     dated in the period; one row per person and activity whoever co-organised it."""
-    counted = ActivityUnit.objects.filter(is_organiser=True, status__in=Activity.COUNTED, is_deleted=False)
-    counted = counted.filter(date__lte=query.end)
-    if query.start is not None:
-        counted = counted.filter(date__gte=query.start)
+    counted = ActivityUnit.objects.counted(start=query.start, end=query.end).filter(is_organiser=True)
     kinds = _as_list(query.filters.get("activity_kind"))
     if kinds:
         counted = counted.filter(kind__code__in=kinds)

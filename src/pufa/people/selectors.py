@@ -34,29 +34,23 @@ class RosterFilters:
         return bool(self.kinds or self.shape or self.on or self.moved)
 
 
-def _date(value: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
-def _int(value: str) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
 def parse_filters(params: QueryDict) -> RosterFilters:
+    """The roster list's query string, parsed by `RosterQuery` (pufa.core.filters): an odd value is an ignored
+    filter, never an error."""
+    from pufa.people.forms import RosterQuery
+
+    p = RosterQuery.read(params)
     return RosterFilters(
-        q=params.get("q", "").strip()[:50],
-        kinds=[k for k in params.getlist("kind") if k][:20],
-        shape=params.get("shape", "") if params.get("shape", "") in TeamKind.Shape.values else "",
-        region=_int(params.get("region", "")),
-        unit=_int(params.get("unit", "")),
-        on=_date(params.get("on", "")),
-        trained_start=_date(params.get("trained_start", "")),
-        trained_end=_date(params.get("trained_end", "")),
-        activity_kinds=[k for k in params.getlist("activity_kind") if k][:20],
-        moved=params.get("moved") == "1",
+        q=p["q"].strip(),
+        kinds=p["kind"][:20],
+        shape=p["shape"] or "",
+        region=p["region"],
+        unit=p["unit"],
+        on=p["on"],
+        trained_start=p["trained_start"],
+        trained_end=p["trained_end"],
+        activity_kinds=p["activity_kind"][:20],
+        moved=p["moved"] == "1",
     )
 
 
@@ -91,11 +85,8 @@ def person_list(*, actor: Any, filters: RosterFilters | None = None) -> QuerySet
             on_team = on_team.filter(kind__shape=f.shape)
         people = people.filter(pk__in=on_team.values("person_id"))
     if f.trained_end:
-        counted = ActivityUnit.objects.filter(
-            is_organiser=True, status__in=Activity.COUNTED, is_deleted=False, date__lte=f.trained_end
-        )
-        if f.trained_start:
-            counted = counted.filter(date__gte=f.trained_start)
+        # A training counts while its activity counts (the ledger's one rule), once: by its organiser's row.
+        counted = ActivityUnit.objects.counted(start=f.trained_start, end=f.trained_end).filter(is_organiser=True)
         if f.activity_kinds:
             counted = counted.filter(kind__code__in=f.activity_kinds)
         attended = Attendance.objects.filter(activity_id__in=counted.values("activity_id"))
@@ -105,7 +96,9 @@ def person_list(*, actor: Any, filters: RosterFilters | None = None) -> QuerySet
 
 def person_get(*, actor: Any, pk: int) -> Person:
     """One person the actor may see (404 otherwise)."""
-    return visible_or_404(Person.objects.select_related("unit__region", "region", "user"), actor, pk=pk)
+    return visible_or_404(
+        Person.objects.select_related("unit__region", "region", "user"), actor, action="people.view", pk=pk
+    )
 
 
 def person_history(*, person: Person) -> list[TeamMembership]:
@@ -120,8 +113,9 @@ def person_history(*, person: Person) -> list[TeamMembership]:
 def person_trainings(*, person: Person) -> list[Activity]:
     """The counted ledger activities the person attended, newest first."""
     ids = Attendance.objects.filter(person=person).values("activity_id")
+    counted = ActivityUnit.objects.counted().filter(is_organiser=True, activity_id__in=ids).values("activity_id")
     return list(
-        Activity.objects.filter(pk__in=ids, status__in=Activity.COUNTED)
+        Activity.objects.filter(pk__in=counted)
         .select_related("unit", "kind")
         .order_by("-date", "-id")
     )
@@ -142,7 +136,9 @@ def _household_ids(person: Person) -> list[int]:
 
 
 def membership_get(*, actor: Any, pk: int) -> TeamMembership:
-    return visible_or_404(TeamMembership.objects.select_related("person__unit__region", "kind"), actor, pk=pk)
+    return visible_or_404(
+        TeamMembership.objects.select_related("person__unit__region", "kind"), actor, action="people.view", pk=pk
+    )
 
 
 def team_kinds(*, active_only: bool = True) -> QuerySet[TeamKind]:

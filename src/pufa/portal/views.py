@@ -117,9 +117,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
     context = {
         "region": place,
         "month": selectors.calendar_month(region=place, year=year, month=month),
-        "page": selectors.month_list(
-            region=place, year=year, month=month, page=p["page"] or 1, day=chosen
-        ),
+        "page": selectors.month_list(region=place, year=year, month=month, page=p["page"] or 1, day=chosen),
         "today": today,
         "day": chosen,
     }

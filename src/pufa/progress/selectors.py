@@ -23,7 +23,7 @@ from django.utils import timezone
 from pufa.core.models import ActivityKind, Audience, Domain
 from pufa.ledger.models import Activity
 from pufa.ledger.selectors import key_date_list
-from pufa.org.access import grants, scope
+from pufa.org.access import grants, scope, visible_or_404
 from pufa.org.models import Region, Unit
 from pufa.plans import metrics
 from pufa.progress import cache, tasks
@@ -666,12 +666,10 @@ def unit_progress(*, actor: Any, unit: Unit, year: int | None = None, history: b
     return result
 
 
-def unit_for_actor(*, actor: Any, pk: int) -> Unit:
-    units = scope(Unit.objects.select_related("region"), actor, "progress.view")
-    try:
-        return units.get(pk=pk)
-    except Unit.DoesNotExist as exc:
-        raise Http404("未找到该单位") from exc
+def unit_for_actor(*, actor: Any, pk: int, action: str = "progress.view") -> Unit:
+    """A unit whose progress the actor may see (or act on, with `action`): invisible → 404, visible without
+    the action → 403."""
+    return visible_or_404(Unit.objects.select_related("region"), actor, action=action, pk=pk)
 
 
 def home_panel(request: Any) -> dict[str, Any] | None:

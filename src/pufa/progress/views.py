@@ -150,8 +150,8 @@ def unit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _unit_task(request: HttpRequest, pk: int) -> tuple[Unit, Task | None]:
-    target_unit = selectors.unit_for_actor(actor=request.user, pk=pk)
+def _unit_task(request: HttpRequest, pk: int, action: str) -> tuple[Unit, Task | None]:
+    target_unit = selectors.unit_for_actor(actor=request.user, pk=pk, action=action)
     task = None
     task_id = parse_id(request.POST.get("task", ""))
     if task_id is not None:
@@ -165,7 +165,7 @@ def _unit_task(request: HttpRequest, pk: int) -> tuple[Unit, Task | None]:
 @require_POST
 def unit_note(request: HttpRequest, pk: int) -> HttpResponse:
     """督查记录 against a unit (and one of its tasks)."""
-    target_unit, task = _unit_task(request, pk)
+    target_unit, task = _unit_task(request, pk, "inspection.record")
     try:
         supervision.inspection_note_create(
             actor=request.user, unit=target_unit, task=task, text=request.POST.get("text", "")
@@ -180,7 +180,7 @@ def unit_note(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def unit_notice(request: HttpRequest, pk: int) -> HttpResponse:
     """督办通知 to a unit's liaisons (about one of its tasks, or in general)."""
-    target_unit, task = _unit_task(request, pk)
+    target_unit, task = _unit_task(request, pk, "progress.remind")
     try:
         notice, result = supervision.supervision_notice_send(
             actor=request.user, unit=target_unit, task=task, text=request.POST.get("text", "")

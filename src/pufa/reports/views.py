@@ -286,6 +286,7 @@ def deadline_set(request: HttpRequest) -> HttpResponse:
 @require_POST
 def report_remind(request: HttpRequest) -> HttpResponse:
     """一键催报 from the overview: every unit of the region that has not submitted the period's report."""
+    require(request.user, "reports.remind")
     p = OverviewQuery.read(request.POST)
     period, year = p["period"], p["year"]
     if not p["region"] or not period or not year:
