@@ -20,7 +20,7 @@ SRC = Path(__file__).resolve().parents[2] / "src"
 
 
 @pytest.fixture
-def shared_database(transactional_db, tmp_path) -> str:
+def shared_database(django_db_serialized_rollback, transactional_db, tmp_path) -> str:
     """A database URL another process can open with what this test wrote: the test database itself on
     PostgreSQL; on SQLite (an in-memory test database) a file copy the processes then share."""
     from django.apps import apps
