@@ -46,13 +46,21 @@ def browser() -> Iterator[object]:
 
 def restore_default_rows() -> None:
     """Browser tests run in transactions that end with a flush, which also empties the rows the data
-    migrations put in (taxonomies, key dates); put them back so every browser test starts like a new site."""
+    migrations put in (taxonomies, key dates, team kinds …); put them back so every browser test starts like a
+    new site. Every app's data migration named `*_default_*` with a `forwards` is run again (each is
+    idempotent), so a new area's defaults come back without a line here."""
     import importlib
+    from pathlib import Path
 
     from django.apps import apps
 
-    for module in ("pufa.core.migrations.0004_default_taxonomies", "pufa.ledger.migrations.0002_default_key_dates"):
-        importlib.import_module(module).forwards(apps, None)
+    for config in apps.get_app_configs():
+        if not config.name.startswith("pufa."):
+            continue
+        for path in sorted((Path(config.path) / "migrations").glob("*_default_*.py")):
+            module = importlib.import_module(f"{config.name}.migrations.{path.stem}")
+            if hasattr(module, "forwards"):
+                module.forwards(apps, None)
 
 
 @pytest.fixture

@@ -16,6 +16,10 @@ class NavItem:
     action: str | None  # the action code a user needs to see the entry; None = every logged-in user
     order: int = 100
     icon: str = ""
+    #: Entries sharing a group are one drop-down menu (at the place of its first entry), so the bar stays one
+    #: line on an office screen as areas are added: "系统管理" for the office's own tools, "普法资源" for the
+    #: areas that keep the region's resources (rosters, venues, cases, exams).
+    group: str = ""
 
 
 _ITEMS: dict[str, NavItem] = {}

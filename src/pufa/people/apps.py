@@ -28,4 +28,4 @@ class PeopleConfig(AppConfig):
         register_todo(TodoSource("people", selectors.todos, order=30))
         # A training is a ledger activity; its attendees (people-owned Attendance rows) show on its page.
         register_section(ActivitySection("people.attendees", "people/_activity_section.html", views.activity_section))
-        register(NavItem("普法队伍", "people:person-list", "people.view", order=35))
+        register(NavItem("普法队伍", "people:person-list", "people.view", order=35, group="普法资源"))
