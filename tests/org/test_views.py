@@ -184,7 +184,13 @@ def test_navigation_groups_entries_into_one_menu_and_a_group_of_one_is_a_link():
         return {"label": label, "url": f"/{label}/", "url_name": label, "icon": "", "group": group}
 
     menu = navigation_menu(
-        [entry("首页"), entry("组织机构", "系统管理"), entry("进度"), entry("审计日志", "系统管理"), entry("队伍", "资源")]
+        [
+            entry("首页"),
+            entry("组织机构", "系统管理"),
+            entry("进度"),
+            entry("审计日志", "系统管理"),
+            entry("队伍", "资源"),
+        ]
     )
     assert [m["label"] for m in menu] == ["首页", "系统管理", "进度", "队伍"]
     assert [c["label"] for c in menu[1]["children"]] == ["组织机构", "审计日志"]
