@@ -35,6 +35,12 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "reports.write",
             "reports.review",
             "reports.remind",
+            "venues.view",
+            "venues.edit",
+            "venues.manage",
+            "creation.view",
+            "creation.review",
+            "creation.manage",
         }
     ),
     Role.LIAISON: frozenset(
@@ -48,6 +54,10 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "progress.view",
             "reports.view",
             "reports.write",
+            "venues.view",
+            "venues.edit",
+            "creation.view",
+            "creation.apply",
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -60,6 +70,9 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "progress.remind",
             "reports.view",
             "inspection.record",
+            "venues.view",
+            "creation.view",
+            "creation.inspect",
         }
     ),
     Role.MEMBER: frozenset({"org.view", "plans.view", "ledger.view"}),
