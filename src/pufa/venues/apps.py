@@ -16,5 +16,7 @@ class VenuesConfig(AppConfig):
         register_todo(TodoSource("venues", selectors.todos, order=45))
         metrics.register()
         extensions.register_section(
-            extensions.ActivitySection("venues.venue", "venues/_activity_section.html", views.activity_section, order=20)
+            extensions.ActivitySection(
+                "venues.venue", "venues/_activity_section.html", views.activity_section, order=20
+            )
         )

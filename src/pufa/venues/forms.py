@@ -22,16 +22,22 @@ class VenueForm(PufaForm):
     unit = forms.ModelChoiceField(label="管理单位", queryset=Unit.objects.none(), empty_label="请选择")
     address = forms.CharField(label="地址", max_length=200, required=False)
     area_m2 = forms.DecimalField(
-        label="面积（平方米）", required=False, min_value=0, max_digits=10, decimal_places=2,
+        label="面积（平方米）",
+        required=False,
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
         help_text="宣传栏/版面、广场等填写",
-    )  # fmt: skip
+    )
     status = forms.ChoiceField(label="状态", choices=Venue.Status.choices, initial=Venue.Status.OPEN)
     opened_on = forms.DateField(label="开放日期", required=False, widget=DateInput())
     closed_on = forms.DateField(label="停用日期", required=False, widget=DateInput())
     opening_hours = forms.CharField(label="开放时间", max_length=100, required=False)
     longitude = forms.DecimalField(label="经度", required=False, max_digits=9, decimal_places=6)
     latitude = forms.DecimalField(label="纬度", required=False, max_digits=8, decimal_places=6)
-    description = forms.CharField(label="简介/特色", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label="简介/特色", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     version = VersionField()
 
     def __init__(self, *args: Any, units: QuerySet[Unit], regions: QuerySet[Region], **kwargs: Any) -> None:
@@ -66,8 +72,23 @@ class VenueForm(PufaForm):
 
     @staticmethod
     def initial_for(venue: Venue) -> dict[str, Any]:
-        names = ["name", "kind", "level", "region", "unit", "address", "area_m2", "status", "opened_on", "closed_on",
-                 "opening_hours", "longitude", "latitude", "description", "version"]  # fmt: skip
+        names = [
+            "name",
+            "kind",
+            "level",
+            "region",
+            "unit",
+            "address",
+            "area_m2",
+            "status",
+            "opened_on",
+            "closed_on",
+            "opening_hours",
+            "longitude",
+            "latitude",
+            "description",
+            "version",
+        ]
         return {name: getattr(venue, name) for name in names}
 
 

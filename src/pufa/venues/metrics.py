@@ -131,7 +131,9 @@ def venue_count(query: MetricQuery) -> dict[int, Decimal]:
 
 
 def _boards(query: MetricQuery, unit_paths: dict[int, str]) -> QuerySet[Venue]:
-    return _filtered(open_venues(query.end), query).filter(kind__is_board=True).filter(_common_prefix_filter(unit_paths))
+    return (
+        _filtered(open_venues(query.end), query).filter(kind__is_board=True).filter(_common_prefix_filter(unit_paths))
+    )
 
 
 def board_area(query: MetricQuery) -> dict[int, Decimal]:
@@ -148,7 +150,8 @@ def board_stale_months(query: MetricQuery) -> dict[int, Decimal]:
     updates = last_updates([pk for pk, _, _ in boards], query.end)
     per_path: dict[str, Decimal] = {}
     for pk, path, opened in boards:
-        months = Decimal(months_between(updates.get(pk, opened), query.end))
+        since = updates.get(pk, opened) or query.end  # open boards always have an opening day
+        months = Decimal(months_between(since, query.end))
         per_path[path] = max(per_path.get(path, Decimal(0)), months)
     return _by_unit(per_path, unit_paths, combine="max")
 
@@ -162,9 +165,7 @@ def participations_at_venues(
     if kinds:
         uses = uses.filter(venue__kind__code__in=kinds)
     ledger_query = MetricQuery(unit_ids=tuple(unit_ids), start=start, end=end)
-    return participations(ledger_query, list(ledger_query.unit_ids)).filter(
-        activity_id__in=uses.values("activity_id")
-    )
+    return participations(ledger_query, list(ledger_query.unit_ids)).filter(activity_id__in=uses.values("activity_id"))
 
 
 def activities_at_venues(query: MetricQuery) -> dict[int, Decimal]:
@@ -215,17 +216,33 @@ def register() -> None:
     )
     registry.register(
         Metric(
-            BOARD_AREA, "宣传版面面积", "平方米", board_area, filters=(KIND,), records_url=board_records_url,
+            BOARD_AREA,
+            "宣传版面面积",
+            "平方米",
+            board_area,
+            filters=(KIND,),
+            records_url=board_records_url,
             cumulative=True,
         )
-    )  # fmt: skip
+    )
     registry.register(
         Metric(
-            STALE_MONTHS, "宣传栏最长未更新月数", "个月", board_stale_months, filters=(KIND,),
-            records_url=board_records_url, cumulative=True,
+            STALE_MONTHS,
+            "宣传栏最长未更新月数",
+            "个月",
+            board_stale_months,
+            filters=(KIND,),
+            records_url=board_records_url,
+            cumulative=True,
         )
-    )  # fmt: skip
+    )
     registry.register(
-        Metric(ACTIVITIES, "在阵地开展的活动场次", "场", activities_at_venues, filters=(KIND,),
-               records_url=activities_records_url)
-    )  # fmt: skip
+        Metric(
+            ACTIVITIES,
+            "在阵地开展的活动场次",
+            "场",
+            activities_at_venues,
+            filters=(KIND,),
+            records_url=activities_records_url,
+        )
+    )

@@ -54,13 +54,21 @@ class Venue(Versioned, SoftDeleteModel):
     region = models.ForeignKey(Region, verbose_name="所在社区/区划", on_delete=models.PROTECT, related_name="venues")
     address = models.CharField("地址", max_length=200, blank=True)
     longitude = models.DecimalField(
-        "经度", max_digits=9, decimal_places=6, null=True, blank=True,
+        "经度",
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )  # fmt: skip
+    )
     latitude = models.DecimalField(
-        "纬度", max_digits=8, decimal_places=6, null=True, blank=True,
+        "纬度",
+        max_digits=8,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )  # fmt: skip
+    )
     area_m2 = models.DecimalField(
         "面积（平方米）", max_digits=10, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
     )
@@ -109,7 +117,12 @@ class Upkeep(TimeStampedModel):
     date = models.DateField("日期")
     note = models.CharField("内容说明", max_length=500, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     scope_lookups: ClassVar[dict[str, tuple[str, ...]]] = {
@@ -162,7 +175,12 @@ class MapBoundary(TimeStampedModel):
     size_bytes = models.PositiveIntegerField("文件大小", default=0)
     show_on_portal = models.BooleanField("在公众门户显示地图", default=False, help_text="须使用经审核的底图（审图号）")
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     scope_lookups: ClassVar[dict[str, tuple[str, ...]]] = {"region": ("region__path",), "unit": ()}

@@ -41,7 +41,7 @@ def stale_boards(qs: QuerySet[Venue], today: dt.date | None = None) -> QuerySet[
     """Open boards without a content update for a month or more (宣传栏每月一期)."""
     today = today or timezone.localdate()
     boards = qs.filter(pk__in=open_venues(today).filter(kind__is_board=True).values("pk"))
-    return with_last_update(boards).filter(last_update__lte=month_before(today))
+    return with_last_update(boards).filter(last_update__lte=month_before(today))  # type: ignore[misc]
 
 
 def venue_list(
@@ -86,9 +86,7 @@ def venue_upkeeps(*, venue: Venue) -> QuerySet[Upkeep]:
 def venue_activities(*, venue: Venue) -> QuerySet[Activity]:
     """The ledger activities that name this venue and count (the ledger's rule), newest first."""
     counted = ActivityUnit.objects.counted().filter(is_organiser=True).values("activity_id")
-    return (
-        Activity.objects.filter(venue_use__venue=venue, pk__in=counted).select_related("unit").order_by("-date")[:50]
-    )
+    return Activity.objects.filter(venue_use__venue=venue, pk__in=counted).select_related("unit").order_by("-date")[:50]
 
 
 def upkeep_get(*, actor: Any, pk: int) -> Upkeep:
@@ -287,10 +285,18 @@ def public_venues(*, region_path: str = "") -> list[PublicVenue]:
         .values_list("pk", "name", "kind__name", "region__name", "address", "opening_hours", "longitude", "latitude")
     )
     return [
-        PublicVenue(pk, name, kind, region, address, hours, float(lon) if lon is not None else None,
-                    float(lat) if lat is not None else None)
+        PublicVenue(
+            pk,
+            name,
+            kind,
+            region,
+            address,
+            hours,
+            float(lon) if lon is not None else None,
+            float(lat) if lat is not None else None,
+        )
         for pk, name, kind, region, address, hours, lon, lat in rows
-    ]  # fmt: skip
+    ]
 
 
 def public_map(*, region_path: str = "") -> dict[str, Any] | None:

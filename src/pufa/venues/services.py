@@ -235,7 +235,9 @@ def _check_position(pos: Any) -> int:
         raise ValidationError("坐标格式不正确：每个点应为 [经度, 纬度]。")
     lon, lat = pos[0], pos[1]
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-        raise ValidationError(f"坐标超出范围：经度应在 -180 到 180 之间，纬度应在 -90 到 90 之间（发现 {lon}, {lat}）。")
+        raise ValidationError(
+            f"坐标超出范围：经度应在 -180 到 180 之间，纬度应在 -90 到 90 之间（发现 {lon}, {lat}）。"
+        )
     return 1
 
 
@@ -291,7 +293,8 @@ def geojson_parse(raw: bytes) -> dict[str, Any]:
         points += _check_geometry(feature.get("geometry"))
         if points > BOUNDARY_MAX_POINTS:
             raise ValidationError(f"边界点数过多（超过 {BOUNDARY_MAX_POINTS} 个），请先简化边界。")
-        props = feature.get("properties") if isinstance(feature.get("properties"), dict) else {}
+        props = feature.get("properties")
+        props = props if isinstance(props, dict) else {}
         name = str(props.get("name") or f"区域{i}")[:100]
         features.append({"type": "Feature", "properties": {"name": name}, "geometry": feature["geometry"]})
     return {"type": "FeatureCollection", "features": features}

@@ -49,7 +49,7 @@ def venue_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "venues.view")
     region = _region(request)
     kinds = [k for k in request.GET.getlist("kind") if k]
-    filters = {
+    filters: dict[str, Any] = {
         "region": region,
         "kinds": kinds,
         "level": request.GET.get("level", ""),
@@ -252,9 +252,11 @@ def map_data(request: HttpRequest) -> JsonResponse:
 @require_http_methods(["GET", "POST"])
 def boundary_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "venues.manage")
-    regions = org_selectors.region_list(actor=request.user, action="venues.manage").exclude(
-        level=Region.Level.GROUP
-    ).order_by("path")
+    regions = (
+        org_selectors.region_list(actor=request.user, action="venues.manage")
+        .exclude(level=Region.Level.GROUP)
+        .order_by("path")
+    )
     form = BoundaryForm(request.POST or None, request.FILES or None, regions=regions)
     if request.method == "POST" and form.is_valid():
         try:
@@ -327,4 +329,3 @@ def activity_venue(request: HttpRequest, pk: int) -> HttpResponse:
     services.activity_venue_set(actor=request.user, activity=activity, venue=venue)
     messages.success(request, f"活动所在阵地：{venue.name if venue else '无'}。")
     return redirect("ledger:activity-detail", pk=activity.pk)
-
