@@ -12,12 +12,13 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from pufa.portal import selectors
+from pufa.venues import selectors as venue_selectors
 
 
 def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -157,3 +158,28 @@ def search(request: HttpRequest) -> HttpResponse:
         choices=selectors.search_choices(), places=selectors.place_regions(), years=selectors.published_years()
     )
     return render(request, "portal/search.html", context)
+
+
+# ---------------------------------------------------------------- 法治文化阵地 (through the venues' public boundary)
+
+
+@login_not_required
+@require_safe
+def venues(request: HttpRequest) -> HttpResponse:
+    """Open venues with their opening hours; the map only where the office switched it on (审图号). Not cached
+    under the duties' version: a venue closed or a map switched off leaves the page at once."""
+    public_map = venue_selectors.public_map()
+    return render(
+        request,
+        "portal/venues.html",
+        {"venues": venue_selectors.public_venues(), "show_map": public_map is not None},
+    )
+
+
+@login_not_required
+@require_safe
+def venues_map(request: HttpRequest) -> JsonResponse:
+    public_map = venue_selectors.public_map()
+    if public_map is None:
+        raise Http404("地图未开放")
+    return JsonResponse(public_map)
