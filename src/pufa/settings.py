@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "pufa.ledger",
     "pufa.duties",
     "pufa.venues",
+    "pufa.creation",
     "pufa.progress",
     "pufa.reports",
     "pufa.portal",

@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from pufa.creation import selectors as creation_selectors
 from pufa.portal import selectors
 from pufa.venues import selectors as venue_selectors
 
@@ -166,13 +167,18 @@ def search(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_safe
 def venues(request: HttpRequest) -> HttpResponse:
-    """Open venues with their opening hours; the map only where the office switched it on (审图号). Not cached
-    under the duties' version: a venue closed or a map switched off leaves the page at once."""
+    """Open venues with their opening hours, the map only where the office switched it on (审图号), and the named
+    demonstration communities (titles in force). Not cached under the duties' version: a venue closed, a map
+    switched off or a title revoked leaves the page at once."""
     public_map = venue_selectors.public_map()
     return render(
         request,
         "portal/venues.html",
-        {"venues": venue_selectors.public_venues(), "show_map": public_map is not None},
+        {
+            "venues": venue_selectors.public_venues(),
+            "show_map": public_map is not None,
+            "titles": creation_selectors.public_titles(),
+        },
     )
 
 
