@@ -1,7 +1,8 @@
 """沱河街道's venues for the demo (seed 000: 每个社区有一个法治文化阵地、一个普法大讲堂, 辖区内一个法治文化公园;
 口袋公园, 百姓评理说事点, 法律之家, 人民调解室, 新时代文明实践站): every community has its 阵地 and board, all but
 龙河社区 a 大讲堂 (the coverage gap to close); 银河社区's board has not changed for three months (stale); the
-boards elsewhere get their monthly issue; a schematic street outline (示意) so the offline map draws. the seed-001 scheme (法制教育“六个一”) with 沱河社区 applying. Everything through the services; idempotent.
+boards elsewhere get their monthly issue; a schematic street outline (示意) so the offline map draws;
+the law classes held at the lecture halls. Everything through the services; idempotent (the scheme: creation.demo).
 """
 
 from __future__ import annotations
