@@ -250,3 +250,29 @@ def test_kind_list_and_add(client_for, office_user, liaison):
 
 def test_system_sees_every_venue(world, venue):
     assert list(selectors.venue_list(actor=SYSTEM)) == [venue]
+
+
+def test_photos_are_optional_checked_and_served_only_through_the_view(
+    client_for, world, liaison, other_liaison, venue, settings, tmp_path
+):
+    from tests.ledger.conftest import jpeg_bytes
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+    }
+    c = client_for(liaison)
+    assert "暂无照片" in c.get(reverse("venues:venue-detail", args=[venue.pk])).content.decode()
+    fake = SimpleUploadedFile("讲堂.jpg", b"%PDF-1.4 not an image", "image/jpeg")
+    c.post(reverse("venues:photo-add", args=[venue.pk]), {"photo": fake})
+    assert not venue.photos.exists()
+    c.post(reverse("venues:photo-add", args=[venue.pk]), {"photo": SimpleUploadedFile("讲堂.jpg", jpeg_bytes())})
+    photo = venue.photos.get()
+    assert "讲堂" not in photo.file.name  # stored under a random name
+    response = c.get(reverse("venues:photo-thumb", args=[photo.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert client_for(other_liaison).get(reverse("venues:photo-file", args=[photo.pk])).status_code == 404
+    assert client_for(other_liaison).post(reverse("venues:photo-delete", args=[photo.pk])).status_code == 404
+    c = client_for(liaison)  # the fixture's one client was signed in as the other liaison above
+    c.post(reverse("venues:photo-delete", args=[photo.pk]))
+    assert not venue.photos.exists()

@@ -120,3 +120,11 @@ class BoundaryForm(PufaForm):
     def raw(self) -> bytes:
         """The file's bytes, read no further than one past the cap (the service then refuses it in Chinese)."""
         return bytes(self.cleaned_data["file"].read(BOUNDARY_MAX_BYTES + 1))
+
+
+class PhotoForm(PufaForm):
+    photo = forms.ImageField(label="照片（可选）", required=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["photo"].widget.attrs["accept"] = "image/*"

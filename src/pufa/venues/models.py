@@ -167,6 +167,39 @@ class VenueUse(TimeStampedModel):
         return self.venue.region.path
 
 
+class VenuePhoto(TimeStampedModel):
+    """阵地照片: optional pictures of a venue (never required), served only through an authorising view."""
+
+    venue = models.ForeignKey(Venue, verbose_name="阵地", on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField("照片", max_length=200)
+    thumbnail = models.FileField("缩略图", max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    scope_lookups: ClassVar[dict[str, tuple[str, ...]]] = {
+        "region": ("venue__region__path",),
+        "unit": ("venue__unit__path",),
+    }
+
+    class Meta:
+        verbose_name = "阵地照片"
+        verbose_name_plural = "阵地照片"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.venue} 照片"
+
+    @property
+    def audit_scope_path(self) -> str:
+        return self.venue.region.path
+
+
 class MapBoundary(TimeStampedModel):
     """地图边界: the region outline (GeoJSON) an office uploads so the venue map draws without a tile server."""
 

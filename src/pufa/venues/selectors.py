@@ -19,7 +19,7 @@ from pufa.ledger.models import Activity, ActivityUnit
 from pufa.org.access import ancestor_paths, can, grants, scope, visible_or_404
 from pufa.org.models import Region, Unit
 from pufa.venues.metrics import RENEWING, open_venues, participations_at_venues
-from pufa.venues.models import MapBoundary, Upkeep, Venue, VenueKind, VenueUse
+from pufa.venues.models import MapBoundary, Upkeep, Venue, VenueKind, VenuePhoto, VenueUse
 
 
 def month_before(day: dt.date) -> dt.date:
@@ -87,6 +87,10 @@ def venue_activities(*, venue: Venue) -> QuerySet[Activity]:
     """The ledger activities that name this venue and count (the ledger's rule), newest first."""
     counted = ActivityUnit.objects.counted().filter(is_organiser=True).values("activity_id")
     return Activity.objects.filter(venue_use__venue=venue, pk__in=counted).select_related("unit").order_by("-date")[:50]
+
+
+def photo_get(*, actor: Any, pk: int) -> VenuePhoto:
+    return visible_or_404(VenuePhoto.objects.select_related("venue", "venue__region"), actor, pk=pk)
 
 
 def upkeep_get(*, actor: Any, pk: int) -> Upkeep:

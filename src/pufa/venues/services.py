@@ -10,23 +10,26 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
 from pufa.core import audit, events, workflow
 from pufa.core.actors import person
 from pufa.core.events import RecordsChanged
+from pufa.ledger import files
 from pufa.ledger.models import Activity
 from pufa.org.access import Actor, ancestor_paths, require
 from pufa.org.models import Region, Unit
 from pufa.venues.metrics import ACTIVITIES, VENUE_METRICS
-from pufa.venues.models import MapBoundary, Upkeep, Venue, VenueKind, VenueUse
+from pufa.venues.models import MapBoundary, Upkeep, Venue, VenueKind, VenuePhoto, VenueUse
 
 Status = Venue.Status
 
@@ -225,6 +228,41 @@ def kind_create(*, actor: Actor, name: str, is_board: bool = False, required_per
     )
     audit.log_create(actor=actor, obj=kind, code="venues.kind.create")
     return kind
+
+
+# ---------------------------------------------------------------- photos (optional)
+
+#: How many photos one venue keeps (a venue's page, not an album).
+MAX_PHOTOS = 12
+
+
+@transaction.atomic
+def photo_add(*, actor: Actor, venue: Venue, upload: IO[bytes], name: str = "") -> VenuePhoto:
+    """Add a photo: checked by content like the ledger's evidence (type, size, a readable image), stored under a
+    random name with a thumbnail without metadata; never required."""
+    require(actor, "venues.edit", venue)
+    if venue.photos.count() >= MAX_PHOTOS:
+        raise ValidationError(f"每个阵地最多保存 {MAX_PHOTOS} 张照片，请先删除旧照片。")
+    checked = files.check(upload, name)
+    if not checked.is_image:
+        raise ValidationError("只能上传照片（JPG、PNG、GIF、WebP）。")
+    day = timezone.localdate()
+    stored = default_storage.save(f"venues/{day:%Y/%m}/{secrets.token_hex(16)}{checked.extension}", upload)
+    upload.seek(0)
+    thumb = files.thumbnail(upload)
+    thumb_name = (
+        default_storage.save(f"venues/{day:%Y/%m}/{secrets.token_hex(16)}.jpg", thumb) if thumb is not None else ""
+    )
+    photo = VenuePhoto.objects.create(venue=venue, file=stored, thumbnail=thumb_name, uploaded_by=person(actor))
+    audit.log_create(actor=actor, obj=photo, code="venues.photo.add")
+    return photo
+
+
+@transaction.atomic
+def photo_delete(*, actor: Actor, photo: VenuePhoto) -> None:
+    require(actor, "venues.edit", photo.venue)
+    audit.log(actor=actor, action=audit.Action.DELETE, obj=photo, code="venues.photo.delete")
+    photo.delete()  # the files stay on disk, named in the audit trail
 
 
 # ---------------------------------------------------------------- the offline map's boundary

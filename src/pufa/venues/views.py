@@ -4,11 +4,13 @@ map, kinds and map boundaries. Views parse and render; selectors read, services 
 from __future__ import annotations
 
 import datetime as dt
+import mimetypes
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +23,7 @@ from pufa.org import selectors as org_selectors
 from pufa.org.access import can, require, scope, visible_or_404
 from pufa.org.models import Region, Unit
 from pufa.venues import selectors, services
-from pufa.venues.forms import BoundaryForm, KindForm, UpkeepForm, VenueForm
+from pufa.venues.forms import BoundaryForm, KindForm, PhotoForm, UpkeepForm, VenueForm
 from pufa.venues.models import MapBoundary, Venue
 
 
@@ -107,6 +109,8 @@ def venue_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "upkeeps": selectors.venue_upkeeps(venue=venue),
             "activities": selectors.venue_activities(venue=venue),
             "form": form,
+            "photos": venue.photos.all(),
+            "photo_form": PhotoForm(),
             "may_edit": may_edit,
             "stale": stale,
         },
@@ -159,6 +163,57 @@ def venue_delete(request: HttpRequest, pk: int) -> HttpResponse:
     services.venue_delete(actor=request.user, venue=venue)
     messages.success(request, f"已删除阵地“{venue.name}”。")
     return redirect("venues:venue-list")
+
+
+@require_POST
+def photo_add(request: HttpRequest, pk: int) -> HttpResponse:
+    venue = selectors.venue_get(actor=request.user, pk=pk)
+    require(request.user, "venues.edit", venue)
+    form = PhotoForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+        return redirect("venues:venue-detail", pk=venue.pk)
+    upload = form.cleaned_data["photo"]
+    try:
+        services.photo_add(actor=request.user, venue=venue, upload=upload, name=upload.name)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, "已上传照片。")
+    return redirect("venues:venue-detail", pk=venue.pk)
+
+
+def _serve_photo(name: str, inline_name: str) -> FileResponse:
+    if not name or not default_storage.exists(name):
+        raise Http404("文件不存在")
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    response = FileResponse(default_storage.open(name, "rb"), content_type=content_type, filename=inline_name)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@require_GET
+def photo_file(request: HttpRequest, pk: int) -> FileResponse:
+    photo = selectors.photo_get(actor=request.user, pk=pk)
+    return _serve_photo(
+        photo.file.name,
+        f"阵地照片{photo.pk}{mimetypes.guess_extension(mimetypes.guess_type(photo.file.name)[0] or '') or ''}",
+    )
+
+
+@require_GET
+def photo_thumb(request: HttpRequest, pk: int) -> FileResponse:
+    photo = selectors.photo_get(actor=request.user, pk=pk)
+    return _serve_photo(photo.thumbnail.name, f"阵地照片{photo.pk}.jpg")
+
+
+@require_POST
+def photo_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    photo = selectors.photo_get(actor=request.user, pk=pk)
+    services.photo_delete(actor=request.user, photo=photo)
+    messages.success(request, "已删除照片。")
+    return redirect("venues:venue-detail", pk=photo.venue_id)
 
 
 @require_POST
