@@ -171,7 +171,7 @@ def photo_add(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "venues.edit", venue)
     form = PhotoForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("venues:venue-detail", pk=venue.pk)
     upload = form.cleaned_data["photo"]
     try:
