@@ -110,7 +110,9 @@ def test_the_review_workflow_and_its_audit_trail(world, scheme, liaison, office_
         assert _line(selectors.checklist(scheme=scheme, unit=world.committee_a), board.title).met
         services.application_transition(actor=liaison, application=application, name="submit")
         assert application.status == Application.Status.SUBMITTED and all(c["met"] for c in application.checklist)
-        assert inbox(office_user).todos[0].count >= 1
+        todo = next(t for t in inbox(office_user).todos if "待审核" in t.label)
+        assert todo.count == 1
+        assert office_user.notifications.filter(done_at__isnull=True, title__contains="待审核").count() == 1
         with pytest.raises(PermissionDenied):
             services.application_transition(actor=liaison, application=application, name="approve")
         with pytest.raises(ValidationError):
@@ -118,6 +120,9 @@ def test_the_review_workflow_and_its_audit_trail(world, scheme, liaison, office_
         services.application_transition(actor=office_user, application=application, name="return", note="补充材料")
         services.application_transition(actor=liaison, application=application, name="submit")
         services.application_transition(actor=office_user, application=application, name="approve")
+        assert not office_user.notifications.filter(done_at__isnull=True, title__contains="申报").exists()  # handled
+        assert inspector.notifications.filter(title__contains="实地复核").count() == 1
+        assert next(t for t in inbox(inspector).todos if "实地复核" in t.label).count == 1
         application.refresh_from_db()
         ids = list(scheme.criteria.values_list("pk", flat=True))
         assert application.sample_seed is not None and len(application.sample) == services.SAMPLE_SIZE

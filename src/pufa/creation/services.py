@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import secrets
+import uuid
 from decimal import Decimal
 from typing import IO, Any
 
@@ -16,12 +17,13 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from pufa.core import audit, workflow
+from pufa.core import audit, notifications, workflow
 from pufa.core.actors import person
 from pufa.creation import selectors
 from pufa.creation.models import Application, Attestation, Criterion, Level, Scheme, Title
 from pufa.org.access import Actor, can, require
 from pufa.org.models import Region, Unit
+from pufa.org.selectors import liaisons_by_unit, offices_over
 from pufa.plans import metrics as registry
 
 #: How many criteria the inspectors check on site (all of them when a scheme has fewer).
@@ -147,6 +149,53 @@ def _award(step: workflow.Step) -> None:
     audit.log_create(actor=step.actor, obj=title, code="creation.title.award")
 
 
+def _url(application: Application) -> str:
+    from django.urls import reverse
+
+    return reverse("creation:application-detail", args=[application.pk])
+
+
+def _notify(users: list[Any], step: workflow.Step, title: str) -> None:
+    application = step.obj
+    notifications.notify_all(
+        users,
+        about=application,
+        key=f"creation.{step.transition.name}:{application.pk}:{uuid.uuid4().hex}",
+        title=f"{application.unit.name}{title}",
+        body=str(application.scheme),
+        url=_url(application),
+    )
+
+
+def _notify_offices(step: workflow.Step) -> None:
+    """A submitted application waits for the offices over the community."""
+    _notify(offices_over(step.obj.unit), step, "提交了示范创建申报，待审核")
+
+
+def _notify_inspectors(step: workflow.Step) -> None:
+    """An approved application waits for the inspectors over the community (实地复核)."""
+    _notify(inspectors_over(step.obj.unit), step, "的示范创建申报待实地复核")
+
+
+def _notify_liaisons(step: workflow.Step) -> None:
+    unit = step.obj.unit
+    _notify(liaisons_by_unit([unit.pk]).get(unit.pk, []), step, "的示范创建申报已退回")
+
+
+def inspectors_over(unit: Unit) -> list[Any]:
+    from pufa.org.access import ancestor_paths
+    from pufa.org.models import Membership
+
+    memberships = Membership.objects.filter(
+        role=Membership.Role.INSPECTOR,
+        is_active=True,
+        user__is_active=True,
+        unit__deleted_at__isnull=True,
+        unit__region__path__in=ancestor_paths(unit.region.path),
+    ).select_related("user")
+    return list({m.user_id: m.user for m in memberships}.values())
+
+
 APPLICATION_FLOW = workflow.Workflow(
     model=Application,
     permits=can,
@@ -158,6 +207,7 @@ APPLICATION_FLOW = workflow.Workflow(
             target=Status.SUBMITTED,
             action="creation.apply",
             code="creation.application.submit",
+            notify=_notify_offices,
             checks=(_check_checklist,),
             refused="只有草稿或退回的申报可以提交。",
         ),
@@ -168,6 +218,7 @@ APPLICATION_FLOW = workflow.Workflow(
             target=Status.REVIEWED,
             action="creation.review",
             code="creation.application.approve",
+            notify=_notify_inspectors,
             refused="只有已申报的可以审核。",
         ),
         workflow.Transition(
@@ -177,6 +228,7 @@ APPLICATION_FLOW = workflow.Workflow(
             target=Status.RETURNED,
             action="creation.review",
             code="creation.application.return",
+            notify=_notify_liaisons,
             refused="只有已申报的可以退回。",
         ),
         workflow.Transition(
