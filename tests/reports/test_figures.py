@@ -106,6 +106,21 @@ def test_links_list_exactly_the_counted_records(world, ledger, office_user, scop
         if not figure.url:
             continue
         parts = urlsplit(figure.url)
+        if figure.key.startswith("roster.venues."):  # venue figures link to the venues behind them
+            from pufa.org.models import Unit
+            from pufa.venues.selectors import venue_list
+
+            assert parts.path == "/venues/list/"
+            query = QueryDict(parts.query)
+            venues = venue_list(
+                actor=office_user,
+                unit=Unit.objects.get(pk=query["unit"]),
+                as_of=dt.date.fromisoformat(query["as_of"]),
+                boards=query.get("boards") == "1",
+            )
+            if figure.key == "roster.venues.count":
+                assert venues.count() == figure.value
+            continue
         assert parts.path == "/ledger/"
         listed = activity_list(actor=office_user, filters=parse_filters(QueryDict(parts.query), office_user))
         if figure.key in {"activities", "highlights", "trainings", "cases", "exams"} or "." in figure.key:
@@ -204,6 +219,13 @@ def test_generated_files_carry_the_direct_counts(world, ledger):
         "参加学法考试": people(acts.filter(kind__code="xfks")),
         "典型做法": acts.filter(is_highlight=True).count(),
     }
+    # Roster figures (队伍人数 …) come from whatever cumulative metrics the apps register, valued at the end.
+    from pufa.plans import metrics
+
+    for metric in metrics.all_metrics():
+        if metric.cumulative:
+            values = metrics.compute(metric.code, unit_ids=[world.committee_a.pk], start=None, end=dt.date(2026, 6, 30))
+            expected[metric.label] = int(sum(values.values()))
     document = selectors.generated_document(unit=world.committee_a, period="h1", year=2026)
     wb = openpyxl.load_workbook(io.BytesIO(render(document, "xlsx")))
     rows = {r[0]: r[1] for r in wb["基本情况"].iter_rows(min_row=3, values_only=True)}

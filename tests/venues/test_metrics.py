@@ -29,7 +29,7 @@ def _units(world):
     return [world.committee_a.pk, world.committee_b.pk, world.office_unit.pk, world.other_office_unit.pk]
 
 
-def test_venue_counts_equal_direct_counts_by_region_and_kind(world):
+def test_venue_counts_equal_direct_counts_by_owner_and_kind(world):
     make_venue(world.committee_a, kind="lecture")
     make_venue(world.committee_a, kind="board", area_m2=Decimal("3"))
     make_venue(world.committee_b, kind="board", area_m2=Decimal("1.5"))
@@ -40,16 +40,19 @@ def test_venue_counts_equal_direct_counts_by_region_and_kind(world):
         filters = {"kind": kind} if kind else {}
         values = registry.compute(COUNT, unit_ids=_units(world), start=None, end=day, filters=filters)
         for unit_id in _units(world):
-            unit = world.committee_a.__class__.objects.get(pk=unit_id)
             direct = [
-                v
-                for v in Venue.objects.filter(region__path__startswith=unit.region.path)
-                if v.open_on(day) and (kind is None or v.kind.code == kind)
+                v for v in Venue.objects.filter(unit_id=unit_id) if v.open_on(day) and kind in (None, v.kind.code)
             ]
-            assert values[unit_id] == len(direct), (kind, unit.name)
+            assert values[unit_id] == len(direct), (kind, unit_id)
     values = registry.compute(COUNT, unit_ids=_units(world), start=None, end=day)
-    assert values[world.office_unit.pk] == 4 and values[world.committee_b.pk] == 2
-    assert values[world.other_office_unit.pk] == 0
+    assert values == {
+        world.committee_a.pk: 2,
+        world.committee_b.pk: 1,
+        world.office_unit.pk: 1,
+        world.other_office_unit.pk: 0,
+    }
+    # a region's figure, the sum over its units, counts each open venue once
+    assert sum(values.values()) == sum(1 for v in Venue.objects.all() if v.open_on(day))
 
 
 def test_counts_are_as_of_the_day(world):
@@ -83,7 +86,7 @@ def test_board_area_sums_open_boards_only(world):
     values = registry.compute(
         BOARD_AREA, unit_ids=[world.committee_a.pk, world.office_unit.pk], start=None, end=D(2026, 6, 1)
     )
-    assert values == {world.committee_a.pk: Decimal("2.00"), world.office_unit.pk: Decimal("2.00")}
+    assert values == {world.committee_a.pk: Decimal("2.00"), world.office_unit.pk: Decimal("0")}
 
 
 def test_stale_months_follow_the_upkeep_log(world, board):
@@ -152,4 +155,4 @@ def test_records_url_lists_exactly_the_venues_behind_a_figure(world, client_for,
     url = records_url(world.committee_a.pk, query)
     response = client_for(office_user).get(url)
     rows = response.context["page"].object_list
-    assert [v.region for v in rows] == [world.community_a] and rows[0].kind.code == "lecture"
+    assert [v.unit for v in rows] == [world.committee_a] and rows[0].kind.code == "lecture"

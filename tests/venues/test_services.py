@@ -41,9 +41,7 @@ def test_liaison_adds_a_venue_for_own_unit_with_audit_and_event(world, liaison):
     entry = AuditEntry.objects.get(code="venues.venue.create", object_id=str(venue.pk))
     assert entry.actor == liaison and entry.scope_path == world.community_a.path
     assert len(heard) == 1 and heard[0].metrics == VENUE_METRICS and heard[0].source == "venues"
-    # the venue counts for its community's committee and for the street's units above it
-    assert {world.committee_a.pk, world.office_unit.pk, world.judicial_office.pk} <= heard[0].unit_ids
-    assert world.committee_b.pk not in heard[0].unit_ids
+    assert heard[0].unit_ids == {world.committee_a.pk}  # the venue counts for the unit that looks after it
     assert dt.date(2026, 2, 1) in heard[0].dates
 
 
@@ -83,6 +81,16 @@ def test_planned_venue_needs_no_date(world, liaison):
     assert venue.status == Venue.Status.PLANNED
 
 
+def test_a_change_of_owner_announces_both_units(world, office_user):
+    venue = make_venue(world.committee_a)
+    heard: list[RecordsChanged] = []
+    with events.listening(RecordsChanged, heard.append):
+        services.venue_update(
+            actor=office_user, venue=venue, data=_data(world, unit=world.office_unit), version=venue.version
+        )
+    assert heard[0].unit_ids == {world.committee_a.pk, world.office_unit.pk}
+
+
 def test_update_is_audited_and_refuses_a_stale_version(world, liaison):
     venue = make_venue(world.committee_a)
     services.venue_update(actor=liaison, venue=venue, data=_data(world, name="新名称"), version=venue.version)
@@ -118,7 +126,7 @@ def test_upkeep_is_logged_audited_and_announced(world, liaison, board):
         )
     assert upkeep.recorded_by == liaison
     assert AuditEntry.objects.filter(code="venues.upkeep.create", object_id=str(upkeep.pk)).exists()
-    assert heard and dt.date(2026, 3, 1) in heard[0].dates and world.committee_a.pk in heard[0].unit_ids
+    assert heard and dt.date(2026, 3, 1) in heard[0].dates and heard[0].unit_ids == {world.committee_a.pk}
     with pytest.raises(ValidationError):
         services.upkeep_record(actor=liaison, venue=board, kind=Upkeep.Kind.CONTENT, date=dt.date(2999, 1, 1))
 

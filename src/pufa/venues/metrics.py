@@ -1,6 +1,6 @@
 """The venues' metrics for targets (registered in VenuesConfig.ready into pufa.plans.metrics).
 
-- `venues.count` 阵地数量 (as of a date): venues located in the unit's region or below, open on that day
+- `venues.count` 阵地数量 (as of a date): the venues the unit looks after (管理单位), open on that day
   (`Venue.open_on`: opened on or before it, not closed by then). "每个社区一个普法大讲堂" = a target on each
   community's committee with filter kind=大讲堂, value ≥ 1.
 - `venues.board_area` 宣传版面面积 (m², as of a date): the area of the open boards (`VenueKind.is_board`) there.
@@ -11,9 +11,10 @@
 - `venues.activities` 在阵地开展的活动场次 (in a period): the unit's counted ledger participations
   (`pufa.ledger.metrics.participations`, the one counting rule) whose activity names a venue (`VenueUse`).
 
-A unit's venues are those *located* in its unit's region (a street office counts its whole street): where a
-venue stands decides coverage, not who looks after it. Each metric is a handful of grouped queries for any
-number of units.
+A unit's venues are those it looks after (the owning unit), so a venue counts for exactly one unit and a
+region's figure, the sum over its units, counts each venue once (reports add units up). Where a venue stands
+is what the coverage page shows per community (`selectors.coverage`). Each metric is one grouped query per
+2,000 units.
 """
 
 from __future__ import annotations
@@ -30,8 +31,6 @@ from django.urls import reverse
 
 from pufa.ledger.metrics import participations
 from pufa.ledger.models import ActivityUnit
-from pufa.org.access import ancestor_paths
-from pufa.org.models import Unit
 from pufa.plans import metrics as registry
 from pufa.plans.metrics import Metric, MetricFilter, MetricQuery
 from pufa.venues.models import Upkeep, Venue, VenueKind, VenueUse
@@ -41,6 +40,7 @@ BOARD_AREA = "venues.board_area"
 STALE_MONTHS = "venues.board_stale_months"
 ACTIVITIES = "venues.activities"
 #: Everything a venue write can move (announced on every venue or upkeep change).
+CHUNK = 2000
 VENUE_METRICS = frozenset({COUNT, BOARD_AREA, STALE_MONTHS})
 #: Upkeep that renews a board's content (a repair does not).
 RENEWING = (Upkeep.Kind.CONTENT, Upkeep.Kind.PANELS)
@@ -86,74 +86,47 @@ def _filtered(qs: QuerySet[Venue], query: MetricQuery) -> QuerySet[Venue]:
     return qs
 
 
-def _unit_regions(unit_ids: Iterable[int]) -> dict[int, str]:
-    return dict(Unit.all_objects.filter(pk__in=list(unit_ids)).values_list("pk", "region__path"))
-
-
-def _by_unit(per_path: dict[str, Decimal], unit_paths: dict[int, str], combine: str = "sum") -> dict[int, Decimal]:
-    """Fold values per region path into each unit's region subtree (sum, or max for the stale months): each
-    path adds to itself and every region above it, so the cost follows the number of paths, not units × paths."""
-    wanted = set(unit_paths.values())
-    folded: dict[str, Decimal] = {}
-    for path, value in per_path.items():
-        for above in ancestor_paths(path):
-            if above in wanted:
-                old = folded.get(above)
-                if old is None:
-                    folded[above] = value
-                else:
-                    folded[above] = max(old, value) if combine == "max" else old + value
-    return {unit_id: folded[prefix] for unit_id, prefix in unit_paths.items() if prefix in folded}
-
-
-def _common_prefix_filter(unit_paths: dict[int, str]) -> Q:
-    prefixes = sorted(set(unit_paths.values()))
-    kept: list[str] = []
-    for p in prefixes:  # drop paths already covered by a shorter one
-        if not any(p.startswith(k) for k in kept):
-            kept.append(p)
-    q = Q(pk__in=[])
-    for p in kept:
-        q |= Q(region__path__startswith=p)
-    return q
+def _chunks(unit_ids: Iterable[int]) -> Iterable[list[int]]:
+    ids = list(unit_ids)
+    for i in range(0, len(ids), CHUNK):
+        yield ids[i : i + CHUNK]
 
 
 def venue_count(query: MetricQuery) -> dict[int, Decimal]:
-    unit_paths = _unit_regions(query.unit_ids)
-    rows = (
-        _filtered(open_venues(query.end), query)
-        .filter(_common_prefix_filter(unit_paths))
-        .values("region__path")
-        .annotate(n=Count("id"))
-        .values_list("region__path", "n")
-    )
-    return _by_unit({path: Decimal(n) for path, n in rows}, unit_paths)
+    result: dict[int, Decimal] = {}
+    for ids in _chunks(query.unit_ids):
+        rows = (
+            _filtered(open_venues(query.end), query)
+            .filter(unit_id__in=ids)
+            .values("unit_id")
+            .annotate(n=Count("id"))
+            .values_list("unit_id", "n")
+        )
+        result.update({unit_id: Decimal(n) for unit_id, n in rows})
+    return result
 
 
-def _boards(query: MetricQuery, unit_paths: dict[int, str]) -> QuerySet[Venue]:
-    return (
-        _filtered(open_venues(query.end), query).filter(kind__is_board=True).filter(_common_prefix_filter(unit_paths))
-    )
+def _boards(query: MetricQuery, ids: list[int]) -> QuerySet[Venue]:
+    return _filtered(open_venues(query.end), query).filter(kind__is_board=True, unit_id__in=ids)
 
 
 def board_area(query: MetricQuery) -> dict[int, Decimal]:
-    unit_paths = _unit_regions(query.unit_ids)
-    per_path: dict[str, Decimal] = defaultdict(Decimal)
-    for path, area in _boards(query, unit_paths).values_list("region__path", "area_m2"):
-        per_path[path] += area or Decimal(0)
-    return _by_unit(dict(per_path), unit_paths)
+    result: dict[int, Decimal] = defaultdict(Decimal)
+    for ids in _chunks(query.unit_ids):
+        for unit_id, area in _boards(query, ids).values_list("unit_id", "area_m2"):
+            result[unit_id] += area or Decimal(0)
+    return dict(result)
 
 
 def board_stale_months(query: MetricQuery) -> dict[int, Decimal]:
-    unit_paths = _unit_regions(query.unit_ids)
-    boards = list(_boards(query, unit_paths).values_list("pk", "region__path", "opened_on"))
-    updates = last_updates([pk for pk, _, _ in boards], query.end)
-    per_path: dict[str, Decimal] = {}
-    for pk, path, opened in boards:
-        since = updates.get(pk, opened) or query.end  # open boards always have an opening day
-        months = Decimal(months_between(since, query.end))
-        per_path[path] = max(per_path.get(path, Decimal(0)), months)
-    return _by_unit(per_path, unit_paths, combine="max")
+    result: dict[int, Decimal] = {}
+    for ids in _chunks(query.unit_ids):
+        boards = list(_boards(query, ids).values_list("pk", "unit_id", "opened_on"))
+        updates = last_updates([pk for pk, _, _ in boards], query.end)
+        for pk, unit_id, opened in boards:
+            since = updates.get(pk, opened) or query.end  # open boards always have an opening day
+            result[unit_id] = max(result.get(unit_id, Decimal(0)), Decimal(months_between(since, query.end)))
+    return result
 
 
 def participations_at_venues(
@@ -187,9 +160,8 @@ LEVEL = MetricFilter("level", "阵地级别", lambda: list(Venue.Level.choices))
 
 
 def venue_records_url(unit_id: int, query: MetricQuery) -> str:
-    """The venue list filtered to exactly the venues behind a figure (the unit's region, kinds, day)."""
-    region_id = Unit.all_objects.filter(pk=unit_id).values_list("region_id", flat=True).first()
-    params: list[tuple[str, Any]] = [("region", region_id), ("as_of", query.end.isoformat())]
+    """The venue list filtered to exactly the venues behind a figure (the unit's own, kinds, day)."""
+    params: list[tuple[str, Any]] = [("unit", unit_id), ("as_of", query.end.isoformat())]
     params.extend(("kind", code) for code in _as_list(query.filters.get("kind")))
     params.extend(("level", code) for code in _as_list(query.filters.get("level")))
     return f"{reverse('venues:venue-list')}?{urlencode(params)}"

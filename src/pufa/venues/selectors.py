@@ -48,6 +48,7 @@ def venue_list(
     *,
     actor: Any,
     region: Region | None = None,
+    unit: Unit | None = None,
     kinds: list[str] | None = None,
     level: str = "",
     status: str = "",
@@ -59,6 +60,8 @@ def venue_list(
     venues = scope(Venue.objects.all(), actor)
     if region is not None:
         venues = venues.filter(region__path__startswith=region.path)
+    if unit is not None:
+        venues = venues.filter(unit=unit)
     if kinds:
         venues = venues.filter(kind__code__in=kinds)
     if level:

@@ -2,8 +2,8 @@
 
 Every write checks the role table (`venues.edit` on the owning unit, `venues.manage` for kinds and maps),
 records its audit entry, and announces the metrics it can move with `RecordsChanged` inside its transaction —
-for the units whose region contains the venue (a venue counts for its community, street, district …), and
-for dates covering the state before and after (the metrics are "as of" a day).
+for the unit that looks after the venue (before and after a change of owner), and for dates covering the
+state before and after (the metrics are "as of" a day).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from pufa.core.actors import person
 from pufa.core.events import RecordsChanged
 from pufa.ledger import files
 from pufa.ledger.models import Activity
-from pufa.org.access import Actor, ancestor_paths, require
+from pufa.org.access import Actor, require
 from pufa.org.models import Region, Unit
 from pufa.venues.metrics import ACTIVITIES, VENUE_METRICS
 from pufa.venues.models import MapBoundary, Upkeep, Venue, VenueKind, VenuePhoto, VenueUse
@@ -85,18 +85,12 @@ def _validate(data: VenueData) -> None:
         raise ValidationError(errors)
 
 
-def _units_over(region_paths: Iterable[str]) -> frozenset[int]:
-    """The units whose region contains one of these regions: the units a venue there counts for."""
-    paths = {above for path in region_paths for above in ancestor_paths(path)}
-    return frozenset(Unit.all_objects.filter(region__path__in=paths).values_list("pk", flat=True))
-
-
-def _announce(*, actor: Any, region_paths: Iterable[str], dates: Iterable[dt.date | None]) -> None:
+def _announce(*, actor: Any, unit_ids: Iterable[int], dates: Iterable[dt.date | None]) -> None:
+    """The venue metrics count a venue for the unit that looks after it: announce for that unit (before and after
+    a change of owner) and the dates the change can move (as-of metrics: from the earliest on)."""
     days = frozenset(d for d in dates if d is not None) | {timezone.localdate()}
     events.publish(
-        RecordsChanged(
-            metrics=VENUE_METRICS, unit_ids=_units_over(region_paths), dates=days, source="venues", actor=actor
-        )
+        RecordsChanged(metrics=VENUE_METRICS, unit_ids=frozenset(unit_ids), dates=days, source="venues", actor=actor)
     )
 
 
@@ -106,7 +100,7 @@ def venue_create(*, actor: Actor, data: VenueData) -> Venue:
     _validate(data)
     venue = Venue.objects.create(**{name: getattr(data, name) for name in FIELDS})
     audit.log_create(actor=actor, obj=venue, code="venues.venue.create")
-    _announce(actor=actor, region_paths=[venue.region.path], dates=[venue.opened_on, venue.closed_on])
+    _announce(actor=actor, unit_ids=[venue.unit_id], dates=[venue.opened_on, venue.closed_on])
     return venue
 
 
@@ -119,12 +113,12 @@ def venue_update(*, actor: Actor, venue: Venue, data: VenueData, version: int | 
     workflow.check_version(row, version)
     _validate(data)
     before = audit.snapshot(row, FIELDS)
-    old = (row.region.path, row.opened_on, row.closed_on)
+    old = (row.unit_id, row.opened_on, row.closed_on)
     for name in FIELDS:
         setattr(row, name, getattr(data, name))
     workflow.save_checked(row)
     audit.log_update(actor=actor, obj=row, before=before, code="venues.venue.update")
-    _announce(actor=actor, region_paths=[old[0], row.region.path], dates=[old[1], old[2], row.opened_on, row.closed_on])
+    _announce(actor=actor, unit_ids=[old[0], row.unit_id], dates=[old[1], old[2], row.opened_on, row.closed_on])
     workflow.copy_state(row, venue)
     return venue
 
@@ -139,7 +133,7 @@ def venue_delete(*, actor: Actor, venue: Venue) -> None:
     row.deleted_at = timezone.now()
     workflow.save_checked(row)
     audit.log(actor=actor, action=audit.Action.DELETE, obj=row, code="venues.venue.delete")
-    _announce(actor=actor, region_paths=[row.region.path], dates=[row.opened_on])
+    _announce(actor=actor, unit_ids=[row.unit_id], dates=[row.opened_on])
     venue.deleted_at = row.deleted_at
 
 
@@ -155,7 +149,7 @@ def upkeep_record(*, actor: Actor, venue: Venue, kind: str, date: dt.date, note:
         raise ValidationError({"kind": "请选择维护类型。"})
     upkeep = Upkeep.objects.create(venue=venue, kind=kind, date=date, note=note.strip(), recorded_by=person(actor))
     audit.log_create(actor=actor, obj=upkeep, code="venues.upkeep.create")
-    _announce(actor=actor, region_paths=[venue.region.path], dates=[date])
+    _announce(actor=actor, unit_ids=[venue.unit_id], dates=[date])
     return upkeep
 
 
@@ -165,7 +159,7 @@ def upkeep_delete(*, actor: Actor, upkeep: Upkeep) -> None:
     audit.log(actor=actor, action=audit.Action.DELETE, obj=upkeep, code="venues.upkeep.delete")
     venue, date = upkeep.venue, upkeep.date
     upkeep.delete()
-    _announce(actor=actor, region_paths=[venue.region.path], dates=[date])
+    _announce(actor=actor, unit_ids=[venue.unit_id], dates=[date])
 
 
 @transaction.atomic

@@ -51,8 +51,10 @@ def venue_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "venues.view")
     region = _region(request)
     kinds = [k for k in request.GET.getlist("kind") if k]
+    unit_id = request.GET.get("unit", "")
     filters: dict[str, Any] = {
         "region": region,
+        "unit": Unit.objects.filter(pk=int(unit_id)).first() if unit_id.isdigit() else None,
         "kinds": kinds,
         "level": request.GET.get("level", ""),
         "status": request.GET.get("status", ""),
