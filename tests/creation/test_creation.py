@@ -207,3 +207,15 @@ def test_office_adds_a_computed_criterion_only_on_a_registered_metric(world, sch
         filters={"kind": "lecture"},
     )
     assert c.order == 9
+
+
+def test_titles_due_for_re_review_wait_in_the_office_inbox(world, office_user, client_for):
+    old = Title.objects.create(unit=world.committee_a, level="district", awarded_on=D(2024, 1, 5))
+    Title.objects.create(unit=world.committee_b, level="district", awarded_on=D(2026, 1, 5))
+    with at(D(2026, 3, 1)):
+        todo = next(t for t in inbox(office_user).todos if "未复核" in t.label)
+        assert todo.count == 1
+        listed = client_for(office_user).get(todo.url).context["titles"]
+        assert [t.pk for t in listed] == [old.pk]
+        services.title_review(actor=office_user, title=old, keep=True, note="复核符合")
+        assert not any("未复核" in t.label for t in inbox(office_user).todos)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -123,9 +123,21 @@ def application_get(*, actor: Any, pk: int) -> Application:
     return visible_or_404(Application.objects.select_related("scheme", "unit", "unit__region"), actor, pk=pk)
 
 
-def title_list(*, actor: Any, status: str = "") -> QuerySet[Title]:
+#: A title in force is re-reviewed (复核) at least this often (动态调整).
+REVIEW_EVERY = dt.timedelta(days=365)
+
+
+def title_list(*, actor: Any, status: str = "", due: bool = False) -> QuerySet[Title]:
+    """Titles the actor sees; `due`: in force and not reviewed for a year (since naming, if never)."""
     titles = scope(Title.objects.select_related("unit", "unit__region"), actor)
-    return titles.filter(status=status) if status else titles
+    if status:
+        titles = titles.filter(status=status)
+    if due:
+        cutoff = timezone.localdate() - REVIEW_EVERY
+        titles = titles.filter(status=Title.Status.ACTIVE).filter(
+            Q(last_reviewed_on__lte=cutoff) | Q(last_reviewed_on__isnull=True, awarded_on__lte=cutoff)
+        )
+    return titles
 
 
 def title_get(*, actor: Any, pk: int) -> Title:
@@ -146,6 +158,9 @@ def todos(actor: Any) -> list[Any] | None:
     if can(actor, "creation.inspect"):
         n = scope(Application.objects.filter(status=Application.Status.REVIEWED), actor, "creation.inspect").count()
         lines.append(Todo("份示范创建申报待实地复核", n, f"{url}?status=reviewed", order=47))
+    if can(actor, "creation.review"):
+        n = scope(title_list(actor=actor, due=True), actor, "creation.review").count()
+        lines.append(Todo("个示范称号超过一年未复核", n, f"{reverse('creation:title-list')}?due=1", order=49))
     if can(actor, "creation.apply"):
         n = scope(Application.objects.filter(status=Application.Status.RETURNED), actor, "creation.apply").count()
         lines.append(Todo("份示范创建申报已退回", n, f"{url}?status=returned", order=48))

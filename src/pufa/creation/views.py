@@ -211,7 +211,11 @@ def title_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "creation/title_list.html",
-        {"titles": selectors.title_list(actor=request.user, status=request.GET.get("status", ""))},
+        {
+            "titles": selectors.title_list(
+                actor=request.user, status=request.GET.get("status", ""), due=request.GET.get("due") == "1"
+            )
+        },
     )
 
 
