@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from pufa.core.forms import paginate
 from pufa.creation import selectors as creation_selectors
 from pufa.portal import selectors
 from pufa.venues import selectors as venue_selectors
@@ -175,7 +176,7 @@ def venues(request: HttpRequest) -> HttpResponse:
         request,
         "portal/venues.html",
         {
-            "venues": venue_selectors.public_venues(),
+            "page": paginate(request, venue_selectors.PublicVenues(), per_page=50),
             "show_map": public_map is not None,
             "titles": creation_selectors.public_titles(),
         },

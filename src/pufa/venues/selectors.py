@@ -283,14 +283,13 @@ class PublicVenue:
     latitude: float | None
 
 
-def public_venues(*, region_path: str = "") -> list[PublicVenue]:
-    """Open venues for the public portal, as records of public columns only (no owner, note or upkeep)."""
-    rows = (
-        open_venues(timezone.localdate())
-        .filter(status=Venue.Status.OPEN, region__path__startswith=region_path, region__deleted_at__isnull=True)
-        .order_by("region__path", "kind__sort_order", "name")
-        .values_list("pk", "name", "kind__name", "region__name", "address", "opening_hours", "longitude", "latitude")
+def _public_rows(region_path: str = "") -> QuerySet[Venue]:
+    return open_venues(timezone.localdate()).filter(
+        status=Venue.Status.OPEN, region__path__startswith=region_path, region__deleted_at__isnull=True
     )
+
+
+def _public(rows: Any) -> list[PublicVenue]:
     return [
         PublicVenue(
             pk,
@@ -304,6 +303,30 @@ def public_venues(*, region_path: str = "") -> list[PublicVenue]:
         )
         for pk, name, kind, region, address, hours, lon, lat in rows
     ]
+
+
+PUBLIC_COLUMNS = ("pk", "name", "kind__name", "region__name", "address", "opening_hours", "longitude", "latitude")
+
+
+class PublicVenues:
+    """Open venues for the portal, read a page at a time (a Paginator slices it), as public records only."""
+
+    def __init__(self, region_path: str = "") -> None:
+        self.rows = _public_rows(region_path).order_by("region__path", "kind__sort_order", "name", "pk")
+
+    def count(self) -> int:
+        return self.rows.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[PublicVenue]:
+        return _public(self.rows.values_list(*PUBLIC_COLUMNS)[index])
+
+
+def public_venues(*, region_path: str = "") -> list[PublicVenue]:
+    """Every open venue for the public portal, as records of public columns only (no owner, note or upkeep)."""
+    return PublicVenues(region_path)[:]
 
 
 def public_map(*, region_path: str = "") -> dict[str, Any] | None:
