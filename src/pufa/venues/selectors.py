@@ -241,8 +241,9 @@ def boundary_for(*, region: Region) -> MapBoundary | None:
     return None
 
 
-def map_points(*, actor: Any, region: Region | None = None) -> list[dict[str, Any]]:
-    """The venues the actor sees that have coordinates, as plain points for the map (one query)."""
+def map_points(*, actor: Any, region: Region | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+    """The venues the actor sees that have coordinates, as plain points for the map (one query; `limit`: the
+    first ones only, for the list under the map)."""
     venues = scope(Venue.objects.filter(longitude__isnull=False, latitude__isnull=False), actor)
     if region is not None:
         venues = venues.filter(region__path__startswith=region.path)
@@ -251,7 +252,7 @@ def map_points(*, actor: Any, region: Region | None = None) -> list[dict[str, An
         {"name": name, "value": [float(lon), float(lat)], "kind": kind, "status": status, "url": f"{url}/{pk}/"}
         for pk, name, lon, lat, kind, status in venues.values_list(
             "pk", "name", "longitude", "latitude", "kind__name", "status"
-        ).order_by("pk")
+        ).order_by("pk")[:limit]
     ]
 
 

@@ -271,6 +271,10 @@ def coverage(request: HttpRequest) -> HttpResponse:
     )
 
 
+#: Rows of the list under the map (the map itself draws every point, from `map_data`).
+MAP_LIST_ROWS = 200
+
+
 @require_GET
 def map_page(request: HttpRequest) -> HttpResponse:
     require(request.user, "venues.view")
@@ -279,7 +283,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
     if boundary is None:
         visible = org_selectors.region_list(actor=request.user).order_by("path").first()
         boundary = selectors.boundary_for(region=visible) if visible else None
-    points = selectors.map_points(actor=request.user, region=region)
+    points = selectors.map_points(actor=request.user, region=region, limit=MAP_LIST_ROWS)
     data_url = reverse("venues:map-data") + (f"?region={region.pk}" if region else "")
     return render(
         request,
