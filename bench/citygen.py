@@ -710,6 +710,82 @@ def generate_activities(scale: float = 1.0, chunk: int = 20_000, progress: bool 
     return have + made
 
 
+# ---------------------------------------------------------------- venues (法治文化阵地)
+
+
+def generate_venues(scale: float = 1.0, per_community: int = 5) -> int:
+    """About `per_community` venues in every community (its 阵地, a board with three monthly issues, mostly a
+    大讲堂 — one in twenty lacks it, so coverage has gaps — and two more of random kinds), coordinates inside a
+    box per district, and a city outline with one rectangle per district for the map. Returns the venue count."""
+
+    from pufa.org.models import Region
+    from pufa.venues.models import MapBoundary, Upkeep, Venue, VenueKind
+
+    org = generate_org(scale)
+    if Venue.objects.filter(region__path__startswith=Region.objects.get(pk=org.city_id).path).exists():
+        return Venue.objects.count()
+    rng = random.Random(SEED + 7)
+    kinds = {k.code: k.pk for k in VenueKind.objects.all()}
+    extra = [c for c in kinds if c not in ("position", "lecture", "board")]
+    committee_of = {r: u for u, r in org.region_of_unit.items() if u in set(org.units["community"])}
+    district_of = {c: org.parent_of[org.parent_of[c]] for c in org.community_ids}
+    box = {d: (110 + (i % 5) * 1.0, 30 + (i // 5) * 1.0) for i, d in enumerate(org.district_ids)}
+    today = dt.date.today()
+    vid = _next_id(Venue)
+    venues: list[Venue] = []
+    upkeeps: list[Upkeep] = []
+    for community in org.community_ids:
+        unit = committee_of.get(community)
+        if unit is None:
+            continue
+        lon0, lat0 = box[district_of[community]]
+        chosen = ["position", "board"] + (["lecture"] if rng.random() > 0.05 else [])
+        chosen += rng.sample(extra, max(0, per_community - len(chosen)))
+        for code in chosen:
+            opened = today - dt.timedelta(days=rng.randint(60, 1500))
+            venues.append(
+                Venue(
+                    pk=vid,
+                    name=f"阵地{vid}",
+                    kind_id=kinds[code],
+                    level="community",
+                    region_id=community,
+                    unit_id=unit,
+                    status="open",
+                    opened_on=opened,
+                    area_m2=2.5 if code == "board" else None,
+                    longitude=round(lon0 + rng.random() * 0.9, 6),
+                    latitude=round(lat0 + rng.random() * 0.9, 6),
+                    opening_hours="每日 8:00—18:00",
+                )
+            )
+            if code == "board":
+                last = today - dt.timedelta(days=rng.randint(0, 120))
+                upkeeps.extend(
+                    Upkeep(venue_id=vid, kind="content", date=last - dt.timedelta(days=30 * k), note="月度更新")
+                    for k in range(3)
+                )
+            vid += 1
+    _bulk(Venue, venues)
+    _bulk(Upkeep, upkeeps)
+    _reset_sequences(Venue, Upkeep)
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"name": f"区{d}"},
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [[[lon, lat], [lon + 1, lat], [lon + 1, lat + 1], [lon, lat + 1], [lon, lat]]],
+            },
+        }
+        for d, (lon, lat) in box.items()
+    ]
+    MapBoundary.objects.update_or_create(
+        region_id=org.city_id, defaults={"geojson": {"type": "FeatureCollection", "features": features}}
+    )
+    return len(venues)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Generate the benchmark city into PUFA_DATABASE_URL.")
     parser.add_argument("--scale", type=float, default=1.0, help="1 = 1,000,000 activities; 0.01 for a quick run")
@@ -744,6 +820,8 @@ def main() -> None:
     t2 = time.perf_counter()
     total = generate_activities(args.scale)
     print(f"activities: {total:,}  ({time.perf_counter() - t2:.1f}s)")
+    t3 = time.perf_counter()
+    print(f"venues: {generate_venues(args.scale):,}  ({time.perf_counter() - t3:.1f}s)")
     print(f"logins (password {PASSWORD}): {org.usernames}")
     print(f"total {time.perf_counter() - t0:.1f}s")
 

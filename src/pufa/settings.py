@@ -99,6 +99,8 @@ INSTALLED_APPS = [
     "pufa.ledger",
     "pufa.duties",
     "pufa.people",
+    "pufa.venues",
+    "pufa.creation",
     "pufa.progress",
     "pufa.reports",
     "pufa.portal",

@@ -19,6 +19,8 @@ urlpatterns = [
     path("ledger/", include("pufa.ledger.urls")),
     path("duties/", include("pufa.duties.urls")),
     path("people/", include("pufa.people.urls")),
+    path("venues/", include("pufa.venues.urls")),
+    path("creation/", include("pufa.creation.urls")),
     path("progress/", include("pufa.progress.urls")),
     path("reports/", include("pufa.reports.urls")),
     path("public/", include("pufa.portal.urls")),

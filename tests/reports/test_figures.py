@@ -113,6 +113,20 @@ def test_links_list_exactly_the_counted_records(world, ledger, office_user, scop
             assert parts.path == "/people/"
             roster = person_list(actor=office_user, filters=roster_filters(QueryDict(parts.query)))
             assert roster.count() == figure.value
+        if figure.key.startswith("roster.venues."):  # venue figures link to the venues behind them
+            from pufa.org.models import Unit
+            from pufa.venues.selectors import venue_list
+
+            assert parts.path == "/venues/list/"
+            query = QueryDict(parts.query)
+            venues = venue_list(
+                actor=office_user,
+                unit=Unit.objects.get(pk=query["unit"]),
+                as_of=dt.date.fromisoformat(query["as_of"]),
+                boards=query.get("boards") == "1",
+            )
+            if figure.key == "roster.venues.count":
+                assert venues.count() == figure.value
             continue
         assert parts.path == "/ledger/"
         listed = activity_list(actor=office_user, filters=parse_filters(QueryDict(parts.query), office_user))
@@ -236,3 +250,26 @@ def test_generated_files_carry_the_direct_counts(world, ledger):
     assert by_kind == {name: acts.filter(kind__name=name).count() for name in by_kind} and sum(by_kind.values()) == 5
     table = docx.Document(io.BytesIO(render(document, "docx"))).tables[0]
     assert {row.cells[0].text: int(row.cells[1].text) for row in table.rows[1:]} == expected
+
+
+def test_a_region_report_never_sums_a_metric_that_is_not_additive(world, office_user):
+    """A maximum (the longest a board waited for an update) added over units is a number that means nothing."""
+    from pufa.plans import metrics
+
+    metrics.register(
+        metrics.Metric(
+            "test.longest_wait",
+            "最长等待月数",
+            "个月",
+            lambda q: dict.fromkeys(q.unit_ids, 5),
+            cumulative=True,
+            additive=False,
+        )
+    )
+    try:
+        street = compute(region=world.street_a, period="h1", year=2026)
+        unit = compute(unit=world.committee_a, period="h1", year=2026)
+    finally:
+        metrics.unregister("test.longest_wait")
+    assert street.get("roster.test.longest_wait") is None
+    assert unit.value("roster.test.longest_wait") == 5

@@ -38,6 +38,12 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "reports.write",
             "reports.review",
             "reports.remind",
+            "venues.view",
+            "venues.edit",
+            "venues.manage",
+            "creation.view",
+            "creation.review",
+            "creation.manage",
         }
     ),
     Role.LIAISON: frozenset(
@@ -54,6 +60,10 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "progress.view",
             "reports.view",
             "reports.write",
+            "venues.view",
+            "venues.edit",
+            "creation.view",
+            "creation.apply",
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -68,6 +78,9 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "progress.remind",
             "reports.view",
             "inspection.record",
+            "venues.view",
+            "creation.view",
+            "creation.inspect",
         }
     ),
     Role.MEMBER: frozenset({"org.view", "plans.view", "ledger.view"}),

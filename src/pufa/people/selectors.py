@@ -114,11 +114,7 @@ def person_trainings(*, person: Person) -> list[Activity]:
     """The counted ledger activities the person attended, newest first."""
     ids = Attendance.objects.filter(person=person).values("activity_id")
     counted = ActivityUnit.objects.counted().filter(is_organiser=True, activity_id__in=ids).values("activity_id")
-    return list(
-        Activity.objects.filter(pk__in=counted)
-        .select_related("unit", "kind")
-        .order_by("-date", "-id")
-    )
+    return list(Activity.objects.filter(pk__in=counted).select_related("unit", "kind").order_by("-date", "-id"))
 
 
 def person_households(*, person: Person) -> list[Household]:

@@ -41,6 +41,9 @@ class Metric:
     filters: tuple[MetricFilter, ...] = ()
     records_url: Callable[[int, MetricQuery], str] | None = None
     cumulative: bool = False  # True: the value is a state at `end` (a roster), not a count within a period
+    #: False for a value that means nothing added over units (a maximum, a share, an age): documents that
+    #: total a region's units show it per unit only, never as a sum.
+    additive: bool = True
 
     def filter_names(self) -> set[str]:
         return {f.name for f in self.filters}

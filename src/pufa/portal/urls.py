@@ -11,4 +11,6 @@ urlpatterns = [
     path("units/<int:pk>/laws/", views.unit_laws, name="unit-laws"),
     path("calendar/", views.calendar, name="calendar"),
     path("search/", views.search, name="search"),
+    path("venues/", views.venues, name="venues"),
+    path("venues/map.json", views.venues_map, name="venues-map"),
 ]

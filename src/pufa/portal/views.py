@@ -12,12 +12,15 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from pufa.core.forms import paginate
+from pufa.creation import selectors as creation_selectors
 from pufa.portal import forms, selectors
+from pufa.venues import selectors as venue_selectors
 
 
 def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -147,3 +150,33 @@ def search(request: HttpRequest) -> HttpResponse:
         choices=selectors.search_choices(), places=selectors.place_regions(), years=selectors.published_years()
     )
     return render(request, "portal/search.html", context)
+
+
+# ---------------------------------------------------------------- 法治文化阵地 (through the venues' public boundary)
+
+
+@login_not_required
+@require_safe
+def venues(request: HttpRequest) -> HttpResponse:
+    """Open venues with their opening hours, the map only where the office switched it on (审图号), and the named
+    demonstration communities (titles in force). Not cached under the duties' version: a venue closed, a map
+    switched off or a title revoked leaves the page at once."""
+    public_map = venue_selectors.public_map()
+    return render(
+        request,
+        "portal/venues.html",
+        {
+            "page": paginate(request, venue_selectors.PublicVenues(), per_page=50),
+            "show_map": public_map is not None,
+            "titles": creation_selectors.public_titles(),
+        },
+    )
+
+
+@login_not_required
+@require_safe
+def venues_map(request: HttpRequest) -> JsonResponse:
+    public_map = venue_selectors.public_map()
+    if public_map is None:
+        raise Http404("地图未开放")
+    return JsonResponse(public_map)

@@ -252,6 +252,8 @@ def _roster_figures(unit_ids: list[int], end: dt.date, unit: Unit | None) -> lis
     for metric in metrics.all_metrics():
         if not metric.cumulative or not unit_ids:
             continue
+        if not metric.additive and (unit is None or len(unit_ids) > 1):
+            continue  # a maximum or a share summed over units would be a number that means nothing
         values = metrics.compute(metric.code, unit_ids=unit_ids, start=None, end=end)
         total = sum(values.values(), Decimal(0))
         url = ""

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from pufa.creation.demo import seed_creation
 from pufa.duties.demo import seed_duties
 from pufa.ledger.demo import seed_ledger
 from pufa.org.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_org
@@ -14,6 +15,7 @@ from pufa.people.demo import seed_people
 from pufa.plans.demo import seed_plans
 from pufa.progress.demo import seed_progress
 from pufa.reports.demo import seed_reports
+from pufa.venues.demo import seed_venues
 
 # Each app's demo step, in dependency order; each is idempotent and returns nothing of interest.
 STEPS = [
@@ -22,6 +24,8 @@ STEPS = [
     seed_ledger,  # after plans: activities are linked to the seed plans' open tasks
     seed_duties,  # after the ledger's step: publishing links the ledger's activities to announced ones
     seed_people,  # after plans: points the seed-000 roster targets at the rosters' metrics
+    seed_venues,  # after the ledger's step: the communities' law classes are placed at their lecture halls
+    seed_creation,  # after venues: the seed-001 checklist is computed from them
     seed_progress,  # keep last among the data steps: it derives figures from the others
     seed_reports,  # after progress: reports are drafted from the ledger and progress figures
 ]

@@ -1,0 +1,245 @@
+"""Pages of the demonstration creation: schemes and criteria, a community's live checklist, applications with
+their workflow buttons, titles with their re-review history."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from pufa.core.forms import apply_errors
+from pufa.core.workflow import available_transitions
+from pufa.creation import selectors, services
+from pufa.creation.forms import AttestForm, CriterionForm, NoteForm, SchemeForm
+from pufa.creation.models import Application, Criterion, Title
+from pufa.org.access import can, require, scope, visible_or_404
+from pufa.org.models import Region, Unit
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    return redirect("creation:application-list")
+
+
+@require_http_methods(["GET", "POST"])
+def scheme_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, "creation.view")
+    form = SchemeForm(request.POST or None)
+    may_manage = can(request.user, "creation.manage")
+    if request.method == "POST":
+        require(request.user, "creation.manage")
+        region = (
+            scope(Region.objects.exclude(level=Region.Level.GROUP), request.user, "creation.manage")
+            .order_by("path")
+            .first()
+        )
+        if form.is_valid() and region is not None:
+            try:
+                scheme = services.scheme_create(actor=request.user, region=region, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                return redirect("creation:scheme-detail", pk=scheme.pk)
+    return render(
+        request,
+        "creation/scheme_list.html",
+        {"schemes": selectors.scheme_list(actor=request.user), "form": form, "may_manage": may_manage},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scheme = selectors.scheme_get(actor=request.user, pk=pk)
+    may_manage = can(request.user, "creation.manage", scheme)
+    form = CriterionForm(request.POST or None)
+    if request.method == "POST":
+        require(request.user, "creation.manage", scheme)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.criterion_add(
+                    actor=request.user,
+                    scheme=scheme,
+                    title=d["title"],
+                    kind=d["kind"],
+                    metric=d["metric"],
+                    filters={"kind": d["filter_kind"]} if d["filter_kind"] else {},
+                    period=d["period"],
+                    compare=d["compare"],
+                    threshold=d["threshold"] or Decimal(1),
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, "已添加指标。")
+                return redirect("creation:scheme-detail", pk=scheme.pk)
+    return render(
+        request,
+        "creation/scheme_detail.html",
+        {
+            "scheme": scheme,
+            "criteria": scheme.criteria.all(),
+            "form": form,
+            "may_manage": may_manage,
+            "units": selectors.applicant_units(actor=request.user).filter(region__path__startswith=scheme.region.path),
+        },
+    )
+
+
+@require_GET
+def checklist(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
+    scheme = selectors.scheme_get(actor=request.user, pk=pk)
+    unit = visible_or_404(Unit.objects.select_related("region"), request.user, pk=unit_pk)
+    return render(
+        request,
+        "creation/checklist.html",
+        {
+            "scheme": scheme,
+            "unit": unit,
+            "lines": selectors.checklist(scheme=scheme, unit=unit),
+            "may_apply": can(request.user, "creation.apply", unit),
+            "attest_form": AttestForm(),
+            "applications": selectors.application_list(actor=request.user).filter(scheme=scheme, unit=unit),
+        },
+    )
+
+
+@require_POST
+def attest(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
+    criterion = Criterion.objects.filter(pk=pk).first()
+    scheme = selectors.scheme_get(actor=request.user, pk=criterion.scheme_id if criterion else 0)
+    unit = visible_or_404(Unit.objects.all(), request.user, pk=unit_pk)
+    form = AttestForm(request.POST, request.FILES)
+    if form.is_valid() and criterion is not None:
+        upload = form.cleaned_data["file"]
+        try:
+            services.attest(
+                actor=request.user,
+                criterion=criterion,
+                unit=unit,
+                note=form.cleaned_data["note"],
+                file=upload,
+                name=upload.name if upload else "",
+            )
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, "已保存说明。")
+    else:
+        messages.error(request, "请填写说明。")
+    return redirect("creation:checklist", pk=scheme.pk, unit_pk=unit.pk)
+
+
+@require_GET
+def application_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, "creation.view")
+    status = request.GET.get("status", "")
+    return render(
+        request,
+        "creation/application_list.html",
+        {
+            "applications": selectors.application_list(actor=request.user, status=status),
+            "status": status,
+            "statuses": Application.Status.choices,
+            "titles": selectors.title_list(actor=request.user)[:50],
+        },
+    )
+
+
+@require_POST
+def application_create(request: HttpRequest) -> HttpResponse:
+    scheme_pk, unit_pk = request.POST.get("scheme", ""), request.POST.get("unit", "")
+    scheme = selectors.scheme_get(actor=request.user, pk=int(scheme_pk) if scheme_pk.isdigit() else 0)
+    unit = visible_or_404(
+        Unit.objects.select_related("region"), request.user, pk=int(unit_pk) if unit_pk.isdigit() else 0
+    )
+    try:
+        application = services.application_create(actor=request.user, scheme=scheme, unit=unit)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("creation:checklist", pk=scheme.pk, unit_pk=unit.pk)
+    return redirect("creation:application-detail", pk=application.pk)
+
+
+@require_GET
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_get(actor=request.user, pk=pk)
+    titles = dict(application.scheme.criteria.values_list("pk", "title"))
+    return render(
+        request,
+        "creation/application_detail.html",
+        {
+            "application": application,
+            "lines": selectors.checklist(scheme=application.scheme, unit=application.unit),
+            "sample": [titles.get(i, "") for i in application.sample],
+            "moves": available_transitions(application, request.user),
+            "form": NoteForm(),
+            "history": selectors.history(obj=application),
+        },
+    )
+
+
+@require_POST
+def application_step(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_get(actor=request.user, pk=pk)
+    name = request.POST.get("step", "")
+    if name not in {t.name for t in services.APPLICATION_FLOW.transitions}:
+        return redirect("creation:application-detail", pk=pk)
+    version = request.POST.get("version", "")
+    try:
+        services.application_transition(
+            actor=request.user,
+            application=application,
+            name=name,
+            note=request.POST.get("note", ""),
+            version=int(version) if version.isdigit() else None,
+        )
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, "已办理。")
+    return redirect("creation:application-detail", pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+def title_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, "creation.view")
+    return render(
+        request,
+        "creation/title_list.html",
+        {
+            "titles": selectors.title_list(
+                actor=request.user, status=request.GET.get("status", ""), due=request.GET.get("due") == "1"
+            )
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def title_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    title = selectors.title_get(actor=request.user, pk=pk)
+    form = NoteForm(request.POST or None)
+    if request.method == "POST":
+        keep = request.POST.get("step") == "keep"
+        try:
+            services.title_review(actor=request.user, title=title, keep=keep, note=request.POST.get("note", ""))
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "已记录复核。")
+            return redirect("creation:title-detail", pk=pk)
+    return render(
+        request,
+        "creation/title_detail.html",
+        {
+            "title": title,
+            "form": form,
+            "moves": available_transitions(title, request.user),
+            "history": selectors.history(obj=title),
+            "active": title.status == Title.Status.ACTIVE,
+        },
+    )
