@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "pufa.plans",
     "pufa.ledger",
     "pufa.duties",
+    "pufa.cases",
     "pufa.progress",
     "pufa.reports",
     "pufa.portal",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("plans/", include("pufa.plans.urls")),
     path("ledger/", include("pufa.ledger.urls")),
     path("duties/", include("pufa.duties.urls")),
+    path("cases/", include("pufa.cases.urls")),
     path("progress/", include("pufa.progress.urls")),
     path("reports/", include("pufa.reports.urls")),
     path("public/", include("pufa.portal.urls")),

@@ -35,6 +35,9 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "reports.write",
             "reports.review",
             "reports.remind",
+            "cases.view",
+            "cases.record",
+            "cases.review",
         }
     ),
     Role.LIAISON: frozenset(
@@ -48,6 +51,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "progress.view",
             "reports.view",
             "reports.write",
+            "cases.view",
+            "cases.record",
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -60,9 +65,10 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "progress.remind",
             "reports.view",
             "inspection.record",
+            "cases.view",
         }
     ),
-    Role.MEMBER: frozenset({"org.view", "plans.view", "ledger.view"}),
+    Role.MEMBER: frozenset({"org.view", "plans.view", "ledger.view", "cases.view"}),
 }
 
 #: Roles whose grant covers the whole region of their unit rather than the unit's own subtree.
