@@ -272,9 +272,11 @@ _PERSON_BEFORE = (
     "丈夫|妻子|儿子|女儿|父亲|母亲|哥哥|姐姐|弟弟|妹妹|爷爷|奶奶|邻居|朋友|同事|员工|工人|经理|老板|村民|居民|"
     "业主|租户|房东|司机|老人|租客|网友|男子|女子|职工|店主|债权人|债务人"
 )
-_PERSON_AFTER = "称|说|表示|报警|向|与|系|驾驶|签订|借款|承认|认为|起诉|诉称|辩称|同意|拒绝|欠|于|在|将|把|的|因"
-_POSSIBLE_NAME_RE = re.compile(rf"(?:{_PERSON_BEFORE})([{_CJK}]{{2,4}})|([{_CJK}]{{2,3}})(?=(?:{_PERSON_AFTER}))")
-_PERSON_AFTER_CHARS = frozenset("称说向与系将把的因在于欠")
+_PERSON_AFTER = "称|说|表示|报警|向|与|系|驾驶|签订|借款|承认|认为|起诉|诉称|辩称|同意|拒绝|欠"
+#: Zero-width matches, so overlapping candidates are all seen (工人代表韩春生报警: 代表… and 韩春生).
+_NAME_AFTER_ROLE = re.compile(rf"(?:{_PERSON_BEFORE})(?=([{_CJK}]{{2,4}}))")
+_NAME_BEFORE_VERB = re.compile(rf"(?=([{_CJK}]{{2,3}})(?:{_PERSON_AFTER}))")
+_PERSON_AFTER_CHARS = frozenset("称说向与系欠")
 _NOT_NAMES = frozenset(
     [
         "某某",
@@ -364,14 +366,13 @@ _NOT_NAMES = frozenset(
 def _possible_names(text: str, known: set[str]) -> list[tuple[str, str]]:
     """(string, proposal) for name-like strings that are not parties' names nor pseudonyms: flag only."""
     found: list[tuple[str, str]] = []
-    for m in _POSSIBLE_NAME_RE.finditer(text):
-        candidate = m.group(1) or m.group(2)
-        if not candidate:
-            continue
+    matches = [(m.group(1), False) for m in _NAME_AFTER_ROLE.finditer(text)]
+    matches += [(m.group(1), True) for m in _NAME_BEFORE_VERB.finditer(text)]
+    for candidate, before_verb in matches:
         # Try the longest plausible name at the start of the candidate: 姓 + 1–2 characters.
         for length in (3, 2):
             name = candidate[:length]
-            if len(name) < 2:
+            if len(name) != length:
                 continue
             surname = surname_of(name)
             if surname not in COMPOUND_SURNAMES and surname not in COMMON_SURNAMES:
@@ -380,9 +381,10 @@ def _possible_names(text: str, known: set[str]) -> list[tuple[str, str]]:
                 continue
             if any(name in k or k in name for k in known):
                 continue
-            if length == 3 and m.group(2) and name[2] in _PERSON_AFTER_CHARS:
+            if length == 3 and before_verb and name[2] in _PERSON_AFTER_CHARS:
                 continue
-            found.append((name, surname + "某"))
+            if name not in dict(found):
+                found.append((name, surname + "某"))
             break
     return found
 

@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import html
 import re
-from itertools import pairwise
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import rjieba
 from django.db import connection
