@@ -11,4 +11,6 @@ urlpatterns = [
     path("units/<int:pk>/laws/", views.unit_laws, name="unit-laws"),
     path("calendar/", views.calendar, name="calendar"),
     path("search/", views.search, name="search"),
+    path("cases/", views.case_library, name="case-library"),
+    path("cases/<int:pk>/", views.case_detail, name="case-detail"),
 ]

@@ -157,3 +157,35 @@ def search(request: HttpRequest) -> HttpResponse:
         choices=selectors.search_choices(), places=selectors.place_regions(), years=selectors.published_years()
     )
     return render(request, "portal/search.html", context)
+
+
+# ---------------------------------------------------------------- 以案释法案例库 (published, desensitised cases)
+# Not cached under the duties public version (publishing a case does not move it): read live, GET only.
+
+
+@login_not_required
+@require_safe
+def case_library(request: HttpRequest) -> HttpResponse:
+    from pufa.cases import selectors as case_selectors
+
+    q = request.GET.get("q", "").strip()[:100]
+    case_type = request.GET.get("case_type", "")
+    domain = request.GET.get("domain", "")[:50]
+    law = _int(request, "law")
+    page = case_selectors.public_search(
+        q=q, domain=domain, law=law, case_type=case_type, page=_int(request, "page", default=1) or 1
+    )
+    return render(
+        request,
+        "portal/case_library.html",
+        {"page": page, "q": q, "case_type": case_type, "domain": domain, "law": law, **case_selectors.public_filter_choices()},
+    )
+
+
+@login_not_required
+@require_safe
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    from pufa.cases import selectors as case_selectors
+
+    template = "portal/case_print.html" if request.GET.get("print") == "1" else "portal/case_detail.html"
+    return render(request, template, {"case": case_selectors.public_case_get(pk)})
