@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -40,7 +40,7 @@ class CaseForm(forms.Form):
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         units = scope(Unit.objects.all(), actor, "cases.record").order_by("path")
-        self.fields["unit"].queryset = units
+        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
         own = acting_unit_ids(actor, "cases.record")
         if not self.initial.get("unit") and own:
             self.initial["unit"] = own[0]
@@ -68,7 +68,7 @@ class CaseForm(forms.Form):
         return [(self[f"law_{i}"], self[f"articles_{i}"]) for i in range(CITATION_ROWS)]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         for i in range(PARTY_ROWS):
             if data.get(f"party_name_{i}") and not data.get(f"party_role_{i}"):
                 self.add_error(f"party_role_{i}", "请选择诉讼地位。")
@@ -130,7 +130,8 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = scope(Unit.objects.all(), actor, "cases.record").order_by("path")
+        units = scope(Unit.objects.all(), actor, "cases.record").order_by("path")
+        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
         own = acting_unit_ids(actor, "cases.record")
         if own:
             self.initial.setdefault("unit", own[0])

@@ -40,6 +40,7 @@ from pufa.org.models import Unit
 from pufa.org.selectors import offices_over
 
 Status = Case.Status
+TEXT_LABELS = {"title": "标题", "facts": "基本案情", "outcome": "处理结果", "reasoning": "释法说理"}
 MAX_PARTIES = 30
 MAX_CITATIONS = 20
 
@@ -281,7 +282,7 @@ def _store_findings(case: Case, result: desensitise.Scan, actor: Any) -> int:
             kind=f.kind,
             text=f.text[:200],
             replacement=f.replacement[:200],
-            fields="、".join(str(Case._meta.get_field(n).verbose_name) for n in f.fields)[:100],
+            fields="、".join(TEXT_LABELS.get(n, n) for n in f.fields)[:100],
             context=f.context[:300],
             status=Finding.Status.APPLIED if f.auto else Finding.Status.OPEN,
             decided_at=now if f.auto else None,
@@ -361,6 +362,10 @@ def _notify_reviewers(case: Case) -> int:
     )
 
 
+def _notify_submitted(step: workflow.Step) -> None:
+    _notify_reviewers(step.obj)
+
+
 def _announce(step: workflow.Step) -> None:
     """Publishing and withdrawing move the metric "cases published" of the source unit."""
     if step.transition.event:
@@ -402,17 +407,17 @@ CASE_FLOW = workflow.Workflow(
         workflow.Transition(
             "submit",
             "提交审核",
-            sources={Status.DRAFT},
+            sources=frozenset({Status.DRAFT}),
             target=Status.SUBMITTED,
             action="cases.record",
             code="cases.case.submit",
             refused="案例已提交。",
-            notify=lambda step: _notify_reviewers(step.obj),
+            notify=_notify_submitted,
         ),
         workflow.Transition(
             "review",
             "审核通过",
-            sources={Status.SUBMITTED},
+            sources=frozenset({Status.SUBMITTED}),
             target=Status.REVIEWED,
             action="cases.review",
             code="cases.case.review",
@@ -421,7 +426,7 @@ CASE_FLOW = workflow.Workflow(
         workflow.Transition(
             "return",
             "退回修改",
-            sources={Status.SUBMITTED, Status.REVIEWED},
+            sources=frozenset({Status.SUBMITTED, Status.REVIEWED}),
             target=Status.DRAFT,
             action="cases.review",
             code="cases.case.return",
@@ -430,7 +435,7 @@ CASE_FLOW = workflow.Workflow(
         workflow.Transition(
             "publish",
             "发布",
-            sources={Status.REVIEWED, Status.WITHDRAWN},
+            sources=frozenset({Status.REVIEWED, Status.WITHDRAWN}),
             target=Status.PUBLISHED,
             action="cases.review",
             code="cases.case.publish",
@@ -441,7 +446,7 @@ CASE_FLOW = workflow.Workflow(
         workflow.Transition(
             "withdraw",
             "撤回发布",
-            sources={Status.PUBLISHED},
+            sources=frozenset({Status.PUBLISHED}),
             target=Status.WITHDRAWN,
             action="cases.review",
             code="cases.case.withdraw",

@@ -178,7 +178,14 @@ def case_library(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/case_library.html",
-        {"page": page, "q": q, "case_type": case_type, "domain": domain, "law": law, **case_selectors.public_filter_choices()},
+        {
+            "page": page,
+            "q": q,
+            "case_type": case_type,
+            "domain": domain,
+            "law": law,
+            **case_selectors.public_filter_choices(),
+        },
     )
 
 
