@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from pufa.cases.demo import seed_cases
 from pufa.duties.demo import seed_duties
 from pufa.ledger.demo import seed_ledger
 from pufa.org.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_org
@@ -20,6 +21,7 @@ STEPS = [
     seed_plans,
     seed_ledger,  # after plans: activities are linked to the seed plans' open tasks
     seed_duties,  # after the ledger's step: publishing links the ledger's activities to announced ones
+    seed_cases,  # after duties (the law catalogue) and the ledger (the 以案释法 activity it names)
     seed_progress,  # keep last among the data steps: it derives figures from the others
     seed_reports,  # after progress: reports are drafted from the ledger and progress figures
 ]
