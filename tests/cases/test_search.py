@@ -85,3 +85,35 @@ def test_query_parsing_drops_stopwords_and_expands_colloquial_words():
     words = {w for c in query.concepts for w in c}
     assert "诈骗" in words and "电信" in words
     assert not words & {"我", "了", "怎么办"}
+
+
+def test_the_database_index_answers_the_query(library):
+    """SQLite: the FTS5 table holds every case; PostgreSQL: the GIN index on the tsvector serves the match."""
+    from django.db import connection
+
+    from pufa.cases.models import Case
+
+    query = search.parse("电信诈骗")
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT count(*) FROM cases_case_fts")
+            assert cursor.fetchone()[0] == Case.objects.count()
+        else:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(
+                "EXPLAIN SELECT case_id FROM cases_casesearch WHERE vector @@ to_tsquery('simple', %s)",
+                [search._ts_expression(query, False)],
+            )
+            plan = " ".join(row[0] for row in cursor.fetchall())
+            assert "cases_casesearch_vector" in plan
+    assert search.candidates(query)
+
+
+def test_list_page_queries_are_bounded(client_for, world, office_user, library, django_assert_max_num_queries):
+    from django.urls import reverse
+
+    c = client_for(office_user)
+    with django_assert_max_num_queries(30):
+        assert c.get(reverse("cases:case-list"), {"q": "网上被骗了钱"}).status_code == 200
+    with django_assert_max_num_queries(30):
+        assert c.get(reverse("cases:case-list")).status_code == 200

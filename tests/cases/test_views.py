@@ -158,3 +158,13 @@ def test_xlsx_import_reports_errors_per_row(client_for, world, liaison):
     rent = Case.objects.get(title="房屋租赁押金纠纷案")
     assert [p.name for p in rent.parties.all()] == ["刘芳", "陈刚"]
     assert "第3行" in page.content.decode() and not Case.objects.filter(title="类型写错的案例").exists()
+
+
+def test_import_command_reports_per_case(world, tmp_path, capsys):
+    from django.core.management import call_command
+
+    path = tmp_path / "cases.docx"
+    path.write_bytes(_docx(["醉驾案", "基本案情：被告人饮酒后驾驶机动车被查获。", "裁判结果：判处拘役三个月。"]))
+    call_command("import_cases", str(path), "--unit", world.judicial_office.code)
+    out = capsys.readouterr().out
+    assert "已导入：醉驾案" in out and Case.objects.get(title="醉驾案").unit == world.judicial_office
