@@ -156,7 +156,49 @@ def seed_cases() -> None:
             services.finding_decide(actor=SYSTEM, finding=finding, accept=finding.kind != Finding.Kind.POSSIBLE_NAME)
         case.refresh_from_db()
         services.case_publish(actor=SYSTEM, case=case)
+    seed_target()
     explained = Activity.objects.filter(kind__code="yasf").order_by("-date").first()
     fraud = Case.objects.filter(title=CASES[0].title, status=Case.Status.PUBLISHED).first()
     if explained is not None and fraud is not None:
         services.case_use_add(actor=SYSTEM, case=fraud, activity=explained)
+
+
+TARGET_TITLE = "典型案例每个街镇司法所年内各完成1篇"
+
+
+def seed_target() -> None:
+    """Seed 003's 「督促各街镇司法所及时对典型案例进行提炼总结 … 典型案例每个街镇司法所年内各完成1篇」 as a task of this
+    year's 工作要点 of 沱河街道 with a target on `cases.published`, evaluated live like every other target."""
+    from decimal import Decimal
+
+    from pufa.plans import services as plan_services
+    from pufa.plans.models import Plan, Target, Task
+
+    year = timezone.localdate().year
+    plan = Plan.objects.filter(title=f"沱河街道{year}年普法依法治理工作要点").first()
+    sfs = Unit.objects.filter(code="tuohe-sfs").first()
+    if plan is None or sfs is None or Task.objects.filter(plan=plan, title=TARGET_TITLE).exists():
+        return
+    task = plan_services.task_create(
+        actor=SYSTEM,
+        plan=plan,
+        data=plan_services.TaskData(
+            title=TARGET_TITLE,
+            text="督促各街镇司法所及时对典型案例进行提炼总结，" + TARGET_TITLE + "。",
+            section="三、以案释法",
+            deadline_kind=Task.DeadlineKind.ALL_YEAR,
+        ),
+    )
+    plan_services.task_units_set(actor=SYSTEM, task=task, units={"responsible": [sfs]})
+    plan_services.target_create(
+        actor=SYSTEM,
+        task=task,
+        data=plan_services.TargetData(
+            metric="cases.published",
+            threshold=Decimal(1),
+            period=Target.Period.YEAR,
+            scope=Target.Scope.RESPONSIBLE,
+            measure="篇",
+            text=TARGET_TITLE,
+        ),
+    )

@@ -198,8 +198,6 @@ def filter_laws() -> list[tuple[int, str]]:
 
 def todos(actor: Any) -> list[Any] | None:
     """Cases waiting for the reviewer (submitted; open findings) and returned drafts waiting for the unit."""
-    from pufa.core.home import Shortcut
-
     may_review, may_record = can(actor, "cases.review"), can(actor, "cases.record")
     if not (may_review or may_record):
         return None
@@ -222,7 +220,6 @@ def todos(actor: Any) -> list[Any] | None:
         mine = scope(Case.objects.all(), actor, "cases.record")
         returned = mine.filter(status=Case.Status.DRAFT).exclude(return_reason="").count()
         lines.append(Todo("个案例被退回待修改", returned, f"{base}?status=draft&returned=1", order=42))
-        lines.append(Shortcut("填写典型案例", reverse("cases:case-create"), order=40))
     return lines
 
 
