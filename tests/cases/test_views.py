@@ -168,3 +168,42 @@ def test_import_command_reports_per_case(world, tmp_path, capsys):
     call_command("import_cases", str(path), "--unit", world.judicial_office.code)
     out = capsys.readouterr().out
     assert "已导入：醉驾案" in out and Case.objects.get(title="醉驾案").unit == world.judicial_office
+
+
+def test_activity_page_names_cases_and_case_page_shows_the_use(client_for, world, liaison, other_liaison):
+    from tests.factories import make_activity
+
+    case = make_case(world.committee_b, actor=other_liaison, status="published", title="刷单返利诈骗案")
+    hidden = make_case(world.committee_b, actor=other_liaison, title="别处的草稿")
+    activity = make_activity(world.committee_a, kind="yasf", title="以案释法进社区")
+    c = client_for(liaison)
+    page = c.get(reverse("ledger:activity-detail", args=[activity.pk]), {"case_q": "刷单"}).content.decode()
+    assert 'data-testid="activity-cases"' in page and "刷单返利诈骗案" in page
+    assert c.post(reverse("cases:case-use-add", args=[activity.pk]), {"case": hidden.pk}).status_code == 404
+    c.post(reverse("cases:case-use-add", args=[activity.pk]), {"case": case.pk})
+    detail = client_for(other_liaison).get(reverse("cases:case-detail", args=[case.pk])).content.decode()
+    assert "以案释法进社区" not in detail  # the activity is not the other unit's to see
+    from pufa.cases.models import CaseUse
+
+    assert CaseUse.objects.filter(case=case, activity=activity).exists()
+    other = make_activity(world.committee_a, kind="ztjz", title="法治课")
+    page = c.get(reverse("ledger:activity-detail", args=[other.pk])).content.decode()
+    assert 'data-testid="activity-cases"' not in page  # only 以案释法 activities offer it
+
+
+def test_attachments_are_served_only_within_scope(client_for, settings, tmp_path, world, liaison, other_liaison):
+    from PIL import Image
+
+    from pufa.cases import services
+
+    settings.MEDIA_ROOT = tmp_path
+    buffer = io.BytesIO()
+    Image.new("RGB", (20, 20), "red").save(buffer, format="PNG")
+    buffer.seek(0)
+    case = make_case(world.committee_a, actor=liaison)
+    data = services.CaseData(unit=world.committee_a, title=case.title, case_type="criminal", facts=case.facts)
+    services.case_update(actor=liaison, case=case, data=data, attachments=[services.Upload(buffer, "判决书.png")])
+    attachment = case.attachments.get()
+    url = reverse("cases:attachment-file", args=[attachment.pk])
+    assert client_for(other_liaison).get(url).status_code == 404
+    assert client_for(liaison).get(url).status_code == 200

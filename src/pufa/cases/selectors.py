@@ -166,11 +166,24 @@ def activity_cases(*, activity: Activity) -> list[CaseUse]:
     return list(CaseUse.objects.filter(activity=activity).select_related("case").order_by("id"))
 
 
+def _linkable(actor: Any) -> QuerySet[Case]:
+    visible = scope(Case.objects.all(), actor, "cases.view").values("pk")
+    return Case.objects.filter(Q(status=Case.Status.PUBLISHED) | Q(pk__in=visible))
+
+
+def linkable_case_get(*, actor: Any, pk: int | None) -> Case:
+    """A case an activity may name (published, or visible to the actor), or 404."""
+    from django.http import Http404
+
+    case = _linkable(actor).filter(pk=pk).first() if pk else None
+    if case is None:
+        raise Http404("未找到该案例")
+    return case
+
+
 def linkable_cases(*, actor: Any, q: str = "", limit: int = 20) -> list[Case]:
     """Cases an activity may name: published ones, and those the actor sees."""
-    rows = Case.objects.filter(
-        Q(status=Case.Status.PUBLISHED) | Q(pk__in=scope(Case.objects.all(), actor, "cases.view").values("pk"))
-    )
+    rows = _linkable(actor)
     query = search.parse(q)
     if query:
         ids = [pk for pk in search.candidates(query, limit=200)]

@@ -274,10 +274,7 @@ def activity_section(request: HttpRequest, activity: Any) -> dict[str, Any] | No
 @require_POST
 def case_use_add(request: HttpRequest, activity_pk: int) -> HttpResponse:
     activity = ledger_selectors.activity_get(actor=request.user, pk=activity_pk)
-    choices = {c.pk: c for c in selectors.linkable_cases(actor=request.user, limit=100000)}
-    case = choices.get(_int(request.POST.get("case")) or 0)
-    if case is None:
-        raise Http404("未找到该案例")
+    case = selectors.linkable_case_get(actor=request.user, pk=_int(request.POST.get("case")))
     try:
         services.case_use_add(actor=request.user, case=case, activity=activity)
     except ValidationError as exc:
