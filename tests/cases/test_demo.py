@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from pufa.cases import selectors
@@ -43,7 +45,7 @@ def test_seed_003_target_is_evaluated_live_from_published_cases():
     task = Task.objects.get(title=TARGET_TITLE)
     sfs_cases = Case.objects.filter(unit__code="tuohe-sfs", status=Case.Status.PUBLISHED)
 
-    def value() -> int:
+    def value() -> Decimal:
         return TargetCheck.objects.get(task=task, target__isnull=False, unit__code="tuohe-sfs").value
 
     assert value() == sfs_cases.count() >= 1
