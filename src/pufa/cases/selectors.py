@@ -103,13 +103,13 @@ def _ranked(rows: QuerySet[Case], query: search.Query, *, public_only: bool, pag
     kept = [pk for pk in ids if pk in allowed]
     from pufa.cases.models import CaseSearch
 
-    # Reorder the first few hundred by concepts matched; the rest keep the database's order.
-    head = kept[:200]
+    # Reorder the first hundred by concepts matched; the rest keep the database's order.
+    head = kept[:100]
     texts = {
         pk: (title, body)
         for pk, title, body in CaseSearch.objects.filter(case_id__in=head).values_list("case_id", "case__title", "body")
     }
-    ordered = search.order(query, head, texts) + kept[200:]
+    ordered = search.order(query, head, texts) + kept[100:]
     total = len(ordered)
     pages = max(1, -(-total // size))
     page = min(max(1, page), pages)
