@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
 from pufa.core.models import Domain, SoftDeleteModel, TimeStampedModel, Versioned
@@ -239,12 +240,14 @@ class CaseSearch(models.Model):
     """The search index's row of a case: segmented text (rjieba search mode + bigrams), kept by the services.
 
     SQLite: an FTS5 table `cases_case_fts` (rowid = case id) mirrors `body` (created by a migration for the
-    sqlite vendor only). PostgreSQL: `vector` is `to_tsvector('simple', body)` with a GIN index (a migration
-    for the postgresql vendor only adds both; on SQLite the column stays empty)."""
+    sqlite vendor only). PostgreSQL: `vector` is `to_tsvector('simple', body)` with a GIN index (created by a
+    migration for the postgresql vendor only; on SQLite the column stays empty)."""
 
     case = models.OneToOneField(Case, primary_key=True, on_delete=models.CASCADE, related_name="search_row")
     body = models.TextField("分词文本", blank=True)
     is_public = models.BooleanField("已发布", default=False)
+    # PostgreSQL's tsvector of `body` (GIN-indexed by migration 0002); unused and empty on SQLite.
+    vector = SearchVectorField("检索向量", null=True, editable=False)
 
     class Meta:
         verbose_name = "检索索引"

@@ -31,7 +31,7 @@ import rjieba
 from django.db import connection
 
 CANDIDATES = 1000
-POOL = 5000  # matches ranked by the database at most (the newest)
+POOL = 2000  # matches ranked by the database at most (the newest)
 PUBLIC_TOKEN = "zzpublic"  # noqa: S105 (a word, not a secret)  # in the body of published cases: the portal's searches AND it in
 _WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]+")
 _CJK_ONLY = re.compile(r"^[\u4e00-\u9fff]+$")
@@ -311,17 +311,16 @@ def candidates(query: Query, *, public_only: bool = False, limit: int = CANDIDAT
 
 def _pg_candidates(query: Query, *, public_only: bool, limit: int) -> list[int]:
     """The GIN index finds the matches (`SearchQuery`, config 'simple'); `SearchRank` ranks the pool."""
-    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
-    from django.db.models.expressions import RawSQL
+    from django.contrib.postgres.search import SearchQuery, SearchRank
+    from django.db.models import F
 
     from pufa.cases.models import CaseSearch
 
     search = SearchQuery(_ts_expression(query, public_only), config="simple", search_type="raw")
-    vector = RawSQL('"cases_casesearch"."vector"', [], output_field=SearchVectorField())
-    pool = CaseSearch.objects.annotate(v=vector).filter(v=search).order_by("-case_id").values("case_id")[:POOL]
+    pool = CaseSearch.objects.filter(vector=search).order_by("-case_id").values("case_id")[:POOL]
     rows = (
         CaseSearch.objects.filter(case_id__in=pool)
-        .annotate(rank=SearchRank(vector, search))
+        .annotate(rank=SearchRank(F("vector"), search))
         .order_by("-rank", "-case_id")
         .values_list("case_id", flat=True)[:limit]
     )

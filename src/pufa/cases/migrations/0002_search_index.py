@@ -1,8 +1,8 @@
 """The full-text index of cases, per database (see pufa.cases.search).
 
 SQLite: an FTS5 table `cases_case_fts(body)` whose rowid is the case id (tokenizer unicode61: the shadow text
-is already segmented into space-separated words). PostgreSQL: a `tsvector` column on cases_casesearch with a
-GIN index, filled with to_tsvector('simple', body). Each statement runs only on its own vendor.
+is already segmented into space-separated words). PostgreSQL: a GIN index on cases_casesearch.vector (filled
+with to_tsvector('simple', body) by the services). Each statement runs only on its own vendor.
 """
 
 from django.db import migrations
@@ -35,13 +35,7 @@ class Migration(migrations.Migration):
         ),
         VendorRunSQL(
             "postgresql",
-            [
-                "ALTER TABLE cases_casesearch ADD COLUMN vector tsvector",
-                "CREATE INDEX cases_casesearch_vector ON cases_casesearch USING gin (vector)",
-            ],
-            [
-                "DROP INDEX IF EXISTS cases_casesearch_vector",
-                "ALTER TABLE cases_casesearch DROP COLUMN IF EXISTS vector",
-            ],
+            "CREATE INDEX cases_casesearch_vector ON cases_casesearch USING gin (vector)",
+            "DROP INDEX IF EXISTS cases_casesearch_vector",
         ),
     ]
