@@ -3,7 +3,8 @@
 At --scale 1: 1 city, 10 districts, 120 streets, 2,500 communities, ~5,000 units (offices, departments,
 judicial offices, police stations, community committees, schools, enterprises) with one account each (plus
 inspectors), 3,000 plan tasks with targets on the ledger metrics, and 1,000,000 activities over five
-years — some co-organised, tagged with domains and audiences, a third linked to tasks.
+years — some co-organised, tagged with domains and audiences, a third linked to tasks — and 100,000
+cases (以案释法案例库) with their search index.
 
 Everything is written with bulk_create in chunks inside transactions, with ids chosen up front so paths
 need no second pass, into whatever database PUFA_DATABASE_URL names. Unset, it is var/bench.sqlite3 —
@@ -786,6 +787,194 @@ def generate_venues(scale: float = 1.0, per_community: int = 5) -> int:
     return len(venues)
 
 
+# ---------------------------------------------------------------- cases (以案释法案例库)
+
+CASE_TOPICS = [
+    (
+        "冒充客服退款的电信网络诈骗案",
+        "criminal",
+        "接到自称电商客服的电话，对方以退款理赔为由诱导其下载屏幕共享软件并提供验证码，被骗走存款{amount}元。",
+        "电信诈骗",
+    ),
+    (
+        "刷单返利诈骗案",
+        "criminal",
+        "在社交软件上看到兼职刷单广告，按要求垫付资金刷单，投入{amount}元后对方失联。",
+        "刷单",
+    ),
+    (
+        "以销售保健品为名的养老诈骗案",
+        "criminal",
+        "参加免费体检讲座后，被诱导以高价购买普通食品冒充的保健品，花费{amount}元。",
+        "养老诈骗",
+    ),
+    ("拖欠农民工工资纠纷案", "civil", "在建筑工地务工半年，包工头以工程款未结算为由拖欠劳动报酬{amount}元。", "欠薪"),
+    (
+        "违法解除劳动合同纠纷案",
+        "civil",
+        "在公司工作多年，公司以一次迟到为由解除劳动合同，未支付经济补偿{amount}元。",
+        "劳动合同",
+    ),
+    ("民间借贷纠纷案", "civil", "出借{amount}元用于经营，约定一年后还款，到期后借款人拒不归还借款。", "借款"),
+    (
+        "醉酒驾驶机动车危险驾驶案",
+        "criminal",
+        "饮酒后驾驶小型轿车被交警查获，血液酒精含量超过醉驾标准，另处罚款{amount}元。",
+        "醉驾",
+    ),
+    (
+        "交通事故人身损害赔偿案",
+        "civil",
+        "驾驶电动自行车闯红灯与行人发生碰撞，造成对方骨折，医疗费用{amount}元。",
+        "交通事故",
+    ),
+    ("房屋租赁押金纠纷案", "civil", "租期届满退租，出租人以墙面污损为由扣留押金{amount}元。", "租房"),
+    ("业主拒交物业费纠纷案", "civil", "以电梯故障、物业公司服务不到位为由三年未交物业服务费{amount}元。", "物业费"),
+    ("饲养犬只致人损害纠纷案", "civil", "在小区遛狗未拴绳，犬只咬伤儿童，花费医疗费{amount}元。", "文明养犬"),
+    ("高空抛物致人损害案", "civil", "从窗户向外扔下花盆砸坏楼下车辆，造成损失{amount}元。", "高空抛物"),
+    ("遗产继承纠纷案", "civil", "父母去世后留下房屋和存款{amount}元，子女之间对遗产分割发生争议。", "继承"),
+    ("离婚后子女抚养费纠纷案", "civil", "离婚时约定按月支付抚养费，但两年未付，累计拖欠{amount}元。", "抚养费"),
+    (
+        "家庭暴力人身安全保护令案",
+        "civil",
+        "长期遭受配偶殴打威胁，就医花费{amount}元，向法院申请人身安全保护令。",
+        "家暴",
+    ),
+    ("入室盗窃案", "criminal", "趁夜间翻窗入户，盗走现金和首饰价值{amount}元。", "盗窃"),
+    (
+        "套路贷虚假诉讼案",
+        "criminal",
+        "以小额网贷为诱饵签订虚高借款合同，恶意垒高债务至{amount}元后起诉讨债。",
+        "套路贷",
+    ),
+    (
+        "噪声扰民纠纷调解案",
+        "mediation",
+        "广场舞音响音量过大影响居民休息，居民多次投诉，调解中约定补偿{amount}元。",
+        "噪声",
+    ),
+    ("占道经营行政处罚案", "enforcement", "在人行道摆摊经营，经劝导仍不改正，被处罚款{amount}元。", "城市管理"),
+    ("销售过期食品行政处罚案", "enforcement", "超市销售超过保质期的食品，被没收并处罚款{amount}元。", "食品安全"),
+    ("销售假冒注册商标商品案", "criminal", "在网店销售假冒品牌运动鞋，销售金额{amount}元。", "假货"),
+    ("医疗损害责任纠纷调解案", "mediation", "手术后出现并发症，医患双方协商不成，调解赔偿{amount}元。", "医疗纠纷"),
+    ("相邻通行纠纷调解案", "mediation", "在共用巷道堆放杂物阻碍邻居通行，清理费用{amount}元。", "相邻关系"),
+    ("婚约财产返还纠纷案", "civil", "按习俗给付彩礼{amount}元后未办理结婚登记，要求返还彩礼。", "彩礼"),
+    (
+        "工伤认定行政诉讼案",
+        "administrative",
+        "上班途中发生非本人主要责任的交通事故，医疗费用{amount}元，人社部门不予认定工伤。",
+        "工伤",
+    ),
+    ("开设赌场案", "criminal", "在出租屋内组织他人赌博并抽头渔利{amount}元。", "赌博"),
+    ("组织领导传销活动案", "criminal", "以投资创业为名收取入门费、发展下线，涉案金额{amount}元。", "传销"),
+    ("土地承包经营权纠纷案", "civil", "外出务工期间承包地被另行发包，要求返还承包地并赔偿损失{amount}元。", "土地承包"),
+    (
+        "未成年人网络游戏充值退款纠纷案",
+        "civil",
+        "未成年人用家长手机在网络游戏中充值{amount}元，家长要求退款。",
+        "未成年人",
+    ),
+    (
+        "违法占用耕地建房行政执法案",
+        "enforcement",
+        "未经批准在耕地上建房，被责令限期拆除并处罚款{amount}元。",
+        "耕地保护",
+    ),
+]
+CASE_FILLER = [
+    "经查，当事人对上述事实供认不讳。",
+    "案件审理过程中，承办人员多次向当事人释法说理。",
+    "双方当事人在调解员主持下达成和解协议。",
+    "办案机关同时向所在社区发出提示，开展以案释法宣传。",
+    "该案经媒体报道后引起社会广泛关注。",
+    "承办人员结合案情讲解了相关法律规定和维权途径。",
+]
+
+
+def generate_cases(scale: float = 1.0, chunk: int = 5000, progress: bool = True) -> tuple[int, float]:
+    """100,000 cases at scale 1 (most published), written in bulk, then their search index built the way the
+    services build it (segmentation + FTS5 / tsvector). Returns (cases, seconds the index build took)."""
+    from django.db import connection, transaction
+
+    from pufa.cases import search
+    from pufa.cases.models import Case, CaseSearch
+    from pufa.org.models import Region, Unit
+
+    org = _load_org() or generate_org(scale)
+    target = max(200, round(100_000 * scale))
+    have = Case.objects.filter(unit__region__path__startswith=Region.objects.get(pk=org.city_id).path).count()
+    if have >= target:
+        return have, 0.0
+    rng = random.Random(SEED + 17)
+    units = list(
+        Unit.objects.filter(pk__in=org.units["street"] + org.units["district"]).values_list(
+            "pk", "path", "region__path"
+        )
+    )
+    statuses = ["published"] * 8 + ["submitted", "draft"]
+    now = dt.datetime.now(dt.UTC)
+    next_id = _next_id(Case)
+    made, index_seconds = 0, 0.0
+    while made < target - have:
+        size = min(chunk, target - have - made)
+        rows, bodies = [], []
+        for i in range(size):
+            title, kind, facts, tag = CASE_TOPICS[rng.randrange(len(CASE_TOPICS))]
+            unit_id, unit_path, region_path = units[rng.randrange(len(units))]
+            status = statuses[rng.randrange(len(statuses))]
+            text = facts.format(amount=rng.randrange(2, 500) * 100) + "".join(rng.sample(CASE_FILLER, 2))
+            day = dt.date(2021, 1, 1) + dt.timedelta(days=rng.randrange(1800))
+            case = Case(
+                id=next_id + made + i,
+                unit_id=unit_id,
+                unit_path=unit_path,
+                region_path=region_path,
+                title=f"{title}（{day.year}）",
+                case_type=kind,
+                decided_on=day,
+                facts=text,
+                outcome="法院依法作出判决。",
+                reasoning="以案释法：遇到类似情况请依法维权。",
+                tags=tag,
+                status=status,
+                published_at=now if status == "published" else None,
+            )
+            rows.append(case)
+        with transaction.atomic():
+            Case.objects.bulk_create(rows, batch_size=chunk)
+        started = time.perf_counter()
+        for case in rows:
+            parts = [case.title, case.title, case.tags, case.facts, case.outcome, case.reasoning]
+            bodies.append((case.pk, search.index_text(parts), case.status == "published"))
+        with transaction.atomic():
+            CaseSearch.objects.bulk_create(
+                [
+                    CaseSearch(case_id=pk, body=b + (f" {search.PUBLIC_TOKEN}" if p else ""), is_public=p)
+                    for pk, b, p in bodies
+                ],
+                batch_size=chunk,
+            )
+            with connection.cursor() as cursor:
+                if connection.vendor == "sqlite":
+                    cursor.executemany(
+                        "INSERT INTO cases_case_fts(rowid, body) VALUES (%s, %s)",
+                        [(pk, b + (f" {search.PUBLIC_TOKEN}" if p else "")) for pk, b, p in bodies],
+                    )
+                else:
+                    cursor.execute(
+                        "UPDATE cases_casesearch SET vector = to_tsvector('simple', body) WHERE case_id = ANY(%s)",
+                        [[pk for pk, _, _ in bodies]],
+                    )
+        index_seconds += time.perf_counter() - started
+        made += size
+        if progress:
+            print(f"  cases {have + made:>9,}/{target:,}", flush=True)
+    _reset_sequences(Case)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    return have + made, index_seconds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Generate the benchmark city into PUFA_DATABASE_URL.")
     parser.add_argument("--scale", type=float, default=1.0, help="1 = 1,000,000 activities; 0.01 for a quick run")
@@ -822,6 +1011,8 @@ def main() -> None:
     print(f"activities: {total:,}  ({time.perf_counter() - t2:.1f}s)")
     t3 = time.perf_counter()
     print(f"venues: {generate_venues(args.scale):,}  ({time.perf_counter() - t3:.1f}s)")
+    cases, index_seconds = generate_cases(args.scale)
+    print(f"cases: {cases:,}  ({time.perf_counter() - t3:.1f}s, of which search index {index_seconds:.1f}s)")
     print(f"logins (password {PASSWORD}): {org.usernames}")
     print(f"total {time.perf_counter() - t0:.1f}s")
 

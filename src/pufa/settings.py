@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "pufa.people",
     "pufa.venues",
     "pufa.creation",
+    "pufa.cases",
     "pufa.progress",
     "pufa.reports",
     "pufa.portal",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("people/", include("pufa.people.urls")),
     path("venues/", include("pufa.venues.urls")),
     path("creation/", include("pufa.creation.urls")),
+    path("cases/", include("pufa.cases.urls")),
     path("progress/", include("pufa.progress.urls")),
     path("reports/", include("pufa.reports.urls")),
     path("public/", include("pufa.portal.urls")),

@@ -44,6 +44,9 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "creation.view",
             "creation.review",
             "creation.manage",
+            "cases.view",
+            "cases.record",
+            "cases.review",
         }
     ),
     Role.LIAISON: frozenset(
@@ -64,6 +67,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "venues.edit",
             "creation.view",
             "creation.apply",
+            "cases.view",
+            "cases.record",
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -81,9 +86,10 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "venues.view",
             "creation.view",
             "creation.inspect",
+            "cases.view",
         }
     ),
-    Role.MEMBER: frozenset({"org.view", "plans.view", "ledger.view"}),
+    Role.MEMBER: frozenset({"org.view", "plans.view", "ledger.view", "cases.view"}),
 }
 
 #: Roles whose grant covers the whole region of their unit rather than the unit's own subtree.

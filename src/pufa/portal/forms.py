@@ -31,3 +31,14 @@ class SearchQuery(YearQuery):
     audience = id_field()
     region = id_field()
     page = page_field()
+
+
+class CaseQuery(QueryForm):
+    """The public case library: a search, its filters and the page; `print` asks for the clean print view."""
+
+    q = SearchField(limit=100)
+    case_type = SearchField(limit=20)
+    domain = SearchField(limit=50)
+    law = id_field()
+    page = page_field()
+    print = forms.BooleanField(required=False)

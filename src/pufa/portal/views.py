@@ -180,3 +180,38 @@ def venues_map(request: HttpRequest) -> JsonResponse:
     if public_map is None:
         raise Http404("地图未开放")
     return JsonResponse(public_map)
+
+
+# ---------------------------------------------------------------- 以案释法案例库 (published, desensitised cases)
+# Not cached under the duties public version (publishing a case does not move it): read live, GET only.
+
+
+@login_not_required
+@require_safe
+def case_library(request: HttpRequest) -> HttpResponse:
+    from pufa.cases import selectors as case_selectors
+
+    p = forms.CaseQuery.read(request.GET)
+    q, case_type, domain, law = p["q"].strip(), p["case_type"], p["domain"], p["law"]
+    page = case_selectors.public_search(q=q, domain=domain, law=law, case_type=case_type, page=p["page"] or 1)
+    return render(
+        request,
+        "portal/case_library.html",
+        {
+            "page": page,
+            "q": q,
+            "case_type": case_type,
+            "domain": domain,
+            "law": law,
+            **case_selectors.public_filter_choices(),
+        },
+    )
+
+
+@login_not_required
+@require_safe
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    from pufa.cases import selectors as case_selectors
+
+    template = "portal/case_print.html" if forms.CaseQuery.read(request.GET)["print"] else "portal/case_detail.html"
+    return render(request, template, {"case": case_selectors.public_case_get(pk)})

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from pufa.cases.demo import seed_cases
 from pufa.creation.demo import seed_creation
 from pufa.duties.demo import seed_duties
 from pufa.ledger.demo import seed_ledger
@@ -26,6 +27,7 @@ STEPS = [
     seed_people,  # after plans: points the seed-000 roster targets at the rosters' metrics
     seed_venues,  # after the ledger's step: the communities' law classes are placed at their lecture halls
     seed_creation,  # after venues: the seed-001 checklist is computed from them
+    seed_cases,  # after duties (the law catalogue) and the ledger (the 以案释法 activity it names)
     seed_progress,  # keep last among the data steps: it derives figures from the others
     seed_reports,  # after progress: reports are drafted from the ledger and progress figures
 ]
