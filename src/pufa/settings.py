@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "pufa.plans",
     "pufa.ledger",
     "pufa.duties",
+    "pufa.exams",
     "pufa.progress",
     "pufa.reports",
     "pufa.portal",

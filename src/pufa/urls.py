@@ -19,6 +19,7 @@ urlpatterns = [
     path("ledger/", include("pufa.ledger.urls")),
     path("duties/", include("pufa.duties.urls")),
     path("progress/", include("pufa.progress.urls")),
+    path("exams/", include("pufa.exams.urls")),
     path("reports/", include("pufa.reports.urls")),
     path("public/", include("pufa.portal.urls")),
 ]

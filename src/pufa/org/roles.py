@@ -35,6 +35,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "reports.write",
             "reports.review",
             "reports.remind",
+            "exams.view",
+            "exams.manage",
         }
     ),
     Role.LIAISON: frozenset(
@@ -48,6 +50,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "progress.view",
             "reports.view",
             "reports.write",
+            "exams.view",
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -60,6 +63,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "progress.remind",
             "reports.view",
             "inspection.record",
+            "exams.view",
         }
     ),
     Role.MEMBER: frozenset({"org.view", "plans.view", "ledger.view"}),
