@@ -544,7 +544,8 @@ def answer_save(*, actor: Actor, attempt: Attempt, question_id: int, chosen: str
     by_id = {int(qid): order for qid, order in attempt.items}
     if question_id not in by_id:
         raise ValidationError("该题不在您的试卷中。")
-    letters = "".join(sorted({ch for ch in (chosen or "").upper() if ch in by_id[question_id]}))
+    allowed = by_id[question_id] or "TF"  # a true/false question has no option order
+    letters = "".join(sorted({ch for ch in (chosen or "").upper() if ch in allowed}))
     now = _now()
     # The conditional UPDATE takes the attempt's row lock: a parallel submit waits for this save, or this
     # save finds the attempt submitted and is refused (see the module docstring).
