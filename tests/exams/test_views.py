@@ -66,9 +66,14 @@ def test_taking_an_exam_through_the_pages(client_for, exam, examinees):
     assert saved.status_code == 200 and saved.content.decode() == "已保存"
     # a reload shows the saved choice checked
     page = c.get(reverse("exams:attempt", args=[attempt.pk])).content.decode()
-    assert f'name="q{first}" value="{questions[first].answer[0]}" id="q{first}{questions[first].answer[0]}" checked' in page
+    assert (
+        f'name="q{first}" value="{questions[first].answer[0]}" id="q{first}{questions[first].answer[0]}" checked'
+        in page
+    )
     # hand in without JavaScript: the form's answers are saved first
-    response = c.post(reverse("exams:attempt-submit", args=[attempt.pk]), {f"q{second}": list(questions[second].answer)})
+    response = c.post(
+        reverse("exams:attempt-submit", args=[attempt.pk]), {f"q{second}": list(questions[second].answer)}
+    )
     assert response.url == reverse("exams:attempt-result", args=[attempt.pk])
     attempt.refresh_from_db()
     assert attempt.score == 20 and Answer.objects.filter(attempt=attempt).count() == 2
@@ -92,7 +97,10 @@ def test_another_examinees_attempt_is_404(client_for, exam, examinees):
     attempt = services.attempt_start(actor=examinees[0], exam=exam)
     c = client_for(examinees[1])
     assert c.get(reverse("exams:attempt", args=[attempt.pk])).status_code == 404
-    assert c.post(reverse("exams:answer-save", args=[attempt.pk]), {"question": attempt.question_ids[0]}).status_code == 404
+    assert (
+        c.post(reverse("exams:answer-save", args=[attempt.pk]), {"question": attempt.question_ids[0]}).status_code
+        == 404
+    )
 
 
 def test_not_required_user_cannot_open_the_exam(client_for, exam, liaison):

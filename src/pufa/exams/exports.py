@@ -15,7 +15,7 @@ from pufa.exams.models import Exam
 def results_xlsx(exam: Exam, actor: Any) -> io.BytesIO:
     standing = selectors.exam_standing(exam, actor)
     book = Workbook()
-    units = book.active
+    units: Any = book.active
     units.title = "各单位"
     units.append(
         safe_row(units, ["单位", "应考人数", "参考人数", "通过人数", "参考率(%)", "通过率(%)", "未参考", "未通过"])

@@ -68,9 +68,9 @@ def draw(exam: Exam, items: list[PoolItem], rng: random.Random | None = None) ->
     """A random paper: quotas filled first (they count toward their question's type), then each type topped
     up to its N; questions in random order within their type; each question's options in random order."""
     rng = rng or random.SystemRandom()
-    chosen: dict[str, list[PoolItem]] = {k: [] for k in KIND_ORDER}
+    chosen: dict[str, list[PoolItem]] = {str(k): [] for k in KIND_ORDER}
     taken: set[int] = set()
-    wanted = {k: int((exam.rules.get(k) or {}).get("count", 0)) for k in KIND_ORDER}
+    wanted: dict[str, int] = {str(k): int((exam.rules.get(k) or {}).get("count", 0)) for k in KIND_ORDER}
     for quota in exam.rules.get("quotas", []):
         candidates = [
             i for i in items if i.id not in taken and _matches(i, quota) and len(chosen[i.kind]) < wanted[i.kind]

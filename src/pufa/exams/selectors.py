@@ -328,7 +328,7 @@ def own_attempt(user: Any, pk: int) -> Attempt:
     from django.http import Http404
 
     try:
-        return Attempt.objects.select_related("exam").get(pk=pk, user_id=getattr(user, "pk", None))
+        return Attempt.objects.select_related("exam").get(pk=pk, user_id=getattr(user, "pk", None) or 0)
     except (Attempt.DoesNotExist, ValueError) as exc:
         raise Http404("未找到该答卷") from exc
 

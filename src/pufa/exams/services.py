@@ -36,7 +36,7 @@ from pufa.core.models import ActivityKind, Audience, Domain
 from pufa.exams import papers, parsing
 from pufa.exams.models import Answer, Attempt, Bank, Exam, Kind, Question, QuestionVersion
 from pufa.org.access import Actor, can, require
-from pufa.org.models import Membership, Unit
+from pufa.org.models import Membership, Unit, User
 
 PARTICIPATION = "exams.participation"
 PASS_RATE = "exams.pass_rate"  # noqa: S105 (a metric code)
@@ -389,7 +389,7 @@ EXAM_FLOW = workflow.Workflow(
         workflow.Transition(
             "publish",
             "发布",
-            sources={Status.DRAFT},
+            sources=frozenset({Status.DRAFT}),
             target=Status.PUBLISHED,
             action="exams.manage",
             code="exams.exam.publish",
@@ -400,7 +400,7 @@ EXAM_FLOW = workflow.Workflow(
         workflow.Transition(
             "close",
             "结束考试",
-            sources={Status.PUBLISHED},
+            sources=frozenset({Status.PUBLISHED}),
             target=Status.CLOSED,
             action="exams.manage",
             code="exams.exam.close",
@@ -498,7 +498,7 @@ def _now() -> dt.datetime:
 @transaction.atomic
 def attempt_start(*, actor: Actor, exam: Exam) -> Attempt:
     """Start (or resume) a sitting: the open attempt if there is one, else a new paper if attempts remain."""
-    if not getattr(actor, "is_authenticated", False):
+    if not isinstance(actor, User) or not actor.is_authenticated:
         raise PermissionDenied("请先登录。")
     now = _now()
     active = Attempt.objects.filter(exam=exam, user=actor, status=Attempt.Status.ACTIVE).first()
