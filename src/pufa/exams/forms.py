@@ -150,3 +150,17 @@ def exam_initial() -> dict[str, Any]:
 
     now = timezone.localtime().replace(minute=0, second=0, microsecond=0)
     return {"starts_at": now, "ends_at": now + dt.timedelta(days=14)}
+
+
+class ContestForm(PufaForm):
+    title = forms.CharField(label="竞赛名称", max_length=200)
+    unit = forms.ModelChoiceField(label="主办单位", queryset=Unit.objects.none())
+    bank = forms.ModelChoiceField(label="题库", queryset=Bank.objects.none())
+    starts_at = forms.DateTimeField(label="开始时间", widget=DateTimeInput())
+    ends_at = forms.DateTimeField(label="结束时间", widget=DateTimeInput())
+    question_count = forms.IntegerField(label="每轮题量", min_value=1, max_value=100, initial=10)
+
+    def __init__(self, *args: Any, units: Any, banks: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["bank"].queryset = banks  # type: ignore[attr-defined]

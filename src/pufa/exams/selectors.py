@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pufa.core.home import Shortcut, Todo
-from pufa.exams.models import Answer, Attempt, Bank, Exam, Question
+from pufa.exams.models import Answer, Attempt, Bank, Contest, ContestEntry, Exam, Kind, Question
 from pufa.org.access import can, scope
 from pufa.org.models import Membership, Unit, User
 
@@ -36,6 +36,10 @@ def exam_list(actor: Any, *, status: str = "") -> QuerySet[Exam]:
     if status:
         exams = exams.filter(status=status)
     return exams.order_by("-starts_at", "-id")
+
+
+def contest_list(actor: Any) -> QuerySet[Contest]:
+    return scope(Contest.objects.select_related("unit"), actor, "exams.view").order_by("-starts_at")
 
 
 def required_memberships(exam: Exam) -> QuerySet[Membership]:
@@ -390,3 +394,113 @@ def todos(actor: Any) -> list[Todo | Shortcut] | None:
 
 def units_of(ids: Iterable[int]) -> dict[int, Unit]:
     return Unit.objects.in_bulk(list(ids))
+
+
+# ---------------------------------------------------------------- knowledge contests on the portal (public)
+
+
+@dataclass(frozen=True)
+class PublicContest:
+    """What the portal may show of a contest: named public columns only."""
+
+    pk: int
+    title: str
+    organiser: str
+    starts_at: Any
+    ends_at: Any
+    question_count: int
+
+    def is_open(self, now: Any) -> bool:
+        return self.starts_at <= now < self.ends_at
+
+
+@dataclass(frozen=True)
+class LeaderRow:
+    name: str
+    entries: int
+    average: float
+    best: int
+
+
+def _public_contests() -> QuerySet[Contest]:
+    return Contest.objects.filter(is_public=True, unit__deleted_at__isnull=True)
+
+
+def public_contests() -> list[PublicContest]:
+    rows = _public_contests().order_by("-starts_at")[:20]
+    return [
+        PublicContest(c.pk, c.title, c.unit.name, c.starts_at, c.ends_at, c.question_count)
+        for c in rows.select_related("unit")
+    ]
+
+
+def public_contest(pk: int) -> PublicContest:
+    from django.http import Http404
+
+    c = _public_contests().select_related("unit").filter(pk=pk).first()
+    if c is None:
+        raise Http404("未找到该竞赛")
+    return PublicContest(c.pk, c.title, c.unit.name, c.starts_at, c.ends_at, c.question_count)
+
+
+def contest_leaderboard(contest_id: int) -> dict[str, list[LeaderRow]]:
+    """By community (entries, average, best) and the top twenty entries (nickname · community)."""
+    from django.db.models import Avg, Count, Max
+
+    entries = ContestEntry.objects.filter(
+        contest_id=contest_id, contest__in=_public_contests(), submitted_at__isnull=False
+    )
+    communities = [
+        LeaderRow(r["community__name"], r["n"], round(float(r["avg"] or 0), 1), r["best"] or 0)
+        for r in entries.values("community__name")
+        .annotate(n=Count("id"), avg=Avg("score"), best=Max("score"))
+        .order_by("-avg", "-n", "community__name")
+    ]
+    people = [
+        LeaderRow(f"{nickname} · {community}", 1, float(score or 0), score or 0)
+        for nickname, community, score in entries.order_by("-score", "submitted_at").values_list(
+            "nickname", "community__name", "score"
+        )[:20]
+    ]
+    return {"communities": communities, "people": people}
+
+
+def contest_communities_public(contest_id: int) -> list[tuple[int, str]]:
+    from pufa.exams.services import contest_communities
+
+    contest = _public_contests().select_related("unit__region").filter(pk=contest_id).first()
+    if contest is None:
+        return []
+    return list(contest_communities(contest).order_by("path").values_list("id", "name"))
+
+
+def contest_entry_for(contest_id: int, device: str) -> ContestEntry | None:
+    return (
+        ContestEntry.objects.select_related("contest", "community").filter(contest_id=contest_id, device=device).first()
+    )
+
+
+@dataclass(frozen=True)
+class PublicQuestion:
+    pk: int
+    number: int
+    kind: str
+    stem: str
+    options: tuple[tuple[str, str], ...]
+
+
+def contest_paper(entry: ContestEntry) -> list[PublicQuestion]:
+    """The entry's questions with stem and options only (never the answer or the explanation)."""
+    rows = Question.all_objects.filter(pk__in=[int(q) for q, _ in entry.items]).values("id", "kind", "stem", "options")
+    by_id = {r["id"]: r for r in rows}
+    paper = []
+    for n, (qid, order) in enumerate(entry.items, start=1):
+        r = by_id.get(int(qid))
+        if r is None:
+            continue
+        if r["kind"] == Kind.JUDGE:
+            options: tuple[tuple[str, str], ...] = (("T", "正确"), ("F", "错误"))
+        else:
+            options = tuple((letter, r["options"]["ABCDEFGH".index(letter)]) for letter in order)
+        paper.append(PublicQuestion(r["id"], n, r["kind"], r["stem"], options))
+    return paper

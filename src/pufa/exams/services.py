@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -34,9 +36,9 @@ from pufa.core.actors import SYSTEM, person
 from pufa.core.events import RecordsChanged
 from pufa.core.models import ActivityKind, Audience, Domain
 from pufa.exams import papers, parsing
-from pufa.exams.models import Answer, Attempt, Bank, Exam, Kind, Question, QuestionVersion
+from pufa.exams.models import Answer, Attempt, Bank, Contest, ContestEntry, Exam, Kind, Question, QuestionVersion
 from pufa.org.access import Actor, can, require
-from pufa.org.models import Membership, Unit, User
+from pufa.org.models import Membership, Region, Unit, User
 
 PARTICIPATION = "exams.participation"
 PASS_RATE = "exams.pass_rate"  # noqa: S105 (a metric code)
@@ -617,3 +619,110 @@ def attempt_expire(*, attempt: Attempt) -> Attempt:
         _score(attempt, at=attempt.deadline, auto=True)
         attempt.refresh_from_db()
     return attempt
+
+
+# ---------------------------------------------------------------- knowledge contests (知识竞赛)
+
+CONTEST_NICKNAME_MAX = 20
+
+
+@dataclass
+class ContestData:
+    unit: Unit
+    title: str
+    bank: Bank
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    question_count: int = 10
+
+
+@transaction.atomic
+def contest_create(*, actor: Actor, data: ContestData) -> Contest:
+    require(actor, "exams.manage", data.unit)
+    if not (data.title or "").strip():
+        raise ValidationError({"title": "请填写竞赛名称。"})
+    if data.ends_at <= data.starts_at:
+        raise ValidationError({"ends_at": "结束时间应晚于开始时间。"})
+    if not can(actor, "exams.view", data.bank):
+        raise ValidationError({"bank": "请选择本区域的题库。"})
+    available = Question.objects.filter(bank=data.bank).count()
+    if not 1 <= data.question_count <= min(available, 100):
+        raise ValidationError({"question_count": f"题量应在1至{min(available, 100)}之间（题库有{available}道题）。"})
+    contest = Contest.objects.create(
+        unit=data.unit,
+        title=data.title.strip()[:200],
+        bank=data.bank,
+        starts_at=data.starts_at,
+        ends_at=data.ends_at,
+        question_count=data.question_count,
+    )
+    audit.log_create(actor=actor, obj=contest, code="exams.contest.create")
+    return contest
+
+
+def contest_communities(contest: Contest) -> QuerySet[Region]:
+    """The communities (社区/村) of the organiser's region: who may take part and be ranked."""
+    return Region.objects.filter(path__startswith=contest.unit.region.path, level=Region.Level.COMMUNITY)
+
+
+@transaction.atomic
+def contest_enter(*, contest_id: int, device: str, nickname: str, community_id: int) -> ContestEntry:
+    """Enter a round from a device (no account): one entry per device per round, within the round's time.
+
+    `device` is the hash of the device cookie the portal keeps; the unique (contest, device) constraint is
+    what makes a second entry impossible, even from two tabs at once."""
+    contest = Contest.objects.select_related("unit__region").filter(pk=contest_id).first()
+    now = timezone.now()
+    if contest is None or not (contest.is_public and contest.starts_at <= now < contest.ends_at):
+        raise ValidationError("竞赛不在答题时间内。")
+    nickname = " ".join((nickname or "").split())[:CONTEST_NICKNAME_MAX]
+    if not nickname:
+        raise ValidationError({"nickname": "请填写昵称。"})
+    community = contest_communities(contest).filter(pk=community_id).first()
+    if community is None:
+        raise ValidationError({"community": "请选择所在社区。"})
+    if ContestEntry.objects.filter(contest=contest, device=device).exists():
+        raise ValidationError("本轮竞赛每台设备只能参加一次。")
+    ids = list(Question.objects.filter(bank_id=contest.bank_id).values_list("id", "options"))
+    rng = random.SystemRandom()
+    chosen = rng.sample(ids, min(contest.question_count, len(ids)))
+    items = []
+    for qid, options in chosen:
+        order = list("ABCDEFGH"[: len(options or [])])
+        rng.shuffle(order)
+        items.append([qid, "".join(order)])
+    try:
+        with transaction.atomic():
+            return ContestEntry.objects.create(
+                contest=contest, device=device, nickname=nickname, community=community, items=items, started_at=now
+            )
+    except IntegrityError as exc:
+        raise ValidationError("本轮竞赛每台设备只能参加一次。") from exc
+
+
+@transaction.atomic
+def contest_submit(*, entry: ContestEntry, answers: dict[int, str]) -> ContestEntry:
+    """Score a contest paper at once (100 points spread over its questions); a second submit changes nothing."""
+    now = timezone.now()
+    if entry.submitted_at is not None:
+        return entry
+    if now >= entry.contest.ends_at + dt.timedelta(minutes=5):
+        raise ValidationError("竞赛已结束，答卷未提交。")
+    questions = Question.all_objects.in_bulk([int(qid) for qid, _ in entry.items])
+    right = sum(
+        1
+        for qid, _ in entry.items
+        if int(qid) in questions and questions[int(qid)].is_correct(answers.get(int(qid), ""))
+    )
+    score = round(100 * right / len(entry.items)) if entry.items else 0
+    done = ContestEntry.objects.filter(pk=entry.pk, submitted_at__isnull=True).update(score=score, submitted_at=now)
+    entry.refresh_from_db()
+    if done:
+        audit.log(
+            actor=None,
+            action=audit.Action.CREATE,
+            obj=entry.contest,
+            code="exams.contest.entry",
+            message=f"{entry.nickname}（{entry.community.name}）{score}分",
+        )
+    return entry

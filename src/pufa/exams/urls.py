@@ -12,6 +12,7 @@ urlpatterns = [
     path("banks/<int:pk>/import/", views.bank_import, name="bank-import"),
     path("questions/<int:pk>/edit/", views.question_edit, name="question-edit"),
     path("new/", views.exam_create, name="exam-create"),
+    path("contests/new/", views.contest_create, name="contest-create"),
     path("<int:pk>/", views.exam_detail, name="exam-detail"),
     path("<int:pk>/results/", views.exam_results, name="exam-results"),
     path("<int:pk>/results.xlsx", views.exam_export, name="exam-export"),

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from pufa.core.forms import apply_errors
 from pufa.core.workflow import available_transitions
 from pufa.exams import exports, parsing, selectors, services
-from pufa.exams.forms import BankForm, BankImportForm, ExamForm, QuestionForm, exam_initial
+from pufa.exams.forms import BankForm, BankImportForm, ContestForm, ExamForm, QuestionForm, exam_initial
 from pufa.exams.models import Attempt, Bank, Exam, Question
 from pufa.org.access import acting_unit_ids, can, require, scope, visible_or_404
 from pufa.org.models import Unit
@@ -44,6 +44,7 @@ def index(request: HttpRequest) -> HttpResponse:
     context = {
         "exams": exams[:200],
         "banks": selectors.bank_list(request.user)[:50],
+        "contests": selectors.contest_list(request.user)[:20],
         "status": status,
         "statuses": Exam.Status.choices,
         "can_manage": can(request.user, "exams.manage"),
@@ -235,6 +236,26 @@ def exam_remind(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"已提醒{sent}人（今天已提醒过的不再重复）。")
     return redirect("exams:exam-detail", pk=exam.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def contest_create(request: HttpRequest) -> HttpResponse:
+    require(request.user, "exams.manage")
+    form = ContestForm(
+        request.POST or None,
+        initial=exam_initial(),
+        units=_managed_units(request),
+        banks=selectors.bank_list(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            contest = services.contest_create(actor=request.user, data=services.ContestData(**form.cleaned_data))
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"已发布知识竞赛“{contest.title}”，公众可在门户参加。")
+            return redirect("exams:index")
+    return render(request, "exams/form.html", {"form": form, "title": "新建知识竞赛"})
 
 
 # ---------------------------------------------------------------- examinee

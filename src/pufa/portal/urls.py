@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pufa.portal import views
+from pufa.portal import contests, views
 
 app_name = "portal"
 
@@ -11,4 +11,7 @@ urlpatterns = [
     path("units/<int:pk>/laws/", views.unit_laws, name="unit-laws"),
     path("calendar/", views.calendar, name="calendar"),
     path("search/", views.search, name="search"),
+    path("contests/<int:pk>/", contests.contest, name="contest"),
+    path("contests/<int:pk>/paper/", contests.contest_paper, name="contest-paper"),
+    path("contests/<int:pk>/submit/", contests.contest_submit, name="contest-submit"),
 ]
