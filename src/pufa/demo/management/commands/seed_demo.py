@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from pufa.duties.demo import seed_duties
+from pufa.exams.demo import seed_exams
 from pufa.ledger.demo import seed_ledger
 from pufa.org.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_org
 from pufa.plans.demo import seed_plans
@@ -20,6 +21,7 @@ STEPS = [
     seed_plans,
     seed_ledger,  # after plans: activities are linked to the seed plans' open tasks
     seed_duties,  # after the ledger's step: publishing links the ledger's activities to announced ones
+    seed_exams,
     seed_progress,  # keep last among the data steps: it derives figures from the others
     seed_reports,  # after progress: reports are drafted from the ledger and progress figures
 ]
