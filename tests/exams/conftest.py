@@ -24,6 +24,10 @@ RULES = {
 
 @pytest.fixture
 def bank(world):
+    return make_bank(world)
+
+
+def make_bank(world):
     bank = services.bank_create(actor=SYSTEM, unit=world.office_unit, name="2026年学法题库")
     for i in range(12):
         services.question_create(
