@@ -133,3 +133,14 @@ def test_import_bank_command(tmp_path, capsys):
     call_command("exam_import_bank", str(path))
     text = capsys.readouterr().out
     assert "识别出1道题" in text and "第2题" in text
+
+
+def test_the_ledger_activity_shows_the_exam_section(client_for, exam, examinees, office_user):
+    attempt = services.attempt_start(actor=examinees[0], exam=exam)
+    services.attempt_submit(actor=examinees[0], attempt=attempt)
+    services.exam_close(actor=office_user, exam=exam)
+    exam.refresh_from_db()
+    page = (
+        client_for(office_user).get(reverse("ledger:activity-detail", args=[exam.ledger_activity_id])).content.decode()
+    )
+    assert 'data-testid="exam-section"' in page and "应考5人，参考1人" in page

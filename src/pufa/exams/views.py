@@ -258,6 +258,15 @@ def contest_create(request: HttpRequest) -> HttpResponse:
     return render(request, "exams/form.html", {"form": form, "title": "新建知识竞赛"})
 
 
+def activity_section(request: HttpRequest, activity: Any) -> dict[str, Any] | None:
+    """The "学法考试" section of the ledger activity an exam was recorded as (registered in ledger.extensions)."""
+    exam = Exam.objects.filter(ledger_activity_id=activity.pk).first()
+    if exam is None or not can(request.user, "exams.view", exam):
+        return None
+    standing = selectors.exam_standing(exam, request.user)
+    return {"exam": exam, "standing": standing}
+
+
 # ---------------------------------------------------------------- examinee
 
 

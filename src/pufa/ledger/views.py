@@ -21,7 +21,7 @@ from pufa.core.forms import apply_errors
 from pufa.core.models import ActivityKind, Audience, Domain
 from pufa.core.spreadsheets import safe_row
 from pufa.core.workflow import available_transitions
-from pufa.ledger import exports, importers, selectors, services
+from pufa.ledger import exports, extensions, importers, selectors, services
 from pufa.ledger.forms import (
     ActivityForm,
     EvidenceForm,
@@ -134,6 +134,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_highlight": alive and (may_record or may_review),
             "evidence_form": EvidenceForm(),
             "reason_form": ReasonForm(),
+            "sections": extensions.sections(request, activity),
             "history": org_selectors.audit_list(actor=request.user, obj=activity)[:30]
             if can(request.user, "audit.view")
             else [],
