@@ -144,3 +144,37 @@ def test_the_ledger_activity_shows_the_exam_section(client_for, exam, examinees,
         client_for(office_user).get(reverse("ledger:activity-detail", args=[exam.ledger_activity_id])).content.decode()
     )
     assert 'data-testid="exam-section"' in page and "应考5人，参考1人" in page
+
+
+def test_office_adds_a_question_and_edits_a_draft_exam(client_for, world, bank, examinees, office_user, liaison):
+    c = client_for(office_user)
+    response = c.post(
+        reverse("exams:question-create", args=[bank.pk]),
+        {
+            "kind": "single",
+            "stem": "宪法宣誓制度于哪一年起实行？",
+            "options": "2015年\n2016年\n2018年",
+            "answer": "b",
+            "difficulty": 2,
+        },
+    )
+    assert response.status_code == 302
+    assert Question.objects.get(bank=bank, stem="宪法宣誓制度于哪一年起实行？").answer == "B"
+    exam = make_exam(world, bank, publish=False)
+    form = c.get(reverse("exams:exam-edit", args=[exam.pk]))
+    assert form.status_code == 200 and "宪法:2" in form.content.decode()
+    data = {k: v for k, v in form.context["form"].initial.items() if v is not None}
+    data.update(
+        title="改名后的考试",
+        unit=world.office_unit.pk,
+        bank=bank.pk,
+        starts_at=data["starts_at"].strftime("%Y-%m-%dT%H:%M"),
+        ends_at=data["ends_at"].strftime("%Y-%m-%dT%H:%M"),
+        required_units=[u.pk for u in data["required_units"]],
+        review_after_window="on",
+    )
+    data.pop("audience", None)
+    assert c.post(reverse("exams:exam-edit", args=[exam.pk]), data).status_code == 302
+    exam.refresh_from_db()
+    assert exam.title == "改名后的考试" and exam.version == 2 and exam.rules["quotas"][0]["value"] == "宪法"
+    assert client_for(liaison).get(reverse("exams:exam-edit", args=[exam.pk])).status_code == 403

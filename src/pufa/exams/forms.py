@@ -119,6 +119,7 @@ class ExamForm(PufaForm):
         label="应考角色", choices=Membership.Role.choices, required=False, help_text="不选表示上述单位的全部人员"
     )
     review_after_window = forms.BooleanField(label="截止后允许考生查看答案和解析", required=False, initial=True)
+    version = VersionField()
 
     def __init__(self, *args: Any, units: Any, banks: Any, scope_units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -104,35 +104,55 @@ def bank_import(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "exams/bank_detail.html", context)
 
 
+def _question_data(cd: dict[str, Any]) -> services.QuestionData:
+    return services.QuestionData(
+        kind=cd["kind"],
+        stem=cd["stem"],
+        options=cd["options"].splitlines(),
+        answer=cd["answer"],
+        explanation=cd["explanation"],
+        law=cd["law"],
+        domains=list(cd["domains"]),
+        audiences=list(cd["audiences"]),
+        difficulty=cd["difficulty"],
+        source=cd["source"],
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def question_create(request: HttpRequest, pk: int) -> HttpResponse:
+    bank = visible_or_404(Bank.objects.select_related("unit"), request.user, pk=pk)
+    require(request.user, "exams.manage", bank)
+    form = QuestionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.question_create(actor=request.user, bank=bank, data=_question_data(form.cleaned_data))
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "试题已添加。")
+            return redirect("exams:bank-detail", pk=bank.pk)
+    return render(request, "exams/form.html", {"form": form, "title": f"添加试题：{bank.name}"})
+
+
 @require_http_methods(["GET", "POST"])
 def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
     question = visible_or_404(Question.objects.select_related("bank__unit"), request.user, pk=pk)
     require(request.user, "exams.manage", question)
     form = QuestionForm(request.POST or None, initial=QuestionForm.initial_for(question))
     if request.method == "POST" and form.is_valid():
-        cd = form.cleaned_data
-        data = services.QuestionData(
-            kind=cd["kind"],
-            stem=cd["stem"],
-            options=cd["options"].splitlines(),
-            answer=cd["answer"],
-            explanation=cd["explanation"],
-            law=cd["law"],
-            domains=list(cd["domains"]),
-            audiences=list(cd["audiences"]),
-            difficulty=cd["difficulty"],
-            source=cd["source"],
-        )
+        data = _question_data(form.cleaned_data)
         try:
-            services.question_update(actor=request.user, question=question, data=data, version=cd.get("version"))
+            services.question_update(
+                actor=request.user, question=question, data=data, version=form.cleaned_data.get("version")
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
             messages.success(request, "试题已保存，修改前的版本已留存。")
             return redirect("exams:bank-detail", pk=question.bank_id)
-    return render(
-        request, "exams/form.html", {"form": form, "title": "修改试题", "versions": question.versions.all()[:10]}
-    )
+    context = {"form": form, "title": "修改试题", "versions": question.versions.all()[:10]}
+    return render(request, "exams/form.html", context)
 
 
 def _exam_form(request: HttpRequest, data: Any = None, initial: Any = None) -> ExamForm:
@@ -150,30 +170,70 @@ def exam_create(request: HttpRequest) -> HttpResponse:
     require(request.user, "exams.manage")
     form = _exam_form(request, request.POST or None, exam_initial())
     if request.method == "POST" and form.is_valid():
-        cd = form.cleaned_data
-        data = services.ExamData(
-            unit=cd["unit"],
-            title=cd["title"],
-            bank=cd["bank"],
-            starts_at=cd["starts_at"],
-            ends_at=cd["ends_at"],
-            rules=form.rules(),
-            time_limit=cd["time_limit"],
-            pass_mark=cd["pass_mark"],
-            max_attempts=cd["max_attempts"],
-            audience=cd["audience"],
-            review_after_window=cd["review_after_window"],
-            required_units=list(cd["required_units"]),
-            required_roles=list(cd["required_roles"]),
-        )
         try:
-            exam = services.exam_create(actor=request.user, data=data)
+            exam = services.exam_create(actor=request.user, data=_exam_data(form))
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
             messages.success(request, f"已新建考试“{exam.title}”，核对后请发布。")
             return redirect("exams:exam-detail", pk=exam.pk)
     return render(request, "exams/form.html", {"form": form, "title": "新建学法考试"})
+
+
+def _exam_data(form: ExamForm) -> services.ExamData:
+    cd = form.cleaned_data
+    return services.ExamData(
+        unit=cd["unit"],
+        title=cd["title"],
+        bank=cd["bank"],
+        starts_at=cd["starts_at"],
+        ends_at=cd["ends_at"],
+        rules=form.rules(),
+        time_limit=cd["time_limit"],
+        pass_mark=cd["pass_mark"],
+        max_attempts=cd["max_attempts"],
+        audience=cd["audience"],
+        review_after_window=cd["review_after_window"],
+        required_units=list(cd["required_units"]),
+        required_roles=list(cd["required_roles"]),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def exam_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    exam = visible_or_404(Exam.objects.select_related("unit", "bank"), request.user, pk=pk)
+    require(request.user, "exams.manage", exam)
+    initial = {
+        "title": exam.title,
+        "unit": exam.unit,
+        "bank": exam.bank,
+        "audience": exam.audience,
+        "starts_at": timezone.localtime(exam.starts_at),
+        "ends_at": timezone.localtime(exam.ends_at),
+        "time_limit": exam.time_limit,
+        "pass_mark": exam.pass_mark,
+        "max_attempts": exam.max_attempts,
+        "quotas": "\n".join(f"{q['value']}:{q['count']}" for q in exam.rules.get("quotas", [])),
+        "required_units": list(exam.required_units.all()),
+        "required_roles": exam.required_roles,
+        "review_after_window": exam.review_after_window,
+        "version": exam.version,
+    }
+    for kind in ("single", "multiple", "judge"):
+        initial[f"{kind}_count"] = (exam.rules.get(kind) or {}).get("count", 0)
+        initial[f"{kind}_points"] = (exam.rules.get(kind) or {}).get("points", 0)
+    form = _exam_form(request, request.POST or None, initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.exam_update(
+                actor=request.user, exam=exam, data=_exam_data(form), version=form.cleaned_data.get("version")
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "考试已保存。")
+            return redirect("exams:exam-detail", pk=exam.pk)
+    return render(request, "exams/form.html", {"form": form, "title": f"修改：{exam.title}"})
 
 
 def exam_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -185,6 +245,7 @@ def exam_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "standing": standing,
         "moves": available_transitions(exam, request.user),
         "can_remind": exam.status == Exam.Status.PUBLISHED and can(request.user, "exams.manage", exam),
+        "can_edit": exam.status == Exam.Status.DRAFT and can(request.user, "exams.manage", exam),
     }
     return render(request, "exams/exam_detail.html", context)
 
