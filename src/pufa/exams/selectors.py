@@ -327,12 +327,14 @@ def _prefixes(path: str) -> list[str]:
     return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
-def own_attempt(user: Any, pk: int) -> Attempt:
-    """The user's own attempt (anyone else's is 404)."""
+def own_attempt(user: Any, pk: int, *, paper_only: bool = False) -> Attempt:
+    """The user's own attempt (anyone else's is 404). `paper_only` loads just what saving an answer needs
+    (the owner and the paper), for the request made on every click."""
     from django.http import Http404
 
+    rows = Attempt.objects.only("id", "user_id", "items") if paper_only else Attempt.objects.select_related("exam")
     try:
-        return Attempt.objects.select_related("exam").get(pk=pk, user_id=getattr(user, "pk", None) or 0)
+        return rows.get(pk=pk, user_id=getattr(user, "pk", None) or 0)
     except (Attempt.DoesNotExist, ValueError) as exc:
         raise Http404("未找到该答卷") from exc
 

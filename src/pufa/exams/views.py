@@ -370,7 +370,7 @@ def attempt(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def answer_save(request: HttpRequest, pk: int) -> HttpResponse:
     """One answer, as chosen (HTMX). The reply is a short status the page shows next to the question."""
-    sitting = selectors.own_attempt(request.user, pk)
+    sitting = selectors.own_attempt(request.user, pk, paper_only=True)
     raw = request.POST.get("question", "")
     if not raw.isdigit():
         return HttpResponse("缺少题号", status=400)
