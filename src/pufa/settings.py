@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "pufa.venues",
     "pufa.creation",
     "pufa.cases",
+    "pufa.exams",
     "pufa.progress",
     "pufa.reports",
     "pufa.portal",

@@ -47,6 +47,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "cases.view",
             "cases.record",
             "cases.review",
+            "exams.view",
+            "exams.manage",
         }
     ),
     Role.LIAISON: frozenset(
@@ -69,6 +71,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "creation.apply",
             "cases.view",
             "cases.record",
+            "exams.view",
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -87,6 +90,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "creation.view",
             "creation.inspect",
             "cases.view",
+            "exams.view",
         }
     ),
     Role.MEMBER: frozenset({"org.view", "plans.view", "ledger.view", "cases.view"}),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pufa.portal import views
+from pufa.portal import contests, views
 
 app_name = "portal"
 
@@ -15,4 +15,7 @@ urlpatterns = [
     path("venues/map.json", views.venues_map, name="venues-map"),
     path("cases/", views.case_library, name="case-library"),
     path("cases/<int:pk>/", views.case_detail, name="case-detail"),
+    path("contests/<int:pk>/", contests.contest, name="contest"),
+    path("contests/<int:pk>/paper/", contests.contest_paper, name="contest-paper"),
+    path("contests/<int:pk>/submit/", contests.contest_submit, name="contest-submit"),
 ]

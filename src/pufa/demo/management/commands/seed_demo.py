@@ -10,6 +10,7 @@ from django.db import transaction
 from pufa.cases.demo import seed_cases
 from pufa.creation.demo import seed_creation
 from pufa.duties.demo import seed_duties
+from pufa.exams.demo import seed_exams
 from pufa.ledger.demo import seed_ledger
 from pufa.org.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_org
 from pufa.people.demo import seed_people
@@ -28,6 +29,7 @@ STEPS = [
     seed_venues,  # after the ledger's step: the communities' law classes are placed at their lecture halls
     seed_creation,  # after venues: the seed-001 checklist is computed from them
     seed_cases,  # after duties (the law catalogue) and the ledger (the 以案释法 activity it names)
+    seed_exams,  # after the rosters: the demo exam is sat by roster members and a unit
     seed_progress,  # keep last among the data steps: it derives figures from the others
     seed_reports,  # after progress: reports are drafted from the ledger and progress figures
 ]
