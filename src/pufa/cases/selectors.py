@@ -145,7 +145,7 @@ def case_page(*, actor: Any, filters: CaseFilters, page: int = 1, size: int = PA
 
 
 def case_get(*, actor: Any, pk: int) -> Case:
-    return visible_or_404(_with_relations(Case.objects.all()), actor, pk=pk)
+    return visible_or_404(_with_relations(Case.objects.all()), actor, action="cases.view", pk=pk)
 
 
 def case_findings(*, case: Case) -> list[Finding]:
@@ -196,7 +196,7 @@ def linkable_cases(*, actor: Any, q: str = "", limit: int = 20) -> list[Case]:
 def attachment_get(*, actor: Any, pk: int) -> Any:
     from pufa.cases.models import Attachment
 
-    return visible_or_404(Attachment.objects.select_related("case"), actor, pk=pk)
+    return visible_or_404(Attachment.objects.select_related("case"), actor, action="cases.view", pk=pk)
 
 
 def filter_laws() -> list[tuple[int, str]]:

@@ -203,7 +203,7 @@ def case_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def finding_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    finding = visible_or_404(Finding.objects.select_related("case"), request.user, pk=pk)
+    finding = visible_or_404(Finding.objects.select_related("case"), request.user, action="cases.review", pk=pk)
     accept = request.POST.get("decision") == "accept"
     replacement = request.POST.get("replacement")
     try:

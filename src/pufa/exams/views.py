@@ -68,7 +68,7 @@ def bank_create(request: HttpRequest) -> HttpResponse:
 
 
 def bank_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    bank = visible_or_404(Bank.objects.select_related("unit"), request.user, pk=pk)
+    bank = visible_or_404(Bank.objects.select_related("unit"), request.user, action="exams.view", pk=pk)
     require(request.user, "exams.view", bank)
     context = {
         "bank": bank,
@@ -81,7 +81,7 @@ def bank_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def bank_import(request: HttpRequest, pk: int) -> HttpResponse:
-    bank = visible_or_404(Bank.objects.select_related("unit"), request.user, pk=pk)
+    bank = visible_or_404(Bank.objects.select_related("unit"), request.user, action="exams.manage", pk=pk)
     require(request.user, "exams.manage", bank)
     form = BankImportForm(request.POST, request.FILES)
     outcome = None
@@ -121,7 +121,7 @@ def _question_data(cd: dict[str, Any]) -> services.QuestionData:
 
 @require_http_methods(["GET", "POST"])
 def question_create(request: HttpRequest, pk: int) -> HttpResponse:
-    bank = visible_or_404(Bank.objects.select_related("unit"), request.user, pk=pk)
+    bank = visible_or_404(Bank.objects.select_related("unit"), request.user, action="exams.manage", pk=pk)
     require(request.user, "exams.manage", bank)
     form = QuestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -137,7 +137,7 @@ def question_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    question = visible_or_404(Question.objects.select_related("bank__unit"), request.user, pk=pk)
+    question = visible_or_404(Question.objects.select_related("bank__unit"), request.user, action="exams.manage", pk=pk)
     require(request.user, "exams.manage", question)
     form = QuestionForm(request.POST or None, initial=QuestionForm.initial_for(question))
     if request.method == "POST" and form.is_valid():
@@ -201,7 +201,7 @@ def _exam_data(form: ExamForm) -> services.ExamData:
 
 @require_http_methods(["GET", "POST"])
 def exam_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    exam = visible_or_404(Exam.objects.select_related("unit", "bank"), request.user, pk=pk)
+    exam = visible_or_404(Exam.objects.select_related("unit", "bank"), request.user, action="exams.manage", pk=pk)
     require(request.user, "exams.manage", exam)
     initial = {
         "title": exam.title,
@@ -237,7 +237,7 @@ def exam_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def exam_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    exam = visible_or_404(Exam.objects.select_related("unit", "bank"), request.user, pk=pk)
+    exam = visible_or_404(Exam.objects.select_related("unit", "bank"), request.user, action="exams.view", pk=pk)
     require(request.user, "exams.view", exam)
     standing = selectors.exam_standing(exam, request.user)
     context = {
@@ -251,7 +251,7 @@ def exam_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def exam_results(request: HttpRequest, pk: int) -> HttpResponse:
-    exam = visible_or_404(Exam.objects.select_related("unit", "bank"), request.user, pk=pk)
+    exam = visible_or_404(Exam.objects.select_related("unit", "bank"), request.user, action="exams.view", pk=pk)
     require(request.user, "exams.view", exam)
     context = {
         "exam": exam,
@@ -264,7 +264,7 @@ def exam_results(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def exam_export(request: HttpRequest, pk: int) -> FileResponse:
-    exam = visible_or_404(Exam.objects.select_related("unit", "bank"), request.user, pk=pk)
+    exam = visible_or_404(Exam.objects.select_related("unit", "bank"), request.user, action="exams.view", pk=pk)
     require(request.user, "exams.view", exam)
     buffer = exports.results_xlsx(exam, request.user)
     return FileResponse(buffer, as_attachment=True, filename=exports.filename(exam))
@@ -272,7 +272,7 @@ def exam_export(request: HttpRequest, pk: int) -> FileResponse:
 
 @require_POST
 def exam_step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
-    exam = visible_or_404(Exam.objects.select_related("unit", "bank"), request.user, pk=pk)
+    exam = visible_or_404(Exam.objects.select_related("unit", "bank"), request.user, action="exams.manage", pk=pk)
     steps = {"publish": services.exam_publish, "close": services.exam_close}
     if name not in steps:
         raise PermissionDenied
@@ -289,7 +289,7 @@ def exam_step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 
 @require_POST
 def exam_remind(request: HttpRequest, pk: int) -> HttpResponse:
-    exam = visible_or_404(Exam.objects.all(), request.user, pk=pk)
+    exam = visible_or_404(Exam.objects.all(), request.user, action="exams.manage", pk=pk)
     try:
         sent = services.exam_remind(actor=request.user, exam=exam)
     except ValidationError as exc:
