@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
 from django.db.models import Q
-from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
@@ -259,68 +257,10 @@ class KeyDateForm(PufaForm):
 # ---------------------------------------------------------------- list filters (GET)
 
 
-#: How far back a title search looks when no period is chosen.
-TITLE_SEARCH_DAYS = 365
-
-
-def _date(raw: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
-
-
-def _visible_unit(actor: Any, raw: str) -> Unit | None:
-    if not raw:
-        return None
-    if not raw.isdigit():
-        raise Http404("未找到该单位")
-    unit = scope(Unit.objects.filter(pk=int(raw)), actor, "ledger.view").select_related("region").first()
-    if unit is None:
-        raise Http404("未找到该单位")
-    return unit
-
-
-def _visible_region(actor: Any, raw: str) -> Region | None:
-    """A region filter (the dashboard's figures link here): only regions the actor sees the ledger of."""
-    if not raw:
-        return None
-    if not raw.isdigit():
-        raise Http404("未找到该区划")
-    region = scope(Region.objects.filter(pk=int(raw)), actor, "ledger.view").first()
-    if region is None:
-        raise Http404("未找到该区划")
-    return region
-
-
-def parse_filters(params: QueryDict, actor: Any) -> selectors.ActivityFilter:
-    """Read the list's filters from the query string (also used by the export and the calendar).
-
-    `year` is a shortcut for the whole year when no start/end is given. A unit or region the actor may not see
-    is 404.
-    """
-    start, end = _date(params.get("start", "")), _date(params.get("end", ""))
-    year = params.get("year", "")
-    if year.isdigit() and 2000 <= int(year) <= 2100 and start is None and end is None:
-        start, end = dt.date(int(year), 1, 1), dt.date(int(year), 12, 31)
-    q = params.get("q", "").strip()[:100]
-    if q and start is None and end is None:
-        # A title search reads every title in scope; without a period it looks back one year (TITLE_SEARCH_DAYS).
-        start = timezone.localdate() - dt.timedelta(days=TITLE_SEARCH_DAYS)
-    return selectors.ActivityFilter(
-        unit=_visible_unit(actor, params.get("unit", "")),
-        participant=_visible_unit(actor, params.get("participant", "")),
-        region=_visible_region(actor, params.get("region", "")),
-        start=start,
-        end=end,
-        kinds=[v for v in params.getlist("kind") if v],
-        domains=[v for v in params.getlist("domain") if v],
-        audiences=[v for v in params.getlist("audience") if v],
-        tasks=[int(v) for v in params.getlist("task") if v.isdigit()],
-        status=params.get("status", ""),
-        q=q,
-        highlight=params.get("highlight", "") in {"1", "on", "true"},
-    )
+# The list's filters are read by `selectors.parse_filters` (the data interface reads them too); kept importable
+# from here for the pages.
+TITLE_SEARCH_DAYS = selectors.TITLE_SEARCH_DAYS
+parse_filters = selectors.parse_filters
 
 
 def filter_years() -> list[int]:
