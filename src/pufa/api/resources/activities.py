@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from pufa.api.resources.common import ok
 from pufa.core.models import ActivityKind, Audience, Domain
@@ -102,11 +102,11 @@ def activity_get(request: HttpRequest, pk: int) -> Activity:
 @router.post(
     "/activities/", response=ok(ActivityOut, 201, write=True), summary="登记活动", operation_id="activity_create"
 )
-def activity_create(request: HttpRequest, body: ActivityCreateIn) -> tuple[int, Activity]:
+def activity_create(request: HttpRequest, body: ActivityCreateIn) -> Status[Activity]:
     """登记一条活动记录（草稿；`submit` 为 true 时登记并提交）。"""
     require(request.user, "ledger.record")
     activity = services.activity_create(actor=request.user, data=_data(request.user, body), submit=body.submit)
-    return 201, _detail(request.user, activity.pk)
+    return Status(201, _detail(request.user, activity.pk))
 
 
 @router.put(
