@@ -13,6 +13,7 @@ from pufa.api import tokens
 from pufa.api.models import ApiToken
 from pufa.core import audit
 from pufa.org.access import Actor
+from pufa.org.models import User
 
 #: The lifetimes a user may choose, in days; no token lives longer than a year.
 LIFETIMES = (30, 90, 180, 365)
@@ -26,15 +27,17 @@ class NewToken:
     key: str  # the plain token: shown to its owner once, never stored
 
 
-def _require_person(actor: Actor) -> None:
-    if not getattr(actor, "is_authenticated", False) or not getattr(actor, "is_active", False):
+def _person(actor: Actor) -> User:
+    """Tokens belong to people: the system and anonymous visitors have none."""
+    if not isinstance(actor, User) or not actor.is_active:
         raise PermissionDenied("请先登录。")
+    return actor
 
 
 @transaction.atomic
 def token_create(*, actor: Actor, name: str, days: int, read_only: bool = False) -> NewToken:
     """Make a token for the actor themself. The plain key is returned once; only its digest is kept."""
-    _require_person(actor)
+    user = _person(actor)
     errors: dict[str, str] = {}
     name = (name or "").strip()
     if not name:
@@ -43,14 +46,14 @@ def token_create(*, actor: Actor, name: str, days: int, read_only: bool = False)
         errors["name"] = "名称不能超过60字。"
     if days not in LIFETIMES:
         errors["days"] = "有效期须为30、90、180或365天。"
-    live = ApiToken.objects.filter(user=actor, revoked_at__isnull=True, expires_at__gt=timezone.now()).count()
+    live = ApiToken.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=timezone.now()).count()
     if live >= MAX_ACTIVE:
         errors["name"] = f"有效令牌最多{MAX_ACTIVE}个，请先吊销不用的令牌。"
     if errors:
         raise ValidationError(errors)
     key = tokens.new_key()
     token = ApiToken.objects.create(
-        user=actor,
+        user=user,
         name=name,
         prefix=key[: tokens.VISIBLE],
         digest=tokens.digest(key),
@@ -75,8 +78,8 @@ def token_create(*, actor: Actor, name: str, days: int, read_only: bool = False)
 @transaction.atomic
 def token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
     """Revoke one of the actor's own tokens; it stops working at once."""
-    _require_person(actor)
-    if token.user_id != actor.pk:
+    user = _person(actor)
+    if token.user_id != user.pk:
         raise PermissionDenied("只能吊销自己的令牌。")
     if token.revoked_at is not None:
         return token
