@@ -175,3 +175,19 @@ def test_a_bad_token_subject_does_not_leak_through_a_filter(api_as, world, recor
     api: TokenClient = api_as(liaison)
     assert api.get("/api/activities/", {"participant": world.committee_b.pk}).status_code == 404
     assert api.get("/api/activities/", {"region": world.street_b.pk}).status_code == 404
+
+
+def test_activity_list_costs_the_same_few_queries_for_one_row_or_thirty(
+    api_as, world, office_user, django_assert_max_num_queries
+):
+    import datetime as dt
+
+    api = api_as(office_user)
+    make_activity(world.committee_a, title="第一场", co_organisers=[world.judicial_office])
+    api.get("/api/activities/")  # the token's first use of the day writes its audit entry
+    with django_assert_max_num_queries(6):
+        assert len(api.get("/api/activities/").json()["items"]) == 1
+    for i in range(35):
+        make_activity(world.committee_b, title=f"第{i}场", date=dt.date(2026, 2, 1) + dt.timedelta(days=i))
+    with django_assert_max_num_queries(6):
+        assert len(api.get("/api/activities/").json()["items"]) == 30
