@@ -63,6 +63,7 @@ def _details(world, r: Records) -> list[tuple[str, str]]:
         (f"/api/duty-lists/{r.duty_list.pk}/items/", ""),
         (f"/api/duty-items/{r.item.pk}/", "content"),
         (f"/api/progress/regions/{world.street_a.pk}/", "region_name"),
+        (f"/api/progress/units/{world.committee_a.pk}/", "unit_name"),
         (f"/api/reports/{r.report.pk}/", "title"),
         (f"/api/reports/{r.report.pk}/document/", ""),
     ]
@@ -115,8 +116,14 @@ def test_a_liaison_sees_its_unit_and_not_its_neighbour(api_as, world, records, l
     assert api.get(f"/api/units/{world.committee_b.pk}/").status_code == 404
     assert api.get(f"/api/duty-lists/{records.duty_list.pk}/").status_code == 200
     assert [u["name"] for u in api.get("/api/units/").json()["items"]] == ["沱河社区居委会"]
-    # The dashboard is an office's view, as on the page.
+    # The dashboard is an office's view, as on the page; a liaison's progress is its unit's.
     assert api.get(f"/api/progress/regions/{world.street_a.pk}/").status_code == 404
+    mine = api.get(f"/api/progress/units/{world.committee_a.pk}/").json()
+    assert [t["task_title"] for t in mine["tasks"]] == [records.task.title]
+    check = mine["tasks"][0]["targets"][0]["checks"][0]
+    assert (check["value"], check["threshold"], check["met"]) == ("1.00", "4.00", False)
+    assert check["url"].startswith("/ledger/?participant=")
+    assert api.get(f"/api/progress/units/{world.committee_b.pk}/").status_code == 404
 
 
 def test_roles_without_the_action_get_403(api_as, world, records, inspector):

@@ -68,3 +68,45 @@ class DashboardOut(Schema):
     units: list[UnitRowOut] = Field(description="单位")
     silent_count: int = Field(description="本年度未登记活动的单位数")
     statuses_on: dt.date | None = Field(description="任务状态的计算日期（非今天时）")
+
+
+class CheckOut(Schema):
+    """一期的检查"""
+
+    label: str = Field(description="期间")
+    value: Decimal = Field(description="完成值")
+    threshold: Decimal = Field(description="目标值")
+    met: bool = Field(description="是否达标")
+    url: str = Field(description="对应记录的页面地址")
+
+
+class TargetProgressOut(Schema):
+    """一项指标的进度"""
+
+    title: str = Field(description="指标")
+    status: str = Field(description="状态代码")
+    status_label: str = Field(description="状态")
+    measure: str = Field(description="计量单位")
+    checks: list[CheckOut] = Field(description="各期检查")
+
+
+class TaskProgressOut(Schema):
+    """单位的一项任务的进度（与单位进度页面相同）"""
+
+    task_id: int = Field(alias="status.task_id", description="任务编号")
+    task_title: str = Field(alias="status.task.title", description="任务")
+    plan_id: int = Field(alias="status.task.plan_id", description="规划编号")
+    status: str = Field(alias="status.status", description="状态代码")
+    status_label: str = Field(alias="status.get_status_display", description="状态")
+    next_due: dt.date | None = Field(alias="status.next_due", description="下一截止日")
+    closed: bool = Field(description="规划已结束（状态为最终结果）")
+    targets: list[TargetProgressOut] = Field(description="指标")
+
+
+class UnitProgressOut(Schema):
+    """单位的工作进度"""
+
+    unit_id: int = Field(description="单位编号")
+    unit_name: str = Field(description="单位")
+    year: int = Field(description="年度")
+    tasks: list[TaskProgressOut] = Field(description="任务")

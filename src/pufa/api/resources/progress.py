@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from pufa.api.resources.common import ok
 from pufa.org.access import require
 from pufa.progress import selectors
-from pufa.progress.schemas import DashboardOut
+from pufa.progress.schemas import DashboardOut, UnitProgressOut
 
 router = Router(tags=["工作进度"])
 
@@ -25,3 +26,15 @@ def progress_region(request: HttpRequest, pk: int, query: Query[YearQuery]) -> o
     require(request.user, "progress.view")
     region = selectors.dashboard_region_get(actor=request.user, pk=pk)
     return selectors.cached_dashboard(actor=request.user, region=region, year=query.year)
+
+
+@router.get(
+    "/progress/units/{int:pk}/", response=ok(UnitProgressOut), summary="单位的工作进度", operation_id="progress_unit"
+)
+def progress_unit(request: HttpRequest, pk: int, query: Query[YearQuery]) -> dict:
+    """单位的各项任务及其状态和各期检查（联络员的“工作进度”即本单位的这一页）。"""
+    require(request.user, "progress.view")
+    unit = selectors.unit_for_actor(actor=request.user, pk=pk)
+    year = query.year or timezone.localdate().year
+    tasks = selectors.unit_progress(actor=request.user, unit=unit, year=year)
+    return {"unit_id": unit.pk, "unit_name": unit.name, "year": year, "tasks": tasks}
