@@ -67,11 +67,17 @@ def test_expired_and_revoked_tokens_and_bad_keys_get_401(client_for, world, liai
         assert TokenClient(bad).get(LIST).status_code == 401
 
 
-def test_anonymous_gets_401_json_not_a_login_redirect(client, world):
+def test_anonymous_gets_401_json_not_a_login_redirect_nor_a_csrf_403(world, liaison):
+    client = Client(enforce_csrf_checks=True)
     response = client.get(LIST)
     assert response.status_code == 401 and response["Content-Type"].startswith("application/json")
-    assert "detail" in response.json()
+    assert response.json()["detail"] and response["WWW-Authenticate"].startswith("Bearer")
     assert client.post(LIST, {}, content_type="application/json").status_code == 401
+    expired = Client(enforce_csrf_checks=True)
+    key = token_for(liaison, days=30)
+    with time_machine.travel("2026-08-01 10:00 +0800", tick=False):
+        answer = expired.post(LIST, {}, content_type="application/json", headers={"Authorization": f"Bearer {key}"})
+    assert answer.status_code == 401
 
 
 def test_read_only_token_reads_but_never_writes(world, liaison):

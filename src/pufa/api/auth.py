@@ -22,6 +22,7 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer
 from ninja.security.session import SessionAuth
 from ninja.throttling import BaseThrottle
+from ninja.utils import check_csrf
 
 from pufa.api import selectors, services
 from pufa.api.models import ApiToken
@@ -48,13 +49,23 @@ class TokenAuth(HttpBearer):
 
 
 class BrowserSession(SessionAuth):
-    """The signed-in browser; writes need the CSRF token (X-CSRFToken), as on the pages."""
+    """The signed-in browser; writes need the CSRF token (X-CSRFToken), as on the pages.
+
+    Without a signed-in user this says "not me" before any CSRF check, so a client whose token expired or is
+    missing gets 401 on a write too, not a CSRF 403."""
 
     openapi_description = "浏览器登录会话（修改数据时须带 X-CSRFToken 请求头）"
 
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+    def __call__(self, request: HttpRequest) -> Any:
         user = getattr(request, "user", None)
-        return user if user is not None and user.is_authenticated and user.is_active else None
+        if user is None or not user.is_authenticated or not user.is_active:
+            return None
+        if not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request) is not None:
+            raise HttpError(403, "CSRF 校验失败：浏览器中修改数据须带 X-CSRFToken 请求头。")
+        return user
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        return getattr(request, "user", None)
 
 
 def rate_per_minute() -> int:
