@@ -147,3 +147,12 @@ def test_service_refusals_come_back_as_422_by_field(api_as, world, liaison):
     again = api.post(f"/api/activities/{submitted.pk}/submit/")
     assert again.status_code == 422
     assert Activity.objects.count() == 1
+
+
+def test_a_body_that_is_not_json_is_a_documented_400(api_as, world, liaison):
+    api = api_as(liaison)
+    response = api.client.post(
+        "/api/activities/", b"\x19", content_type="application/json", headers={"Authorization": f"Bearer {api.key}"}
+    )
+    assert response.status_code == 400 and response.json() == {"detail": "请求体不是有效的 JSON。"}
+    assert Activity.objects.count() == 0

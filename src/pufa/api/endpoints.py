@@ -23,7 +23,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, URLResolver, re_path
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, Throttled
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.docs import DocsBase
 from ninja.renderers import JSONRenderer
@@ -119,6 +119,14 @@ def _unauthorised(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
     response = api.create_response(request, {"detail": "请提供有效的接口令牌或先登录。"}, status=401)
     response["WWW-Authenticate"] = 'Bearer realm="pufa"'
     return response
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    message = str(exc)
+    if exc.status_code == 400 and message.startswith("Cannot parse request body"):
+        message = "请求体不是有效的 JSON。"
+    return api.create_response(request, {"detail": message}, status=exc.status_code)
 
 
 @api.exception_handler(Throttled)

@@ -29,7 +29,8 @@ class PageQuery(Schema):
 
 #: The statuses any operation may answer besides its success.
 READ_ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut, 429: ErrorOut}
-WRITE_ERRORS: dict[int, Any] = {**READ_ERRORS, 409: ErrorOut}
+#: Writes may also meet a body that is not JSON (400) and a newer version of the record (409).
+WRITE_ERRORS: dict[int, Any] = {**READ_ERRORS, 400: ErrorOut, 409: ErrorOut}
 
 
 def ok(schema: Any, status: int = 200, *, write: bool = False) -> dict[int, Any]:
