@@ -20,6 +20,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.urls import URLPattern, URLResolver, re_path
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
@@ -37,7 +38,8 @@ DESCRIPTION = """普法工作平台的数据接口：区划与单位、规划任
 **身份**：在平台“接口令牌”页面创建个人令牌，请求时加请求头 `Authorization: Bearer pufa_…`；令牌与本人登录后
 看到和能做的完全相同（只读令牌不能修改数据）。浏览器中已登录时也可直接调用（修改数据须带 `X-CSRFToken`）。
 
-**范围**：看不到的记录返回 404，能看不能改返回 403，未登录返回 401，超出频率限制返回 429。
+**范围**：看不到的记录返回 404，能看不能改返回 403，未登录返回 401，数据有误返回 422，记录已被他人修改返回 409，
+超出频率限制返回 429。
 **翻页**：台账列表按活动日期倒序，用上一页返回的 `next_cursor` 取下一页（不计总数，百万条记录同样快）。
 """
 
@@ -49,8 +51,6 @@ class LocalSwagger(DocsBase):
     template = "api/docs.html"
 
     def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
-        from django.shortcuts import render
-
         settings = {
             "url": self.get_openapi_url(api, kwargs),
             "layout": "BaseLayout",
