@@ -156,3 +156,21 @@ def test_a_body_that_is_not_json_is_a_documented_400(api_as, world, liaison):
     )
     assert response.status_code == 400 and response.json() == {"detail": "请求体不是有效的 JSON。"}
     assert Activity.objects.count() == 0
+
+
+def test_nul_characters_are_refused_as_on_the_pages(api_as, world, liaison):
+    """PostgreSQL cannot store U+0000 and Django's form fields refuse it; the API answers 422, never 500."""
+    api = api_as(liaison)
+    body = {"unit": world.committee_a.pk, "title": "宣讲\x00", "kind": "ztjz", "date": "2026-06-01"}
+    refused = api.post("/api/activities/", body)
+    assert refused.status_code == 422 and refused.json()["detail"][0]["loc"] == ["body", "title"]
+    assert api.post("/api/activities/", {**body, "title": "宣讲", "domains": ["a\x00"]}).json()["detail"][0]["loc"] == [
+        "body",
+        "domains",
+        0,
+    ]
+    for url in ("/api/units/", "/api/activities/", "/api/plans/"):
+        answer = api.get(url, {"q": "宪法\x00"})
+        assert answer.status_code == 422 and answer.json()["detail"][0]["loc"] == ["query", "q"], url
+    assert Activity.objects.count() == 0
+    assert api.post("/api/activities/", {**body, "title": "含\\u0000字样的标题"}).status_code == 201

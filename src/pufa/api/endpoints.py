@@ -14,6 +14,8 @@ add a router here with their selectors and schemas.
 
 from __future__ import annotations
 
+import functools
+import json
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
@@ -139,13 +141,64 @@ def _malformed(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     return api.create_response(request, {"detail": exc.errors}, status=422)
 
 
+NUL_MESSAGE = "不能包含空字符（\\u0000）。"
+
+
+def _nul_in(value: Any, loc: list[str | int]) -> list[str | int] | None:
+    """Where a NUL character hides in parsed JSON, or None."""
+    if isinstance(value, str):
+        return loc if "\x00" in value else None
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        if isinstance(key, str) and "\x00" in key:
+            return [*loc, key]
+        found = _nul_in(item, [*loc, key])
+        if found is not None:
+            return found
+    return None
+
+
+def _nul_location(request: HttpRequest) -> list[str | int] | None:
+    for key, values in request.GET.lists():
+        if "\x00" in key or any("\x00" in v for v in values):
+            return ["query", key]
+    if request.body and b"\\u0000" in request.body.lower():
+        try:
+            return _nul_in(json.loads(request.body), ["body"])
+        except ValueError:
+            return None  # not JSON: ninja answers 400
+    return None
+
+
+def _refusing_nul(view: Any) -> Any:
+    """Text with a NUL character is refused (422), as Django's form fields refuse it on the pages: PostgreSQL
+    cannot store it, and no legitimate title or search contains one."""
+
+    @functools.wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        loc = _nul_location(request)
+        if loc is not None:
+            body = {"detail": [{"type": "value_error", "loc": loc, "msg": NUL_MESSAGE}]}
+            return api.create_response(request, body, status=422)
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
 def _open(patterns: list[URLPattern | URLResolver]) -> list[URLPattern | URLResolver]:
-    """The API answers 401 itself: opt its views out of LoginRequiredMiddleware (which would redirect)."""
+    """The API answers 401 itself: opt its views out of LoginRequiredMiddleware (which would redirect); and
+    refuse NUL characters before any view reads them."""
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
             _open(pattern.url_patterns)
         else:
-            pattern.callback.login_required = False  # type: ignore[attr-defined]
+            pattern.callback = _refusing_nul(pattern.callback)
+            pattern.callback.login_required = False
     return patterns
 
 
