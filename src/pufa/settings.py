@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_filters",
+    "ninja",  # django-ninja: its Swagger UI files are served locally (static/ninja/), never from a CDN
     "pufa.core",
     "pufa.org",
     "pufa.plans",
@@ -106,6 +107,7 @@ INSTALLED_APPS = [
     "pufa.progress",
     "pufa.reports",
     "pufa.portal",
+    "pufa.api",
     "pufa.demo",
     "pufa.wiring.WiringConfig",  # last: connects the event bus once every app is ready
 ]
@@ -273,6 +275,11 @@ PUFA_UPLOAD_MAX_FILES = env_int("PUFA_UPLOAD_MAX_FILES", 20)  # files in one req
 PUFA_UPLOAD_MAX_TOTAL_MB = env_int("PUFA_UPLOAD_MAX_TOTAL_MB", 200)  # all files of one request
 # Django refuses a request with more files outright (a 400, before any form can explain in Chinese).
 DATA_UPLOAD_MAX_NUMBER_FILES = 2 * PUFA_UPLOAD_MAX_FILES
+
+# The data interface (/api/): requests per minute per token (per user for a browser session).
+PUFA_API_RATE = env_int("PUFA_API_RATE", 600)
+if PUFA_API_RATE < 1:
+    raise ImproperlyConfigured("PUFA_API_RATE must be 1 or more")
 
 # Anonymous feedback (意见建议) per client address and hour.
 PUFA_FEEDBACK_PER_HOUR = env_int("PUFA_FEEDBACK_PER_HOUR", 10)

@@ -3,6 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from pufa.api import endpoints as api_endpoints
 from pufa.core import views as core_views
 from pufa.org import views as org_views
 
@@ -26,6 +27,8 @@ urlpatterns = [
     path("exams/", include("pufa.exams.urls")),
     path("reports/", include("pufa.reports.urls")),
     path("public/", include("pufa.portal.urls")),
+    path("accounts/tokens/", include("pufa.api.urls")),
+    path("api/", api_endpoints.urls()),
 ]
 
 handler403 = "pufa.core.views.permission_denied"

@@ -170,7 +170,7 @@ def evidence_counts(activity_ids: list[int]) -> dict[int, int]:
     return dict(rows)
 
 
-# ---------------------------------------------------------------- paging without COUNT(*) over a million rows
+# ---------------------------------------------------------------- the list's filters from a query string
 
 
 def encode_cursor(day: dt.date, pk: int) -> str:
