@@ -17,7 +17,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db.models import Count, DateField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Window
@@ -114,7 +114,7 @@ def activity_list(*, actor: Any, filters: ActivityFilter | None = None) -> Query
             if f.end:
                 rows = rows.alias(day=day).filter(day__lte=f.end)
             base = base.filter(pk__in=rows.values("activity_id"))
-            f = ActivityFilter(**{**f.__dict__, "start": None, "end": None})
+            f = replace(f, start=None, end=None)
         else:
             base = base.filter(Exists(rows.filter(activity_id=OuterRef("pk"))))
     if f.start:
@@ -186,22 +186,26 @@ class KeysetPage:
     is_first: bool = True
 
 
-def _after(keys: QuerySet, day: dt.date, pk: int, id_field: str) -> QuerySet:
-    return keys.filter(date__lte=day).filter(Q(date__lt=day) | Q(**{f"{id_field}__lt": pk}))
+def _after(keys: QuerySet, day: dt.date, pk: int, id_field: str, date_field: str = "date") -> QuerySet:
+    return keys.filter(**{f"{date_field}__lte": day}).filter(
+        Q(**{f"{date_field}__lt": day}) | Q(**{f"{date_field}": day, f"{id_field}__lt": pk})
+    )
 
 
-def _before(keys: QuerySet, day: dt.date, pk: int, id_field: str) -> QuerySet:
-    return keys.filter(date__gte=day).filter(Q(date__gt=day) | Q(**{f"{id_field}__gt": pk}))
+def _before(keys: QuerySet, day: dt.date, pk: int, id_field: str, date_field: str = "date") -> QuerySet:
+    return keys.filter(**{f"{date_field}__gte": day}).filter(
+        Q(**{f"{date_field}__gt": day}) | Q(**{f"{date_field}": day, f"{id_field}__gt": pk})
+    )
 
 
 def _page(
-    keys: QuerySet, *, after: str, before: str, size: int, id_field: str
+    keys: QuerySet, *, after: str, before: str, size: int, id_field: str, date_field: str = "date"
 ) -> tuple[list[tuple[dt.date, int]], KeysetPage]:
     """A page of (date, id) keys in (date desc, id desc) order continuing after or before a cursor: its cost
     does not grow with how deep the page is, unlike OFFSET."""
     after_key, before_key = decode_cursor(after) if after else None, decode_cursor(before) if before else None
     if before_key is not None:
-        newer = _before(keys, *before_key, id_field).order_by("date", id_field)
+        newer = _before(keys, *before_key, id_field, date_field).order_by("date", id_field)
         found = list(newer[: size + 1])
         has_more = len(found) > size
         found = list(reversed(found[:size]))
@@ -213,7 +217,7 @@ def _page(
         )
         return found, page
     if after_key is not None:
-        keys = _after(keys, *after_key, id_field)
+        keys = _after(keys, *after_key, id_field, date_field)
     found = list(keys[: size + 1])
     has_more = len(found) > size
     found = found[:size]
@@ -246,20 +250,28 @@ def _unindexed_paths(q: Q) -> Q:
     return clone
 
 
-def _broad_keys(actor: Any, f: ActivityFilter) -> QuerySet:
-    """The office's list as (date, activity id) keys read from ActivityUnit alone: scope, period, status and
-    form are all columns of its `ledger_au_list` index, so the newest matching keys come from one backward
-    index walk that stops when the page is full. Domains, audiences and tasks are checked per key with an
-    index probe; a title search or the typical-practice flag joins the activity."""
+def _broad_keys(actor: Any, f: ActivityFilter, *, by_date: bool = True) -> QuerySet:
+    """The office's list as (date, activity id) keys read from ActivityUnit alone.
+
+    `by_date` (the page of a common filter): scope, period, status and form are all columns of its
+    `ledger_au_list` index, so the newest matching keys come from one backward index walk that stops when the
+    page is full. Otherwise (a count, or the page of a filter the scope holds few rows of) the scope's own
+    rows are read through the path index and the period checked on each (`day`, never from the city-wide
+    date index), so the cost follows the scope, not the city. Domains, audiences and tasks are checked per
+    key with an index probe; a title search or the typical-practice flag joins the activity."""
     in_scope = scope_q(ActivityUnit, actor, "ledger.view")
-    rows = ActivityUnit.objects.filter(_unindexed_paths(in_scope)) if in_scope is not None else ActivityUnit.objects
+    if in_scope is not None:
+        rows = ActivityUnit.objects.filter(_unindexed_paths(in_scope) if by_date else in_scope)
+    else:
+        rows = ActivityUnit.objects.all()
     if f.region is not None:
-        rows = rows.filter(region_path__under=f.region.path)
+        rows = rows.filter(**{"region_path__under" if by_date else "region_path__startswith": f.region.path})
     rows = rows.filter(is_deleted=f.status == "deleted")
+    rows = rows.alias(day=F("date") if by_date else Unindexed("date", output_field=DateField()))
     if f.start:
-        rows = rows.filter(date__gte=f.start)
+        rows = rows.filter(day__gte=f.start)
     if f.end:
-        rows = rows.filter(date__lte=f.end)
+        rows = rows.filter(day__lte=f.end)
     if f.status == "counted":
         rows = rows.counted()  # the ledger's counting rule, so a figure's link lists exactly its records
     elif f.status in Status.values:
@@ -291,24 +303,44 @@ def activity_page(
 ) -> KeysetPage:
     """One page of the ledger list, with what its rows show. A narrow view (a liaison's unit, a unit or a
     community chosen) collects its few activities by id; an office's region is walked newest first through
-    the participants index (see the module docstring)."""
+    the participants index (see the module docstring) — unless the scope holds no more than COUNT_CAP
+    matching rows (a rare filter), which are then read from the scope's own rows and sorted: walking the
+    city's dates for them would visit the whole city."""
     f = filters or ActivityFilter()
     if _walk_activities(actor, f):
         return keyset_page(
             with_list_details(activity_list(actor=actor, filters=f)), after=after, before=before, size=size
         )
-    found, page = _page(_broad_keys(actor, f), after=after, before=before, size=size, id_field="activity_id")
+    count = _count(actor, f, COUNT_CAP)
+    # The view asks for the count next: hand it over once (`activity_count` takes it off the filter).
+    f.__dict__[_PAGE_COUNT] = ((getattr(actor, "pk", None), COUNT_CAP), count)
+    keys = _broad_keys(actor, f, by_date=count[1])
+    found, page = _page(keys, after=after, before=before, size=size, id_field="activity_id", date_field="day")
     by_id = {a.pk: a for a in with_list_details(Activity.all_objects.filter(pk__in=[pk for _, pk in found]))}
     page.rows = [by_id[pk] for _, pk in found if pk in by_id]
     return page
 
 
+_PAGE_COUNT = "_page_count"
+
+
 def activity_count(*, actor: Any, filters: ActivityFilter | None = None, cap: int = COUNT_CAP) -> tuple[int, bool]:
-    """How many activities the list holds, counting no further than `cap`: (cap, True) beyond it."""
+    """How many activities the list holds, counting no further than `cap`: (cap, True) beyond it.
+
+    An office's count reads its scope's own rows (path index, no order), so a rare filter costs the scope's
+    size and a common one stops after `cap` matches. The list page counts first (to choose its walk) and
+    leaves the answer on the filter object; the view's count right after takes it instead of counting again."""
     f = filters or ActivityFilter()
+    handed = f.__dict__.pop(_PAGE_COUNT, None)
+    if handed is not None and handed[0] == (getattr(actor, "pk", None), cap):
+        return handed[1]
+    return _count(actor, f, cap)
+
+
+def _count(actor: Any, f: ActivityFilter, cap: int) -> tuple[int, bool]:
     if _walk_activities(actor, f):
         return capped_count(activity_list(actor=actor, filters=f), cap)
-    n = _broad_keys(actor, f)[: cap + 1].count()
+    n = _broad_keys(actor, f, by_date=False).order_by()[: cap + 1].count()
     return (cap, True) if n > cap else (n, False)
 
 
@@ -544,7 +576,7 @@ def calendar_month(
     grid_start = first - dt.timedelta(days=first.weekday())
     grid_end = last + dt.timedelta(days=6 - last.weekday())
     f = filters or ActivityFilter()
-    f = ActivityFilter(**{**f.__dict__, "start": first, "end": last})
+    f = replace(f, start=first, end=last)
     activities = activity_list(actor=actor, filters=f)
     days = {
         grid_start + dt.timedelta(days=i): CalendarDay(grid_start + dt.timedelta(days=i), False)
