@@ -26,7 +26,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import citygen
-from pufa.org.access import SYSTEM
 
 RUNS = 30
 
@@ -161,6 +160,7 @@ def main() -> None:
             f"p95 {percentile(writes, 0.95):.1f} ms over {len(writes)} writes"
         )
         from pufa.ledger import services as ledger
+        from pufa.org.access import SYSTEM
 
         # Remove what the benchmark recorded — deleted through the services, so rollups and statuses follow —
         # then for good, so reruns start from the same city.
