@@ -402,7 +402,7 @@ def ensure_fresh(*, region_path: str, today: dt.date | None = None) -> bool:
     A write under the city-wide lock: run by the background task `pufa.progress.tasks.refresh_region`
     (which pages enqueue through `request_refresh`) and by the daily pass, never by a page load."""
     today = today or timezone.localdate()
-    stale = ProgressStatus.objects.filter(region_path__startswith=region_path, computed_on__lt=today).exists()
+    stale = ProgressStatus.objects.filter(region_path__under=region_path, computed_on__lt=today).exists()
     if stale:
         refresh_statuses(today=today, region_path=region_path)
     return stale
