@@ -220,7 +220,7 @@ def measure(scale: float, runs: int, all_targets: bool) -> dict[str, Any]:
     results["liaison: unit progress"] = _median_ms(
         page("community_liaison", reverse("progress:unit", args=[liaison_unit.pk])), runs
     )
-    results["liaison: my tasks"] = _median_ms(page("community_liaison", reverse("plans:my-tasks")), runs)
+    results["liaison: my tasks"] = _median_ms(page("community_liaison", reverse("progress:my-tasks")), runs)
 
     today = timezone.localdate()
     unit_tasks = services.affected_tasks(unit_ids=[liaison_unit.pk], dates=[today])

@@ -142,7 +142,7 @@ def main() -> None:
             bump,
         ),
         ("liaison: unit progress", "community_liaison", reverse("progress:unit", args=[liaison_unit.pk]), None),
-        ("liaison: my tasks", "community_liaison", reverse("plans:my-tasks"), None),
+        ("liaison: my tasks", "community_liaison", reverse("progress:my-tasks"), None),
     ]
     baseline = None
     print(f"{'case':<40}{'median ms':>11}{'p95 ms':>9}{'× baseline':>12}")

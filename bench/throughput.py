@@ -182,7 +182,7 @@ def main() -> None:
         ("ledger first page: street office", "street_office", ledger),
         ("ledger first page: liaison", "community_liaison", ledger),
         ("unit progress: liaison", "community_liaison", reverse("progress:unit", args=[liaison_unit])),
-        ("my tasks: liaison", "community_liaison", reverse("plans:my-tasks")),
+        ("my tasks: liaison", "community_liaison", reverse("progress:my-tasks")),
     ]
 
     port = free_port()
