@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, IntegerField, Min, OuterRef, QuerySet, Sum
+from django.db.models import Count, IntegerField, Min, QuerySet, Sum
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -218,10 +218,10 @@ def covered(rows: QuerySet[Any], *, start: dt.date, end: dt.date) -> QuerySet[An
     start..end, for living units. A 2022–2025 plan is not part of 2026's picture; a circular "截至某日" covers
     the plans running on that day (start = end). Applies to `ProgressStatus` and `UnitStatusCount` alike, so
     the dashboard's counts and every page or document reading statuses cover the same tasks."""
-    # The unit's deletion mark is probed per row (NOT EXISTS by primary key): as a join, SQLite drives the
-    # query from every living unit of the city instead of from the region's rows.
-    gone = Unit.all_objects.filter(pk=OuterRef("unit_id"), deleted_at__isnull=False)
-    return rows.filter(~Exists(gone), plan_start__lte=end, plan_end__gte=start)
+    # Deleted units are few: their ids are excluded as a list. As a join on the units' deletion mark, SQLite
+    # drives the query from every living unit of the city instead of from a region's rows.
+    gone = list(Unit.all_objects.filter(deleted_at__isnull=False).order_by().values_list("pk", flat=True))
+    return rows.filter(plan_start__lte=end, plan_end__gte=start).exclude(unit_id__in=gone)
 
 
 def in_year(rows: QuerySet[Any], year: int | None) -> QuerySet[Any]:
@@ -263,10 +263,17 @@ def covered_plans(
         rows = rows.filter(region_path__startswith=region_path)
     if unit_ids is not None:
         rows = rows.filter(unit_id__in=unit_ids)
-    # The region's own statuses first (path index), then their plans: as one query SQLite drives it from the
-    # city's tasks instead and probes each task's statuses.
-    task_ids = set(rows.values_list("task_id", flat=True).distinct())
-    plans = Plan.objects.filter(tasks__in=task_ids).distinct().order_by("period_start", "title")
+    broad = (
+        not region_path
+        or Region.objects.filter(path=region_path, level__in=(Region.Level.CITY, Region.Level.DISTRICT)).exists()
+    )
+    if broad or unit_ids is not None:
+        plans = Plan.objects.filter(pk__in=rows.values("task__plan_id"))
+    else:
+        # A street's (or community's) own statuses first, through the path index, then their plans: as one
+        # query SQLite drives it from the city's tasks and probes each task's statuses.
+        plans = Plan.objects.filter(tasks__in=set(rows.values_list("task_id", flat=True).distinct())).distinct()
+    plans = plans.order_by("period_start", "title")
     return [
         CoveredPlan(p.pk, p.title, p.period_start, p.period_end, is_closed(p.period_end, today))
         for p in plans.only("id", "title", "period_start", "period_end")
@@ -455,14 +462,14 @@ def _children(region: Region, start: dt.date, end: dt.date) -> list[ChildRow]:
             child = next((cid for cpath, cid in path_to_child.items() if path.startswith(cpath)), None)
             if child is not None:
                 per_activity[child].add(activity_id)
-        people = dict(
-            Activity.objects.filter(pk__in={a for s in per_activity.values() for a in s}).values_list(
-                "pk", "people_onsite"
-            )
-        )
-        online = dict(Activity.objects.filter(pk__in=people.keys()).values_list("pk", "people_online"))
+        people = {
+            pk: onsite + online
+            for pk, onsite, online in Activity.objects.filter(
+                pk__in={a for s in per_activity.values() for a in s}
+            ).values_list("pk", "people_onsite", "people_online")
+        }
         for child, ids in per_activity.items():
-            totals[child] = (len(ids), sum(people[a] + online[a] for a in ids))
+            totals[child] = (len(ids), sum(people[a] for a in ids))
     status: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     grouped = (
         _lagging_counts(start.year, is_target=False, region_path__startswith=region.path)
