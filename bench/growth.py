@@ -132,9 +132,8 @@ def measure(scale: float, runs: int, all_targets: bool) -> dict[str, Any]:
     from pufa.progress.models import ProgressStatus, TargetCheck
 
     org, prepared = prepare(scale)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # as docs/deploy.md asks after bulk loads (and SQLite table rebuilds)
     users = {role: User.objects.get(username=name) for role, name in org.usernames.items()}
     district = Region.objects.get(pk=org.district_ids[0])
     # The sample accounts are named after their units (citygen): the first street of the first district,

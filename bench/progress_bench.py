@@ -95,9 +95,10 @@ def main() -> None:
         started = time.perf_counter()
         services.refresh_statuses()
         print(f"daily status pass (from stored values): {time.perf_counter() - started:.1f} s")
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    with connection.cursor() as cursor:
+        # Statistics for the planners, as docs/deploy.md asks after bulk loads (the figures just derived, and on
+        # SQLite a migration that rebuilt a table drops its statistics).
+        cursor.execute("ANALYZE")
 
     users = {role: User.objects.get(username=name) for role, name in org.usernames.items()}
     street = Region.objects.get(pk=org.street_ids[0])
