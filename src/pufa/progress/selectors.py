@@ -255,23 +255,29 @@ def covered_plans(
     from pufa.progress.rules import is_closed
 
     today = today or timezone.localdate()
-    # The task statuses (target NULL) are most of the table: checked on each row the region or units found
-    # (`Unindexed`), or SQLite walks every task status of the city through the target index.
-    rows = ProgressStatus.objects.alias(task_status=Unindexed("target_id", output_field=IntegerField()))
-    rows = covered(rows.filter(task_status__isnull=True), start=start, end=end)
+    broad = unit_ids is None and (
+        not region_path
+        or Region.objects.filter(path=region_path, level__in=(Region.Level.CITY, Region.Level.DISTRICT)).exists()
+    )
+    rows = ProgressStatus.objects.all()
+    if broad:
+        # A city's or district's: one query, driven from the task statuses (target NULL) through their index.
+        rows = rows.filter(target__isnull=True)
+    else:
+        # A street's (or a few units'): the task statuses are most of the table, so target NULL is checked
+        # on each row the path or the units found (`Unindexed`) and not walked city-wide through its index.
+        rows = rows.alias(task_status=Unindexed("target_id", output_field=IntegerField()))
+        rows = rows.filter(task_status__isnull=True)
+    rows = covered(rows, start=start, end=end)
     if region_path:
         rows = rows.filter(region_path__startswith=region_path)
     if unit_ids is not None:
         rows = rows.filter(unit_id__in=unit_ids)
-    broad = (
-        not region_path
-        or Region.objects.filter(path=region_path, level__in=(Region.Level.CITY, Region.Level.DISTRICT)).exists()
-    )
     if broad or unit_ids is not None:
         plans = Plan.objects.filter(pk__in=rows.values("task__plan_id"))
     else:
-        # A street's (or community's) own statuses first, through the path index, then their plans: as one
-        # query SQLite drives it from the city's tasks and probes each task's statuses.
+        # The street's own task ids first, then their plans: as one query SQLite drives it from the city's
+        # tasks and probes each task's statuses.
         plans = Plan.objects.filter(tasks__in=set(rows.values_list("task_id", flat=True).distinct())).distinct()
     plans = plans.order_by("period_start", "title")
     return [
