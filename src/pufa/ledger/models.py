@@ -195,10 +195,12 @@ class ActivityUnit(models.Model):
                 fields=["date", "activity", "region_path", "status", "kind", "is_deleted"], name="ledger_au_list"
             ),
             models.Index(fields=["unit", "date"], name="ledger_au_unit_date"),
+            # A region's own rows, with what the list filters on: an office's capped count and the page of a
+            # rare filter read the scope from this index alone, so their cost follows the scope, not the city.
             models.Index(
-                fields=["region_path", "date"],
-                name="ledger_au_region_date",
-                opclasses=["varchar_pattern_ops", "date_ops"],
+                fields=["region_path", "date", "activity", "status", "kind", "is_deleted"],
+                name="ledger_au_region_list",
+                opclasses=["varchar_pattern_ops", "date_ops", "int8_ops", "varchar_ops", "int8_ops", "bool_ops"],
             ),
             models.Index(
                 fields=["unit_path", "date"],

@@ -66,8 +66,21 @@ def _visible(queryset: QuerySet, actor: Any, action: str) -> QuerySet:
 
 def _walk_activities(actor: Any, f: ActivityFilter) -> bool:
     """Is the list better read from the activities themselves than from the participants index? Yes when the
-    scope is small, and for typical practice, which has its own small index."""
-    return f.highlight or _is_narrow(actor, f)
+    scope is small, and for a city's or district's typical practice, which has its own small index (a
+    street's few typical records are found among its own rows instead)."""
+    return _is_narrow(actor, f) or (f.highlight and _is_broad(actor, f))
+
+
+def _is_broad(actor: Any, f: ActivityFilter) -> bool:
+    """A city's or district's list (by the region chosen, or else the widest region the actor sees): worth
+    walking the city's dates newest first. A street's is read from its own rows, whatever the city's size."""
+    if f.region is not None:
+        return f.region.level in (Region.Level.CITY, Region.Level.DISTRICT)
+    if scope_q(ActivityUnit, actor, "ledger.view") is None:
+        return True
+    paths = [g.region_path for g in grants(actor) if g.region_wide]
+    levels = (Region.Level.CITY, Region.Level.DISTRICT)
+    return bool(paths) and Region.objects.filter(path__in=paths, level__in=levels).exists()
 
 
 def _is_narrow(actor: Any, f: ActivityFilter) -> bool:
@@ -303,9 +316,9 @@ def activity_page(
 ) -> KeysetPage:
     """One page of the ledger list, with what its rows show. A narrow view (a liaison's unit, a unit or a
     community chosen) collects its few activities by id; an office's region is walked newest first through
-    the participants index (see the module docstring) — unless the scope holds no more than COUNT_CAP
-    matching rows (a rare filter), which are then read from the scope's own rows and sorted: walking the
-    city's dates for them would visit the whole city."""
+    the participants index (see the module docstring) — unless the scope is a street's (or smaller) or
+    holds no more than COUNT_CAP matching rows (a rare filter): those are read from the scope's own rows
+    (`ledger_au_region_list`) and sorted, as walking the city's dates for them would visit the whole city."""
     f = filters or ActivityFilter()
     if _walk_activities(actor, f):
         return keyset_page(
@@ -314,7 +327,7 @@ def activity_page(
     count = _count(actor, f, COUNT_CAP)
     # The view asks for the count next: hand it over once (`activity_count` takes it off the filter).
     f.__dict__[_PAGE_COUNT] = ((getattr(actor, "pk", None), COUNT_CAP), count)
-    keys = _broad_keys(actor, f, by_date=count[1])
+    keys = _broad_keys(actor, f, by_date=count[1] and _is_broad(actor, f))
     found, page = _page(keys, after=after, before=before, size=size, id_field="activity_id", date_field="day")
     by_id = {a.pk: a for a in with_list_details(Activity.all_objects.filter(pk__in=[pk for _, pk in found]))}
     page.rows = [by_id[pk] for _, pk in found if pk in by_id]
