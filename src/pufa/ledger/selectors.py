@@ -94,7 +94,13 @@ def _is_narrow(actor: Any, f: ActivityFilter) -> bool:
 
 
 def _participations(actor: Any, f: ActivityFilter) -> QuerySet[ActivityUnit]:
-    rows = scope(ActivityUnit.objects.all(), actor, "ledger.view")
+    in_scope = scope_q(ActivityUnit, actor, "ledger.view")
+    rows = ActivityUnit.objects.all()
+    if in_scope is not None:
+        # A unit chosen drives through its own path index; the office's region is then checked per row (as
+        # an index condition SQLite would read the whole district's rows from ledger_au_region_list).
+        chosen = f.unit is not None or f.participant is not None
+        rows = rows.filter(_unindexed_paths(in_scope) if chosen else in_scope)
     if f.unit is not None:
         rows = rows.filter(unit_path__startswith=f.unit.path)
     if f.participant is not None:
