@@ -82,10 +82,11 @@ def participations(query: MetricQuery, unit_ids: tuple[int, ...] | list[int]) ->
     kinds = _as_list(query.filters.get("kind"))
     if kinds:
         rows = rows.filter(kind__code__in=kinds)
-    for name, through, lookup in (
+    links: tuple[tuple[str, Any, str], ...] = (
         ("domain", Activity.domains.through, "domain__code__in"),
         ("audience", Activity.audiences.through, "audience__code__in"),
-    ):
+    )
+    for name, through, lookup in links:
         codes = _as_list(query.filters.get(name))
         if codes:
             rows = rows.filter(Exists(through.objects.filter(activity_id=OuterRef("activity_id"), **{lookup: codes})))

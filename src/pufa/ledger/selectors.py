@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from pufa.core.models import ActivityKind, Audience, Domain
 from pufa.ledger.fields import Unindexed
-from pufa.ledger.models import Activity, ActivityUnit, Evidence, KeyDate
+from pufa.ledger.models import Activity, ActivityUnit, ActivityUnitQuerySet, Evidence, KeyDate
 from pufa.ledger.services import district_path
 from pufa.org.access import acting_unit_ids, can, grants, scope, scope_q, visible_or_404
 from pufa.org.models import Region, Unit
@@ -93,9 +93,9 @@ def _is_narrow(actor: Any, f: ActivityFilter) -> bool:
     return bool(own) and not any(g.region_wide for g in own)
 
 
-def _participations(actor: Any, f: ActivityFilter) -> QuerySet[ActivityUnit]:
+def _participations(actor: Any, f: ActivityFilter) -> ActivityUnitQuerySet:
     in_scope = scope_q(ActivityUnit, actor, "ledger.view")
-    rows = ActivityUnit.objects.all()
+    rows: ActivityUnitQuerySet = ActivityUnit.objects.all()
     if in_scope is not None:
         # A unit chosen drives through its own path index; the office's region is then checked per row (as
         # an index condition SQLite would read the whole district's rows from ledger_au_region_list).
@@ -288,9 +288,9 @@ def _broad_keys(actor: Any, f: ActivityFilter, *, by_date: bool = True) -> Query
     rows = rows.filter(is_deleted=f.status == "deleted")
     rows = rows.alias(day=F("date") if by_date else Unindexed("date", output_field=DateField()))
     if f.start:
-        rows = rows.filter(day__gte=f.start)
+        rows = rows.filter(**{"day__gte": f.start})  # the alias above
     if f.end:
-        rows = rows.filter(day__lte=f.end)
+        rows = rows.filter(**{"day__lte": f.end})
     if f.status == "counted":
         rows = rows.counted()  # the ledger's counting rule, so a figure's link lists exactly its records
     elif f.status in Status.values:
