@@ -145,6 +145,8 @@ def setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pufa.settings")
     os.environ.setdefault("PUFA_INSECURE_DEV_KEY", "1")  # a local benchmark, not a deployment
     os.environ.setdefault("PUFA_TASKS_BACKEND", "immediate")
+    # The benchmarks request pages through Django's test Client, whose host is "testserver".
+    os.environ.setdefault("PUFA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
     import django
 
     django.setup()

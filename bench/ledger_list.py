@@ -26,7 +26,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import citygen
-from pufa.org.access import SYSTEM
 
 RUNS = 25
 IMPORT_ROWS = 10_000
@@ -79,6 +78,9 @@ def list_cases(org: citygen.CityOrg) -> list[tuple[str, str, str]]:
         ("district office, one street (region)", "district_office", f"region={street}"),
         ("street office", "street_office", ""),
         ("street office, counted + kind", "street_office", "status=counted&kind=jzxc"),
+        ("street office, rare kind", "street_office", "kind=xfks"),
+        ("street office, rare kind + returned", "street_office", "kind=xfks&status=returned"),
+        ("district office, rare kind + returned", "district_office", "kind=xfks&status=returned"),
         ("community liaison", "community_liaison", ""),
         ("community liaison, year", "community_liaison", f"year={year - 1}"),
     ]
@@ -197,6 +199,7 @@ def _run_import(org: citygen.CityOrg, content: bytes, imported: object = None) -
     from pufa.core.events import ActivitiesChanged
     from pufa.ledger import services
     from pufa.ledger.models import ActivityUnit
+    from pufa.org.access import SYSTEM
 
     with transaction.atomic():
         now = timezone.now()

@@ -20,6 +20,8 @@ SCRIPTS = [
     ["progress_bench.py", "--scale", SCALE],
     ["portal_bench.py"],
     ["reports_bench.py"],
+    ["growth.py", "--small", str(float(SCALE) / 10), "--large", SCALE],  # a second city, a tenth the size
+    ["throughput.py"],  # gunicorn + wrk on loopback
 ]
 
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages pufa needs on a fresh machine: a CJK font (charts, PDFs, screenshots),
-# Chromium (browser tests), LibreOffice (PDF conversion), poppler-utils (checking PDFs) and the PostgreSQL
-# server (tests run on it too).
+# Chromium (browser tests), LibreOffice (PDF conversion), poppler-utils (checking PDFs), the PostgreSQL
+# server (tests run on it too) and wrk (bench/throughput.py).
 # Installs only what is missing, so a second run costs a few milliseconds.
 set -euo pipefail
 
@@ -16,6 +16,8 @@ command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui libreoffic
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 # python3-uno lets pufa keep one LibreOffice resident for fast report PDFs (without it, soffice is started each time).
 /usr/bin/python3 -c "import uno" >/dev/null 2>&1 || need+=(python3-uno)
+# wrk: the load tool of bench/throughput.py (10 connections on loopback).
+command -v wrk >/dev/null 2>&1 || need+=(wrk)
 { command -v pg_ctlcluster >/dev/null 2>&1 && ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; } \
   || need+=(postgresql)
 

@@ -123,3 +123,27 @@ def test_records_url_lists_exactly_the_counted_records(world, office_user, clien
     assert "计入的法制课" in html and "桃园自己的法制课" in html
     assert "草稿法制课" not in html and "集中宣传" not in html
     assert "共 2 条" in html and int(metric.compute(query)[world.committee_b.pk]) == 2
+
+
+def test_domain_and_audience_filters_probe_each_row_instead_of_collecting_the_citys_activities(world):
+    """A write recomputes one unit's targets: a domain or audience filter must be checked per participation
+    row (EXISTS on the link table's activity index), not as `activity_id IN (every activity of the city with
+    that domain)`, which SQLite materialises and which made a street's write grow with the city."""
+    from pufa.ledger.metrics import participations
+    from pufa.plans.metrics import MetricQuery
+
+    make_activity(world.committee_a, domains=["xianfa"], audiences=["qsn"])
+    make_activity(world.committee_b, domains=["xianfa"], audiences=["qsn"])
+    query = MetricQuery(
+        unit_ids=(world.committee_a.pk,),
+        start=YEAR[0],
+        end=YEAR[1],
+        filters={"domain": ["xianfa"], "audience": ["qsn"]},
+        task_id=None,
+    )
+    rows = participations(query, [world.committee_a.pk])
+    sql = str(rows.query).upper()
+    assert sql.count("EXISTS") == 2
+    assert "_DOMAINS" in sql and "_AUDIENCES" in sql
+    assert " IN (SELECT" not in sql.replace("\n", " ")
+    assert list(rows.values_list("unit_id", flat=True)) == [world.committee_a.pk]

@@ -279,6 +279,38 @@ def test_office_pages_agree_with_the_plain_query_and_show_joint_activities_once(
     )
 
 
+@pytest.mark.parametrize("cap", [1000, 4])
+@pytest.mark.parametrize("filters", [{}, {"kinds": ["yasf"]}, {"status": "returned"}, {"start": dt.date(2026, 4, 1)}])
+def test_office_pages_read_the_scope_for_few_matches_and_the_dates_for_many(
+    world, office_user, ledger, monkeypatch, cap, filters
+):
+    """A filter the scope holds at most COUNT_CAP rows of is paged from the scope's own rows, a common one by
+    walking the dates (patched cap 4: both happen here); either way the pages, both cursors and the count the
+    view reads after the page are those of the plain query."""
+    monkeypatch.setattr(selectors, "COUNT_CAP", cap)
+    for i in range(6):
+        make_activity(world.committee_b, title=f"以案释法{i}", date=dt.date(2026, 5, 1 + i), kind="yasf")
+    make_activity(world.committee_a, title="退回的以案释法", date=dt.date(2026, 5, 3), kind="yasf", status="returned")
+    f = ActivityFilter(**filters)
+    expected = list(selectors.activity_list(actor=office_user, filters=f).values_list("title", flat=True))
+    assert _walk(office_user, f, size=2) == expected
+    first = selectors.activity_page(actor=office_user, filters=f, size=2)
+    count = selectors.activity_count(actor=office_user, filters=f, cap=cap)
+    assert count == ((cap, True) if len(expected) > cap else (len(expected), False))
+    if first.next_cursor:
+        second = selectors.activity_page(actor=office_user, filters=f, after=first.next_cursor, size=2)
+        back = selectors.activity_page(actor=office_user, filters=f, before=second.prev_cursor, size=2)
+        assert [a.title for a in back.rows] == expected[:2] and back.is_first
+
+
+def test_the_count_handed_from_the_page_is_used_once(world, office_user, ledger):
+    f = ActivityFilter()
+    selectors.activity_page(actor=office_user, filters=f)
+    before = selectors.activity_count(actor=office_user, filters=f)
+    make_activity(world.committee_a, title="新增活动", date=dt.date(2026, 6, 1))
+    assert selectors.activity_count(actor=office_user, filters=f) == (before[0] + 1, False)
+
+
 def test_office_page_goes_back_with_the_before_cursor(world, office_user):
     for i in range(7):
         make_activity(world.committee_a, title=f"活动{i}", date=dt.date(2026, 1, 1) + dt.timedelta(days=i))

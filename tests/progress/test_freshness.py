@@ -50,7 +50,7 @@ def _env(url: str, tmp_path: Path) -> dict[str, str]:
         PUFA_DATABASE_URL=url,
         PUFA_VAR_DIR=str(tmp_path / "var"),
         PUFA_TASKS_BACKEND="database",
-        PUFA_INSECURE_DEV_KEY="1",
+        PUFA_INSECURE_DEV_KEY="1",  # settings fail closed without a key; these processes are local tests
         DJANGO_SETTINGS_MODULE="pufa.settings",
     )
     return env

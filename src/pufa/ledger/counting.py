@@ -32,8 +32,12 @@ def participations(
     start: dt.date | None = None,
     end: dt.date | None = None,
 ) -> ActivityUnitQuerySet:
-    """The counted participations of the units of a region (any unit at or below it) and/or of these units."""
-    rows = ActivityUnit.objects.counted(start=start, end=end)
+    """The counted participations of the units of a region (any unit at or below it) and/or of these units.
+
+    A street's or a community's rows are found through the path index and their dates checked on each row;
+    a city's or a district's period is walked through the date index (SQLite follows the form it is given)."""
+    small = region is not None and region.level not in (Region.Level.CITY, Region.Level.DISTRICT)
+    rows = ActivityUnit.objects.counted(start=start, end=end, per_row_dates=small)
     if region is not None:
         rows = rows.filter(region_path__startswith=region.path)
     if unit_ids is not None:

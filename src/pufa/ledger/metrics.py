@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, QuerySet, Sum
 from django.urls import reverse
 
 from pufa.core.models import ActivityKind, Audience, Domain
@@ -71,20 +71,28 @@ CHANNEL = MetricFilter("channel", "受众渠道", lambda: [("onsite", "现场"),
 
 
 def participations(query: MetricQuery, unit_ids: tuple[int, ...] | list[int]) -> QuerySet[ActivityUnit]:
-    """The counted (activity, unit) pairs of these units in the query's period and filters."""
+    """The counted (activity, unit) pairs of these units in the query's period and filters.
+
+    Every filter is checked per participation row — the form on the row's own copy, domains and audiences
+    with one probe of the link table's (activity, …) index (`EXISTS`) — so the cost follows the units'
+    own rows, never the city: `activity_id IN (SELECT … WHERE domain = …)` would first collect every activity
+    of the city with that domain (SQLite materialises the subquery), and a street's write would grow with the
+    city. Evaluating every target reads every row once (PostgreSQL turns the EXISTS into a semi-join)."""
     rows = ActivityUnit.objects.counted(start=query.start, end=query.end).filter(unit_id__in=unit_ids)
     kinds = _as_list(query.filters.get("kind"))
     if kinds:
-        rows = rows.filter(activity__kind__code__in=kinds)
-    domains = _as_list(query.filters.get("domain"))
-    if domains:
-        through = Activity.domains.through.objects.filter(domain__code__in=domains)
-        rows = rows.filter(activity_id__in=through.values("activity_id"))
-    audiences = _as_list(query.filters.get("audience"))
-    if audiences:
-        through = Activity.audiences.through.objects.filter(audience__code__in=audiences)
-        rows = rows.filter(activity_id__in=through.values("activity_id"))
+        rows = rows.filter(kind__code__in=kinds)
+    links: tuple[tuple[str, Any, str], ...] = (
+        ("domain", Activity.domains.through, "domain__code__in"),
+        ("audience", Activity.audiences.through, "audience__code__in"),
+    )
+    for name, through, lookup in links:
+        codes = _as_list(query.filters.get(name))
+        if codes:
+            rows = rows.filter(Exists(through.objects.filter(activity_id=OuterRef("activity_id"), **{lookup: codes})))
     if "task" in query.filters:
+        # A task's few activities are collected first and their participations found by the (activity, unit)
+        # index: the cost follows the task, not its units' whole ledgers.
         through = Activity.tasks.through.objects.filter(task_id__in=_task_ids(query))
         rows = rows.filter(activity_id__in=through.values("activity_id"))
     return rows

@@ -17,7 +17,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db.models import Count, DateField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Window
@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from pufa.core.models import ActivityKind, Audience, Domain
 from pufa.ledger.fields import Unindexed
-from pufa.ledger.models import Activity, ActivityUnit, Evidence, KeyDate
+from pufa.ledger.models import Activity, ActivityUnit, ActivityUnitQuerySet, Evidence, KeyDate
 from pufa.ledger.services import district_path
 from pufa.org.access import acting_unit_ids, can, grants, scope, scope_q, visible_or_404
 from pufa.org.models import Region, Unit
@@ -66,8 +66,21 @@ def _visible(queryset: QuerySet, actor: Any, action: str) -> QuerySet:
 
 def _walk_activities(actor: Any, f: ActivityFilter) -> bool:
     """Is the list better read from the activities themselves than from the participants index? Yes when the
-    scope is small, and for typical practice, which has its own small index."""
-    return f.highlight or _is_narrow(actor, f)
+    scope is small, and for a city's or district's typical practice, which has its own small index (a
+    street's few typical records are found among its own rows instead)."""
+    return _is_narrow(actor, f) or (f.highlight and _is_broad(actor, f))
+
+
+def _is_broad(actor: Any, f: ActivityFilter) -> bool:
+    """A city's or district's list (by the region chosen, or else the widest region the actor sees): worth
+    walking the city's dates newest first. A street's is read from its own rows, whatever the city's size."""
+    if f.region is not None:
+        return f.region.level in (Region.Level.CITY, Region.Level.DISTRICT)
+    if scope_q(ActivityUnit, actor, "ledger.view") is None:
+        return True
+    paths = [g.region_path for g in grants(actor) if g.region_wide]
+    levels = (Region.Level.CITY, Region.Level.DISTRICT)
+    return bool(paths) and Region.objects.filter(path__in=paths, level__in=levels).exists()
 
 
 def _is_narrow(actor: Any, f: ActivityFilter) -> bool:
@@ -86,8 +99,14 @@ def _list_action(f: ActivityFilter) -> str:
     return "ledger.record" if f.status == "deleted" else "ledger.view"
 
 
-def _participations(actor: Any, f: ActivityFilter) -> QuerySet[ActivityUnit]:
-    rows = scope(ActivityUnit.objects.all(), actor, _list_action(f))
+def _participations(actor: Any, f: ActivityFilter) -> ActivityUnitQuerySet:
+    in_scope = scope_q(ActivityUnit, actor, _list_action(f))
+    rows: ActivityUnitQuerySet = ActivityUnit.objects.all()
+    if in_scope is not None:
+        # A unit chosen drives through its own path index; the office's region is then checked per row (as
+        # an index condition SQLite would read the whole district's rows from ledger_au_region_list).
+        chosen = f.unit is not None or f.participant is not None
+        rows = rows.filter(_unindexed_paths(in_scope) if chosen else in_scope)
     if f.status == "deleted":
         rows = rows.filter(is_organiser=True)
     if f.unit is not None:
@@ -122,7 +141,7 @@ def activity_list(*, actor: Any, filters: ActivityFilter | None = None) -> Query
             if f.end:
                 rows = rows.alias(day=day).filter(day__lte=f.end)
             base = base.filter(pk__in=rows.values("activity_id"))
-            f = ActivityFilter(**{**f.__dict__, "start": None, "end": None})
+            f = replace(f, start=None, end=None)
         else:
             base = base.filter(Exists(rows.filter(activity_id=OuterRef("pk"))))
     if f.start:
@@ -194,22 +213,26 @@ class KeysetPage:
     is_first: bool = True
 
 
-def _after(keys: QuerySet, day: dt.date, pk: int, id_field: str) -> QuerySet:
-    return keys.filter(date__lte=day).filter(Q(date__lt=day) | Q(**{f"{id_field}__lt": pk}))
+def _after(keys: QuerySet, day: dt.date, pk: int, id_field: str, date_field: str = "date") -> QuerySet:
+    return keys.filter(**{f"{date_field}__lte": day}).filter(
+        Q(**{f"{date_field}__lt": day}) | Q(**{f"{date_field}": day, f"{id_field}__lt": pk})
+    )
 
 
-def _before(keys: QuerySet, day: dt.date, pk: int, id_field: str) -> QuerySet:
-    return keys.filter(date__gte=day).filter(Q(date__gt=day) | Q(**{f"{id_field}__gt": pk}))
+def _before(keys: QuerySet, day: dt.date, pk: int, id_field: str, date_field: str = "date") -> QuerySet:
+    return keys.filter(**{f"{date_field}__gte": day}).filter(
+        Q(**{f"{date_field}__gt": day}) | Q(**{f"{date_field}": day, f"{id_field}__gt": pk})
+    )
 
 
 def _page(
-    keys: QuerySet, *, after: str, before: str, size: int, id_field: str
+    keys: QuerySet, *, after: str, before: str, size: int, id_field: str, date_field: str = "date"
 ) -> tuple[list[tuple[dt.date, int]], KeysetPage]:
     """A page of (date, id) keys in (date desc, id desc) order continuing after or before a cursor: its cost
     does not grow with how deep the page is, unlike OFFSET."""
     after_key, before_key = decode_cursor(after) if after else None, decode_cursor(before) if before else None
     if before_key is not None:
-        newer = _before(keys, *before_key, id_field).order_by("date", id_field)
+        newer = _before(keys, *before_key, id_field, date_field).order_by("date", id_field)
         found = list(newer[: size + 1])
         has_more = len(found) > size
         found = list(reversed(found[:size]))
@@ -221,7 +244,7 @@ def _page(
         )
         return found, page
     if after_key is not None:
-        keys = _after(keys, *after_key, id_field)
+        keys = _after(keys, *after_key, id_field, date_field)
     found = list(keys[: size + 1])
     has_more = len(found) > size
     found = found[:size]
@@ -254,22 +277,30 @@ def _unindexed_paths(q: Q) -> Q:
     return clone
 
 
-def _broad_keys(actor: Any, f: ActivityFilter) -> QuerySet:
-    """The office's list as (date, activity id) keys read from ActivityUnit alone: scope, period, status and
-    form are all columns of its `ledger_au_list` index, so the newest matching keys come from one backward
-    index walk that stops when the page is full. Domains, audiences and tasks are checked per key with an
-    index probe; a title search or the typical-practice flag joins the activity."""
+def _broad_keys(actor: Any, f: ActivityFilter, *, by_date: bool = True) -> QuerySet:
+    """The office's list as (date, activity id) keys read from ActivityUnit alone.
+
+    `by_date` (the page of a common filter): scope, period, status and form are all columns of its
+    `ledger_au_list` index, so the newest matching keys come from one backward index walk that stops when the
+    page is full. Otherwise (a count, or the page of a filter the scope holds few rows of) the scope's own
+    rows are read through the path index and the period checked on each (`day`, never from the city-wide
+    date index), so the cost follows the scope, not the city. Domains, audiences and tasks are checked per
+    key with an index probe; a title search or the typical-practice flag joins the activity."""
     in_scope = scope_q(ActivityUnit, actor, _list_action(f))
-    rows = ActivityUnit.objects.filter(_unindexed_paths(in_scope)) if in_scope is not None else ActivityUnit.objects
+    if in_scope is not None:
+        rows = ActivityUnit.objects.filter(_unindexed_paths(in_scope) if by_date else in_scope)
+    else:
+        rows = ActivityUnit.objects.all()
     if f.region is not None:
-        rows = rows.filter(region_path__under=f.region.path)
+        rows = rows.filter(**{"region_path__under" if by_date else "region_path__startswith": f.region.path})
     rows = rows.filter(is_deleted=f.status == "deleted")
     if f.status == "deleted":
         rows = rows.filter(is_organiser=True)
+    rows = rows.alias(day=F("date") if by_date else Unindexed("date", output_field=DateField()))
     if f.start:
-        rows = rows.filter(date__gte=f.start)
+        rows = rows.filter(**{"day__gte": f.start})  # the alias above
     if f.end:
-        rows = rows.filter(date__lte=f.end)
+        rows = rows.filter(**{"day__lte": f.end})
     if f.status == "counted":
         rows = rows.counted()  # the ledger's counting rule, so a figure's link lists exactly its records
     elif f.status in Status.values:
@@ -301,24 +332,44 @@ def activity_page(
 ) -> KeysetPage:
     """One page of the ledger list, with what its rows show. A narrow view (a liaison's unit, a unit or a
     community chosen) collects its few activities by id; an office's region is walked newest first through
-    the participants index (see the module docstring)."""
+    the participants index (see the module docstring) — unless the scope is a street's (or smaller) or
+    holds no more than COUNT_CAP matching rows (a rare filter): those are read from the scope's own rows
+    (`ledger_au_region_list`) and sorted, as walking the city's dates for them would visit the whole city."""
     f = filters or ActivityFilter()
     if _walk_activities(actor, f):
         return keyset_page(
             with_list_details(activity_list(actor=actor, filters=f)), after=after, before=before, size=size
         )
-    found, page = _page(_broad_keys(actor, f), after=after, before=before, size=size, id_field="activity_id")
+    count = _count(actor, f, COUNT_CAP)
+    # The view asks for the count next: hand it over once (`activity_count` takes it off the filter).
+    f.__dict__[_PAGE_COUNT] = ((getattr(actor, "pk", None), COUNT_CAP), count)
+    keys = _broad_keys(actor, f, by_date=count[1] and _is_broad(actor, f))
+    found, page = _page(keys, after=after, before=before, size=size, id_field="activity_id", date_field="day")
     by_id = {a.pk: a for a in with_list_details(Activity.all_objects.filter(pk__in=[pk for _, pk in found]))}
     page.rows = [by_id[pk] for _, pk in found if pk in by_id]
     return page
 
 
+_PAGE_COUNT = "_page_count"
+
+
 def activity_count(*, actor: Any, filters: ActivityFilter | None = None, cap: int = COUNT_CAP) -> tuple[int, bool]:
-    """How many activities the list holds, counting no further than `cap`: (cap, True) beyond it."""
+    """How many activities the list holds, counting no further than `cap`: (cap, True) beyond it.
+
+    An office's count reads its scope's own rows (path index, no order), so a rare filter costs the scope's
+    size and a common one stops after `cap` matches. The list page counts first (to choose its walk) and
+    leaves the answer on the filter object; the view's count right after takes it instead of counting again."""
     f = filters or ActivityFilter()
+    handed = f.__dict__.pop(_PAGE_COUNT, None)
+    if handed is not None and handed[0] == (getattr(actor, "pk", None), cap):
+        return handed[1]
+    return _count(actor, f, cap)
+
+
+def _count(actor: Any, f: ActivityFilter, cap: int) -> tuple[int, bool]:
     if _walk_activities(actor, f):
         return capped_count(activity_list(actor=actor, filters=f), cap)
-    n = _broad_keys(actor, f)[: cap + 1].count()
+    n = _broad_keys(actor, f, by_date=False).order_by()[: cap + 1].count()
     return (cap, True) if n > cap else (n, False)
 
 
@@ -589,7 +640,7 @@ def calendar_month(
     grid_start = first - dt.timedelta(days=first.weekday())
     grid_end = last + dt.timedelta(days=6 - last.weekday())
     f = filters or ActivityFilter()
-    f = ActivityFilter(**{**f.__dict__, "start": first, "end": last})
+    f = replace(f, start=first, end=last)
     activities = activity_list(actor=actor, filters=f)
     days = {
         grid_start + dt.timedelta(days=i): CalendarDay(grid_start + dt.timedelta(days=i), False)

@@ -12,6 +12,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 
+from pufa.ledger.fields import PathField
 from pufa.ledger.models import Activity
 from pufa.org.models import Unit
 from pufa.plans.models import Target, Task
@@ -68,8 +69,9 @@ class ProgressStatus(models.Model):
     # Copies of the plan's period, so "tasks of plans running this year" needs no join on a city's statuses.
     plan_start = models.DateField("规划开始", null=True, blank=True)
     plan_end = models.DateField("规划结束", null=True, blank=True)
-    region_path = models.CharField(max_length=255, db_index=True)
-    unit_path = models.CharField(max_length=255, db_index=True)
+    # PathFields: a prefix filter is an indexed range on SQLite too (a street's page reads its own rows).
+    region_path = PathField(db_index=True)
+    unit_path = PathField(db_index=True)
 
     scope_lookups: ClassVar[dict[str, tuple[str, ...]]] = SCOPE
 
@@ -104,7 +106,7 @@ class UnitStatusCount(models.Model):
     """
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
-    region_path = models.CharField(max_length=255)
+    region_path = PathField()  # an indexed range on SQLite: a street's dashboard reads only its own counts
     plan_start = models.DateField("规划开始", null=True, blank=True)
     plan_end = models.DateField("规划结束", null=True, blank=True)
     is_target = models.BooleanField("指标", default=False, help_text="否：任务的总状态")

@@ -15,12 +15,14 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Min, QuerySet, Sum
+from django.db.models import Count, IntegerField, Min, QuerySet, Sum
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from pufa.core.models import ActivityKind, Audience, Domain
+from pufa.ledger import counting
+from pufa.ledger.fields import Unindexed
 from pufa.ledger.models import Activity
 from pufa.ledger.selectors import key_date_list
 from pufa.org.access import grants, scope, visible_or_404
@@ -81,7 +83,9 @@ def statuses_date(*, region_path: str, today: dt.date | None = None) -> dt.date 
     """None if the region's statuses were computed today; otherwise the earliest day they were computed on,
     once a background refresh has been asked for (pages say "状态计算于…" instead of writing)."""
     today = today or timezone.localdate()
-    stale = ProgressStatus.objects.filter(region_path__startswith=region_path, computed_on__lt=today)
+    # Asked on every dashboard load: through the (computed_on) index, empty on a day the statuses are fresh
+    # (`__under`: SQLite may not take the path index, which would walk a whole city's statuses instead).
+    stale = ProgressStatus.objects.filter(region_path__under=region_path, computed_on__lt=today)
     if not stale.exists():
         return None
     tasks.request_refresh(region_path=region_path, today=today)
@@ -196,9 +200,7 @@ def _activity_figures(region: Region, start: dt.date, end: dt.date) -> dict[str,
         for dim in ("kind", "domain", "audience"):
             out[dim] = {code: tuple(v) for code, v in by[dim].items()}
         return out
-    participations = counted_participations().filter(
-        region_path__startswith=region.path, date__gte=start, date__lte=end
-    )
+    participations = counting.participations(region=region, start=start, end=end)
     activities = Activity.objects.filter(pk__in=participations.values("activity_id"))
     people = Sum("people_onsite") + Sum("people_online")
     t = activities.aggregate(n=Count("id"), on=Sum("people_onsite"), ol=Sum("people_online"), m=Sum("materials"))
@@ -216,7 +218,10 @@ def covered(rows: QuerySet[Any], *, start: dt.date, end: dt.date) -> QuerySet[An
     start..end, for living units. A 2022–2025 plan is not part of 2026's picture; a circular "截至某日" covers
     the plans running on that day (start = end). Applies to `ProgressStatus` and `UnitStatusCount` alike, so
     the dashboard's counts and every page or document reading statuses cover the same tasks."""
-    return rows.filter(plan_start__lte=end, plan_end__gte=start, unit__deleted_at__isnull=True)
+    # Deleted units are few: their ids are excluded as a list. As a join on the units' deletion mark, SQLite
+    # drives the query from every living unit of the city instead of from a region's rows.
+    gone = list(Unit.all_objects.filter(deleted_at__isnull=False).order_by().values_list("pk", flat=True))
+    return rows.filter(plan_start__lte=end, plan_end__gte=start).exclude(unit_id__in=gone)
 
 
 def in_year(rows: QuerySet[Any], year: int | None) -> QuerySet[Any]:
@@ -250,12 +255,31 @@ def covered_plans(
     from pufa.progress.rules import is_closed
 
     today = today or timezone.localdate()
-    rows = covered(ProgressStatus.objects.filter(target__isnull=True), start=start, end=end)
+    broad = unit_ids is None and (
+        not region_path
+        or Region.objects.filter(path=region_path, level__in=(Region.Level.CITY, Region.Level.DISTRICT)).exists()
+    )
+    rows = ProgressStatus.objects.all()
+    if broad:
+        # A city's or district's: one query, driven from the task statuses (target NULL) through their index.
+        rows = rows.filter(target__isnull=True)
+    else:
+        # A street's (or a few units'): the task statuses are most of the table, so target NULL is checked
+        # on each row the path or the units found (`Unindexed`) and not walked city-wide through its index.
+        rows = rows.alias(task_status=Unindexed("target_id", output_field=IntegerField()))
+        rows = rows.filter(task_status__isnull=True)
+    rows = covered(rows, start=start, end=end)
     if region_path:
         rows = rows.filter(region_path__startswith=region_path)
     if unit_ids is not None:
         rows = rows.filter(unit_id__in=unit_ids)
-    plans = Plan.objects.filter(pk__in=rows.values("task__plan_id")).order_by("period_start", "title")
+    if broad or unit_ids is not None:
+        plans = Plan.objects.filter(pk__in=rows.values("task__plan_id"))
+    else:
+        # The street's own task ids first, then their plans: as one query SQLite drives it from the city's
+        # tasks and probes each task's statuses.
+        plans = Plan.objects.filter(tasks__in=set(rows.values_list("task_id", flat=True).distinct())).distinct()
+    plans = plans.order_by("period_start", "title")
     return [
         CoveredPlan(p.pk, p.title, p.period_start, p.period_end, is_closed(p.period_end, today))
         for p in plans.only("id", "title", "period_start", "period_end")
@@ -438,22 +462,20 @@ def _children(region: Region, start: dt.date, end: dt.date) -> list[ChildRow]:
     if direct:
         path_to_child = {c.path: c.pk for c in direct}
         per_activity: dict[int, set[int]] = defaultdict(set)
-        for activity_id, path in (
-            counted_participations()
-            .filter(region_path__startswith=region.path, date__gte=start, date__lte=end)
-            .values_list("activity_id", "region_path")
+        for activity_id, path in counting.participations(region=region, start=start, end=end).values_list(
+            "activity_id", "region_path"
         ):
             child = next((cid for cpath, cid in path_to_child.items() if path.startswith(cpath)), None)
             if child is not None:
                 per_activity[child].add(activity_id)
-        people = dict(
-            Activity.objects.filter(pk__in={a for s in per_activity.values() for a in s}).values_list(
-                "pk", "people_onsite"
-            )
-        )
-        online = dict(Activity.objects.filter(pk__in=people.keys()).values_list("pk", "people_online"))
+        people = {
+            pk: onsite + online
+            for pk, onsite, online in Activity.objects.filter(
+                pk__in={a for s in per_activity.values() for a in s}
+            ).values_list("pk", "people_onsite", "people_online")
+        }
         for child, ids in per_activity.items():
-            totals[child] = (len(ids), sum(people[a] + online[a] for a in ids))
+            totals[child] = (len(ids), sum(people[a] for a in ids))
     status: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     grouped = (
         _lagging_counts(start.year, is_target=False, region_path__startswith=region.path)

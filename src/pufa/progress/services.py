@@ -70,20 +70,25 @@ def _task_unit_ids(task: Task) -> list[int]:
     return sorted({tu.unit_id for tu in task.task_units.all()})
 
 
-def _units_of_kind(kind: str, region_path: str) -> list[int]:
-    return list(Unit.objects.filter(kind=kind, region__path__startswith=region_path).values_list("pk", flat=True))
+def _units_of_kind(kind: str, region_path: str, among: Collection[int] | None = None) -> list[int]:
+    units = Unit.objects.filter(kind=kind, region__path__startswith=region_path)
+    if among is not None:
+        # A write for a few units asks only about them: "each community of the city" is not read whole.
+        units = units.filter(pk__in=sorted(among))
+    return list(units.values_list("pk", flat=True))
 
 
-def target_unit_ids(target: Target) -> list[int]:
-    """Who is checked: each unit of the task, each unit of a kind in the plan's region, or one named unit."""
+def target_unit_ids(target: Target, among: Collection[int] | None = None) -> list[int]:
+    """Who is checked: each unit of the task, each unit of a kind in the plan's region, or one named unit
+    (`among`: only those of these units — the cost of a write must not follow the size of the region)."""
     if target.scope == Target.Scope.UNIT:
         return [target.scope_unit_id] if target.scope_unit_id else []
     if target.scope == Target.Scope.EACH_OF_KIND and target.scope_kind:
-        return _units_of_kind(target.scope_kind, target.task.plan.issuing_unit.region.path)
+        return _units_of_kind(target.scope_kind, target.task.plan.issuing_unit.region.path, among)
     return _task_unit_ids(target.task)
 
 
-def target_spec(target: Target) -> Spec | None:
+def target_spec(target: Target, among: Collection[int] | None = None) -> Spec | None:
     plan = target.task.plan
     try:
         metrics.get(target.metric)
@@ -97,7 +102,7 @@ def target_spec(target: Target) -> Spec | None:
         filters=dict(target.filters or {}),
         periods=expand_periods(target.period, start=start, end=end),
         threshold=Decimal(target.threshold),
-        unit_ids=target_unit_ids(target),
+        unit_ids=target_unit_ids(target, among),
     )
 
 
@@ -127,10 +132,10 @@ def task_spec(task: Task) -> Spec | None:
     )
 
 
-def specs_for(task: Task) -> list[Spec]:
+def specs_for(task: Task, among: Collection[int] | None = None) -> list[Spec]:
     targets = list(task.targets.all())
     if targets:
-        return [s for s in (target_spec(t) for t in targets) if s is not None]
+        return [s for s in (target_spec(t, among) for t in targets) if s is not None]
     spec = task_spec(task)
     return [spec] if spec else []
 
@@ -223,7 +228,7 @@ def refresh(
     written = 0
     for task in task_list:
         touched = False
-        specs = specs_for(task)
+        specs = specs_for(task, units_filter)
         # Checks of targets the task no longer has (or of the implicit check once it has targets) go first.
         current = [s.target.pk for s in specs if s.target is not None]
         leftovers = TargetCheck.objects.filter(task=task).exclude(target_id__in=current)
@@ -402,7 +407,7 @@ def ensure_fresh(*, region_path: str, today: dt.date | None = None) -> bool:
     A write under the city-wide lock: run by the background task `pufa.progress.tasks.refresh_region`
     (which pages enqueue through `request_refresh`) and by the daily pass, never by a page load."""
     today = today or timezone.localdate()
-    stale = ProgressStatus.objects.filter(region_path__startswith=region_path, computed_on__lt=today).exists()
+    stale = ProgressStatus.objects.filter(region_path__under=region_path, computed_on__lt=today).exists()
     if stale:
         refresh_statuses(today=today, region_path=region_path)
     return stale

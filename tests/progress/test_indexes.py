@@ -1,0 +1,34 @@
+"""A region's progress rows are read through their path index on SQLite too (issue 14 item 3): a street's
+dashboard must not scan the city's statuses. PostgreSQL answers the same prefix from its pattern-ops index."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from pufa.progress.models import ProgressStatus, UnitStatusCount
+
+
+def _plan(queryset) -> str:
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        return " | ".join(str(row[-1]) for row in cursor.fetchall())
+
+
+@pytest.mark.parametrize(
+    ("queryset", "index"),
+    [
+        (
+            lambda: UnitStatusCount.objects.filter(region_path__startswith="/1/2/", is_target=False),
+            "progress_usc_region",
+        ),
+        (lambda: ProgressStatus.objects.filter(region_path__startswith="/1/2/", status="overdue"), "region_path"),
+    ],
+)
+def test_a_regions_rows_are_searched_through_the_path_index_on_sqlite(db, queryset, index):
+    if connection.vendor != "sqlite":
+        pytest.skip("the range form is SQLite's; PostgreSQL plans LIKE 'p%' on its pattern-ops index")
+    plan = _plan(queryset())
+    assert "SEARCH" in plan and index in plan, plan
+    assert "SCAN" not in plan, plan
