@@ -489,12 +489,22 @@ def docx_bomb(megabytes: int = 10) -> bytes:
     return out.getvalue()
 
 
+def broken_docx() -> bytes:
+    """A Word package whose document.xml stops in the middle of a paragraph."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+        z.writestr("word/document.xml", f'<w:document xmlns:w="{w}"><w:body><w:p><w:r><w:t>第一条')
+    return out.getvalue()
+
+
 FILE_INPUT = re.compile(r"<input\b[^>]*type=\"file\"[^>]*>", re.I)
 INPUT = re.compile(r"<input\b([^>]*)>", re.I)
 SELECT = re.compile(r"<select\b([^>]*)>(.*?)</select>", re.I | re.S)
 ATTR = re.compile(r"(\w+)=\"([^\"]*)\"")
 ERROR_WORDS = re.compile(
-    r"[\u4e00-\u9fff，：（）\w ,.]*(?:无法读取|超过|损坏|格式错误|不能超过|请上传|不是有效)[^<]{0,60}"
+    r"[\u4e00-\u9fff，：（）\w ,.]*(?:无法读取|超过|损坏|格式错误|不能超过|请上传|不是有效|不支持)[^<]{0,60}"
 )
 
 
@@ -541,6 +551,8 @@ def check_imports(clients: dict[str, Client], server: subprocess.Popen[bytes]) -
         "broken XML": ("broken.xlsx", hostile.xlsx("<sheetData><row r='1'><c r='A1'><v>1</v></row>"), xlsx_type),
         "not a zip": ("junk.xlsx", b"PK\x03\x04" + b"\x00" * 200, xlsx_type),
         "docx 10 MB": ("bomb.docx", docx_bomb(10), docx_type),
+        "docx broken XML": ("broken.docx", broken_docx(), docx_type),
+        "docx not a zip": ("junk.docx", b"PK\x03\x04" + b"\x00" * 200, docx_type),
     }
     print(
         f"# hostile files built in {time.monotonic() - started:.0f} s: "
@@ -559,7 +571,7 @@ def check_imports(clients: dict[str, Client], server: subprocess.Popen[bytes]) -
             "tuohe_fzb",
             ["column bomb ZZZZZ", "column bomb ZZZZZZZ", "shared-strings bomb", "broken XML", "not a zip"],
         ),
-        ("/plans/import/", "tuohe_fzb", ["docx 10 MB", "broken XML", "not a zip"]),
+        ("/plans/import/", "tuohe_fzb", ["docx 10 MB", "docx broken XML", "docx not a zip", "broken XML"]),
     ]
     for path, who, kinds in imports:
         client = clients[who]
