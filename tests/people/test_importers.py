@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import io
+import time
 
+import pytest
 from openpyxl import Workbook, load_workbook
 
 from pufa.core.models import AuditEntry
 from pufa.people import exports, importers, selectors
 from pufa.people.models import Person, TeamMembership
+from tests import hostile
 from tests.people.conftest import D, add_person, valid_id
 
 HEADER = exports.COLUMNS
@@ -136,3 +139,20 @@ def test_export_masks_and_neutralises_formulas(world, liaison):
     assert values[0] == '\'=HYPERLINK("http://x")' and values[10] == "'@SUM(A1)"
     assert values[3] == "138****2222"
     assert "13811112222" not in str(values)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (hostile.column_bomb("ZZZZZ"), "超过 30 列"),
+        (hostile.shared_strings_bomb(count=3, size=40_000), "32,767"),
+        (hostile.xlsx('<sheetData><row r="1"><c r="A1"><v>1</v></c></row>'), "XML 格式错误"),
+    ],
+)
+def test_hostile_rosters_are_refused_before_reading(world, liaison, data, message):
+    """The roster import goes through the bounded reader: the probe's 2 KB column bomb took 23 s (issue 13)."""
+    started = time.monotonic()
+    result = importers.roster_import(actor=liaison, file=io.BytesIO(data))
+    assert time.monotonic() - started < 2
+    assert not result.ok and message in result.errors[0], result.errors
+    assert not Person.objects.exists()

@@ -1,7 +1,7 @@
 """Reading and writing roster workbooks: the bounded reader and the formula-safe cell.
 
-`read_rows()` is deliberately small and self-contained (python-calamine, first sheet, at most MAX_ROWS rows
-and MAX_COLS columns) so it can be swapped for the project's shared bounded reader in one place.
+`read_rows()` reads the first sheet through the project's one bounded reader (`core.spreadsheets.read_xlsx`),
+at most MAX_ROWS rows and MAX_COLS columns.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import IO, Any
 
-from python_calamine import CalamineWorkbook
+from pufa.core.spreadsheets import SpreadsheetError, read_xlsx
 
 MAX_ROWS = 20_000  # data rows, header excluded
 MAX_COLS = 30
@@ -22,24 +22,16 @@ class RosterFileError(ValueError):
 
 
 def read_rows(file: IO[bytes]) -> Iterator[tuple[int, list[Any]]]:
-    """(spreadsheet row number, cell values) for each row of the first sheet; raises RosterFileError when
-    the file is unreadable or larger than MAX_ROWS rows. Columns past MAX_COLS are ignored."""
+    """(spreadsheet row number, cell values) for each non-empty row of the first sheet, read through the
+    project's bounded reader (`pufa.core.spreadsheets.read_xlsx`: zip, size, column and XML bounds checked
+    before anything is read); raises RosterFileError, with the bound in Chinese, when the file is unreadable
+    or past MAX_ROWS rows or MAX_COLS columns. A dense reader alone allocates rows × columns, so a 2 KB
+    sheet with a cell at column ZZZZZ took seconds and gigabytes (issue 13, item 1)."""
     try:
-        workbook = CalamineWorkbook.from_filelike(file)
-        if not workbook.sheet_names:
-            raise RosterFileError("工作簿中没有工作表。")
-        sheet = workbook.get_sheet_by_index(0)
-    except RosterFileError:
-        raise
-    except Exception as exc:  # calamine raises its own errors for anything not a workbook
-        raise RosterFileError("无法读取该文件，请上传由 Excel 或 WPS 保存的 .xlsx 名册。") from exc
-    if sheet.total_height > MAX_ROWS + 1:
-        raise RosterFileError(f"名册超过 {MAX_ROWS} 行，请分批导入。")
-    start_row = (sheet.start or (0, 0))[0]
-    for offset, row in enumerate(sheet.iter_rows()):
-        if offset > MAX_ROWS:
-            raise RosterFileError(f"名册超过 {MAX_ROWS} 行，请分批导入。")
-        yield start_row + offset + 1, list(row[:MAX_COLS])
+        sheet = read_xlsx(file, max_rows=MAX_ROWS, max_cols=MAX_COLS)
+    except SpreadsheetError as exc:
+        raise RosterFileError(str(exc)) from exc
+    yield from sheet.rows
 
 
 def text(value: Any) -> str:
