@@ -214,3 +214,35 @@ class Notification(models.Model):
     def is_open(self) -> bool:
         """Neither read nor handled: what the badge counts."""
         return self.read_at is None and self.done_at is None
+
+
+class Stamp(models.Model):
+    """A version token kept in the database (版本戳). Cached pages and figures are keyed by it; a writer changes
+    it inside its own transaction, so every process sees the new token exactly when it sees the new records —
+    a per-process cache can then never serve what another process has already changed (withdrawn lists, …)."""
+
+    key = models.CharField("键", max_length=100, primary_key=True)
+    token = models.CharField("版本", max_length=32)
+
+    class Meta:
+        verbose_name = "版本戳"
+        verbose_name_plural = "版本戳"
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.token}"
+
+
+class ThrottleWindow(models.Model):
+    """One fixed window of a rate limit (限流), counted in the database so that every process counts together:
+    a limit kept in each process's memory lets N worker processes take N times the limit."""
+
+    key = models.CharField("键", max_length=150, primary_key=True)
+    started = models.DateTimeField("窗口开始")
+    hits = models.PositiveIntegerField("次数", default=0)
+
+    class Meta:
+        verbose_name = "限流计数"
+        verbose_name_plural = "限流计数"
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.hits}"

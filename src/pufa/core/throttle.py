@@ -1,22 +1,40 @@
-"""Rate limits kept in the cache: at most `limit` hits per key in a fixed window.
+"""Rate limits: at most `limit` hits per key in a fixed window, counted in the database (`core.ThrottleWindow`).
 
-With the default local-memory cache the count is per process; with PUFA_REDIS_URL it is shared by every
-process, as a limit must be when several app servers run (docs/deploy.md).
+The count is shared by every process that serves pages — with a per-process memory cache, N gunicorn workers
+would each allow the limit, so a 10-per-hour limit let 20 posts through with two workers (issue 13's probe).
+A hit is one conditional UPDATE; the rows of windows long past are removed as new windows start.
 """
 
 from __future__ import annotations
 
-from django.core.cache import cache
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from pufa.core.models import ThrottleWindow
+
+#: Rows of windows that ended longer ago than this are deleted when a window starts.
+KEEP = dt.timedelta(days=1)
 
 
 def allow(key: str, *, limit: int, window: int) -> bool:
     """Count one hit for `key`; False when it is past `limit` hits in the `window` seconds since the first."""
-    cache_key = f"pufa:throttle:{key}"
-    if cache.add(cache_key, 1, timeout=window):
-        return True
-    try:
-        hits = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr: this hit starts a new window
-        cache.add(cache_key, 1, timeout=window)
-        return True
-    return hits <= limit
+    now = timezone.now()
+    key = key[:150]
+    with transaction.atomic():
+        counted = ThrottleWindow.objects.filter(key=key, started__gt=now - dt.timedelta(seconds=window)).update(
+            hits=F("hits") + 1
+        )
+        if counted:
+            return ThrottleWindow.objects.values_list("hits", flat=True).get(key=key) <= limit
+        # No window running for this key: this hit starts one (replacing an ended window's row).
+        ThrottleWindow.objects.filter(started__lt=now - KEEP).delete()
+        try:
+            with transaction.atomic():
+                ThrottleWindow.objects.update_or_create(key=key, defaults={"started": now, "hits": 1})
+        except IntegrityError:  # another process started the window at the same moment: count in it
+            ThrottleWindow.objects.filter(key=key).update(hits=F("hits") + 1)
+            return ThrottleWindow.objects.values_list("hits", flat=True).get(key=key) <= limit
+    return True

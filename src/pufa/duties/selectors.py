@@ -8,15 +8,13 @@ whenever the public content changes.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from pufa.core import stamps
 from pufa.core.models import AuditEntry
 from pufa.duties.models import (
     DutyDeadline,
@@ -39,22 +37,19 @@ PUBLIC_VERSION_KEY = "duties:public-version"
 
 def public_version() -> str:
     """A token that changes whenever published content changes; the portal puts it in every cache key, so a
-    publish or withdrawal makes every cached public page stale at once (also across app servers on Redis)."""
-    version = cache.get(PUBLIC_VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        if not cache.add(PUBLIC_VERSION_KEY, version, None):
-            version = cache.get(PUBLIC_VERSION_KEY) or version
-    return version
+    publish or withdrawal makes every cached public page stale at once — in every process, because the token
+    is read from the database (`core.stamps`), not from a process's own cache."""
+    return stamps.get(PUBLIC_VERSION_KEY)
 
 
 def reset_public_version() -> None:
-    cache.set(PUBLIC_VERSION_KEY, uuid.uuid4().hex, None)
+    stamps.bump(PUBLIC_VERSION_KEY)
 
 
 def schedule_public_reset() -> None:
-    """Reset the version once the current transaction commits (a rolled-back publish changes nothing)."""
-    transaction.on_commit(reset_public_version)
+    """Reset the version in the current transaction: a rolled-back publish changes nothing, and the new token
+    is seen exactly when the published records are."""
+    reset_public_version()
 
 
 # ---------------------------------------------------------------- laws

@@ -1,0 +1,40 @@
+"""Freshness tokens and rate limits kept in the database, so every process shares them (issue 13 §10's probe
+found a per-process limit letting two gunicorn workers take twice the feedback limit)."""
+
+from __future__ import annotations
+
+import time_machine
+from django.core.cache import cache
+from django.utils import timezone
+
+from pufa.core import stamps, throttle
+from pufa.core.models import Stamp, ThrottleWindow
+
+
+def test_a_stamp_is_read_from_the_database_not_from_a_process_cache(db):
+    first = stamps.get("portal")
+    assert stamps.get("portal") == first
+    cache.clear()  # another process's memory knows nothing: the token still comes from the row
+    assert stamps.get("portal") == first
+    # Another process bumps it: this one sees the new token at once.
+    Stamp.objects.filter(key="portal").update(token="f" * 32)
+    assert stamps.get("portal") == "f" * 32
+    assert stamps.bump("portal") not in {first, "f" * 32}
+
+
+def test_the_limit_holds_whatever_a_process_remembers(db):
+    assert all(throttle.allow("feedback:1.2.3.4", limit=3, window=3600) for _ in range(3))
+    cache.clear()  # a second worker process: it has counted nothing in its own memory
+    assert not throttle.allow("feedback:1.2.3.4", limit=3, window=3600)
+    assert throttle.allow("feedback:5.6.7.8", limit=3, window=3600)  # another address has its own window
+    assert ThrottleWindow.objects.get(key="feedback:1.2.3.4").hits == 4
+
+
+def test_a_new_window_starts_when_the_old_one_ends(db):
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        for _ in range(2):
+            throttle.allow("contest:9.9.9.9", limit=2, window=60)
+        assert not throttle.allow("contest:9.9.9.9", limit=2, window=60)
+        clock.shift(61)
+        assert throttle.allow("contest:9.9.9.9", limit=2, window=60)
+        assert ThrottleWindow.objects.get(key="contest:9.9.9.9").hits == 1
