@@ -107,3 +107,20 @@ def client_for(client):
         return client
 
     return login
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that commits (a transactional test, a live server, a browser test) ends with a flush; make it
+    restore the database as it was created — the content types under their ids and the data migrations' default
+    rows — instead of letting the flush recreate content types under new ids, which breaks every later test that
+    restores a serialized database and any process that cached the old ids (seen on both databases)."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        transactional = "transactional_db" in getattr(item, "fixturenames", ()) or "live_server" in getattr(
+            item, "fixturenames", ()
+        )
+        if marker is not None and marker.kwargs.get("transaction"):
+            transactional = True
+        if transactional:
+            kwargs = {**(marker.kwargs if marker is not None else {}), "transaction": True, "serialized_rollback": True}
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
