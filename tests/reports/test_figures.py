@@ -113,6 +113,7 @@ def test_links_list_exactly_the_counted_records(world, ledger, office_user, scop
             assert parts.path == "/people/"
             roster = person_list(actor=office_user, filters=roster_filters(QueryDict(parts.query)))
             assert roster.count() == figure.value
+            continue
         if figure.key.startswith("roster.venues."):  # venue figures link to the venues behind them
             from pufa.org.models import Unit
             from pufa.venues.selectors import venue_list
