@@ -18,7 +18,7 @@ from pufa.core.home import inbox
 from pufa.core.models import AuditEntry
 from pufa.creation import selectors, services
 from pufa.creation.demo import seed001_scheme
-from pufa.creation.models import Application, Criterion, Title
+from pufa.creation.models import Application, Attestation, Criterion, Title
 from pufa.ledger import services as ledger_services
 from pufa.org.access import SYSTEM
 from pufa.venues import services as venue_services
@@ -184,6 +184,24 @@ def test_pages_follow_the_permission_matrix(world, scheme, liaison, other_liaiso
     assert (
         client_for(liaison).post(reverse("creation:scheme-detail", args=[scheme.pk]), {"title": "x"}).status_code == 403
     )
+
+
+def test_only_the_community_attests_and_applies(world, scheme, liaison, office_user, inspector, client_for):
+    """The office and the inspectors see the checklist but may not write the community's note or apply for it."""
+    criterion = scheme.criteria.get(title="有一支法制宣传队")
+    attest = reverse("creation:attest", args=[criterion.pk, world.committee_a.pk])
+    apply = reverse("creation:application-create")
+    for user in (office_user, inspector):
+        c = client_for(user)
+        assert c.get(reverse("creation:checklist", args=[scheme.pk, world.committee_a.pk])).status_code == 200
+        assert c.post(attest, {"note": "已具备。"}).status_code == 403
+        assert c.post(apply, {"scheme": scheme.pk, "unit": world.committee_a.pk}).status_code == 403
+    assert not Attestation.objects.exists() and not Application.objects.exists()
+    c = client_for(liaison)
+    assert c.post(attest, {"note": "已具备。"}).status_code == 302
+    assert c.post(apply, {"scheme": scheme.pk, "unit": world.committee_a.pk}).status_code == 302
+    assert Attestation.objects.get().unit == world.committee_a
+    assert Application.objects.get().unit == world.committee_a
 
 
 def test_office_adds_a_computed_criterion_only_on_a_registered_metric(world, scheme, office_user):

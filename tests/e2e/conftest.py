@@ -47,8 +47,9 @@ def browser() -> Iterator[object]:
 def restore_default_rows() -> None:
     """Browser tests run in transactions that end with a flush, which also empties the rows the data
     migrations put in (taxonomies, key dates, team kinds …); put them back so every browser test starts like a
-    new site. Every app's data migration named `*_default_*` with a `forwards` is run again (each is
-    idempotent), so a new area's defaults come back without a line here."""
+    new site. Every app's data migration named `*_default_*` with a `forwards` (or `*_seed_*` with a `seed`,
+    like the venue kinds) is run again (each is idempotent), so a new area's defaults come back without a line
+    here."""
     import importlib
     from pathlib import Path
 
@@ -61,10 +62,12 @@ def restore_default_rows() -> None:
     for config in apps.get_app_configs():
         if not config.name.startswith("pufa."):
             continue
-        for path in sorted((Path(config.path) / "migrations").glob("*_default_*.py")):
+        folder = Path(config.path) / "migrations"
+        for path in sorted([*folder.glob("*_default_*.py"), *folder.glob("*_seed_*.py")]):
             module = importlib.import_module(f"{config.name}.migrations.{path.stem}")
-            if hasattr(module, "forwards"):
-                module.forwards(apps, None)
+            step = getattr(module, "forwards", None) or getattr(module, "seed", None)
+            if step is not None:
+                step(apps, None)
 
 
 @pytest.fixture

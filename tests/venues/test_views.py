@@ -16,9 +16,10 @@ from django.urls import reverse
 
 from pufa.core.home import inbox
 from pufa.org.access import SYSTEM
+from pufa.org.models import Membership
 from pufa.venues import selectors, services
 from pufa.venues.models import MapBoundary, Upkeep, Venue
-from tests.factories import make_activity
+from tests.factories import make_activity, member_of
 from tests.venues.conftest import make_venue
 
 D = dt.date
@@ -79,6 +80,17 @@ def test_read_only_gets_403(client_for, venue, inspector):
         == 403
     )
     assert c.get(reverse("venues:boundary-list")).status_code == 403
+    upkeep = services.upkeep_record(actor=SYSTEM, venue=venue, kind=Upkeep.Kind.CONTENT, date=D(2026, 3, 1))
+    assert c.post(reverse("venues:upkeep-delete", args=[upkeep.pk])).status_code == 403
+    assert c.post(reverse("venues:venue-delete", args=[venue.pk])).status_code == 403
+    assert Upkeep.objects.filter(pk=upkeep.pk).exists() and Venue.objects.filter(pk=venue.pk).exists()
+
+
+def test_a_member_without_venue_actions_gets_403(client_for, world, venue):
+    """A committee member sees the unit's rows but its role carries no venue action."""
+    c = client_for(member_of(world.committee_a, Membership.Role.MEMBER, username="member"))
+    for url in (reverse("venues:venue-list"), reverse("venues:venue-detail", args=[venue.pk])):
+        assert c.get(url).status_code == 403, url
 
 
 def test_list_is_scoped(client_for, world, venue, liaison, other_liaison, office_user, other_office):
@@ -239,6 +251,8 @@ def test_activity_page_names_its_venue(client_for, world, liaison, venue):
     assert [a.pk for a in detail] == [activity.pk]
     uses = c.get(reverse("venues:use-list"), {"unit": world.committee_a.pk, "start": "2026-01-01", "end": "2026-12-31"})
     assert [a.pk for a in uses.context["page"].object_list] == [activity.pk]
+    own = c.get(reverse("venues:use-list"))  # without a unit: the liaison's own committee
+    assert own.context["unit"] == world.committee_a and [a.pk for a in own.context["page"].object_list] == [activity.pk]
 
 
 def test_kind_list_and_add(client_for, office_user, liaison):

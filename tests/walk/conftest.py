@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -18,6 +19,8 @@ import time_machine
 from PIL import Image
 
 from pufa.core.models import Domain
+from pufa.creation import services as creation_services
+from pufa.creation.models import Criterion, Level
 from pufa.duties import services as duty_services
 from pufa.ledger import services as ledger_services
 from pufa.ledger.models import KeyDate
@@ -27,6 +30,8 @@ from pufa.people import services as people_services
 from pufa.people.models import TeamKind
 from pufa.plans.models import Target
 from pufa.reports import services as report_services
+from pufa.venues import services as venue_services
+from pufa.venues.models import Upkeep, Venue, VenueKind
 from tests.factories import duty_list, law, make_activity, make_plan, make_task, member_of
 
 #: The roles of the walk, each a user of the cast (None: not logged in).
@@ -108,6 +113,8 @@ def site(world, office_user, liaison, other_liaison, inspector, other_office) ->
         ),
         teams=[people_services.JoinData(kind=TeamKind.objects.get(code="flmbr"), start=dt.date(2025, 3, 1))],
     )
+    venues = _venues(world, office_user=office_user, liaison=liaison, activity=activity)
+    creation = _creation(world, office_user=office_user, liaison=liaison, inspector=inspector)
     objects = {
         "region": world.community_a,
         "unit": world.committee_a,
@@ -133,6 +140,73 @@ def site(world, office_user, liaison, other_liaison, inspector, other_office) ->
         "consent_request": request.participants.get(unit=world.committee_a),
         "person": person,
         "person_membership": person.memberships.get(),
+        **venues,
+        **creation,
     }
     assert KeyDate.objects.exists()
     return Site(users=users, objects=objects)
+
+
+#: A square around 沱河街道 for the offline map (GeoJSON, WGS84).
+BOUNDARY = (
+    b'{"type": "Polygon", "coordinates": [[[117.0, 33.9], [117.1, 33.9], [117.1, 34.0], [117.0, 34.0], [117.0, 33.9]]]}'
+)
+
+
+def _venues(world: Any, *, office_user: User, liaison: User, activity: Any) -> dict[str, Any]:
+    """A board of community A kept by its committee, with an upkeep row and a photo, named as the place of the
+    walk's activity; the street's map outline, shown on the portal."""
+    venue = venue_services.venue_create(
+        actor=liaison,
+        data=venue_services.VenueData(
+            name="沱河社区法治宣传栏",
+            kind=VenueKind.objects.get(code="board"),
+            level=Venue.Level.COMMUNITY,
+            region=world.community_a,
+            unit=world.committee_a,
+            opened_on=dt.date(2026, 1, 10),
+            longitude=Decimal("117.05"),
+            latitude=Decimal("33.95"),
+            area_m2=Decimal("2.5"),
+        ),
+    )
+    upkeep = venue_services.upkeep_record(
+        actor=liaison, venue=venue, kind=Upkeep.Kind.CONTENT, date=dt.date(2026, 7, 1), note="第7期"
+    )
+    photo = venue_services.photo_add(actor=liaison, venue=venue, upload=io.BytesIO(_jpeg()), name="宣传栏.jpg")
+    venue_services.activity_venue_set(actor=liaison, activity=activity, venue=venue)
+    boundary = venue_services.boundary_upload(actor=office_user, region=world.street_a, raw=BOUNDARY)
+    venue_services.boundary_set_portal(actor=office_user, boundary=boundary, show=True)
+    return {"venue": venue, "upkeep": upkeep, "photo": photo, "boundary": boundary}
+
+
+def _creation(world: Any, *, office_user: User, liaison: User, inspector: User) -> dict[str, Any]:
+    """The street A office's scheme (one attested and one computed criterion, both met by community A), and
+    community A's application through street review and on-site review to its title."""
+    scheme = creation_services.scheme_create(
+        actor=office_user, name="民主法治示范社区创建标准", level=Level.DISTRICT, year=2026, region=world.street_a
+    )
+    criterion = creation_services.criterion_add(
+        actor=office_user, scheme=scheme, title="有一支法制宣传队", kind=Criterion.Kind.ATTESTED
+    )
+    creation_services.criterion_add(
+        actor=office_user,
+        scheme=scheme,
+        title="有一个法制专栏（宣传栏）",
+        kind=Criterion.Kind.COMPUTED,
+        metric="venues.count",
+        filters={"kind": "board"},
+    )
+    creation_services.attest(actor=liaison, criterion=criterion, unit=world.committee_a, note="社区法制宣传队8人。")
+    application = creation_services.application_create(actor=liaison, scheme=scheme, unit=world.committee_a)
+    for actor, step in ((liaison, "submit"), (office_user, "approve"), (inspector, "pass")):
+        application = creation_services.application_transition(
+            actor=actor, application=application, name=step, note="符合标准"
+        )
+    return {
+        "scheme": scheme,
+        "criterion": criterion,
+        "application": application,
+        "title": application.title,
+        "checklist_unit": world.committee_a,
+    }

@@ -87,6 +87,10 @@ def test_odd_query_values_never_make_a_server_error(who, site, client):
     if who == "office":
         assert {"year", "unit", "task", "status"} <= seen["ledger:activity-list"]
         assert {"region", "year"} <= seen["progress:dashboard"]
+        assert {"region", "unit", "kind", "level", "status", "as_of", "q"} <= seen["venues:venue-list"]
+        assert {"unit", "start", "end"} <= seen["venues:use-list"]
+        assert {"street", "as_of"} <= seen["venues:coverage"]
+        assert {"status", "due"} <= seen["creation:title-list"]
     if who == "anonymous":
         assert {"year", "law", "page", "month"} <= seen["portal:search"] | seen["portal:calendar"]
 
@@ -101,6 +105,23 @@ def test_odd_posted_ids_are_form_errors_not_server_errors(site, client):
     client.force_login(site.users["office"])
     url = reverse("duties:template-item-delete", args=[site.objects["template"].pk])
     assert client.post(url, {"item": "²"}).status_code == 404
+
+
+def test_odd_posted_ids_on_venue_and_creation_buttons_are_not_server_errors(site, client):
+    """The activity's venue, the 申报 button and the workflow buttons read ids and versions from the form."""
+    client.raise_request_exception = False
+    client.force_login(site.users["liaison"])
+    activity, application = site.objects["activity"], site.objects["application"]
+    for value in ("²", "①", "99999999999999999999999", "\x00"):
+        venue = client.post(reverse("venues:activity-venue", args=[activity.pk]), {"venue": value})
+        assert venue.status_code == 302  # an odd id is "no venue", never a lookup that crashes
+        applied = client.post(reverse("creation:application-create"), {"scheme": value, "unit": value})
+        assert applied.status_code == 404
+        step = client.post(
+            reverse("creation:application-step", args=[application.pk]),
+            {"step": "submit", "version": value, "note": value},
+        )
+        assert step.status_code == 302
 
 
 def test_an_odd_count_cell_is_a_row_error(site):

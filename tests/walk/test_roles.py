@@ -59,6 +59,15 @@ SEEN_BY: dict[str, frozenset[str]] = {
     "consent_request": frozenset({"liaison", "member", "inspector"}),
     "person": UNIT_A,  # kept by community A's committee
     "person_membership": UNIT_A,
+    "venue": UNIT_A,  # a board of community A kept by its committee
+    "upkeep": UNIT_A,
+    "photo": UNIT_A,
+    "boundary": REGION_WIDE,  # the street A outline: regions are the offices' and inspectors'
+    "scheme": STREET_A,  # issued by the street A office for its communities
+    "criterion": STREET_A,  # a line of that scheme
+    "checklist_unit": UNIT_A,
+    "application": UNIT_A,  # community A's
+    "title": UNIT_A,
 }
 
 
@@ -72,6 +81,7 @@ class Page:
     token: str | None = None
     seen: frozenset[str] | None = None  # the roles a page without a record exists for (others: 404)
     key: str = "pk"  # the name of the path parameter that carries the record's id
+    more: tuple[tuple[str, str], ...] = ()  # further (path parameter, record) pairs: the page needs them all
 
 
 P = Page
@@ -223,6 +233,39 @@ PAGES: dict[str, Page] = {
     "portal:unit-laws": P(None, "unit", public=True),
     "portal:calendar": P(None, public=True),
     "portal:search": P(None, public=True),
+    "portal:venues": P(None, public=True),
+    "portal:venues-map": P(None, public=True),  # the street A outline is shown on the portal
+    "venues:index": P("venues.view"),
+    "venues:venue-list": P("venues.view"),
+    "venues:venue-detail": P("venues.view", "venue"),
+    "venues:venue-create": P("venues.edit"),
+    "venues:venue-edit": P("venues.edit", "venue"),
+    "venues:venue-delete": P("venues.edit", "venue", post_only=True),
+    "venues:photo-add": P("venues.edit", "venue", post_only=True),
+    "venues:photo-file": P("venues.view", "photo"),
+    "venues:photo-thumb": P("venues.view", "photo"),
+    "venues:photo-delete": P("venues.edit", "photo", post_only=True),
+    "venues:upkeep-delete": P("venues.edit", "upkeep", post_only=True),
+    "venues:use-list": P("venues.view"),  # without ?unit=: the units the role acts for
+    "venues:coverage": P("venues.view"),
+    "venues:map": P("venues.view"),
+    "venues:map-data": P("venues.view"),
+    "venues:boundary-list": P("venues.manage"),
+    "venues:boundary-portal": P("venues.manage", "boundary", post_only=True),
+    "venues:kind-list": P("venues.view"),
+    "venues:activity-venue": P("ledger.record", "activity", post_only=True),  # where it took place
+    "creation:index": P("creation.view"),
+    "creation:scheme-list": P("creation.view"),
+    "creation:scheme-detail": P("creation.view", "scheme"),
+    "creation:checklist": P("creation.view", "scheme", more=(("unit_pk", "checklist_unit"),)),
+    "creation:attest": P("creation.apply", "criterion", post_only=True, more=(("unit_pk", "checklist_unit"),)),
+    "creation:application-list": P("creation.view"),
+    "creation:application-create": P("creation.apply", post_only=True),
+    "creation:application-detail": P("creation.view", "application"),
+    # Each step checks its own action (apply, review, inspect); the URL needs the area's.
+    "creation:application-step": P("creation.view", "application", post_only=True),
+    "creation:title-list": P("creation.view"),
+    "creation:title-detail": P("creation.view", "title"),
 }
 
 
@@ -242,6 +285,8 @@ def url_for(name: str, page: Page, objects: dict[str, Any]) -> str:
     kwargs: dict[str, Any] = {}
     if page.obj is not None:
         kwargs[page.key] = objects[page.obj].pk
+    for key, obj in page.more:
+        kwargs[key] = objects[obj].pk
     if page.fmt is not None:
         kwargs["fmt"] = page.fmt
     if page.token is not None:
@@ -255,7 +300,8 @@ def expected(who: str, page: Page) -> int | None:
         return None
     if who == "anonymous":
         return 302
-    if page.obj is not None and who not in SEEN_BY[page.obj]:
+    records = ([page.obj] if page.obj is not None else []) + [obj for _, obj in page.more]
+    if any(who not in SEEN_BY[obj] for obj in records):
         return 404
     if page.seen is not None and ROLE_OF[who] not in page.seen:
         return 404 if role_allows(ROLE_OF[who], page.action or "") else 403

@@ -7,8 +7,9 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from pufa.core.forms import PufaForm
-from pufa.creation.models import Criterion, Level
+from pufa.core.filters import QueryForm, id_field
+from pufa.core.forms import PufaForm, VersionField
+from pufa.creation.models import Application, Criterion, Level, Title
 from pufa.plans import metrics as registry
 
 
@@ -45,3 +46,30 @@ class AttestForm(PufaForm):
 
 class NoteForm(PufaForm):
     note = forms.CharField(label="意见/记录", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+# ---------------------------------------------------------------- query strings (GET) and posted steps
+
+
+class ApplicationQuery(QueryForm):
+    status = forms.ChoiceField(required=False, choices=[("", ""), *Application.Status.choices])
+
+
+class TitleQuery(QueryForm):
+    status = forms.ChoiceField(required=False, choices=[("", ""), *Title.Status.choices])
+    due = forms.BooleanField(required=False)
+
+
+class ApplyForm(QueryForm):
+    """The scheme and community posted from a checklist's 申报 button."""
+
+    scheme = id_field()
+    unit = id_field()
+
+
+class StepForm(QueryForm):
+    """A workflow button: the step, its note and the version the page showed."""
+
+    step = forms.CharField(required=False, max_length=20)
+    note = forms.CharField(required=False)
+    version = VersionField()

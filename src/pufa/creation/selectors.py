@@ -105,8 +105,10 @@ def scheme_list(*, actor: Any) -> QuerySet[Scheme]:
     return scope(Scheme.objects.select_related("region"), actor).order_by("-year", "name")
 
 
-def scheme_get(*, actor: Any, pk: int) -> Scheme:
-    return visible_or_404(Scheme.objects.select_related("region").prefetch_related("criteria"), actor, pk=pk)
+def scheme_get(*, actor: Any, pk: int, action: str = "creation.view") -> Scheme:
+    return visible_or_404(
+        Scheme.objects.select_related("region").prefetch_related("criteria"), actor, action=action, pk=pk
+    )
 
 
 def applicant_units(*, actor: Any) -> QuerySet[Unit]:
@@ -119,8 +121,10 @@ def application_list(*, actor: Any, status: str = "") -> QuerySet[Application]:
     return apps.filter(status=status) if status else apps
 
 
-def application_get(*, actor: Any, pk: int) -> Application:
-    return visible_or_404(Application.objects.select_related("scheme", "unit", "unit__region"), actor, pk=pk)
+def application_get(*, actor: Any, pk: int, action: str = "creation.view") -> Application:
+    return visible_or_404(
+        Application.objects.select_related("scheme", "unit", "unit__region"), actor, action=action, pk=pk
+    )
 
 
 #: A title in force is re-reviewed (复核) at least this often (动态调整).
@@ -140,8 +144,15 @@ def title_list(*, actor: Any, status: str = "", due: bool = False) -> QuerySet[T
     return titles
 
 
-def title_get(*, actor: Any, pk: int) -> Title:
-    return visible_or_404(Title.objects.select_related("unit", "unit__region", "application__scheme"), actor, pk=pk)
+def title_get(*, actor: Any, pk: int, action: str = "creation.view") -> Title:
+    return visible_or_404(
+        Title.objects.select_related("unit", "unit__region", "application__scheme"), actor, action=action, pk=pk
+    )
+
+
+def unit_get(*, actor: Any, pk: int, action: str = "creation.view") -> Unit:
+    """The community a checklist, note or application is for."""
+    return visible_or_404(Unit.objects.select_related("region"), actor, action=action, pk=pk)
 
 
 def todos(actor: Any) -> list[Any] | None:

@@ -14,14 +14,24 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pufa.core.forms import apply_errors
 from pufa.core.workflow import available_transitions
 from pufa.creation import selectors, services
-from pufa.creation.forms import AttestForm, CriterionForm, NoteForm, SchemeForm
+from pufa.creation.forms import (
+    ApplicationQuery,
+    ApplyForm,
+    AttestForm,
+    CriterionForm,
+    NoteForm,
+    SchemeForm,
+    StepForm,
+    TitleQuery,
+)
 from pufa.creation.models import Application, Criterion, Title
-from pufa.org.access import can, require, scope, visible_or_404
-from pufa.org.models import Region, Unit
+from pufa.org.access import can, require, scope
+from pufa.org.models import Region
 
 
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
+    require(request.user, "creation.view")
     return redirect("creation:application-list")
 
 
@@ -93,7 +103,7 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def checklist(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
     scheme = selectors.scheme_get(actor=request.user, pk=pk)
-    unit = visible_or_404(Unit.objects.select_related("region"), request.user, pk=unit_pk)
+    unit = selectors.unit_get(actor=request.user, pk=unit_pk, action="creation.view")
     return render(
         request,
         "creation/checklist.html",
@@ -110,9 +120,9 @@ def checklist(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
 
 @require_POST
 def attest(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
-    criterion = Criterion.objects.filter(pk=pk).first()
+    criterion = Criterion.objects.filter(pk=pk).first()  # found through its scheme, which scopes it
     scheme = selectors.scheme_get(actor=request.user, pk=criterion.scheme_id if criterion else 0)
-    unit = visible_or_404(Unit.objects.all(), request.user, pk=unit_pk)
+    unit = selectors.unit_get(actor=request.user, pk=unit_pk, action="creation.apply")
     form = AttestForm(request.POST, request.FILES)
     if form.is_valid() and criterion is not None:
         upload = form.cleaned_data["file"]
@@ -137,7 +147,7 @@ def attest(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
 @require_GET
 def application_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "creation.view")
-    status = request.GET.get("status", "")
+    status = ApplicationQuery.read(request.GET)["status"]
     return render(
         request,
         "creation/application_list.html",
@@ -152,11 +162,10 @@ def application_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def application_create(request: HttpRequest) -> HttpResponse:
-    scheme_pk, unit_pk = request.POST.get("scheme", ""), request.POST.get("unit", "")
-    scheme = selectors.scheme_get(actor=request.user, pk=int(scheme_pk) if scheme_pk.isdigit() else 0)
-    unit = visible_or_404(
-        Unit.objects.select_related("region"), request.user, pk=int(unit_pk) if unit_pk.isdigit() else 0
-    )
+    require(request.user, "creation.apply")
+    posted = ApplyForm.read(request.POST)
+    scheme = selectors.scheme_get(actor=request.user, pk=posted["scheme"] or 0)
+    unit = selectors.unit_get(actor=request.user, pk=posted["unit"] or 0, action="creation.apply")
     try:
         application = services.application_create(actor=request.user, scheme=scheme, unit=unit)
     except ValidationError as exc:
@@ -186,17 +195,13 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def application_step(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.application_get(actor=request.user, pk=pk)
-    name = request.POST.get("step", "")
+    step = StepForm.read(request.POST)
+    name = step["step"]
     if name not in {t.name for t in services.APPLICATION_FLOW.transitions}:
         return redirect("creation:application-detail", pk=pk)
-    version = request.POST.get("version", "")
     try:
         services.application_transition(
-            actor=request.user,
-            application=application,
-            name=name,
-            note=request.POST.get("note", ""),
-            version=int(version) if version.isdigit() else None,
+            actor=request.user, application=application, name=name, note=step["note"], version=step["version"]
         )
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
@@ -208,14 +213,11 @@ def application_step(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def title_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "creation.view")
+    query = TitleQuery.read(request.GET)
     return render(
         request,
         "creation/title_list.html",
-        {
-            "titles": selectors.title_list(
-                actor=request.user, status=request.GET.get("status", ""), due=request.GET.get("due") == "1"
-            )
-        },
+        {"titles": selectors.title_list(actor=request.user, status=query["status"], due=query["due"])},
     )
 
 
@@ -224,9 +226,9 @@ def title_detail(request: HttpRequest, pk: int) -> HttpResponse:
     title = selectors.title_get(actor=request.user, pk=pk)
     form = NoteForm(request.POST or None)
     if request.method == "POST":
-        keep = request.POST.get("step") == "keep"
+        step = StepForm.read(request.POST)
         try:
-            services.title_review(actor=request.user, title=title, keep=keep, note=request.POST.get("note", ""))
+            services.title_review(actor=request.user, title=title, keep=step["step"] == "keep", note=step["note"])
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from pufa.core.filters import CodeListField, QueryForm, SearchField, id_field
 from pufa.core.forms import DateInput, PufaForm, VersionField
 from pufa.org.models import Region, Unit
 from pufa.venues.models import Upkeep, Venue, VenueKind
@@ -128,3 +129,44 @@ class PhotoForm(PufaForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["photo"].widget.attrs["accept"] = "image/*"
+
+
+# ---------------------------------------------------------------- query strings (GET) and posted ids
+
+
+class VenueQuery(QueryForm):
+    """The venue list's filters (the coverage table's cells link here with region, kind and as_of)."""
+
+    region = id_field()
+    unit = id_field()
+    kind = CodeListField()
+    level = forms.ChoiceField(required=False, choices=[("", ""), *Venue.Level.choices])
+    status = forms.ChoiceField(required=False, choices=[("", ""), *Venue.Status.choices])
+    as_of = forms.DateField(required=False)
+    boards = forms.BooleanField(required=False)
+    stale = forms.BooleanField(required=False)
+    q = SearchField(limit=50)
+
+
+class UseQuery(QueryForm):
+    """The records behind a `venues.activities` figure: the unit, the period and the venue kinds."""
+
+    unit = id_field()
+    start = forms.DateField(required=False)
+    end = forms.DateField(required=False)
+    kind = CodeListField()
+
+
+class CoverageQuery(QueryForm):
+    street = id_field()
+    as_of = forms.DateField(required=False)
+
+
+class MapQuery(QueryForm):
+    region = id_field()
+
+
+class VenueChoice(QueryForm):
+    """The venue posted for an activity (empty or odd: at none)."""
+
+    venue = id_field()

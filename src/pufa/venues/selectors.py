@@ -78,8 +78,11 @@ def venue_list(
     return venues.select_related("kind", "region", "unit").order_by("region__path", "kind__sort_order", "name")
 
 
-def venue_get(*, actor: Any, pk: int) -> Venue:
-    return visible_or_404(with_last_update(Venue.objects.select_related("kind", "region", "unit")), actor, pk=pk)
+def venue_get(*, actor: Any, pk: int, action: str = "venues.view") -> Venue:
+    """One venue the actor may `action` on (404 if invisible, 403 if visible without the action)."""
+    return visible_or_404(
+        with_last_update(Venue.objects.select_related("kind", "region", "unit")), actor, action=action, pk=pk
+    )
 
 
 def venue_upkeeps(*, venue: Venue) -> QuerySet[Upkeep]:
@@ -92,12 +95,17 @@ def venue_activities(*, venue: Venue) -> QuerySet[Activity]:
     return Activity.objects.filter(venue_use__venue=venue, pk__in=counted).select_related("unit").order_by("-date")[:50]
 
 
-def photo_get(*, actor: Any, pk: int) -> VenuePhoto:
-    return visible_or_404(VenuePhoto.objects.select_related("venue", "venue__region"), actor, pk=pk)
+def photo_get(*, actor: Any, pk: int, action: str = "venues.view") -> VenuePhoto:
+    return visible_or_404(VenuePhoto.objects.select_related("venue", "venue__region"), actor, action=action, pk=pk)
 
 
-def upkeep_get(*, actor: Any, pk: int) -> Upkeep:
-    return visible_or_404(Upkeep.objects.select_related("venue", "venue__region"), actor, pk=pk)
+def upkeep_get(*, actor: Any, pk: int, action: str = "venues.view") -> Upkeep:
+    return visible_or_404(Upkeep.objects.select_related("venue", "venue__region"), actor, action=action, pk=pk)
+
+
+def boundary_get(*, actor: Any, pk: int, action: str = "venues.manage") -> MapBoundary:
+    """A map outline (regions are the offices' and inspectors': a community's liaison does not see them)."""
+    return visible_or_404(MapBoundary.objects.select_related("region"), actor, action=action, pk=pk)
 
 
 def kind_list(*, active_only: bool = True) -> QuerySet[VenueKind]:

@@ -3,7 +3,6 @@ map, kinds and map boundaries. Views parse and render; selectors read, services 
 
 from __future__ import annotations
 
-import datetime as dt
 import mimetypes
 from typing import Any
 
@@ -20,48 +19,49 @@ from pufa.core.forms import apply_errors, paginate
 from pufa.ledger import selectors as ledger_selectors
 from pufa.ledger.models import Activity
 from pufa.org import selectors as org_selectors
-from pufa.org.access import can, require, scope, visible_or_404
+from pufa.org.access import acting_unit_ids, can, require, scope, visible_or_404
 from pufa.org.models import Region, Unit
 from pufa.venues import selectors, services
-from pufa.venues.forms import BoundaryForm, KindForm, PhotoForm, UpkeepForm, VenueForm
+from pufa.venues.forms import (
+    BoundaryForm,
+    CoverageQuery,
+    KindForm,
+    MapQuery,
+    PhotoForm,
+    UpkeepForm,
+    UseQuery,
+    VenueChoice,
+    VenueForm,
+    VenueQuery,
+)
 from pufa.venues.models import MapBoundary, Venue
 
 
-def _date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
-def _region(request: HttpRequest, name: str = "region") -> Region | None:
-    value = request.GET.get(name, "")
-    if not value.isdigit():
-        return None
-    return Region.objects.filter(pk=int(value)).first()
+def _region(pk: int | None) -> Region | None:
+    """The region a query names (parsed by a QueryForm: None when absent or odd)."""
+    return Region.objects.filter(pk=pk).first() if pk is not None else None
 
 
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
+    require(request.user, "venues.view")
     return redirect("venues:venue-list")
 
 
 @require_GET
 def venue_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "venues.view")
-    region = _region(request)
-    kinds = [k for k in request.GET.getlist("kind") if k]
-    unit_id = request.GET.get("unit", "")
+    query = VenueQuery.read(request.GET)
     filters: dict[str, Any] = {
-        "region": region,
-        "unit": Unit.objects.filter(pk=int(unit_id)).first() if unit_id.isdigit() else None,
-        "kinds": kinds,
-        "level": request.GET.get("level", ""),
-        "status": request.GET.get("status", ""),
-        "as_of": _date(request.GET.get("as_of")),
-        "boards": request.GET.get("boards") == "1",
-        "stale": request.GET.get("stale") == "1",
-        "q": request.GET.get("q", "").strip()[:50],
+        "region": _region(query["region"]),
+        "unit": Unit.objects.filter(pk=query["unit"]).first() if query["unit"] is not None else None,
+        "kinds": query["kind"],
+        "level": query["level"],
+        "status": query["status"],
+        "as_of": query["as_of"],
+        "boards": query["boards"],
+        "stale": query["stale"],
+        "q": query["q"].strip(),
     }
     venues = selectors.venue_list(actor=request.user, **filters)
     page = paginate(request, venues)
@@ -156,12 +156,12 @@ def venue_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def venue_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _venue_form(request, selectors.venue_get(actor=request.user, pk=pk))
+    return _venue_form(request, selectors.venue_get(actor=request.user, pk=pk, action="venues.edit"))
 
 
 @require_POST
 def venue_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    venue = selectors.venue_get(actor=request.user, pk=pk)
+    venue = selectors.venue_get(actor=request.user, pk=pk, action="venues.edit")
     services.venue_delete(actor=request.user, venue=venue)
     messages.success(request, f"已删除阵地“{venue.name}”。")
     return redirect("venues:venue-list")
@@ -169,8 +169,7 @@ def venue_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def photo_add(request: HttpRequest, pk: int) -> HttpResponse:
-    venue = selectors.venue_get(actor=request.user, pk=pk)
-    require(request.user, "venues.edit", venue)
+    venue = selectors.venue_get(actor=request.user, pk=pk, action="venues.edit")
     form = PhotoForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
@@ -212,7 +211,7 @@ def photo_thumb(request: HttpRequest, pk: int) -> FileResponse:
 
 @require_POST
 def photo_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    photo = selectors.photo_get(actor=request.user, pk=pk)
+    photo = selectors.photo_get(actor=request.user, pk=pk, action="venues.edit")
     services.photo_delete(actor=request.user, photo=photo)
     messages.success(request, "已删除照片。")
     return redirect("venues:venue-detail", pk=photo.venue_id)
@@ -220,7 +219,7 @@ def photo_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def upkeep_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    upkeep = selectors.upkeep_get(actor=request.user, pk=pk)
+    upkeep = selectors.upkeep_get(actor=request.user, pk=pk, action="venues.edit")
     venue_pk = upkeep.venue_id
     services.upkeep_delete(actor=request.user, upkeep=upkeep)
     messages.success(request, "已删除维护记录。")
@@ -229,14 +228,18 @@ def upkeep_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def use_list(request: HttpRequest) -> HttpResponse:
-    """The activities held at venues behind a `venues.activities` figure."""
+    """The activities held at venues behind a `venues.activities` figure (without a unit: the first unit the
+    user acts for, so the bare URL shows one's own figure's records)."""
     require(request.user, "venues.view")
-    unit_id = request.GET.get("unit", "")
-    if not unit_id.isdigit():
-        raise Http404("未找到该单位")
-    unit = visible_or_404(Unit.objects.all(), request.user, pk=int(unit_id))
-    start, end = _date(request.GET.get("start")), _date(request.GET.get("end")) or timezone.localdate()
-    kinds = [k for k in request.GET.getlist("kind") if k]
+    query = UseQuery.read(request.GET)
+    unit_id = query["unit"]
+    if unit_id is None:
+        own = acting_unit_ids(request.user, "venues.view")
+        if not own:
+            raise Http404("未找到该单位")
+        unit_id = own[0]
+    unit = visible_or_404(Unit.objects.all(), request.user, action="venues.view", pk=unit_id)
+    start, end, kinds = query["start"], query["end"] or timezone.localdate(), query["kind"]
     activities = selectors.use_list(actor=request.user, unit=unit, start=start, end=end, kinds=kinds)
     return render(
         request,
@@ -251,11 +254,10 @@ def use_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def coverage(request: HttpRequest) -> HttpResponse:
     require(request.user, "venues.view")
+    query = CoverageQuery.read(request.GET)
     streets = list(selectors.streets(actor=request.user))
-    street = _region(request, "street")
-    if street is None or street not in streets:
-        street = streets[0] if streets else None
-    day = _date(request.GET.get("as_of")) or timezone.localdate()
+    street = next((s for s in streets if s.pk == query["street"]), streets[0] if streets else None)
+    day = query["as_of"] or timezone.localdate()
     rows = selectors.coverage(actor=request.user, street=street, day=day) if street else []
     return render(
         request,
@@ -278,7 +280,7 @@ MAP_LIST_ROWS = 200
 @require_GET
 def map_page(request: HttpRequest) -> HttpResponse:
     require(request.user, "venues.view")
-    region = _region(request)
+    region = _region(MapQuery.read(request.GET)["region"])
     boundary = selectors.boundary_for(region=region) if region else None
     if boundary is None:
         visible = org_selectors.region_list(actor=request.user).order_by("path").first()
@@ -296,7 +298,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
 def map_data(request: HttpRequest) -> JsonResponse:
     """The map's data: the outline (if any) and the visible venues with coordinates."""
     require(request.user, "venues.view")
-    region = _region(request)
+    region = _region(MapQuery.read(request.GET)["region"])
     boundary = selectors.boundary_for(region=region) if region else None
     if boundary is None:
         visible = org_selectors.region_list(actor=request.user).order_by("path").first()
@@ -335,7 +337,7 @@ def boundary_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def boundary_portal(request: HttpRequest, pk: int) -> HttpResponse:
-    boundary = visible_or_404(MapBoundary.objects.select_related("region"), request.user, pk=pk)
+    boundary = selectors.boundary_get(actor=request.user, pk=pk, action="venues.manage")
     show = request.POST.get("show") == "1"
     services.boundary_set_portal(actor=request.user, boundary=boundary, show=show)
     messages.success(request, "公众门户将显示阵地地图。" if show else "公众门户只显示阵地列表。")
@@ -383,10 +385,10 @@ def activity_section(request: HttpRequest, activity: Activity) -> dict[str, Any]
 @require_POST
 def activity_venue(request: HttpRequest, pk: int) -> HttpResponse:
     activity = ledger_selectors.activity_get(actor=request.user, pk=pk)
-    value = request.POST.get("venue", "")
+    venue_id = VenueChoice.read(request.POST)["venue"]
     venue = None
-    if value.isdigit():
-        venue = visible_or_404(Venue.objects.all(), request.user, pk=int(value))
+    if venue_id is not None:
+        venue = selectors.venue_get(actor=request.user, pk=venue_id, action="venues.view")
     services.activity_venue_set(actor=request.user, activity=activity, venue=venue)
     messages.success(request, f"活动所在阵地：{venue.name if venue else '无'}。")
     return redirect("ledger:activity-detail", pk=activity.pk)
