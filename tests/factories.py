@@ -13,7 +13,7 @@ from pufa.org.models import Membership, Region, Unit, User
 TEST_PASSWORD = "Test-pass-2026!"
 
 
-class RegionFactory(DjangoModelFactory):
+class RegionFactory(DjangoModelFactory[Region]):
     class Meta:
         model = Region
 
@@ -28,7 +28,7 @@ class RegionFactory(DjangoModelFactory):
         )
 
 
-class UnitFactory(DjangoModelFactory):
+class UnitFactory(DjangoModelFactory[Unit]):
     class Meta:
         model = Unit
 
@@ -54,7 +54,7 @@ class UnitFactory(DjangoModelFactory):
         )
 
 
-class UserFactory(DjangoModelFactory):
+class UserFactory(DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True

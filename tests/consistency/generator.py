@@ -41,17 +41,21 @@ def _date(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
 def make_district(seed: int) -> District:
     rng = random.Random(seed)
     tag = f"s{seed}"
-    district = RegionFactory(name=f"随机{seed}区", level=Region.Level.DISTRICT)
-    street = RegionFactory(name=f"随机{seed}街道", level=Region.Level.STREET, parent=district)
-    other_street = RegionFactory(name=f"随机{seed}另一街道", level=Region.Level.STREET, parent=district)
-    office = UnitFactory(name=f"{street.name}法治办", kind=Unit.Kind.OFFICE, region=street, code=f"{tag}-fzb")
+    district = RegionFactory.create(name=f"随机{seed}区", level=Region.Level.DISTRICT)
+    street = RegionFactory.create(name=f"随机{seed}街道", level=Region.Level.STREET, parent=district)
+    other_street = RegionFactory.create(name=f"随机{seed}另一街道", level=Region.Level.STREET, parent=district)
+    office = UnitFactory.create(name=f"{street.name}法治办", kind=Unit.Kind.OFFICE, region=street, code=f"{tag}-fzb")
     units = [office]
     for i in range(rng.randint(1, 2)):
-        units.append(UnitFactory(name=f"{street.name}部门{i}", kind=Unit.Kind.DEPARTMENT, region=street))
+        units.append(UnitFactory.create(name=f"{street.name}部门{i}", kind=Unit.Kind.DEPARTMENT, region=street))
     for i in range(rng.randint(2, 3)):
-        community = RegionFactory(name=f"随机{seed}社区{i}", level=Region.Level.COMMUNITY, parent=street)
-        units.append(UnitFactory(name=f"{community.name}居委会", kind=Unit.Kind.COMMUNITY_COMMITTEE, region=community))
-    outsider = UnitFactory(name=f"{other_street.name}司法所", kind=Unit.Kind.JUDICIAL_OFFICE, region=other_street)
+        community = RegionFactory.create(name=f"随机{seed}社区{i}", level=Region.Level.COMMUNITY, parent=street)
+        units.append(
+            UnitFactory.create(name=f"{community.name}居委会", kind=Unit.Kind.COMMUNITY_COMMITTEE, region=community)
+        )
+    outsider = UnitFactory.create(
+        name=f"{other_street.name}司法所", kind=Unit.Kind.JUDICIAL_OFFICE, region=other_street
+    )
     office_user = member_of(office, Membership.Role.OFFICE, username=f"{tag}_office")
     liaisons = {u.pk: member_of(u, Membership.Role.LIAISON, username=f"{tag}_l{u.pk}") for u in units[1:]}
     workers = units[1:]

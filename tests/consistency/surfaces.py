@@ -89,7 +89,15 @@ def page_statuses(html: str, marker: str) -> Counter:
 
 def page_total(html: str) -> int:
     part = html.split('data-testid="totals"', 1)[1]
-    return int(re.search(r'<div class="value">(\d+)</div>', part).group(1))
+    found = re.search(r'<div class="value">(\d+)</div>', part)
+    assert found is not None, "no total on the page"
+    return int(found.group(1))
+
+
+def _cell_int(value: object) -> int:
+    """A figure read from an .xlsx cell (openpyxl types a cell's value as anything a cell can hold)."""
+    assert isinstance(value, int | float | str), value
+    return int(value)
 
 
 def nonzero(counter: dict) -> Counter:
@@ -111,7 +119,7 @@ def report_files(data: ReportData) -> tuple[int, int]:
     )
     book = load_workbook(io.BytesIO(render(doc, "xlsx")), read_only=True)
     xlsx = next(
-        int(row[1])
+        _cell_int(row[1])
         for ws in book.worksheets
         for row in ws.iter_rows(values_only=True)
         if row and row[0] == "开展普法活动"
@@ -132,7 +140,7 @@ def circular_table(data: dict) -> dict[str, tuple[int, int, int]]:
         title="通报", number="", intro="", requirements="", data=data, signature="", date=dt.date(2026, 1, 1)
     )
     book = load_workbook(io.BytesIO(render(doc, "xlsx")), read_only=True)
-    rows = {}
+    rows: dict[str, tuple[int, int, int]] = {}
     for ws in book.worksheets:
         header = None
         for row in ws.iter_rows(values_only=True):
@@ -142,7 +150,11 @@ def circular_table(data: dict) -> dict[str, tuple[int, int, int]]:
             if header and row and row[0]:
                 values = dict(zip(header, row, strict=False))
                 if values.get("任务数") is not None:
-                    rows[row[0]] = (int(values["任务数"]), int(values["逾期"]), int(values["活动场次"]))
+                    rows[str(row[0])] = (
+                        _cell_int(values["任务数"]),
+                        _cell_int(values["逾期"]),
+                        _cell_int(values["活动场次"]),
+                    )
     return rows
 
 

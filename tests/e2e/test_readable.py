@@ -30,7 +30,9 @@ def main_pages(role: str) -> list[str]:
     from pufa.plans.models import Plan, Target
     from pufa.reports.models import Circular, Report
 
-    task = Target.objects.filter(metric__contains=".").select_related("task").first().task
+    target = Target.objects.filter(metric__contains=".").select_related("task").first()
+    assert target is not None, "the demo has a target with a metric"
+    task = target.task
     pages = [
         reverse("home"),
         reverse("plans:plan-list"),

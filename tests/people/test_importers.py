@@ -7,6 +7,7 @@ import time
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from pufa.core.models import AuditEntry
 from pufa.people import exports, importers, selectors
@@ -20,6 +21,7 @@ HEADER = exports.COLUMNS
 def workbook(*rows: list[object]) -> io.BytesIO:
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)
     sheet.append(HEADER)
     for row in rows:
         sheet.append(row)

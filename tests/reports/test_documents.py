@@ -257,6 +257,7 @@ def first_page(pdf_bytes: bytes, tmp_path) -> Image.Image:
 def rows_mm(image: Image.Image, keep, top_mm: float, bottom_mm: float) -> list[tuple[float, int]]:
     """(position in mm from the top of the page, number of pixels) of the pixel rows holding `keep` pixels."""
     px = image.load()
+    assert px is not None  # a rendered page has pixel data
     found = []
     for y in range(int(top_mm / 25.4 * DPI), int(bottom_mm / 25.4 * DPI)):
         n = sum(1 for x in range(image.size[0]) if keep(px[x, y]))

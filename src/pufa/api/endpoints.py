@@ -197,8 +197,7 @@ def _open(patterns: list[URLPattern | URLResolver]) -> list[URLPattern | URLReso
         if isinstance(pattern, URLResolver):
             _open(pattern.url_patterns)
         else:
-            pattern.callback = _refusing_nul(pattern.callback)
-            pattern.callback.login_required = False
+            pattern.callback = login_not_required(_refusing_nul(pattern.callback))
     return patterns
 
 

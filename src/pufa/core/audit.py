@@ -55,7 +55,7 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, An
         elif field.is_relation and field.many_to_one:
             related = getattr(obj, field.name, None)
             data[field.name] = str(related) if related is not None else None
-        elif field.concrete and not field.is_relation:
+        elif isinstance(field, models.Field) and field.concrete and not field.is_relation:
             data[field.name] = _plain(getattr(obj, field.attname))
     return data
 
@@ -296,7 +296,8 @@ def display_value(value: Any, field: Any = None) -> tuple[str, bool]:
 def change_rows(entry: AuditEntry) -> list[dict[str, Any]]:
     """An entry's field-level changes for people: the field's Chinese name, readable before/after values,
     technical fields left out, and `cut` when a value is summarised (the record shows it whole)."""
-    model = entry.content_type.model_class() if getattr(entry, "content_type_id", None) else None
+    ct = entry.content_type if getattr(entry, "content_type_id", None) else None
+    model = ct.model_class() if ct is not None else None
     rows = []
     for name, pair in sorted((entry.changes or {}).items()):
         if name in HIDDEN_FIELDS or not isinstance(pair, list | tuple) or len(pair) != 2:
@@ -336,6 +337,7 @@ def record_url(entry: AuditEntry) -> str:
     if not getattr(entry, "content_type_id", None) or not entry.object_id:
         return ""
     ct = entry.content_type
+    assert ct is not None  # content_type_id is set
     name = RECORD_URLS.get(f"{ct.app_label}.{ct.model}")
     if name is None:
         return ""

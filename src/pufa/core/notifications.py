@@ -52,7 +52,7 @@ def notify(
             )
     except IntegrityError:
         return None
-    if email and getattr(user, "email", ""):
+    if email and getattr(user, "email", None):
 
         def send() -> None:
             link = f"\n\n{url}" if url else ""
@@ -160,7 +160,7 @@ def remind_units(
                 about=about(unit),
             ):
                 sent += 1
-                result.emails += 1 if email and getattr(user, "email", "") else 0
+                result.emails += 1 if email and getattr(user, "email", None) else 0
         result.notifications += sent
         (result.reminded if sent else result.already).append(unit.name)
     return result

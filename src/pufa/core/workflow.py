@@ -34,7 +34,7 @@ matter here; declaring them as data in one table reads shorter than decorated me
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import KW_ONLY, dataclass, field
 from typing import Any
 
@@ -123,17 +123,18 @@ class Transition:
     name: str
     label: str
     _: KW_ONLY
-    sources: frozenset[str]
+    # Any collection of states on the way in (a set, a tuple of `EDITABLE`); `__post_init__` freezes it.
+    sources: Collection[str]
     target: str | None
     action: str
     code: str
     refused: str = "当前状态下不能进行此操作。"
     allowed: Callable[[Any, Any], bool] | None = None
     denied: str = "您没有权限进行此操作。"
-    checks: tuple[Callable[[Any], None], ...] = ()
+    checks: Sequence[Callable[[Any], None]] = ()
     audit_action: str = audit.Action.WORKFLOW
     event: str = ""
-    notify: Callable[[Step], None] | None = None
+    notify: Callable[[Step], object] | None = None  # a notifier may return what it sent; it is ignored
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "sources", frozenset(self.sources))
@@ -184,7 +185,9 @@ class Workflow:
         return getattr(obj, self.field)
 
     def _label(self, state: str) -> str:
-        choices = dict(self.model._meta.get_field(self.field).flatchoices)
+        state_field = self.model._meta.get_field(self.field)
+        assert isinstance(state_field, models.Field)  # a concrete column (CharField with choices)
+        choices = dict(state_field.flatchoices)
         return str(choices.get(state, state))
 
     def _permitted(self, t: Transition, actor: Any, obj: Any) -> bool:

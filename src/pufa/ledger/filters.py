@@ -40,7 +40,9 @@ class ActivityFilterForm(QueryForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         statuses = [value for value, _ in selectors.STATUS_FILTERS] + ["deleted"]
-        self.fields["status"].choices = [("", "")] + [(value, value) for value in statuses]
+        status = self.fields["status"]
+        assert isinstance(status, forms.ChoiceField)
+        status.choices = [("", "")] + [(value, value) for value in statuses]
 
 
 class TaskSuggestionQuery(QueryForm):

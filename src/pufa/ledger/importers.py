@@ -19,6 +19,7 @@ from django.utils import timezone
 from openpyxl.utils.datetime import CALENDAR_WINDOWS_1900, from_excel
 
 from pufa.core import audit, spreadsheets
+from pufa.core.actors import person
 from pufa.core.bulk import insert_rows
 from pufa.core.events import ActivitiesChanged
 from pufa.core.models import ActivityKind, Audience, Domain
@@ -388,7 +389,7 @@ def _refuse_repeats(prepared: list[tuple[int, ActivityData]], result: ImportResu
 @transaction.atomic
 def _write(*, actor: Actor, prepared: list[ActivityData], status: str, result: ImportResult) -> None:
     now = timezone.now()
-    recorder = actor if getattr(actor, "is_authenticated", False) else None
+    recorder = person(actor)
     activities = [
         Activity(
             unit=data.unit,

@@ -15,6 +15,7 @@ inside the transaction, so duties and progress stay in step.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -148,13 +149,13 @@ def activity_errors(
             errors[name] = f"{label}须为不小于0的整数。"
         elif value > limit:
             errors[name] = f"{label}数字过大，请核对。"
-    for name, label, value, limit in (
+    for name, label, text, max_chars in (
         ("place", "活动地点", data.place, 200),
         ("laws", "宣传的法律法规", data.laws, 500),
         ("description", "活动简介", data.description, 5000),
     ):
-        if len((value or "").strip()) > limit:
-            errors[name] = f"{label}不能超过{limit}字。"
+        if len((text or "").strip()) > max_chars:
+            errors[name] = f"{label}不能超过{max_chars}字。"
     skip_place_check = data.place_region is None or data.unit is None or "unit" in errors
     if not skip_place_check and not data.place_region.path.startswith(district_of(data.unit.region)):
         errors["place_region"] = "活动所在区划须在组织单位所在的区县内。"
@@ -229,7 +230,7 @@ def participant_rows(
     rows = []
     for unit, is_organiser in [(organiser, True)] + [(u, False) for u in co_organisers]:
         if is_organiser or unit.region.path.startswith(area):
-            consent = ActivityUnit.Consent.ACCEPTED
+            consent: str = ActivityUnit.Consent.ACCEPTED
         else:
             consent = settled.get(unit.pk, ActivityUnit.Consent.PENDING)
         accepted = consent == ActivityUnit.Consent.ACCEPTED
@@ -860,6 +861,11 @@ def evidence_restore(*, actor: User | None, evidence: Evidence) -> Evidence:
     return evidence
 
 
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
+
+
 def evidence_purge(*, today: dt.date) -> int:
     """The daily pass: remove from storage the files deleted (or whose record was deleted) more than the
     retention period ago. The rows stay, with an empty file, so the audit trail still names them."""
@@ -882,7 +888,7 @@ def evidence_purge(*, today: dt.date) -> int:
                 message=f"保留期限（{retention_days()}天）已过，清除“{evidence.original_name}”的文件",
                 scope_path=evidence.activity.region_path,
             )
-            transaction.on_commit(lambda names=names: [default_storage.delete(name) for name in names])
+            transaction.on_commit(functools.partial(_delete_files, names))
         purged += 1
     return purged
 

@@ -347,7 +347,7 @@ def feedback_reply(*, actor: Actor, feedback: Feedback, reply: str) -> Feedback:
         raise ValidationError({"reply": "请填写答复内容。"})
     before = audit.snapshot(feedback, ["status", "reply"])
     feedback.reply, feedback.status = reply, Feedback.Status.REPLIED
-    feedback.replied_by, feedback.replied_at = actor, timezone.now()
+    feedback.replied_by, feedback.replied_at = person(actor), timezone.now()
     feedback.save()
     audit.log_update(actor=actor, obj=feedback, before=before, code="org.feedback.reply")
     return feedback

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from pufa.people.models import Person
 from pufa.people.xlsx import safe
@@ -69,6 +70,7 @@ def template_workbook() -> io.BytesIO:
     """An empty roster with one example row (which the importer reads like any other row: delete it first)."""
     workbook = Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)  # a new workbook has one worksheet
     sheet.title = "队伍名册"
     sheet.append(COLUMNS)
     for cell in sheet[1]:

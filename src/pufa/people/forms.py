@@ -15,6 +15,13 @@ from pufa.people.models import Person, TeamKind
 from pufa.people.services import JoinData, PersonData
 
 
+def _model_choices(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """The form's model choice field `name` (its queryset is narrowed per actor in `__init__`)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
+
+
 class CheckList(forms.CheckboxSelectMultiple):
     """Tick boxes, one per line with a large tap target (people/_form.html renders them)."""
 
@@ -51,8 +58,8 @@ class PersonForm(PufaForm):
     def __init__(self, *args: Any, actor: Any, person: Person | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         units = selectors.managed_units(actor=actor)
-        self.fields["unit"].queryset = units
-        self.fields["region"].queryset = selectors.community_choices(units=list(units))
+        _model_choices(self, "unit").queryset = units
+        _model_choices(self, "region").queryset = selectors.community_choices(units=list(units))
         if person is not None:
             self.fields["id_number"].help_text = (
                 f"已登记（后四位 {person.id_last4}）；留空表示不修改。" if person.id_last4 else "选填。"
@@ -110,8 +117,8 @@ class JoinForm(PufaForm):
 
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].queryset = selectors.team_kinds().exclude(shape=TeamKind.Shape.HOUSEHOLD)
-        self.fields["serves_regions"].queryset = selectors.community_choices(units=[person.unit])
+        _model_choices(self, "kind").queryset = selectors.team_kinds().exclude(shape=TeamKind.Shape.HOUSEHOLD)
+        _model_choices(self, "serves_regions").queryset = selectors.community_choices(units=[person.unit])
 
     def to_data(self) -> JoinData:
         c = self.cleaned_data
@@ -133,7 +140,7 @@ class LeaveForm(PufaForm):
     def __init__(self, *args: Any, actor: Any, person: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         candidates = selectors.person_list(actor=actor, filters=selectors.RosterFilters(unit=person.unit_id))
-        self.fields["replacement"].queryset = candidates.exclude(pk=person.pk)
+        _model_choices(self, "replacement").queryset = candidates.exclude(pk=person.pk)
 
 
 class HouseholdForm(PufaForm):
@@ -149,7 +156,7 @@ class HouseholdForm(PufaForm):
     def __init__(self, *args: Any, actor: Any, person: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         candidates = selectors.person_list(actor=actor, filters=selectors.RosterFilters(unit=person.unit_id))
-        self.fields["members"].queryset = candidates.exclude(pk=person.pk)
+        _model_choices(self, "members").queryset = candidates.exclude(pk=person.pk)
 
 
 class RevealForm(PufaForm):
@@ -167,7 +174,7 @@ class AttendeesForm(PufaForm):
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["people"].queryset = selectors.attendee_choices(actor=actor)
+        _model_choices(self, "people").queryset = selectors.attendee_choices(actor=actor)
 
 
 class RosterQuery(QueryForm):

@@ -23,8 +23,8 @@ from django.utils import timezone
 from pufa.core import audit
 from pufa.core.chinese import mask_phone
 from pufa.ledger.services import district_path
-from pufa.org.access import scope
-from pufa.org.models import Region, Unit, User
+from pufa.org.access import Actor, scope
+from pufa.org.models import Region, Unit
 from pufa.people import identity
 from pufa.people.exports import COLUMNS
 from pufa.people.models import Person, TeamKind, TeamMembership
@@ -240,7 +240,7 @@ def _match(rows: list[_Row], ctx: _Context, actor: Any, errors: dict[int, list[s
             row.match = person
 
 
-def roster_import(*, actor: User | None, file: IO[bytes]) -> ImportResult:
+def roster_import(*, actor: Actor, file: IO[bytes]) -> ImportResult:
     """Import a roster sheet. Nothing is saved unless every row is valid; the error list names every row."""
     result = ImportResult()
     try:
@@ -292,7 +292,7 @@ def roster_import(*, actor: User | None, file: IO[bytes]) -> ImportResult:
 
 
 @transaction.atomic
-def _write(*, actor: User | None, rows: list[_Row], result: ImportResult) -> None:
+def _write(*, actor: Actor, rows: list[_Row], result: ImportResult) -> None:
     today = timezone.localdate()
     people: list[Person] = []
     units = {r.data.unit.pk for r in rows}

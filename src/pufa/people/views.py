@@ -7,12 +7,13 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pufa.core.forms import apply_errors, paginate
+from pufa.core.http import HtmxHttpRequest
 from pufa.ledger import selectors as ledger_selectors
 from pufa.ledger.models import Activity
 from pufa.org import selectors as org_selectors
@@ -41,7 +42,7 @@ def _query(params: QueryDict, *drop: str) -> str:
 # ---------------------------------------------------------------- list, export, import
 
 
-def person_list(request: HttpRequest) -> HttpResponse:
+def person_list(request: HtmxHttpRequest) -> HttpResponse:
     require(request.user, "people.view")
     filters = selectors.parse_filters(request.GET)
     page = paginate(request, selectors.person_list(actor=request.user, filters=filters), PER_PAGE)
@@ -67,7 +68,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def person_export(request: HttpRequest) -> HttpResponse:
+def person_export(request: HttpRequest) -> HttpResponseBase:
     require(request.user, "people.view")
     people = selectors.person_list(actor=request.user, filters=selectors.parse_filters(request.GET))
     if people.count() > exports.MAX_ROWS:
@@ -98,7 +99,7 @@ def roster_import(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def import_template(request: HttpRequest) -> HttpResponse:
+def import_template(request: HttpRequest) -> HttpResponseBase:
     require(request.user, "people.manage")
     return FileResponse(exports.template_workbook(), as_attachment=True, filename="队伍名册模板.xlsx")
 
@@ -185,7 +186,7 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{person.name}已加入{form.cleaned_data['kind'].name}。")
     else:
-        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("people:person-detail", pk=person.pk)
 
 

@@ -19,7 +19,7 @@ import json
 import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -28,7 +28,7 @@ from django.utils import timezone
 from pufa.core import audit, events
 from pufa.core.models import Audience, Domain
 from pufa.org.access import Actor, require
-from pufa.org.models import Unit
+from pufa.org.models import Unit, User
 from pufa.plans import metrics
 from pufa.plans.models import Plan, PlanImportDraft, Target, Task, TaskUnit
 
@@ -600,7 +600,7 @@ def plan_import_save(
     tasks: list[Task] = []
     for index, draft in enumerate(drafts, start=first):
         task = Task(plan=plan, order=index)
-        data = TaskData(
+        task_data = TaskData(
             title=draft.title,
             section=draft.section,
             number=draft.number,
@@ -612,7 +612,7 @@ def plan_import_save(
             deadline_text=draft.deadline_text,
         )
         try:
-            _fill_task(task, data)
+            _fill_task(task, task_data)
         except ValidationError as exc:
             errors.extend(f"第{index}项任务：{m}" for m in exc.messages)
             continue
@@ -707,15 +707,16 @@ def _draft_payload(payload: dict[str, Any]) -> dict[str, Any]:
 def plan_import_draft_create(*, actor: Actor, payload: dict[str, Any]) -> PlanImportDraft:
     """Keep a parsed plan for its owner's review; drop the owner's expired drafts and all but the newest KEEP."""
     require(actor, "plans.manage")
+    owner = cast(User, actor)  # a draft is a signed-in person's: only the import page (login required) calls this
     now = timezone.now()
     PlanImportDraft.objects.filter(expires_at__lte=now).delete()
     draft = PlanImportDraft.objects.create(
         token=secrets.token_urlsafe(16),
-        owner=actor,
+        owner=owner,
         expires_at=now + dt.timedelta(days=PlanImportDraft.DRAFT_DAYS),
         payload=_draft_payload(payload),
     )
-    old = PlanImportDraft.objects.filter(owner=actor).order_by("-created_at", "-pk")[PlanImportDraft.KEEP :]
+    old = PlanImportDraft.objects.filter(owner=owner).order_by("-created_at", "-pk")[PlanImportDraft.KEEP :]
     PlanImportDraft.objects.filter(pk__in=list(old.values_list("pk", flat=True))).delete()
     return draft
 

@@ -18,7 +18,7 @@ from pufa.org.models import Unit
 from pufa.plans.models import Target, Task
 from pufa.progress.rules import STATUS_CHOICES
 
-SCOPE = {"region": ("region_path",), "unit": ("unit_path",)}
+SCOPE: dict[str, tuple[str, ...]] = {"region": ("region_path",), "unit": ("unit_path",)}
 
 
 class TargetCheck(models.Model):

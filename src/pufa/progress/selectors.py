@@ -169,7 +169,7 @@ class Dashboard:
 PER_REQUEST = ("region", "key_dates", "breadcrumbs", "statuses_on")
 
 
-def _labels(model: type) -> dict[str, str]:
+def _labels(model: type[ActivityKind] | type[Domain] | type[Audience]) -> dict[str, str]:
     return dict(model.objects.values_list("code", "name"))
 
 
@@ -659,7 +659,7 @@ def unit_progress(*, actor: Any, unit: Unit, year: int | None = None, history: b
                 metric = metrics.get(code)
             except KeyError:
                 continue
-            rows = []
+            check_rows: list[CheckRow] = []
             for c in items:
                 query = metrics.MetricQuery(
                     unit_ids=(unit.pk,),
@@ -669,7 +669,7 @@ def unit_progress(*, actor: Any, unit: Unit, year: int | None = None, history: b
                     task_id=row.task_id,
                 )
                 url = metric.records_url(unit.pk, query) if metric.records_url else ""
-                rows.append(
+                check_rows.append(
                     CheckRow(
                         Period(c.period_start, c.period_end).label(), c.value, c.threshold, c.value >= c.threshold, url
                     )
@@ -681,7 +681,7 @@ def unit_progress(*, actor: Any, unit: Unit, year: int | None = None, history: b
                     status=st.status if st else "",
                     status_label=STATUS_LABELS[Status(st.status)] if st else "",
                     measure=metric.measure,
-                    checks=rows,
+                    checks=check_rows,
                 )
             )
         result.append(TaskProgress(row, targets, is_closed(row.plan_end, today)))

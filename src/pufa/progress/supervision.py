@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pufa.core import audit, notifications
-from pufa.org.access import require, scope
-from pufa.org.models import Unit, User
+from pufa.org.access import Actor, require, scope
+from pufa.org.models import Unit
 from pufa.org.selectors import liaisons_by_unit
 from pufa.plans.models import Task
 from pufa.progress.models import ProgressStatus, Supervision
@@ -31,7 +31,7 @@ BEHIND = (Status.OVERDUE.value, Status.LAGGING.value)
 
 @transaction.atomic
 def task_remind(
-    *, actor: User | None, rows: Sequence[ProgressStatus], today: dt.date | None = None
+    *, actor: Actor, rows: Sequence[ProgressStatus], today: dt.date | None = None
 ) -> notifications.ReminderResult:
     """催办: remind the liaisons of each unit in `rows` of its overdue and lagging tasks (other rows are
     ignored), one notification per unit and day listing the tasks."""
@@ -93,7 +93,7 @@ def _create(*, actor: Any, unit: Unit, task: Task | None, kind: str, text: str) 
 
 
 @transaction.atomic
-def inspection_note_create(*, actor: User | None, unit: Unit, task: Task | None = None, text: str) -> Supervision:
+def inspection_note_create(*, actor: Actor, unit: Unit, task: Task | None = None, text: str) -> Supervision:
     """督查记录: an inspector records what a spot check found at a unit (about one task, or in general)."""
     require(actor, "inspection.record", unit)
     note = _create(actor=actor, unit=unit, task=task, kind=Supervision.Kind.NOTE, text=_clean(text))
@@ -103,7 +103,7 @@ def inspection_note_create(*, actor: User | None, unit: Unit, task: Task | None 
 
 @transaction.atomic
 def supervision_notice_send(
-    *, actor: User | None, unit: Unit, task: Task | None = None, text: str, today: dt.date | None = None
+    *, actor: Actor, unit: Unit, task: Task | None = None, text: str, today: dt.date | None = None
 ) -> tuple[Supervision | None, notifications.ReminderResult]:
     """督办通知: a written notice to the unit's liaisons, kept in its 督办 history. Once per unit, task and day:
     a second send on the same day records and sends nothing (returns None)."""

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from pufa.core.filters import parse_id
 from pufa.core.forms import paginate
+from pufa.core.http import HtmxHttpRequest
 from pufa.org.access import acting_unit_ids, can, require
 from pufa.org.models import Region, Unit
 from pufa.plans.models import Task, TaskUnit
@@ -90,7 +91,7 @@ def _status_rows(request: HttpRequest, params: Any) -> tuple[Any, Region | None,
     return rows, region, unit, status
 
 
-def status_list(request: HttpRequest) -> HttpResponse:
+def status_list(request: HtmxHttpRequest) -> HttpResponse:
     require(request.user, "progress.view")
     rows, region, unit, status = _status_rows(request, request.GET)
     page = paginate(request, rows)
@@ -195,7 +196,7 @@ def unit_notice(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("progress:unit", pk=pk)
 
 
-def my_tasks(request: HttpRequest) -> HttpResponse:
+def my_tasks(request: HtmxHttpRequest) -> HttpResponse:
     """我的任务: the tasks of the user's own units with progress's status of each (served by progress, which
     owns the statuses; plans below it knows the tasks and roles only)."""
     require(request.user, "plans.view")

@@ -43,7 +43,7 @@ def _user(username: str) -> User | None:
     return User.objects.filter(username=username).first()
 
 
-def _write(report: Report, author: User | None, code: str) -> Report:
+def _write(report: Report, author: User, code: str) -> Report:
     if not report.is_editable:
         return report
     return services.report_update(

@@ -10,8 +10,8 @@ submitted; a returned report is live again until it is submitted anew.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -84,7 +84,7 @@ def report_start(*, actor: Actor, unit: Unit, period: str, year: int, today: dt.
         intro=content.seed_intro(unit.name, content.period_text(data), activities=data.value("activities")),
         practices=content.seed_practices(data),
         problems=content.seed_problems(data),
-        author=actor if getattr(actor, "is_authenticated", False) else None,
+        author=person(actor),
     )
     report.full_clean(exclude=["author", "submitted_by", "reviewer"])
     report.save()
@@ -185,7 +185,13 @@ def _notify_accepted(step: workflow.Step) -> None:
     _notify_author(report, f"{report.period_label}工作报告已审核通过", report.review_comment or report.title)
 
 
-_REVIEW = {
+class _ReviewKw(TypedDict):
+    allowed: Callable[[Any, Any], bool]
+    denied: str
+    refused: str
+
+
+_REVIEW: _ReviewKw = {
     "allowed": selectors.may_review,
     "denied": "不能审核本单位的报告，应由上级单位审核。",
     "refused": "只有已报送的报告可以审核。",
@@ -367,7 +373,7 @@ def region_summary(
             period=period,
             year=year,
             title=f"{region.name}{period_label(period, year)}普法工作情况汇总报告",
-            author=actor if getattr(actor, "is_authenticated", False) else None,
+            author=person(actor),
             **values,
         )
         summary.full_clean(exclude=["author", "submitted_by", "reviewer"])
@@ -427,7 +433,7 @@ def circular_draft(*, actor: Actor, issuing_unit: Unit, today: dt.date | None = 
         intro=circulars.default_intro(region.name, today),
         requirements=circulars.DEFAULT_REQUIREMENTS,
         data=circulars.circular_data(region=region, start=start, as_of=today),
-        author=actor if getattr(actor, "is_authenticated", False) else None,
+        author=person(actor),
     )
     circular.save()
     audit.log_create(actor=actor, obj=circular, code="reports.circular.create")
