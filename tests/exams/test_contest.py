@@ -115,3 +115,11 @@ def test_office_creates_a_contest_through_the_page(client_for, world, bank, offi
     )
     assert response.status_code == 302
     assert "民法典知识竞赛" in client_for(office_user).get(reverse("exams:index")).content.decode()
+
+
+def test_an_odd_community_is_a_form_error_not_a_server_error(world, contest):
+    client = Client(raise_request_exception=False)
+    for value in ("²", "①", "99999999999999999999999", "\x00"):
+        response = client.post(reverse("portal:contest", args=[contest.pk]), {"nickname": "小明", "community": value})
+        assert response.status_code == 200, value
+    assert not ContestEntry.objects.filter(contest=contest).exists()

@@ -178,3 +178,15 @@ def test_office_adds_a_question_and_edits_a_draft_exam(client_for, world, bank, 
     exam.refresh_from_db()
     assert exam.title == "改名后的考试" and exam.version == 2 and exam.rules["quotas"][0]["value"] == "宪法"
     assert client_for(liaison).get(reverse("exams:exam-edit", args=[exam.pk])).status_code == 403
+
+
+def test_an_odd_question_id_is_a_400_not_a_server_error(client_for, exam, examinees):
+    """A question id of "²" or "①" (digits to str.isdigit(), not to int()) or past the key range: 400."""
+    user = examinees[0]
+    attempt = services.attempt_start(actor=user, exam=exam)
+    c = client_for(user)
+    c.raise_request_exception = False
+    for value in ("²", "①", "99999999999999999999999", "\x00", ""):
+        response = c.post(reverse("exams:answer-save", args=[attempt.pk]), {"question": value})
+        assert response.status_code == 400, value
+    assert not Answer.objects.filter(attempt=attempt).exists()

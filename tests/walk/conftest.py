@@ -143,6 +143,7 @@ def site(world, office_user, liaison, other_liaison, inspector, other_office) ->
         **venues,
         **creation,
     }
+    objects |= cases_exams_tokens(world, office=office_user, liaison=liaison, member=member, activity=activity)
     assert KeyDate.objects.exists()
     return Site(users=users, objects=objects)
 
@@ -209,4 +210,100 @@ def _creation(world: Any, *, office_user: User, liaison: User, inspector: User) 
         "application": application,
         "title": application.title,
         "checklist_unit": world.committee_a,
+    }
+
+
+# ---- cases, exams, api tokens
+
+
+def cases_exams_tokens(world: Any, *, office: User, liaison: User, member: User, activity: Any) -> dict[str, Any]:
+    """A draft case of community A with an attachment, a submitted one with an open finding (a phone number),
+    a published one an activity explained; the street office's bank, an exam community A's members must sit
+    (the member has started it) and a contest round; the liaison's API token."""
+    from django.utils import timezone
+
+    from pufa.api import services as api_services
+    from pufa.cases import services as case_services
+    from pufa.cases.models import Case, Finding
+    from pufa.exams import services as exam_services
+    from pufa.exams.models import Kind
+
+    def case(title: str, facts: str, **kwargs: Any) -> Case:
+        data = case_services.CaseData(
+            unit=world.committee_a,
+            title=title,
+            case_type=Case.Type.CIVIL,
+            facts=facts,
+            outcome="法院判决被告返还借款。",
+            decided_on=dt.date(2026, 3, 1),
+            parties=[("张伟", "被告")],
+        )
+        return case_services.case_create(actor=liaison, data=data, **kwargs)
+
+    draft = case(
+        "民间借贷纠纷案",
+        "张伟向邻居借款五万元，到期拒不归还。",
+        attachments=[case_services.Upload(file=io.BytesIO(_jpeg()), name="判决书.jpg")],
+    )
+    submitted = case("邻里噪声纠纷案", "张伟深夜装修，邻居拨打13912345678报警。")
+    case_services.case_submit(actor=liaison, case=submitted)
+    published = case("养老诈骗案", "张伟以投资养老项目为名骗取老人积蓄。")
+    case_services.case_submit(actor=liaison, case=published)
+    case_services.case_review(actor=office, case=published)
+    for finding in Finding.objects.filter(case=published, status=Finding.Status.OPEN):
+        case_services.finding_decide(actor=office, finding=finding, accept=True)
+    published.refresh_from_db()
+    case_services.case_publish(actor=office, case=published)
+    use = case_services.case_use_add(actor=liaison, case=published, activity=activity)
+
+    bank = exam_services.bank_create(actor=office, unit=world.office_unit, name="2026年学法题库")
+    questions = [
+        exam_services.question_create(
+            actor=office,
+            bank=bank,
+            data=exam_services.QuestionData(kind=Kind.JUDGE, stem=f"判断题第{i + 1}题", options=[], answer="正确"),
+        )
+        for i in range(3)
+    ]
+    now = timezone.now()
+    exam = exam_services.exam_create(
+        actor=office,
+        data=exam_services.ExamData(
+            unit=world.office_unit,
+            title="2026年度法律明白人学法考试",
+            bank=bank,
+            starts_at=now - dt.timedelta(hours=1),
+            ends_at=now + dt.timedelta(days=2),
+            rules={"judge": {"count": 2, "points": 50}},
+            required_units=[world.committee_a],
+            required_roles=[Membership.Role.MEMBER],
+        ),
+    )
+    exam_services.exam_publish(actor=office, exam=exam)
+    attempt = exam_services.attempt_start(actor=member, exam=exam)
+    contest = exam_services.contest_create(
+        actor=office,
+        data=exam_services.ContestData(
+            unit=world.office_unit,
+            title="宪法知识竞赛",
+            bank=bank,
+            starts_at=now - dt.timedelta(hours=1),
+            ends_at=now + dt.timedelta(days=7),
+            question_count=2,
+        ),
+    )
+    token = api_services.token_create(actor=liaison, name="报表同步", days=90).token
+    return {
+        "case": draft,
+        "attachment": draft.attachments.get(),
+        "finding": submitted.findings.get(status=Finding.Status.OPEN),
+        "published_case": published,
+        "case_use": use,
+        "bank": bank,
+        "question": questions[0],
+        "exam": exam,
+        "my_exam": exam,
+        "attempt": attempt,
+        "contest": contest,
+        "api_token": token,
     }

@@ -68,6 +68,19 @@ SEEN_BY: dict[str, frozenset[str]] = {
     "checklist_unit": UNIT_A,
     "application": UNIT_A,  # community A's
     "title": UNIT_A,
+    # ---- cases, exams, api tokens
+    "case": UNIT_A,  # cases of community A: no "above", so community B does not see them
+    "attachment": UNIT_A,
+    "finding": UNIT_A,
+    "published_case": UNIT_A,
+    "case_use": UNIT_A,  # found through its activity
+    "bank": STREET_A,  # banks, questions and exams of the street A office are seen below it ("above")
+    "question": STREET_A,
+    "exam": STREET_A,
+    "my_exam": frozenset({"member"}),  # the exam as its examinee takes it: community A's members must sit it
+    "attempt": frozenset({"member"}),  # an attempt is its examinee's own
+    "contest": REGION_WIDE,
+    "api_token": frozenset({"liaison"}),  # a token is its owner's own, an office's included
 }
 
 
@@ -82,6 +95,7 @@ class Page:
     seen: frozenset[str] | None = None  # the roles a page without a record exists for (others: 404)
     key: str = "pk"  # the name of the path parameter that carries the record's id
     more: tuple[tuple[str, str], ...] = ()  # further (path parameter, record) pairs: the page needs them all
+    path: tuple[tuple[str, str], ...] = ()  # further path parameters, as (name, value)
 
 
 P = Page
@@ -266,6 +280,53 @@ PAGES: dict[str, Page] = {
     "creation:application-step": P("creation.view", "application", post_only=True),
     "creation:title-list": P("creation.view"),
     "creation:title-detail": P("creation.view", "title"),
+    # ---- cases, exams, api tokens
+    "cases:case-list": P("cases.view"),
+    "cases:case-create": P("cases.record"),
+    "cases:case-import": P("cases.record"),
+    "cases:case-detail": P("cases.view", "case"),
+    "cases:case-edit": P("cases.record", "case"),
+    "cases:case-submit": P("cases.record", "case", post_only=True),
+    "cases:case-review": P("cases.review", "case", post_only=True),
+    "cases:case-return": P("cases.review", "case", post_only=True),
+    "cases:case-publish": P("cases.review", "case", post_only=True),
+    "cases:case-withdraw": P("cases.review", "case", post_only=True),
+    "cases:finding-decide": P("cases.review", "finding", post_only=True),
+    "cases:attachment-file": P("cases.view", "attachment"),
+    "cases:case-use-add": P("ledger.record", "activity", post_only=True, key="activity_pk"),  # the organiser's
+    "cases:case-use-remove": P("ledger.record", "case_use", post_only=True),
+    "exams:index": P("exams.view"),
+    "exams:mine": P(None),  # the exams the user must sit, if any
+    "exams:bank-create": P("exams.manage"),
+    "exams:bank-detail": P("exams.view", "bank"),
+    "exams:bank-import": P("exams.manage", "bank", post_only=True),
+    "exams:question-create": P("exams.manage", "bank"),
+    "exams:question-edit": P("exams.manage", "question"),
+    "exams:exam-create": P("exams.manage"),
+    "exams:contest-create": P("exams.manage"),
+    "exams:exam-detail": P("exams.view", "exam"),
+    "exams:exam-edit": P("exams.manage", "exam"),
+    "exams:exam-results": P("exams.view", "exam"),
+    "exams:exam-export": P("exams.view", "exam"),
+    "exams:exam-remind": P("exams.manage", "exam", post_only=True),
+    "exams:exam-step": P("exams.manage", "exam", post_only=True, path=(("name", "close"),)),
+    "exams:take": P(None, "my_exam"),  # examinees only, whatever their role
+    "exams:attempt": P(None, "attempt"),
+    "exams:answer-save": P(None, "attempt", post_only=True),
+    "exams:attempt-submit": P(None, "attempt", post_only=True),
+    "exams:attempt-result": P(None, "attempt"),
+    "portal:case-library": P(None, public=True),
+    "portal:case-detail": P(None, "published_case", public=True),
+    "portal:contest": P(None, "contest", public=True),
+    "portal:contest-paper": P(None, "contest", public=True),
+    "portal:contest-submit": P(None, "contest", post_only=True, public=True),
+    "api:token-list": P(None),  # the user's own tokens
+    "api:token-revoke": P(None, "api_token", post_only=True),
+}
+
+#: Namespaces the walk leaves out, each with the reason.
+NOT_WALKED = {
+    "api-v1": "JSON endpoints: their permission matrix and schemathesis runs are in tests/api",
 }
 
 
@@ -273,6 +334,8 @@ def url_names(patterns: list[Any] | None = None, namespace: str = "") -> list[st
     """Every named URL of the site, "namespace:name", found by walking the resolver."""
     names: list[str] = []
     for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver) and entry.namespace in NOT_WALKED:
+            continue
         if isinstance(entry, URLResolver):
             inner = f"{namespace}:{entry.namespace}" if namespace and entry.namespace else entry.namespace or namespace
             names += url_names(entry.url_patterns, inner or "")
@@ -291,6 +354,7 @@ def url_for(name: str, page: Page, objects: dict[str, Any]) -> str:
         kwargs["fmt"] = page.fmt
     if page.token is not None:
         kwargs["token"] = page.token
+    kwargs.update(page.path)
     return reverse(name, kwargs=kwargs)
 
 

@@ -8,6 +8,7 @@ from django import forms
 
 from pufa.cases.models import Case, Party
 from pufa.cases.services import CaseData
+from pufa.core.filters import QueryForm, SearchField, id_field, page_field, year_field
 from pufa.core.forms import DateInput
 from pufa.core.models import Domain
 from pufa.duties.models import Law
@@ -137,3 +138,26 @@ class ImportForm(forms.Form):
             self.initial.setdefault("unit", own[0])
         self.fields["unit"].widget.attrs["class"] = "form-select"
         self.fields["file"].widget.attrs["class"] = "form-control"
+
+
+class CaseQuery(QueryForm):
+    """The case list's query string: a value that does not parse is an ignored filter (pufa.core.filters)."""
+
+    q = SearchField(limit=100)
+    status = forms.ChoiceField(required=False, choices=[("", ""), *Case.Status.choices])
+    unit = id_field()
+    domain = SearchField(limit=50)
+    law = id_field()
+    case_type = forms.ChoiceField(required=False, choices=[("", ""), *Case.Type.choices])
+    region = id_field()
+    year = year_field()
+    published_from = forms.DateField(required=False)
+    published_to = forms.DateField(required=False)
+    open_findings = forms.ChoiceField(required=False, choices=[("", ""), ("1", "1")])
+    page = page_field()
+
+
+class CaseLinkQuery(QueryForm):
+    """The search for cases to name on a ledger activity's page (`?case_q=`)."""
+
+    case_q = SearchField(limit=100)

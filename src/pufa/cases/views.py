@@ -14,8 +14,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pufa.cases import importers, selectors, services
-from pufa.cases.forms import CaseForm, ImportForm, case_initial
+from pufa.cases.forms import CaseForm, CaseLinkQuery, CaseQuery, ImportForm, case_initial
 from pufa.cases.models import Case, CaseUse, Finding
+from pufa.core.filters import parse_id
 from pufa.core.forms import apply_errors
 from pufa.core.models import Domain
 from pufa.core.workflow import available_transitions
@@ -27,36 +28,20 @@ from pufa.org.access import can, require, visible_or_404
 CASE_KIND = "yasf"
 
 
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
 def parse_filters(params: QueryDict) -> selectors.CaseFilters:
-    from django.utils.dateparse import parse_date
-
-    def day(name: str) -> Any:
-        try:
-            return parse_date(params.get(name) or "")
-        except ValueError:
-            return None
-
-    status = params.get("status", "")
-    case_type = params.get("case_type", "")
+    p = CaseQuery.read(params)
     return selectors.CaseFilters(
-        q=params.get("q", "").strip()[:100],
-        status=status if status in Case.Status.values else "",
-        unit=_int(params.get("unit")),
-        domain=params.get("domain", "")[:50],
-        law=_int(params.get("law")),
-        case_type=case_type if case_type in Case.Type.values else "",
-        region=_int(params.get("region")),
-        year=_int(params.get("year")),
-        published_from=day("published_from"),
-        published_to=day("published_to"),
-        open_findings=params.get("open_findings") == "1",
+        q=p["q"].strip(),
+        status=p["status"],
+        unit=p["unit"],
+        domain=p["domain"],
+        law=p["law"],
+        case_type=p["case_type"],
+        region=p["region"],
+        year=p["year"],
+        published_from=p["published_from"],
+        published_to=p["published_to"],
+        open_findings=p["open_findings"] == "1",
     )
 
 
@@ -67,7 +52,8 @@ def _query(params: QueryDict) -> str:
 def case_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "cases.view")
     filters = parse_filters(request.GET)
-    result = selectors.case_page(actor=request.user, filters=filters, page=_int(request.GET.get("page")) or 1)
+    page = CaseQuery.read(request.GET)["page"] or 1
+    result = selectors.case_page(actor=request.user, filters=filters, page=page)
     return render(
         request,
         "cases/case_list.html",
@@ -158,8 +144,11 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, form, title=f"修改：{case.title}", case=case)
 
 
-def _step(request: HttpRequest, pk: int, run: Any, done: str) -> HttpResponse:
+def _step(request: HttpRequest, pk: int, action: str, run: Any, done: str) -> HttpResponse:
+    """Take a workflow step; the step's action is checked first, so a role without it gets 403 whatever the
+    case's state or the posted reason."""
     case = selectors.case_get(actor=request.user, pk=pk)
+    require(request.user, action, case)
     try:
         run(case)
     except ValidationError as exc:
@@ -173,31 +162,49 @@ def _step(request: HttpRequest, pk: int, run: Any, done: str) -> HttpResponse:
 @require_POST
 def case_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(
-        request, pk, lambda c: services.case_submit(actor=request.user, case=c), "已提交审核，当事人姓名已自动替换。"
+        request,
+        pk,
+        "cases.record",
+        lambda c: services.case_submit(actor=request.user, case=c),
+        "已提交审核，当事人姓名已自动替换。",
     )
 
 
 @require_POST
 def case_review(request: HttpRequest, pk: int) -> HttpResponse:
-    return _step(request, pk, lambda c: services.case_review(actor=request.user, case=c), "已审核通过。")
+    return _step(
+        request, pk, "cases.review", lambda c: services.case_review(actor=request.user, case=c), "已审核通过。"
+    )
 
 
 @require_POST
 def case_return(request: HttpRequest, pk: int) -> HttpResponse:
     reason = request.POST.get("reason", "")
-    return _step(request, pk, lambda c: services.case_return(actor=request.user, case=c, reason=reason), "已退回。")
+    return _step(
+        request,
+        pk,
+        "cases.review",
+        lambda c: services.case_return(actor=request.user, case=c, reason=reason),
+        "已退回。",
+    )
 
 
 @require_POST
 def case_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    return _step(request, pk, lambda c: services.case_publish(actor=request.user, case=c), "已发布到公众门户。")
+    return _step(
+        request, pk, "cases.review", lambda c: services.case_publish(actor=request.user, case=c), "已发布到公众门户。"
+    )
 
 
 @require_POST
 def case_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     reason = request.POST.get("reason", "")
     return _step(
-        request, pk, lambda c: services.case_withdraw(actor=request.user, case=c, reason=reason), "已撤回发布。"
+        request,
+        pk,
+        "cases.review",
+        lambda c: services.case_withdraw(actor=request.user, case=c, reason=reason),
+        "已撤回发布。",
     )
 
 
@@ -261,7 +268,7 @@ def activity_section(request: HttpRequest, activity: Any) -> dict[str, Any] | No
     may_link = can(request.user, "ledger.record", activity.unit) and activity.deleted_at is None
     if not uses and not (may_link and activity.kind.code == CASE_KIND):
         return None
-    q = request.GET.get("case_q", "")
+    q = CaseLinkQuery.read(request.GET)["case_q"]
     return {
         "activity": activity,
         "uses": uses,
@@ -274,7 +281,8 @@ def activity_section(request: HttpRequest, activity: Any) -> dict[str, Any] | No
 @require_POST
 def case_use_add(request: HttpRequest, activity_pk: int) -> HttpResponse:
     activity = ledger_selectors.activity_get(actor=request.user, pk=activity_pk)
-    case = selectors.linkable_case_get(actor=request.user, pk=_int(request.POST.get("case")))
+    require(request.user, "ledger.record", activity.unit)  # the organiser names the cases; others: 403
+    case = selectors.linkable_case_get(actor=request.user, pk=parse_id(request.POST.get("case")))
     try:
         services.case_use_add(actor=request.user, case=case, activity=activity)
     except ValidationError as exc:

@@ -8,12 +8,19 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from pufa.core.filters import QueryForm
 from pufa.core.forms import PufaForm, VersionField
 from pufa.core.models import Audience, Domain
-from pufa.exams.models import Bank, Kind, Question
+from pufa.exams.models import Bank, Exam, Kind, Question
 from pufa.org.models import Membership, Unit
 
 MAX_BANK_MB = 10
+
+
+class ExamQuery(QueryForm):
+    """The exams page's status filter (`overdue`: published and past its deadline); odd values are ignored."""
+
+    status = forms.ChoiceField(required=False, choices=[("", ""), *Exam.Status.choices, ("overdue", "overdue")])
 
 
 class BankForm(PufaForm):

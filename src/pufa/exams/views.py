@@ -15,10 +15,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from pufa.core.filters import parse_id
 from pufa.core.forms import apply_errors
 from pufa.core.workflow import available_transitions
 from pufa.exams import exports, parsing, selectors, services
-from pufa.exams.forms import BankForm, BankImportForm, ContestForm, ExamForm, QuestionForm, exam_initial
+from pufa.exams.forms import BankForm, BankImportForm, ContestForm, ExamForm, ExamQuery, QuestionForm, exam_initial
 from pufa.exams.models import Attempt, Bank, Exam, Question
 from pufa.org.access import acting_unit_ids, can, require, scope, visible_or_404
 from pufa.org.models import Unit
@@ -37,7 +38,7 @@ def _managed_units(request: HttpRequest) -> Any:
 
 def index(request: HttpRequest) -> HttpResponse:
     require(request.user, "exams.view")
-    status = request.GET.get("status", "")
+    status = ExamQuery.read(request.GET)["status"]
     exams = selectors.exam_list(request.user, status="" if status == "overdue" else status)
     if status == "overdue":
         exams = exams.filter(status=Exam.Status.PUBLISHED, ends_at__lte=timezone.now())
@@ -371,10 +372,9 @@ def attempt(request: HttpRequest, pk: int) -> HttpResponse:
 def answer_save(request: HttpRequest, pk: int) -> HttpResponse:
     """One answer, as chosen (HTMX). The reply is a short status the page shows next to the question."""
     sitting = selectors.own_attempt(request.user, pk, paper_only=True)
-    raw = request.POST.get("question", "")
-    if not raw.isdigit():
+    question_id = parse_id(request.POST.get("question"))
+    if question_id is None:  # "²" and "①" pass str.isdigit() but not int()
         return HttpResponse("缺少题号", status=400)
-    question_id = int(raw)
     chosen = "".join(request.POST.getlist(f"q{question_id}"))
     try:
         services.answer_save(actor=request.user, attempt=sitting, question_id=question_id, chosen=chosen)

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from pufa.core import throttle
 from pufa.core.client_ip import client_ip
+from pufa.core.filters import parse_id
 from pufa.exams import selectors, services
 from pufa.exams.models import ContestEntry
 
@@ -64,13 +65,12 @@ def contest(request: HttpRequest, pk: int) -> HttpResponse:
         if not throttle.allow(f"contest-enter:{address}", limit=ENTER_LIMIT, window=3600):
             error = "提交过于频繁，请稍后再试。"
         else:
-            community = request.POST.get("community", "")
             try:
                 services.contest_enter(
                     contest_id=pk,
                     device=device,
                     nickname=request.POST.get("nickname", ""),
-                    community_id=int(community) if community.isdigit() else 0,
+                    community_id=parse_id(request.POST.get("community")) or 0,
                 )
             except ValidationError as exc:
                 error = "；".join(exc.messages)
