@@ -177,4 +177,3 @@ def test_logged_in_pages_and_downloads_are_not_stored(client, liaison):
         assert "no-store" in cache_control and "private" in cache_control, url
     client.logout()
     assert "no-store" not in client.get(reverse("portal:index")).get("Cache-Control", "")  # the public portal
-
