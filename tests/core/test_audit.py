@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.models import ContentType
+
 from pufa.core import audit
 from pufa.core.chinese import cn_date, cn_number, mask_id_number, mask_phone, mask_phones_in_text, pinyin_key
 from pufa.core.models import AuditEntry
@@ -84,3 +86,17 @@ def test_values_read_as_chinese_not_python(world):
     assert audit.display_value(["老年人", "青少年"])[0] == "老年人、青少年"
     assert audit.display_value(None) == ("空", False)
     assert audit.display_value("2026-05-20T10:00:00+08:00")[0] == "2026-05-20 10:00"
+
+
+def test_a_targets_metric_reads_by_its_name_in_the_trail(db):
+    """A code of another registry (a target's metric) is shown by its name, never as a dotted code."""
+    from pufa.core.audit import change_rows
+    from pufa.core.models import AuditEntry
+    from pufa.plans.models import Target
+
+    entry = AuditEntry(
+        content_type=ContentType.objects.get_for_model(Target),
+        changes={"metric": ["", "ledger.activity_count"]},
+    )
+    (row,) = change_rows(entry)
+    assert row["after"] == "活动场次"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -293,6 +294,15 @@ def display_value(value: Any, field: Any = None) -> tuple[str, bool]:
     return text, False
 
 
+#: How the values of a field that holds a code of another registry read (a target's metric: "活动场次", not
+#: "ledger.activity_count"), by "app_label.model.field"; the app that owns the registry adds them.
+VALUE_LABELS: dict[str, Callable[[Any], str]] = {}
+
+
+def register_value_label(model_label: str, field: str, label: Callable[[Any], str]) -> None:
+    VALUE_LABELS[f"{model_label}.{field}"] = label
+
+
 def change_rows(entry: AuditEntry) -> list[dict[str, Any]]:
     """An entry's field-level changes for people: the field's Chinese name, readable before/after values,
     technical fields left out, and `cut` when a value is summarised (the record shows it whole)."""
@@ -306,6 +316,9 @@ def change_rows(entry: AuditEntry) -> list[dict[str, Any]]:
         label = str(field.verbose_name) if field is not None and hasattr(field, "verbose_name") else None
         if label is None or label == name.replace("_", " "):
             continue  # a field the model does not name: internal
+        named = VALUE_LABELS.get(f"{model._meta.label_lower}.{name}") if model is not None else None
+        if named is not None:
+            pair = [named(v) if v not in (None, "") else v for v in pair]
         before, cut_before = display_value(pair[0], field)
         after, cut_after = display_value(pair[1], field)
         rows.append({"field": label, "before": before, "after": after, "cut": cut_before or cut_after})

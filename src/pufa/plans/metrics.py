@@ -93,3 +93,9 @@ def compute(
     query = MetricQuery(unit_ids=tuple(unit_ids), start=start, end=end, filters=dict(filters or {}), task_id=task_id)
     values = metric.compute(query)
     return {uid: Decimal(values.get(uid, 0)) for uid in query.unit_ids}
+
+
+def label_of(code: Any) -> str:
+    """A metric's name as people read it (the audit trail, pages); an unregistered code reads 未注册的指标."""
+    metric = _REGISTRY.get(str(code))
+    return metric.label if metric is not None else "未注册的指标"
