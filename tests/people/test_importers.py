@@ -158,3 +158,10 @@ def test_hostile_rosters_are_refused_before_reading(world, liaison, data, messag
     assert time.monotonic() - started < 2
     assert not result.ok and message in result.errors[0], result.errors
     assert not Person.objects.exists()
+
+
+def test_a_unicode_digit_birth_year_is_a_row_error_not_a_crash(world, liaison):
+    """ "²" is a digit to str.isdigit() but not to int(): the row gets a Chinese error, the import changes nothing."""
+    result = importers.roster_import(actor=liaison, file=workbook(row("王秀英", "13812341234", birth_year="19²6")))
+    assert len(result.errors) == 1 and "出生年份" in result.errors[0]
+    assert not Person.objects.exists()

@@ -141,7 +141,7 @@ class ExamForm(PufaForm):
             if not line:
                 continue
             value, _, count = line.rpartition(":")
-            if not value.strip() or not count.strip().isdigit():
+            if not value.strip() or not (count.strip().isascii() and count.strip().isdigit()):
                 raise ValidationError(f"无法识别「{line}」，应写成「宪法:5」。")
             quotas.append({"field": "law", "value": value.strip(), "count": int(count)})
         return quotas

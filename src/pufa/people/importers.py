@@ -130,7 +130,7 @@ def _parse(number: int, cell: Any, ctx: _Context, problems: list[str]) -> _Row |
     birth_text = text(cell("出生年份"))
     birth_year = None
     if birth_text:
-        if birth_text.isdigit():
+        if birth_text.isascii() and birth_text.isdigit() and len(birth_text) == 4:  # "²" is a digit to isdigit()
             birth_year = int(birth_text)
         else:
             problems.append(f"出生年份应为四位数字，不是“{birth_text}”")
