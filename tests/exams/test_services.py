@@ -130,6 +130,26 @@ def test_start_resumes_the_open_attempt_and_answers_survive(exam, examinees):
     assert Attempt.objects.filter(exam=exam, user=user).count() == 1
 
 
+def test_a_start_racing_a_committed_start_resumes_it(exam, examinees, monkeypatch):
+    """The interleaving PostgreSQL produced in CI: this start found no open sitting, then a parallel start
+    committed one before this start counted the sittings used — it must resume that paper, not draw a second."""
+    user = examinees[0]
+    real_unit = services.examinee_unit
+    parallel: list[Attempt] = []
+    raced = []
+
+    def unit_after_a_parallel_start(exam_, actor):
+        if not raced:
+            raced.append(True)
+            parallel.append(services.attempt_start(actor=user, exam=exam))
+        return real_unit(exam_, actor)
+
+    monkeypatch.setattr(services, "examinee_unit", unit_after_a_parallel_start)
+    attempt = services.attempt_start(actor=user, exam=exam)
+    assert attempt.pk == parallel[0].pk
+    assert Attempt.objects.filter(exam=exam, user=user).count() == 1
+
+
 def test_only_required_examinees_may_start(exam, liaison, other_office):
     with pytest.raises(PermissionDenied):
         services.attempt_start(actor=liaison, exam=exam)

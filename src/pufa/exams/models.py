@@ -228,7 +228,14 @@ class Attempt(models.Model):
         verbose_name = "答卷"
         verbose_name_plural = "答卷"
         ordering = ["-started_at"]
-        constraints = [models.UniqueConstraint(fields=["exam", "user", "number"], name="attempt_number_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["exam", "user", "number"], name="attempt_number_once"),
+            # One open sitting per examinee: a start that read "none open, one used" just before a parallel
+            # start committed would otherwise create a second paper under the next number.
+            models.UniqueConstraint(
+                fields=["exam", "user"], condition=models.Q(status="active"), name="attempt_one_open"
+            ),
+        ]
         indexes = [models.Index(fields=["exam", "user"])]
 
     def __str__(self) -> str:

@@ -3,8 +3,9 @@
 Sittings are built for the last-day peak and for answers that are never lost:
 
 - `attempt_start` draws the paper into the attempt's own row (see `papers`); a second start while an
-  attempt is open returns that attempt (a reload or a second tab resumes it), and two parallel starts meet
-  on the unique (exam, user, number) constraint, so one paper exists;
+  attempt is open returns that attempt (a reload or a second tab resumes it), and parallel starts meet on
+  the unique (exam, user, number) constraint and on the partial one-open-sitting constraint, so one paper
+  exists whichever start read the counts first;
 - `answer_save` first moves the attempt's `saved_at` with a conditional UPDATE (still active, before the
   server deadline) — which takes the attempt's row lock — and then upserts the one `Answer` row. A submit
   takes the same row lock with its own conditional UPDATE, so a save either lands before the submit reads
@@ -526,8 +527,11 @@ def attempt_start(*, actor: Actor, exam: Exam) -> Attempt:
                 exam=exam, user=actor, unit=unit, number=used + 1, items=items, started_at=now, deadline=deadline
             )
     except IntegrityError:
-        # A parallel start (a double tap, a second tab) created this attempt first: resume that one.
-        return Attempt.objects.get(exam=exam, user=actor, number=used + 1)
+        # A parallel start (a double tap, a second tab) created a sitting first: resume the open one.
+        opened = Attempt.objects.filter(exam=exam, user=actor, status=Attempt.Status.ACTIVE).first()
+        if opened is None:
+            raise ValidationError("另一次开始答题刚刚完成，请刷新页面。") from None
+        return opened
     audit.log(
         actor=actor, action=audit.Action.CREATE, obj=attempt, code="exams.attempt.start", message=f"第{used + 1}次"
     )
