@@ -27,6 +27,7 @@ class Records:
     duty_list: Any
     item: Any
     report: Any
+    circular: Any
 
 
 @pytest.fixture
@@ -46,7 +47,14 @@ def records(world) -> Records:
         duty_list=dl,
         item=dl.items.get(),
         report=report_services.report_start(actor=SYSTEM, unit=world.committee_a, period="h1", year=2026),
+        circular=_published_circular(world),
     )
+
+
+def _published_circular(world) -> Any:
+    office = member_of(world.office_unit, Membership.Role.OFFICE, username="circular_office")
+    circular = report_services.circular_draft(actor=office, issuing_unit=world.office_unit)
+    return report_services.circular_publish(actor=office, circular=circular, recipients=[world.committee_a])
 
 
 def _details(world, r: Records) -> list[tuple[str, str]]:
@@ -66,6 +74,8 @@ def _details(world, r: Records) -> list[tuple[str, str]]:
         (f"/api/progress/units/{world.committee_a.pk}/", "unit_name"),
         (f"/api/reports/{r.report.pk}/", "title"),
         (f"/api/reports/{r.report.pk}/document/", ""),
+        (f"/api/circulars/{r.circular.pk}/", "title"),
+        (f"/api/circulars/{r.circular.pk}/document/", ""),
     ]
 
 
@@ -76,6 +86,7 @@ LISTS = [
     "/api/activities/",
     "/api/duty-lists/",
     "/api/reports/",
+    "/api/circulars/",
     "/api/kinds/",
 ]
 
@@ -99,6 +110,9 @@ def test_office_of_the_region_reads_every_record(api_as, world, records, office_
             assert response.json()[name], url
     document = api.get(f"/api/reports/{records.report.pk}/document/")
     assert document["Content-Type"].startswith("application/vnd.openxmlformats") and document.getvalue()[:2] == b"PK"
+    circular = api.get(f"/api/circulars/{records.circular.pk}/document/")
+    assert circular.getvalue()[:2] == b"PK"
+    assert api.get(f"/api/circulars/{records.circular.pk}/").json()["data"] == records.circular.data
 
 
 def test_outsiders_get_404_for_every_record(api_as, world, records, other_office):

@@ -174,3 +174,47 @@ def test_nul_characters_are_refused_as_on_the_pages(api_as, world, liaison):
         assert answer.status_code == 422 and answer.json()["detail"][0]["loc"] == ["query", "q"], url
     assert Activity.objects.count() == 0
     assert api.post("/api/activities/", {**body, "title": "含\\u0000字样的标题"}).status_code == 201
+
+
+def test_the_offices_steps_through_the_api_are_the_pages_steps(api_as, world, target, liaison, office_user):
+    """Confirm, return (with its reason), reopen and delete: the service's step, audit entry and figures."""
+    office, unit = api_as(office_user), api_as(liaison)
+    activity = make_activity(world.committee_a, status="submitted", title="宪法宣传周")
+    assert unit.post(f"/api/activities/{activity.pk}/confirm/").status_code == 403  # a liaison may not confirm
+    assert _check(target)[0] == 1
+
+    no_reason = office.post(f"/api/activities/{activity.pk}/return/", {"reason": " "})
+    assert no_reason.status_code == 422
+    returned = office.post(f"/api/activities/{activity.pk}/return/", {"reason": "缺少现场照片"})
+    assert returned.status_code == 200 and returned.json()["status"] == "returned"
+    assert _check(target)[0] == 0  # a returned record does not count, as on the page
+    assert unit.post(f"/api/activities/{activity.pk}/submit/").json()["status"] == "submitted"
+    assert unit.post(f"/api/activities/{activity.pk}/withdraw/").json()["status"] == "draft"
+    assert unit.post(f"/api/activities/{activity.pk}/submit/").status_code == 200
+    confirmed = office.post(f"/api/activities/{activity.pk}/confirm/")
+    assert confirmed.status_code == 200 and confirmed.json()["status"] == "confirmed"
+    twice = office.post(f"/api/activities/{activity.pk}/confirm/")  # a second click: refused, nothing changes
+    assert twice.status_code == 422
+    assert office.post(f"/api/activities/{activity.pk}/reopen/", {"reason": "人数有误"}).json()["status"] == "returned"
+    assert unit.post(f"/api/activities/{activity.pk}/delete/", {}).status_code == 204
+    assert unit.get(f"/api/activities/{activity.pk}/").status_code == 404
+    trail = AuditEntry.objects.filter(object_id=str(activity.pk), content_type__model="activity", code__contains=".")
+    codes = [e.code for e in trail.exclude(code="ledger.activity.create").order_by("id")]
+    assert codes == [
+        "ledger.activity.return",
+        "ledger.activity.submit",
+        "ledger.activity.withdraw",
+        "ledger.activity.submit",
+        "ledger.activity.confirm",
+        "ledger.activity.reopen",
+        "ledger.activity.delete",
+    ]
+    assert AuditEntry.objects.get(code="ledger.activity.return").message.endswith("缺少现场照片")
+    assert _check(target)[0] == 0
+
+
+def test_a_unit_cannot_delete_a_submitted_record_through_the_api(api_as, world, liaison):
+    activity = make_activity(world.committee_a, status="submitted")
+    refused = api_as(liaison).post(f"/api/activities/{activity.pk}/delete/", {})
+    assert refused.status_code == 422 and "不能删除" in str(refused.json()["detail"])
+    assert Activity.objects.filter(pk=activity.pk).exists()

@@ -1,4 +1,5 @@
-"""工作台账 (activities): list with the page's filters and cursor paging, read, create, update, submit.
+"""工作台账 (activities): list with the page's filters and cursor paging, read, create, update, and every
+workflow step of the page (submit, withdraw; the office's confirm, return, reopen; delete).
 
 Writes go through `pufa.ledger.services` — the same validation, audit entry, workflow step, notifications
 and events (duties matching, progress figures) as the pages. References in a body (unit, co-organisers,
@@ -15,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from pufa.api.resources.common import ok
+from pufa.api.resources.common import WRITE_ERRORS, ok
 from pufa.core.models import ActivityKind, Audience, Domain
 from pufa.ledger import filters as ledger_filters
 from pufa.ledger import selectors, services
@@ -27,6 +28,7 @@ from pufa.ledger.schemas import (
     ActivityPage,
     ActivityQuery,
     ActivityUpdateIn,
+    TransitionIn,
 )
 from pufa.org import selectors as org_selectors
 from pufa.org.access import can, require
@@ -134,3 +136,67 @@ def activity_submit(request: HttpRequest, pk: int) -> Activity:
     activity = _detail(request.user, pk)
     services.activity_transition(actor=request.user, activity=activity, name="submit")
     return _detail(request.user, pk)
+
+
+def _step(request: HttpRequest, pk: int, name: str, reason: str = "") -> Activity:
+    """One workflow step, exactly as the page's button takes it (same service, checks, audit and events)."""
+    activity = _detail(request.user, pk)
+    services.activity_transition(actor=request.user, activity=activity, name=name, reason=reason)
+    return _detail(request.user, pk)
+
+
+@router.post(
+    "/activities/{int:pk}/withdraw/",
+    response=ok(ActivityOut, write=True),
+    summary="撤回活动",
+    operation_id="activity_withdraw",
+)
+def activity_withdraw(request: HttpRequest, pk: int) -> Activity:
+    """已提交、尚未确认 → 草稿（补充照片或改正数字后再提交）。"""
+    return _step(request, pk, "withdraw")
+
+
+@router.post(
+    "/activities/{int:pk}/confirm/",
+    response=ok(ActivityOut, write=True),
+    summary="确认活动",
+    operation_id="activity_confirm",
+)
+def activity_confirm(request: HttpRequest, pk: int) -> Activity:
+    """法宣办：已提交 → 已确认，记录从此冻结。"""
+    return _step(request, pk, "confirm")
+
+
+@router.post(
+    "/activities/{int:pk}/return/",
+    response=ok(ActivityOut, write=True),
+    summary="退回活动",
+    operation_id="activity_return",
+)
+def activity_return(request: HttpRequest, pk: int, body: TransitionIn) -> Activity:
+    """法宣办：已提交 → 已退回，须写明原因；退回的记录不计入统计，单位改正后重新提交。"""
+    return _step(request, pk, "return", body.reason)
+
+
+@router.post(
+    "/activities/{int:pk}/reopen/",
+    response=ok(ActivityOut, write=True),
+    summary="重新打开活动",
+    operation_id="activity_reopen",
+)
+def activity_reopen(request: HttpRequest, pk: int, body: TransitionIn) -> Activity:
+    """法宣办：已确认 → 已退回，须写明原因（记入操作记录）。"""
+    return _step(request, pk, "reopen", body.reason)
+
+
+@router.post(
+    "/activities/{int:pk}/delete/",
+    response={204: None, **WRITE_ERRORS},
+    summary="删除活动",
+    operation_id="activity_delete",
+)
+def activity_delete(request: HttpRequest, pk: int, body: TransitionIn) -> Status[None]:
+    """单位可删除本单位的草稿和已退回记录，法宣办可删除任何记录；删除后可在保留期内恢复。"""
+    activity = _detail(request.user, pk)
+    services.activity_transition(actor=request.user, activity=activity, name="delete", reason=body.reason)
+    return Status(204, None)
