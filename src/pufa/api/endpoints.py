@@ -32,10 +32,11 @@ from ninja.openapi.docs import DocsBase
 from ninja.renderers import JSONRenderer
 
 from pufa.api.auth import BrowserSession, TokenAuth, TokenRateThrottle
-from pufa.api.resources import activities, duties, org, plans, progress, reports
+from pufa.api.resources import activities, areas, duties, org, plans, progress, reports
 from pufa.core.workflow import Conflict
 
-DESCRIPTION = """普法工作平台的数据接口：区划与单位、规划任务与指标、工作台账、普法责任清单、工作进度和工作报告。
+DESCRIPTION = """普法工作平台的数据接口：区划与单位、规划任务与指标、工作台账、普法责任清单、工作进度、工作报告和通报，
+以及以案释法案例、法治文化阵地、队伍成员和学法考试成绩。
 
 **身份**：在平台“接口令牌”页面创建个人令牌，请求时加请求头 `Authorization: Bearer pufa_…`；令牌与本人登录后
 看到和能做的完全相同（只读令牌不能修改数据）。浏览器中已登录时也可直接调用（修改数据须带 `X-CSRFToken`）。
@@ -87,6 +88,7 @@ api.add_router("/", activities.router)
 api.add_router("/", duties.router)
 api.add_router("/", progress.router)
 api.add_router("/", reports.router)
+api.add_router("/", areas.router)
 
 
 def _errors(exc: DjangoValidationError) -> list[dict[str, Any]]:

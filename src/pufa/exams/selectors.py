@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from pufa.core.home import Shortcut, Todo
 from pufa.exams.models import Answer, Attempt, Bank, Contest, ContestEntry, Exam, Kind, Question
-from pufa.org.access import can, scope
+from pufa.org.access import can, scope, visible_or_404
 from pufa.org.models import Membership, Unit, User
 
 
@@ -506,3 +506,8 @@ def contest_paper(entry: ContestEntry) -> list[PublicQuestion]:
             options = tuple((letter, r["options"]["ABCDEFGH".index(letter)]) for letter in order)
         paper.append(PublicQuestion(r["id"], n, r["kind"], r["stem"], options))
     return paper
+
+
+def exam_get(*, actor: Any, pk: int) -> Exam:
+    """One exam the actor may see (404 otherwise), as the exam's pages find it."""
+    return visible_or_404(Exam.objects.select_related("unit", "bank"), actor, action="exams.view", pk=pk)

@@ -1,0 +1,149 @@
+"""The resources of the areas built on the ledger (read only): 以案释法案例, 法治文化阵地, 队伍成员 and
+学法考试成绩 — each read through its app's selectors, so scope and masking are the pages'."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from pufa.api.resources.common import PageQuery, ok, page
+from pufa.cases import selectors as case_selectors
+from pufa.cases.schemas import CaseDetailOut, CaseOut
+from pufa.exams import selectors as exam_selectors
+from pufa.exams.schemas import ExamOut, ExamResultsOut
+from pufa.org import selectors as org_selectors
+from pufa.org.access import require
+from pufa.people import selectors as people_selectors
+from pufa.people.schemas import PersonOut
+from pufa.venues import selectors as venue_selectors
+from pufa.venues.schemas import VenueOut
+
+router = Router(tags=["案例、阵地、队伍和考试"])
+
+
+# ---------------------------------------------------------------- 以案释法案例
+
+
+class CasePage(Schema):
+    count: int
+    items: list[CaseOut]
+
+
+class CaseQuery(Schema):
+    q: str = Field(default="", max_length=100, description="检索词（案情、要旨、说理、标题），按相关度排序")
+    status: Literal["", "draft", "submitted", "reviewed", "published", "withdrawn"] = Field(
+        default="", description="状态"
+    )
+    page: int = Field(default=1, ge=1, le=10_000, description="页码")
+    limit: int = Field(default=20, ge=1, le=100, description="每页条数")
+
+
+@router.get("/cases/", response=ok(CasePage), summary="案例列表", operation_id="case_list")
+def case_list(request: HttpRequest, query: Query[CaseQuery]) -> dict:
+    """您能看到的案例；有检索词时按相关度排序，否则按修改时间倒序。"""
+    require(request.user, "cases.view")
+    filters = case_selectors.CaseFilters(q=query.q.strip(), status=query.status)
+    result = case_selectors.case_page(actor=request.user, filters=filters, page=query.page, size=query.limit)
+    return {"count": result.total, "items": [hit.case for hit in result.hits]}
+
+
+@router.get("/cases/{int:pk}/", response=ok(CaseDetailOut), summary="案例", operation_id="case_get")
+def case_get(request: HttpRequest, pk: int) -> object:
+    return case_selectors.case_get(actor=request.user, pk=pk)
+
+
+# ---------------------------------------------------------------- 法治文化阵地
+
+
+class VenuePage(Schema):
+    count: int
+    items: list[VenueOut]
+
+
+class VenueQuery(PageQuery):
+    q: str = Field(default="", max_length=100, description="名称或地址")
+    region: int | None = Field(default=None, description="区划编号：该区划及下级区划的阵地")
+    unit: int | None = Field(default=None, description="管理单位编号")
+    kind: list[str] = Field(default_factory=list, description="阵地类型代码，可多个")
+
+
+@router.get("/venues/", response=ok(VenuePage), summary="阵地列表", operation_id="venue_list")
+def venue_list(request: HttpRequest, query: Query[VenueQuery]) -> dict:
+    """您能看到的阵地，按区划、类型和名称排序。"""
+    require(request.user, "venues.view")
+    region = org_selectors.region_get(actor=request.user, pk=query.region) if query.region else None
+    unit = org_selectors.unit_get(actor=request.user, pk=query.unit) if query.unit else None
+    venues = venue_selectors.venue_list(
+        actor=request.user, region=region, unit=unit, kinds=query.kind[:20], q=query.q.strip()
+    )
+    return page(venues, query)
+
+
+@router.get("/venues/{int:pk}/", response=ok(VenueOut), summary="阵地", operation_id="venue_get")
+def venue_get(request: HttpRequest, pk: int) -> object:
+    return venue_selectors.venue_get(actor=request.user, pk=pk)
+
+
+# ---------------------------------------------------------------- 队伍成员
+
+
+class PersonPage(Schema):
+    count: int
+    items: list[PersonOut]
+
+
+class PersonQuery(PageQuery):
+    q: str = Field(default="", max_length=50, description="姓名")
+    kind: list[str] = Field(default_factory=list, description="队伍类别代码，可多个：只列当日在这些队伍中的人员")
+    unit: int | None = Field(default=None, description="管理单位编号")
+
+
+@router.get("/people/", response=ok(PersonPage), summary="队伍成员列表", operation_id="person_list")
+def person_list(request: HttpRequest, query: Query[PersonQuery]) -> dict:
+    """您能看到的队伍成员（电话打码，身份证号只有后四位），按姓名拼音排序。"""
+    require(request.user, "people.view")
+    unit = org_selectors.unit_get(actor=request.user, pk=query.unit) if query.unit else None
+    filters = people_selectors.RosterFilters(q=query.q.strip(), kinds=query.kind[:20], unit=unit.pk if unit else None)
+    return page(people_selectors.person_list(actor=request.user, filters=filters), query)
+
+
+@router.get("/people/{int:pk}/", response=ok(PersonOut), summary="队伍成员", operation_id="person_get")
+def person_get(request: HttpRequest, pk: int) -> object:
+    person = people_selectors.person_get(actor=request.user, pk=pk)
+    person.teams = [m for m in people_selectors.person_history(person=person) if m.end is None]  # type: ignore[attr-defined]
+    return person
+
+
+# ---------------------------------------------------------------- 学法考试
+
+
+class ExamPage(Schema):
+    count: int
+    items: list[ExamOut]
+
+
+class ExamQuery(PageQuery):
+    status: Literal["", "draft", "published", "closed"] = Field(default="", description="状态")
+
+
+@router.get("/exams/", response=ok(ExamPage), summary="考试列表", operation_id="exam_list")
+def exam_list(request: HttpRequest, query: Query[ExamQuery]) -> dict:
+    require(request.user, "exams.view")
+    return page(exam_selectors.exam_list(request.user, status=query.status), query)
+
+
+@router.get("/exams/{int:pk}/", response=ok(ExamOut), summary="考试", operation_id="exam_get")
+def exam_get(request: HttpRequest, pk: int) -> object:
+    return exam_selectors.exam_get(actor=request.user, pk=pk)
+
+
+@router.get(
+    "/exams/{int:pk}/results/", response=ok(ExamResultsOut), summary="考试成绩汇总", operation_id="exam_results"
+)
+def exam_results(request: HttpRequest, pk: int) -> Any:
+    """应考尽考：应考、参考、合格人数和比率，合计及各单位（您能看到的单位），与成绩页面相同。"""
+    exam = exam_selectors.exam_get(actor=request.user, pk=pk)
+    require(request.user, "exams.view", exam)
+    return exam_selectors.exam_standing(exam, request.user)

@@ -1,0 +1,105 @@
+"""The areas' resources through the data interface: scoped and masked exactly as their pages — anonymous 401,
+outsider 404, a role without the action 403 — and the figures those pages show."""
+
+from __future__ import annotations
+
+import pytest
+
+from pufa.exams import selectors as exam_selectors
+from pufa.exams import services as exam_services
+from pufa.org.models import Membership
+from tests.cases.conftest import make_case
+from tests.exams.conftest import answer_all, make_bank, make_exam
+from tests.factories import member_of
+from tests.people.conftest import add_person
+from tests.venues.conftest import make_venue
+
+
+@pytest.fixture
+def areas(world):
+    examinees = [member_of(world.committee_a, Membership.Role.MEMBER, full_name=f"甲{i}") for i in range(2)]
+    examinees.append(member_of(world.committee_b, Membership.Role.MEMBER, full_name="乙0"))
+    exam = make_exam(world, make_bank(world))
+    attempt = exam_services.attempt_start(actor=examinees[0], exam=exam)
+    answer_all(attempt, examinees[0], right=len(attempt.question_ids))
+    exam_services.attempt_submit(actor=examinees[0], attempt=attempt)
+    return {
+        "case": make_case(world.committee_a, title="沱河社区养老诈骗案"),
+        "other_case": make_case(world.committee_b, title="桃园社区借贷纠纷案"),
+        "venue": make_venue(world.committee_a, world.community_a, name="沱河社区法治广场"),
+        "other_venue": make_venue(world.committee_b, world.community_b, name="桃园社区法治长廊"),
+        "person": add_person(world.committee_a, world.community_a, name="王秀英", phone="13812341234"),
+        "other_person": add_person(world.committee_b, world.community_b, name="刘建国", phone="13955556666"),
+        "exam": exam,
+    }
+
+
+def _urls(a) -> list[str]:
+    return [
+        f"/api/cases/{a['case'].pk}/",
+        f"/api/venues/{a['venue'].pk}/",
+        f"/api/people/{a['person'].pk}/",
+    ]
+
+
+LISTS = ["/api/cases/", "/api/venues/", "/api/people/", "/api/exams/"]
+
+
+def test_anonymous_gets_401(api_as, areas):
+    for url in [*_urls(areas), *LISTS, f"/api/exams/{areas['exam'].pk}/results/"]:
+        assert api_as(None).get(url).status_code == 401, url
+
+
+def test_the_liaison_sees_its_unit_only_and_phones_masked(api_as, world, areas, liaison):
+    api = api_as(liaison)
+    for url in _urls(areas):
+        assert api.get(url).status_code == 200, url
+    for key in ("other_case", "other_venue", "other_person"):
+        kind = {"other_case": "cases", "other_venue": "venues", "other_person": "people"}[key]
+        assert api.get(f"/api/{kind}/{areas[key].pk}/").status_code == 404
+    assert [c["title"] for c in api.get("/api/cases/").json()["items"]] == ["沱河社区养老诈骗案"]
+    assert [v["name"] for v in api.get("/api/venues/").json()["items"]] == ["沱河社区法治广场"]
+    people = api.get("/api/people/").json()
+    assert [(p["name"], p["phone"]) for p in people["items"]] == [("王秀英", "138****1234")]
+    assert people["items"][0]["teams"][0]["kind"] == "flmbr"
+    assert "13812341234" not in api.get(f"/api/people/{areas['person'].pk}/").content.decode()
+    # A unit filter outside the liaison's scope is not found, as on the pages.
+    assert api.get("/api/people/", {"unit": world.committee_b.pk}).status_code == 404
+    assert api.get("/api/venues/", {"region": world.community_b.pk}).status_code == 404
+
+
+def test_the_office_sees_the_whole_street(api_as, areas, office_user):
+    api = api_as(office_user)
+    assert {c["title"] for c in api.get("/api/cases/").json()["items"]} == {"沱河社区养老诈骗案", "桃园社区借贷纠纷案"}
+    assert api.get("/api/people/").json()["count"] == 2
+    assert api.get("/api/venues/", {"q": "长廊"}).json()["count"] == 1
+
+
+def test_outsiders_get_404(api_as, areas, other_office):
+    api = api_as(other_office)
+    for url in _urls(areas):
+        assert api.get(url).status_code == 404, url
+    assert api.get("/api/people/").json()["count"] == 0
+
+
+def test_exam_results_equal_the_results_page(api_as, world, areas, office_user, liaison):
+    exam = areas["exam"]
+    body = api_as(office_user).get(f"/api/exams/{exam.pk}/results/").json()
+    standing = exam_selectors.exam_standing(exam, office_user)
+    assert (body["required"], body["sat"], body["passed"]) == (standing.required, standing.sat, standing.passed)
+    assert (body["required"], body["sat"], body["passed"]) == (3, 1, 1)
+    assert {u["unit_name"]: (u["required"], u["passed"]) for u in body["units"]} == {
+        "沱河社区居委会": (2, 1),
+        "桃园社区居委会": (1, 0),
+    }
+    mine = api_as(liaison).get(f"/api/exams/{exam.pk}/results/").json()
+    assert [u["unit_name"] for u in mine["units"]] == ["沱河社区居委会"] and mine["required"] == 2
+    assert api_as(office_user).get("/api/exams/").json()["items"][0]["title"] == exam.title
+
+
+def test_a_member_reads_cases_but_not_rosters_venues_or_exams(api_as, world, areas):
+    """The role table: a member (队伍成员) may read the case library, not the rosters, venues or results."""
+    api = api_as(member_of(world.committee_a, Membership.Role.MEMBER, username="member"))
+    assert api.get("/api/cases/").status_code == 200
+    for url in ("/api/people/", "/api/venues/", "/api/exams/", f"/api/people/{areas['person'].pk}/"):
+        assert api.get(url).status_code == 403, url
