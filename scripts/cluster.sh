@@ -93,6 +93,7 @@ up() {
   command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || die "nginx is missing (make system)"
   [ -x "$BIN/gunicorn" ] || die "$BIN/gunicorn is missing (make venv)"
   alive "$DIR/nginx.pid" && die "a cluster runs in $DIR already (scripts/cluster.sh down)"
+  local began=$SECONDS
   mkdir -p "$DIR/media" "$DIR/var" "$DIR/nginx-tmp"
   chmod 700 "$DIR"
   # A step that fails stops whatever the steps before it started.
@@ -149,9 +150,15 @@ up() {
   mv "$ENV_FILE.new" "$ENV_FILE"
   load_env
 
-  "$BIN/pufa" check --deploy --fail-level ERROR >"$DIR/check.log" 2>&1 || die "pufa check --deploy failed: $DIR/check.log"
+  # The deployment check and the static files beside the migration (none of them writes what another reads).
+  "$BIN/pufa" check --deploy --fail-level ERROR >"$DIR/check.log" 2>&1 &
+  local check=$!
+  "$BIN/pufa" collectstatic --noinput -v0 >"$DIR/collectstatic.log" 2>&1 &
+  local static=$!
   "$BIN/pufa" migrate --noinput -v0
-  "$BIN/pufa" collectstatic --noinput -v0
+  wait "$check" || die "pufa check --deploy failed: $DIR/check.log"
+  wait "$static" || die "pufa collectstatic failed: $DIR/collectstatic.log"
+  echo "cluster: database ready ($((SECONDS - began)) s)"
 
   local i upstreams=""
   for i in $(seq 1 "$apps"); do
@@ -178,7 +185,7 @@ up() {
   for i in $(seq 1 "$apps"); do wait_http $((port + i)) 120; done
   wait_http "$port" 30
   trap - EXIT
-  echo "pufa cluster: http://127.0.0.1:$port/ ($apps app servers, $tasks task workers; logs in $DIR)"
+  echo "pufa cluster: http://127.0.0.1:$port/ ($apps app servers, $tasks task workers; logs in $DIR; $((SECONDS - began)) s)"
 }
 
 down() {
