@@ -154,6 +154,7 @@ def main() -> None:
     parser.add_argument("--app-workers", type=int, default=1, help="gunicorn workers per app server (default 1)")
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (default 4)")
     parser.add_argument("--drop", action="store_true", help="drop the bench database at the end")
+    parser.add_argument("--no-seed", action="store_true", help="the database holds the demo already")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing (make system)")
@@ -189,9 +190,10 @@ def main() -> None:
     started = time.monotonic()
     print(run_cluster(env, "up").strip().splitlines()[-1], flush=True)
     try:
-        seed = time.monotonic()
-        run_cluster(env, "pufa", "seed-demo", timeout=1800)
-        print(f"demo data seeded in {time.monotonic() - seed:.0f} s", flush=True)
+        if not args.no_seed:
+            seed = time.monotonic()
+            run_cluster(env, "pufa", "seed-demo", timeout=1800)
+            print(f"demo data seeded in {time.monotonic() - seed:.0f} s", flush=True)
         cookies = {who: login(base, who) for who in ("quxfb", "tuohe_fzb", "tuohe_sq")}
         pages = [
             ("healthz (no session)", "", "/healthz"),
