@@ -227,6 +227,12 @@ def main() -> None:
         fault = fault_run(env, port, "/notifications/", cookies["quxfb"], max(args.duration, 9), script)
         run_cluster(env, "start-app", "1")
         script.unlink(missing_ok=True)
+        backup_started = time.monotonic()
+        try:
+            checked = run_cluster(env, "backup", str(ROOT / "var" / "cluster-bench-backup")).strip().splitlines()
+            backup = f"{checked[-1]} ({time.monotonic() - backup_started:.0f} s)"
+        except SystemExit as exc:
+            backup = f"FAILED: {exc}"
     finally:
         run_cluster(env, "down", timeout=300)
         if args.drop:
@@ -258,6 +264,7 @@ def main() -> None:
         f"through nginx: {fault['errors']} errors seen by clients over {fault['rps'] * max(args.duration, 9):.0f} "
         f"requests ({fault['rps']:.1f} req/s, p95 {fault['p95']:.1f} ms)"
     )
+    print(f"backup (pg_dump + media, restored into a fresh database): {backup}")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; {time.monotonic() - started:.0f} s")
 
 

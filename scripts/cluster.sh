@@ -9,6 +9,8 @@
 #   scripts/cluster.sh stop-app N      kill app server N at once (SIGKILL: a crash, not a shutdown)
 #   scripts/cluster.sh start-app N     start app server N again
 #   scripts/cluster.sh pufa ARGS…      run a pufa command with the cluster's settings
+#   scripts/cluster.sh backup [DIR]    pg_dump + the media files into DIR, then restored into a fresh database
+#                                      and compared with the live one, table by table
 #
 # Settings come from the environment only, and fail closed: PUFA_SECRET_KEY (else a random key made once and
 # kept in the cluster directory, mode 600; never the repository's demo key), PUFA_PROXY_COUNT=1 (nginx is the
@@ -201,6 +203,49 @@ down() {
   echo "pufa cluster stopped (the database and $DIR/media kept)"
 }
 
+# A backup of the database (pg_dump, custom format) and the media files, into directory $1 (default
+# $DIR/backup-<time>), then a check that it restores: into a fresh database, compared table by table (rows)
+# with the live one, which is then dropped. Writes go on meanwhile: pg_dump reads one consistent snapshot, and a
+# file uploaded after it is in the media copy but not in the dump (harmless: a file without a row is ignored).
+backup() {
+  load_env
+  local target="${1:-$DIR/backup-$(date -u +%Y%m%dT%H%M%SZ)}"
+  mkdir -p "$target"
+  chmod 700 "$target"
+  pg_dump --format=custom --file="$target/database.dump" "$PUFA_DATABASE_URL"
+  tar -C "$PUFA_MEDIA_ROOT" -czf "$target/media.tar.gz" .
+  echo "backup: $target (database.dump, media.tar.gz)"
+  local server="${PUFA_DATABASE_URL%/*}" scratch="pufa_restore_check_$$"
+  psql "$server/postgres" -qc "CREATE DATABASE $scratch" >/dev/null
+  local failed=0
+  pg_restore --no-owner --exit-on-error --dbname="$server/$scratch" "$target/database.dump" || failed=1
+  local count="SELECT string_agg(format('%s %s', c.relname,
+      (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM %I', c.relname), false, true, '')))[1]::text),
+      E'\n' ORDER BY c.relname)
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname = 'public'"
+  if [ "$failed" = 0 ]; then
+    # Counted after the restore, so rows written meanwhile may make the live side larger, never smaller.
+    local restored live
+    restored="$(psql "$server/$scratch" -tAc "$count")"
+    live="$(psql "$PUFA_DATABASE_URL" -tAc "$count")"
+    local tables=0 short=0 table rows now
+    while read -r table rows; do
+      tables=$((tables + 1))
+      now="$(grep -m1 "^$table " <<<"$live" | cut -d' ' -f2)"
+      if [ -z "$now" ] || [ "$now" -lt "$rows" ]; then
+        echo "restore check: $table has $rows rows restored but ${now:-no table} live" >&2
+        short=$((short + 1))
+      fi
+    done <<<"$restored"
+    local media
+    media="$(tar -tzf "$target/media.tar.gz" | grep -vc '/$' || true)"
+    echo "restore check: $tables tables restored into a fresh database, $short short of the live one; $media media files in the archive"
+    [ "$short" = 0 ] || failed=1
+  fi
+  psql "$server/postgres" -qc "DROP DATABASE IF EXISTS $scratch WITH (FORCE)" >/dev/null
+  [ "$failed" = 0 ] || die "the backup in $target did not restore cleanly"
+}
+
 status() {
   load_env
   local f
@@ -227,8 +272,9 @@ case "${1:-}" in
   up) up ;;
   down) down ;;
   status) status ;;
+  backup) backup "${2:-}" ;;
   stop-app) stop_app "${2:-}" ;;
   start-app) load_env; number "app server" "${2:-}"; start_app "$2"; wait_http $((PUFA_CLUSTER_PORT + $2)) 120 ;;
   pufa) load_env; shift; exec "$BIN/pufa" "$@" ;;
-  *) echo "usage: scripts/cluster.sh up|down|status|stop-app N|start-app N|pufa ARGS…" >&2; exit 2 ;;
+  *) echo "usage: scripts/cluster.sh up|down|status|stop-app N|start-app N|pufa ARGS…|backup [DIR]" >&2; exit 2 ;;
 esac
