@@ -173,8 +173,18 @@ up() {
     echo $! >"$DIR/daily.pid"
   fi
 
+  # nginx's temporary files (request bodies, large responses). Run as root, nginx's workers are `nobody`,
+  # who may not pass through the cluster directory's parents (a 700 home or pytest directory): then a
+  # directory of their own under /tmp, removed by `down`.
+  local scratch="$DIR/nginx-tmp"
+  if [ "$(id -u)" = 0 ]; then
+    scratch="$(mktemp -d /tmp/pufa-nginx.XXXXXX)"
+    chmod 711 "$scratch"
+    echo "$scratch" >"$DIR/nginx-scratch"
+  fi
   local template
   template="$(cat "$ROOT/deploy/nginx.conf")"
+  template="${template//@TMP@/$scratch}"
   template="${template//@DIR@/$DIR}"
   template="${template//@PORT@/$port}"
   template="${template//@UPSTREAMS@/${upstreams%$'\n'}}"
@@ -200,6 +210,12 @@ down() {
   stop_pid "$DIR/daily.pid" 10 group &
   wait
   stop_pid "$DIR/redis.pid" 10
+  if [ -f "$DIR/nginx-scratch" ]; then
+    local scratch
+    scratch="$(cat "$DIR/nginx-scratch")"
+    case "$scratch" in /tmp/pufa-nginx.*) rm -rf "$scratch" ;; esac
+    rm -f "$DIR/nginx-scratch"
+  fi
   echo "pufa cluster stopped (the database and $DIR/media kept)"
 }
 

@@ -169,6 +169,16 @@ def test_nginx_spreads_requests_over_both_servers(cluster: Cluster) -> None:
     assert seen == {app.removeprefix("http://") for app in cluster.apps}
 
 
+def test_large_answers_pass_nginx_whole(cluster: Cluster) -> None:
+    """A response larger than nginx's memory buffers goes through its temporary files: all of it arrives."""
+    path = "/static/vendor/bootstrap-5.3.9/bootstrap.min.css"
+    direct = requests.get(f"{cluster.apps[0]}{path}", headers={"Accept-Encoding": "identity"}, timeout=30)
+    proxied = requests.get(f"{cluster.proxy}{path}", headers={"Accept-Encoding": "identity"}, timeout=30)
+    assert direct.status_code == proxied.status_code == 200
+    assert len(direct.content) > 100_000
+    assert proxied.content == direct.content
+
+
 def test_task_is_run_by_a_worker(prepared: dict[str, Any]) -> None:
     assert prepared["status"] == "SUCCESSFUL", prepared
     assert prepared["workers"], prepared
