@@ -133,12 +133,12 @@ def check(base: str, path: str, cookie: str) -> None:
         raise SystemExit(f"{path}: HTTP {answer.status_code} (expected 200)")
 
 
-def fault_run(env: dict[str, str], port: int, path: str, cookie: str, duration: int, script: Path) -> dict:
-    """Load the page through nginx; a third of the way in, kill app server 1 (SIGKILL)."""
+def fault_run(env: dict[str, str], port: int, path: str, cookie: str, duration: int, script: Path, *fault: str) -> dict:
+    """Load the page through nginx; a third of the way in, `scripts/cluster.sh <fault>`."""
 
     def kill() -> None:
         time.sleep(duration / 3)
-        run_cluster(env, "stop-app", "1")
+        run_cluster(env, *fault)
 
     killer = threading.Thread(target=kill)
     killer.start()
@@ -224,8 +224,17 @@ def main() -> None:
                 print(f"  {label:<36}{results[(label, servers)][0]['rps']:>9.1f} req/s", flush=True)
         run_cluster(env, "start-app", "2")
         time.sleep(11)  # nginx's fail_timeout: app server 2 is tried again
-        fault = fault_run(env, port, "/notifications/", cookies["quxfb"], max(args.duration, 9), script)
+        fault = fault_run(
+            env, port, "/notifications/", cookies["quxfb"], max(args.duration, 9), script, "stop-app", "1"
+        )
         run_cluster(env, "start-app", "1")
+        time.sleep(11)
+        redis_fault = fault_run(
+            env, port, "/notifications/", cookies["quxfb"], max(args.duration, 9), script, "restart-redis"
+        )
+        after_redis = requests.get(
+            f"{base}/notifications/", headers={"Cookie": cookies["quxfb"]}, allow_redirects=False, timeout=60
+        ).status_code
         script.unlink(missing_ok=True)
         backup_started = time.monotonic()
         try:
@@ -263,6 +272,11 @@ def main() -> None:
         f"fault: app server 1 killed (SIGKILL) a third into {max(args.duration, 9)} s of load on the plain page "
         f"through nginx: {fault['errors']} errors seen by clients over {fault['rps'] * max(args.duration, 9):.0f} "
         f"requests ({fault['rps']:.1f} req/s, p95 {fault['p95']:.1f} ms)"
+    )
+    print(
+        f"fault: Redis restarted a third into {max(args.duration, 9)} s of load on the plain page: "
+        f"{redis_fault['errors']} errors seen by clients over {redis_fault['rps'] * max(args.duration, 9):.0f} "
+        f"requests; the session made before it afterwards: HTTP {after_redis} (200: still logged in)"
     )
     print(f"backup (pg_dump + media, restored into a fresh database): {backup}")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; {time.monotonic() - started:.0f} s")

@@ -8,6 +8,7 @@
 #   scripts/cluster.sh status          what runs
 #   scripts/cluster.sh stop-app N      kill app server N at once (SIGKILL: a crash, not a shutdown)
 #   scripts/cluster.sh start-app N     start app server N again
+#   scripts/cluster.sh restart-redis   stop the cluster's own Redis and start it again (its data kept)
 #   scripts/cluster.sh pufa ARGS…      run a pufa command with the cluster's settings
 #   scripts/cluster.sh backup [DIR]    pg_dump + the media files into DIR, then restored into a fresh database
 #                                      and compared with the live one, table by table
@@ -59,6 +60,15 @@ start_app() {
   local _
   for _ in $(seq 1 100); do [ -s "$DIR/app$i.pid" ] && return 0; sleep 0.1; done
   die "app server $i did not start (log: $DIR/app$i.log)"
+}
+
+start_redis() {
+  # Append-only file: queued tasks and sessions survive a Redis restart.
+  redis-server --bind 127.0.0.1 --port "$1" --dir "$DIR" --daemonize yes --pidfile "$DIR/redis.pid" \
+    --logfile "$DIR/redis.log" --save "" --appendonly yes --protected-mode yes >/dev/null
+  local _
+  for _ in $(seq 1 50); do redis-cli -p "$1" ping >/dev/null 2>&1 && return 0; sleep 0.1; done
+  die "Redis did not start (log: $DIR/redis.log)"
 }
 
 start_worker() {
@@ -113,12 +123,8 @@ up() {
   if [ -z "$redis_url" ]; then
     command -v redis-server >/dev/null 2>&1 || die "redis-server is missing (make system)"
     local rport=$((port + apps + 1))
-    # Append-only file: queued tasks and sessions survive a Redis restart.
-    redis-server --bind 127.0.0.1 --port "$rport" --dir "$DIR" --daemonize yes --pidfile "$DIR/redis.pid" \
-      --logfile "$DIR/redis.log" --save "" --appendonly yes --protected-mode yes >/dev/null
+    start_redis "$rport"
     redis_url="redis://127.0.0.1:$rport/0"
-    for _ in $(seq 1 50); do redis-cli -p "$rport" ping >/dev/null 2>&1 && break; sleep 0.1; done
-    redis-cli -p "$rport" ping >/dev/null 2>&1 || die "Redis did not start (log: $DIR/redis.log)"
   fi
 
   local db_url="${PUFA_DATABASE_URL:-}"
@@ -289,8 +295,15 @@ case "${1:-}" in
   down) down ;;
   status) status ;;
   backup) backup "${2:-}" ;;
+  restart-redis)
+    load_env
+    [ -f "$DIR/redis.pid" ] || die "this cluster uses a Redis it did not start ($PUFA_REDIS_URL)"
+    stop_pid "$DIR/redis.pid" 10
+    rport="${PUFA_REDIS_URL##*:}"
+    start_redis "${rport%%/*}"
+    ;;
   stop-app) stop_app "${2:-}" ;;
   start-app) load_env; number "app server" "${2:-}"; start_app "$2"; wait_http $((PUFA_CLUSTER_PORT + $2)) 120 ;;
   pufa) load_env; shift; exec "$BIN/pufa" "$@" ;;
-  *) echo "usage: scripts/cluster.sh up|down|status|stop-app N|start-app N|pufa ARGS…|backup [DIR]" >&2; exit 2 ;;
+  *) echo "usage: scripts/cluster.sh up|down|status|stop-app N|start-app N|pufa ARGS…|backup [DIR]|restart-redis" >&2; exit 2 ;;
 esac
