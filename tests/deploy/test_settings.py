@@ -32,7 +32,7 @@ def test_redis_holds_cache_and_sessions_and_rq_workers_use_the_tasks_job_class()
     assert values == {
         "session": "django.contrib.sessions.backends.cached_db",
         "rq": {"JOB_CLASS": "django_tasks_rq.Job"},
-        "cache": "django.core.cache.backends.redis.RedisCache",
+        "cache": "pufa.core.cache.TolerantRedisCache",
         "proxies": 1,
     }
 
