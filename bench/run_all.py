@@ -22,6 +22,7 @@ SCRIPTS = [
     ["reports_bench.py"],
     ["growth.py", "--small", str(float(SCALE) / 10), "--large", SCALE],  # a second city, a tenth the size
     ["throughput.py"],  # gunicorn + wrk on loopback
+    ["cluster_bench.py"],  # scripts/cluster.sh: nginx + 2 app servers, 1 vs 2 servers, one killed under load
 ]
 
 

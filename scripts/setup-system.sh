@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages pufa needs on a fresh machine: a CJK font (charts, PDFs, screenshots),
 # Chromium (browser tests), LibreOffice (PDF conversion), poppler-utils (checking PDFs), the PostgreSQL
-# server (tests run on it too) and wrk (bench/throughput.py).
+# server (tests run on it too), wrk (bench/throughput.py), and nginx and redis-server (scripts/cluster.sh, the
+# local scale-out cluster its test starts).
 # Installs only what is missing, so a second run costs a few milliseconds.
 set -euo pipefail
 
@@ -18,6 +19,9 @@ command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 /usr/bin/python3 -c "import uno" >/dev/null 2>&1 || need+=(python3-uno)
 # wrk: the load tool of bench/throughput.py (10 connections on loopback).
 command -v wrk >/dev/null 2>&1 || need+=(wrk)
+# nginx and Redis: scripts/cluster.sh runs its own of each on loopback (tests/deploy/test_cluster.py).
+{ command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; } || need+=(nginx)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 { command -v pg_ctlcluster >/dev/null 2>&1 && ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; } \
   || need+=(postgresql)
 
@@ -30,3 +34,7 @@ SUDO=""
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+# Debian starts the packaged nginx on port 80 of every interface; pufa's cluster starts its own on loopback.
+if [[ " ${need[*]} " == *" nginx "* ]] && [ -d /run/systemd/system ]; then
+  $SUDO systemctl disable --now nginx >/dev/null 2>&1 || true
+fi

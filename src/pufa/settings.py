@@ -294,7 +294,18 @@ PUFA_RETENTION_DAYS = env_int("PUFA_RETENTION_DAYS", 180)  # deleted records res
 # Cache: local memory in one process; Redis when several app servers share the figures.
 REDIS_URL = os.environ.get("PUFA_REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Django's Redis backend, reading a Redis that is away as a miss instead of failing the request (nothing in
+    # the cache is the only copy; pufa.core.cache); connecting gives up after a second.
+    CACHES = {
+        "default": {
+            "BACKEND": "pufa.core.cache.TolerantRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
+    }
+    # Sessions read from Redis, written through to the database: any app server finds a session in one cache
+    # read, and a Redis restart (or eviction) logs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -313,6 +324,9 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["defau
 if TASKS_BACKEND == "rq":
     INSTALLED_APPS.append("django_rq")
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    # django-tasks-rq's jobs run only with its job class; without this `pufa rqworker` fails every task
+    # ("'Task' object is not callable").
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
 
 EMAIL_BACKEND = os.environ.get("PUFA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("PUFA_EMAIL_HOST", "localhost")
