@@ -1,0 +1,2 @@
+def activity_section(request, activity):
+    return None
