@@ -20,7 +20,6 @@ class SurveysConfig(AppConfig):
                 "surveys.question.save": "编辑问卷题目",
                 "surveys.question.delete": "删除问卷题目",
                 "surveys.revision.create": "问卷题目生成新版本",
-                "surveys.responses.export": "导出问卷答卷",
             }
         )
         from pufa.core.home import TodoSource, register_todo

@@ -13,7 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.urls import reverse
 
 from pufa.org.models import Region, Unit
@@ -24,7 +24,7 @@ from pufa.surveys.selectors import window
 from pufa.surveys.services import LITERACY, RESPONSES
 
 
-def _responses(query: MetricQuery):  # type: ignore[no-untyped-def]
+def _responses(query: MetricQuery) -> QuerySet[Response]:
     first, last = window(query.start, query.end)
     return Response.objects.filter(submitted_at__range=(first, last), survey__deleted_at__isnull=True)
 

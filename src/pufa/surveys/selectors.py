@@ -59,7 +59,7 @@ def survey_list(
         rows = rows.filter(kind=kind)
     if q:
         rows = rows.filter(title__icontains=q)
-    return rows.annotate(response_count=Count("responses"))
+    return rows.annotate(response_count=Count("responses")).order_by("-created_at", "-id")
 
 
 def survey_get(*, actor: Any, pk: int, action: str = "surveys.view") -> Survey:
@@ -196,6 +196,7 @@ def results(survey: Survey, *, f: ResponseFilter = ResponseFilter(), revision: i
         .values("question_id", "option")
         .annotate(n=Count("id"))
         .values_list("question_id", "option", "n")
+        if opt is not None
     }
     scale: dict[tuple[int, int], int] = {
         (qid, int(v)): n
@@ -203,6 +204,7 @@ def results(survey: Survey, *, f: ResponseFilter = ResponseFilter(), revision: i
         .values("question_id", "value")
         .annotate(n=Count("id"))
         .values_list("question_id", "value", "n")
+        if v is not None
     }
     means = dict(
         answers.filter(value__isnull=False)
@@ -316,8 +318,8 @@ def compare(post: Survey) -> list[CompareRow]:
     if pre is None:
         return []
     rows: list[CompareRow] = []
-    before = [s for s in Response.objects.filter(survey=pre, score__isnull=False).values_list("score", flat=True)]
-    after = [s for s in Response.objects.filter(survey=post, score__isnull=False).values_list("score", flat=True)]
+    before = [s for s in Response.objects.filter(survey=pre).values_list("score", flat=True) if s is not None]
+    after = [s for s in Response.objects.filter(survey=post).values_list("score", flat=True) if s is not None]
     if before or after:
         rows.append(
             CompareRow(
@@ -332,15 +334,15 @@ def compare(post: Survey) -> list[CompareRow]:
         other = post_scales.get(q.text)
         if other is None:
             continue
-        a = list(
-            Answer.objects.filter(
-                question__survey=pre, question__text=q.text, question__kind=q.kind, value__isnull=False
-            ).values_list("value", flat=True)
-        )
-        b = list(
-            Answer.objects.filter(
-                question__survey=post, question__text=q.text, question__kind=q.kind, value__isnull=False
-            ).values_list("value", flat=True)
+        a, b = (
+            [
+                v
+                for v in Answer.objects.filter(
+                    question__survey=s, question__text=q.text, question__kind=q.kind
+                ).values_list("value", flat=True)
+                if v is not None
+            ]
+            for s in (pre, post)
         )
         rows.append(
             CompareRow(
@@ -380,6 +382,8 @@ def literacy_index(*, actor: Any, region: Region, year: int) -> tuple[list[str],
     cells: dict[tuple[int, int], list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
     for cid, rid, score, at in rows.values_list("community_id", "survey__region_id", "score", "submitted_at"):
         quarter = (timezone.localtime(at).month - 1) // 3
+        if score is None:
+            continue
         cell = cells[(cid or rid, quarter)]
         cell[0] += score
         cell[1] += 1
@@ -437,6 +441,11 @@ class PublicQuestion:
     max_value: str
     show_if: int | None
     show_if_options: tuple[int, ...]
+
+    @property
+    def key(self) -> str:
+        """The form field of the answer ("q<id>")."""
+        return f"q{self.id}"
 
 
 @dataclass(frozen=True)

@@ -447,7 +447,7 @@ def _parse(questions: list[Question], raw: dict[int, list[str]]) -> tuple[Parsed
                 parsed.choices[q.pk] = {p for p in picked if p is not None}
         elif q.kind == Kind.SCALE:
             value = _int(given[0])
-            if value not in SCALE_VALUES or len(given) > 1:
+            if value is None or value not in SCALE_VALUES or len(given) > 1:
                 errors[key] = "请选择1—5分。"
             else:
                 parsed.values[q.pk] = Decimal(value)
