@@ -77,6 +77,11 @@ def test_results_figures_open_exactly_their_responses(pair, client_for, liaison)
     for url, count in links:
         listed = client.get(url.replace("&amp;", "&")).content.decode()
         assert re.search(r'data-testid="responses-total">(\d+)<', listed).group(1) == count
+    # 答对率 of the knowledge questions: all three answered the first right, two the seventh, one the eighth
+    from pufa.surveys.selectors import results
+
+    shares = [r.correct_share for r in results(post).questions if r.question.is_knowledge]
+    assert shares == [100.0] * 6 + [66.7, 33.3]
     # by community: community A's 2 responses, linked
     assert ">沱河社区</a></td><td><a href=" in html
 

@@ -235,12 +235,7 @@ def results(survey: Survey, *, f: ResponseFilter = ResponseFilter(), revision: i
                 .values_list("text", flat=True)[:20]
             )
         if q.is_knowledge and n:
-            right = (
-                Response.objects.filter(pk__in=answers.filter(question=q).values("response_id"))
-                .filter(_exactly(q))
-                .count()
-            )
-            result.correct_share = _share(right, n)
+            result.correct_share = _share(_exactly_right(answers.filter(question=q), q.correct), n)
         out.append(result)
     communities = [
         GroupRow(
@@ -287,17 +282,14 @@ def _round(value: Any) -> float | None:
     return None if value is None else round(float(value), 1)
 
 
-def _exactly(q: Question) -> Q:
-    """Responses that chose exactly the correct options of a knowledge question."""
-    chosen = Answer.objects.filter(question=q)
-    right = set(q.correct)
-    cond = Q()
-    for i in right:
-        cond &= Q(pk__in=chosen.filter(option=i).values("response_id"))
-    wrong = [i for i in range(len(q.options)) if i not in right]
-    if wrong:
-        cond &= ~Q(pk__in=chosen.filter(option__in=wrong).values("response_id"))
-    return cond
+def _exactly_right(answers: QuerySet[Answer], correct: list[int]) -> int:
+    """How many responses chose exactly the `correct` options (all of them, no other): one grouped query."""
+    return (
+        answers.values("response_id")
+        .annotate(right=Count("id", filter=Q(option__in=correct)), wrong=Count("id", filter=~Q(option__in=correct)))
+        .filter(right=len(correct), wrong=0)
+        .count()
+    )
 
 
 # ---------------------------------------------------------------- pre/post
