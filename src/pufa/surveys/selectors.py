@@ -186,7 +186,9 @@ def results(survey: Survey, *, f: ResponseFilter = ResponseFilter(), revision: i
     rows = responses(survey, base)
     total = rows.count()
     questions = list(survey.questions.filter(revision=rev).order_by("position", "id"))
-    answers = Answer.objects.filter(response__in=rows.filter(revision=rev), question__in=questions)
+    answers = Answer.objects.filter(question__in=questions)  # the questions of one revision: its responses only
+    if f.community is not None or f.audience is not None:
+        answers = answers.filter(response__in=rows.filter(revision=rev))
     answered = dict(
         answers.values("question_id").annotate(n=Count("response_id", distinct=True)).values_list("question_id", "n")
     )
