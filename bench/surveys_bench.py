@@ -110,6 +110,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0, help="ingestion load per case")
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--skip-pages", action="store_true", help="measure the ingestion only")
     args = parser.parse_args()
     citygen.setup()
     from django.conf import settings
@@ -136,15 +137,19 @@ def main() -> None:
     community = org.community_ids[0]
     print(f"{'case':<46}{'median ms':>11}{'p95 ms':>9}{'× baseline':>12}")
     baseline = None
-    for label, url in [
-        ("baseline: plain page (city office)", reverse("notification-list")),
-        (f"results: one survey, {made:,} responses", reverse("surveys:results", args=[survey.pk])),
-        (
-            "results: one community of it",
-            f"{reverse('surveys:results', args=[survey.pk])}?community={community}",
-        ),
-        ("literacy index: the city, this year", f"{reverse('surveys:literacy')}?region={org.city_id}"),
-    ]:
+    for label, url in (
+        []
+        if args.skip_pages
+        else [
+            ("baseline: plain page (city office)", reverse("notification-list")),
+            (f"results: one survey, {made:,} responses", reverse("surveys:results", args=[survey.pk])),
+            (
+                "results: one community of it",
+                f"{reverse('surveys:results', args=[survey.pk])}?community={community}",
+            ),
+            ("literacy index: the city, this year", f"{reverse('surveys:literacy')}?region={org.city_id}"),
+        ]
+    ):
         timings = timed(client, url, args.runs)
         median, p95 = statistics.median(timings), percentile(timings, 0.95)
         baseline = baseline or median
