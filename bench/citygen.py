@@ -789,6 +789,69 @@ def generate_venues(scale: float = 1.0, per_community: int = 5) -> int:
     return len(venues)
 
 
+# ---------------------------------------------------------------- surveys (效果评估)
+
+
+def generate_survey_responses(scale: float = 1.0, responses: int = 100_000, chunk: int = 10_000) -> tuple[int, int]:
+    """The city office's annual 法治素养 survey (pufa's template: 8 knowledge and 2 scale questions) with
+    `responses` answers spread over the city's communities and the year, ~11 answer rows each — the worst case
+    of the results page (one survey holding every response). Returns (survey id, responses)."""
+    from pufa.core.actors import SYSTEM
+    from pufa.org.models import Unit
+    from pufa.surveys import services
+    from pufa.surveys.models import Answer, Response, Survey
+    from pufa.surveys.services import score
+
+    org = generate_org(scale)
+    office = Unit.objects.get(pk=org.office_of_region[org.city_id])
+    survey = Survey.objects.filter(title="全市年度法治素养测评", unit=office).first()
+    if survey is None:
+        survey = services.survey_create(
+            actor=SYSTEM,
+            data=services.SurveyData(title="全市年度法治素养测评", unit=office, kind="annual"),
+            template="literacy",
+        )
+        services.transition(actor=SYSTEM, survey=survey, name="publish")
+    have = survey.responses.count()
+    if have >= responses:
+        return survey.pk, have
+    questions = list(survey.current_questions())
+    rng = random.Random(SEED + 21)
+    start = dt.datetime.combine(dt.date(dt.date.today().year, 1, 1), dt.time(9), tzinfo=dt.UTC)
+    rid = _next_id(Response)
+    made = have
+    while made < responses:
+        batch: list[Response] = []
+        answers: list[Answer] = []
+        for _ in range(min(chunk, responses - made)):
+            knows = rng.uniform(0.3, 0.95)
+            chosen: dict[int, set[int]] = {}
+            for q in questions:
+                if q.correct:
+                    wrong = [i for i in range(len(q.options)) if i not in q.correct]
+                    chosen[q.pk] = set(q.correct) if rng.random() < knows else {rng.choice(wrong)}
+                    answers.extend(Answer(response_id=rid, question_id=q.pk, option=o) for o in chosen[q.pk])
+                else:
+                    answers.append(Answer(response_id=rid, question_id=q.pk, value=rng.randint(1, 5)))
+            batch.append(
+                Response(
+                    pk=rid,
+                    survey_id=survey.pk,
+                    revision=survey.revision,
+                    device=f"bench-{rid}",
+                    community_id=rng.choice(org.community_ids),
+                    submitted_at=start + dt.timedelta(minutes=rng.randint(0, 300 * 24 * 60)),
+                    score=score(questions, chosen),
+                )
+            )
+            rid += 1
+        _bulk(Response, batch)
+        _bulk(Answer, answers)
+        made += len(batch)
+    _reset_sequences(Response, Answer)
+    return survey.pk, made
+
+
 # ---------------------------------------------------------------- cases (以案释法案例库)
 
 CASE_TOPICS = [
@@ -1015,6 +1078,9 @@ def main() -> None:
     print(f"venues: {generate_venues(args.scale):,}  ({time.perf_counter() - t3:.1f}s)")
     cases, index_seconds = generate_cases(args.scale)
     print(f"cases: {cases:,}  ({time.perf_counter() - t3:.1f}s, of which search index {index_seconds:.1f}s)")
+    t4 = time.perf_counter()
+    _, answered = generate_survey_responses(args.scale, responses=round(100_000 * args.scale))
+    print(f"survey responses: {answered:,}  ({time.perf_counter() - t4:.1f}s)")
     print(f"logins (password {PASSWORD}): {org.usernames}")
     print(f"total {time.perf_counter() - t0:.1f}s")
 

@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "pufa.cases",
     "pufa.exams",
     "pufa.progress",
+    "pufa.surveys",
     "pufa.reports",
     "pufa.portal",
     "pufa.api",
@@ -201,6 +202,8 @@ if PUFA_PROXY_COUNT < 0:
 # Lockout after repeated failures (django-axes): per account *and* address, so failures from one address do not
 # lock the account for its owner elsewhere; released after a cool-off.
 AXES_FAILURE_LIMIT = env_int("PUFA_LOGIN_FAILURE_LIMIT", 5)
+#: Survey answers accepted per client address per hour (a community centre after an activity shares one address).
+PUFA_SURVEY_SUBMIT_LIMIT = env_int("PUFA_SURVEY_SUBMIT_LIMIT", 120)
 AXES_COOLOFF_TIME = env_int("PUFA_LOGIN_COOLOFF_MINUTES", 30) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"

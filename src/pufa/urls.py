@@ -26,6 +26,7 @@ urlpatterns = [
     path("progress/", include("pufa.progress.urls")),
     path("exams/", include("pufa.exams.urls")),
     path("reports/", include("pufa.reports.urls")),
+    path("surveys/", include("pufa.surveys.urls")),
     path("public/", include("pufa.portal.urls")),
     path("accounts/tokens/", include("pufa.api.urls")),
     path("api/", api_endpoints.urls()),

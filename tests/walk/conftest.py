@@ -144,8 +144,32 @@ def site(world, office_user, liaison, other_liaison, inspector, other_office) ->
         **creation,
     }
     objects |= cases_exams_tokens(world, office=office_user, liaison=liaison, member=member, activity=activity)
+    objects |= _surveys(liaison=liaison, activity=activity)
     assert KeyDate.objects.exists()
     return Site(users=users, objects=objects)
+
+
+#: The public link of the walk's survey (the portal's answering page is named by it).
+SURVEY_TOKEN = "walk-survey"
+
+
+def _surveys(*, liaison: User, activity: Any) -> dict[str, Any]:
+    """Community A's published feedback survey about its activity (from the template), with one response."""
+    from pufa.surveys import services as survey_services
+    from pufa.surveys.models import Survey
+
+    survey = survey_services.survey_create(
+        actor=liaison,
+        data=survey_services.SurveyData(title="民法典宣讲效果反馈", unit=activity.unit, activity=activity),
+        template="feedback",
+    )
+    survey_services.transition(actor=liaison, survey=survey, name="publish")
+    Survey.objects.filter(pk=survey.pk).update(token=SURVEY_TOKEN)
+    sat, learnt, _why, want, _advice = survey.current_questions()
+    survey_services.respond(
+        token=SURVEY_TOKEN, device="walk-device", answers={sat.pk: ["4"], learnt.pk: ["0"], want.pk: ["1"]}
+    )
+    return {"survey": survey, "survey_question": survey.current_questions().last()}
 
 
 #: A square around 沱河街道 for the offline map (GeoJSON, WGS84).

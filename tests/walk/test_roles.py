@@ -81,6 +81,8 @@ SEEN_BY: dict[str, frozenset[str]] = {
     "attempt": frozenset({"member"}),  # an attempt is its examinee's own
     "contest": REGION_WIDE,
     "api_token": frozenset({"liaison"}),  # a token is its owner's own, an office's included
+    "survey": UNIT_A,  # community A's survey about its activity
+    "survey_question": UNIT_A,
 }
 
 
@@ -314,6 +316,22 @@ PAGES: dict[str, Page] = {
     "exams:attempt": P(None, "attempt"),
     "exams:answer-save": P(None, "attempt", post_only=True),
     "exams:attempt-submit": P(None, "attempt", post_only=True),
+    "portal:survey": P(None, public=True, token="walk-survey"),  # answered without an account
+    "surveys:index": P("surveys.view"),
+    "surveys:survey-list": P("surveys.view"),
+    "surveys:survey-create": P("surveys.manage"),
+    "surveys:literacy": P("surveys.view"),
+    "surveys:survey-detail": P("surveys.view", "survey"),
+    "surveys:survey-edit": P("surveys.manage", "survey"),
+    "surveys:survey-delete": P("surveys.manage", "survey", post_only=True),
+    "surveys:survey-step": P("surveys.manage", "survey", post_only=True, path=(("name", "close"),)),
+    "surveys:question-add": P("surveys.manage", "survey"),
+    "surveys:question-edit": P("surveys.manage", "survey", more=(("qid", "survey_question"),)),
+    "surveys:question-delete": P("surveys.manage", "survey", post_only=True, more=(("qid", "survey_question"),)),
+    "surveys:results": P("surveys.view", "survey"),
+    "surveys:responses": P("surveys.view", "survey"),
+    "surveys:export": P("surveys.view", "survey"),
+    "surveys:poster": P("surveys.view", "survey"),
     "exams:attempt-result": P(None, "attempt"),
     "portal:case-library": P(None, public=True),
     "portal:case-detail": P(None, "published_case", public=True),

@@ -49,6 +49,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "cases.review",
             "exams.view",
             "exams.manage",
+            "surveys.view",
+            "surveys.manage",
         }
     ),
     Role.LIAISON: frozenset(
@@ -72,6 +74,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "cases.view",
             "cases.record",
             "exams.view",
+            "surveys.view",
+            "surveys.manage",
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -91,6 +95,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "creation.inspect",
             "cases.view",
             "exams.view",
+            "surveys.view",
         }
     ),
     Role.MEMBER: frozenset({"org.view", "plans.view", "ledger.view", "cases.view"}),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pufa.portal import contests, views
+from pufa.portal import contests, surveys, views
 
 app_name = "portal"
 
@@ -18,4 +18,5 @@ urlpatterns = [
     path("contests/<int:pk>/", contests.contest, name="contest"),
     path("contests/<int:pk>/paper/", contests.contest_paper, name="contest-paper"),
     path("contests/<int:pk>/submit/", contests.contest_submit, name="contest-submit"),
+    path("s/<str:token>/", surveys.survey, name="survey"),
 ]

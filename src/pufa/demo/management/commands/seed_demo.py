@@ -17,6 +17,7 @@ from pufa.people.demo import seed_people
 from pufa.plans.demo import seed_plans
 from pufa.progress.demo import seed_progress
 from pufa.reports.demo import seed_reports
+from pufa.surveys.demo import seed_surveys
 from pufa.venues.demo import seed_venues
 
 # Each app's demo step, in dependency order; each is idempotent and returns nothing of interest.
@@ -30,6 +31,7 @@ STEPS = [
     seed_creation,  # after venues: the seed-001 checklist is computed from them
     seed_cases,  # after duties (the law catalogue) and the ledger (the 以案释法 activity it names)
     seed_exams,  # after the rosters: the demo exam is sat by roster members and a unit
+    seed_surveys,  # after the ledger's step: the pre/post questionnaires are about a community's lecture
     seed_progress,  # keep last among the data steps: it derives figures from the others
     seed_reports,  # after progress: reports are drafted from the ledger and progress figures
 ]

@@ -1,0 +1,203 @@
+"""Benchmark: surveys at city scale (issue 21) — the results page of a survey holding every response, and
+the ingestion rate of answers posted to the public page through a real multi-process server — each beside a
+baseline measured in the same run (a plain logged-in page; the public page's GET).
+
+1. Results: Django's test Client against the real views (middleware, session, scoping, templates); median
+   and p95 in ms over --runs requests after a warm-up, beside the notification list.
+2. Ingestion: gunicorn (`-w 2` sync workers, DEBUG off, database connections kept) serves pufa.wsgi; --threads
+   Python clients each act as new phones: GET the answering page (a device cookie and the CSRF token), POST
+   a full set of answers. Printed: responses stored per second (counted in the database), p95 of the POST,
+   errors, and the GET-only rate of the same page as the baseline; with the load average.
+
+    .venv/bin/python bench/surveys_bench.py --responses 100000
+    PUFA_DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5432/pufa_bench .venv/bin/python bench/surveys_bench.py
+
+Targets (issue 21): results page p95 ≤ 300 ms at 100,000 responses; ≥ 200 responses/s ingested.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import os
+import re
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import citygen  # noqa: E402 - after the path to bench/ is set
+from throughput import free_port, wait_ready  # noqa: E402
+
+RUNS = 20
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))] if ordered else float("nan")
+
+
+def timed(client: object, url: str, runs: int) -> list[float]:
+    for _ in range(2):
+        response = client.get(url)  # type: ignore[attr-defined]
+        assert response.status_code == 200, (url, response.status_code)
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        client.get(url)  # type: ignore[attr-defined]
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def phone(base: str, token: str, answers: dict[str, str], post: bool) -> tuple[float, bool]:
+    """One new phone: open the page; if `post`, submit. Returns (ms of the POST or GET, stored)."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    url = f"{base}/public/s/{token}/"
+    started = time.perf_counter()
+    html = opener.open(url, timeout=60).read().decode()
+    if not post:
+        return (time.perf_counter() - started) * 1000, True
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    data = urllib.parse.urlencode({**answers, "csrfmiddlewaretoken": csrf.group(1) if csrf else ""}).encode()
+    request = urllib.request.Request(url, data=data, headers={"Referer": url})  # noqa: S310 - loopback http
+    started = time.perf_counter()
+    body = opener.open(request, timeout=60).read().decode()
+    return (time.perf_counter() - started) * 1000, 'data-testid="survey-done"' in body
+
+
+def drive(base: str, token: str, answers: dict[str, str], seconds: float, threads: int, post: bool) -> dict:
+    stop = time.monotonic() + seconds
+    timings: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+
+    def worker() -> None:
+        while time.monotonic() < stop:
+            try:
+                ms, ok = phone(base, token, answers, post)
+            except OSError:
+                ok, ms = False, 0.0
+            with lock:
+                if ok:
+                    timings.append(ms)
+                else:
+                    errors[0] += 1
+
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    started = time.monotonic()
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    elapsed = time.monotonic() - started
+    return {"rate": len(timings) / elapsed, "p95": percentile(timings, 0.95), "errors": errors[0], "n": len(timings)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="the city (citygen); 0.01 for a quick run")
+    parser.add_argument("--responses", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=RUNS)
+    parser.add_argument("--seconds", type=float, default=20.0, help="ingestion load per case")
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--skip-pages", action="store_true", help="measure the ingestion only")
+    args = parser.parse_args()
+    citygen.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.urls import reverse
+
+    from pufa.org.models import User
+    from pufa.surveys.models import Response, Survey
+
+    settings.ALLOWED_HOSTS = ["*"]
+    call_command("migrate", verbosity=0, interactive=False)
+    org = citygen.generate_org(args.scale)
+    started = time.perf_counter()
+    survey_id, made = citygen.generate_survey_responses(args.scale, responses=args.responses)
+    print(f"database: {citygen.database_label()}  responses: {made:,} ({time.perf_counter() - started:.1f} s)")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    survey = Survey.objects.get(pk=survey_id)
+    city_office = User.objects.get(username=org.usernames["city_office"])
+    client = Client()
+    client.force_login(city_office)
+    community = org.community_ids[0]
+    print(f"{'case':<46}{'median ms':>11}{'p95 ms':>9}{'× baseline':>12}")
+    baseline = None
+    for label, url in (
+        []
+        if args.skip_pages
+        else [
+            ("baseline: plain page (city office)", reverse("notification-list")),
+            (f"results: one survey, {made:,} responses", reverse("surveys:results", args=[survey.pk])),
+            (
+                "results: one community of it",
+                f"{reverse('surveys:results', args=[survey.pk])}?community={community}",
+            ),
+            ("literacy index: the city, this year", f"{reverse('surveys:literacy')}?region={org.city_id}"),
+        ]
+    ):
+        timings = timed(client, url, args.runs)
+        median, p95 = statistics.median(timings), percentile(timings, 0.95)
+        baseline = baseline or median
+        print(f"{label:<46}{median:>11.1f}{p95:>9.1f}{median / baseline:>12.1f}")
+
+    answers = {}
+    for q in survey.current_questions():
+        answers[f"q{q.pk}"] = str(q.correct[0]) if q.correct else "4"
+    port = free_port()
+    env = {
+        **os.environ,
+        "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
+        "PUFA_DEBUG": "0",
+        "PUFA_INSECURE_DEV_KEY": "1",  # the bench only, on 127.0.0.1
+        "PUFA_DB_CONN_MAX_AGE": "60",
+        "PUFA_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "PUFA_SURVEY_SUBMIT_LIMIT": "100000000",  # one address drives every phone here
+        "DJANGO_SETTINGS_MODULE": "pufa.settings",
+    }
+    server = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "gunicorn", "pufa.wsgi", "-w", str(args.workers), "-b", f"127.0.0.1:{port}"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_ready(port, server)
+        base = f"http://127.0.0.1:{port}"
+        before = Response.objects.filter(survey=survey).count()
+        get = drive(base, survey.token, answers, args.seconds, args.threads, post=False)
+        post = drive(base, survey.token, answers, args.seconds, args.threads, post=True)
+        stored = Response.objects.filter(survey=survey).count() - before
+        print(
+            f"server: gunicorn -w {args.workers} (sync); {args.threads} client threads, {args.seconds:.0f} s per case"
+        )
+        print(
+            f"baseline: answering page GET            {get['rate']:8.1f} /s  p95 {get['p95']:7.1f} ms  "
+            f"errors {get['errors']}"
+        )
+        print(
+            f"ingestion: new phone GET+POST           {post['rate']:8.1f} responses/s  POST p95 {post['p95']:7.1f} ms  "
+            f"errors {post['errors']}  stored {stored:,} (= {post['n']:,} answered)"
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,69 @@
+"""问卷 on the portal: a resident opens the public link (or scans the poster) on a phone, answers, submits —
+no account, no personal data. Reads go through the surveys app's public selectors (frozen records), writes
+through its `respond` service; nothing here touches a model.
+
+One response per device: the device is the random token of the portal's signed device cookie (shared with
+the 知识竞赛), kept only as its hash. Against ballot stuffing from one address (clearing cookies makes a new
+device) the submissions per address are rate-limited (`PUFA_SURVEY_SUBMIT_LIMIT` an hour, counted in the
+database so every server process shares the count). Answers refused are shown again as typed.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from pufa.core import throttle
+from pufa.core.client_ip import client_ip
+from pufa.core.filters import parse_id
+from pufa.portal.contests import _device, _with_device
+from pufa.surveys import selectors, services
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def survey(request: HttpRequest, token: str) -> HttpResponse:
+    public = selectors.public_survey(token)
+    if public is None:
+        raise Http404("未找到该问卷")
+    device, new = _device(request)
+    done = selectors.has_responded(public.token, device)
+    errors: dict[str, list[str]] = {}
+    given: dict[str, list[str]] = {}
+    status = 200
+    if request.method == "POST" and not done and public.is_open:
+        given = {f"q{q.id}": request.POST.getlist(f"q{q.id}") for q in public.questions}
+        address = client_ip(request) or "unknown"
+        if not throttle.allow(f"survey-submit:{address}", limit=settings.PUFA_SURVEY_SUBMIT_LIMIT, window=3600):
+            errors = {"__all__": ["提交过于频繁，请稍后再试。"]}
+            status = 429
+        else:
+            try:
+                services.respond(
+                    token=public.token,
+                    device=device,
+                    answers={q.id: request.POST.getlist(f"q{q.id}") for q in public.questions},
+                    community_id=parse_id(request.POST.get("community")),
+                    audience_id=parse_id(request.POST.get("audience")),
+                )
+            except ValidationError as exc:
+                if getattr(exc, "code", None) == "duplicate":
+                    done = True
+                else:
+                    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+                    status = 400
+            else:
+                done = True
+    context = {
+        "survey": public,
+        "done": done,
+        "errors": errors,
+        "given": given,
+        "community": request.POST.get("community", ""),
+        "audience": request.POST.get("audience", ""),
+    }
+    return _with_device(render(request, "portal/survey.html", context, status=status), new)
