@@ -23,6 +23,8 @@ class PeopleConfig(AppConfig):
                 "people.household": "登记学法用法示范户",
                 "people.attendance": "登记培训参加人员",
                 "people.import": "导入队伍名册",
+                "people.keep": "动态调整：保留人员",
+                "people.rule": "设置动态调整规则",
             }
         )
         register_todo(TodoSource("people", selectors.todos, order=30))

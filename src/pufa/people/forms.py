@@ -190,3 +190,35 @@ class RosterQuery(QueryForm):
     trained_end = forms.DateField(required=False)
     activity_kind = CodeListField()
     moved = forms.ChoiceField(required=False, choices=[("", ""), ("1", "1")])
+
+
+class KeepForm(PufaForm):
+    reason = forms.CharField(label="保留理由", max_length=300)
+    flags = forms.MultipleChoiceField(required=False, choices=[], widget=forms.MultipleHiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from pufa.people.adjustment import FLAGS
+
+        self.fields["flags"].choices = list(FLAGS.items())  # type: ignore[attr-defined]
+
+
+class RetireForm(PufaForm):
+    end = forms.DateField(label="退出日期", initial=timezone.localdate, widget=DateInput())
+    reason = forms.CharField(label="调整原因", max_length=300)
+
+
+class RuleForm(PufaForm):
+    region = forms.ModelChoiceField(label="适用区划", queryset=Region.objects.none(), empty_label=None)
+    max_age = forms.IntegerField(label="年龄上限（岁）", min_value=40, max_value=100)
+    months_untrained = forms.IntegerField(label="未参训月数", min_value=1, max_value=36)
+
+    def __init__(self, *args: Any, regions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _model_choices(self, "region").queryset = regions
+
+
+class AdjustQuery(QueryForm):
+    """The adjustment page's query string."""
+
+    unit = id_field()

@@ -187,14 +187,36 @@ def attendee_choices(*, actor: Any) -> QuerySet[Person]:
 
 
 def todos(actor: Any) -> list[Any] | None:
-    """The rosters' line of the home inbox: people marked as moved away who are still on a team (动态调整).
-    Counted with the list behind the link, so the two cannot disagree."""
+    """The rosters' line of the home inbox: flagged people on a team, no keep in force (动态调整). Counted
+    with the list behind the link (the adjustment page), so the two cannot disagree."""
     from django.urls import reverse
 
     from pufa.core.home import Todo
 
     if not can(actor, "people.manage"):
         return None
-    url = reverse("people:person-list")
-    moved = person_list(actor=actor, filters=RosterFilters(moved=True)).count()
-    return [Todo("名队伍成员已离开原居住地，仍在名册中待调整", moved, f"{url}?moved=1", order=60)]
+    flagged = flagged_people(actor=actor).count()
+    return [Todo("名队伍成员有动态调整提示，待保留、退出或替换", flagged, reverse("people:adjust"), order=60)]
+
+
+# ---------------------------------------------------------------- dynamic adjustment
+
+
+def flagged_people(*, actor: Any, unit_id: int | None = None) -> QuerySet[Person]:
+    """The people the adjustment page lists (see people.adjustment for the rules), in roster order."""
+    from pufa.people import adjustment
+
+    return adjustment.flagged(actor=actor, unit_id=unit_id).order_by("unit__pinyin", "pinyin", "id")
+
+
+def rule_regions(*, actor: Any) -> QuerySet[Region]:
+    """Regions whose adjustment rule the actor may set: their own region and the streets below it."""
+    return scope(Region.objects.filter(level__in=("city", "district", "street")), actor, "people.rules").order_by(
+        "path"
+    )
+
+
+def rule_list(*, actor: Any) -> list[Any]:
+    from pufa.people.models import AdjustmentRule
+
+    return list(scope(AdjustmentRule.objects.select_related("region"), actor).order_by("region__path"))

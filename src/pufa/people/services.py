@@ -22,13 +22,22 @@ from django.db import transaction
 from django.utils import timezone
 
 from pufa.core import audit, events
+from pufa.core.actors import person as person_of
 from pufa.core.chinese import mask_phone, pinyin_key
 from pufa.ledger.models import Activity
 from pufa.ledger.services import district_path
 from pufa.org.access import Actor, require
 from pufa.org.models import Region, Unit
 from pufa.people import identity, metrics
-from pufa.people.models import Attendance, Household, Person, TeamKind, TeamMembership
+from pufa.people.models import (
+    AdjustmentRule,
+    Attendance,
+    Household,
+    KeepDecision,
+    Person,
+    TeamKind,
+    TeamMembership,
+)
 
 #: The metrics the rosters' tables feed: every roster write announces them (`_announce`).
 METRICS = frozenset({metrics.ROSTER, metrics.HOUSEHOLDS, metrics.TRAINED})
@@ -424,3 +433,69 @@ def attendance_set(*, actor: Actor, activity: Activity, people: Iterable[Person]
         units = {a.person.unit_id for a in added} | {a.person.unit_id for a in removed}
         _announce(units, [activity.date])
     return list(Attendance.objects.filter(activity=activity, person_id__in=chosen))
+
+
+# ---------------------------------------------------------------- dynamic adjustment (动态调整)
+
+
+@transaction.atomic
+def person_keep(*, actor: Actor, person: Person, reason: str, flags: Sequence[str] = ()) -> KeepDecision:
+    """Keep a flagged person on their teams, with the reason (quiets the flags for a year, see adjustment)."""
+    require(actor, "people.manage", person)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请填写保留理由。"})
+    from pufa.people.adjustment import FLAGS
+
+    labels = "、".join(FLAGS[f] for f in flags if f in FLAGS)
+    keep = KeepDecision.objects.create(
+        person=person,
+        decided_on=timezone.localdate(),
+        reason=reason[:300],
+        flags=labels[:200],
+        decided_by=person_of(actor),
+    )
+    audit.log(
+        actor=actor,
+        action=audit.Action.UPDATE,
+        obj=person,
+        code="people.keep",
+        message=f"动态调整：保留（{labels or '无提示'}）：{keep.reason}",
+    )
+    return keep
+
+
+@transaction.atomic
+def person_retire(*, actor: Actor, person: Person, end: dt.date, reason: str) -> list[TeamMembership]:
+    """Retire a person from every team they are on (动态调整：退出), with one reason; nothing is deleted."""
+    require(actor, "people.manage", person)
+    open_ = list(
+        TeamMembership.objects.select_for_update().filter(person=person, end__isnull=True).select_related("kind")
+    )
+    if not open_:
+        raise ValidationError({"end": f"{person.name}目前不在任何队伍中。"})
+    return [membership_end(actor=actor, membership=m, end=end, reason=reason) for m in open_]
+
+
+@transaction.atomic
+def rule_set(*, actor: Actor, region: Region, max_age: int, months_untrained: int) -> AdjustmentRule:
+    """Set the adjustment thresholds of a region (an office's own region or one below it)."""
+    require(actor, "people.rules", region)
+    errors: dict[str, str] = {}
+    if not 40 <= max_age <= 100:
+        errors["max_age"] = "年龄上限应在40至100岁之间。"
+    if not 1 <= months_untrained <= 36:
+        errors["months_untrained"] = "未参训月数应在1至36个月之间。"
+    if errors:
+        raise ValidationError(errors)
+    rule = AdjustmentRule.objects.select_for_update().filter(region=region).first()
+    before = audit.snapshot(rule, ["max_age", "months_untrained"]) if rule else None
+    if rule is None:
+        rule = AdjustmentRule(region=region)
+    rule.max_age, rule.months_untrained = max_age, months_untrained
+    rule.save()
+    if before is None:
+        audit.log_create(actor=actor, obj=rule, code="people.rule")
+    else:
+        audit.log_update(actor=actor, obj=rule, before=before, code="people.rule")
+    return rule

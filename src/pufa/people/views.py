@@ -268,3 +268,113 @@ def activity_section(request: HttpRequest, activity: Activity) -> dict[str, Any]
     if not attendees and not may_record:
         return None
     return {"activity": activity, "attendees": attendees, "may_record": may_record}
+
+
+# ---------------------------------------------------------------- dynamic adjustment (动态调整)
+
+
+@require_GET
+def adjust(request: HttpRequest) -> HttpResponse:
+    """The flagged people of the actor's rosters (one keeping unit with ?unit=), each with keep / retire /
+    replace. Flags are suggestions: nothing changes until the liaison acts on a row."""
+    from pufa.people import adjustment
+    from pufa.people.forms import AdjustQuery
+
+    require(request.user, "people.view")
+    unit_id = AdjustQuery.read(request.GET)["unit"]
+    page = paginate(request, selectors.flagged_people(actor=request.user, unit_id=unit_id), PER_PAGE)
+    rows = adjustment.rows(people=list(page.object_list))
+    for row in rows:
+        row.may_manage = can(request.user, "people.manage", row.person)
+    units = list(selectors.visible_units(actor=request.user))
+    return render(
+        request,
+        "people/adjust.html",
+        {
+            "page": page,
+            "rows": rows,
+            "units": units,
+            "unit_id": unit_id,
+            "query": _query(request.GET),
+            "reasons": adjustment.REASONS,
+            "rules": selectors.rule_list(actor=request.user),
+            "default_rule": (adjustment.DEFAULT_MAX_AGE, adjustment.DEFAULT_MONTHS),
+            "may_set_rules": can(request.user, "people.rules"),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _back_to_adjust(request: HttpRequest) -> HttpResponse:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or ""
+    if (
+        target
+        and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+        and target.startswith("/")
+    ):
+        return redirect(target)
+    return redirect("people:adjust")
+
+
+@require_POST
+def person_keep(request: HttpRequest, pk: int) -> HttpResponse:
+    from pufa.people.forms import KeepForm
+
+    person = selectors.person_get(actor=request.user, pk=pk)
+    require(request.user, "people.manage", person)
+    form = KeepForm(request.POST)
+    if form.is_valid():
+        services.person_keep(
+            actor=request.user, person=person, reason=form.cleaned_data["reason"], flags=form.cleaned_data["flags"]
+        )
+        messages.success(request, f"已保留：{person.name}")
+    else:
+        messages.error(request, "请填写保留理由。")
+    return _back_to_adjust(request)
+
+
+@require_POST
+def person_retire(request: HttpRequest, pk: int) -> HttpResponse:
+    from pufa.people.forms import RetireForm
+
+    person = selectors.person_get(actor=request.user, pk=pk)
+    require(request.user, "people.manage", person)
+    form = RetireForm(request.POST)
+    if form.is_valid():
+        try:
+            services.person_retire(
+                actor=request.user, person=person, end=form.cleaned_data["end"], reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, f"{person.name}已退出队伍，记录已保留。")
+    else:
+        messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
+    return _back_to_adjust(request)
+
+
+@require_http_methods(["GET", "POST"])
+def adjust_rules(request: HttpRequest) -> HttpResponse:
+    """The office's thresholds (年龄上限, 未参训月数) for its region or a street below it."""
+    from pufa.people.forms import RuleForm
+
+    require(request.user, "people.rules")
+    regions = selectors.rule_regions(actor=request.user)
+    form = RuleForm(request.POST or None, regions=regions, initial={"max_age": 65, "months_untrained": 6})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rule_set(
+                actor=request.user,
+                region=form.cleaned_data["region"],
+                max_age=form.cleaned_data["max_age"],
+                months_untrained=form.cleaned_data["months_untrained"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "调整规则已保存。")
+            return redirect("people:adjust")
+    return render(request, "people/adjust_rules.html", {"form": form, "rules": selectors.rule_list(actor=request.user)})
