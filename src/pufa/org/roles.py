@@ -32,6 +32,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "people.manage",
             "people.reveal",
             "people.rules",
+            "people.kinds",
             "people.spotcheck",
             "progress.view",
             "progress.remind",
