@@ -163,6 +163,11 @@ def community_choices(*, units: QuerySet[Unit] | list[Unit]) -> QuerySet[Region]
     return Region.objects.filter(q, level__in=(Region.Level.COMMUNITY, Region.Level.GROUP)).order_by("path")
 
 
+def manageable_people_ids(*, actor: Any, ids: list[int]) -> list[int]:
+    """Which of these people the actor may change (one query for a page of rows)."""
+    return list(scope(Person.objects.filter(pk__in=ids), actor, "people.manage").values_list("pk", flat=True))
+
+
 def manageable_people(*, actor: Any, ids: list[int]) -> list[Person]:
     return list(scope(Person.objects.filter(pk__in=ids), actor, "people.manage"))
 

@@ -284,8 +284,9 @@ def adjust(request: HttpRequest) -> HttpResponse:
     unit_id = AdjustQuery.read(request.GET)["unit"]
     page = paginate(request, selectors.flagged_people(actor=request.user, unit_id=unit_id), PER_PAGE)
     rows = adjustment.rows(people=list(page.object_list))
+    manageable = set(selectors.manageable_people_ids(actor=request.user, ids=[r.person.pk for r in rows]))
     for row in rows:
-        row.may_manage = can(request.user, "people.manage", row.person)
+        row.may_manage = row.person.pk in manageable
     units = list(selectors.visible_units(actor=request.user))
     return render(
         request,
