@@ -156,11 +156,23 @@ def community_choices(*, units: QuerySet[Unit] | list[Unit]) -> QuerySet[Region]
     """Communities inside (or containing) the regions of these units: where their people may live."""
     from django.db.models import Q
 
-    q = Q(pk__in=[])
-    for path in {u.region.path for u in units}:
+    # The smallest set of paths covering the units (a path under another adds nothing), so an office whose
+    # own unit covers its region asks one prefix, not one per unit (SQLite refuses a tree of 1,000 ORs).
+    cover: list[str] = []
+    for path in sorted({u.region.path for u in units}):
+        if not any(path.startswith(c) for c in cover):
+            cover.append(path)
+    ancestors = {int(p) for path in cover for p in path.strip("/").split("/") if p}
+    q = Q(pk__in=sorted(ancestors))
+    for path in cover:
         q |= Q(path__startswith=path)
-        q |= Q(pk__in=[int(p) for p in path.strip("/").split("/") if p])
     return Region.objects.filter(q, level__in=(Region.Level.COMMUNITY, Region.Level.GROUP)).order_by("path")
+
+
+def resident_communities(*, actor: Any) -> QuerySet[Region]:
+    """The communities where the people the actor sees live (the roster list's filter choices)."""
+    ids = scope(Person.objects.all(), actor).values("region_id")
+    return Region.objects.filter(pk__in=ids).order_by("path")
 
 
 def manageable_people_ids(*, actor: Any, ids: list[int]) -> list[int]:

@@ -60,7 +60,7 @@ def person_list(request: HtmxHttpRequest) -> HttpResponse:
             "kinds": selectors.team_kinds(active_only=False),
             "shapes": TeamKind.Shape.choices,
             "units": units,
-            "regions": selectors.community_choices(units=units),
+            "regions": selectors.resident_communities(actor=request.user),
             "today": timezone.localdate(),
         }
     )
