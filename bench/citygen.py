@@ -852,6 +852,77 @@ def generate_survey_responses(scale: float = 1.0, responses: int = 100_000, chun
     return survey.pk, made
 
 
+# ---------------------------------------------------------------- rosters (普法队伍)
+
+
+def generate_people(scale: float = 1.0, per_community: int = 10, trainings_each: int = 4) -> tuple[int, int]:
+    """About `per_community` people on every community committee's roster (mostly 法律明白人, some volunteers;
+    one in ten retired with a reason, one in twenty moved away), and `trainings_each` attendances per person at
+    the committee's own ledger activities when the ledger was generated. Returns (people, attendances)."""
+
+    from pufa.ledger.models import Activity
+    from pufa.org.models import Region
+    from pufa.people.models import Attendance, Person, TeamKind, TeamMembership
+
+    org = generate_org(scale)
+    if Person.objects.filter(region__path__startswith=Region.objects.get(pk=org.city_id).path).exists():
+        return Person.objects.count(), Attendance.objects.count()
+    rng = random.Random(SEED + 11)
+    kinds = {k.code: k.pk for k in TeamKind.objects.all()}
+    committee_of = {r: u for u, r in org.region_of_unit.items() if u in set(org.units["community"])}
+    activities: dict[int, list[int]] = {}
+    for unit_id, pk in Activity.objects.filter(unit_id__in=list(committee_of.values())).values_list("unit_id", "pk"):
+        bucket = activities.setdefault(unit_id, [])
+        if len(bucket) < 40:
+            bucket.append(pk)
+    pid, mid = _next_id(Person), _next_id(TeamMembership)
+    people: list[Person] = []
+    memberships: list[TeamMembership] = []
+    attendances: list[Attendance] = []
+    for community in org.community_ids:
+        unit = committee_of.get(community)
+        if unit is None:
+            continue
+        for i in range(per_community):
+            people.append(
+                Person(
+                    pk=pid,
+                    name=f"成员{pid}",
+                    pinyin=f"chengyuan{pid:08d}",
+                    gender="mf"[pid % 2],
+                    birth_year=rng.randint(1950, 2000),
+                    phone=f"13{pid:09d}",
+                    region_id=community,
+                    unit_id=unit,
+                    moved_away=rng.random() < 0.05,
+                )
+            )
+            start = dt.date(2021, 1, 1) + dt.timedelta(days=rng.randint(0, 1700))
+            retired = rng.random() < 0.1
+            end = start + dt.timedelta(days=rng.randint(30, 400)) if retired else None
+            memberships.append(
+                TeamMembership(
+                    pk=mid,
+                    person_id=pid,
+                    kind_id=kinds["flmbr" if i < 7 else "pfzyz"],
+                    start=start,
+                    end=end,
+                    end_reason="已离开原居住地" if retired else "",
+                )
+            )
+            mid += 1
+            pool = activities.get(unit, [])
+            attendances.extend(
+                Attendance(person_id=pid, activity_id=a) for a in rng.sample(pool, min(trainings_each, len(pool)))
+            )
+            pid += 1
+    _bulk(Person, people)
+    _bulk(TeamMembership, memberships)
+    _bulk(Attendance, attendances)
+    _reset_sequences(Person, TeamMembership, Attendance)
+    return len(people), len(attendances)
+
+
 # ---------------------------------------------------------------- cases (以案释法案例库)
 
 CASE_TOPICS = [
@@ -1076,6 +1147,9 @@ def main() -> None:
     print(f"activities: {total:,}  ({time.perf_counter() - t2:.1f}s)")
     t3 = time.perf_counter()
     print(f"venues: {generate_venues(args.scale):,}  ({time.perf_counter() - t3:.1f}s)")
+    t4 = time.perf_counter()
+    made, attended = generate_people(args.scale)
+    print(f"people: {made:,}, attendances: {attended:,}  ({time.perf_counter() - t4:.1f}s)")
     cases, index_seconds = generate_cases(args.scale)
     print(f"cases: {cases:,}  ({time.perf_counter() - t3:.1f}s, of which search index {index_seconds:.1f}s)")
     t4 = time.perf_counter()

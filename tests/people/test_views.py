@@ -163,10 +163,10 @@ def test_inbox_counts_moved_people_still_on_a_team(client_for, world, liaison, o
             name=person_a.name, region=world.community_a, unit=world.committee_a, phone=person_a.phone, moved_away=True
         ),
     )
-    (line,) = [t for t in inbox(liaison).todos if "离开原居住地" in t.label]
+    (line,) = [t for t in inbox(liaison).todos if "动态调整" in t.label]
     assert line.count == 1
     page = client_for(liaison).get(line.url).content.decode()
-    assert page.count('data-testid="person-row"') == 1 and "王秀英" in page
-    assert not [t for t in inbox(other_liaison).todos if "离开原居住地" in t.label]
+    assert page.count('data-testid="adjust-row"') == 1 and "王秀英" in page
+    assert not [t for t in inbox(other_liaison).todos if "动态调整" in t.label and t.count]
     services.membership_end(actor=liaison, membership=person_a.memberships.get(), end=D(2025, 1, 1), reason="已搬离")
-    assert not [t for t in inbox(liaison).todos if "离开原居住地" in t.label]
+    assert not [t for t in inbox(liaison).todos if "动态调整" in t.label and t.count]

@@ -113,6 +113,9 @@ def site(world, office_user, liaison, other_liaison, inspector, other_office) ->
         ),
         teams=[people_services.JoinData(kind=TeamKind.objects.get(code="flmbr"), start=dt.date(2025, 3, 1))],
     )
+    spot_check = people_services.spot_check_create(
+        actor=office_user, region=world.street_a, unit=world.office_unit, title="电话抽查", count=1, seed=7
+    )
     venues = _venues(world, office_user=office_user, liaison=liaison, activity=activity)
     creation = _creation(world, office_user=office_user, liaison=liaison, inspector=inspector)
     objects = {
@@ -139,6 +142,9 @@ def site(world, office_user, liaison, other_liaison, inspector, other_office) ->
         "portal_region": world.street_a,
         "consent_request": request.participants.get(unit=world.committee_a),
         "person": person,
+        "spot_check": spot_check,
+        "team_kind": TeamKind.objects.get(code="flmbr"),
+        "spot_item": spot_check.items.get(),
         "person_membership": person.memberships.get(),
         **venues,
         **creation,

@@ -59,6 +59,9 @@ SEEN_BY: dict[str, frozenset[str]] = {
     "consent_request": frozenset({"liaison", "member", "inspector"}),
     "person": UNIT_A,  # kept by community A's committee
     "person_membership": UNIT_A,
+    "team_kind": ALL,  # the taxonomy every region shares
+    "spot_check": REGION_WIDE,  # drawn by the street A office across street A
+    "spot_item": REGION_WIDE,
     "venue": UNIT_A,  # a board of community A kept by its committee
     "upkeep": UNIT_A,
     "photo": UNIT_A,
@@ -243,6 +246,16 @@ PAGES: dict[str, Page] = {
     "people:household-create": P("people.manage", "person", post_only=True),
     "people:membership-end": P("people.manage", "person_membership"),
     "people:activity-attendees": P("people.manage", "activity", key="activity_id"),
+    "people:kind-list": P("people.view"),
+    "people:kind-edit": P("people.kinds", "team_kind", post_only=True),
+    "people:me": P(None),  # the person linked to the login, if any
+    "people:adjust": P("people.view"),
+    "people:adjust-rules": P("people.rules"),
+    "people:person-keep": P("people.manage", "person", post_only=True),
+    "people:person-retire": P("people.manage", "person", post_only=True),
+    "people:spotcheck-list": P("people.spotcheck"),
+    "people:spotcheck-detail": P("people.spotcheck", "spot_check"),
+    "people:spot-item-record": P("people.spotcheck", "spot_item", post_only=True),
     "portal:index": P(None, public=True),
     "portal:region": P(None, "portal_region", public=True),
     "portal:list-detail": P(None, "published_list", public=True),
@@ -250,6 +263,7 @@ PAGES: dict[str, Page] = {
     "portal:calendar": P(None, public=True),
     "portal:search": P(None, public=True),
     "portal:venues": P(None, public=True),
+    "portal:people": P(None, public=True),
     "portal:venues-map": P(None, public=True),  # the street A outline is shown on the portal
     "venues:index": P("venues.view"),
     "venues:venue-list": P("venues.view"),

@@ -31,6 +31,7 @@ def seed_people() -> None:
     _point_seed_targets()
     if not Person.objects.exists():
         _seed_rosters()
+    _seed_spot_check()
 
 
 def _seed_rosters() -> None:
@@ -85,6 +86,25 @@ def _seed_rosters() -> None:
             kind=_kind("sqflgw"), start=dt.date(2023, 1, 1), serves_regions=list(street.filter(name__in=["沱河社区"]))
         ),
     )
+
+
+def _seed_spot_check() -> None:
+    """One 电话抽查 done (seed 003): six of 沱河街道's people drawn with a fixed seed, four called — one unreachable,
+    so that person shows on the adjustment page."""
+    from pufa.people.models import SpotCheck
+
+    if SpotCheck.objects.exists():
+        return
+    street = Region.objects.filter(level=Region.Level.STREET, name="沱河街道").first()
+    office = Unit.objects.filter(code="tuohe-fzb").first()
+    if street is None or office is None or not Person.objects.exists():
+        return
+    check = services.spot_check_create(
+        actor=SYSTEM, region=street, unit=office, title="法律明白人电话抽查", count=6, seed=20260415
+    )
+    outcomes = ["ok", "trained", "unreachable", "ok"]
+    for item, outcome in zip(check.items.order_by("position"), outcomes, strict=False):
+        services.spot_item_record(actor=SYSTEM, item=item, outcome=outcome)
 
 
 def _point_seed_targets() -> None:

@@ -190,3 +190,93 @@ class RosterQuery(QueryForm):
     trained_end = forms.DateField(required=False)
     activity_kind = CodeListField()
     moved = forms.ChoiceField(required=False, choices=[("", ""), ("1", "1")])
+
+
+class KeepForm(PufaForm):
+    reason = forms.CharField(label="保留理由", max_length=300)
+    flags = forms.MultipleChoiceField(required=False, choices=[], widget=forms.MultipleHiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from pufa.people.adjustment import FLAGS
+
+        self.fields["flags"].choices = list(FLAGS.items())  # type: ignore[attr-defined]
+
+
+class RetireForm(PufaForm):
+    end = forms.DateField(label="退出日期", initial=timezone.localdate, widget=DateInput())
+    reason = forms.CharField(label="调整原因", max_length=300)
+
+
+class RuleForm(PufaForm):
+    region = forms.ModelChoiceField(label="适用区划", queryset=Region.objects.none(), empty_label=None)
+    max_age = forms.IntegerField(label="年龄上限（岁）", min_value=40, max_value=100)
+    months_untrained = forms.IntegerField(label="未参训月数", min_value=1, max_value=36)
+
+    def __init__(self, *args: Any, regions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _model_choices(self, "region").queryset = regions
+
+
+class AdjustQuery(QueryForm):
+    """The adjustment page's query string."""
+
+    unit = id_field()
+
+
+class SpotCheckForm(PufaForm):
+    title = forms.CharField(label="抽查名称", max_length=100, initial="法律明白人电话抽查")
+    region = forms.ModelChoiceField(label="抽查范围", queryset=Region.objects.none(), empty_label=None)
+    unit = forms.ModelChoiceField(label="抽查单位", queryset=Unit.objects.none(), empty_label=None)
+    count = forms.IntegerField(label="抽取人数", required=False, min_value=1, max_value=2000)
+    share = forms.IntegerField(label="或抽取比例（%）", required=False, min_value=1, max_value=100)
+    per_street = forms.BooleanField(label="按街道分别抽取", required=False)
+    kinds = forms.ModelMultipleChoiceField(
+        label="队伍类别（不选表示全部）",
+        queryset=TeamKind.objects.none(),
+        required=False,
+        to_field_name="code",
+        widget=CheckList,
+    )
+    seed = forms.IntegerField(
+        label="随机种子（选填）", required=False, min_value=0, help_text="留空则随机生成；填写可复现以往的抽取"
+    )
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _model_choices(self, "region").queryset = selectors.spotcheck_regions(actor=actor)
+        _model_choices(self, "unit").queryset = selectors.spotcheck_units(actor=actor)
+        _model_choices(self, "kinds").queryset = selectors.team_kinds()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (data.get("count") is None) == (data.get("share") is None) and not self.errors:
+            self.add_error("count", "请填写抽取人数或抽取比例（二选一）。")
+        return data
+
+
+class SpotItemForm(PufaForm):
+    outcome = forms.ChoiceField(label="抽查结果", choices=[])
+    note = forms.CharField(label="说明", max_length=300, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from pufa.people.models import SpotCheckItem
+
+        choices = [("", "请选择"), *[(v, label) for v, label in SpotCheckItem.Outcome.choices if v]]
+        self.fields["outcome"].choices = choices  # type: ignore[attr-defined]
+
+
+class SpotQuery(QueryForm):
+    unit = id_field()
+
+
+class KindForm(PufaForm):
+    name = forms.CharField(label="类别名称", max_length=50)
+    shape = forms.ChoiceField(label="形式", choices=TeamKind.Shape.choices)
+    public = forms.BooleanField(label="在门户网站公示", required=False, initial=True)
+
+
+class KindEditForm(PufaForm):
+    public = forms.BooleanField(label="公示", required=False)
+    is_active = forms.BooleanField(label="启用", required=False)

@@ -6,6 +6,11 @@
 - `people.households` 学法用法示范户 (cumulative): households of a household kind on the roster on that date.
 - `people.trained` 参训人次 (per period): attendances of roster people at counted ledger activities (submitted or
   confirmed, not deleted) dated in the period — optionally only trainings (kind filter on the activity form).
+- `people.trained_share` 队伍参训率 (per period, %, not additive): of the people on a unit's roster on the
+  period's last day (team-kind filter), the share who attended a counted activity in the period — "本季度已
+  培训" when the target's periods are quarters. A unit with nobody on the roster has no value.
+- `people.spotcheck_pass_rate` 电话抽查通过率 (per period, %, not additive): of the calls recorded in the period
+  to a unit's people, the share that passed (reached, knows the role). A unit nobody called has no value.
 
 Whose figure: a person counts for the unit that keeps their roster (`Person.unit`), exactly — so figures of
 many units add up without counting anyone twice, and a community's figure is its committee's roster. On the
@@ -20,7 +25,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 
 from pufa.core.models import ActivityKind
@@ -32,6 +37,8 @@ from pufa.plans.metrics import Metric, MetricFilter, MetricQuery
 ROSTER = "people.roster_count"
 HOUSEHOLDS = "people.households"
 TRAINED = "people.trained"
+TRAINED_SHARE = "people.trained_share"
+SPOT_RATE = "people.spotcheck_pass_rate"
 CHUNK = 2000
 
 
@@ -107,6 +114,47 @@ def trained(query: MetricQuery) -> dict[int, Decimal]:
     return _grouped(query, lambda ids: attendances(query, ids), Count("id"))
 
 
+def trained_share(query: MetricQuery) -> dict[int, Decimal]:
+    """100 × (roster people with a counted attendance in the period) / (roster people), per unit."""
+    result: dict[int, Decimal] = {}
+    ids = list(query.unit_ids)
+    for i in range(0, len(ids), CHUNK):
+        chunk = ids[i : i + CHUNK]
+        on_roster = memberships_on(query, chunk).values_list("person_id", "person__unit_id").distinct()
+        roster: dict[int, set[int]] = {}
+        for pid, uid in on_roster:
+            roster.setdefault(uid, set()).add(pid)
+        went = set(attendances(query, chunk).values_list("person_id", flat=True).distinct())
+        for uid, people in roster.items():
+            result[uid] = (Decimal(100 * len(people & went)) / len(people)).quantize(Decimal("0.1"))
+    return result
+
+
+def spot_pass_rate(query: MetricQuery) -> dict[int, Decimal]:
+    """100 × passed / recorded calls of the period, per keeping unit of the person called."""
+    from pufa.people.models import SpotCheckItem
+
+    result: dict[int, Decimal] = {}
+    ids = list(query.unit_ids)
+    for i in range(0, len(ids), CHUNK):
+        rows = SpotCheckItem.objects.filter(person__unit_id__in=ids[i : i + CHUNK], recorded_at__date__lte=query.end)
+        if query.start is not None:
+            rows = rows.filter(recorded_at__date__gte=query.start)
+        grouped = (
+            rows.exclude(outcome="")
+            .values("person__unit_id")
+            .annotate(n=Count("id"), ok=Count("id", filter=Q(outcome__in=SpotCheckItem.PASSED)))
+            .values_list("person__unit_id", "n", "ok")
+        )
+        for uid, n, ok in grouped:
+            result[uid] = (Decimal(100 * ok) / n).quantize(Decimal("0.1"))
+    return result
+
+
+def spot_url(unit_id: int, query: MetricQuery) -> str:
+    return f"{reverse('people:spotcheck-list')}?{urlencode([('unit', unit_id)])}"
+
+
 def records_url(unit_id: int, query: MetricQuery) -> str:
     """The roster list filtered to exactly the people behind a figure (DESIGN.md: every figure traceable)."""
     params: list[tuple[str, Any]] = [("unit", unit_id), ("on", query.end.isoformat())]
@@ -140,3 +188,15 @@ def register() -> None:
             TRAINED, "参训人次", "人次", trained, filters=(TEAM_FILTER, ACTIVITY_KIND_FILTER), records_url=trained_url
         )
     )
+    registry.register(
+        Metric(
+            TRAINED_SHARE,
+            "队伍参训率",
+            "%",
+            trained_share,
+            filters=(TEAM_FILTER, ACTIVITY_KIND_FILTER),
+            records_url=trained_url,
+            additive=False,
+        )
+    )
+    registry.register(Metric(SPOT_RATE, "电话抽查通过率", "%", spot_pass_rate, records_url=spot_url, additive=False))

@@ -200,3 +200,152 @@ class Attendance(models.Model):
     @property
     def audit_scope_path(self) -> str:
         return self.person.unit.region.path
+
+
+class AdjustmentRule(TimeStampedModel):
+    """动态调整规则: the thresholds an office sets for its region (the deepest rule above a unit applies)."""
+
+    region = models.OneToOneField(Region, verbose_name="适用区划", on_delete=models.PROTECT, related_name="+")
+    max_age = models.PositiveSmallIntegerField("年龄上限", default=65, help_text="超过此年龄提示调整")
+    months_untrained = models.PositiveSmallIntegerField(
+        "未参训月数", default=6, help_text="连续这么多个月未参加培训提示调整"
+    )
+
+    scope_lookups: ClassVar[dict[str, tuple[str, ...]]] = {"region": ("region__path",), "unit": ("region__path",)}
+
+    class Meta:
+        verbose_name = "动态调整规则"
+        verbose_name_plural = "动态调整规则"
+
+    def __str__(self) -> str:
+        return f"{self.region.name}：{self.max_age}岁，{self.months_untrained}个月"
+
+    @property
+    def audit_scope_path(self) -> str:
+        return self.region.path
+
+
+class KeepDecision(models.Model):
+    """动态调整·保留: a liaison looked at a flagged person and kept them, with the reason. A keep quiets the
+    person's flags for a year (`KEEP_DAYS`), unless a later phone check fails."""
+
+    person = models.ForeignKey(Person, verbose_name="人员", on_delete=models.PROTECT, related_name="keeps")
+    decided_on = models.DateField("决定日期")
+    reason = models.CharField("保留理由", max_length=300)
+    flags = models.CharField("当时的提示", max_length=200, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="决定人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    scope_lookups: ClassVar[dict[str, tuple[str, ...]]] = PERSON_SCOPE
+
+    class Meta:
+        verbose_name = "保留决定"
+        verbose_name_plural = "保留决定"
+        ordering = ["-decided_on", "-id"]
+        indexes = [models.Index(fields=["person", "decided_on"], name="people_keep_person_day")]
+
+    def __str__(self) -> str:
+        return f"{self.person.name} · 保留"
+
+    @property
+    def audit_scope_path(self) -> str:
+        return self.person.unit.region.path
+
+
+class SpotCheck(TimeStampedModel):
+    """电话抽查: a random sample of the people on the rosters of a region, drawn with a recorded seed so anyone
+    can draw it again from the roster of `drawn_on` and get the same people (`people.spotchecks.draw`)."""
+
+    title = models.CharField("名称", max_length=100)
+    region = models.ForeignKey(Region, verbose_name="抽查范围", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, verbose_name="抽查单位", on_delete=models.PROTECT, related_name="+")
+    drawn_on = models.DateField("抽取日期")
+    seed = models.BigIntegerField("随机种子")
+    count = models.PositiveIntegerField("抽取人数", null=True, blank=True)
+    share = models.PositiveSmallIntegerField("抽取比例（%）", null=True, blank=True)
+    per_street = models.BooleanField("按街道分别抽取", default=False)
+    kinds = models.CharField("队伍类别代码", max_length=300, blank=True, help_text="以逗号分隔；空表示全部")
+    population = models.PositiveIntegerField("总体人数", default=0)
+    population_digest = models.CharField("总体摘要", max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="抽取人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    scope_lookups: ClassVar[dict[str, tuple[str, ...]]] = {"region": ("region__path",), "unit": ("unit__path",)}
+
+    class Meta:
+        verbose_name = "电话抽查"
+        verbose_name_plural = "电话抽查"
+        ordering = ["-drawn_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def audit_scope_path(self) -> str:
+        return self.region.path
+
+
+class SpotCheckItem(models.Model):
+    """One person drawn in a spot check, and what the call found."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "", "未拨打"
+        OK = "ok", "接通，知晓身份，信息属实"
+        TRAINED = "trained", "接通，知晓身份并确认参加培训"
+        UNAWARE = "unaware", "接通，但不知道自己的身份"
+        WRONG = "wrong", "号码错误或停机"
+        UNREACHABLE = "unreachable", "多次拨打无人接听"
+
+    PASSED: ClassVar[tuple[str, ...]] = ("ok", "trained")
+    FAILED: ClassVar[tuple[str, ...]] = ("unaware", "wrong", "unreachable")
+
+    spot_check = models.ForeignKey(SpotCheck, verbose_name="抽查", on_delete=models.CASCADE, related_name="items")
+    person = models.ForeignKey(Person, verbose_name="人员", on_delete=models.PROTECT, related_name="spot_checks")
+    position = models.PositiveIntegerField("序号")
+    outcome = models.CharField("结果", max_length=20, choices=Outcome.choices, blank=True)
+    note = models.CharField("说明", max_length=300, blank=True)
+    recorded_at = models.DateTimeField("记录时间", null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="记录人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    scope_lookups: ClassVar[dict[str, tuple[str, ...]]] = {
+        "region": ("spot_check__region__path",),
+        "unit": ("spot_check__unit__path",),
+    }
+
+    class Meta:
+        verbose_name = "抽查对象"
+        verbose_name_plural = "抽查对象"
+        ordering = ["spot_check", "position"]
+        constraints = [models.UniqueConstraint(fields=["spot_check", "person"], name="people_spot_once")]
+        indexes = [models.Index(fields=["person", "recorded_at"], name="people_spot_person")]
+
+    def __str__(self) -> str:
+        return f"{self.spot_check.title} · {self.person.name}"
+
+    @property
+    def audit_scope_path(self) -> str:
+        return self.spot_check.region.path
+
+    @property
+    def passed(self) -> bool:
+        return self.outcome in self.PASSED

@@ -156,11 +156,28 @@ def community_choices(*, units: QuerySet[Unit] | list[Unit]) -> QuerySet[Region]
     """Communities inside (or containing) the regions of these units: where their people may live."""
     from django.db.models import Q
 
-    q = Q(pk__in=[])
-    for path in {u.region.path for u in units}:
+    # The smallest set of paths covering the units (a path under another adds nothing), so an office whose
+    # own unit covers its region asks one prefix, not one per unit (SQLite refuses a tree of 1,000 ORs).
+    cover: list[str] = []
+    for path in sorted({u.region.path for u in units}):
+        if not any(path.startswith(c) for c in cover):
+            cover.append(path)
+    ancestors = {int(p) for path in cover for p in path.strip("/").split("/") if p}
+    q = Q(pk__in=sorted(ancestors))
+    for path in cover:
         q |= Q(path__startswith=path)
-        q |= Q(pk__in=[int(p) for p in path.strip("/").split("/") if p])
     return Region.objects.filter(q, level__in=(Region.Level.COMMUNITY, Region.Level.GROUP)).order_by("path")
+
+
+def resident_communities(*, actor: Any) -> QuerySet[Region]:
+    """The communities where the people the actor sees live (the roster list's filter choices)."""
+    ids = scope(Person.objects.all(), actor).values("region_id")
+    return Region.objects.filter(pk__in=ids).order_by("path")
+
+
+def manageable_people_ids(*, actor: Any, ids: list[int]) -> list[int]:
+    """Which of these people the actor may change (one query for a page of rows)."""
+    return list(scope(Person.objects.filter(pk__in=ids), actor, "people.manage").values_list("pk", flat=True))
 
 
 def manageable_people(*, actor: Any, ids: list[int]) -> list[Person]:
@@ -187,14 +204,179 @@ def attendee_choices(*, actor: Any) -> QuerySet[Person]:
 
 
 def todos(actor: Any) -> list[Any] | None:
-    """The rosters' line of the home inbox: people marked as moved away who are still on a team (动态调整).
-    Counted with the list behind the link, so the two cannot disagree."""
+    """The rosters' line of the home inbox: flagged people on a team, no keep in force (动态调整). Counted
+    with the list behind the link (the adjustment page), so the two cannot disagree."""
     from django.urls import reverse
 
     from pufa.core.home import Todo
 
     if not can(actor, "people.manage"):
         return None
-    url = reverse("people:person-list")
-    moved = person_list(actor=actor, filters=RosterFilters(moved=True)).count()
-    return [Todo("名队伍成员已离开原居住地，仍在名册中待调整", moved, f"{url}?moved=1", order=60)]
+    flagged = flagged_people(actor=actor).count()
+    return [Todo("名队伍成员有动态调整提示，待保留、退出或替换", flagged, reverse("people:adjust"), order=60)]
+
+
+# ---------------------------------------------------------------- dynamic adjustment
+
+
+def flagged_people(*, actor: Any, unit_id: int | None = None) -> QuerySet[Person]:
+    """The people the adjustment page lists (see people.adjustment for the rules), in roster order."""
+    from pufa.people import adjustment
+
+    return adjustment.flagged(actor=actor, unit_id=unit_id).order_by("unit__pinyin", "pinyin", "id")
+
+
+def rule_regions(*, actor: Any) -> QuerySet[Region]:
+    """Regions whose adjustment rule the actor may set: their own region and the streets below it."""
+    return scope(Region.objects.filter(level__in=("city", "district", "street")), actor, "people.rules").order_by(
+        "path"
+    )
+
+
+def rule_list(*, actor: Any) -> list[Any]:
+    from pufa.people.models import AdjustmentRule
+
+    return list(scope(AdjustmentRule.objects.select_related("region"), actor).order_by("region__path"))
+
+
+# ---------------------------------------------------------------- phone spot checks
+
+
+def spotcheck_regions(*, actor: Any) -> QuerySet[Region]:
+    """Regions the actor may draw a sample from: their region and the streets below it."""
+    return scope(Region.objects.filter(level__in=("city", "district", "street")), actor, "people.spotcheck").order_by(
+        "path"
+    )
+
+
+def spotcheck_units(*, actor: Any) -> QuerySet[Unit]:
+    """The units a spot check may be made in the name of: the actor's own units with the grant."""
+    from pufa.org.models import Membership
+
+    own = Membership.objects.filter(user=actor).values("unit_id") if getattr(actor, "pk", None) else []
+    return scope(Unit.objects.filter(pk__in=own), actor, "people.spotcheck").order_by("pinyin")
+
+
+def spotcheck_list(*, actor: Any, unit_id: int | None = None) -> QuerySet[Any]:
+    """The spot checks the actor may see, with their progress (drawn, called, passed); with `unit_id` only
+    those that drew someone of that keeping unit."""
+    from django.db.models import Count, Q
+
+    from pufa.people.models import SpotCheck, SpotCheckItem
+
+    checks = scope(SpotCheck.objects.select_related("region", "unit"), actor, "people.spotcheck")
+    if unit_id:
+        checks = checks.filter(items__person__unit_id=unit_id).distinct()
+    return checks.annotate(
+        drawn=Count("items", distinct=True),
+        called=Count("items", filter=~Q(items__outcome=""), distinct=True),
+        passed=Count("items", filter=Q(items__outcome__in=SpotCheckItem.PASSED), distinct=True),
+    ).order_by("-drawn_on", "-id")
+
+
+def spotcheck_get(*, actor: Any, pk: int) -> Any:
+    from pufa.people.models import SpotCheck
+
+    return visible_or_404(SpotCheck.objects.select_related("region", "unit"), actor, action="people.spotcheck", pk=pk)
+
+
+def spot_item_get(*, actor: Any, pk: int) -> Any:
+    from pufa.people.models import SpotCheckItem
+
+    return visible_or_404(
+        SpotCheckItem.objects.select_related("spot_check", "person"), actor, action="people.spotcheck", pk=pk
+    )
+
+
+@dataclass
+class StreetRollup:
+    name: str
+    drawn: int = 0
+    called: int = 0
+    passed: int = 0
+
+    @property
+    def rate(self) -> str:
+        return f"{100 * self.passed / self.called:.1f}%" if self.called else "—"
+
+
+def spotcheck_items(*, check: Any) -> tuple[list[Any], list[StreetRollup]]:
+    """The drawn people in call order, and the results rolled up per street (for the 通报)."""
+    from pufa.people import spotchecks
+
+    items = list(check.items.select_related("person__unit__region", "person__region").order_by("position"))
+    streets = {
+        r.path: r.name
+        for r in Region.objects.filter(path__startswith=check.region.path, level=Region.Level.STREET)
+        | Region.objects.filter(pk=check.region.pk, level=Region.Level.STREET)
+    }
+    rollup: dict[str, StreetRollup] = {}
+    for item in items:
+        path = spotchecks._street_of(item.person.unit.region.path, set(streets))
+        row = rollup.setdefault(path, StreetRollup(streets.get(path, check.region.name)))
+        row.drawn += 1
+        row.called += bool(item.outcome)
+        row.passed += item.passed
+    return items, [rollup[k] for k in sorted(rollup)]
+
+
+# ---------------------------------------------------------------- the member's own page and the portal's 公示
+
+
+def my_person(*, user: Any) -> Person | None:
+    """The roster person linked to a login (a 法律明白人 who signs in on a phone), if any."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Person.objects.select_related("unit", "region").filter(user=user).first()
+
+
+@dataclass(frozen=True)
+class PublicMember:
+    """One line of a community's 公示: public columns only (the phone masked, never an ID number)."""
+
+    community: str
+    name: str
+    masked_phone: str
+    team: str
+    helps_with: str  # the team's name (阳光法援志愿服务队), if any
+    occupation: str
+
+
+PUBLIC_COLUMNS = (
+    "person__region__name",
+    "person__name",
+    "person__phone",
+    "kind__name",
+    "team_name",
+    "person__occupation",
+)
+
+
+class PublicRoster:
+    """The people of public team kinds on the rosters today, a page at a time (a Paginator slices it), for the
+    portal's 公示 — what residents see on the community notice board. Moved-away people are left out."""
+
+    def __init__(self, region_path: str = "") -> None:
+        from pufa.core.chinese import mask_phone
+
+        self.mask = mask_phone
+        self.rows = TeamMembership.objects.filter(
+            TeamMembership.active_q(timezone.localdate()),
+            kind__public=True,
+            kind__is_active=True,
+            person__deleted_at__isnull=True,
+            person__moved_away=False,
+            person__region__path__startswith=region_path,
+        ).order_by("person__region__path", "kind__sort_order", "person__pinyin", "pk")
+
+    def count(self) -> int:
+        return self.rows.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[PublicMember]:
+        return [
+            PublicMember(community, name, self.mask(phone), kind, team_name, occupation)
+            for community, name, phone, kind, team_name, occupation in self.rows.values_list(*PUBLIC_COLUMNS)[index]
+        ]

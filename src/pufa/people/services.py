@@ -22,16 +22,27 @@ from django.db import transaction
 from django.utils import timezone
 
 from pufa.core import audit, events
+from pufa.core.actors import person as person_of
 from pufa.core.chinese import mask_phone, pinyin_key
 from pufa.ledger.models import Activity
 from pufa.ledger.services import district_path
 from pufa.org.access import Actor, require
 from pufa.org.models import Region, Unit
 from pufa.people import identity, metrics
-from pufa.people.models import Attendance, Household, Person, TeamKind, TeamMembership
+from pufa.people.models import (
+    AdjustmentRule,
+    Attendance,
+    Household,
+    KeepDecision,
+    Person,
+    SpotCheck,
+    SpotCheckItem,
+    TeamKind,
+    TeamMembership,
+)
 
 #: The metrics the rosters' tables feed: every roster write announces them (`_announce`).
-METRICS = frozenset({metrics.ROSTER, metrics.HOUSEHOLDS, metrics.TRAINED})
+METRICS = frozenset({metrics.ROSTER, metrics.HOUSEHOLDS, metrics.TRAINED, metrics.TRAINED_SHARE})
 EARLIEST = dt.date(1990, 1, 1)
 COMMUNITY_LEVELS = (Region.Level.COMMUNITY, Region.Level.GROUP)
 
@@ -86,7 +97,7 @@ def on_activities_changed(event: events.ActivitiesChanged) -> None:
     if units:
         events.publish(
             events.RecordsChanged(
-                metrics=frozenset({metrics.TRAINED}),
+                metrics=frozenset({metrics.TRAINED, metrics.TRAINED_SHARE}),
                 unit_ids=frozenset(units),
                 dates=event.dates or frozenset(a.date for a in event.activities),
                 source="people",
@@ -424,3 +435,204 @@ def attendance_set(*, actor: Actor, activity: Activity, people: Iterable[Person]
         units = {a.person.unit_id for a in added} | {a.person.unit_id for a in removed}
         _announce(units, [activity.date])
     return list(Attendance.objects.filter(activity=activity, person_id__in=chosen))
+
+
+# ---------------------------------------------------------------- dynamic adjustment (动态调整)
+
+
+@transaction.atomic
+def person_keep(*, actor: Actor, person: Person, reason: str, flags: Sequence[str] = ()) -> KeepDecision:
+    """Keep a flagged person on their teams, with the reason (quiets the flags for a year, see adjustment)."""
+    require(actor, "people.manage", person)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请填写保留理由。"})
+    from pufa.people.adjustment import FLAGS
+
+    labels = "、".join(FLAGS[f] for f in flags if f in FLAGS)
+    keep = KeepDecision.objects.create(
+        person=person,
+        decided_on=timezone.localdate(),
+        reason=reason[:300],
+        flags=labels[:200],
+        decided_by=person_of(actor),
+    )
+    audit.log(
+        actor=actor,
+        action=audit.Action.UPDATE,
+        obj=person,
+        code="people.keep",
+        message=f"动态调整：保留（{labels or '无提示'}）：{keep.reason}",
+    )
+    return keep
+
+
+@transaction.atomic
+def person_retire(*, actor: Actor, person: Person, end: dt.date, reason: str) -> list[TeamMembership]:
+    """Retire a person from every team they are on (动态调整：退出), with one reason; nothing is deleted."""
+    require(actor, "people.manage", person)
+    open_ = list(
+        TeamMembership.objects.select_for_update().filter(person=person, end__isnull=True).select_related("kind")
+    )
+    if not open_:
+        raise ValidationError({"end": f"{person.name}目前不在任何队伍中。"})
+    return [membership_end(actor=actor, membership=m, end=end, reason=reason) for m in open_]
+
+
+@transaction.atomic
+def rule_set(*, actor: Actor, region: Region, max_age: int, months_untrained: int) -> AdjustmentRule:
+    """Set the adjustment thresholds of a region (an office's own region or one below it)."""
+    require(actor, "people.rules", region)
+    errors: dict[str, str] = {}
+    if not 40 <= max_age <= 100:
+        errors["max_age"] = "年龄上限应在40至100岁之间。"
+    if not 1 <= months_untrained <= 36:
+        errors["months_untrained"] = "未参训月数应在1至36个月之间。"
+    if errors:
+        raise ValidationError(errors)
+    rule = AdjustmentRule.objects.select_for_update().filter(region=region).first()
+    before = audit.snapshot(rule, ["max_age", "months_untrained"]) if rule else None
+    if rule is None:
+        rule = AdjustmentRule(region=region)
+    rule.max_age, rule.months_untrained = max_age, months_untrained
+    rule.save()
+    if before is None:
+        audit.log_create(actor=actor, obj=rule, code="people.rule")
+    else:
+        audit.log_update(actor=actor, obj=rule, before=before, code="people.rule")
+    return rule
+
+
+# ---------------------------------------------------------------- phone spot checks (电话抽查)
+
+MAX_SAMPLE = 2000
+
+
+@transaction.atomic
+def spot_check_create(
+    *,
+    actor: Actor,
+    region: Region,
+    unit: Unit,
+    title: str,
+    count: int | None = None,
+    share: int | None = None,
+    per_street: bool = False,
+    kinds: Sequence[str] = (),
+    seed: int | None = None,
+) -> SpotCheck:
+    """Draw a sample of the people on the rosters of `region` today (see people.spotchecks), with a recorded
+    seed (a fresh random one unless given), so the draw can be reproduced and verified."""
+    import secrets
+
+    from pufa.people import spotchecks
+
+    require(actor, "people.spotcheck", region)
+    require(actor, "people.spotcheck", unit)
+    errors: dict[str, str] = {}
+    title = _clean(title, 100)
+    if not title:
+        errors["title"] = "请填写抽查名称。"
+    if (count is None) == (share is None):
+        errors["count"] = "请填写抽取人数或抽取比例（二选一）。"
+    elif count is not None and not 1 <= count <= MAX_SAMPLE:
+        errors["count"] = f"抽取人数应在1至{MAX_SAMPLE}之间。"
+    elif share is not None and not 1 <= share <= 100:
+        errors["share"] = "抽取比例应在1%至100%之间。"
+    if seed is not None and not 0 <= seed < 2**62:
+        errors["seed"] = "随机种子应为非负整数。"
+    if errors:
+        raise ValidationError(errors)
+    today = timezone.localdate()
+    people = spotchecks.population(region=region, day=today, kinds=kinds)
+    seed = secrets.randbelow(2**62) if seed is None else seed
+    picked = spotchecks.draw(people, seed=seed, count=count, share=share, per_street=per_street)
+    if not picked:
+        raise ValidationError({"count": "抽查范围内没有在册人员。"})
+    if len(picked) > MAX_SAMPLE:
+        raise ValidationError({"share": f"抽取人数超过{MAX_SAMPLE}人，请降低比例或按人数抽取。"})
+    check = SpotCheck.objects.create(
+        title=title,
+        region=region,
+        unit=unit,
+        drawn_on=today,
+        seed=seed,
+        count=count,
+        share=share,
+        per_street=per_street,
+        kinds=",".join(kinds)[:300],
+        population=len(people),
+        population_digest=spotchecks.digest(pk for pk, _ in people),
+        created_by=person_of(actor),
+    )
+    SpotCheckItem.objects.bulk_create(
+        SpotCheckItem(spot_check=check, person_id=pk, position=i) for i, pk in enumerate(picked, start=1)
+    )
+    audit.log(
+        actor=actor,
+        action=audit.Action.CREATE,
+        obj=check,
+        code="people.spotcheck",
+        message=f"抽取{len(picked)}人（总体{len(people)}人，随机种子{seed}）",
+    )
+    return check
+
+
+@transaction.atomic
+def spot_item_record(*, actor: Actor, item: SpotCheckItem, outcome: str, note: str = "") -> SpotCheckItem:
+    """Record what a call found. A failed call raises the person's 电话抽查未通过 flag (people.adjustment)."""
+    item = SpotCheckItem.objects.select_for_update().select_related("spot_check", "person").get(pk=item.pk)
+    require(actor, "people.spotcheck", item.spot_check)
+    if outcome not in SpotCheckItem.PASSED + SpotCheckItem.FAILED:
+        raise ValidationError({"outcome": "请选择抽查结果。"})
+    before = audit.snapshot(item, ["outcome", "note"])
+    item.outcome = outcome
+    item.note = _clean(note, 300)
+    item.recorded_at = timezone.now()
+    item.recorded_by = person_of(actor)
+    item.save()
+    audit.log_update(actor=actor, obj=item, before=before, code="people.spotcheck.record")
+    events.publish(
+        events.RecordsChanged(
+            metrics=frozenset({metrics.SPOT_RATE}),
+            unit_ids=frozenset({item.person.unit_id}),
+            dates=frozenset({timezone.localdate()}),
+            source="people",
+            actor=actor,
+        )
+    )
+    return item
+
+
+# ---------------------------------------------------------------- team kinds (the office's taxonomy)
+
+
+@transaction.atomic
+def kind_create(*, actor: Actor, name: str, shape: str = TeamKind.Shape.TEAM, public: bool = True) -> TeamKind:
+    """Add a team kind beside the seeds' (法律明白人 …): e.g. 一幢一长普法宣传员."""
+    require(actor, "people.kinds")
+    name = _clean(name, 50)
+    if not name:
+        raise ValidationError({"name": "请填写类别名称。"})
+    if shape not in TeamKind.Shape.values:
+        raise ValidationError({"shape": "请选择形式。"})
+    if TeamKind.objects.filter(name=name).exists():
+        raise ValidationError({"name": "已有同名的队伍类别。"})
+    code = f"t{TeamKind.objects.count() + 1}"
+    while TeamKind.objects.filter(code=code).exists():
+        code += "x"
+    kind = TeamKind.objects.create(name=name, code=code, shape=shape, public=public, sort_order=200)
+    audit.log_create(actor=actor, obj=kind, code="people.kind")
+    return kind
+
+
+@transaction.atomic
+def kind_update(*, actor: Actor, kind: TeamKind, public: bool, is_active: bool) -> TeamKind:
+    """Show a kind on the portal or not; retire it (no new members) — never delete: old rosters keep it."""
+    require(actor, "people.kinds")
+    kind = TeamKind.objects.select_for_update().get(pk=kind.pk)
+    before = audit.snapshot(kind, ["public", "is_active"])
+    kind.public, kind.is_active = public, is_active
+    kind.save()
+    audit.log_update(actor=actor, obj=kind, before=before, code="people.kind")
+    return kind

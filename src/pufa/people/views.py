@@ -60,7 +60,7 @@ def person_list(request: HtmxHttpRequest) -> HttpResponse:
             "kinds": selectors.team_kinds(active_only=False),
             "shapes": TeamKind.Shape.choices,
             "units": units,
-            "regions": selectors.community_choices(units=units),
+            "regions": selectors.resident_communities(actor=request.user),
             "today": timezone.localdate(),
         }
     )
@@ -268,3 +268,257 @@ def activity_section(request: HttpRequest, activity: Activity) -> dict[str, Any]
     if not attendees and not may_record:
         return None
     return {"activity": activity, "attendees": attendees, "may_record": may_record}
+
+
+# ---------------------------------------------------------------- dynamic adjustment (动态调整)
+
+
+@require_GET
+def adjust(request: HttpRequest) -> HttpResponse:
+    """The flagged people of the actor's rosters (one keeping unit with ?unit=), each with keep / retire /
+    replace. Flags are suggestions: nothing changes until the liaison acts on a row."""
+    from pufa.people import adjustment
+    from pufa.people.forms import AdjustQuery
+
+    require(request.user, "people.view")
+    unit_id = AdjustQuery.read(request.GET)["unit"]
+    page = paginate(request, selectors.flagged_people(actor=request.user, unit_id=unit_id), PER_PAGE)
+    rows = adjustment.rows(people=list(page.object_list))
+    manageable = set(selectors.manageable_people_ids(actor=request.user, ids=[r.person.pk for r in rows]))
+    for row in rows:
+        row.may_manage = row.person.pk in manageable
+    units = list(selectors.visible_units(actor=request.user))
+    return render(
+        request,
+        "people/adjust.html",
+        {
+            "page": page,
+            "rows": rows,
+            "units": units,
+            "unit_id": unit_id,
+            "query": _query(request.GET),
+            "reasons": adjustment.REASONS,
+            "rules": selectors.rule_list(actor=request.user),
+            "default_rule": (adjustment.DEFAULT_MAX_AGE, adjustment.DEFAULT_MONTHS),
+            "may_set_rules": can(request.user, "people.rules"),
+            "may_spotcheck": can(request.user, "people.spotcheck"),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _back_to_adjust(request: HttpRequest) -> HttpResponse:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or ""
+    if (
+        target
+        and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+        and target.startswith("/")
+    ):
+        return redirect(target)
+    return redirect("people:adjust")
+
+
+@require_POST
+def person_keep(request: HttpRequest, pk: int) -> HttpResponse:
+    from pufa.people.forms import KeepForm
+
+    person = selectors.person_get(actor=request.user, pk=pk)
+    require(request.user, "people.manage", person)
+    form = KeepForm(request.POST)
+    if form.is_valid():
+        services.person_keep(
+            actor=request.user, person=person, reason=form.cleaned_data["reason"], flags=form.cleaned_data["flags"]
+        )
+        messages.success(request, f"已保留：{person.name}")
+    else:
+        messages.error(request, "请填写保留理由。")
+    return _back_to_adjust(request)
+
+
+@require_POST
+def person_retire(request: HttpRequest, pk: int) -> HttpResponse:
+    from pufa.people.forms import RetireForm
+
+    person = selectors.person_get(actor=request.user, pk=pk)
+    require(request.user, "people.manage", person)
+    form = RetireForm(request.POST)
+    if form.is_valid():
+        try:
+            services.person_retire(
+                actor=request.user, person=person, end=form.cleaned_data["end"], reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, f"{person.name}已退出队伍，记录已保留。")
+    else:
+        messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
+    return _back_to_adjust(request)
+
+
+@require_http_methods(["GET", "POST"])
+def adjust_rules(request: HttpRequest) -> HttpResponse:
+    """The office's thresholds (年龄上限, 未参训月数) for its region or a street below it."""
+    from pufa.people.forms import RuleForm
+
+    require(request.user, "people.rules")
+    regions = selectors.rule_regions(actor=request.user)
+    form = RuleForm(request.POST or None, regions=regions, initial={"max_age": 65, "months_untrained": 6})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rule_set(
+                actor=request.user,
+                region=form.cleaned_data["region"],
+                max_age=form.cleaned_data["max_age"],
+                months_untrained=form.cleaned_data["months_untrained"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "调整规则已保存。")
+            return redirect("people:adjust")
+    return render(request, "people/adjust_rules.html", {"form": form, "rules": selectors.rule_list(actor=request.user)})
+
+
+# ---------------------------------------------------------------- phone spot checks (电话抽查)
+
+
+@require_http_methods(["GET", "POST"])
+def spotcheck_list(request: HttpRequest) -> HttpResponse:
+    """The spot checks in the actor's scope, and the form that draws a new one (a POST)."""
+    from pufa.people.forms import SpotCheckForm, SpotQuery
+
+    require(request.user, "people.spotcheck")
+    form = SpotCheckForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        try:
+            check = services.spot_check_create(
+                actor=request.user,
+                region=c["region"],
+                unit=c["unit"],
+                title=c["title"],
+                count=c.get("count"),
+                share=c.get("share") if c.get("count") is None else None,
+                per_street=bool(c.get("per_street")),
+                kinds=[k.code for k in c.get("kinds") or []],
+                seed=c.get("seed"),
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"已抽取{check.items.count()}人。")
+            return redirect("people:spotcheck-detail", pk=check.pk)
+    unit_id = SpotQuery.read(request.GET)["unit"]
+    page = paginate(request, selectors.spotcheck_list(actor=request.user, unit_id=unit_id), PER_PAGE)
+    return render(request, "people/spotcheck_list.html", {"form": form, "page": page, "unit_id": unit_id})
+
+
+@require_GET
+def spotcheck_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Work through the drawn list on a phone: tap to reveal (audited) and call, then record the outcome."""
+    from pufa.people import spotchecks
+    from pufa.people.forms import SpotItemForm
+
+    check = selectors.spotcheck_get(actor=request.user, pk=pk)
+    items, rollup = selectors.spotcheck_items(check=check)
+    return render(
+        request,
+        "people/spotcheck_detail.html",
+        {
+            "check": check,
+            "items": items,
+            "rollup": rollup,
+            "verified": spotchecks.verify(check),
+            "item_form": SpotItemForm(),
+        },
+    )
+
+
+@require_POST
+def spot_item_record(request: HttpRequest, pk: int) -> HttpResponse:
+    from pufa.people.forms import SpotItemForm
+
+    item = selectors.spot_item_get(actor=request.user, pk=pk)
+    form = SpotItemForm(request.POST)
+    if form.is_valid():
+        try:
+            services.spot_item_record(
+                actor=request.user, item=item, outcome=form.cleaned_data["outcome"], note=form.cleaned_data["note"]
+            )
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, f"已记录：{item.person.name}")
+    else:
+        messages.error(request, "请选择抽查结果。")
+    from django.urls import reverse
+
+    return redirect(f"{reverse('people:spotcheck-detail', args=[item.spot_check_id])}#item-{item.pk}")
+
+
+# ---------------------------------------------------------------- the member's own page
+
+
+def me(request: HttpRequest) -> HttpResponse:
+    """What a 法律明白人 sees about themself on a phone: their teams, trainings and households. Any signed-in
+    user may open it; it shows only the person linked to their own login."""
+    person = selectors.my_person(user=request.user)
+    context: dict[str, Any] = {"person": person}
+    if person is not None:
+        context.update(
+            {
+                "memberships": selectors.person_history(person=person),
+                "trainings": selectors.person_trainings(person=person),
+                "households": selectors.person_households(person=person),
+                "may_record": can(request.user, "ledger.record"),
+            }
+        )
+    return render(request, "people/me.html", context)
+
+
+# ---------------------------------------------------------------- team kinds
+
+
+@require_http_methods(["GET", "POST"])
+def kind_list(request: HttpRequest) -> HttpResponse:
+    """The team kinds: everyone with the rosters reads them; the office adds its own (POST)."""
+    from pufa.people.forms import KindForm
+
+    require(request.user, "people.view")
+    may_manage = can(request.user, "people.kinds")
+    form = KindForm(request.POST or None)
+    if request.method == "POST":
+        require(request.user, "people.kinds")
+        if form.is_valid():
+            try:
+                services.kind_create(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, "已添加队伍类别。")
+                return redirect("people:kind-list")
+    kinds = selectors.team_kinds(active_only=False)
+    return render(request, "people/kind_list.html", {"kinds": kinds, "form": form, "may_manage": may_manage})
+
+
+@require_POST
+def kind_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    from django.shortcuts import get_object_or_404
+
+    from pufa.people.forms import KindEditForm
+
+    require(request.user, "people.kinds")
+    kind = get_object_or_404(selectors.team_kinds(active_only=False), pk=pk)
+    form = KindEditForm(request.POST)
+    form.is_valid()
+    services.kind_update(
+        actor=request.user,
+        kind=kind,
+        public=bool(form.cleaned_data.get("public")),
+        is_active=bool(form.cleaned_data.get("is_active")),
+    )
+    messages.success(request, f"已保存：{kind.name}")
+    return redirect("people:kind-list")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("venues/", views.venues, name="venues"),
     path("venues/map.json", views.venues_map, name="venues-map"),
+    path("people/", views.people, name="people"),
     path("cases/", views.case_library, name="case-library"),
     path("cases/<int:pk>/", views.case_detail, name="case-detail"),
     path("contests/<int:pk>/", contests.contest, name="contest"),

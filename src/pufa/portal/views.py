@@ -182,6 +182,21 @@ def venues_map(request: HttpRequest) -> JsonResponse:
     return JsonResponse(public_map)
 
 
+# ---------------------------------------------------------------- 队伍公示 (through the rosters' public boundary)
+
+
+@login_not_required
+@require_safe
+def people(request: HttpRequest) -> HttpResponse:
+    """Each community's 法律明白人, legal adviser and volunteers as on its notice board: name, masked phone,
+    team — public columns only (people.selectors.PublicRoster). Read live: a retirement leaves it at once."""
+    from pufa.people import selectors as people_selectors
+
+    return render(
+        request, "portal/people.html", {"page": paginate(request, people_selectors.PublicRoster(), per_page=50)}
+    )
+
+
 # ---------------------------------------------------------------- 以案释法案例库 (published, desensitised cases)
 # Not cached under the duties public version (publishing a case does not move it): read live, GET only.
 
