@@ -61,7 +61,8 @@ class VenueData:
 FIELDS = [f for f in VenueData.__dataclass_fields__]
 
 
-def _validate(data: VenueData) -> None:
+def validate(data: VenueData) -> None:
+    """The rules every venue meets, whether typed on the form or imported (Chinese messages keyed by field)."""
     errors: dict[str, str] = {}
     if not data.name.strip():
         errors["name"] = "请填写阵地名称。"
@@ -97,7 +98,7 @@ def _announce(*, actor: Any, unit_ids: Iterable[int], dates: Iterable[dt.date | 
 @transaction.atomic
 def venue_create(*, actor: Actor, data: VenueData) -> Venue:
     require(actor, "venues.edit", data.unit)
-    _validate(data)
+    validate(data)
     venue = Venue.objects.create(**{name: getattr(data, name) for name in FIELDS})
     audit.log_create(actor=actor, obj=venue, code="venues.venue.create")
     _announce(actor=actor, unit_ids=[venue.unit_id], dates=[venue.opened_on, venue.closed_on])
@@ -111,7 +112,7 @@ def venue_update(*, actor: Actor, venue: Venue, data: VenueData, version: int | 
     require(actor, "venues.edit", row)
     require(actor, "venues.edit", data.unit)
     workflow.check_version(row, version)
-    _validate(data)
+    validate(data)
     before = audit.snapshot(row, FIELDS)
     old = (row.unit_id, row.opened_on, row.closed_on)
     for name in FIELDS:
