@@ -3,6 +3,7 @@ row's error in Chinese, an exported file imported again recognised (no copies), 
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from decimal import Decimal
 
@@ -217,3 +218,20 @@ def test_map_data_rows_are_compact_and_scoped(client_for, world, liaison):
     lon, lat, kind, name, pk = data["rows"][0]
     assert (lon, lat, data["kinds"][kind], name, pk) == (117.05, 33.65, "法治文化公园/广场", "沱河广场", mine.pk)
     assert data["base"] + f"{pk}/" == reverse("venues:venue-detail", args=[pk])
+
+
+def test_an_import_announces_its_rows_once(world, liaison):
+    from pufa.core import events
+    from pufa.venues.metrics import COUNT
+
+    seen: list[events.RecordsChanged] = []
+    data = workbook([row(), row(**{"阵地名称": "B", "开放日期": "2026-05-02"})])
+    with events.listening(events.RecordsChanged, seen.append):
+        result = importers.venue_import(actor=liaison, file=data)
+    assert result.created == 2
+    assert len(seen) == 1 and COUNT in seen[0].metrics
+    assert seen[0].unit_ids == {world.committee_a.pk}
+    assert {dt.date(2026, 3, 1), dt.date(2026, 5, 2)} <= seen[0].dates
+    with events.listening(events.RecordsChanged, seen.append):
+        importers.venue_import(actor=liaison, file=data)
+    assert len(seen) == 1  # nothing changed: nothing announced

@@ -308,16 +308,25 @@ def venue_import(*, actor: Actor, file: IO[bytes] | bytes) -> ImportResult:
     _match(rows, actor, result.errors)
     if result.errors:
         return result
+    unit_ids: set[int] = set()
+    dates: set[dt.date | None] = set()
     with transaction.atomic():
         for row in rows:
             if row.match is None:
-                services.venue_create(actor=actor, data=row.data)
+                services.venue_create(actor=actor, data=row.data, announce_change=False)
                 result.created += 1
             elif _same(row.match, row.data):
                 result.unchanged += 1
+                continue
             else:
-                services.venue_update(actor=actor, venue=row.match, data=row.data)
+                unit_ids.add(row.match.unit_id)
+                dates.update((row.match.opened_on, row.match.closed_on))
+                services.venue_update(actor=actor, venue=row.match, data=row.data, announce_change=False)
                 result.updated += 1
+            unit_ids.add(row.data.unit.pk)
+            dates.update((row.data.opened_on, row.data.closed_on))
+        if unit_ids:  # one announcement for the file: the targets recompute once, not once per row
+            services.announce(actor=actor, unit_ids=unit_ids, dates=dates)
         audit.log(
             actor=actor,
             action=audit.Action.IMPORT,
