@@ -102,12 +102,21 @@ def main() -> None:
         started = time.perf_counter()
         registry.compute(COUNT, unit_ids=committees, start=None, end=dt.date.today(), filters={"kind": "lecture"})
         timings.append((time.perf_counter() - started) * 1000)
-    from pufa.venues import exports, selectors
+    from pufa.venues import exports, importers, selectors
 
     city_office = users["city_office"]
     started = time.perf_counter()
-    exported = exports.export_workbook(venues=selectors.venue_list(actor=city_office)).getvalue()
+    exported = exports.export_workbook(venues=selectors.venue_list(actor=city_office, last_update=False)).getvalue()
     print(f"export: whole city as .xlsx {(time.perf_counter() - started) * 1000:.0f} ms ({len(exported):,} bytes)")
+    district_office = users["district_office"]
+    district_venues = selectors.venue_list(actor=district_office, last_update=False)[:2000]
+    sheet = exports.export_workbook(venues=district_venues).getvalue()
+    started = time.perf_counter()
+    result = importers.venue_import(actor=district_office, file=sheet)
+    print(
+        f"import: 2,000 exported rows again (district office) {(time.perf_counter() - started) * 1000:.0f} ms "
+        f"({result.unchanged:,} recognised unchanged, {result.created} created, {len(result.errors)} errors)"
+    )
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(
         f"metric venues.count for {len(committees):,} committees: median {statistics.median(timings):.1f} ms "

@@ -235,3 +235,16 @@ def test_an_import_announces_its_rows_once(world, liaison):
     with events.listening(events.RecordsChanged, seen.append):
         importers.venue_import(actor=liaison, file=data)
     assert len(seen) == 1  # nothing changed: nothing announced
+
+
+def test_export_shows_a_boards_last_update(client_for, world, liaison):
+    from pufa.venues import services
+    from pufa.venues.models import Upkeep
+
+    board = make_venue(world.committee_a, name="沱河社区宣传栏", kind="board", area_m2=Decimal("2"))
+    services.upkeep_record(actor=liaison, venue=board, kind=Upkeep.Kind.CONTENT, date=dt.date(2026, 2, 1))
+    services.upkeep_record(actor=liaison, venue=board, kind=Upkeep.Kind.REPAIR, date=dt.date(2026, 3, 1))
+    make_venue(world.committee_a, name="沱河社区大讲堂")
+    rows = sheet_of(b"".join(client_for(liaison).get(reverse("venues:venue-export")).streaming_content))
+    last = {r[1]: r[-1] for r in rows[1:]}
+    assert last == {"沱河社区宣传栏": "2026-02-01", "沱河社区大讲堂": None}  # a repair is not a content update

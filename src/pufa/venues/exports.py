@@ -15,6 +15,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pufa.core.spreadsheets import safe_row
+from pufa.venues.metrics import last_updates
 from pufa.venues.models import Venue
 
 COLUMNS = [
@@ -74,13 +75,31 @@ def _sheet(workbook: Workbook) -> Any:
     return sheet
 
 
+BATCH = 2000
+
+
+def _write(sheet: Any, batch: list[Venue]) -> None:
+    """Append a batch of venues; boards read without the `last_update` annotation get theirs in one query."""
+    missing = [v.pk for v in batch if v.kind.is_board and not hasattr(v, "last_update")]
+    found = last_updates(missing, timezone.localdate()) if missing else {}
+    for venue in batch:
+        if venue.kind.is_board and not hasattr(venue, "last_update"):
+            venue.last_update = found.get(venue.pk, venue.opened_on)  # type: ignore[attr-defined]
+        sheet.append(safe_row(sheet, _row(venue)))
+
+
 def export_workbook(*, venues: QuerySet[Venue]) -> io.BytesIO:
-    """The venues (from `selectors.venue_list`: scoped, filtered, with `last_update`) as one formula-safe sheet."""
+    """The venues (from `selectors.venue_list`: scoped, filtered) as one formula-safe sheet."""
     workbook = Workbook(write_only=True)
     sheet = _sheet(workbook)
     sheet.append(COLUMNS + EXTRA)
-    for venue in venues.iterator(chunk_size=2000):
-        sheet.append(safe_row(sheet, _row(venue)))
+    batch: list[Venue] = []
+    for venue in venues.iterator(chunk_size=BATCH):
+        batch.append(venue)
+        if len(batch) == BATCH:
+            _write(sheet, batch)
+            batch = []
+    _write(sheet, batch)
     buffer = io.BytesIO()
     workbook.save(buffer)
     buffer.seek(0)

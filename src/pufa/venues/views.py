@@ -96,7 +96,7 @@ def _selector_filters(filters: dict[str, Any]) -> dict[str, Any]:
 def venue_export(request: HttpRequest) -> HttpResponseBase:
     """The list as filtered, as .xlsx in the import layout (re-importing it updates the same venues)."""
     require(request.user, "venues.view")
-    venues = selectors.venue_list(actor=request.user, **_selector_filters(_list_filters(request)))
+    venues = selectors.venue_list(actor=request.user, last_update=False, **_selector_filters(_list_filters(request)))
     if venues.count() > exports.MAX_ROWS:
         messages.error(request, f"筛选结果超过 {exports.MAX_ROWS} 个阵地，请缩小范围后再导出。")
         return redirect(f"{reverse('venues:venue-list')}?{request.GET.urlencode()}")
