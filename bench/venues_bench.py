@@ -1,7 +1,9 @@
-"""Benchmark: venues at city scale — the coverage page of one street, the map data of the whole city, the venue
-list and the venue-count metric for every community — each beside a plain page (the notification list) on the
-same server in the same run. Pages go through Django's test Client against the real views (middleware,
-session, scoping, templates); median and 95th percentile in ms over RUNS requests after a warm-up.
+"""Benchmark: venues at city scale — the coverage page of one street, the per-street roll-up of a district and of
+the whole city, the map data of the whole city, the venue list, the whole city's export and the venue-count
+metric for every community — each beside a plain page (the notification list) on the same server in the same
+run, with the load average before and after (the machine is shared). Pages go through Django's test Client
+against the real views (middleware, session, scoping, templates); median and 95th percentile in ms over RUNS
+requests after a warm-up.
 
 The city is citygen's (regions, ~5,000 units) plus `citygen.generate_venues` (~5 venues per community, their
 boards' monthly issues and a city outline); no ledger is needed.
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import statistics
 import sys
 import time
@@ -76,26 +79,45 @@ def main() -> None:
         ("baseline: plain page (city office)", "city_office", reverse("notification-list")),
         ("coverage: one street (street office)", "street_office", f"{reverse('venues:coverage')}?street={street.pk}"),
         ("coverage: one street (city office)", "city_office", f"{reverse('venues:coverage')}?street={street.pk}"),
+        ("coverage roll-up: its streets (district)", "district_office", reverse("venues:coverage-rollup")),
+        ("coverage roll-up: whole city (city office)", "city_office", reverse("venues:coverage-rollup")),
         ("map data: whole city (city office)", "city_office", reverse("venues:map-data")),
         ("map page: whole city (city office)", "city_office", reverse("venues:map")),
         ("venue list: whole city (city office)", "city_office", reverse("venues:venue-list")),
         ("venue list: stale boards (city office)", "city_office", f"{reverse('venues:venue-list')}?stale=1"),
     ]
     baseline = None
-    print(f"{'case':<42}{'median ms':>11}{'p95 ms':>9}{'× baseline':>12}")
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
+    print(f"{'case':<44}{'median ms':>11}{'p95 ms':>9}{'× baseline':>12}")
     for label, role, url in cases:
         client = Client()
         client.force_login(users[role])
         timings = timed(client, url, args.runs)
         median, p95 = statistics.median(timings), percentile(timings, 0.95)
         baseline = baseline or median
-        print(f"{label:<42}{median:>11.1f}{p95:>9.1f}{median / baseline:>12.1f}")
+        print(f"{label:<44}{median:>11.1f}{p95:>9.1f}{median / baseline:>12.1f}")
     committees = list(Unit.objects.filter(pk__in=org.units["community"]).values_list("pk", flat=True))
     timings = []
     for _ in range(5):
         started = time.perf_counter()
         registry.compute(COUNT, unit_ids=committees, start=None, end=dt.date.today(), filters={"kind": "lecture"})
         timings.append((time.perf_counter() - started) * 1000)
+    from pufa.venues import exports, importers, selectors
+
+    city_office = users["city_office"]
+    started = time.perf_counter()
+    exported = exports.export_workbook(venues=selectors.venue_list(actor=city_office, last_update=False)).getvalue()
+    print(f"export: whole city as .xlsx {(time.perf_counter() - started) * 1000:.0f} ms ({len(exported):,} bytes)")
+    district_office = users["district_office"]
+    district_venues = selectors.venue_list(actor=district_office, last_update=False)[:2000]
+    sheet = exports.export_workbook(venues=district_venues).getvalue()
+    started = time.perf_counter()
+    result = importers.venue_import(actor=district_office, file=sheet)
+    print(
+        f"import: 2,000 exported rows again (district office) {(time.perf_counter() - started) * 1000:.0f} ms "
+        f"({result.unchanged:,} recognised unchanged, {result.created} created, {len(result.errors)} errors)"
+    )
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(
         f"metric venues.count for {len(committees):,} committees: median {statistics.median(timings):.1f} ms "
         f"({Venue.objects.count():,} venues)"

@@ -190,7 +190,7 @@ def test_map_lists_points_without_a_boundary_and_draws_with_one(client_for, worl
     assert 'data-testid="venue-map"' in page.content.decode()
     assert "http://" not in page.content.decode().replace("http://testserver", "")
     data = c.get(reverse("venues:map-data")).json()
-    assert [p["name"] for p in data["points"]] == ["沱河广场"] and data["geojson"]["features"][0]["properties"][
+    assert [r[3] for r in data["rows"]] == ["沱河广场"] and data["geojson"]["features"][0]["properties"][
         "name"
     ] == "沱河街道"
 

@@ -228,7 +228,14 @@ def _creation(world: Any, *, office_user: User, liaison: User, inspector: User) 
         metric="venues.count",
         filters={"kind": "board"},
     )
-    creation_services.attest(actor=liaison, criterion=criterion, unit=world.committee_a, note="社区法制宣传队8人。")
+    attestation = creation_services.attest(
+        actor=liaison,
+        criterion=criterion,
+        unit=world.committee_a,
+        note="社区法制宣传队8人。",
+        file=io.BytesIO(b"%PDF-1.4\n%%EOF\n"),
+        name="宣传队名单.pdf",
+    )
     application = creation_services.application_create(actor=liaison, scheme=scheme, unit=world.committee_a)
     for actor, step in ((liaison, "submit"), (office_user, "approve"), (inspector, "pass")):
         application = creation_services.application_transition(
@@ -237,6 +244,7 @@ def _creation(world: Any, *, office_user: User, liaison: User, inspector: User) 
     return {
         "scheme": scheme,
         "criterion": criterion,
+        "attestation": attestation,
         "application": application,
         "title": application.title,
         "checklist_unit": world.committee_a,

@@ -69,6 +69,7 @@ SEEN_BY: dict[str, frozenset[str]] = {
     "scheme": STREET_A,  # issued by the street A office for its communities
     "criterion": STREET_A,  # a line of that scheme
     "checklist_unit": UNIT_A,
+    "attestation": UNIT_A,  # community A's note with its file
     "application": UNIT_A,  # community A's
     "title": UNIT_A,
     # ---- cases, exams, api tokens
@@ -269,6 +270,9 @@ PAGES: dict[str, Page] = {
     "venues:venue-list": P("venues.view"),
     "venues:venue-detail": P("venues.view", "venue"),
     "venues:venue-create": P("venues.edit"),
+    "venues:venue-export": P("venues.view"),  # the list as the role sees it
+    "venues:venue-import": P("venues.edit"),
+    "venues:import-template": P("venues.edit"),
     "venues:venue-edit": P("venues.edit", "venue"),
     "venues:venue-delete": P("venues.edit", "venue", post_only=True),
     "venues:photo-add": P("venues.edit", "venue", post_only=True),
@@ -278,6 +282,7 @@ PAGES: dict[str, Page] = {
     "venues:upkeep-delete": P("venues.edit", "upkeep", post_only=True),
     "venues:use-list": P("venues.view"),  # without ?unit=: the units the role acts for
     "venues:coverage": P("venues.view"),
+    "venues:coverage-rollup": P("venues.view"),
     "venues:map": P("venues.view"),
     "venues:map-data": P("venues.view"),
     "venues:boundary-list": P("venues.manage"),
@@ -287,6 +292,9 @@ PAGES: dict[str, Page] = {
     "creation:index": P("creation.view"),
     "creation:scheme-list": P("creation.view"),
     "creation:scheme-detail": P("creation.view", "scheme"),
+    "creation:scheme-edit": P("creation.manage", "scheme"),
+    "creation:criterion-remove": P("creation.manage", "criterion", post_only=True),
+    "creation:attestation-file": P("creation.view", "attestation"),
     "creation:checklist": P("creation.view", "scheme", more=(("unit_pk", "checklist_unit"),)),
     "creation:attest": P("creation.apply", "criterion", post_only=True, more=(("unit_pk", "checklist_unit"),)),
     "creation:application-list": P("creation.view"),

@@ -23,6 +23,10 @@ class SchemeForm(PufaForm):
         self.fields["year"].initial = timezone.localdate().year
 
 
+class SchemeEditForm(SchemeForm):
+    is_active = forms.BooleanField(label="启用（社区可按此标准申报）", required=False)
+
+
 class CriterionForm(PufaForm):
     title = forms.CharField(label="指标内容", max_length=200)
     kind = forms.ChoiceField(label="方式", choices=Criterion.Kind.choices)

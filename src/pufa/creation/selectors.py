@@ -150,6 +150,11 @@ def title_get(*, actor: Any, pk: int, action: str = "creation.view") -> Title:
     )
 
 
+def attestation_get(*, actor: Any, pk: int, action: str = "creation.view") -> Attestation:
+    """A community's note with its file: seen by the community and those above it (street, inspectors)."""
+    return visible_or_404(Attestation.objects.select_related("unit", "criterion"), actor, action=action, pk=pk)
+
+
 def unit_get(*, actor: Any, pk: int, action: str = "creation.view") -> Unit:
     """The community a checklist, note or application is for."""
     return visible_or_404(Unit.objects.select_related("region"), actor, action=action, pk=pk)

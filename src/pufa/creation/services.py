@@ -44,6 +44,41 @@ def scheme_create(*, actor: Actor, name: str, level: str, year: int, region: Reg
     return scheme
 
 
+SCHEME_FIELDS = ["name", "level", "year", "is_active"]
+
+
+@transaction.atomic
+def scheme_update(*, actor: Actor, scheme: Scheme, name: str, level: str, year: int, is_active: bool) -> Scheme:
+    """Change a scheme's name, level, year or whether communities may still apply under it (audited field by
+    field). Applications already made keep the checklist they froze when submitted."""
+    row = Scheme.objects.select_for_update().get(pk=scheme.pk)
+    require(actor, "creation.manage", row)
+    if not name.strip():
+        raise ValidationError({"name": "请填写标准名称。"})
+    if level not in Level.values:
+        raise ValidationError({"level": "请选择级别。"})
+    before = audit.snapshot(row, SCHEME_FIELDS)
+    row.name, row.level, row.year, row.is_active = name.strip(), level, year, is_active
+    row.save(update_fields=[*SCHEME_FIELDS, "updated_at"])
+    audit.log_update(actor=actor, obj=row, before=before, code="creation.scheme.update")
+    return row
+
+
+@transaction.atomic
+def criterion_remove(*, actor: Actor, criterion: Criterion) -> None:
+    """Take a criterion off a scheme (its notes go with it; submitted applications keep their frozen lines)."""
+    scheme = criterion.scheme
+    require(actor, "creation.manage", scheme)
+    audit.log(
+        actor=actor,
+        action=audit.Action.UPDATE,
+        obj=scheme,
+        code="creation.criterion.remove",
+        message=f"删除指标：{criterion.title}",
+    )
+    criterion.delete()
+
+
 @transaction.atomic
 def criterion_add(
     *,

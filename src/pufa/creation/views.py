@@ -3,11 +3,13 @@ their workflow buttons, titles with their re-review history."""
 
 from __future__ import annotations
 
+import mimetypes
 from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -20,6 +22,7 @@ from pufa.creation.forms import (
     AttestForm,
     CriterionForm,
     NoteForm,
+    SchemeEditForm,
     SchemeForm,
     StepForm,
     TitleQuery,
@@ -98,6 +101,55 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "units": selectors.applicant_units(actor=request.user).filter(region__path__startswith=scheme.region.path),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def scheme_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office edits a scheme: name, level, year and whether it is open for applications."""
+    scheme = selectors.scheme_get(actor=request.user, pk=pk, action="creation.manage")
+    initial = {"name": scheme.name, "level": scheme.level, "year": scheme.year, "is_active": scheme.is_active}
+    form = SchemeEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.scheme_update(actor=request.user, scheme=scheme, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "已保存创建标准。")
+            return redirect("creation:scheme-detail", pk=scheme.pk)
+    return render(request, "creation/scheme_edit.html", {"scheme": scheme, "form": form})
+
+
+@require_POST
+def criterion_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    criterion = Criterion.objects.filter(pk=pk).first()  # found through its scheme, which scopes it
+    scheme = selectors.scheme_get(
+        actor=request.user, pk=criterion.scheme_id if criterion else 0, action="creation.manage"
+    )
+    assert criterion is not None  # scheme_get raised 404 otherwise
+    services.criterion_remove(actor=request.user, criterion=criterion)
+    messages.success(request, f"已删除指标“{criterion.title}”。")
+    return redirect("creation:scheme-detail", pk=scheme.pk)
+
+
+@require_GET
+def attestation_file(request: HttpRequest, pk: int) -> FileResponse:
+    """A community's attached file, for whoever sees its checklist (never a public media URL)."""
+    attestation = selectors.attestation_get(actor=request.user, pk=pk, action="creation.view")
+    name = attestation.file.name
+    if not name or not default_storage.exists(name):
+        raise Http404("文件不存在")
+    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else "bin"
+    response = FileResponse(
+        default_storage.open(name, "rb"),
+        as_attachment=True,
+        filename=f"创建佐证{attestation.pk}.{suffix}",
+        content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_GET

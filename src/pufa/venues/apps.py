@@ -21,6 +21,7 @@ class VenuesConfig(AppConfig):
                 "venues.upkeep.delete": "删除阵地维护记录",
                 "venues.venue.create": "新增法治文化阵地",
                 "venues.venue.delete": "删除法治文化阵地",
+                "venues.venue.import": "导入法治文化阵地",
                 "venues.venue.update": "修改法治文化阵地",
             }
         )

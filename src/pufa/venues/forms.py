@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from pufa.core.filters import CodeListField, QueryForm, SearchField, id_field
-from pufa.core.forms import DateInput, PufaForm, VersionField
+from pufa.core.forms import DateInput, PufaForm, VersionField, XlsxField
 from pufa.org.models import Region, Unit
 from pufa.venues.models import Upkeep, Venue, VenueKind
 from pufa.venues.services import BOUNDARY_MAX_BYTES, VenueData
@@ -121,6 +121,10 @@ class BoundaryForm(PufaForm):
     def raw(self) -> bytes:
         """The file's bytes, read no further than one past the cap (the service then refuses it in Chinese)."""
         return bytes(self.cleaned_data["file"].read(BOUNDARY_MAX_BYTES + 1))
+
+
+class ImportForm(PufaForm):
+    file = XlsxField(label="阵地文件（.xlsx）", max_mb=10)
 
 
 class PhotoForm(PufaForm):

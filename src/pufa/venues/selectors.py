@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DateField, Max, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import DateField, FloatField, Max, Q, QuerySet
+from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,6 +26,10 @@ def month_before(day: dt.date) -> dt.date:
     """The same day one month earlier (clamped to the month's end): a board updated on or before it is stale."""
     year, month = (day.year, day.month - 1) if day.month > 1 else (day.year - 1, 12)
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+#: The statuses a venue is counted in "as of" a day (with its dates): see `metrics.open_venues`.
+RECKONED = (Venue.Status.OPEN, Venue.Status.CLOSED)
 
 
 def with_last_update(qs: QuerySet[Venue]) -> QuerySet[Venue]:
@@ -56,8 +60,15 @@ def venue_list(
     boards: bool = False,
     stale: bool = False,
     q: str = "",
+    none: bool = False,
+    last_update: bool = True,
 ) -> QuerySet[Venue]:
+    """The venues the actor sees, filtered (`none`: a region or unit was asked for that the actor cannot see;
+    `last_update=False`: without the annotation, whose grouping costs seconds over a whole city — the export
+    reads the boards' last updates a batch at a time instead)."""
     venues = scope(Venue.objects.all(), actor)
+    if none:
+        venues = venues.none()
     if region is not None:
         venues = venues.filter(region__path__startswith=region.path)
     if unit is not None:
@@ -74,8 +85,30 @@ def venue_list(
         venues = venues.filter(kind__is_board=True)
     if q:
         venues = venues.filter(Q(name__icontains=q) | Q(address__icontains=q))
-    venues = stale_boards(venues) if stale else with_last_update(venues)
+    if stale:
+        venues = stale_boards(venues)
+    elif last_update:
+        venues = with_last_update(venues)
     return venues.select_related("kind", "region", "unit").order_by("region__path", "kind__sort_order", "name")
+
+
+def filter_region(*, actor: Any, pk: int | None) -> Region | None:
+    """The region a list filter or the map names, if the actor may know of it: a region in their scope, or one
+    around or within the units they belong to (a liaison's own community and street). Otherwise None, so no
+    name outside the actor's scope is shown and no outline drawn."""
+    if pk is None:
+        return None
+    q = Q(pk__in=scope(Region.objects.all(), actor).values("pk"))
+    for grant in grants(actor):
+        q |= Q(path__in=ancestor_paths(grant.region_path)) | Q(path__startswith=grant.region_path)
+    return Region.objects.filter(q, pk=pk).first()
+
+
+def filter_unit(*, actor: Any, pk: int | None) -> Unit | None:
+    """The owning unit a list filter names, if the actor sees it (else None: its name is not shown)."""
+    if pk is None:
+        return None
+    return scope(Unit.objects.all(), actor).filter(pk=pk).first()
 
 
 def venue_get(*, actor: Any, pk: int, action: str = "venues.view") -> Venue:
@@ -237,6 +270,107 @@ def coverage(*, actor: Any, street: Region, day: dt.date | None = None) -> list[
     return result
 
 
+@dataclass(frozen=True)
+class RollupRow:
+    """One street of the roll-up: its communities, how many lack a required kind (and how many lack each)."""
+
+    street: Region
+    communities: int
+    with_gaps: int
+    missing: dict[str, int]
+    venues: int
+    board_area: Decimal
+    stale_boards: int
+
+    @property
+    def complete(self) -> int:
+        return self.communities - self.with_gaps
+
+
+def _common_root(paths: list[str]) -> str:
+    """The path of the nearest region above all of `paths` (/1/5/ for /1/5/23/ and /1/5/24/; / for none)."""
+    common: list[str] = []
+    for segments in zip(*(p.strip("/").split("/") for p in paths), strict=False):
+        if len(set(segments)) != 1:
+            break
+        common.append(segments[0])
+    return "/" + "".join(f"{s}/" for s in common)
+
+
+def coverage_rollup(*, actor: Any, day: dt.date | None = None) -> list[RollupRow]:
+    """Per street the actor can see (a district or city office: all of theirs), the same figures as the street
+    table summed up — communities missing a required kind, venues, board area, stale boards — in one pass over
+    the visible venues, so a whole city costs a few queries. Each street's count of communities with gaps
+    equals the number of rows its street table marks."""
+    day = day or timezone.localdate()
+    street_list = list(streets(actor=actor))
+    if not street_list:
+        return []
+    street_paths = {s.path: s for s in street_list}
+    required = list(kind_list().filter(required_per_community=True))
+    # One prefix for every query: the nearest region above all the streets (the district, the city).
+    root = _common_root(list(street_paths))
+
+    def street_of(path: str) -> str | None:
+        return next((p for p in ancestor_paths(path) if p in street_paths), None)
+
+    communities: dict[str, str] = {}  # community path -> its street's path
+    for path in Region.objects.filter(path__startswith=root, level=Region.Level.COMMUNITY).values_list(
+        "path", flat=True
+    ):
+        street = street_of(path)
+        if street is not None:
+            communities[path] = street
+
+    base = scope(Venue.objects.filter(region__path__startswith=root), actor)
+    has: set[tuple[str, int]] = set()
+    venues: dict[str, int] = defaultdict(int)
+    area: dict[str, Decimal] = defaultdict(Decimal)
+    rows = (
+        base.filter(status__in=RECKONED, opened_on__isnull=False, opened_on__lte=day)  # open_venues, inlined
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day))
+        .values_list("region__path", "kind_id", "kind__is_board", "area_m2")
+    )
+    for path, kind_id, is_board, area_m2 in rows:
+        ancestors = ancestor_paths(path)
+        community = next((p for p in ancestors if p in communities), None)
+        street = communities[community] if community else next((p for p in ancestors if p in street_paths), None)
+        if street is None:
+            continue
+        venues[street] += 1
+        if community is not None:
+            has.add((community, kind_id))
+        if is_board:
+            area[street] += area_m2 or Decimal(0)
+    stale: dict[str, int] = defaultdict(int)
+    for path in stale_boards(base, day).values_list("region__path", flat=True):
+        street = street_of(path)
+        if street is not None:
+            stale[street] += 1
+    gaps: dict[str, int] = defaultdict(int)
+    missing: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    count: dict[str, int] = defaultdict(int)
+    for community, street in communities.items():
+        count[street] += 1
+        lacking = [k.name for k in required if (community, k.pk) not in has]
+        if lacking:
+            gaps[street] += 1
+        for name in lacking:
+            missing[street][name] += 1
+    return [
+        RollupRow(
+            street=s,
+            communities=count[s.path],
+            with_gaps=gaps[s.path],
+            missing=dict(missing[s.path]),
+            venues=venues[s.path],
+            board_area=area[s.path],
+            stale_boards=stale[s.path],
+        )
+        for s in street_list
+    ]
+
+
 # ---------------------------------------------------------------- the map
 
 
@@ -262,6 +396,26 @@ def map_points(*, actor: Any, region: Region | None = None, limit: int | None = 
             "pk", "name", "longitude", "latitude", "kind__name", "status"
         ).order_by("pk")[:limit]
     ]
+
+
+def map_rows(*, actor: Any, region: Region | None = None) -> dict[str, Any]:
+    """The map's points in a compact form for a whole city: `rows` of [longitude, latitude, kind index, name,
+    id], `kinds` the names the index points into, `base` the detail URL before the id. Coordinates come out of
+    the database as floats, so building 12,500 rows is a list comprehension and the JSON a fifth of the
+    dictionaries' (map.js expands them)."""
+    venues = scope(Venue.objects.filter(longitude__isnull=False, latitude__isnull=False), actor)
+    if region is not None:
+        venues = venues.filter(region__path__startswith=region.path)
+    kinds = list(VenueKind.objects.order_by("pk").values_list("pk", "name"))
+    index = {pk: i for i, (pk, _) in enumerate(kinds)}
+    rows = venues.order_by("pk").values_list(
+        Cast("longitude", FloatField()), Cast("latitude", FloatField()), "kind_id", "name", "pk"
+    )
+    return {
+        "kinds": [name for _, name in kinds],
+        "base": reverse("venues:venue-list"),
+        "rows": [[lon, lat, index[kind], name, pk] for lon, lat, kind, name, pk in rows],
+    }
 
 
 # ---------------------------------------------------------------- 待办

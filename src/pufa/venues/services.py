@@ -61,7 +61,8 @@ class VenueData:
 FIELDS = [f for f in VenueData.__dataclass_fields__]
 
 
-def _validate(data: VenueData) -> None:
+def validate(data: VenueData) -> None:
+    """The rules every venue meets, whether typed on the form or imported (Chinese messages keyed by field)."""
     errors: dict[str, str] = {}
     if not data.name.strip():
         errors["name"] = "请填写阵地名称。"
@@ -85,7 +86,7 @@ def _validate(data: VenueData) -> None:
         raise ValidationError(errors)
 
 
-def _announce(*, actor: Any, unit_ids: Iterable[int], dates: Iterable[dt.date | None]) -> None:
+def announce(*, actor: Any, unit_ids: Iterable[int], dates: Iterable[dt.date | None]) -> None:
     """The venue metrics count a venue for the unit that looks after it: announce for that unit (before and after
     a change of owner) and the dates the change can move (as-of metrics: from the earliest on)."""
     days = frozenset(d for d in dates if d is not None) | {timezone.localdate()}
@@ -95,30 +96,36 @@ def _announce(*, actor: Any, unit_ids: Iterable[int], dates: Iterable[dt.date | 
 
 
 @transaction.atomic
-def venue_create(*, actor: Actor, data: VenueData) -> Venue:
+def venue_create(*, actor: Actor, data: VenueData, announce_change: bool = True) -> Venue:
+    """Add a venue (`announce_change=False`: the caller, an import, announces all its rows at once)."""
     require(actor, "venues.edit", data.unit)
-    _validate(data)
+    validate(data)
     venue = Venue.objects.create(**{name: getattr(data, name) for name in FIELDS})
     audit.log_create(actor=actor, obj=venue, code="venues.venue.create")
-    _announce(actor=actor, unit_ids=[venue.unit_id], dates=[venue.opened_on, venue.closed_on])
+    if announce_change:
+        announce(actor=actor, unit_ids=[venue.unit_id], dates=[venue.opened_on, venue.closed_on])
     return venue
 
 
 @transaction.atomic
-def venue_update(*, actor: Actor, venue: Venue, data: VenueData, version: int | None = None) -> Venue:
-    """Change a venue (edits carry the version they were loaded with: a stale form gets 「已被他人修改」)."""
+def venue_update(
+    *, actor: Actor, venue: Venue, data: VenueData, version: int | None = None, announce_change: bool = True
+) -> Venue:
+    """Change a venue (edits carry the version they were loaded with: a stale form gets 「已被他人修改」;
+    `announce_change=False`: the caller, an import, announces all its rows at once)."""
     row = workflow.lock(venue)
     require(actor, "venues.edit", row)
     require(actor, "venues.edit", data.unit)
     workflow.check_version(row, version)
-    _validate(data)
+    validate(data)
     before = audit.snapshot(row, FIELDS)
     old = (row.unit_id, row.opened_on, row.closed_on)
     for name in FIELDS:
         setattr(row, name, getattr(data, name))
     workflow.save_checked(row)
     audit.log_update(actor=actor, obj=row, before=before, code="venues.venue.update")
-    _announce(actor=actor, unit_ids=[old[0], row.unit_id], dates=[old[1], old[2], row.opened_on, row.closed_on])
+    if announce_change:
+        announce(actor=actor, unit_ids=[old[0], row.unit_id], dates=[old[1], old[2], row.opened_on, row.closed_on])
     workflow.copy_state(row, venue)
     return venue
 
@@ -133,7 +140,7 @@ def venue_delete(*, actor: Actor, venue: Venue) -> None:
     row.deleted_at = timezone.now()
     workflow.save_checked(row)
     audit.log(actor=actor, action=audit.Action.DELETE, obj=row, code="venues.venue.delete")
-    _announce(actor=actor, unit_ids=[row.unit_id], dates=[row.opened_on])
+    announce(actor=actor, unit_ids=[row.unit_id], dates=[row.opened_on])
     venue.deleted_at = row.deleted_at
 
 
@@ -149,7 +156,7 @@ def upkeep_record(*, actor: Actor, venue: Venue, kind: str, date: dt.date, note:
         raise ValidationError({"kind": "请选择维护类型。"})
     upkeep = Upkeep.objects.create(venue=venue, kind=kind, date=date, note=note.strip(), recorded_by=person(actor))
     audit.log_create(actor=actor, obj=upkeep, code="venues.upkeep.create")
-    _announce(actor=actor, unit_ids=[venue.unit_id], dates=[date])
+    announce(actor=actor, unit_ids=[venue.unit_id], dates=[date])
     return upkeep
 
 
@@ -159,7 +166,7 @@ def upkeep_delete(*, actor: Actor, upkeep: Upkeep) -> None:
     audit.log(actor=actor, action=audit.Action.DELETE, obj=upkeep, code="venues.upkeep.delete")
     venue, date = upkeep.venue, upkeep.date
     upkeep.delete()
-    _announce(actor=actor, unit_ids=[venue.unit_id], dates=[date])
+    announce(actor=actor, unit_ids=[venue.unit_id], dates=[date])
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,10 +21,11 @@ from pufa.ledger.models import Activity
 from pufa.org import selectors as org_selectors
 from pufa.org.access import acting_unit_ids, can, require, scope, visible_or_404
 from pufa.org.models import Region, Unit
-from pufa.venues import selectors, services
+from pufa.venues import exports, importers, selectors, services
 from pufa.venues.forms import (
     BoundaryForm,
     CoverageQuery,
+    ImportForm,
     KindForm,
     MapQuery,
     PhotoForm,
@@ -37,24 +38,19 @@ from pufa.venues.forms import (
 from pufa.venues.models import MapBoundary, Venue
 
 
-def _region(pk: int | None) -> Region | None:
-    """The region a query names (parsed by a QueryForm: None when absent or odd)."""
-    return Region.objects.filter(pk=pk).first() if pk is not None else None
-
-
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     require(request.user, "venues.view")
     return redirect("venues:venue-list")
 
 
-@require_GET
-def venue_list(request: HttpRequest) -> HttpResponse:
-    require(request.user, "venues.view")
+def _list_filters(request: HttpRequest) -> dict[str, Any]:
+    """The venue list's filters from its query string; the region and unit named are looked up within the
+    actor's scope, so an id outside it filters to nothing and shows no name."""
     query = VenueQuery.read(request.GET)
-    filters: dict[str, Any] = {
-        "region": _region(query["region"]),
-        "unit": Unit.objects.filter(pk=query["unit"]).first() if query["unit"] is not None else None,
+    return {
+        "region": selectors.filter_region(actor=request.user, pk=query["region"]),
+        "unit": selectors.filter_unit(actor=request.user, pk=query["unit"]),
         "kinds": query["kind"],
         "level": query["level"],
         "status": query["status"],
@@ -62,8 +58,15 @@ def venue_list(request: HttpRequest) -> HttpResponse:
         "boards": query["boards"],
         "stale": query["stale"],
         "q": query["q"].strip(),
+        "unknown": (query["region"] is not None) or (query["unit"] is not None),
     }
-    venues = selectors.venue_list(actor=request.user, **filters)
+
+
+@require_GET
+def venue_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, "venues.view")
+    filters = _list_filters(request)
+    venues = selectors.venue_list(actor=request.user, **_selector_filters(filters))
     page = paginate(request, venues)
     return render(
         request,
@@ -77,8 +80,49 @@ def venue_list(request: HttpRequest) -> HttpResponse:
             "stale_before": selectors.month_before(timezone.localdate()),
             "may_edit": can(request.user, "venues.edit"),
             "may_manage": can(request.user, "venues.manage"),
+            "query": request.GET.urlencode(),
         },
     )
+
+
+def _selector_filters(filters: dict[str, Any]) -> dict[str, Any]:
+    """The selector's arguments: a region or unit asked for but not visible matches no venue."""
+    args = {k: v for k, v in filters.items() if k != "unknown"}
+    args["none"] = filters["unknown"] and filters["region"] is None and filters["unit"] is None
+    return args
+
+
+@require_GET
+def venue_export(request: HttpRequest) -> HttpResponseBase:
+    """The list as filtered, as .xlsx in the import layout (re-importing it updates the same venues)."""
+    require(request.user, "venues.view")
+    venues = selectors.venue_list(actor=request.user, last_update=False, **_selector_filters(_list_filters(request)))
+    if venues.count() > exports.MAX_ROWS:
+        messages.error(request, f"筛选结果超过 {exports.MAX_ROWS} 个阵地，请缩小范围后再导出。")
+        return redirect(f"{reverse('venues:venue-list')}?{request.GET.urlencode()}")
+    return FileResponse(exports.export_workbook(venues=venues), as_attachment=True, filename=exports.export_filename())
+
+
+@require_http_methods(["GET", "POST"])
+def venue_import(request: HttpRequest) -> HttpResponse:
+    require(request.user, "venues.edit")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = importers.venue_import(actor=request.user, file=form.cleaned_data["file"])
+        if result.ok:
+            messages.success(
+                request,
+                f"导入完成：新增 {result.created} 个阵地，更新 {result.updated} 个，{result.unchanged} 个未变。",
+            )
+            return redirect("venues:venue-list")
+    return render(request, "venues/venue_import.html", {"form": form, "result": result, "columns": exports.COLUMNS})
+
+
+@require_GET
+def import_template(request: HttpRequest) -> HttpResponseBase:
+    require(request.user, "venues.edit")
+    return FileResponse(exports.template_workbook(), as_attachment=True, filename="法治文化阵地导入模板.xlsx")
 
 
 @require_http_methods(["GET", "POST"])
@@ -273,6 +317,30 @@ def coverage(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_GET
+def coverage_rollup(request: HttpRequest) -> HttpResponse:
+    """The district's (or city's) roll-up: per street, how many communities lack a required kind."""
+    require(request.user, "venues.view")
+    day = CoverageQuery.read(request.GET)["as_of"] or timezone.localdate()
+    rows = selectors.coverage_rollup(actor=request.user, day=day)
+    required = [k.name for k in selectors.kind_list().filter(required_per_community=True)]
+    return render(
+        request,
+        "venues/coverage_rollup.html",
+        {
+            "rows": rows,
+            "day": day,
+            "required": required,
+            "totals": {
+                "communities": sum(r.communities for r in rows),
+                "with_gaps": sum(r.with_gaps for r in rows),
+                "venues": sum(r.venues for r in rows),
+                "stale_boards": sum(r.stale_boards for r in rows),
+            },
+        },
+    )
+
+
 #: Rows of the list under the map (the map itself draws every point, from `map_data`).
 MAP_LIST_ROWS = 200
 
@@ -280,7 +348,7 @@ MAP_LIST_ROWS = 200
 @require_GET
 def map_page(request: HttpRequest) -> HttpResponse:
     require(request.user, "venues.view")
-    region = _region(MapQuery.read(request.GET)["region"])
+    region = selectors.filter_region(actor=request.user, pk=MapQuery.read(request.GET)["region"])
     boundary = selectors.boundary_for(region=region) if region else None
     if boundary is None:
         visible = org_selectors.region_list(actor=request.user).order_by("path").first()
@@ -296,9 +364,9 @@ def map_page(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def map_data(request: HttpRequest) -> JsonResponse:
-    """The map's data: the outline (if any) and the visible venues with coordinates."""
+    """The map's data: the outline (if any) and the visible venues with coordinates, as compact rows."""
     require(request.user, "venues.view")
-    region = _region(MapQuery.read(request.GET)["region"])
+    region = selectors.filter_region(actor=request.user, pk=MapQuery.read(request.GET)["region"])
     boundary = selectors.boundary_for(region=region) if region else None
     if boundary is None:
         visible = org_selectors.region_list(actor=request.user).order_by("path").first()
@@ -307,8 +375,9 @@ def map_data(request: HttpRequest) -> JsonResponse:
         {
             "name": f"b{boundary.pk}" if boundary else "",
             "geojson": boundary.geojson if boundary else None,
-            "points": selectors.map_points(actor=request.user, region=region),
-        }
+            **selectors.map_rows(actor=request.user, region=region),
+        },
+        json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
     )
 
 

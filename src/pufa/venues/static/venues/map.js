@@ -9,16 +9,20 @@
       .then(function (r) { return r.json(); })
       .then(function (data) {
         if (!data.geojson) { return; }
+        // The office's data comes as compact rows [lon, lat, kind index, name, id]; the portal's as points.
+        var points = data.points || data.rows.map(function (r) {
+          return { name: r[3], value: [r[0], r[1]], kind: data.kinds[r[2]], url: data.base + r[4] + "/" };
+        });
         echarts.registerMap(data.name, data.geojson);
         var chart = echarts.init(el, null, { renderer: "canvas" });
         chart.setOption({
           tooltip: { trigger: "item", formatter: function (p) { return p.data ? p.data.name + "<br>" + (p.data.kind || "") : p.name; } },
           geo: { map: data.name, roam: true, itemStyle: { areaColor: "#f6f1ea", borderColor: "#b33" }, label: { show: false } },
           series: [{ type: "scatter", coordinateSystem: "geo", symbolSize: 8, itemStyle: { color: "#c62828" },
-            data: data.points, large: data.points.length > 2000 }]
+            data: points, large: points.length > 2000 }]
         });
         chart.on("click", function (p) { if (p.data && p.data.url) { window.location.href = p.data.url; } });
-        el.dataset.drawn = String(data.points.length);
+        el.dataset.drawn = String(points.length);
         window.addEventListener("resize", function () { chart.resize(); });
       });
   }
