@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 HEADER = ["工单编号", "来电人", "联系电话", "受理时间", "诉求内容", "诉求地址", "诉求类别", "承办单位", "办结情况"]
 
@@ -12,6 +13,7 @@ HEADER = ["工单编号", "来电人", "联系电话", "受理时间", "诉求�
 def xlsx(rows: list[list[Any]], header: list[str] | None = None) -> bytes:
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)
     sheet.append(header or HEADER)
     for row in rows:
         sheet.append(row)

@@ -121,8 +121,8 @@ def train(texts: Sequence[str], labels: Sequence[str], *, cost: float = COST, ep
         y = [1.0 if lab == label else -1.0 for lab in labels]
         w, b = _svm(vectors, y, cost=cost, epochs=epochs)
         model.bias[k] = b
-        for g, value in w.items():
-            model.weights.setdefault(g, [0.0] * len(classes))[k] = value
+        for feature, value in w.items():
+            model.weights.setdefault(feature, [0.0] * len(classes))[k] = value
     return model
 
 

@@ -133,7 +133,7 @@ class KeywordRule(TimeStampedModel):
 
     @property
     def audit_scope_path(self) -> str:
-        return self.region.path if self.region_id else ""
+        return self.region.path if self.region is not None else ""
 
 
 class TrainedModel(models.Model):
