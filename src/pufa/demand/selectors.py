@@ -17,6 +17,7 @@ from django.utils import timezone
 from pufa.core.models import Domain
 from pufa.demand import engine
 from pufa.demand.models import GazetteerEntry, KeywordRule, WorkOrder
+from pufa.demand.routing import Route, route
 from pufa.ledger.counting import counted_activities
 from pufa.org.access import can, grants, scope, visible_or_404
 from pufa.org.models import Region
@@ -190,6 +191,7 @@ class Recommendation:
     orders: int
     activities: int
     orders_url: str
+    route: Route | None = None  # the unit responsible there (谁执法谁普法), or the office when no list covers it
 
 
 def recommendation_settings() -> tuple[int, int]:
@@ -204,7 +206,8 @@ def recommendation_settings() -> tuple[int, int]:
 def recommendations(*, actor: Any, today: dt.date | None = None) -> list[Recommendation]:
     """推荐普法主题: per community, the domains with at least the minimum of orders in the recent months and
     no counted activity in that domain there over the same months — activities as the ledger counts them
-    (`counted_activities`: submitted or confirmed, not deleted, each once). Highest demand first."""
+    (`counted_activities`: submitted or confirmed, not deleted, each once). Highest demand first, each with
+    the unit responsible by the duty lists (`pufa.demand.routing`)."""
     today = today or timezone.localdate()
     months, minimum = recommendation_settings()
     start = (today.replace(day=1) - dt.timedelta(days=31 * (months - 1))).replace(day=1)
@@ -219,6 +222,7 @@ def recommendations(*, actor: Any, today: dt.date | None = None) -> list[Recomme
         done = counted_activities(region=place, start=start, end=today).filter(domains=domain).count()
         if done == 0:
             url = _url(start=start.isoformat(), end=today.isoformat(), place=place_id, domain=domain_id)
-            result.append(Recommendation(place, domain, n, done, url))
+            responsible = route(domain=domain, place=place, year=today.year)
+            result.append(Recommendation(place, domain, n, done, url, responsible))
     result.sort(key=lambda r: (-r.orders, r.place.path, r.domain.sort_order))
     return result
