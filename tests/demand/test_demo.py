@@ -3,6 +3,7 @@ recommended topics shown, and idempotent."""
 
 from __future__ import annotations
 
+from pufa.core.models import AuditEntry
 from pufa.demand import selectors
 from pufa.demand.demo import ORDERS, seed_demand
 from pufa.demand.models import GazetteerEntry, WorkOrder
@@ -13,7 +14,11 @@ from pufa.org.demo import seed_org
 def test_demo_orders_are_classified_placed_and_not_doubled(db):
     seed_org()
     seed_demand()
-    seed_demand()
+    entries = AuditEntry.objects.count()
+    WorkOrder.objects.filter(number="DEMO-12345-0001").delete()
+    seed_demand()  # finds the others by their numbers, adds the missing one
+    seed_demand()  # all there: changes nothing, not even the audit trail
+    assert AuditEntry.objects.count() == entries + 1
     assert WorkOrder.objects.count() == len(ORDERS)
     assert GazetteerEntry.objects.count() == 7
     placed = WorkOrder.objects.filter(place__level="community")
