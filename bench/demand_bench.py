@@ -111,7 +111,7 @@ def main() -> None:
     )
     print(
         f"re-import of the same file: {time.perf_counter() - started:.1f} s "
-        f"({again.updated:,} updated, {again.created} new)"
+        f"({again.updated:,} updated, {again.unchanged:,} unchanged, {again.created} new)"
     )
 
     # 4. pages beside the baseline

@@ -45,7 +45,11 @@ def test_import_creates_orders_classified_and_without_personal_data(world, offic
     result = services.import_orders(
         actor=office_user, region=world.street_a, table=table, mapping=importers.guess_mapping(table.header)
     )
-    assert (result.created, result.updated) == (3, 0)
+    assert (result.created, result.updated, result.unchanged) == (3, 0, 0)
+    same = services.import_orders(
+        actor=office_user, region=world.street_a, table=table, mapping=importers.guess_mapping(table.header)
+    )
+    assert (same.created, same.updated, same.unchanged) == (0, 0, 3)
     first, second, third = WorkOrder.objects.order_by("number")
     assert first.domain.code == "ldjy-shbz" and first.place == world.community_a
     assert second.domain.code == "fnet-hyjt" and second.place == world.community_b
@@ -54,7 +58,8 @@ def test_import_creates_orders_classified_and_without_personal_data(world, offic
     assert localtime(third.received_at).date() == dt.date(2026, 3, 7)
     stored = " ".join(str(v) for o in WorkOrder.objects.values() for v in o.values())
     assert "王小明" not in stored and "13912345678" not in stored and "13800001111" not in stored
-    entry = AuditEntry.objects.get(code="demand.order.import")
+    entry = AuditEntry.objects.filter(code="demand.order.import").order_by("id").first()
+    assert entry is not None
     assert entry.scope_path == world.street_a.path and "新增 3 条" in entry.message
 
 
@@ -67,7 +72,7 @@ def test_reimport_updates_instead_of_doubling_and_keeps_corrections(world, offic
     rows[0][6] = "劳动保障"
     again = importers.read_table(xlsx(rows), "a.xlsx")
     result = services.import_orders(actor=office_user, region=world.street_a, table=again, mapping=mapping)
-    assert (result.created, result.updated) == (0, 3)
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 2)
     order.refresh_from_db()
     assert WorkOrder.objects.count() == 3
     assert order.category == "劳动保障" and order.place == world.community_b and order.place_manual

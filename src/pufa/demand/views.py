@@ -166,7 +166,8 @@ def _import_confirm(request: HttpRequest, context: dict[str, Any]) -> HttpRespon
             default_storage.delete(ticket["file"])
             messages.success(
                 request,
-                f"已导入：新增 {result.created} 条，更新 {result.updated} 条；{result.review} 条待复核分类。"
+                f"已导入：新增 {result.created} 条，更新 {result.updated} 条，已有未变 {result.unchanged} 条；"
+                f"{result.review} 条待复核分类。"
                 "来电人姓名、电话未保存。",
             )
             return redirect("demand:order-list")
