@@ -18,8 +18,8 @@ from pufa.core.models import Domain
 from pufa.demand import engine
 from pufa.demand.models import GazetteerEntry, KeywordRule, WorkOrder
 from pufa.demand.routing import Route, route
-from pufa.ledger.counting import counted_activities
-from pufa.org.access import can, grants, scope, visible_or_404
+from pufa.ledger.counting import participations
+from pufa.org.access import ancestor_paths, can, grants, scope, visible_or_404
 from pufa.org.models import Region
 
 
@@ -194,6 +194,17 @@ class Recommendation:
     route: Route | None = None  # the unit responsible there (谁执法谁普法), or the office when no list covers it
 
 
+#: The recommended topics shown at most (highest demand first), each routed to its responsible unit.
+RECOMMENDATIONS_SHOWN = 30
+
+
+def _under(paths: set[str]) -> Q:
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(region_path__startswith=path)
+    return q
+
+
 def recommendation_settings() -> tuple[int, int]:
     """(months looked back, orders that make a demand high): settings PUFA_DEMAND_RECENT_MONTHS (3) and
     PUFA_DEMAND_MIN_ORDERS (3)."""
@@ -206,23 +217,34 @@ def recommendation_settings() -> tuple[int, int]:
 def recommendations(*, actor: Any, today: dt.date | None = None) -> list[Recommendation]:
     """推荐普法主题: per community, the domains with at least the minimum of orders in the recent months and
     no counted activity in that domain there over the same months — activities as the ledger counts them
-    (`counted_activities`: submitted or confirmed, not deleted, each once). Highest demand first, each with
-    the unit responsible by the duty lists (`pufa.demand.routing`)."""
+    (`participations`: submitted or confirmed, not deleted, consented) by any unit of the community or below
+    it. Highest demand first, at most RECOMMENDATIONS_SHOWN, each with the unit responsible by the duty lists
+    (`pufa.demand.routing`). Three reads whatever the number of communities, plus the routing of those shown."""
     today = today or timezone.localdate()
     months, minimum = recommendation_settings()
     start = (today.replace(day=1) - dt.timedelta(days=31 * (months - 1))).replace(day=1)
     orders = order_list(actor=actor, start=start, end=today).filter(place__isnull=False, domain__isnull=False)
     rows = orders.order_by().values_list("place_id", "domain_id").annotate(n=Count("id")).filter(n__gte=minimum)
     found = list(rows)
+    if not found:
+        return []
     regions = Region.objects.in_bulk({p for p, _, _ in found})
     domains = Domain.objects.in_bulk({d for _, d, _ in found})
+    # Where each domain was publicised: one read of the counted participations (the ledger's rule) below the
+    # offices whose orders these are, turned into the set of regions at or above each participation.
+    roots = set(orders.order_by().values_list("region__path", flat=True).distinct())
+    held = participations(start=start, end=today).filter(activity__domains__in=list(domains))
+    covered: dict[int, set[str]] = defaultdict(set)
+    for path, domain_id in held.filter(_under(roots)).values_list("region_path", "activity__domains").distinct():
+        covered[domain_id].update(ancestor_paths(path))
     result = []
     for place_id, domain_id, n in found:
         place, domain = regions[place_id], domains[domain_id]
-        done = counted_activities(region=place, start=start, end=today).filter(domains=domain).count()
-        if done == 0:
+        if place.path not in covered[domain_id]:
             url = _url(start=start.isoformat(), end=today.isoformat(), place=place_id, domain=domain_id)
-            responsible = route(domain=domain, place=place, year=today.year)
-            result.append(Recommendation(place, domain, n, done, url, responsible))
+            result.append(Recommendation(place, domain, n, 0, url))
     result.sort(key=lambda r: (-r.orders, r.place.path, r.domain.sort_order))
+    result = result[:RECOMMENDATIONS_SHOWN]
+    for r in result:
+        r.route = route(domain=r.domain, place=r.place, year=today.year)
     return result
