@@ -3,8 +3,8 @@
 At --scale 1: 1 city, 10 districts, 120 streets, 2,500 communities, ~5,000 units (offices, departments,
 judicial offices, police stations, community committees, schools, enterprises) with one account each (plus
 inspectors), 3,000 plan tasks with targets on the ledger metrics, and 1,000,000 activities over five
-years — some co-organised, tagged with domains and audiences, a third linked to tasks — and 100,000
-cases (以案释法案例库) with their search index.
+years — some co-organised, tagged with domains and audiences, a third linked to tasks —, 100,000
+cases (以案释法案例库) with their search index, and 1,000,000 hotline work orders of a year (精准普法).
 
 Everything is written with bulk_create in chunks inside transactions, with ids chosen up front so paths
 need no second pass, into whatever database PUFA_DATABASE_URL names. Unset, it is var/bench.sqlite3 —
@@ -1111,6 +1111,56 @@ def generate_cases(scale: float = 1.0, chunk: int = 5000, progress: bool = True)
     return have + made, index_seconds
 
 
+def generate_work_orders(scale: float = 1.0, chunk: int = 20_000, progress: bool = True) -> int:
+    """1,000,000 × scale hotline work orders (精准普法) over the last year: each imported by its district's
+    office, placed in a community, classified into one of the demand domains with a confidence (a tenth
+    below the review threshold), texts taken from the demand app's seed corpus. Returns the order count."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from pufa.core.models import Domain
+    from pufa.demand import classifier
+    from pufa.demand.models import WorkOrder
+
+    org = generate_org(scale)
+    wanted = int(1_000_000 * scale)
+    have = WorkOrder.objects.count()
+    if have >= wanted:
+        return have
+    rng = random.Random(SEED + 20)
+    corpus = classifier.read_labelled(classifier.SEED_CORPUS)
+    domains = dict(Domain.objects.filter(code__in={d for d, _ in corpus}).values_list("code", "id"))
+    district_of = {c: org.parent_of[org.parent_of[c]] for c in org.community_ids}
+    now = timezone.now()
+    made = have
+    while made < wanted:
+        rows = []
+        for i in range(made, min(wanted, made + chunk)):
+            community = rng.choice(org.community_ids)
+            code, text = rng.choice(corpus)
+            rows.append(
+                WorkOrder(
+                    region_id=district_of[community],
+                    number=f"BENCH-{i:08d}",
+                    received_at=now - dt.timedelta(minutes=rng.randint(0, 365 * 24 * 60)),
+                    text=text,
+                    address=f"社区{community}",
+                    domain_id=domains[code],
+                    domain_confidence=round(rng.uniform(0.3, 1.0), 3),
+                    place_id=community,
+                    place_confidence=0.9,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+        with transaction.atomic():
+            WorkOrder.objects.bulk_create(rows, batch_size=5000)
+        made += len(rows)
+        if progress:
+            print(f"  work orders {made:,}/{wanted:,}", flush=True)
+    return made
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Generate the benchmark city into PUFA_DATABASE_URL.")
     parser.add_argument("--scale", type=float, default=1.0, help="1 = 1,000,000 activities; 0.01 for a quick run")
@@ -1155,6 +1205,7 @@ def main() -> None:
     t4 = time.perf_counter()
     _, answered = generate_survey_responses(args.scale, responses=round(100_000 * args.scale))
     print(f"survey responses: {answered:,}  ({time.perf_counter() - t4:.1f}s)")
+    print(f"work orders: {generate_work_orders(args.scale):,}  ({time.perf_counter() - t4:.1f}s)")
     print(f"logins (password {PASSWORD}): {org.usernames}")
     print(f"total {time.perf_counter() - t0:.1f}s")
 

@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "pufa.exams",
     "pufa.progress",
     "pufa.surveys",
+    "pufa.demand",
     "pufa.reports",
     "pufa.portal",
     "pufa.api",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("creation/", include("pufa.creation.urls")),
     path("cases/", include("pufa.cases.urls")),
     path("progress/", include("pufa.progress.urls")),
+    path("demand/", include("pufa.demand.urls")),
     path("exams/", include("pufa.exams.urls")),
     path("reports/", include("pufa.reports.urls")),
     path("surveys/", include("pufa.surveys.urls")),

@@ -149,6 +149,7 @@ def site(world, office_user, liaison, other_liaison, inspector, other_office) ->
         **venues,
         **creation,
     }
+    objects |= _demand(world)
     objects |= cases_exams_tokens(world, office=office_user, liaison=liaison, member=member, activity=activity)
     objects |= _surveys(liaison=liaison, activity=activity)
     assert KeyDate.objects.exists()
@@ -176,6 +177,25 @@ def _surveys(*, liaison: User, activity: Any) -> dict[str, Any]:
         token=SURVEY_TOKEN, device="walk-device", answers={sat.pk: ["4"], learnt.pk: ["0"], want.pk: ["1"]}
     )
     return {"survey": survey, "survey_question": survey.current_questions().last()}
+
+
+def _demand(world: Any) -> dict[str, Any]:
+    """A hotline order, a gazetteer entry and a keyword rule of the street A office."""
+    from django.utils import timezone
+
+    from pufa.demand.models import GazetteerEntry, KeywordRule, WorkOrder
+
+    order = WorkOrder.objects.create(
+        region=world.street_a,
+        number="12345-WALK",
+        received_at=timezone.now(),
+        text="咨询拖欠工资怎么办",
+        place=world.community_a,
+        domain=Domain.objects.get(code="ldjy-shbz"),
+    )
+    entry = GazetteerEntry.objects.create(name="锦绣花园", kind="estate", region=world.community_a)
+    rule = KeywordRule.objects.create(domain=Domain.objects.get(code="jdht"), keywords="网贷", region=world.street_a)
+    return {"work_order": order, "gazetteer_entry": entry, "keyword_rule": rule}
 
 
 #: A square around 沱河街道 for the offline map (GeoJSON, WGS84).

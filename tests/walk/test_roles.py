@@ -87,6 +87,10 @@ SEEN_BY: dict[str, frozenset[str]] = {
     "api_token": frozenset({"liaison"}),  # a token is its owner's own, an office's included
     "survey": UNIT_A,  # community A's survey about its activity
     "survey_question": UNIT_A,
+    # ---- demand: hotline orders are the street A office's (offices and inspectors of the region)
+    "work_order": REGION_WIDE,
+    "gazetteer_entry": REGION_WIDE,
+    "keyword_rule": REGION_WIDE,
 }
 
 
@@ -360,6 +364,15 @@ PAGES: dict[str, Page] = {
     "portal:contest": P(None, "contest", public=True),
     "portal:contest-paper": P(None, "contest", public=True),
     "portal:contest-submit": P(None, "contest", post_only=True, public=True),
+    "demand:dashboard": P("demand.view"),
+    "demand:order-list": P("demand.view"),
+    "demand:order-detail": P("demand.view", "work_order"),
+    "demand:import": P("demand.manage"),
+    "demand:gazetteer": P("demand.view"),
+    "demand:gazetteer-delete": P("demand.manage", "gazetteer_entry", post_only=True),
+    "demand:rules": P("demand.view"),
+    "demand:rule-toggle": P("demand.manage", "keyword_rule", post_only=True),
+    "demand:train": P("demand.train", post_only=True),  # the shared model: an office of the top region
     "api:token-list": P(None),  # the user's own tokens
     "api:token-revoke": P(None, "api_token", post_only=True),
 }

@@ -54,6 +54,10 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "exams.manage",
             "surveys.view",
             "surveys.manage",
+            "demand.view",
+            "demand.manage",
+            "demand.rules.default",
+            "demand.train",
         }
     ),
     Role.LIAISON: frozenset(
@@ -100,6 +104,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "cases.view",
             "exams.view",
             "surveys.view",
+            "demand.view",
         }
     ),
     Role.MEMBER: frozenset({"org.view", "plans.view", "ledger.view", "cases.view"}),
@@ -110,7 +115,7 @@ REGION_WIDE_ROLES = frozenset({Role.OFFICE, Role.INSPECTOR})
 
 #: Actions on data every region shares (the national key dates): a grant carries them only at the top of the
 #: region tree, so a street office adds dates of its own region but does not change the country's.
-TOP_LEVEL_ACTIONS = frozenset({"ledger.keydate.national"})
+TOP_LEVEL_ACTIONS = frozenset({"ledger.keydate.national", "demand.rules.default", "demand.train"})
 
 
 def role_allows(role: str, action: str) -> bool:

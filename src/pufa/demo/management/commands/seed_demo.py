@@ -9,6 +9,7 @@ from django.db import transaction
 
 from pufa.cases.demo import seed_cases
 from pufa.creation.demo import seed_creation
+from pufa.demand.demo import seed_demand
 from pufa.duties.demo import seed_duties
 from pufa.exams.demo import seed_exams
 from pufa.ledger.demo import seed_ledger
@@ -34,6 +35,7 @@ STEPS = [
     seed_surveys,  # after the ledger's step: the pre/post questionnaires are about a community's lecture
     seed_progress,  # keep last among the data steps: it derives figures from the others
     seed_reports,  # after progress: reports are drafted from the ledger and progress figures
+    seed_demand,  # hotline orders of the demo street, classified on import
 ]
 
 

@@ -1,0 +1,28 @@
+from django.apps import AppConfig
+
+
+class DemandConfig(AppConfig):
+    name = "pufa.demand"
+    label = "demand"
+    verbose_name = "精准普法"
+
+    def ready(self) -> None:
+        from pufa.core.audit import register_codes
+
+        register_codes(
+            {
+                "demand.order.import": "导入热线工单",
+                "demand.order.correct": "更正工单分类",
+                "demand.gazetteer.add": "新增地名库条目",
+                "demand.gazetteer.delete": "删除地名库条目",
+                "demand.rule.add": "新增分类关键词规则",
+                "demand.rule.toggle": "启用/停用分类关键词规则",
+                "demand.model.train": "重新训练分类模型",
+            }
+        )
+        from pufa.core.home import TodoSource, register_todo
+        from pufa.core.navigation import NavItem, register
+        from pufa.demand import selectors
+
+        register(NavItem("群众需求", "demand:dashboard", "demand.view", order=48, group="普法资源"))
+        register_todo(TodoSource("demand", selectors.todos, order=60))
