@@ -40,6 +40,7 @@ from pufa.exams import papers, parsing
 from pufa.exams.models import Answer, Attempt, Bank, Contest, ContestEntry, Exam, Kind, Question, QuestionVersion
 from pufa.org.access import Actor, can, require
 from pufa.org.models import Membership, Region, Unit, User
+from pufa.people.models import TeamKind
 
 PARTICIPATION = "exams.participation"
 PASS_RATE = "exams.pass_rate"  # noqa: S105 (a metric code)
@@ -254,6 +255,7 @@ class ExamData:
     review_after_window: bool = True
     required_units: list[Unit] = field(default_factory=list)
     required_roles: list[str] = field(default_factory=list)
+    required_teams: list[TeamKind] = field(default_factory=list)
 
 
 def _validate_exam(actor: Actor, data: ExamData) -> None:
@@ -304,6 +306,7 @@ def exam_create(*, actor: Actor, data: ExamData) -> Exam:
     _apply_exam(exam, data)
     exam.save()
     exam.required_units.set(data.required_units)
+    exam.required_teams.set(data.required_teams)
     audit.log_create(actor=actor, obj=exam, code="exams.exam.create")
     return exam
 
@@ -320,6 +323,7 @@ def exam_update(*, actor: Actor, exam: Exam, data: ExamData, version: int | None
     _apply_exam(row, data)
     workflow.save_checked(row)
     row.required_units.set(data.required_units)
+    row.required_teams.set(data.required_teams)
     audit.log_update(actor=actor, obj=row, before=before, code="exams.exam.update")
     workflow.copy_state(row, exam)
     return exam
@@ -345,7 +349,7 @@ def _notify_published(step: workflow.Step) -> None:
     from pufa.exams.selectors import required_examinees
 
     exam = step.obj
-    users = [row.user for row in required_examinees(exam)]
+    users = [row.user for row in required_examinees(exam) if row.user is not None]
     notifications.notify_all(
         users,
         key=f"exams.published.{exam.pk}",
@@ -468,7 +472,7 @@ def exam_remind(*, actor: Actor, exam: Exam) -> int:
     from pufa.exams.selectors import exam_standing
 
     standing = exam_standing(exam)
-    users = [row.user for row in standing.rows if not row.passed]
+    users = [row.user for row in standing.rows if not row.passed and row.user is not None]
     today = timezone.localdate()
     sent = notifications.notify_all(
         users,
@@ -486,12 +490,11 @@ def exam_remind(*, actor: Actor, exam: Exam) -> int:
 
 
 def examinee_unit(exam: Exam, user: Any) -> Unit | None:
-    """The unit `user` sits this exam for: their first active membership among the required units (and the
-    units under them) in a required role — None if they are not required to sit it."""
-    from pufa.exams.selectors import required_memberships
+    """The unit `user` sits this exam for (`selectors.examinee_unit_id`) — None if they are not required."""
+    from pufa.exams.selectors import examinee_unit_id
 
-    membership = required_memberships(exam).filter(user=user).select_related("unit").order_by("id").first()
-    return membership.unit if membership is not None else None
+    unit_id = examinee_unit_id(exam, user)
+    return Unit.objects.get(pk=unit_id) if unit_id is not None else None
 
 
 def _now() -> dt.datetime:

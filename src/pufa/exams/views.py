@@ -197,6 +197,7 @@ def _exam_data(form: ExamForm) -> services.ExamData:
         review_after_window=cd["review_after_window"],
         required_units=list(cd["required_units"]),
         required_roles=list(cd["required_roles"]),
+        required_teams=list(cd["required_teams"]),
     )
 
 
@@ -217,6 +218,7 @@ def exam_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "quotas": "\n".join(f"{q['value']}:{q['count']}" for q in exam.rules.get("quotas", [])),
         "required_units": list(exam.required_units.all()),
         "required_roles": exam.required_roles,
+        "required_teams": list(exam.required_teams.all()),
         "review_after_window": exam.review_after_window,
         "version": exam.version,
     }
@@ -244,6 +246,7 @@ def exam_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "exam": exam,
         "standing": standing,
+        "roster_day": selectors.roster_day(exam),
         "moves": available_transitions(exam, request.user),
         "can_remind": exam.status == Exam.Status.PUBLISHED and can(request.user, "exams.manage", exam),
         "can_edit": exam.status == Exam.Status.DRAFT and can(request.user, "exams.manage", exam),
