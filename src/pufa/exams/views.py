@@ -374,13 +374,13 @@ def attempt(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def answer_save(request: HttpRequest, pk: int) -> HttpResponse:
     """One answer, as chosen (HTMX). The reply is a short status the page shows next to the question."""
-    sitting = selectors.own_attempt(request.user, pk, paper_only=True)
     question_id = parse_id(request.POST.get("question"))
     if question_id is None:  # "²" and "①" pass str.isdigit() but not int()
+        selectors.own_attempt(request.user, pk, paper_only=True)  # someone else's sitting stays a 404
         return HttpResponse("缺少题号", status=400)
     chosen = "".join(request.POST.getlist(f"q{question_id}"))
     try:
-        services.answer_save(actor=request.user, attempt=sitting, question_id=question_id, chosen=chosen)
+        services.answer_save_by_id(actor=request.user, attempt_id=pk, question_id=question_id, chosen=chosen)
     except ValidationError as exc:
         return HttpResponse("；".join(exc.messages), status=409)
     return HttpResponse("已保存")
