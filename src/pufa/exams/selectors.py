@@ -426,8 +426,10 @@ class PaperItem:
 def paper(attempt: Attempt) -> list[PaperItem]:
     """The attempt's questions in its order, with its options in its order and what was chosen so far."""
     questions = Question.all_objects.in_bulk(attempt.question_ids)
-    chosen = dict(Answer.objects.filter(attempt=attempt).values_list("question_id", "chosen"))
-    correct = dict(Answer.objects.filter(attempt=attempt).values_list("question_id", "correct"))
+    chosen: dict[int, str] = {}
+    correct: dict[int, bool | None] = {}
+    for qid, letters, ok in Answer.objects.filter(attempt=attempt).values_list("question_id", "chosen", "correct"):
+        chosen[qid], correct[qid] = letters, ok
     items = []
     for n, (qid, order) in enumerate(attempt.items, start=1):
         question = questions.get(int(qid))

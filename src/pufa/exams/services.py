@@ -671,11 +671,12 @@ def attempt_submit(*, actor: Actor, attempt: Attempt) -> Attempt:
     return attempt
 
 
-@transaction.atomic
 def attempt_expire(*, attempt: Attempt) -> Attempt:
-    """An attempt past its server deadline is scored from what was saved (on the next look at it)."""
+    """An attempt past its server deadline is scored from what was saved (on the next look at it). A live one
+    costs nothing: the transaction is opened only to score (the paper page is loaded at every reload)."""
     if attempt.status == Attempt.Status.ACTIVE and attempt.deadline <= _now():
-        _score(attempt, at=attempt.deadline, auto=True)
+        with transaction.atomic():
+            _score(attempt, at=attempt.deadline, auto=True)
         attempt.refresh_from_db()
     return attempt
 
