@@ -494,7 +494,7 @@ def examinee_unit(exam: Exam, user: Any) -> Unit | None:
     from pufa.exams.selectors import examinee_unit_id
 
     unit_id = examinee_unit_id(exam, user)
-    return Unit.objects.get(pk=unit_id) if unit_id is not None else None
+    return Unit.objects.select_related("region").get(pk=unit_id) if unit_id is not None else None
 
 
 def _now() -> dt.datetime:
@@ -507,7 +507,9 @@ def attempt_start(*, actor: Actor, exam: Exam) -> Attempt:
     if not isinstance(actor, User) or not actor.is_authenticated:
         raise PermissionDenied("请先登录。")
     now = _now()
-    active = Attempt.objects.filter(exam=exam, user=actor, status=Attempt.Status.ACTIVE).first()
+    # The examinee's sittings of this exam (a few at most), read once: the open one, how many, any passed.
+    sittings = list(Attempt.objects.filter(exam=exam, user=actor))
+    active = next((a for a in sittings if a.status == Attempt.Status.ACTIVE), None)
     if active is not None:
         if active.deadline > now:
             return active
@@ -517,10 +519,10 @@ def attempt_start(*, actor: Actor, exam: Exam) -> Attempt:
     unit = examinee_unit(exam, actor)
     if unit is None:
         raise PermissionDenied("您不在本次考试的应考人员中。")
-    used = Attempt.objects.filter(exam=exam, user=actor).count()
+    used = len(sittings)
     if used >= exam.max_attempts:
         raise ValidationError(f"本考试最多可考{exam.max_attempts}次，您已用完。")
-    if Attempt.objects.filter(exam=exam, user=actor, passed=True).exists():
+    if any(a.passed for a in sittings):
         raise ValidationError("您已通过本次考试。")
     items = papers.draw(exam, papers.pool(exam))
     deadline = min(now + dt.timedelta(minutes=exam.time_limit), exam.ends_at)
