@@ -4,6 +4,7 @@ required, who may start, and the 应考尽考 standing per unit they are kept by
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -16,6 +17,7 @@ from pufa.org.access import SYSTEM
 from pufa.org.models import Membership
 from pufa.people import services as people_services
 from pufa.people.models import TeamMembership
+from pufa.plans import metrics as registry
 from tests.exams.conftest import answer_all, make_exam
 from tests.factories import UserFactory
 from tests.people.conftest import add_person, kind
@@ -117,6 +119,12 @@ def test_standing_per_unit_for_a_roster_exam(client_for, world, bank, roster, of
         ["刘建国"],
     )
     assert (standing.required, standing.sat, standing.passed) == (4, 2, 1)
+    day = timezone.localdate(exam.ends_at)
+    ids = [world.committee_a.pk, world.committee_b.pk]
+    rates = registry.compute("exams.pass_rate", unit_ids=ids, start=day, end=day)
+    shares = registry.compute("exams.participation", unit_ids=ids, start=day, end=day)
+    assert (rates[world.committee_a.pk], shares[world.committee_a.pk]) == (Decimal("33.3"), Decimal("33.3"))
+    assert (rates[world.committee_b.pk], shares[world.committee_b.pk]) == (Decimal(0), Decimal(100))
     page = client_for(office_user).get(reverse("exams:exam-detail", args=[exam.pk])).content.decode()
     assert "队伍：法律明白人" in page and "赵大爷（未开通账号）" in page
     sent = services.exam_remind(actor=office_user, exam=exam)

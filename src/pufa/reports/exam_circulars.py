@@ -13,7 +13,8 @@ import io
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -100,7 +101,7 @@ def exam_circular_document(exam: Exam, actor: Any, *, today: dt.date | None = No
 
 
 @require_GET
-def exam_circular_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def exam_circular_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
     """The circular of an exam's results as a file, to whoever may see the exam's results (their units)."""
     exam = visible_or_404(Exam.objects.select_related("unit"), request.user, action="exams.view", pk=pk)
     require(request.user, "exams.view", exam)
