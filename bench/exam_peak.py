@@ -293,7 +293,10 @@ class Client:
         started = time.perf_counter()
         try:
             result = self.request(method, path, body)
-        except OSError:
+        except (OSError, http.client.HTTPException):
+            # A timeout leaves http.client mid-request: a browser opens a new connection for the next one.
+            self.conn.close()
+            self.conn = http.client.HTTPConnection(HOST, self.port, timeout=60)
             stats.error(name)
             return None
         stats.add(name, (time.perf_counter() - started) * 1000)
@@ -354,7 +357,9 @@ def hammer(port: int, sessions: list[str], seconds: float, work) -> tuple[int, l
             started = time.perf_counter()
             try:
                 ok = work(client, state)
-            except OSError:
+            except (OSError, http.client.HTTPException):
+                client.conn.close()
+                client.conn = http.client.HTTPConnection(HOST, port, timeout=60)
                 ok = False
             with lock:
                 if ok:
@@ -467,21 +472,33 @@ def main() -> int:
     args.secret = secrets.token_urlsafe(50)
 
     began = time.time()
+    load_before = os.getloadavg()
     _fresh_database(args.database)
     world = setup(args)
     print(f"setup: {args.examinees:,} examinees, exam {world.exam_id} ({time.time() - began:.0f} s)", flush=True)
     server = start_server(args)
     try:
+        bare_offset = ACCESS_LOG.stat().st_size
         count, bare_t, bare_err = hammer(args.port, world.spare, args.ceiling_seconds, bare)
         bare_rps = count / args.ceiling_seconds
         print(
             f"bare view ceiling: {bare_rps:.0f}/s p50 {pct(bare_t, 0.5):.1f} ms p95 {pct(bare_t, 0.95):.1f} ms",
             flush=True,
         )
+        time.sleep(0.5)
+        bare_inside = server_times(bare_offset).get("bare", [])
+        save_offset = ACCESS_LOG.stat().st_size
         count, save_t, save_err = hammer(args.port, world.spare, args.ceiling_seconds, save_loop(world.exam_id))
         save_rps = count / args.ceiling_seconds
+        time.sleep(0.5)
+        save_inside = server_times(save_offset).get("save", [])
         print(
             f"save ceiling: {save_rps:.0f}/s p50 {pct(save_t, 0.5):.1f} ms p95 {pct(save_t, 0.95):.1f} ms", flush=True
+        )
+        print(
+            f"  in the server: bare p50 {pct(bare_inside, 0.5):.1f} ms p95 {pct(bare_inside, 0.95):.1f} ms; "
+            f"save p50 {pct(save_inside, 0.5):.1f} ms p95 {pct(save_inside, 0.95):.1f} ms",
+            flush=True,
         )
 
         stats = Stats()
@@ -526,6 +543,7 @@ def main() -> int:
     finally:
         stop_server(server)
 
+    load_after = os.getloadavg()
     time.sleep(1)
     inside = server_times(log_offset)
     acknowledged, lost, unscored = verify(stats)
@@ -555,6 +573,10 @@ def main() -> int:
             "bare_per_s": round(bare_rps, 1),
             "save_per_s": round(save_rps, 1),
             "save_share_of_bare": round(save_rps / bare_rps, 2) if bare_rps else None,
+            "server_bare_p50_ms": round(pct(bare_inside, 0.5), 1),
+            "server_bare_p95_ms": round(pct(bare_inside, 0.95), 1),
+            "server_save_p50_ms": round(pct(save_inside, 0.5), 1),
+            "server_save_p95_ms": round(pct(save_inside, 0.95), 1),
             "errors": bare_err + save_err,
         },
         "arrival_delay_p95_s": round(pct(delays, 0.95), 2),
@@ -563,6 +585,8 @@ def main() -> int:
         "unscored_attempts": unscored,
         "errors": errors,
         "server": f"gunicorn 27.0.1, {args.server_workers} workers × {args.server_threads} threads (gthread)",
+        "load_average": {"before": [round(x, 2) for x in load_before], "after": [round(x, 2) for x in load_after]},
+        "cpus": os.cpu_count(),
     }
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
@@ -579,6 +603,16 @@ def main() -> int:
         share = report["ceiling"]["save_share_of_bare"]
         print(f"  ceilings: bare {bare_rps:.0f}/s, save {save_rps:.0f}/s ({share} of bare)")
         print(f"  acknowledged saves {acknowledged:,}, lost {lost}, unscored attempts {unscored}, errors {errors or 0}")
+        inside_share = (
+            round(pct(inside.get("bare", []), 0.5) / pct(inside.get("save", []), 0.5), 2)
+            if inside.get("save")
+            else None
+        )
+        print(
+            f"  in-server p50 bare/save {inside_share}; load average 1/5/15 min: before "
+            f"{' '.join(f'{x:.2f}' for x in load_before)}, after {' '.join(f'{x:.2f}' for x in load_after)} "
+            f"on {os.cpu_count()} CPUs"
+        )
     return 1 if lost or unscored or errors or bare_err or save_err else 0
 
 

@@ -16,8 +16,13 @@ from tests.exams.conftest import make_exam
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent connections")
 
 
+def _by_id(*, actor, attempt, question_id, chosen):
+    return services.answer_save_by_id(actor=actor, attempt_id=attempt.pk, question_id=question_id, chosen=chosen)
+
+
+@pytest.mark.parametrize("saver", [services.answer_save, _by_id], ids=["loaded", "one-statement"])
 @pytest.mark.django_db(transaction=True)
-def test_parallel_saves_and_submit_lose_nothing(world, bank, examinees):
+def test_parallel_saves_and_submit_lose_nothing(world, bank, examinees, saver):
     exam = make_exam(world, bank)
     user = examinees[0]
     attempt = services.attempt_start(actor=user, exam=exam)
@@ -29,7 +34,7 @@ def test_parallel_saves_and_submit_lose_nothing(world, bank, examinees):
     def save(qid: int) -> None:
         try:
             barrier.wait()
-            services.answer_save(actor=user, attempt=attempt, question_id=qid, chosen=questions[qid].answer)
+            saver(actor=user, attempt=attempt, question_id=qid, chosen=questions[qid].answer)
             with lock:
                 acknowledged.append(qid)
         except ValidationError:
@@ -78,3 +83,20 @@ def test_parallel_starts_draw_one_paper(world, bank, examinees):
         t.join()
     assert Attempt.objects.filter(exam=exam, user=user).count() == 1
     assert len(set(got)) == 1
+
+
+def test_the_save_click_is_one_statement_after_the_session(
+    client_for, world, bank, examinees, django_assert_num_queries
+):
+    from django.urls import reverse
+
+    exam = make_exam(world, bank)
+    user = examinees[0]
+    attempt = services.attempt_start(actor=user, exam=exam)
+    qid = attempt.question_ids[0]
+    c = client_for(user)
+    c.post(reverse("exams:answer-save", args=[attempt.pk]), {"question": qid, f"q{qid}": "B"})  # session refreshed
+    with django_assert_num_queries(3):  # the session, the user, the save
+        saved = c.post(reverse("exams:answer-save", args=[attempt.pk]), {"question": qid, f"q{qid}": "A"})
+    assert saved.status_code == 200
+    assert Answer.objects.get(attempt=attempt, question_id=qid).chosen == "A"

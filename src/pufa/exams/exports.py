@@ -40,7 +40,7 @@ def results_xlsx(exam: Exam, actor: Any) -> io.BytesIO:
     people.append(safe_row(people, ["姓名", "单位", "考试次数", "最高分", "是否通过"]))
     for row in standing.rows:
         people.append(
-            safe_row(people, [str(row.user), row.unit.name, row.attempts, row.best, "通过" if row.passed else "未通过"])
+            safe_row(people, [row.name, row.unit.name, row.attempts, row.best, "通过" if row.passed else "未通过"])
         )
     buffer = io.BytesIO()
     book.save(buffer)

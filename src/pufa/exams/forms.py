@@ -13,6 +13,7 @@ from pufa.core.forms import PufaForm, VersionField
 from pufa.core.models import Audience, Domain
 from pufa.exams.models import Bank, Exam, Kind, Question
 from pufa.org.models import Membership, Unit
+from pufa.people.models import TeamKind
 
 MAX_BANK_MB = 10
 
@@ -124,6 +125,13 @@ class ExamForm(PufaForm):
     )
     required_roles = forms.MultipleChoiceField(
         label="应考角色", choices=Membership.Role.choices, required=False, help_text="不选表示上述单位的全部人员"
+    )
+    required_teams = forms.ModelMultipleChoiceField(
+        label="应考队伍",
+        queryset=TeamKind.objects.filter(is_active=True),
+        required=False,
+        help_text="如法律明白人：上述单位管理的、考试开始当天在队伍中的人员；只选队伍不选角色时，只考队伍人员",
+        widget=forms.SelectMultiple(attrs={"data-chips": ""}),
     )
     review_after_window = forms.BooleanField(label="截止后允许考生查看答案和解析", required=False, initial=True)
     version = VersionField()

@@ -52,8 +52,9 @@ def _counts(query: MetricQuery) -> dict[int, tuple[int, int, int]]:
                 continue
             row = totals.setdefault(examinee.unit_id, [0, 0, 0])
             row[0] += 1
-            row[1] += examinee.user.pk in sat
-            row[2] += examinee.user.pk in passed
+            uid = examinee.user.pk if examinee.user is not None else None  # no account: required, not sat
+            row[1] += uid in sat
+            row[2] += uid in passed
     return {unit_id: (r[0], r[1], r[2]) for unit_id, r in totals.items()}
 
 

@@ -152,6 +152,9 @@ class Exam(Versioned, SoftDeleteModel):
     review_after_window = models.BooleanField("截止后允许查看解析", default=True)
     required_units = models.ManyToManyField(Unit, verbose_name="应考单位", blank=True, related_name="+")
     required_roles = models.JSONField("应考角色", default=list, blank=True)
+    #: Roster teams (法律明白人, 法治带头人 …) whose members kept by the required units must sit it, as the roster
+    #: stood on the first day of the window (see `selectors.required_roster`).
+    required_teams = models.ManyToManyField("people.TeamKind", verbose_name="应考队伍", blank=True, related_name="+")
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
     closed_at = models.DateTimeField("结束时间", null=True, blank=True)

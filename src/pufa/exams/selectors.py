@@ -7,6 +7,7 @@ nothing is stored, so the list, the per-unit figures, the reminders and the metr
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -21,6 +22,8 @@ from pufa.core.home import Shortcut, Todo
 from pufa.exams.models import Answer, Attempt, Bank, Contest, ContestEntry, Exam, Kind, Question
 from pufa.org.access import can, scope, visible_or_404
 from pufa.org.models import Membership, Unit, User
+from pufa.people.models import Person
+from pufa.people.selectors import team_members_on
 
 
 def bank_list(actor: Any) -> QuerySet[Bank]:
@@ -42,9 +45,15 @@ def contest_list(actor: Any) -> QuerySet[Contest]:
     return scope(Contest.objects.select_related("unit"), actor, "exams.view").order_by("-starts_at")
 
 
+def _membership_part(exam: Exam) -> bool:
+    """Staff memberships count unless the exam names roster teams without naming roles (then it is the
+    rosters' exam: "all 法律明白人 of the street", not everyone working in the street's units)."""
+    return bool(exam.required_roles) or not exam.required_teams.exists()
+
+
 def required_memberships(exam: Exam) -> QuerySet[Membership]:
     units = list(exam.required_units.values_list("path", flat=True))
-    if not units:
+    if not units or not _membership_part(exam):
         return Membership.objects.none()
     q = Q()
     for path in units:
@@ -55,28 +64,69 @@ def required_memberships(exam: Exam) -> QuerySet[Membership]:
     return rows
 
 
+def roster_day(exam: Exam) -> dt.date:
+    """The roster an exam asks for is the one of its first day: who joins a team during the window is not
+    suddenly behind, who leaves during it stays counted (their result still belongs to the unit)."""
+    return timezone.localdate(exam.starts_at)
+
+
+def required_roster(exam: Exam) -> QuerySet[Person]:
+    """The roster people (on a required team on `roster_day`, kept by a unit under the required units)."""
+    kinds = list(exam.required_teams.values_list("pk", flat=True))
+    if not kinds:
+        return Person.objects.none()
+    paths = list(exam.required_units.values_list("path", flat=True))
+    return team_members_on(day=roster_day(exam), kinds=kinds, unit_paths=paths)
+
+
 @dataclass
 class Examinee:
-    user: User
+    """One person who must sit the exam. `user` is None for a roster person without a login account: still
+    required (应考尽考 counts them as not sat), and named so the office can open an account for them."""
+
+    user: User | None
     unit_id: int
+    person: Person | None = None
+
+    def __str__(self) -> str:
+        if self.user is not None:
+            return str(self.user)
+        return f"{self.person.name}（未开通账号）" if self.person is not None else ""
 
 
 def required_examinees(exam: Exam) -> list[Examinee]:
-    """Everyone who must sit the exam, once each, with the unit they sit for (their first such membership)."""
-    seen: dict[int, Examinee] = {}
+    """Everyone who must sit the exam, once each, with the unit they sit for: staff by their first such
+    membership, roster people by the unit keeping their roster (a person who is also staff counts once)."""
+    seen: dict[tuple[str, int], Examinee] = {}
     for membership in required_memberships(exam).select_related("user").order_by("id"):
-        if membership.user_id not in seen:
-            seen[membership.user_id] = Examinee(membership.user, membership.unit_id)
+        key = ("user", membership.user_id)
+        if key not in seen:
+            seen[key] = Examinee(membership.user, membership.unit_id)
+    for person in required_roster(exam).select_related("user").order_by("id"):
+        user = person.user if person.user is not None and person.user.is_active else None
+        key = ("user", user.pk) if user is not None else ("person", person.pk)
+        if key not in seen:
+            seen[key] = Examinee(user, person.unit_id, person)
     return list(seen.values())
+
+
+def examinee_unit_id(exam: Exam, user: Any) -> int | None:
+    """The unit `user` sits this exam for (as `required_examinees` decides it), None if not required."""
+    membership = required_memberships(exam).filter(user=user).order_by("id").values_list("unit_id", flat=True)
+    found = membership.first()
+    if found is None:
+        found = required_roster(exam).filter(user=user, user__is_active=True).values_list("unit_id", flat=True).first()
+    return found
 
 
 @dataclass
 class StandingRow:
-    user: User
+    user: User | None
     unit: Unit
     attempts: int
     best: int | None
     passed: bool
+    name: str = ""
 
     @property
     def sat(self) -> bool:
@@ -89,8 +139,8 @@ class UnitStanding:
     required: int = 0
     sat: int = 0
     passed: int = 0
-    not_sat: list[User] = field(default_factory=list)
-    not_passed: list[User] = field(default_factory=list)
+    not_sat: list[Examinee] = field(default_factory=list)
+    not_passed: list[Examinee] = field(default_factory=list)
 
     @property
     def participation(self) -> float:
@@ -154,16 +204,17 @@ def exam_standing(exam: Exam, actor: Any = None) -> Standing:
         unit = by_id.get(e.unit_id)
         if unit is None:
             continue
-        row = StandingRow(e.user, unit, attempts[e.user.pk], best.get(e.user.pk), e.user.pk in passed)
+        uid = e.user.pk if e.user is not None else 0
+        row = StandingRow(e.user, unit, attempts[uid], best.get(uid), uid in passed, str(e))
         rows.append(row)
         u = per_unit.setdefault(unit.pk, UnitStanding(unit))
         u.required += 1
         u.sat += row.sat
         u.passed += row.passed
         if not row.sat:
-            u.not_sat.append(e.user)
+            u.not_sat.append(e)
         elif not row.passed:
-            u.not_passed.append(e.user)
+            u.not_passed.append(e)
     return Standing(rows, sorted(per_unit.values(), key=lambda u: (u.unit.path, u.unit.name)))
 
 
@@ -293,7 +344,9 @@ class MyExam:
 
 
 def my_exams(user: Any) -> list[MyExam]:
-    """The published and closed exams the user is required to sit, with their attempts."""
+    """The published and closed exams the user is required to sit (as staff of a required unit in a required
+    role, or as a roster person on a required team on the exam's roster day), with their attempts. Decided in
+    Python from three reads, whatever the number of exams: this runs on every home page."""
     if not getattr(user, "is_authenticated", False):
         return []
     memberships = list(
@@ -301,24 +354,46 @@ def my_exams(user: Any) -> list[MyExam]:
             "unit__path", "role"
         )
     )
-    if not memberships:
-        return []
-    candidates = Exam.objects.filter(status__in=[Exam.Status.PUBLISHED, Exam.Status.CLOSED]).prefetch_related(
-        "required_units"
+    person = (
+        Person.objects.filter(user=user, unit__deleted_at__isnull=True)
+        .select_related("unit")
+        .prefetch_related("memberships")
+        .first()
     )
-    paths = [p for p, _ in memberships]
+    teams = list(person.memberships.all()) if person is not None else []
     q = Q()
-    for path in paths:
+    for path, _ in memberships:
         q |= Q(required_units__path__in=_prefixes(path))
-    candidates = candidates.filter(q).distinct().order_by("-ends_at")[:50]
+    if person is not None and teams:
+        q |= Q(required_units__path__in=_prefixes(person.unit.path), required_teams__in={t.kind_id for t in teams})
+    if not q:
+        return []
+    candidates = (
+        Exam.objects.filter(status__in=[Exam.Status.PUBLISHED, Exam.Status.CLOSED])
+        .filter(q)
+        .distinct()
+        .prefetch_related("required_units", "required_teams")
+        .order_by("-ends_at")[:50]
+    )
     attempts: dict[int, list[Attempt]] = defaultdict(list)
     for attempt in Attempt.objects.filter(user=user, exam__in=candidates).order_by("number"):
         attempts[attempt.exam_id].append(attempt)
     found = []
     for exam in candidates:
-        if exam.required_roles and not any(role in exam.required_roles for _, role in memberships):
-            continue
-        found.append(MyExam(exam, attempts.get(exam.pk, [])))
+        paths = [u.path for u in exam.required_units.all()]
+        kinds = {k.pk for k in exam.required_teams.all()}
+        as_staff = (exam.required_roles or not kinds) and any(
+            path.startswith(tuple(paths)) and (not exam.required_roles or role in exam.required_roles)
+            for path, role in memberships
+        )
+        day = roster_day(exam)
+        as_roster = (
+            person is not None
+            and person.unit.path.startswith(tuple(paths))
+            and any(t.kind_id in kinds and t.active_on(day) for t in teams)
+        )
+        if as_staff or as_roster:
+            found.append(MyExam(exam, attempts.get(exam.pk, [])))
     return found
 
 
@@ -351,8 +426,10 @@ class PaperItem:
 def paper(attempt: Attempt) -> list[PaperItem]:
     """The attempt's questions in its order, with its options in its order and what was chosen so far."""
     questions = Question.all_objects.in_bulk(attempt.question_ids)
-    chosen = dict(Answer.objects.filter(attempt=attempt).values_list("question_id", "chosen"))
-    correct = dict(Answer.objects.filter(attempt=attempt).values_list("question_id", "correct"))
+    chosen: dict[int, str] = {}
+    correct: dict[int, bool | None] = {}
+    for qid, letters, ok in Answer.objects.filter(attempt=attempt).values_list("question_id", "chosen", "correct"):
+        chosen[qid], correct[qid] = letters, ok
     items = []
     for n, (qid, order) in enumerate(attempt.items, start=1):
         question = questions.get(int(qid))

@@ -40,6 +40,7 @@ from pufa.exams import papers, parsing
 from pufa.exams.models import Answer, Attempt, Bank, Contest, ContestEntry, Exam, Kind, Question, QuestionVersion
 from pufa.org.access import Actor, can, require
 from pufa.org.models import Membership, Region, Unit, User
+from pufa.people.models import TeamKind
 
 PARTICIPATION = "exams.participation"
 PASS_RATE = "exams.pass_rate"  # noqa: S105 (a metric code)
@@ -254,6 +255,7 @@ class ExamData:
     review_after_window: bool = True
     required_units: list[Unit] = field(default_factory=list)
     required_roles: list[str] = field(default_factory=list)
+    required_teams: list[TeamKind] = field(default_factory=list)
 
 
 def _validate_exam(actor: Actor, data: ExamData) -> None:
@@ -304,6 +306,7 @@ def exam_create(*, actor: Actor, data: ExamData) -> Exam:
     _apply_exam(exam, data)
     exam.save()
     exam.required_units.set(data.required_units)
+    exam.required_teams.set(data.required_teams)
     audit.log_create(actor=actor, obj=exam, code="exams.exam.create")
     return exam
 
@@ -320,6 +323,7 @@ def exam_update(*, actor: Actor, exam: Exam, data: ExamData, version: int | None
     _apply_exam(row, data)
     workflow.save_checked(row)
     row.required_units.set(data.required_units)
+    row.required_teams.set(data.required_teams)
     audit.log_update(actor=actor, obj=row, before=before, code="exams.exam.update")
     workflow.copy_state(row, exam)
     return exam
@@ -345,7 +349,7 @@ def _notify_published(step: workflow.Step) -> None:
     from pufa.exams.selectors import required_examinees
 
     exam = step.obj
-    users = [row.user for row in required_examinees(exam)]
+    users = [row.user for row in required_examinees(exam) if row.user is not None]
     notifications.notify_all(
         users,
         key=f"exams.published.{exam.pk}",
@@ -468,7 +472,7 @@ def exam_remind(*, actor: Actor, exam: Exam) -> int:
     from pufa.exams.selectors import exam_standing
 
     standing = exam_standing(exam)
-    users = [row.user for row in standing.rows if not row.passed]
+    users = [row.user for row in standing.rows if not row.passed and row.user is not None]
     today = timezone.localdate()
     sent = notifications.notify_all(
         users,
@@ -486,12 +490,11 @@ def exam_remind(*, actor: Actor, exam: Exam) -> int:
 
 
 def examinee_unit(exam: Exam, user: Any) -> Unit | None:
-    """The unit `user` sits this exam for: their first active membership among the required units (and the
-    units under them) in a required role — None if they are not required to sit it."""
-    from pufa.exams.selectors import required_memberships
+    """The unit `user` sits this exam for (`selectors.examinee_unit_id`) — None if they are not required."""
+    from pufa.exams.selectors import examinee_unit_id
 
-    membership = required_memberships(exam).filter(user=user).select_related("unit").order_by("id").first()
-    return membership.unit if membership is not None else None
+    unit_id = examinee_unit_id(exam, user)
+    return Unit.objects.select_related("region").get(pk=unit_id) if unit_id is not None else None
 
 
 def _now() -> dt.datetime:
@@ -504,7 +507,9 @@ def attempt_start(*, actor: Actor, exam: Exam) -> Attempt:
     if not isinstance(actor, User) or not actor.is_authenticated:
         raise PermissionDenied("请先登录。")
     now = _now()
-    active = Attempt.objects.filter(exam=exam, user=actor, status=Attempt.Status.ACTIVE).first()
+    # The examinee's sittings of this exam (a few at most), read once: the open one, how many, any passed.
+    sittings = list(Attempt.objects.filter(exam=exam, user=actor))
+    active = next((a for a in sittings if a.status == Attempt.Status.ACTIVE), None)
     if active is not None:
         if active.deadline > now:
             return active
@@ -514,10 +519,10 @@ def attempt_start(*, actor: Actor, exam: Exam) -> Attempt:
     unit = examinee_unit(exam, actor)
     if unit is None:
         raise PermissionDenied("您不在本次考试的应考人员中。")
-    used = Attempt.objects.filter(exam=exam, user=actor).count()
+    used = len(sittings)
     if used >= exam.max_attempts:
         raise ValidationError(f"本考试最多可考{exam.max_attempts}次，您已用完。")
-    if Attempt.objects.filter(exam=exam, user=actor, passed=True).exists():
+    if any(a.passed for a in sittings):
         raise ValidationError("您已通过本次考试。")
     items = papers.draw(exam, papers.pool(exam))
     deadline = min(now + dt.timedelta(minutes=exam.time_limit), exam.ends_at)
@@ -569,6 +574,58 @@ def answer_save(*, actor: Actor, attempt: Attempt, question_id: int, chosen: str
     return Answer(attempt_id=attempt.pk, question_id=question_id, chosen=letters, saved_at=now)
 
 
+#: One statement for the save click on PostgreSQL: lock the sitting (still the examinee's, still active,
+#: before its deadline) FOR SHARE, find the question on its paper and check the letters against that
+#: question's options, and upsert the answer. No transaction around it (a single statement is atomic) and
+#: no read of the paper into Python. FOR SHARE conflicts with the submit's UPDATE of the same row, so a save
+#: lands before a parallel submit reads the answers or finds the sitting submitted — as `answer_save` does.
+FAST_SAVE_SQL = """
+WITH sitting AS (
+    SELECT id, items FROM exams_attempt
+    WHERE id = %(attempt)s AND user_id = %(user)s AND status = 'active' AND deadline > %(now)s
+    FOR SHARE
+), item AS (
+    SELECT sitting.id, COALESCE(NULLIF(entry ->> 1, ''), 'TF') AS allowed
+    FROM sitting, jsonb_array_elements(sitting.items) AS entry
+    WHERE entry ->> 0 = %(question_text)s
+    LIMIT 1
+)
+INSERT INTO exams_answer (attempt_id, question_id, chosen, correct, saved_at)
+SELECT id, %(question)s, %(chosen)s, NULL, %(now)s FROM item
+WHERE translate(%(chosen)s, allowed, '') = ''
+ON CONFLICT (attempt_id, question_id) DO UPDATE SET chosen = EXCLUDED.chosen, saved_at = EXCLUDED.saved_at
+RETURNING attempt_id
+"""
+
+
+def answer_save_by_id(*, actor: Actor, attempt_id: int, question_id: int, chosen: str) -> str:
+    """The save click: `answer_save` without loading the sitting first. On PostgreSQL one statement does the
+    ownership, deadline, paper and option checks and the upsert; anything it refuses (or SQLite) goes the
+    long way through `answer_save`, which says why (404, or a 409 message). Returns the letters saved."""
+    from django.db import connection
+
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied("请先登录。")
+    letters = "".join(sorted({ch for ch in (chosen or "").upper() if ch in "ABCDEFGHTF"}))
+    if connection.vendor == "postgresql":
+        params = {
+            "attempt": attempt_id,
+            "user": actor.pk,
+            "now": _now(),
+            "question": question_id,
+            "question_text": str(question_id),
+            "chosen": letters,
+        }
+        with connection.cursor() as cursor:
+            cursor.execute(FAST_SAVE_SQL, params)
+            if cursor.fetchone() is not None:
+                return letters
+    from pufa.exams.selectors import own_attempt
+
+    attempt = own_attempt(actor, attempt_id, paper_only=True)
+    return answer_save(actor=actor, attempt=attempt, question_id=question_id, chosen=chosen).chosen
+
+
 def _score(attempt: Attempt, *, at: dt.datetime, auto: bool = False) -> bool:
     """Score an active attempt from its saved answers; False if someone else submitted it first."""
     won = Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.ACTIVE).update(
@@ -616,11 +673,12 @@ def attempt_submit(*, actor: Actor, attempt: Attempt) -> Attempt:
     return attempt
 
 
-@transaction.atomic
 def attempt_expire(*, attempt: Attempt) -> Attempt:
-    """An attempt past its server deadline is scored from what was saved (on the next look at it)."""
+    """An attempt past its server deadline is scored from what was saved (on the next look at it). A live one
+    costs nothing: the transaction is opened only to score (the paper page is loaded at every reload)."""
     if attempt.status == Attempt.Status.ACTIVE and attempt.deadline <= _now():
-        _score(attempt, at=attempt.deadline, auto=True)
+        with transaction.atomic():
+            _score(attempt, at=attempt.deadline, auto=True)
         attempt.refresh_from_db()
     return attempt
 

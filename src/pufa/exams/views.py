@@ -197,6 +197,7 @@ def _exam_data(form: ExamForm) -> services.ExamData:
         review_after_window=cd["review_after_window"],
         required_units=list(cd["required_units"]),
         required_roles=list(cd["required_roles"]),
+        required_teams=list(cd["required_teams"]),
     )
 
 
@@ -217,6 +218,7 @@ def exam_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "quotas": "\n".join(f"{q['value']}:{q['count']}" for q in exam.rules.get("quotas", [])),
         "required_units": list(exam.required_units.all()),
         "required_roles": exam.required_roles,
+        "required_teams": list(exam.required_teams.all()),
         "review_after_window": exam.review_after_window,
         "version": exam.version,
     }
@@ -244,6 +246,7 @@ def exam_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "exam": exam,
         "standing": standing,
+        "roster_day": selectors.roster_day(exam),
         "moves": available_transitions(exam, request.user),
         "can_remind": exam.status == Exam.Status.PUBLISHED and can(request.user, "exams.manage", exam),
         "can_edit": exam.status == Exam.Status.DRAFT and can(request.user, "exams.manage", exam),
@@ -371,13 +374,13 @@ def attempt(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def answer_save(request: HttpRequest, pk: int) -> HttpResponse:
     """One answer, as chosen (HTMX). The reply is a short status the page shows next to the question."""
-    sitting = selectors.own_attempt(request.user, pk, paper_only=True)
     question_id = parse_id(request.POST.get("question"))
     if question_id is None:  # "²" and "①" pass str.isdigit() but not int()
+        selectors.own_attempt(request.user, pk, paper_only=True)  # someone else's sitting stays a 404
         return HttpResponse("缺少题号", status=400)
     chosen = "".join(request.POST.getlist(f"q{question_id}"))
     try:
-        services.answer_save(actor=request.user, attempt=sitting, question_id=question_id, chosen=chosen)
+        services.answer_save_by_id(actor=request.user, attempt_id=pk, question_id=question_id, chosen=chosen)
     except ValidationError as exc:
         return HttpResponse("；".join(exc.messages), status=409)
     return HttpResponse("已保存")

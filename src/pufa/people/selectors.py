@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -380,3 +380,16 @@ class PublicRoster:
             PublicMember(community, name, self.mask(phone), kind, team_name, occupation)
             for community, name, phone, kind, team_name, occupation in self.rows.values_list(*PUBLIC_COLUMNS)[index]
         ]
+
+
+def team_members_on(*, day: dt.date, kinds: list[int], unit_paths: list[str]) -> QuerySet[Person]:
+    """The people on a team of these kinds on `day` (the roster's one rule, `TeamMembership.active_q`), kept by
+    a live unit under one of `unit_paths` — e.g. all 法律明白人 of a street on the day an exam opens. Unscoped:
+    the caller (an exam's required list) decides who may see the result."""
+    if not kinds or not unit_paths:
+        return Person.objects.none()
+    under = Q()
+    for path in unit_paths:
+        under |= Q(unit__path__startswith=path)
+    on_team = TeamMembership.objects.filter(TeamMembership.active_q(day), kind_id__in=kinds)
+    return Person.objects.filter(under, pk__in=on_team.values("person_id"), unit__deleted_at__isnull=True)
