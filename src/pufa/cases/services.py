@@ -43,6 +43,12 @@ Status = Case.Status
 TEXT_LABELS = {"title": "标题", "facts": "基本案情", "outcome": "处理结果", "reasoning": "释法说理"}
 MAX_PARTIES = 30
 MAX_CITATIONS = 20
+#: PostgreSQL cannot store a NUL character and no real text holds one (an import's `_x0000_`, a crafted post).
+NUL = "\x00"
+
+
+def nul_message(label: str) -> str:
+    return f"{label}中含有空字符（\\x00，不可见的控制字符），无法保存；请删除后重试。"
 
 
 @dataclass
@@ -96,10 +102,22 @@ def case_errors(data: CaseData, *, today: dt.date | None = None) -> dict[str, st
     ):
         if len((value or "").strip()) > limit:
             errors[name] = f"{label}不能超过{limit}字。"
+    for name, label, value in (
+        ("title", "案例标题", data.title),
+        ("facts", "基本案情", data.facts),
+        ("outcome", "处理结果", data.outcome),
+        ("reasoning", "释法说理", data.reasoning),
+        ("tags", "标签", data.tags),
+        ("author", "撰写人", data.author),
+    ):
+        if NUL in (value or ""):
+            errors[name] = nul_message(label)
     if data.decided_on is not None and (data.decided_on > today or data.decided_on.year < 1990):
         errors["decided_on"] = "裁判（处理）日期须在1990年以后、不晚于今天。"
     names = [(n or "").strip() for n, _ in data.parties]
-    if any(not n for n in names):
+    if any(NUL in n or NUL in (role or "") for n, role in data.parties):
+        errors["parties"] = nul_message("当事人")
+    elif any(not n for n in names):
         errors["parties"] = "当事人姓名不能为空。"
     elif len(set(names)) != len(names):
         errors["parties"] = "当事人有重复。"
@@ -108,7 +126,9 @@ def case_errors(data: CaseData, *, today: dt.date | None = None) -> dict[str, st
     elif any(role not in Party.Role.values for _, role in data.parties):
         errors["parties"] = "当事人的诉讼地位无效。"
     laws = [law.pk for law, _ in data.citations]
-    if len(set(laws)) != len(laws):
+    if any(NUL in (articles or "") for _, articles in data.citations):
+        errors["citations"] = nul_message("引用条款")
+    elif len(set(laws)) != len(laws):
         errors["citations"] = "引用的法律法规有重复。"
     elif len(laws) > MAX_CITATIONS:
         errors["citations"] = f"引用的法律法规不能超过{MAX_CITATIONS}部。"
@@ -321,6 +341,8 @@ def finding_decide(*, actor: Actor, finding: Finding, accept: bool, replacement:
         raise ValidationError("只有待审核或已审核的案例可以处理脱敏发现。")
     if accept:
         new = (replacement if replacement is not None else row.replacement).strip()
+        if NUL in new:
+            raise ValidationError({"replacement": nul_message("替换文字")})
         if not new or new == row.text:
             raise ValidationError({"replacement": "请填写替换后的文字。"})
         row.replacement = new[:200]
@@ -485,6 +507,8 @@ def case_return(*, actor: Actor, case: Case, reason: str) -> Case:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "请写明退回原因。"})
+    if NUL in reason:
+        raise ValidationError({"reason": nul_message("退回原因")})
 
     def apply(row: Case) -> None:
         row.return_reason = reason[:500]
@@ -503,6 +527,9 @@ def case_publish(*, actor: Actor, case: Case) -> Case:
 
 
 def case_withdraw(*, actor: Actor, case: Case, reason: str = "") -> Case:
+    if NUL in (reason or ""):
+        raise ValidationError({"reason": nul_message("撤回原因")})
+
     def apply(row: Case) -> None:
         row.withdrawn_at = timezone.now()
 
