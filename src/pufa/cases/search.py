@@ -290,6 +290,18 @@ def write_index(case_ids_bodies: Sequence[tuple[int, str, bool]]) -> None:
             )
 
 
+def drop_index(ids: Sequence[int]) -> None:
+    """Remove these cases from the index (deleted cases: no search may find them, whatever it filters)."""
+    from pufa.cases.models import CaseSearch
+
+    if not ids:
+        return
+    CaseSearch.objects.filter(case_id__in=ids).delete()
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.executemany("DELETE FROM cases_case_fts WHERE rowid = %s", [(pk,) for pk in ids])
+
+
 def candidates(query: Query, *, public_only: bool = False, limit: int = CANDIDATES) -> list[int]:
     """Case ids matching any concept, best first by the database's own rank (bm25 / ts_rank).
 

@@ -144,8 +144,10 @@ def case_page(*, actor: Any, filters: CaseFilters, page: int = 1, size: int = PA
     return ResultPage(hits=hits, total=total, page=page, pages=pages, query=query)
 
 
-def case_get(*, actor: Any, pk: int) -> Case:
-    return visible_or_404(_with_relations(Case.objects.all()), actor, action="cases.view", pk=pk)
+def case_get(*, actor: Any, pk: int, include_deleted: bool = False) -> Case:
+    """One visible case; a deleted one only when asked (its page, for those who may restore it)."""
+    base = Case.all_objects.all() if include_deleted else Case.objects.all()
+    return visible_or_404(_with_relations(base), actor, action="cases.view", pk=pk)
 
 
 def case_findings(*, case: Case) -> list[Finding]:

@@ -187,11 +187,15 @@ def reindex(cases: Sequence[Case]) -> None:
     domains: dict[int, list[str]] = {}
     for case_id, name in Case.domains.through.objects.filter(case_id__in=ids).values_list("case_id", "domain__name"):
         domains.setdefault(case_id, []).append(name)
+    gone = [c.pk for c in cases if c.deleted_at is not None]
+    search.drop_index(gone)
     rows = []
     for c in cases:
+        if c.deleted_at is not None:
+            continue  # a deleted case leaves the index; restoring writes it again
         # The title twice: a word in the title weighs more in both databases' ranks.
         parts = [c.title, c.title, c.tags, *laws.get(c.pk, []), *domains.get(c.pk, []), c.facts, c.outcome, c.reasoning]
-        public = c.status == Status.PUBLISHED and c.deleted_at is None
+        public = c.status == Status.PUBLISHED
         rows.append((c.pk, search.index_text(parts), public))
     search.write_index(rows)
 
@@ -475,8 +479,41 @@ CASE_FLOW = workflow.Workflow(
             refused="只有已发布的案例可以撤回。",
             event="withdrawn",
         ),
+        # Deleting (soft, restorable within the retention period, as ledger activities are): the source unit
+        # its own drafts, the reviewer any case not on the portal (the last declaration's refusal is the one
+        # a reviewer reads). A published case is withdrawn first, and a case that activities explained stays
+        # (withdraw it instead), so no 以案释法 record loses it.
+        workflow.Transition(
+            "delete",
+            "删除",
+            sources=frozenset({Status.DRAFT}),
+            target=None,
+            action="cases.record",
+            code="cases.case.delete",
+            refused="已提交审核或已发布的案例不能由填报单位删除；如确需删除，请联系审核人（已发布的须先撤回）。",
+            checks=(lambda case: _check_not_in_use(case),),
+            audit_action=audit.Action.DELETE,
+        ),
+        workflow.Transition(
+            "delete",
+            "删除",
+            sources=frozenset({Status.DRAFT, Status.SUBMITTED, Status.REVIEWED, Status.WITHDRAWN}),
+            target=None,
+            action="cases.review",
+            code="cases.case.delete",
+            refused="已发布的案例须先撤回发布，再删除。",
+            checks=(lambda case: _check_not_in_use(case),),
+            audit_action=audit.Action.DELETE,
+        ),
     ],
 )
+
+
+def _check_not_in_use(case: Case) -> None:
+    """A case that living 以案释法 activities name is kept: their pages and counts still point at it."""
+    uses = CaseUse.objects.filter(case=case, activity__deleted_at__isnull=True).count()
+    if uses:
+        raise ValidationError(f"该案例已被{uses}个以案释法活动引用，不能删除；如不宜公开，请撤回发布。")
 
 
 def case_submit(*, actor: Actor, case: Case, version: int | None = None) -> Case:
@@ -578,3 +615,45 @@ def case_use_remove(*, actor: Actor, use: CaseUse) -> None:
         message=f"取消关联案例“{use.case.title}”",
     )
     use.delete()
+
+
+# ---------------------------------------------------------------- deleting and restoring
+
+
+def case_delete(*, actor: Actor, case: Case, reason: str = "") -> Case:
+    """Soft-delete: the case leaves every list, search and count; its texts, parties, findings and files stay
+    with the row, restorable within the retention period (`PUFA_RETENTION_DAYS`, as for ledger activities)."""
+    reason = (reason or "").strip()
+    if NUL in reason:
+        raise ValidationError({"reason": nul_message("删除原因")})
+
+    def apply(row: Case) -> None:
+        row.deleted_at = timezone.now()
+
+    return CASE_FLOW.run(
+        "delete", actor=actor, obj=case, apply=apply, after=lambda step: reindex([step.obj]), message=reason[:200]
+    )
+
+
+def retention_days() -> int:
+    from django.conf import settings
+
+    return int(settings.PUFA_RETENTION_DAYS)
+
+
+@transaction.atomic
+def case_restore(*, actor: Actor, case: Case) -> Case:
+    """Undo a deletion within the retention period (the source unit or the reviewer: cases.record on it).
+    The case comes back in the status it had; a published case is never deleted, so none comes back public."""
+    row = workflow.lock(case)
+    require(actor, "cases.record", row)
+    if row.deleted_at is None:
+        raise ValidationError("该案例未被删除。")
+    if row.deleted_at < timezone.now() - dt.timedelta(days=retention_days()):
+        raise ValidationError(f"删除已超过{retention_days()}天的保留期限，不能恢复。")
+    row.deleted_at = None
+    workflow.save_checked(row)
+    reindex([row])
+    audit.log(actor=actor, action=audit.Action.RESTORE, obj=row, code="cases.case.restore", message="恢复已删除的案例")
+    workflow.copy_state(row, case)
+    return case
