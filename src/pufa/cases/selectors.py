@@ -98,7 +98,7 @@ def _ranked(rows: QuerySet[Case], query: search.Query, *, public_only: bool, pag
     ids = search.candidates(query, public_only=public_only)
     capped = len(ids) >= search.CANDIDATES
     allowed: set[int] = set()
-    for i in range(0, len(ids), 900):
+    for i in range(0, len(ids), 900):  # one query at CANDIDATES ≤ 900
         allowed.update(rows.filter(pk__in=ids[i : i + 900]).values_list("pk", flat=True))
     kept = [pk for pk in ids if pk in allowed]
     from pufa.cases.models import CaseSearch
