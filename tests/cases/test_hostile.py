@@ -95,10 +95,13 @@ def test_nul_in_a_findings_replacement_is_a_message_not_a_500(client_for, world,
 
 def _xlsx_with_nul() -> io.BytesIO:
     """A workbook whose cells carry Excel's escape `_x0000_`, which the reader turns into a NUL character."""
+    from typing import cast
+
     from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
     wb = Workbook()
-    ws = wb.active
+    ws = cast(Worksheet, wb.active)
     ws.append(["标题", "案件类型", "基本案情", "当事人"])
     ws.append(["TITLEMARK", "民事", "租客退租时房东扣留押金。", "刘芳:原告"])
     ws.append(["房屋租赁押金纠纷案", "民事", "FACTSMARK", "陈刚:被告"])
