@@ -319,6 +319,8 @@ PAGES: dict[str, Page] = {
     "cases:case-return": P("cases.review", "case", post_only=True),
     "cases:case-publish": P("cases.review", "case", post_only=True),
     "cases:case-withdraw": P("cases.review", "case", post_only=True),
+    "cases:case-delete": P("cases.record", "case", post_only=True),  # the unit its drafts, the reviewer more
+    "cases:case-restore": P("cases.record", "case", post_only=True),
     "cases:finding-decide": P("cases.review", "finding", post_only=True),
     "cases:attachment-file": P("cases.view", "attachment"),
     "cases:case-use-add": P("ledger.record", "activity", post_only=True, key="activity_pk"),  # the organiser's

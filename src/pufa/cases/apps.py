@@ -13,6 +13,8 @@ class CasesConfig(AppConfig):
             {
                 "cases.attachment.add": "上传案例附件",
                 "cases.case.create": "新建以案释法案例",
+                "cases.case.delete": "删除案例",
+                "cases.case.restore": "恢复已删除的案例",
                 "cases.case.publish": "发布案例",
                 "cases.case.return": "退回案例修改",
                 "cases.case.review": "审核案例（脱敏）",

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 
 from pufa.cases.models import Case, Party
-from pufa.cases.services import CaseData
+from pufa.cases.services import CaseData, nul_message
 from pufa.core.filters import QueryForm, SearchField, id_field, page_field, year_field
 from pufa.core.forms import DateInput
 from pufa.core.models import Domain
@@ -18,6 +19,15 @@ from pufa.org.models import Unit
 
 PARTY_ROWS = 6
 CITATION_ROWS = 4
+
+
+def explain_nul(form: forms.BaseForm) -> None:
+    """Django's CharField refuses a NUL character with a garbled Chinese message (不允许是用空字符串); say it
+    plainly, naming the field."""
+    for field in form.fields.values():
+        for validator in field.validators:
+            if isinstance(validator, ProhibitNullCharactersValidator):
+                validator.message = nul_message(str(field.label or "该项"))
 
 
 class CaseForm(forms.Form):
@@ -59,6 +69,7 @@ class CaseForm(forms.Form):
                 widget.attrs.setdefault("class", "form-select")
             elif not isinstance(widget, forms.CheckboxSelectMultiple | forms.HiddenInput):
                 widget.attrs.setdefault("class", "form-control")
+        explain_nul(self)
 
     @property
     def party_rows(self) -> list[tuple[Any, Any]]:

@@ -93,12 +93,24 @@ def _with_relations(rows: QuerySet[Case]) -> QuerySet[Case]:
     )
 
 
-def _ranked(rows: QuerySet[Case], query: search.Query, *, public_only: bool, page: int, size: int) -> ResultPage:
+def _load_internal(ids: list[int]) -> dict[int, Any]:
+    return {c.pk: c for c in _with_relations(Case.objects.filter(pk__in=ids))}
+
+
+def _ranked(
+    rows: QuerySet[Case],
+    query: search.Query,
+    *,
+    public_only: bool,
+    page: int,
+    size: int,
+    load: Any = _load_internal,
+) -> ResultPage:
     """Full-text candidates, restricted to `rows`, ordered the same way on both databases, one page of hits."""
     ids = search.candidates(query, public_only=public_only)
     capped = len(ids) >= search.CANDIDATES
     allowed: set[int] = set()
-    for i in range(0, len(ids), 900):
+    for i in range(0, len(ids), 900):  # one query at CANDIDATES ≤ 900
         allowed.update(rows.filter(pk__in=ids[i : i + 900]).values_list("pk", flat=True))
     kept = [pk for pk in ids if pk in allowed]
     from pufa.cases.models import CaseSearch
@@ -114,7 +126,7 @@ def _ranked(rows: QuerySet[Case], query: search.Query, *, public_only: bool, pag
     pages = max(1, -(-total // size))
     page = min(max(1, page), pages)
     chosen = ordered[(page - 1) * size : page * size]
-    by_id = {c.pk: c for c in _with_relations(Case.objects.filter(pk__in=chosen))}
+    by_id = load(chosen)  # the page's records: full cases inside, named public columns for the portal
     hits = [
         Hit(
             case=by_id[pk],
@@ -144,8 +156,10 @@ def case_page(*, actor: Any, filters: CaseFilters, page: int = 1, size: int = PA
     return ResultPage(hits=hits, total=total, page=page, pages=pages, query=query)
 
 
-def case_get(*, actor: Any, pk: int) -> Case:
-    return visible_or_404(_with_relations(Case.objects.all()), actor, action="cases.view", pk=pk)
+def case_get(*, actor: Any, pk: int, include_deleted: bool = False) -> Case:
+    """One visible case; a deleted one only when asked (its page, for those who may restore it)."""
+    base = Case.all_objects.all() if include_deleted else Case.objects.all()
+    return visible_or_404(_with_relations(base), actor, action="cases.view", pk=pk)
 
 
 def case_findings(*, case: Case) -> list[Finding]:
@@ -339,10 +353,15 @@ def public_search(
     rows = _filtered(public_cases(), CaseFilters(domain=domain, law=law, case_type=case_type))
     query = search.parse(q)
     if query:
-        result = _ranked(rows.only("pk"), query, public_only=True, page=page, size=size)
-        chosen = [h.case for h in result.hits]
-        public = {p.id: p for p in _public(chosen)}
-        hits = [PublicHit(public[h.case.pk], h.snippet, h.title_html) for h in result.hits]
+        result = _ranked(
+            rows.only("pk"),
+            query,
+            public_only=True,
+            page=page,
+            size=size,
+            load=lambda ids: {p.id: p for p in _public([Case(pk=pk) for pk in ids])},  # ids already public
+        )
+        hits = [PublicHit(h.case, h.snippet, h.title_html) for h in result.hits]
         return PublicPage(hits=hits, total=result.total, page=result.page, pages=result.pages)
     total = rows.count()
     pages = max(1, -(-total // size))

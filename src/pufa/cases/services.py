@@ -43,6 +43,12 @@ Status = Case.Status
 TEXT_LABELS = {"title": "标题", "facts": "基本案情", "outcome": "处理结果", "reasoning": "释法说理"}
 MAX_PARTIES = 30
 MAX_CITATIONS = 20
+#: PostgreSQL cannot store a NUL character and no real text holds one (an import's `_x0000_`, a crafted post).
+NUL = "\x00"
+
+
+def nul_message(label: str) -> str:
+    return f"{label}中含有空字符（\\x00，不可见的控制字符），无法保存；请删除后重试。"
 
 
 @dataclass
@@ -96,10 +102,22 @@ def case_errors(data: CaseData, *, today: dt.date | None = None) -> dict[str, st
     ):
         if len((value or "").strip()) > limit:
             errors[name] = f"{label}不能超过{limit}字。"
+    for name, label, value in (
+        ("title", "案例标题", data.title),
+        ("facts", "基本案情", data.facts),
+        ("outcome", "处理结果", data.outcome),
+        ("reasoning", "释法说理", data.reasoning),
+        ("tags", "标签", data.tags),
+        ("author", "撰写人", data.author),
+    ):
+        if NUL in (value or ""):
+            errors[name] = nul_message(label)
     if data.decided_on is not None and (data.decided_on > today or data.decided_on.year < 1990):
         errors["decided_on"] = "裁判（处理）日期须在1990年以后、不晚于今天。"
     names = [(n or "").strip() for n, _ in data.parties]
-    if any(not n for n in names):
+    if any(NUL in n or NUL in (role or "") for n, role in data.parties):
+        errors["parties"] = nul_message("当事人")
+    elif any(not n for n in names):
         errors["parties"] = "当事人姓名不能为空。"
     elif len(set(names)) != len(names):
         errors["parties"] = "当事人有重复。"
@@ -108,7 +126,9 @@ def case_errors(data: CaseData, *, today: dt.date | None = None) -> dict[str, st
     elif any(role not in Party.Role.values for _, role in data.parties):
         errors["parties"] = "当事人的诉讼地位无效。"
     laws = [law.pk for law, _ in data.citations]
-    if len(set(laws)) != len(laws):
+    if any(NUL in (articles or "") for _, articles in data.citations):
+        errors["citations"] = nul_message("引用条款")
+    elif len(set(laws)) != len(laws):
         errors["citations"] = "引用的法律法规有重复。"
     elif len(laws) > MAX_CITATIONS:
         errors["citations"] = f"引用的法律法规不能超过{MAX_CITATIONS}部。"
@@ -167,11 +187,15 @@ def reindex(cases: Sequence[Case]) -> None:
     domains: dict[int, list[str]] = {}
     for case_id, name in Case.domains.through.objects.filter(case_id__in=ids).values_list("case_id", "domain__name"):
         domains.setdefault(case_id, []).append(name)
+    gone = [c.pk for c in cases if c.deleted_at is not None]
+    search.drop_index(gone)
     rows = []
     for c in cases:
+        if c.deleted_at is not None:
+            continue  # a deleted case leaves the index; restoring writes it again
         # The title twice: a word in the title weighs more in both databases' ranks.
         parts = [c.title, c.title, c.tags, *laws.get(c.pk, []), *domains.get(c.pk, []), c.facts, c.outcome, c.reasoning]
-        public = c.status == Status.PUBLISHED and c.deleted_at is None
+        public = c.status == Status.PUBLISHED
         rows.append((c.pk, search.index_text(parts), public))
     search.write_index(rows)
 
@@ -321,6 +345,8 @@ def finding_decide(*, actor: Actor, finding: Finding, accept: bool, replacement:
         raise ValidationError("只有待审核或已审核的案例可以处理脱敏发现。")
     if accept:
         new = (replacement if replacement is not None else row.replacement).strip()
+        if NUL in new:
+            raise ValidationError({"replacement": nul_message("替换文字")})
         if not new or new == row.text:
             raise ValidationError({"replacement": "请填写替换后的文字。"})
         row.replacement = new[:200]
@@ -453,8 +479,41 @@ CASE_FLOW = workflow.Workflow(
             refused="只有已发布的案例可以撤回。",
             event="withdrawn",
         ),
+        # Deleting (soft, restorable within the retention period, as ledger activities are): the source unit
+        # its own drafts, the reviewer any case not on the portal (the last declaration's refusal is the one
+        # a reviewer reads). A published case is withdrawn first, and a case that activities explained stays
+        # (withdraw it instead), so no 以案释法 record loses it.
+        workflow.Transition(
+            "delete",
+            "删除",
+            sources=frozenset({Status.DRAFT}),
+            target=None,
+            action="cases.record",
+            code="cases.case.delete",
+            refused="已提交审核或已发布的案例不能由填报单位删除；如确需删除，请联系审核人（已发布的须先撤回）。",
+            checks=(lambda case: _check_not_in_use(case),),
+            audit_action=audit.Action.DELETE,
+        ),
+        workflow.Transition(
+            "delete",
+            "删除",
+            sources=frozenset({Status.DRAFT, Status.SUBMITTED, Status.REVIEWED, Status.WITHDRAWN}),
+            target=None,
+            action="cases.review",
+            code="cases.case.delete",
+            refused="已发布的案例须先撤回发布，再删除。",
+            checks=(lambda case: _check_not_in_use(case),),
+            audit_action=audit.Action.DELETE,
+        ),
     ],
 )
+
+
+def _check_not_in_use(case: Case) -> None:
+    """A case that living 以案释法 activities name is kept: their pages and counts still point at it."""
+    uses = CaseUse.objects.filter(case=case, activity__deleted_at__isnull=True).count()
+    if uses:
+        raise ValidationError(f"该案例已被{uses}个以案释法活动引用，不能删除；如不宜公开，请撤回发布。")
 
 
 def case_submit(*, actor: Actor, case: Case, version: int | None = None) -> Case:
@@ -485,6 +544,8 @@ def case_return(*, actor: Actor, case: Case, reason: str) -> Case:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "请写明退回原因。"})
+    if NUL in reason:
+        raise ValidationError({"reason": nul_message("退回原因")})
 
     def apply(row: Case) -> None:
         row.return_reason = reason[:500]
@@ -503,6 +564,9 @@ def case_publish(*, actor: Actor, case: Case) -> Case:
 
 
 def case_withdraw(*, actor: Actor, case: Case, reason: str = "") -> Case:
+    if NUL in (reason or ""):
+        raise ValidationError({"reason": nul_message("撤回原因")})
+
     def apply(row: Case) -> None:
         row.withdrawn_at = timezone.now()
 
@@ -551,3 +615,45 @@ def case_use_remove(*, actor: Actor, use: CaseUse) -> None:
         message=f"取消关联案例“{use.case.title}”",
     )
     use.delete()
+
+
+# ---------------------------------------------------------------- deleting and restoring
+
+
+def case_delete(*, actor: Actor, case: Case, reason: str = "") -> Case:
+    """Soft-delete: the case leaves every list, search and count; its texts, parties, findings and files stay
+    with the row, restorable within the retention period (`PUFA_RETENTION_DAYS`, as for ledger activities)."""
+    reason = (reason or "").strip()
+    if NUL in reason:
+        raise ValidationError({"reason": nul_message("删除原因")})
+
+    def apply(row: Case) -> None:
+        row.deleted_at = timezone.now()
+
+    return CASE_FLOW.run(
+        "delete", actor=actor, obj=case, apply=apply, after=lambda step: reindex([step.obj]), message=reason[:200]
+    )
+
+
+def retention_days() -> int:
+    from django.conf import settings
+
+    return int(settings.PUFA_RETENTION_DAYS)
+
+
+@transaction.atomic
+def case_restore(*, actor: Actor, case: Case) -> Case:
+    """Undo a deletion within the retention period (the source unit or the reviewer: cases.record on it).
+    The case comes back in the status it had; a published case is never deleted, so none comes back public."""
+    row = workflow.lock(case)
+    require(actor, "cases.record", row)
+    if row.deleted_at is None:
+        raise ValidationError("该案例未被删除。")
+    if row.deleted_at < timezone.now() - dt.timedelta(days=retention_days()):
+        raise ValidationError(f"删除已超过{retention_days()}天的保留期限，不能恢复。")
+    row.deleted_at = None
+    workflow.save_checked(row)
+    reindex([row])
+    audit.log(actor=actor, action=audit.Action.RESTORE, obj=row, code="cases.case.restore", message="恢复已删除的案例")
+    workflow.copy_state(row, case)
+    return case

@@ -72,7 +72,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    case = selectors.case_get(actor=request.user, pk=pk)
+    # A deleted case stays reachable by its page for those who may restore it (the unit, the reviewer).
+    case = selectors.case_get(actor=request.user, pk=pk, include_deleted=can(request.user, "cases.record"))
+    if case.deleted_at is not None and not can(request.user, "cases.record", case):
+        raise Http404("未找到该案例")
     may_review = can(request.user, "cases.review", case)
     findings = selectors.case_findings(case=case)
     return render(
@@ -87,6 +90,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "findings": findings,
             "open_findings": sum(1 for f in findings if f.status == Finding.Status.OPEN),
             "uses": selectors.case_uses(actor=request.user, case=case),
+            "may_restore": case.deleted_at is not None and can(request.user, "cases.record", case),
+            "retention_days": services.retention_days(),
             "history": org_selectors.audit_list(actor=request.user, obj=case)[:30]
             if can(request.user, "audit.view")
             else [],
@@ -206,6 +211,35 @@ def case_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         lambda c: services.case_withdraw(actor=request.user, case=c, reason=reason),
         "已撤回发布。",
     )
+
+
+@require_POST
+def case_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    reason = request.POST.get("reason", "")
+    case = selectors.case_get(actor=request.user, pk=pk)
+    require(request.user, "cases.record", case)  # the unit (its drafts) or the reviewer; others: 403
+    try:
+        services.case_delete(actor=request.user, case=case, reason=reason)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("cases:case-detail", pk=case.pk)
+    messages.success(request, f"已删除“{case.title}”，{services.retention_days()}天内可以在案例页恢复。")
+    return redirect("cases:case-list")
+
+
+@require_POST
+def case_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get(actor=request.user, pk=pk, include_deleted=True)
+    require(request.user, "cases.record", case)
+    try:
+        services.case_restore(actor=request.user, case=case)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"已恢复“{case.title}”。")
+    return redirect("cases:case-detail", pk=case.pk)
 
 
 @require_POST
