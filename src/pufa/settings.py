@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "pufa.cases",
     "pufa.exams",
     "pufa.progress",
+    "pufa.assessment",
     "pufa.reports",
     "pufa.portal",
     "pufa.api",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("cases/", include("pufa.cases.urls")),
     path("progress/", include("pufa.progress.urls")),
     path("exams/", include("pufa.exams.urls")),
+    path("assessment/", include("pufa.assessment.urls")),
     path("reports/", include("pufa.reports.urls")),
     path("public/", include("pufa.portal.urls")),
     path("accounts/tokens/", include("pufa.api.urls")),

@@ -49,6 +49,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "cases.review",
             "exams.view",
             "exams.manage",
+            "assessment.view",
+            "assessment.manage",
         }
     ),
     Role.LIAISON: frozenset(
@@ -72,6 +74,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "cases.view",
             "cases.record",
             "exams.view",
+            "assessment.view",
+            "assessment.self",
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -91,6 +95,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "creation.inspect",
             "cases.view",
             "exams.view",
+            "assessment.view",
+            "assessment.inspect",
         }
     ),
     Role.MEMBER: frozenset({"org.view", "plans.view", "ledger.view", "cases.view"}),
