@@ -168,3 +168,35 @@ def test_a_docx_table_with_a_merged_section_cell():
 def test_a_file_that_is_not_a_document_is_refused_with_a_message():
     with pytest.raises(SchemeReadError, match="Word"):
         read_scheme(b"PK\x03\x04not a zip", "x.docx")
+
+
+def test_the_import_command_prints_json_and_a_summary(tmp_path, capsys):
+    from django.core.management import call_command
+
+    path = tmp_path / "评分表.txt"
+    path.write_text("一、组织领导（10分）\n1.成立领导小组（4分）见文件\n2.制定计划（4分）\n", encoding="utf-8")
+    call_command("assessment_import_scheme", str(path), "--json")
+    out = json.loads(capsys.readouterr().out)
+    assert out["sections"] == [{"name": "组织领导", "points": 10}]
+    assert out["items"][0] == {
+        "section": "组织领导",
+        "number": "1",
+        "text": "成立领导小组",
+        "points": 4,
+        "remark": "见文件",
+    }
+    assert out["mismatches"] == [{"section": "组织领导", "points": 10, "items_sum": 8}]
+    call_command("assessment_import_scheme", str(path))
+    text = capsys.readouterr().out
+    assert "【组织领导】10分" in text and "小计不符" in text
+
+
+def test_the_import_command_refuses_a_bad_file(tmp_path, capsys):
+    from django.core.management import call_command
+
+    path = tmp_path / "x.doc"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1old word")
+    with pytest.raises(SystemExit) as exit_:
+        call_command("assessment_import_scheme", str(path))
+    assert exit_.value.code == 2
+    assert "docx" in capsys.readouterr().err
