@@ -173,7 +173,7 @@ def describe(rule: str, params: Mapping[str, Any], measure: str = "") -> str:
 def rank(totals: Mapping[int, Decimal]) -> dict[int, int]:
     """Competition ranking (1, 2, 2, 4) by total, highest first; ties share a rank."""
     ordered = sorted(totals.values(), reverse=True)
-    first = {}
+    first: dict[Decimal, int] = {}
     for index, total in enumerate(ordered):
         first.setdefault(total, index + 1)
     return {key: first[total] for key, total in totals.items()}

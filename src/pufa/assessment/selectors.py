@@ -110,8 +110,8 @@ def _automatic(
         target = int(item.params.get("target") or 0)
         rows = ProgressStatus.objects.filter(target_id=target, unit_id__in=unit_ids).values_list("unit_id", "status")
         statuses: dict[int, Decimal | str | None] = dict(rows)
-        urls = {uid: reverse("progress:unit", args=[uid]) for uid in unit_ids} if len(unit_ids) <= 50 else {}
-        return statuses, urls, ""
+        links = {uid: reverse("progress:unit", args=[uid]) for uid in unit_ids} if len(unit_ids) <= 50 else {}
+        return statuses, links, ""
     try:
         metric = registry.get(item.metric)
     except KeyError:
@@ -169,9 +169,9 @@ def score_units(scheme: Scheme, unit_ids: Sequence[int], today: dt.date | None =
                 )
             continue
         for uid in ids:
-            note, finding = notes.get((uid, item.pk)), findings.get((uid, item.pk))
-            points, source = _manual_points(scheme, item, note, finding)
-            scores[uid].lines.append(Line(item, points, source, note=note, finding=finding))
+            got_note, got_finding = notes.get((uid, item.pk)), findings.get((uid, item.pk))
+            points, source = _manual_points(scheme, item, got_note, got_finding)
+            scores[uid].lines.append(Line(item, points, source, note=got_note, finding=got_finding))
     return scores
 
 
@@ -273,7 +273,7 @@ def todos(actor: Any) -> list[Any] | None:
             if waiting:
                 url = reverse("assessment:self", args=[scheme.pk, waiting[0]])
                 lines.append(Todo(f"份{scheme}自评待提交", len(waiting), url, order=52))
-    if can(actor, "assessment.inspect") and getattr(actor, "username", ""):
+    if can(actor, "assessment.inspect") and getattr(actor, "username", None):
         for draw in scope(Draw.objects.filter(scheme__status=Scheme.Status.PUBLISHED), actor)[:5]:
             codes = assignments_for(draw, actor.username)
             if codes:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from pufa.assessment import draws, formalism, scoring, selectors
 from pufa.assessment.models import Draw, Finding, Item, ItemNote, Scheme, Score, Section, SelfAssessment
 from pufa.core import audit, events, workflow
+from pufa.core.actors import person
 from pufa.org.access import Actor, can, require
 from pufa.org.models import Membership, Region, Unit
 from pufa.plans import metrics as registry
@@ -408,7 +409,7 @@ def draw_create(*, actor: Actor, scheme: Scheme, seed: str, share: Any, per_unit
         per_unit=per_unit,
         inputs=inputs,
         result=result,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=person(actor),
     )
     drawn = sum(len(v) for v in result["units"].values())
     audit.log_create(actor=actor, obj=made, code="assessment.draw.create", message=f"种子 {seed}，抽取{drawn}个单位")

@@ -25,7 +25,7 @@ from pufa.assessment.forms import (
     reviewed_rows,
 )
 from pufa.assessment.models import Item, Scheme, SelfAssessment
-from pufa.core.forms import apply_errors
+from pufa.core.filters import parse_id
 from pufa.core.workflow import available_transitions
 from pufa.org.access import can, require, scope
 from pufa.org.models import Region
@@ -220,7 +220,7 @@ def self_note(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
     scheme = selectors.scheme_get(actor=request.user, pk=pk)
     unit = selectors.unit_get(actor=request.user, pk=unit_pk, action="assessment.self")
     form = NoteForm(request.POST)
-    item = scheme.items.filter(pk=form.data.get("item") if str(form.data.get("item", "")).isdigit() else 0).first()
+    item = scheme.items.filter(pk=parse_id(form.data.get("item")) or 0).first()
     if not form.is_valid() or item is None:
         messages.error(request, "请检查填写的内容。")
         return redirect("assessment:self", pk=scheme.pk, unit_pk=unit.pk)
@@ -315,8 +315,7 @@ def inspect(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
         raise Http404("该单位未被抽中")
     form = FindingForm(request.POST or None)
     if request.method == "POST":
-        item = draw.scheme.items.filter(pk=form.data.get("item") if str(form.data.get("item", "")).isdigit() else 0)
-        found = item.first()
+        found = draw.scheme.items.filter(pk=parse_id(form.data.get("item")) or 0).first()
         if form.is_valid() and found is not None:
             d = form.cleaned_data
             try:
