@@ -280,3 +280,34 @@ def test_a_draw_is_refused_once_the_scheme_is_finally_scored(world, office_user,
     with pytest.raises(ValidationError):
         services.draw_create(actor=office_user, scheme=scheme, seed="late", share="0.5")
     assert not Draw.objects.exists()
+
+
+def test_appeals_window_decision_and_effect_on_the_score(world, office_user, liaison, scheme):
+    manual = _item(scheme, "2")
+    services.scheme_publish(actor=office_user, scheme=scheme)
+    with at(D(2026, 12, 1)):
+        with pytest.raises(ValidationError, match="申诉期"):  # no scoring run yet
+            services.appeal_file(actor=liaison, scheme=scheme, unit=world.committee_a, item=manual, reason="x")
+        services.scoring_run(actor=office_user, scheme=scheme)
+        scheme.refresh_from_db()
+        assert services.appeal_open_until(scheme) == D(2026, 12, 8)
+        with pytest.raises(ValidationError, match="申诉理由"):
+            services.appeal_file(actor=liaison, scheme=scheme, unit=world.committee_a, item=manual, reason=" ")
+        appeal = services.appeal_file(
+            actor=liaison, scheme=scheme, unit=world.committee_a, item=manual, reason="花名册8人，系统未计入"
+        )
+        with pytest.raises(PermissionDenied):
+            services.appeal_decide(actor=liaison, appeal=appeal, upheld=True, decision="x", points="4")
+        with pytest.raises(ValidationError, match="申诉未处理"):
+            services.scoring_run(actor=office_user, scheme=scheme, final=True)
+        decided = services.appeal_decide(
+            actor=office_user, appeal=appeal, upheld=True, decision="经核实名册8人", points="3"
+        )
+        assert decided.status == "upheld" and decided.decided_by == office_user
+        with pytest.raises(ValidationError, match="已处理"):
+            services.appeal_decide(actor=office_user, appeal=appeal, upheld=False, decision="again")
+        services.scoring_run(actor=office_user, scheme=scheme, final=True)
+        assert Score.objects.get(scheme=scheme, unit=world.committee_a).total == Decimal(3)
+    with at(D(2026, 12, 20)), pytest.raises(ValidationError, match="申诉期"):
+        services.appeal_file(actor=liaison, scheme=scheme, unit=world.committee_a, item=manual, reason="late")
+    assert AuditEntry.objects.filter(code__startswith="assessment.appeal").count() == 2

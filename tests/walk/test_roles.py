@@ -86,6 +86,7 @@ SEEN_BY: dict[str, frozenset[str]] = {
     "assessment_item": STREET_A,  # a line of that scheme, found through it
     "assessment_draw": REGION_WIDE,  # a draw is the office's and its inspectors'
     "assessed_unit": UNIT_A,  # community A, whose self-assessment and findings the pages show
+    "assessment_appeal": UNIT_A,  # community A's appeal
 }
 
 
@@ -299,6 +300,10 @@ PAGES: dict[str, Page] = {
     "assessment:self-step": P(
         "assessment.view", "assessment_scheme", post_only=True, more=(("unit_pk", "assessed_unit"),)
     ),
+    "assessment:appeal-file": P(
+        "assessment.self", "assessment_scheme", post_only=True, more=(("unit_pk", "assessed_unit"),)
+    ),
+    "assessment:appeal-decide": P("assessment.manage", "assessment_appeal", post_only=True),
     "assessment:draw-detail": P("assessment.view", "assessment_draw"),
     "assessment:inspect": P("assessment.inspect", "assessment_draw", more=(("unit_pk", "assessed_unit"),)),
     # ---- cases, exams, api tokens

@@ -23,6 +23,8 @@ class AssessmentConfig(AppConfig):
                 "assessment.self.return": "退回单位自评",
                 "assessment.draw.create": "随机抽取抽查单位和督查员",
                 "assessment.finding.record": "录入抽查核定结果",
+                "assessment.appeal.file": "提出考核申诉",
+                "assessment.appeal.decide": "处理考核申诉",
             }
         )
         from pufa.assessment import metrics, selectors

@@ -142,6 +142,19 @@ class FindingForm(PufaForm):
     note = forms.CharField(label="检查情况", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class AppealForm(PufaForm):
+    item = forms.IntegerField(label="考核内容", min_value=1, max_value=2**31 - 1)
+    reason = forms.CharField(label="申诉理由", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DecideForm(PufaForm):
+    outcome = forms.ChoiceField(label="处理结果", choices=[("upheld", "申诉成立"), ("rejected", "申诉不成立")])
+    points = forms.DecimalField(
+        label="核定分（申诉成立时）", max_digits=6, decimal_places=2, min_value=0, required=False
+    )
+    decision = forms.CharField(label="处理意见", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class StepForm(QueryForm):
     step = forms.CharField(required=False, max_length=20)
     note = forms.CharField(required=False, max_length=500)

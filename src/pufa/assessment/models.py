@@ -44,6 +44,7 @@ class Scheme(Versioned, TimeStampedModel):
     )
     source = models.CharField("来源文件", max_length=200, blank=True)
     scored_at = models.DateTimeField("评分时间", null=True, blank=True)
+    appeal_days = models.PositiveSmallIntegerField("申诉期（天）", default=7)
 
     scope_lookups: ClassVar[dict[str, tuple[str, ...]]] = {
         "region": ("region__path",),
@@ -249,3 +250,41 @@ class Score(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id}: {self.total}"
+
+
+class Appeal(TimeStampedModel):
+    """申诉: a unit disputes an item's score within the appeal window after a scoring run; the office decides.
+
+    An upheld appeal with points sets that item's score for the unit (it counts above findings and the
+    self-score) at the next scoring run; the final scoring waits until every appeal is decided."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待处理"
+        UPHELD = "upheld", "申诉成立"
+        REJECTED = "rejected", "申诉不成立"
+
+    scheme = models.ForeignKey(Scheme, verbose_name="考核方案", on_delete=models.CASCADE, related_name="appeals")
+    unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(Item, verbose_name="考核内容", on_delete=models.CASCADE, related_name="appeals")
+    reason = models.TextField("申诉理由", max_length=2000)
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PENDING)
+    decision = models.TextField("处理意见", max_length=2000, blank=True)
+    points = models.DecimalField("核定分", max_digits=6, decimal_places=2, null=True, blank=True)
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    scope_lookups: ClassVar[dict[str, tuple[str, ...]]] = UNIT_SCOPE
+
+    class Meta:
+        verbose_name = "申诉"
+        verbose_name_plural = "申诉"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.item}"
+
+    @property
+    def audit_scope_path(self) -> str:
+        return self.unit.region.path

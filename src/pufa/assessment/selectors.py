@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pufa.assessment import scoring
-from pufa.assessment.models import Draw, Finding, Item, ItemNote, Scheme, Score, SelfAssessment
+from pufa.assessment.models import Appeal, Draw, Finding, Item, ItemNote, Scheme, Score, SelfAssessment
 from pufa.org.access import can, scope, visible_or_404
 from pufa.org.models import Region, Unit
 from pufa.plans import metrics as registry
@@ -154,6 +154,11 @@ def score_units(scheme: Scheme, unit_ids: Sequence[int], today: dt.date | None =
     findings: dict[tuple[int, int], Finding] = {}
     for finding in Finding.objects.filter(draw__scheme=scheme, unit_id__in=ids).order_by("created_at"):
         findings[(finding.unit_id, finding.item_id)] = finding  # the latest draw's finding counts
+    decided: dict[tuple[int, int], Appeal] = {}
+    for appeal in Appeal.objects.filter(
+        scheme=scheme, unit_id__in=ids, status=Appeal.Status.UPHELD, points__isnull=False
+    ).order_by("decided_at"):
+        decided[(appeal.unit_id, appeal.item_id)] = appeal
     scores = {uid: UnitScore(uid) for uid in ids}
     for item in items:
         if item.kind == Item.Kind.AUTOMATIC:
@@ -164,13 +169,20 @@ def score_units(scheme: Scheme, unit_ids: Sequence[int], today: dt.date | None =
                     points = scoring.score(item.rule, item.params, item.points, value)
                 except (scoring.RuleError, KeyError):
                     points, error = Decimal(0).quantize(scoring.CENT), "评分规则不完整"
+                source = "auto"
+                upheld = decided.get((uid, item.pk))
+                if upheld is not None and upheld.points is not None:
+                    points, source = scoring.clamp(upheld.points, item.points), "appeal"
                 scores[uid].lines.append(
-                    Line(item, points, "auto", value, urls.get(uid, ""), notes.get((uid, item.pk)), error=error)
+                    Line(item, points, source, value, urls.get(uid, ""), notes.get((uid, item.pk)), error=error)
                 )
             continue
         for uid in ids:
             got_note, got_finding = notes.get((uid, item.pk)), findings.get((uid, item.pk))
             points, source = _manual_points(scheme, item, got_note, got_finding)
+            upheld = decided.get((uid, item.pk))
+            if upheld is not None and upheld.points is not None:
+                points, source = scoring.clamp(upheld.points, item.points), "appeal"
             scores[uid].lines.append(Line(item, points, source, note=got_note, finding=got_finding))
     return scores
 
@@ -248,6 +260,15 @@ def discrimination(scheme: Scheme) -> dict[str, Any]:
     }
 
 
+def appeals(*, actor: Any, scheme: Scheme, unit: Unit | None = None) -> QuerySet[Appeal]:
+    rows = scope(Appeal.objects.filter(scheme=scheme).select_related("unit", "item"), actor)
+    return rows.filter(unit=unit) if unit is not None else rows
+
+
+def appeal_get(*, actor: Any, pk: int, action: str = "assessment.view") -> Appeal:
+    return visible_or_404(Appeal.objects.select_related("scheme", "unit", "item"), actor, action=action, pk=pk)
+
+
 def assignments_for(draw: Draw, username: str) -> list[str]:
     """The unit codes a user was drawn to inspect."""
     return [code for code, users in draw.result.get("assignments", {}).items() if username in users]
@@ -260,6 +281,12 @@ def todos(actor: Any) -> list[Any] | None:
     if not can(actor, "assessment.view"):
         return None
     lines = []
+    if can(actor, "assessment.manage"):
+        pending = scope(Appeal.objects.filter(status=Appeal.Status.PENDING), actor, "assessment.manage")
+        first = pending.order_by("created_at").values_list("scheme_id", flat=True).first()
+        if first is not None:
+            url = reverse("assessment:scheme-detail", args=[first])
+            lines.append(Todo("件考核申诉待处理", pending.count(), url, order=51))
     published = Scheme.objects.filter(status=Scheme.Status.PUBLISHED)
     if can(actor, "assessment.self"):
         for scheme in scope(published, actor)[:5]:

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from pufa.assessment import draws, formalism, scoring, selectors
-from pufa.assessment.models import Draw, Finding, Item, ItemNote, Scheme, Score, Section, SelfAssessment
+from pufa.assessment.models import Appeal, Draw, Finding, Item, ItemNote, Scheme, Score, Section, SelfAssessment
 from pufa.core import audit, events, workflow
 from pufa.core.actors import person
 from pufa.org.access import Actor, can, require
@@ -466,6 +466,8 @@ def scoring_run(*, actor: Actor, scheme: Scheme, today: dt.date | None = None, f
         raise ValidationError("方案尚未发布。")
     if scheme.status == Scheme.Status.SCORED:
         raise ValidationError("方案已最终评分。")
+    if final and scheme.appeals.filter(status=Appeal.Status.PENDING).exists():
+        raise ValidationError("还有申诉未处理，处理完毕后才能最终评分。")
     units = {g: list(us) for g, us in selectors.units_by_group(scheme).items()}
     ids = [u.pk for us in units.values() for u in us]
     scores = selectors.score_units(scheme, ids, today)
@@ -510,3 +512,62 @@ def scoring_run(*, actor: Actor, scheme: Scheme, today: dt.date | None = None, f
         )
     )
     return len(rows)
+
+
+# ---------------------------------------------------------------- appeals
+
+
+def appeal_open_until(scheme: Scheme) -> dt.date | None:
+    """The last day a unit may appeal: `appeal_days` after the latest scoring run (None: no run yet)."""
+    if scheme.scored_at is None or scheme.status != Scheme.Status.PUBLISHED:
+        return None
+    return timezone.localdate(scheme.scored_at) + dt.timedelta(days=scheme.appeal_days)
+
+
+@transaction.atomic
+def appeal_file(*, actor: Actor, scheme: Scheme, unit: Unit, item: Item, reason: str) -> Appeal:
+    require(actor, "assessment.self", unit)
+    if item.scheme_id != scheme.pk:
+        raise ValidationError("该考核内容不属于本方案。")
+    until = appeal_open_until(scheme)
+    if until is None or timezone.localdate() > until:
+        raise ValidationError("当前不在申诉期内。")
+    if not Score.objects.filter(scheme=scheme, unit=unit).exists():
+        raise ValidationError("该单位没有本方案的得分。")
+    text = _text(reason, "reason", MAX_NOTE)
+    if not text:
+        raise ValidationError({"reason": "请填写申诉理由。"})
+    if scheme.appeals.filter(unit=unit, item=item, status=Appeal.Status.PENDING).exists():
+        raise ValidationError("该项已有待处理的申诉。")
+    appeal = Appeal.objects.create(scheme=scheme, unit=unit, item=item, reason=text)
+    audit.log_create(actor=actor, obj=appeal, code="assessment.appeal.file", message=text[:200])
+    return appeal
+
+
+@transaction.atomic
+def appeal_decide(*, actor: Actor, appeal: Appeal, upheld: bool, decision: str, points: Any = None) -> Appeal:
+    """The office's decision, recorded; an upheld appeal with points sets the item's score for the unit."""
+    require(actor, "assessment.manage", appeal.scheme)
+    row = Appeal.objects.select_for_update().get(pk=appeal.pk)
+    if row.status != Appeal.Status.PENDING:
+        raise ValidationError("该申诉已处理。")
+    text = _text(decision, "decision", MAX_NOTE)
+    if not text:
+        raise ValidationError({"decision": "请填写处理意见。"})
+    value = None
+    if upheld and points not in (None, ""):
+        value = _points(points)
+        if value > row.item.points:
+            raise ValidationError({"points": f"核定分不能超过该项分值 {row.item.points.normalize():f} 分。"})
+    row.status = Appeal.Status.UPHELD if upheld else Appeal.Status.REJECTED
+    row.decision, row.points, row.decided_at, row.decided_by = text, value, timezone.now(), person(actor)
+    row.save()
+    audit.log(
+        actor=actor,
+        action=audit.Action.UPDATE,
+        obj=row,
+        code="assessment.appeal.decide",
+        changes={"status": ["待处理", row.get_status_display()]},
+        message=text[:200],
+    )
+    return row

@@ -15,6 +15,8 @@ urlpatterns = [
     path("schemes/<int:pk>/units/<int:unit_pk>/", views.self_assessment, name="self"),
     path("schemes/<int:pk>/units/<int:unit_pk>/note/", views.self_note, name="self-note"),
     path("schemes/<int:pk>/units/<int:unit_pk>/step/", views.self_step, name="self-step"),
+    path("schemes/<int:pk>/units/<int:unit_pk>/appeal/", views.appeal_file, name="appeal-file"),
+    path("appeals/<int:pk>/decide/", views.appeal_decide, name="appeal-decide"),
     path("draws/<int:pk>/", views.draw_detail, name="draw-detail"),
     path("draws/<int:pk>/units/<int:unit_pk>/", views.inspect, name="inspect"),
 ]

@@ -14,6 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pufa.assessment import draws, parsing, scoring, selectors, services
 from pufa.assessment.forms import (
+    AppealForm,
+    DecideForm,
     DrawForm,
     FindingForm,
     ImportForm,
@@ -139,6 +141,8 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "my_units": selectors.my_units(actor=request.user, scheme=scheme)[:50],
             "draws": scope(scheme.draws.all(), request.user),
             "full_marks": selectors.full_marks(scheme),
+            "appeals": selectors.appeals(actor=request.user, scheme=scheme)[:100],
+            "appeal_until": services.appeal_open_until(scheme),
         },
     )
 
@@ -211,6 +215,9 @@ def self_assessment(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse
             and scheme.status == Scheme.Status.PUBLISHED
             and (found is None or found.status != SelfAssessment.Status.SUBMITTED),
             "moves": available_transitions(found, request.user) if found else {},
+            "appeals": selectors.appeals(actor=request.user, scheme=scheme, unit=unit),
+            "appeal_until": services.appeal_open_until(scheme),
+            "may_appeal": can(request.user, "assessment.self", unit),
         },
     )
 
@@ -357,3 +364,46 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
             "full_marks": selectors.full_marks(scheme),
         },
     )
+
+
+@require_POST
+def appeal_file(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
+    scheme = selectors.scheme_get(actor=request.user, pk=pk)
+    unit = selectors.unit_get(actor=request.user, pk=unit_pk, action="assessment.self")
+    form = AppealForm(request.POST)
+    item = scheme.items.filter(pk=parse_id(form.data.get("item")) or 0).first()
+    if not form.is_valid() or item is None:
+        messages.error(request, "请选择考核内容并填写申诉理由。")
+    else:
+        try:
+            services.appeal_file(
+                actor=request.user, scheme=scheme, unit=unit, item=item, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, "已提出申诉，请等待法治办处理。")
+    return redirect("assessment:self", pk=scheme.pk, unit_pk=unit.pk)
+
+
+@require_POST
+def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    appeal = selectors.appeal_get(actor=request.user, pk=pk, action="assessment.manage")
+    form = DecideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写处理意见。")
+    else:
+        d = form.cleaned_data
+        try:
+            services.appeal_decide(
+                actor=request.user,
+                appeal=appeal,
+                upheld=d["outcome"] == "upheld",
+                decision=d["decision"],
+                points=d["points"],
+            )
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, "已处理申诉；重新计算得分后生效。")
+    return redirect("assessment:scheme-detail", pk=appeal.scheme_id)
