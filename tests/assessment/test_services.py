@@ -311,3 +311,18 @@ def test_appeals_window_decision_and_effect_on_the_score(world, office_user, lia
     with at(D(2026, 12, 20)), pytest.raises(ValidationError, match="申诉期"):
         services.appeal_file(actor=liaison, scheme=scheme, unit=world.committee_a, item=manual, reason="late")
     assert AuditEntry.objects.filter(code__startswith="assessment.appeal").count() == 2
+
+
+def test_the_demo_scheme_scores_from_records_and_is_idempotent(world, office_user):
+    from pufa.assessment.demo import demo_scheme
+
+    scheme = demo_scheme(actor=SYSTEM, region=world.street_a, year=2026)
+    assert demo_scheme(actor=SYSTEM, region=world.street_a, year=2026) == scheme
+    kinds = dict(scheme.items.values_list("number", "kind"))
+    assert kinds == {"1": "manual", "2": "manual", "3": "automatic", "4": "automatic", "5": "manual"}
+    assert sum(i.points for i in scheme.items.all()) == 40
+    with at(D(2026, 6, 1)):
+        for day in (1, 2):
+            make_activity(world.committee_a, date=D(2026, 3, day))
+        line = next(x for x in selectors.unit_score(scheme, world.committee_a).lines if x.item.number == "3")
+        assert (line.value, line.points) == (2, Decimal(5))  # linear 0..4 → half of 10

@@ -247,11 +247,15 @@ def _assessment(world: Any, *, office_user: User, liaison: User, inspector: User
         actor=inspector, draw=draw, unit=world.committee_a, item=manual, points="3", note="名册7人"
     )
     assessment_services.scoring_run(actor=office_user, scheme=scheme)
+    appeal = assessment_services.appeal_file(
+        actor=liaison, scheme=scheme, unit=world.committee_a, item=manual, reason="花名册另有1人未计入"
+    )
     return {
         "assessment_scheme": scheme,
         "assessment_item": auto,
         "assessment_draw": draw,
         "assessed_unit": world.committee_a,
+        "assessment_appeal": appeal,
     }
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from pufa.assessment.demo import seed_assessment
 from pufa.cases.demo import seed_cases
 from pufa.creation.demo import seed_creation
 from pufa.duties.demo import seed_duties
@@ -32,6 +33,7 @@ STEPS = [
     seed_exams,  # after the rosters: the demo exam is sat by roster members and a unit
     seed_progress,  # keep last among the data steps: it derives figures from the others
     seed_reports,  # after progress: reports are drafted from the ledger and progress figures
+    seed_assessment,  # last: scores are computed from every other app's records
 ]
 
 
