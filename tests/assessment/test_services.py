@@ -267,8 +267,12 @@ def test_scoping_a_unit_sees_its_own_rank_an_office_its_region(world, liaison, o
     with at(D(2026, 6, 1)):
         services.scoring_run(actor=office_user, scheme=scheme)
     mine = selectors.ranking(actor=liaison, scheme=scheme)
-    assert [r.unit for rows in mine.values() for r in rows] == ["沱河社区居委会"]
-    office_rows = [r.unit for rows in selectors.ranking(actor=office_user, scheme=scheme).values() for r in rows]
+    assert [r.unit for _, rows in mine.values() for r in rows] == ["沱河社区居委会"]
+    ranked = selectors.ranking(actor=office_user, scheme=scheme)
+    office_rows = [r.unit for _, rows in ranked.values() for r in rows]
+    assert ranked["community"][0] == 2
+    one = selectors.ranking(actor=office_user, scheme=scheme, group="community", offset=1, limit=1)
+    assert [r.unit for r in one["community"][1]] == [ranked["community"][1][1].unit]
     assert "桃园社区居委会" in office_rows and "沱河街道司法所" in office_rows
     with pytest.raises(PermissionDenied):
         services.scoring_run(actor=liaison, scheme=scheme)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from pufa.assessment import scoring
 from pufa.assessment.models import Item
-from pufa.core.filters import QueryForm, id_field, year_field
+from pufa.core.filters import QueryForm, id_field, page_field, year_field
 from pufa.core.forms import DateInput, PufaForm, VersionField
 from pufa.plans import metrics as registry
 
@@ -163,3 +163,8 @@ class StepForm(QueryForm):
 
 class IndexQuery(QueryForm):
     year = year_field()
+
+
+class RankingQuery(QueryForm):
+    group = forms.ChoiceField(required=False, choices=[("", ""), ("department", ""), ("street", ""), ("community", "")])
+    page = page_field()

@@ -223,6 +223,11 @@ def self_assessment(scheme: Scheme, unit: Unit) -> SelfAssessment | None:
     return SelfAssessment.objects.filter(scheme=scheme, unit=unit).first()
 
 
+#: Rows per peer group on the ranking overview, and per page of one group's full list.
+OVERVIEW_ROWS = 50
+PAGE_ROWS = 200
+
+
 @dataclass(frozen=True)
 class RankRow:
     unit_id: int
@@ -233,16 +238,25 @@ class RankRow:
     checked: bool
 
 
-def ranking(*, actor: Any, scheme: Scheme) -> dict[str, list[RankRow]]:
-    """The scoring run's ranks by peer group, of the units the actor sees (a unit its own, an office its region)."""
-    rows = (
-        scope(Score.objects.filter(scheme=scheme), actor)
-        .order_by("group", "rank", "unit__pinyin")
-        .values_list("group", "unit_id", "unit__name", "unit__region__name", "total", "rank", "checked")
-    )
-    out: dict[str, list[RankRow]] = {}
-    for group, uid, name, region, total, rank, checked in rows:
-        out.setdefault(group, []).append(RankRow(uid, name, region, total, rank, checked))
+def ranking(
+    *, actor: Any, scheme: Scheme, group: str = "", offset: int = 0, limit: int = OVERVIEW_ROWS
+) -> dict[str, tuple[int, list[RankRow]]]:
+    """The scoring run's ranks by peer group, of the units the actor sees (a unit its own, an office its
+    region): per group, how many rows there are and `limit` of them from `offset` (a city's page stays small)."""
+    base = scope(Score.objects.filter(scheme=scheme), actor)
+    groups = [group] if group else sorted(set(base.values_list("group", flat=True)))
+    out: dict[str, tuple[int, list[RankRow]]] = {}
+    for name in groups:
+        rows = (
+            base.filter(group=name)
+            .order_by("rank", "unit__pinyin", "unit_id")
+            .values_list("unit_id", "unit__name", "unit__region__name", "total", "rank", "checked")[
+                offset : offset + limit
+            ]
+        )
+        listed = [RankRow(uid, unit, region, total, rank, checked) for uid, unit, region, total, rank, checked in rows]
+        if listed:
+            out[name] = (base.filter(group=name).count(), listed)
     return out
 
 

@@ -22,6 +22,7 @@ from pufa.assessment.forms import (
     IndexQuery,
     ItemForm,
     NoteForm,
+    RankingQuery,
     ReviewHead,
     StepForm,
     reviewed_rows,
@@ -353,12 +354,28 @@ def inspect(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
 @require_GET
 def ranking(request: HttpRequest, pk: int) -> HttpResponse:
     scheme = selectors.scheme_get(actor=request.user, pk=pk)
+    query = RankingQuery.read(request.GET)
+    group, page = query["group"], query["page"] or 1
+    if group:
+        rows = selectors.ranking(
+            actor=request.user,
+            scheme=scheme,
+            group=group,
+            offset=(page - 1) * selectors.PAGE_ROWS,
+            limit=selectors.PAGE_ROWS,
+        )
+    else:
+        rows = selectors.ranking(actor=request.user, scheme=scheme)
+    total = rows[group][0] if group in rows else 0
     return render(
         request,
         "assessment/ranking.html",
         {
             "scheme": scheme,
-            "ranking": selectors.ranking(actor=request.user, scheme=scheme),
+            "ranking": rows,
+            "group": group,
+            "page": page,
+            "more": bool(group) and page * selectors.PAGE_ROWS < total,
             "groups": selectors.GROUPS,
             "spread": selectors.discrimination(scheme),
             "full_marks": selectors.full_marks(scheme),
