@@ -53,7 +53,7 @@ def main() -> None:
     from django.utils import timezone
 
     from pufa.assessment import selectors, services
-    from pufa.assessment.models import Scheme
+    from pufa.assessment.models import Scheme, SelfAssessment
     from pufa.org.access import SYSTEM
     from pufa.org.models import Membership, Region, Unit
 
@@ -64,7 +64,9 @@ def main() -> None:
     top = Region.objects.filter(parent__isnull=True).order_by("pk").first()
     assert top is not None
     year = timezone.localdate().year
-    Scheme.objects.filter(name="基准考核", year=year).delete()
+    old = Scheme.objects.filter(name="基准考核", year=year)
+    SelfAssessment.objects.filter(scheme__in=old).delete()  # protected: a re-run removes its own first
+    old.delete()
     parsed = {
         "sections": [{"name": "普法宣传", "points": 60}, {"name": "组织保障", "points": 40}],
         "items": [
