@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "pufa.progress",
     "pufa.surveys",
     "pufa.demand",
+    "pufa.assessment",
     "pufa.reports",
     "pufa.portal",
     "pufa.api",

@@ -26,6 +26,7 @@ urlpatterns = [
     path("progress/", include("pufa.progress.urls")),
     path("demand/", include("pufa.demand.urls")),
     path("exams/", include("pufa.exams.urls")),
+    path("assessment/", include("pufa.assessment.urls")),
     path("reports/", include("pufa.reports.urls")),
     path("surveys/", include("pufa.surveys.urls")),
     path("public/", include("pufa.portal.urls")),

@@ -118,6 +118,7 @@ def site(world, office_user, liaison, other_liaison, inspector, other_office) ->
     )
     venues = _venues(world, office_user=office_user, liaison=liaison, activity=activity)
     creation = _creation(world, office_user=office_user, liaison=liaison, inspector=inspector)
+    assessment = _assessment(world, office_user=office_user, liaison=liaison, inspector=inspector)
     objects = {
         "region": world.community_a,
         "unit": world.committee_a,
@@ -148,6 +149,7 @@ def site(world, office_user, liaison, other_liaison, inspector, other_office) ->
         "person_membership": person.memberships.get(),
         **venues,
         **creation,
+        **assessment,
     }
     objects |= _demand(world)
     objects |= cases_exams_tokens(world, office=office_user, liaison=liaison, member=member, activity=activity)
@@ -268,6 +270,50 @@ def _creation(world: Any, *, office_user: User, liaison: User, inspector: User) 
         "application": application,
         "title": application.title,
         "checklist_unit": world.committee_a,
+    }
+
+
+def _assessment(world: Any, *, office_user: User, liaison: User, inspector: User) -> dict[str, Any]:
+    """The street A office's published assessment scheme (one automatic, one manual item), community A's
+    self-assessment note, a draw of every unit (the inspector drawn for community A), a finding, scores."""
+    from pufa.assessment import services as assessment_services
+
+    parsed = {
+        "sections": [{"name": "宣传活动", "points": 10}],
+        "items": [
+            {"section": "宣传活动", "number": "1", "text": "开展主题宣传活动", "points": 6, "remark": "见记录"},
+            {"section": "宣传活动", "number": "2", "text": "建立法律明白人队伍", "points": 4, "remark": "见花名册"},
+        ],
+    }
+    scheme = assessment_services.scheme_import(
+        actor=office_user, region=world.street_a, name="普法工作考核", year=2026, parsed=parsed
+    )
+    auto, manual = scheme.items.order_by("number")
+    assessment_services.item_configure(
+        actor=office_user,
+        item=auto,
+        kind="automatic",
+        metric="ledger.activity_count",
+        rule="threshold",
+        params={"threshold": 1},
+    )
+    assessment_services.scheme_publish(actor=office_user, scheme=scheme)
+    record = assessment_services.self_assessment_for(actor=liaison, scheme=scheme, unit=world.committee_a)
+    assessment_services.note_save(actor=liaison, assessment=record, item=manual, note="队伍8人", points="4")
+    draw = assessment_services.draw_create(actor=office_user, scheme=scheme, seed="walk", share="1", per_unit=1)
+    assessment_services.finding_record(
+        actor=inspector, draw=draw, unit=world.committee_a, item=manual, points="3", note="名册7人"
+    )
+    assessment_services.scoring_run(actor=office_user, scheme=scheme)
+    appeal = assessment_services.appeal_file(
+        actor=liaison, scheme=scheme, unit=world.committee_a, item=manual, reason="花名册另有1人未计入"
+    )
+    return {
+        "assessment_scheme": scheme,
+        "assessment_item": auto,
+        "assessment_draw": draw,
+        "assessed_unit": world.committee_a,
+        "assessment_appeal": appeal,
     }
 
 

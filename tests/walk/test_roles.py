@@ -91,6 +91,12 @@ SEEN_BY: dict[str, frozenset[str]] = {
     "work_order": REGION_WIDE,
     "gazetteer_entry": REGION_WIDE,
     "keyword_rule": REGION_WIDE,
+    # ---- assessment
+    "assessment_scheme": STREET_A,  # issued by the street A office, seen below it ("above")
+    "assessment_item": STREET_A,  # a line of that scheme, found through it
+    "assessment_draw": REGION_WIDE,  # a draw is the office's and its inspectors'
+    "assessed_unit": UNIT_A,  # community A, whose self-assessment and findings the pages show
+    "assessment_appeal": UNIT_A,  # community A's appeal
 }
 
 
@@ -308,6 +314,26 @@ PAGES: dict[str, Page] = {
     "creation:application-step": P("creation.view", "application", post_only=True),
     "creation:title-list": P("creation.view"),
     "creation:title-detail": P("creation.view", "title"),
+    "assessment:index": P("assessment.view"),
+    "assessment:scheme-import": P("assessment.manage"),
+    "assessment:scheme-detail": P("assessment.view", "assessment_scheme"),
+    "assessment:scheme-step": P("assessment.manage", "assessment_scheme", post_only=True),
+    "assessment:ranking": P("assessment.view", "assessment_scheme"),
+    "assessment:draw-create": P("assessment.manage", "assessment_scheme", post_only=True),
+    "assessment:item-configure": P("assessment.manage", "assessment_item", post_only=True),
+    "assessment:self": P("assessment.view", "assessment_scheme", more=(("unit_pk", "assessed_unit"),)),
+    "assessment:self-note": P(
+        "assessment.self", "assessment_scheme", post_only=True, more=(("unit_pk", "assessed_unit"),)
+    ),
+    "assessment:self-step": P(
+        "assessment.view", "assessment_scheme", post_only=True, more=(("unit_pk", "assessed_unit"),)
+    ),
+    "assessment:appeal-file": P(
+        "assessment.self", "assessment_scheme", post_only=True, more=(("unit_pk", "assessed_unit"),)
+    ),
+    "assessment:appeal-decide": P("assessment.manage", "assessment_appeal", post_only=True),
+    "assessment:draw-detail": P("assessment.view", "assessment_draw"),
+    "assessment:inspect": P("assessment.inspect", "assessment_draw", more=(("unit_pk", "assessed_unit"),)),
     # ---- cases, exams, api tokens
     "cases:case-list": P("cases.view"),
     "cases:case-create": P("cases.record"),

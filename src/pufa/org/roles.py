@@ -58,6 +58,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "demand.manage",
             "demand.rules.default",
             "demand.train",
+            "assessment.view",
+            "assessment.manage",
         }
     ),
     Role.LIAISON: frozenset(
@@ -83,6 +85,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "exams.view",
             "surveys.view",
             "surveys.manage",
+            "assessment.view",
+            "assessment.self",
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -105,6 +109,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "exams.view",
             "surveys.view",
             "demand.view",
+            "assessment.view",
+            "assessment.inspect",
         }
     ),
     Role.MEMBER: frozenset({"org.view", "plans.view", "ledger.view", "cases.view"}),

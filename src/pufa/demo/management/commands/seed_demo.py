@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from pufa.assessment.demo import seed_assessment
 from pufa.cases.demo import seed_cases
 from pufa.creation.demo import seed_creation
 from pufa.demand.demo import seed_demand
@@ -36,6 +37,7 @@ STEPS = [
     seed_progress,  # keep last among the data steps: it derives figures from the others
     seed_reports,  # after progress: reports are drafted from the ledger and progress figures
     seed_demand,  # hotline orders of the demo street, classified on import
+    seed_assessment,  # last: scores are computed from every other app's records
 ]
 
 

@@ -1,0 +1,328 @@
+"""Reads of the assessment app: schemes, the units a scheme assesses and their peer groups, live scores
+(automatic items from the metrics registry, each linked to the records behind it), draws, rankings, 待办."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from pufa.assessment import scoring
+from pufa.assessment.models import Appeal, Draw, Finding, Item, ItemNote, Scheme, Score, SelfAssessment
+from pufa.org.access import can, scope, visible_or_404
+from pufa.org.models import Region, Unit
+from pufa.plans import metrics as registry
+
+#: Peer groups (同类组别): units are ranked only against units of their kind.
+GROUPS = {"department": "部门单位", "street": "街镇", "community": "村（社区）"}
+_GROUP_OF_KIND = {
+    Unit.Kind.DEPARTMENT: "department",
+    Unit.Kind.JUDICIAL_OFFICE: "department",
+    Unit.Kind.POLICE_STATION: "department",
+    Unit.Kind.SCHOOL: "department",
+    Unit.Kind.ENTERPRISE: "department",
+    Unit.Kind.SOCIAL_ORG: "department",
+    Unit.Kind.COMMUNITY_COMMITTEE: "community",
+}
+
+
+def peer_group(kind: str, region_level: str) -> str:
+    """The peer group of a unit: an office of a street is a 街镇; the others by their kind."""
+    if kind == Unit.Kind.OFFICE:
+        return "street" if region_level == Region.Level.STREET else ""
+    return _GROUP_OF_KIND.get(Unit.Kind(kind), "") if kind in Unit.Kind.values else ""
+
+
+def assessed_units(scheme: Scheme) -> QuerySet[Unit]:
+    """The units a scheme assesses: responsibility subjects in its region, except the issuing office's level."""
+    return (
+        Unit.objects.filter(region__path__startswith=scheme.region.path, is_responsible_subject=True)
+        .exclude(kind=Unit.Kind.OFFICE, region=scheme.region)
+        .select_related("region")
+        .order_by("path")
+    )
+
+
+def units_by_group(scheme: Scheme) -> dict[str, list[Unit]]:
+    groups: dict[str, list[Unit]] = defaultdict(list)
+    for unit in assessed_units(scheme):
+        group = peer_group(unit.kind, unit.region.level)
+        if group:
+            groups[group].append(unit)
+    return dict(groups)
+
+
+# ---------------------------------------------------------------- live scores
+
+
+@dataclass
+class Line:
+    """One item's score for one unit, with where it came from."""
+
+    item: Item
+    points: Decimal
+    source: str  # "auto", "self", "finding", ""
+    value: Decimal | str | None = None
+    url: str = ""
+    note: ItemNote | None = None
+    finding: Finding | None = None
+    error: str = ""
+
+    @property
+    def signed(self) -> Decimal:
+        return self.points * self.item.signed
+
+
+@dataclass
+class UnitScore:
+    unit_id: int
+    lines: list[Line] = field(default_factory=list)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.signed for line in self.lines), Decimal(0))
+
+    @property
+    def checked(self) -> bool:
+        return any(line.finding is not None for line in self.lines)
+
+
+def period(scheme: Scheme, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The scheme's year up to today (a past year whole)."""
+    today = today or timezone.localdate()
+    return dt.date(scheme.year, 1, 1), min(dt.date(scheme.year, 12, 31), today)
+
+
+def _automatic(
+    item: Item, unit_ids: list[int], start: dt.date, end: dt.date
+) -> tuple[dict[int, Decimal | str | None], dict[int, str], str]:
+    """Values (a status for target_status) and record links of one automatic item for many units."""
+    if item.rule == scoring.TARGET_STATUS:
+        from pufa.progress.models import ProgressStatus
+
+        target = int(item.params.get("target") or 0)
+        rows = ProgressStatus.objects.filter(target_id=target, unit_id__in=unit_ids).values_list("unit_id", "status")
+        statuses: dict[int, Decimal | str | None] = dict(rows)
+        links = {uid: reverse("progress:unit", args=[uid]) for uid in unit_ids} if len(unit_ids) <= 50 else {}
+        return statuses, links, ""
+    try:
+        metric = registry.get(item.metric)
+    except KeyError:
+        return {}, {}, "统计指标已不存在"
+    first = None if metric.cumulative else start
+    values: dict[int, Decimal | str | None] = dict(
+        registry.compute(item.metric, unit_ids=unit_ids, start=first, end=end, filters=item.filters)
+    )
+    urls: dict[int, str] = {}
+    if metric.records_url is not None and len(unit_ids) <= 50:  # links for pages, not for a city's run
+        for uid in unit_ids:
+            query = registry.MetricQuery(unit_ids=(uid,), start=first, end=end, filters=dict(item.filters))
+            urls[uid] = metric.records_url(uid, query)
+    return values, urls, ""
+
+
+def _manual_points(scheme: Scheme, item: Item, note: ItemNote | None, finding: Finding | None) -> tuple[Decimal, str]:
+    claimed = scoring.clamp(note.points, item.points) if note is not None and note.points is not None else None
+    if finding is not None:
+        checked = scoring.clamp(finding.points, item.points)
+        if scheme.finding_rule == Scheme.FindingRule.LOWER and claimed is not None:
+            return min(checked, claimed), "finding"
+        return checked, "finding"
+    if claimed is not None:
+        return claimed, "self"
+    return Decimal(0).quantize(scoring.CENT), ""
+
+
+def score_units(scheme: Scheme, unit_ids: Sequence[int], today: dt.date | None = None) -> dict[int, UnitScore]:
+    """Every unit's score under the scheme now: one grouped metric query per automatic item, the notes and
+    findings in two queries. The live page and the scoring run both call this."""
+    start, end = period(scheme, today)
+    ids = list(unit_ids)
+    items = list(scheme.items.select_related("section").order_by("section__order", "order", "id"))
+    notes: dict[tuple[int, int], ItemNote] = {}
+    for note in ItemNote.objects.filter(assessment__scheme=scheme, assessment__unit_id__in=ids).select_related(
+        "assessment"
+    ):
+        notes[(note.assessment.unit_id, note.item_id)] = note
+    findings: dict[tuple[int, int], Finding] = {}
+    for finding in Finding.objects.filter(draw__scheme=scheme, unit_id__in=ids).order_by("created_at"):
+        findings[(finding.unit_id, finding.item_id)] = finding  # the latest draw's finding counts
+    decided: dict[tuple[int, int], Appeal] = {}
+    for appeal in Appeal.objects.filter(
+        scheme=scheme, unit_id__in=ids, status=Appeal.Status.UPHELD, points__isnull=False
+    ).order_by("decided_at"):
+        decided[(appeal.unit_id, appeal.item_id)] = appeal
+    scores = {uid: UnitScore(uid) for uid in ids}
+    for item in items:
+        if item.kind == Item.Kind.AUTOMATIC:
+            values, urls, error = _automatic(item, ids, start, end)
+            for uid in ids:
+                value = values.get(uid)
+                try:
+                    points = scoring.score(item.rule, item.params, item.points, value)
+                except (scoring.RuleError, KeyError):
+                    points, error = Decimal(0).quantize(scoring.CENT), "评分规则不完整"
+                source = "auto"
+                upheld = decided.get((uid, item.pk))
+                if upheld is not None and upheld.points is not None:
+                    points, source = scoring.clamp(upheld.points, item.points), "appeal"
+                scores[uid].lines.append(
+                    Line(item, points, source, value, urls.get(uid, ""), notes.get((uid, item.pk)), error=error)
+                )
+            continue
+        for uid in ids:
+            got_note, got_finding = notes.get((uid, item.pk)), findings.get((uid, item.pk))
+            points, source = _manual_points(scheme, item, got_note, got_finding)
+            upheld = decided.get((uid, item.pk))
+            if upheld is not None and upheld.points is not None:
+                points, source = scoring.clamp(upheld.points, item.points), "appeal"
+            scores[uid].lines.append(Line(item, points, source, note=got_note, finding=got_finding))
+    return scores
+
+
+def unit_score(scheme: Scheme, unit: Unit, today: dt.date | None = None) -> UnitScore:
+    return score_units(scheme, [unit.pk], today)[unit.pk]
+
+
+def full_marks(scheme: Scheme) -> Decimal:
+    return sum((i.points for i in scheme.items.all() if i.kind in (Item.Kind.AUTOMATIC, Item.Kind.MANUAL)), Decimal(0))
+
+
+# ---------------------------------------------------------------- scoped reads
+
+
+def scheme_list(*, actor: Any) -> QuerySet[Scheme]:
+    return scope(Scheme.objects.select_related("region"), actor).order_by("-year", "name")
+
+
+def scheme_get(*, actor: Any, pk: int, action: str = "assessment.view") -> Scheme:
+    return visible_or_404(Scheme.objects.select_related("region"), actor, action=action, pk=pk)
+
+
+def unit_get(*, actor: Any, pk: int, action: str = "assessment.view") -> Unit:
+    return visible_or_404(Unit.objects.select_related("region"), actor, action=action, pk=pk)
+
+
+def draw_get(*, actor: Any, pk: int, action: str = "assessment.view") -> Draw:
+    return visible_or_404(Draw.objects.select_related("scheme", "scheme__region"), actor, action=action, pk=pk)
+
+
+def my_units(*, actor: Any, scheme: Scheme) -> QuerySet[Unit]:
+    """The assessed units whose self-assessment the actor may fill in."""
+    return scope(assessed_units(scheme), actor, "assessment.self")
+
+
+def self_assessment(scheme: Scheme, unit: Unit) -> SelfAssessment | None:
+    return SelfAssessment.objects.filter(scheme=scheme, unit=unit).first()
+
+
+#: Rows per peer group on the ranking overview, and per page of one group's full list.
+OVERVIEW_ROWS = 50
+PAGE_ROWS = 200
+
+
+@dataclass(frozen=True)
+class RankRow:
+    unit_id: int
+    unit: str
+    region: str
+    total: Decimal
+    rank: int
+    checked: bool
+
+
+def ranking(
+    *, actor: Any, scheme: Scheme, group: str = "", offset: int = 0, limit: int = OVERVIEW_ROWS
+) -> dict[str, tuple[int, list[RankRow]]]:
+    """The scoring run's ranks by peer group, of the units the actor sees (a unit its own, an office its
+    region): per group, how many rows there are and `limit` of them from `offset` (a city's page stays small)."""
+    base = scope(Score.objects.filter(scheme=scheme), actor)
+    groups = [group] if group else sorted(set(base.values_list("group", flat=True)))
+    out: dict[str, tuple[int, list[RankRow]]] = {}
+    for name in groups:
+        rows = (
+            base.filter(group=name)
+            .order_by("rank", "unit__pinyin", "unit_id")
+            .values_list("unit_id", "unit__name", "unit__region__name", "total", "rank", "checked")[
+                offset : offset + limit
+            ]
+        )
+        listed = [RankRow(uid, unit, region, total, rank, checked) for uid, unit, region, total, rank, checked in rows]
+        if listed:
+            out[name] = (base.filter(group=name).count(), listed)
+    return out
+
+
+def discrimination(scheme: Scheme) -> dict[str, Any]:
+    """The spread of a scheme's scored totals (all of them, not only those the viewer sees): a scheme where
+    everyone scores 98 is flagged."""
+    totals = list(Score.objects.filter(scheme=scheme).values_list("total", flat=True))
+    marks = full_marks(scheme)
+    return {
+        "count": len(totals),
+        "spread": scoring.spread(totals),
+        "low": min(totals) if totals else None,
+        "high": max(totals) if totals else None,
+        "flagged": scoring.undiscriminating(totals, marks),
+    }
+
+
+def appeals(*, actor: Any, scheme: Scheme, unit: Unit | None = None) -> QuerySet[Appeal]:
+    rows = scope(Appeal.objects.filter(scheme=scheme).select_related("unit", "item"), actor)
+    return rows.filter(unit=unit) if unit is not None else rows
+
+
+def appeal_get(*, actor: Any, pk: int, action: str = "assessment.view") -> Appeal:
+    return visible_or_404(Appeal.objects.select_related("scheme", "unit", "item"), actor, action=action, pk=pk)
+
+
+def assignments_for(draw: Draw, username: str) -> list[str]:
+    """The unit codes a user was drawn to inspect."""
+    return [code for code, users in draw.result.get("assignments", {}).items() if username in users]
+
+
+def todos(actor: Any) -> list[Any] | None:
+    """Self-assessments to fill in or returned; units an inspector was drawn to check."""
+    from pufa.core.home import Todo
+
+    if not can(actor, "assessment.view"):
+        return None
+    lines = []
+    if can(actor, "assessment.manage"):
+        pending = scope(Appeal.objects.filter(status=Appeal.Status.PENDING), actor, "assessment.manage")
+        first = pending.order_by("created_at").values_list("scheme_id", flat=True).first()
+        if first is not None:
+            url = reverse("assessment:scheme-detail", args=[first])
+            lines.append(Todo("件考核申诉待处理", pending.count(), url, order=51))
+    published = Scheme.objects.filter(status=Scheme.Status.PUBLISHED)
+    if can(actor, "assessment.self"):
+        for scheme in scope(published, actor)[:5]:
+            units = list(my_units(actor=actor, scheme=scheme).values_list("pk", flat=True)[:50])
+            done = set(
+                SelfAssessment.objects.filter(
+                    scheme=scheme, unit_id__in=units, status=SelfAssessment.Status.SUBMITTED
+                ).values_list("unit_id", flat=True)
+            )
+            waiting = [uid for uid in units if uid not in done]
+            if waiting:
+                url = reverse("assessment:self", args=[scheme.pk, waiting[0]])
+                lines.append(Todo(f"份{scheme}自评待提交", len(waiting), url, order=52))
+    if can(actor, "assessment.inspect") and getattr(actor, "username", None):
+        for draw in scope(Draw.objects.filter(scheme__status=Scheme.Status.PUBLISHED), actor)[:5]:
+            codes = assignments_for(draw, actor.username)
+            if codes:
+                checked = set(Finding.objects.filter(draw=draw).values_list("unit__code", flat=True))
+                n = sum(1 for code in codes if code not in checked)
+                lines.append(Todo("个抽查单位待核定", n, reverse("assessment:draw-detail", args=[draw.pk]), order=53))
+    return lines
+
+
+def units_in(codes: Iterable[str]) -> dict[str, Unit]:
+    return {u.code: u for u in Unit.objects.filter(code__in=list(codes)).select_related("region")}
