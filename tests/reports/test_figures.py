@@ -274,3 +274,11 @@ def test_a_region_report_never_sums_a_metric_that_is_not_additive(world, office_
         metrics.unregister("test.longest_wait")
     assert street.get("roster.test.longest_wait") is None
     assert unit.value("roster.test.longest_wait") == 5
+
+
+def test_a_units_report_leaves_out_figures_about_the_unit_itself(world, ledger):
+    """The assessment score is a figure about the unit, not its work: the report is the 述职 it reads."""
+    data = compute(unit=world.committee_a, period="h1", year=2026)
+    keys = {figure.key for figure in data.figures}
+    assert "roster.assessment.score" not in keys
+    assert "roster.people.roster_count" in keys  # other "as of" figures stay

@@ -7,7 +7,11 @@ class AssessmentConfig(AppConfig):
     verbose_name = "考核与双随机抽查"
 
     def ready(self) -> None:
-        from pufa.core.audit import register_codes
+        from pufa.core.audit import register_codes, register_value_label
+        from pufa.plans.metrics import label_of
+
+        # An automatic item's metric reads as its name in the audit trail, as a target's does.
+        register_value_label("assessment.item", "metric", label_of)
 
         register_codes(
             {

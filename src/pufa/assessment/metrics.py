@@ -34,5 +34,14 @@ def records_url(unit_id: int, query: MetricQuery) -> str:
 
 def register() -> None:
     registry.register(
-        Metric(SCORE, "考核得分", "分", latest_scores, records_url=records_url, cumulative=True, additive=False)
+        Metric(
+            SCORE,
+            "考核得分",
+            "分",
+            latest_scores,
+            records_url=records_url,
+            cumulative=True,
+            additive=False,
+            reported=False,  # the work report is the 述职 the assessment reads, not a place for its result
+        )
     )

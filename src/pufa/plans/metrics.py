@@ -44,6 +44,9 @@ class Metric:
     #: False for a value that means nothing added over units (a maximum, a share, an age): documents that
     #: total a region's units show it per unit only, never as a sum.
     additive: bool = True
+    #: False for a figure about the unit rather than its work (an assessment score): work reports, which
+    #: become the unit's 述职 in its assessment, leave it out; targets and dashboards still use it.
+    reported: bool = True
 
     def filter_names(self) -> set[str]:
         return {f.name for f in self.filters}

@@ -250,7 +250,7 @@ def _roster_figures(unit_ids: list[int], end: dt.date, unit: Unit | None) -> lis
     """Cumulative metrics other apps register (法律明白人 rosters, venues …), valued at the period's end."""
     figures = []
     for metric in metrics.all_metrics():
-        if not metric.cumulative or not unit_ids:
+        if not metric.cumulative or not metric.reported or not unit_ids:
             continue
         if not metric.additive and (unit is None or len(unit_ids) > 1):
             continue  # a maximum or a share summed over units would be a number that means nothing
