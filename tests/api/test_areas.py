@@ -4,10 +4,14 @@ outsider 404, a role without the action 403 — and the figures those pages show
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
+from pufa.demand.models import WorkOrder
 from pufa.exams import selectors as exam_selectors
 from pufa.exams import services as exam_services
+from pufa.org.access import SYSTEM
 from pufa.org.models import Membership
+from pufa.surveys import services as survey_services
 from tests.cases.conftest import make_case
 from tests.exams.conftest import answer_all, make_bank, make_exam
 from tests.factories import member_of
@@ -23,7 +27,32 @@ def areas(world):
     attempt = exam_services.attempt_start(actor=examinees[0], exam=exam)
     answer_all(attempt, examinees[0], right=len(attempt.question_ids))
     exam_services.attempt_submit(actor=examinees[0], attempt=attempt)
+    survey = survey_services.survey_create(
+        actor=SYSTEM,
+        data=survey_services.SurveyData(title="沱河社区宣讲反馈", unit=world.committee_a),
+        template="feedback",
+    )
+    other_survey = survey_services.survey_create(
+        actor=SYSTEM,
+        data=survey_services.SurveyData(title="桃园社区宣讲反馈", unit=world.committee_b),
+        template="feedback",
+    )
+    received = timezone.now()
+    order = WorkOrder.objects.create(
+        region=world.street_a,
+        number="12345-001",
+        received_at=received,
+        text="咨询拖欠工资怎么办",
+        place=world.community_a,
+    )
+    other_order = WorkOrder.objects.create(
+        region=world.street_b, number="12345-002", received_at=received, text="邻居装修噪音扰民"
+    )
     return {
+        "survey": survey,
+        "other_survey": other_survey,
+        "order": order,
+        "other_order": other_order,
         "case": make_case(world.committee_a, title="沱河社区养老诈骗案"),
         "other_case": make_case(world.committee_b, title="桃园社区借贷纠纷案"),
         "venue": make_venue(world.committee_a, world.community_a, name="沱河社区法治广场"),
@@ -39,10 +68,11 @@ def _urls(a) -> list[str]:
         f"/api/cases/{a['case'].pk}/",
         f"/api/venues/{a['venue'].pk}/",
         f"/api/people/{a['person'].pk}/",
+        f"/api/surveys/{a['survey'].pk}/",
     ]
 
 
-LISTS = ["/api/cases/", "/api/venues/", "/api/people/", "/api/exams/"]
+LISTS = ["/api/cases/", "/api/venues/", "/api/people/", "/api/exams/", "/api/surveys/", "/api/work-orders/"]
 
 
 def test_anonymous_gets_401(api_as, areas):
@@ -54,10 +84,14 @@ def test_the_liaison_sees_its_unit_only_and_phones_masked(api_as, world, areas, 
     api = api_as(liaison)
     for url in _urls(areas):
         assert api.get(url).status_code == 200, url
-    for key in ("other_case", "other_venue", "other_person"):
-        kind = {"other_case": "cases", "other_venue": "venues", "other_person": "people"}[key]
+    kinds = {"other_case": "cases", "other_venue": "venues", "other_person": "people", "other_survey": "surveys"}
+    for key, kind in kinds.items():
         assert api.get(f"/api/{kind}/{areas[key].pk}/").status_code == 404
     assert [c["title"] for c in api.get("/api/cases/").json()["items"]] == ["沱河社区养老诈骗案"]
+    assert [s["title"] for s in api.get("/api/surveys/").json()["items"]] == ["沱河社区宣讲反馈"]
+    # Hotline orders are the offices' and inspectors' (the role table), as on the demand pages.
+    assert api.get("/api/work-orders/").status_code == 403
+    assert api.get(f"/api/work-orders/{areas['order'].pk}/").status_code == 404  # not in a liaison's scope
     assert [v["name"] for v in api.get("/api/venues/").json()["items"]] == ["沱河社区法治广场"]
     people = api.get("/api/people/").json()
     assert [(p["name"], p["phone"]) for p in people["items"]] == [("王秀英", "138****1234")]
@@ -73,6 +107,10 @@ def test_the_office_sees_the_whole_street(api_as, areas, office_user):
     assert {c["title"] for c in api.get("/api/cases/").json()["items"]} == {"沱河社区养老诈骗案", "桃园社区借贷纠纷案"}
     assert api.get("/api/people/").json()["count"] == 2
     assert api.get("/api/venues/", {"q": "长廊"}).json()["count"] == 1
+    orders = api.get("/api/work-orders/").json()
+    assert [(o["number"], o["place_id"]) for o in orders["items"]] == [("12345-001", areas["order"].place_id)]
+    assert api.get(f"/api/work-orders/{areas['other_order'].pk}/").status_code == 404
+    assert api.get(f"/api/surveys/{areas['survey'].pk}/").json()["response_count"] == 0
 
 
 def test_outsiders_get_404(api_as, areas, other_office):

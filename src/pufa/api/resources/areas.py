@@ -1,8 +1,10 @@
-"""The resources of the areas built on the ledger (read only): 以案释法案例, 法治文化阵地, 队伍成员 and
-学法考试成绩 — each read through its app's selectors, so scope and masking are the pages'."""
+"""The resources of the areas built on the ledger (read only): 以案释法案例, 法治文化阵地, 队伍成员,
+学法考试成绩, 效果评估问卷 and 热线工单 — each read through its app's selectors, so scope and masking are the
+pages'."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Literal
 
 from django.http import HttpRequest
@@ -11,16 +13,20 @@ from ninja import Field, Query, Router, Schema
 from pufa.api.resources.common import PageQuery, ok, page
 from pufa.cases import selectors as case_selectors
 from pufa.cases.schemas import CaseDetailOut, CaseOut
+from pufa.demand import selectors as demand_selectors
+from pufa.demand.schemas import WorkOrderOut
 from pufa.exams import selectors as exam_selectors
 from pufa.exams.schemas import ExamOut, ExamResultsOut
 from pufa.org import selectors as org_selectors
 from pufa.org.access import require
 from pufa.people import selectors as people_selectors
 from pufa.people.schemas import PersonOut
+from pufa.surveys import selectors as survey_selectors
+from pufa.surveys.schemas import SurveyOut
 from pufa.venues import selectors as venue_selectors
 from pufa.venues.schemas import VenueOut
 
-router = Router(tags=["案例、阵地、队伍和考试"])
+router = Router(tags=["案例、阵地、队伍、考试、问卷和工单"])
 
 
 # ---------------------------------------------------------------- 以案释法案例
@@ -147,3 +153,66 @@ def exam_results(request: HttpRequest, pk: int) -> Any:
     exam = exam_selectors.exam_get(actor=request.user, pk=pk)
     require(request.user, "exams.view", exam)
     return exam_selectors.exam_standing(exam, request.user)
+
+
+# ---------------------------------------------------------------- 效果评估问卷
+
+
+class SurveyPage(Schema):
+    count: int
+    items: list[SurveyOut]
+
+
+class SurveyQuery(PageQuery):
+    status: Literal["", "draft", "published", "closed"] = Field(default="", description="状态")
+    kind: Literal["", "literacy", "feedback", "annual"] = Field(default="", description="问卷类型")
+    activity: int | None = Field(default=None, description="台账活动编号：评估该活动的问卷")
+
+
+@router.get("/surveys/", response=ok(SurveyPage), summary="问卷列表", operation_id="survey_list")
+def survey_list(request: HttpRequest, query: Query[SurveyQuery]) -> dict:
+    """您能看到的效果评估问卷及其答卷份数，按创建时间倒序。"""
+    require(request.user, "surveys.view")
+    rows = survey_selectors.survey_list(
+        actor=request.user, status=query.status, kind=query.kind, activity_id=query.activity
+    )
+    return page(rows, query)
+
+
+@router.get("/surveys/{int:pk}/", response=ok(SurveyOut), summary="问卷", operation_id="survey_get")
+def survey_get(request: HttpRequest, pk: int) -> object:
+    survey = survey_selectors.survey_get(actor=request.user, pk=pk)
+    survey.response_count = survey_selectors.responses(survey).count()  # type: ignore[attr-defined]
+    return survey
+
+
+# ---------------------------------------------------------------- 热线工单
+
+
+class WorkOrderPage(Schema):
+    count: int
+    items: list[WorkOrderOut]
+
+
+class WorkOrderQuery(PageQuery):
+    q: str = Field(default="", max_length=100, description="工单编号、诉求内容或地址")
+    place: int | None = Field(default=None, description="区划编号：该区划及下级区划的工单")
+    start: dt.date | None = Field(default=None, description="受理日期起（含）")
+    end: dt.date | None = Field(default=None, description="受理日期止（含）")
+    review: bool = Field(default=False, description="只看待复核分类的工单")
+
+
+@router.get("/work-orders/", response=ok(WorkOrderPage), summary="热线工单列表", operation_id="work_order_list")
+def work_order_list(request: HttpRequest, query: Query[WorkOrderQuery]) -> dict:
+    """您能看到的 12345/12348 热线工单（法宣办、督查人员），按受理时间倒序。"""
+    require(request.user, "demand.view")
+    place = org_selectors.region_get(actor=request.user, pk=query.place) if query.place else None
+    rows = demand_selectors.order_list(
+        actor=request.user, place=place, start=query.start, end=query.end, review=query.review, q=query.q.strip()
+    )
+    return page(rows.order_by("-received_at", "-id"), query)
+
+
+@router.get("/work-orders/{int:pk}/", response=ok(WorkOrderOut), summary="热线工单", operation_id="work_order_get")
+def work_order_get(request: HttpRequest, pk: int) -> object:
+    return demand_selectors.order_get(actor=request.user, pk=pk)
