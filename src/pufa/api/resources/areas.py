@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from pufa.api.resources.common import PageQuery, ok, page
@@ -118,7 +119,12 @@ def person_list(request: HttpRequest, query: Query[PersonQuery]) -> dict:
 @router.get("/people/{int:pk}/", response=ok(PersonOut), summary="队伍成员", operation_id="person_get")
 def person_get(request: HttpRequest, pk: int) -> object:
     person = people_selectors.person_get(actor=request.user, pk=pk)
-    person.teams = [m for m in people_selectors.person_history(person=person) if m.end is None]  # type: ignore[attr-defined]
+    today = timezone.localdate()  # the list's rule: on a team today (joined on or before, not yet left)
+    person.teams = [  # type: ignore[attr-defined]
+        m
+        for m in people_selectors.person_history(person=person)
+        if m.start <= today and (m.end is None or m.end > today)
+    ]
     return person
 
 
