@@ -179,3 +179,12 @@ def test_default_rules_are_changed_only_from_the_top_region(client, world, offic
     assert client.post(reverse("demand:rule-toggle", args=[rule.pk])).status_code == 403
     rule.refresh_from_db()
     assert rule.is_active
+
+
+def test_a_place_filter_outside_scope_names_no_region(client_for, world, other_office):
+    """The other street's office asks for community A's orders: the filter is ignored, its name not shown."""
+    api = client_for(other_office)
+    for name in ("demand:dashboard", "demand:order-list"):
+        response = api.get(reverse(name), {"place": world.community_a.pk})
+        assert response.status_code == 200, name
+        assert world.community_a.name not in response.content.decode(), name

@@ -39,6 +39,14 @@ def places_below(regions: QuerySet[Region]) -> QuerySet[Region]:
     return Region.objects.filter(q, deleted_at__isnull=True).exclude(level=Region.Level.GROUP).order_by("path")
 
 
+def filter_place(*, actor: Any, pk: int | None) -> Region | None:
+    """A place filter's region, looked up within the actor's scope: an id outside it is an ignored filter,
+    never a region name shown to someone who may not see it."""
+    if not pk:
+        return None
+    return scope(Region.objects.filter(pk=pk), actor, "demand.view").first()
+
+
 def review_q() -> Q:
     """The orders waiting for review: a guessed domain or place below the review threshold, not yet reviewed."""
     threshold = engine.review_below()

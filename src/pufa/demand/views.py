@@ -45,7 +45,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     end = query["end"] or today
     start = query["start"] or (end.replace(day=1) - dt.timedelta(days=335)).replace(day=1)
-    place = Region.objects.filter(pk=query["place"]).first() if query["place"] else None
+    place = selectors.filter_place(actor=request.user, pk=query["place"])
     months, minimum = selectors.recommendation_settings()
     return render(
         request,
@@ -69,7 +69,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
     query = OrderQuery.read(request.GET)
     filters: dict[str, Any] = {
         "domain": Domain.objects.filter(pk=query["domain"]).first() if query["domain"] else None,
-        "place": Region.objects.filter(pk=query["place"]).first() if query["place"] else None,
+        "place": selectors.filter_place(actor=request.user, pk=query["place"]),
         "start": query["start"],
         "end": query["end"],
         "review": query["review"],
