@@ -87,7 +87,12 @@ def page(browser, live_server, transactional_db):
 def phone_page(browser, live_server, transactional_db):
     restore_default_rows()
     context = browser.new_context(
-        locale="zh-CN", viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True, device_scale_factor=2
+        locale="zh-CN",
+        viewport={"width": 375, "height": 740},
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+        reduced_motion="reduce",  # Bootstrap then opens the menu at once, as it does for users who ask for it
     )
     page = context.new_page()
     page.set_default_timeout(10_000)
