@@ -142,3 +142,56 @@ def test_pages(client_for, world, rosters, inspector, liaison, other_office):
     assert other.status_code == 404
     listing = client_for(other_office).get(reverse("people:spotcheck-list")).content.decode()
     assert "电话抽查</a>" not in listing.split('data-testid="spotcheck-rows"')[1].split("</table>")[0]
+
+
+def test_the_circular_carries_the_pages_rollup(client_for, world, rosters, liaison, other_office):
+    """抽查通报: the .docx, opened by python-docx, says what the spot-check page's roll-up says, per street and in
+    total, and names no person who was called."""
+    import io
+
+    import docx
+
+    from pufa.org.models import Unit
+    from tests.factories import member_of
+
+    district_office = UnitFactory(name="测试区法治办", kind=Unit.Kind.OFFICE, region=world.district)
+    inspector = member_of(district_office, "inspector")
+    check = draw(inspector, world.district, district_office, share=50, per_street=True, seed=7)
+    items = list(check.items.select_related("person__unit__region").order_by("position"))
+    street_a = [i for i in items if i.person.unit.region.parent_id == world.street_a.pk]
+    services.spot_item_record(actor=inspector, item=street_a[0], outcome="wrong")
+    services.spot_item_record(actor=inspector, item=street_a[1], outcome="unaware")
+    for item in street_a[2:]:
+        services.spot_item_record(actor=inspector, item=item, outcome="ok")
+    street_b = [i for i in items if i.person.unit.region.parent_id == world.street_b.pk]
+    for item in street_b:
+        services.spot_item_record(actor=inspector, item=item, outcome="trained")
+    url = reverse("reports:spotcheck-circular", args=[check.pk, "docx"])
+    response = client_for(inspector).get(url)
+    assert response.status_code == 200
+    document = docx.Document(io.BytesIO(b"".join(response.streaming_content)))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert f"随机种子{check.seed}" in text and "从当日名册20人中按街道分别抽取50%，共10人" in text
+    assert (
+        "抽取10人，已拨打10人，信息核实无误8人，通过率80.0%；未通过2人，其中本人不知道自己身份1人，号码错误或停机1人"
+        in text
+    )
+    assert "三八街道抽查人员全部接通且信息属实，予以通报表扬。" in text
+    assert "沱河街道抽查8人，本人不知道自己身份1人，号码错误或停机1人。" in text and "工作要求" in text
+    assert not any(p.name in text for p in rosters)
+    table = {row.cells[0].text: [c.text for c in row.cells[1:]] for row in document.tables[0].rows[1:]}
+    _, rollup = __import__("pufa.people.selectors", fromlist=["x"]).spotcheck_items(check=check)
+    assert table == {
+        r.name: [str(r.drawn), str(r.called), str(r.passed), r.rate, str(r.unaware), str(r.wrong), str(r.unreachable)]
+        for r in rollup
+    }
+    assert table["沱河街道"] == ["8", "8", "6", "75.0%", "1", "1", "0"]
+    page = client_for(inspector).get(reverse("people:spotcheck-detail", args=[check.pk])).content.decode()
+    assert (
+        url in page
+        and "<td>沱河街道</td><td>8</td><td>8</td><td>6</td><td>75.0%</td><td>1</td><td>1</td><td>0</td>" in page
+    )
+    # Scoped as the spot check: a liaison is refused, another street's office finds nothing.
+    assert client_for(liaison).get(url).status_code == 404
+    assert client_for(other_office).get(url).status_code == 404
+    assert client_for(inspector).get(reverse("reports:spotcheck-circular", args=[check.pk, "exe"])).status_code == 404

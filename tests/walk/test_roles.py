@@ -365,6 +365,7 @@ PAGES: dict[str, Page] = {
     "exams:exam-results": P("exams.view", "exam"),
     "exams:exam-export": P("exams.view", "exam"),
     "reports:exam-circular": P("exams.view", "exam", fmt="docx"),
+    "reports:spotcheck-circular": P("people.spotcheck", "spot_check", fmt="docx"),
     "exams:exam-remind": P("exams.manage", "exam", post_only=True),
     "exams:exam-step": P("exams.manage", "exam", post_only=True, path=(("name", "close"),)),
     "exams:take": P(None, "my_exam"),  # examinees only, whatever their role

@@ -294,6 +294,20 @@ class StreetRollup:
     drawn: int = 0
     called: int = 0
     passed: int = 0
+    #: the failed calls by outcome (unaware / wrong / unreachable), so the 通报 can say what went wrong
+    failed: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def unaware(self) -> int:
+        return self.failed.get("unaware", 0)
+
+    @property
+    def wrong(self) -> int:
+        return self.failed.get("wrong", 0)
+
+    @property
+    def unreachable(self) -> int:
+        return self.failed.get("unreachable", 0)
 
     @property
     def rate(self) -> str:
@@ -317,6 +331,8 @@ def spotcheck_items(*, check: Any) -> tuple[list[Any], list[StreetRollup]]:
         row.drawn += 1
         row.called += bool(item.outcome)
         row.passed += item.passed
+        if item.outcome and not item.passed:
+            row.failed[item.outcome] = row.failed.get(item.outcome, 0) + 1
     return items, [rollup[k] for k in sorted(rollup)]
 
 
