@@ -170,3 +170,40 @@ def test_inbox_counts_moved_people_still_on_a_team(client_for, world, liaison, o
     assert not [t for t in inbox(other_liaison).todos if "动态调整" in t.label and t.count]
     services.membership_end(actor=liaison, membership=person_a.memberships.get(), end=D(2025, 1, 1), reason="已搬离")
     assert not [t for t in inbox(liaison).todos if "动态调整" in t.label and t.count]
+
+
+def test_office_opens_and_stops_a_members_login(client, client_for, world, office_user, liaison, person_a):
+    """开通登录账号: the office (which manages accounts) gives a roster person a login in the member role of the
+    keeping unit; the person signs in and sees their own page; a second grant is refused; stopping it ends the
+    role and unlinks the account, the roster record kept. A liaison keeps the roster but cannot make accounts."""
+    from pufa.org.models import User
+
+    url = reverse("people:person-login", args=[person_a.pk])
+    page = client_for(liaison).get(reverse("people:person-detail", args=[person_a.pk])).content.decode()
+    assert 'data-testid="login-form"' not in page
+    assert client_for(liaison).post(url, {"username": "zhang", "password": "Pufa-2026-ok"}).status_code == 403
+    office = client_for(office_user)
+    assert (
+        'data-testid="login-form"' in office.get(reverse("people:person-detail", args=[person_a.pk])).content.decode()
+    )
+    weak = office.post(url, {"username": "zhang", "password": "123"}, follow=True).content.decode()
+    assert "密码" in weak and not User.objects.filter(username="zhang").exists()
+    assert office.post(url, {"username": "zhang", "password": "Pufa-2026-ok"}).status_code == 302
+    person_a.refresh_from_db()
+    user = person_a.user
+    assert user.username == "zhang" and user.full_name == person_a.name
+    assert list(user.memberships.values_list("unit_id", "role", "is_active")) == [
+        (world.committee_a.pk, Membership.Role.MEMBER, True)
+    ]
+    again = office.post(url, {"username": "zhang2", "password": "Pufa-2026-ok"}, follow=True).content.decode()
+    assert "此人已开通登录账号" in again and not User.objects.filter(username="zhang2").exists()
+    assert AuditEntry.objects.filter(code="people.login", object_id=str(person_a.pk)).count() == 1
+    client.logout()
+    client.force_login(user)
+    me = client.get(reverse("people:me")).content.decode()
+    assert person_a.name in me
+    client.logout()
+    assert client_for(office_user).post(url, {"revoke": "1"}).status_code == 302
+    person_a.refresh_from_db()
+    assert person_a.user is None and not user.memberships.filter(is_active=True).exists()
+    assert AuditEntry.objects.filter(code="people.login", object_id=str(person_a.pk)).count() == 2

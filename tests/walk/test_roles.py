@@ -253,6 +253,7 @@ PAGES: dict[str, Page] = {
     "people:person-detail": P("people.view", "person"),
     "people:person-edit": P("people.manage", "person"),
     "people:person-reveal": P("people.reveal", "person", post_only=True),
+    "people:person-login": P("people.manage", "person", post_only=True),
     "people:membership-add": P("people.manage", "person", post_only=True),
     "people:household-create": P("people.manage", "person", post_only=True),
     "people:membership-end": P("people.manage", "person_membership"),

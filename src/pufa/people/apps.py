@@ -18,6 +18,7 @@ class PeopleConfig(AppConfig):
             {
                 "people.person": "登记或修改队伍成员",
                 "people.reveal": "查看完整手机号",
+                "people.login": "开通或停用队伍成员登录账号",
                 "people.join": "加入队伍",
                 "people.leave": "退出队伍",
                 "people.household": "登记学法用法示范户",

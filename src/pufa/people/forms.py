@@ -159,6 +159,13 @@ class HouseholdForm(PufaForm):
         _model_choices(self, "members").queryset = candidates.exclude(pk=person.pk)
 
 
+class LoginGrantForm(PufaForm):
+    """开通登录账号 for a roster person: the username and a first password they change after signing in."""
+
+    username = forms.CharField(label="用户名", max_length=150, help_text="建议用手机号或姓名拼音")
+    password = forms.CharField(label="初始密码", max_length=128, widget=forms.PasswordInput(render_value=False))
+
+
 class RevealForm(PufaForm):
     reason = forms.CharField(label="查看原因", max_length=200, required=False)
 

@@ -636,3 +636,67 @@ def kind_update(*, actor: Actor, kind: TeamKind, public: bool, is_active: bool) 
     kind.save()
     audit.log_update(actor=actor, obj=kind, before=before, code="people.kind")
     return kind
+
+
+# ---------------------------------------------------------------- a member's own login
+
+
+@transaction.atomic
+def person_login_grant(*, actor: Actor, person: Person, username: str, password: str) -> Any:
+    """开通登录账号: an account for a roster person, acting for the unit that keeps the roster in the member role,
+    so a 法律明白人 can sign in on a phone and see their teams, trainings and results (the member's page).
+
+    The account is made by `org.services.user_create` (the office's right to manage accounts in that unit, the
+    password rules, the audit entry); the person row is locked first, so two parallel clicks cannot make two
+    accounts for one person."""
+    from pufa.org import services as org_services
+    from pufa.org.models import Membership
+
+    require(actor, "people.manage", person)
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.user_id:
+        raise ValidationError({"username": "此人已开通登录账号。"})
+    user = org_services.user_create(
+        actor=actor,
+        data=org_services.UserData(username=username, full_name=person.name, phone=person.phone),
+        password=password,
+        unit=person.unit,
+        role=Membership.Role.MEMBER,
+    )
+    person.user = user
+    person.save(update_fields=["user", "updated_at"])
+    audit.log(
+        actor=actor,
+        action=audit.Action.UPDATE,
+        obj=person,
+        code="people.login",
+        message=f"开通登录账号：{user.username}",
+    )
+    return user
+
+
+@transaction.atomic
+def person_login_revoke(*, actor: Actor, person: Person) -> None:
+    """停用登录账号: the person keeps their roster record; the account's member role in the keeping unit ends and
+    the account is unlinked (kept, inactive, so the trail still shows who recorded what)."""
+    from pufa.org import services as org_services
+    from pufa.org.models import Membership
+
+    require(actor, "people.manage", person)
+    person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+    user = person.user
+    if user is None:
+        return
+    for membership in Membership.objects.filter(
+        user=user, unit=person.unit, role=Membership.Role.MEMBER, is_active=True
+    ):
+        org_services.membership_end(actor=actor, membership=membership)
+    person.user = None
+    person.save(update_fields=["user", "updated_at"])
+    audit.log(
+        actor=actor,
+        action=audit.Action.UPDATE,
+        obj=person,
+        code="people.login",
+        message=f"停用登录账号：{user.username}",
+    )

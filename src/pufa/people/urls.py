@@ -23,6 +23,7 @@ urlpatterns = [
     path("<int:pk>/", views.person_detail, name="person-detail"),
     path("<int:pk>/edit/", views.person_edit, name="person-edit"),
     path("<int:pk>/reveal/", views.person_reveal, name="person-reveal"),
+    path("<int:pk>/login/", views.person_login, name="person-login"),
     path("<int:pk>/join/", views.membership_add, name="membership-add"),
     path("<int:pk>/household/", views.household_create, name="household-create"),
     path("memberships/<int:pk>/end/", views.membership_end, name="membership-end"),

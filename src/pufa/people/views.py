@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -25,6 +26,7 @@ from pufa.people.forms import (
     ImportForm,
     JoinForm,
     LeaveForm,
+    LoginGrantForm,
     PersonForm,
     RevealForm,
     person_initial,
@@ -124,12 +126,42 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "household_form": HouseholdForm(actor=request.user, person=person) if may_manage else None,
             "household_kinds": selectors.team_kinds().filter(shape=TeamKind.Shape.HOUSEHOLD),
             "reveal_form": RevealForm(),
+            "login_form": LoginGrantForm() if may_manage and can(request.user, "org.manage", person.unit) else None,
             "today": timezone.localdate(),
             "history": org_selectors.audit_list(actor=request.user, obj=person)[:30]
             if can(request.user, "audit.view")
             else [],
         },
     )
+
+
+@require_POST
+def person_login(request: HttpRequest, pk: int) -> HttpResponse:
+    """开通 (or, with `revoke`, 停用) a roster person's own login, for those who manage accounts in the unit."""
+    person = selectors.person_get(actor=request.user, pk=pk)
+    require(request.user, "people.manage", person)
+    require(request.user, "org.manage", person.unit)
+    if "revoke" in request.POST:
+        services.person_login_revoke(actor=request.user, person=person)
+        messages.success(request, f"已停用{person.name}的登录账号。")
+        return redirect("people:person-detail", pk=person.pk)
+    form = LoginGrantForm(request.POST)
+    if form.is_valid():
+        try:
+            user = services.person_login_grant(
+                actor=request.user,
+                person=person,
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"已为{person.name}开通登录账号：{user.username}。请告知本人登录后修改密码。")
+            return redirect("people:person-detail", pk=person.pk)
+    for error in form.errors.values():
+        messages.error(request, "；".join(error))
+    return redirect(f"{reverse('people:person-detail', args=[person.pk])}#login")
 
 
 @require_POST

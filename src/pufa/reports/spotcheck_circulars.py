@@ -57,7 +57,8 @@ def spotcheck_circular_document(check: Any, *, today: dt.date | None = None) -> 
     )
     doc.add(
         Paragraph(
-            f"{cn_date(check.drawn_on)}，{check.unit.name}对{check.region.name}{kinds or '普法队伍'}人员信息开展电话抽查，"
+            f"{cn_date(check.drawn_on)}，{check.unit.name}对{check.region.name}{kinds or '普法队伍'}"
+            "人员信息开展电话抽查，"
             f"以随机种子{check.seed}从当日名册{check.population}人中{'按街道分别' if check.per_street else ''}"
             f"抽取{size}，共{drawn}人（任何人可按同一种子和名册复现抽取结果）。现将抽查情况通报如下。"
         )
@@ -82,8 +83,8 @@ def spotcheck_circular_document(check: Any, *, today: dt.date | None = None) -> 
         Table(
             columns=["街道", "抽取人数", "已拨打", "通过", "通过率", "不知身份", "号码错误", "无人接听"],
             rows=[
-                [r.name, str(r.drawn), str(r.called), str(r.passed), r.rate, str(r.unaware), str(r.wrong)]
-                + [str(r.unreachable)]
+                [r.name, *(str(n) for n in (r.drawn, r.called, r.passed)), r.rate]
+                + [str(n) for n in (r.unaware, r.wrong, r.unreachable)]
                 for r in rollup
             ],
             widths=[3, 1, 1, 1, 1, 1, 1, 1],
