@@ -41,6 +41,7 @@ def test_examinee_resumes_after_reload_and_office_sees_the_pass_rate(
     page.goto(f"{live_server.url}/exams/mine/")
     page.get_by_text(exam.title).click()
     page.click("[data-testid=start]")
+    page.wait_for_load_state("load")  # htmx attaches its save triggers once its script has run
     expect(page.locator("[data-testid=question]")).to_have_count(10)
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     attempt = Attempt.objects.get(exam=exam, user__username="kaosheng")
