@@ -26,8 +26,9 @@ PLAIN = {
     "on_time": lambda o, today: o.on_time is True,
     "rated": lambda o, today: o.status == "rated",
     "waiting": lambda o, today: o.status in ("routed", "accepted"),
-    "overdue": lambda o, today: (o.status == "routed" and o.accept_due < today)
-    or (o.status == "accepted" and o.deliver_due < today),
+    "overdue": lambda o, today: (
+        (o.status == "routed" and o.accept_due < today) or (o.status == "accepted" and o.deliver_due < today)
+    ),
 }
 METRIC_OF = {"orders": menu.ORDERS, "by_list": menu.BY_LIST, "on_time": menu.ON_TIME}
 

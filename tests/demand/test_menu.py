@@ -96,7 +96,9 @@ def test_the_whole_loop_accept_deliver_rate(world, labour, liaison, monkeypatch)
     menu.order_deliver(actor=liaison, order=order, data=data)
     assert order.status == "delivered" and order.on_time is True
     assert order.activity.status == Activity.Status.SUBMITTED
-    assert counted_activities(region=world.street_a, start=TODAY, end=TODAY).count() == before + 1  # counted once, by the ledger
+    assert (
+        counted_activities(region=world.street_a, start=TODAY, end=TODAY).count() == before + 1
+    )  # counted once, by the ledger
     with pytest.raises(PermissionDenied):
         menu.order_rate(token="not-the-token", rating=5)
     menu.order_rate(token=token, rating=4, comment="讲得实在")
@@ -185,7 +187,7 @@ def test_scoping_of_orders(world, labour, liaison, other_liaison, office_user, o
 
 
 def test_metrics_and_loop_figures_agree(world, labour, liaison):
-    a, _ = place(world, labour)
+    place(world, labour)
     b, token = place(world, labour)
     menu.order_accept(actor=liaison, order=b)
     held = make_activity(world.committee_a, title="讲座", date=TODAY, status="submitted")
@@ -268,9 +270,7 @@ def test_parallel_accepts_and_delivers_take_one_step(world, labour, liaison):
     assert all(_refused(r) for r in accepted if r is not None), accepted
 
     def deliver(i: int) -> None:
-        data = ActivityData(
-            unit=world.committee_a, title=f"送单活动{i}", kind=order.kind, date=TODAY, domains=[labour]
-        )
+        data = ActivityData(unit=world.committee_a, title=f"送单活动{i}", kind=order.kind, date=TODAY, domains=[labour])
         menu.order_deliver(actor=liaison, order=MenuOrder.objects.get(pk=order.pk), data=data)
 
     delivered = _parallel(6, deliver)

@@ -109,6 +109,7 @@ def order_step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     except ValueError:
         version = None
     forms: dict[str, Any] = {}
+    form: Any
     try:
         if name == "accept":
             menu.order_accept(actor=request.user, order=order, version=version)
