@@ -206,6 +206,11 @@ if PUFA_PROXY_COUNT < 0:
 AXES_FAILURE_LIMIT = env_int("PUFA_LOGIN_FAILURE_LIMIT", 5)
 #: Survey answers accepted per client address per hour (a community centre after an activity shares one address).
 PUFA_SURVEY_SUBMIT_LIMIT = env_int("PUFA_SURVEY_SUBMIT_LIMIT", 120)
+#: 点单 (orders from the public 普法菜单) accepted per client address per hour, and the days a unit has to accept
+#: an order routed to it and to deliver it once accepted (or by the date the orderer wished, if later).
+PUFA_MENU_ORDER_LIMIT = env_int("PUFA_MENU_ORDER_LIMIT", 10)
+PUFA_MENU_ACCEPT_DAYS = env_int("PUFA_MENU_ACCEPT_DAYS", 3)
+PUFA_MENU_DELIVER_DAYS = env_int("PUFA_MENU_DELIVER_DAYS", 30)
 AXES_COOLOFF_TIME = env_int("PUFA_LOGIN_COOLOFF_MINUTES", 30) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"

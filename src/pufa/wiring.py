@@ -21,6 +21,7 @@ from pufa.core import events
 
 
 def subscriptions() -> list[tuple[type, Callable[[Any], None]]]:
+    from pufa.demand import menu as demand_menu
     from pufa.duties import daily as duties_daily
     from pufa.duties import matching
     from pufa.ledger import services as ledger
@@ -45,6 +46,7 @@ def subscriptions() -> list[tuple[type, Callable[[Any], None]]]:
         (events.DailyPass, duties_daily.daily),  # 31 March list and announcement reminders
         (events.DailyPass, reports_daily.daily),  # 30 June and 31 December report reminders
         (events.DailyPass, ledger.daily),  # purge evidence files past the retention period
+        (events.DailyPass, demand_menu.daily),  # 点单 past their time limits: remind the units
     ]
 
 

@@ -74,6 +74,10 @@ def _public_urls(world, lists) -> list[str]:
         reverse("portal:search") + f"?region={world.street_a.pk}",
         reverse("portal:search") + f"?region={world.district.pk}&law={civil.pk}&year=2026",
         f"{reverse('portal:search')}?q={planned.content}",
+        reverse("portal:menu"),
+        reverse("portal:menu") + f"?region={world.street_a.pk}",
+        reverse("portal:menu") + f"?region={world.community_b.pk}",
+        reverse("portal:menu-order") + f"?region={world.street_a.pk}&domain={civil_domain.pk}",
     ]
 
 
@@ -133,12 +137,13 @@ def test_withdrawal_takes_the_list_off_at_once_despite_the_cache(
     search = reverse("portal:search") + "?q=公开活动"
     month = reverse("portal:calendar") + "?year=2026&month=5"
     region = reverse("portal:region", args=[world.street_a.pk]) + "?year=2026"
-    for url in (detail, search, month, region):
+    menu = reverse("portal:menu") + f"?region={world.street_a.pk}"
+    for url in (detail, search, month, region, menu):
         assert "沱河社区居委会" in page_text(client.get(url)), url
     with django_capture_on_commit_callbacks(execute=True):
         services.duty_list_withdraw(actor=office_user, duty_list=published, reason="内容有误，更正后再公告")
     assert client.get(detail).status_code == 404
-    for url in (search, month, region):
+    for url in (search, month, region, menu):
         html = page_text(client.get(url))
         assert "公开活动" not in html and "沱河社区居委会" not in html, url
 

@@ -197,7 +197,30 @@ def _demand(world: Any) -> dict[str, Any]:
     )
     entry = GazetteerEntry.objects.create(name="锦绣花园", kind="estate", region=world.community_a)
     rule = KeywordRule.objects.create(domain=Domain.objects.get(code="jdht"), keywords="网贷", region=world.street_a)
-    return {"work_order": order, "gazetteer_entry": entry, "keyword_rule": rule}
+    return {"work_order": order, "gazetteer_entry": entry, "keyword_rule": rule, "menu_order": _menu_order(world)}
+
+
+#: The private link of the walk's 点单 (the portal's status page is named by it).
+MENU_TOKEN = "walk-menu-order"
+
+
+def _menu_order(world: Any) -> Any:
+    """A resident's 点单 in community A, routed to its committee by the published list (民法典)."""
+    from pufa.core.models import ActivityKind
+    from pufa.demand import menu
+    from pufa.demand.models import MenuOrder
+
+    order, _ = menu.order_place(
+        data=menu.OrderData(
+            domain=Domain.objects.get(code="minfadian"),
+            kind=ActivityKind.objects.get(code="ztjz"),
+            place=world.community_a,
+            contact_phone="13912345678",
+        )
+    )
+    MenuOrder.objects.filter(pk=order.pk).update(token_hash=menu.token_hash(MENU_TOKEN))
+    assert order.unit_id == world.committee_a.pk
+    return order
 
 
 #: A square around 沱河街道 for the offline map (GeoJSON, WGS84).

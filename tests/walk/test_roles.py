@@ -91,6 +91,7 @@ SEEN_BY: dict[str, frozenset[str]] = {
     "work_order": REGION_WIDE,
     "gazetteer_entry": REGION_WIDE,
     "keyword_rule": REGION_WIDE,
+    "menu_order": UNIT_A,  # a 点单 in community A routed to its committee (by its published list)
     # ---- assessment
     "assessment_scheme": STREET_A,  # issued by the street A office, seen below it ("above")
     "assessment_item": STREET_A,  # a line of that scheme, found through it
@@ -404,6 +405,13 @@ PAGES: dict[str, Page] = {
     "demand:rules": P("demand.view"),
     "demand:rule-toggle": P("demand.manage", "keyword_rule", post_only=True),
     "demand:train": P("demand.train", post_only=True),  # the shared model: an office of the top region
+    "demand:menu-loop": P("demand.view"),
+    "demand:menu-order-list": P("demand.order.view"),
+    "demand:menu-order-detail": P("demand.order.view", "menu_order"),
+    "demand:menu-order-step": P("demand.order.handle", "menu_order", post_only=True, path=(("name", "accept"),)),
+    "portal:menu": P(None, public=True),
+    "portal:menu-order": P(None, public=True),
+    "portal:menu-order-status": P(None, public=True, token="walk-menu-order"),  # the orderer's private link
     "api:token-list": P(None),  # the user's own tokens
     "api:token-revoke": P(None, "api_token", post_only=True),
 }

@@ -80,13 +80,16 @@ def log(
     object_repr: str | None = None,
 ) -> AuditEntry:
     """Record one audit entry. `SYSTEM` (the daily pass, commands) is shown as 系统, and so is an entry with no
-    actor at all (a failed login by someone not signed in)."""
+    actor at all (a failed login by someone not signed in); another actor without an account names itself by
+    its `audit_name` (the resident who placed a 点单 through its private link)."""
     if scope_path is None and obj is not None:
         scope_path = getattr(obj, "audit_scope_path", "") or ""
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     return AuditEntry.objects.create(
         actor=actor if authenticated else None,
-        actor_name=(actor.get_full_name() or actor.get_username()) if authenticated else "系统",
+        actor_name=(actor.get_full_name() or actor.get_username())
+        if authenticated
+        else getattr(actor, "audit_name", None) or "系统",
         action=action,
         code=code,
         content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,

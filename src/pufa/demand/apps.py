@@ -18,11 +18,19 @@ class DemandConfig(AppConfig):
                 "demand.rule.add": "新增分类关键词规则",
                 "demand.rule.toggle": "启用/停用分类关键词规则",
                 "demand.model.train": "重新训练分类模型",
+                "demand.menu.place": "点单",
+                "demand.menu.accept": "接单",
+                "demand.menu.decline": "拒单",
+                "demand.menu.deliver": "送单",
+                "demand.menu.reassign": "改派点单",
+                "demand.menu.rate": "评单",
             }
         )
         from pufa.core.home import TodoSource, register_todo
         from pufa.core.navigation import NavItem, register
-        from pufa.demand import selectors
+        from pufa.demand import metrics, selectors
 
         register(NavItem("群众需求", "demand:dashboard", "demand.view", order=48, group="普法资源"))
+        register(NavItem("点单", "demand:menu-order-list", "demand.order.view", order=49, group="普法资源"))
         register_todo(TodoSource("demand", selectors.todos, order=60))
+        metrics.register()

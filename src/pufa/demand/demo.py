@@ -68,6 +68,7 @@ def seed_demand() -> None:
         region = communities.get(community)
         if region is not None and not GazetteerEntry.objects.filter(region=region, name=name).exists():
             services.gazetteer_add(actor=SYSTEM, name=name, kind=kind, region=region)
+    seed_menu()
     if WorkOrder.objects.filter(region=street, number__startswith="DEMO-").count() >= len(ORDERS):
         return  # already there (a re-import would change nothing but add an audit entry)
     now = timezone.localtime()
@@ -77,3 +78,73 @@ def seed_demand() -> None:
     ]
     table = importers.Table(["工单编号", "受理时间", "诉求内容", "诉求地址"], [(i + 2, r) for i, r in enumerate(rows)])
     services.import_orders(actor=SYSTEM, region=street, table=table, mapping=importers.guess_mapping(table.header))
+
+
+#: 点单 of the demo (written for the demo): (days ago, orderer kind, who, community, note, state it ends in,
+#: rating). The topics are the first ones the street's published lists offer; the last order asks for a topic
+#: no list covers, so the office takes it.
+MENU_ORDERS = [
+    (0, "resident", "", "沱河社区", "想了解一下相关法律知识，最好是晚上", "routed", None),
+    (6, "community", "桃园社区居委会", "桃园社区", "社区居民议事会前希望讲一讲", "routed", None),
+    (10, "school", "沱河街道中心小学", "银河社区", "给五、六年级学生上一堂法治课", "accepted", None),
+    (12, "resident", "王女士", "汴河社区", "小区里老人多，希望上门讲", "declined", None),
+    (20, "community", "淮河社区居委会", "淮河社区", "结合社区开放日开展", "delivered", None),
+    (40, "school", "沱河中学", "沱河社区", "开学第一课", "rated", 5),
+    (30, "other", "汴河商贸城管理处", "汴河社区", "商户多，希望现场咨询", "rated", 4),
+]
+
+
+def seed_menu() -> None:
+    """Orders of the demo street in every state of the loop, placed and moved through the real services."""
+    from pufa.core.models import ActivityKind, Domain
+    from pufa.demand import menu, selectors
+    from pufa.demand.models import MenuOrder
+    from pufa.ledger.services import ActivityData
+
+    street = Region.objects.filter(name=STREET, level=Region.Level.STREET).first()
+    if street is None or MenuOrder.objects.filter(place__path__startswith=street.path).exists():
+        return
+    today = timezone.localdate()
+    topics = list(selectors.public_menu(region_id=street.pk, year=today.year))
+    if not topics:
+        return
+    communities = {r.name: r for r in Region.objects.filter(path__startswith=street.path, level="community")}
+    covered = {t.domain_id for t in topics}
+    uncovered = Domain.objects.filter(is_active=True).exclude(pk__in=covered).order_by("sort_order").first()
+    for n, (days, orderer, name, community, note, state, rating) in enumerate(MENU_ORDERS):
+        where = communities.get(community)
+        if where is None:
+            continue
+        last = n == len(MENU_ORDERS) - 1 and uncovered is not None
+        topic = topics[n % len(topics)]
+        domain = uncovered if last else Domain.objects.get(pk=topic.domain_id)
+        kind = ActivityKind.objects.get(pk=topic.forms[0][0]) if topic.forms else ActivityKind.objects.get(code="ztjz")
+        assert domain is not None
+        day = today - dt.timedelta(days=days)
+        order, token = menu.order_place(
+            data=menu.OrderData(domain=domain, kind=kind, place=where, orderer=orderer, orderer_name=name, note=note),
+            today=day,
+        )
+        if state == "routed":
+            continue
+        if state == "declined":
+            menu.order_decline(actor=SYSTEM, order=order, reason="本月普法骨干均已排满，已请街道法治办改派。")
+            continue
+        menu.order_accept(actor=SYSTEM, order=order)
+        if state == "accepted":
+            continue
+        held = day + dt.timedelta(days=min(days, 7))
+        data = ActivityData(
+            unit=order.unit,
+            title=f"{domain.name}{kind.name}（应{name or where.name}点单）"[:200],
+            kind=kind,
+            date=min(held, today),
+            place=f"{where.name}党群服务中心",
+            place_region=where,
+            domains=[domain],
+            people_onsite=40,
+            description=f"应{where.name}{order.get_orderer_display()}点单开展：{note}",
+        )
+        menu.order_deliver(actor=SYSTEM, order=order, data=data)
+        if state == "rated" and rating:
+            menu.order_rate(token=token, rating=rating, comment="讲得清楚，贴近实际。")

@@ -96,3 +96,63 @@ class RuleForm(PufaForm):
     def __init__(self, *args: Any, regions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions  # type: ignore[attr-defined]
+
+
+# ---------------------------------------------------------------- 点单
+
+
+class MenuOrderQuery(QueryForm):
+    """The order list's filters (every figure of the loop page and every 待办 line links here)."""
+
+    figure = SearchField(limit=20)
+    status = SearchField(limit=20)
+    unit = id_field()
+    mine = forms.BooleanField(required=False)
+    start = forms.DateField(required=False)
+    end = forms.DateField(required=False)
+
+
+class LoopQuery(QueryForm):
+    start = forms.DateField(required=False)
+    end = forms.DateField(required=False)
+
+
+class DeclineForm(PufaForm):
+    reason = forms.CharField(label="拒单理由", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DeliverForm(PufaForm):
+    """送单: an activity the unit recorded already, or the activity recorded now (into the ledger)."""
+
+    activity = forms.TypedChoiceField(label="已登记的活动", required=False, coerce=int, empty_value=None)
+    title = forms.CharField(label="活动名称", max_length=200, required=False)
+    date = forms.DateField(label="活动日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    place = forms.CharField(label="活动地点", max_length=200, required=False)
+    people_onsite = forms.IntegerField(label="现场受众人数", min_value=0, max_value=100000, required=False)
+    description = forms.CharField(
+        label="活动简介", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, candidates: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].choices = [  # type: ignore[attr-defined]
+            ("", "（新登记一次活动）"),
+            *((a.pk, f"{a.date:%Y-%m-%d} {a.title}") for a in candidates),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("activity") is None:
+            if not data.get("title"):
+                self.add_error("title", "请填写活动名称，或选择已登记的活动。")
+            if not data.get("date"):
+                self.add_error("date", "请填写活动日期。")
+        return data
+
+
+class ReassignForm(PufaForm):
+    unit = forms.ModelChoiceField(label="改派至", queryset=Region.objects.none())
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]

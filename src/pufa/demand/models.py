@@ -18,8 +18,8 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 
-from pufa.core.models import Domain, TimeStampedModel
-from pufa.org.models import Region
+from pufa.core.models import ActivityKind, Domain, TimeStampedModel, Versioned
+from pufa.org.models import Region, Unit
 
 REGION_SCOPE: dict[str, tuple[str, ...]] = {"region": ("region__path",), "unit": ()}
 
@@ -153,3 +153,90 @@ class TrainedModel(models.Model):
 
     def __str__(self) -> str:
         return f"分类模型 {self.created_at:%Y-%m-%d %H:%M}（{self.samples} 条）"
+
+
+class MenuOrder(Versioned, TimeStampedModel):
+    """点单: a topic of the public 普法菜单 ordered by a resident, a community or a school, without an account.
+
+    It is routed (派单) when placed, by `pufa.demand.routing` (the unit whose published duty list covers the
+    domain there, else the office above); that unit accepts or declines it with a reason, delivers it (送单 —
+    the delivery is one ledger activity, `activity`, unique here so an activity delivers one order and is
+    counted once, by the ledger), and the orderer rates it (评单) through the private link whose SHA-256 is
+    `token_hash`. Every step runs on `pufa.demand.menu.ORDER_FLOW`. The contact is optional and shown masked.
+    """
+
+    class Status(models.TextChoices):
+        ROUTED = "routed", "待接单"
+        ACCEPTED = "accepted", "已接单"
+        DECLINED = "declined", "已拒单"
+        DELIVERED = "delivered", "已送单"
+        RATED = "rated", "已评单"
+
+    class Orderer(models.TextChoices):
+        RESIDENT = "resident", "居民"
+        COMMUNITY = "community", "社区（村）"
+        SCHOOL = "school", "学校"
+        OTHER = "other", "企业或其他单位"
+
+    token_hash = models.CharField("链接摘要", max_length=64, unique=True, editable=False)
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.ROUTED, db_index=True)
+    domain = models.ForeignKey(Domain, verbose_name="普法主题", on_delete=models.PROTECT, related_name="+")
+    kind = models.ForeignKey(ActivityKind, verbose_name="普法形式", on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(
+        "duties.DutyItem",
+        verbose_name="所点菜单项",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    place = models.ForeignKey(Region, verbose_name="所在社区/街道", on_delete=models.PROTECT, related_name="+")
+    orderer = models.CharField("点单方", max_length=20, choices=Orderer.choices, default=Orderer.RESIDENT)
+    orderer_name = models.CharField("单位或称呼", max_length=60, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=20, blank=True)
+    wish_date = models.DateField("希望日期", null=True, blank=True)
+    audience_size = models.PositiveIntegerField("预计人数", null=True, blank=True)
+    note = models.TextField("需求说明", max_length=500, blank=True)
+    ordered_on = models.DateField("点单日期", db_index=True)
+    unit = models.ForeignKey(Unit, verbose_name="承接单位", on_delete=models.PROTECT, related_name="+")
+    by_duty_list = models.BooleanField("按责任清单派单", default=False)
+    routed_at = models.DateTimeField("派单时间")
+    accept_due = models.DateField("接单时限")
+    accepted_at = models.DateTimeField("接单时间", null=True, blank=True)
+    deliver_due = models.DateField("送单时限", null=True, blank=True)
+    declined_at = models.DateTimeField("拒单时间", null=True, blank=True)
+    decline_reason = models.TextField("拒单理由", max_length=500, blank=True)
+    delivered_at = models.DateTimeField("送单时间", null=True, blank=True)
+    activity = models.OneToOneField(
+        "ledger.Activity",
+        verbose_name="送单活动",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="menu_order",
+    )
+    on_time = models.BooleanField("按时送单", null=True, blank=True)
+    rating = models.PositiveSmallIntegerField("评分", null=True, blank=True)
+    rating_comment = models.TextField("评价", max_length=500, blank=True)
+    rated_at = models.DateTimeField("评单时间", null=True, blank=True)
+
+    scope_lookups: ClassVar[dict[str, tuple[str, ...]]] = {
+        "region": ("place__path", "unit__region__path"),
+        "unit": ("unit__path",),
+    }
+
+    class Meta:
+        verbose_name = "点单"
+        verbose_name_plural = "点单"
+        ordering = ["-ordered_on", "-id"]
+        indexes = [
+            models.Index(fields=["unit", "ordered_on"], name="demand_menu_unit_day"),
+            models.Index(fields=["status", "accept_due"], name="demand_menu_status_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"点单 {self.pk}：{self.domain}（{self.kind}）"
+
+    @property
+    def audit_scope_path(self) -> str:
+        return self.place.path

@@ -9,14 +9,14 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 
 from pufa.core.models import Domain
 from pufa.demand import engine
-from pufa.demand.models import GazetteerEntry, KeywordRule, WorkOrder
+from pufa.demand.models import GazetteerEntry, KeywordRule, MenuOrder, WorkOrder
 from pufa.demand.routing import Route, route
 from pufa.ledger.counting import participations
 from pufa.org.access import ancestor_paths, can, grants, scope, visible_or_404
@@ -113,13 +113,15 @@ def rule_get(*, actor: Any, pk: int) -> KeywordRule:
 
 
 def todos(actor: Any) -> list[Any] | None:
-    """Orders whose domain or place the classifier was unsure of, for the offices that correct them."""
+    """Orders whose domain or place the classifier was unsure of, for the offices that correct them; the 点单
+    waiting on the units the actor acts for."""
     from pufa.core.home import Todo
 
-    if not can(actor, "demand.manage"):
-        return None
-    count = scope(WorkOrder.objects.filter(review_q()), actor, "demand.manage").count()
-    return [Todo("条热线工单待复核分类", count, f"{reverse('demand:order-list')}?review=1", order=60)]
+    lines = menu_todos(actor)
+    if can(actor, "demand.manage"):
+        count = scope(WorkOrder.objects.filter(review_q()), actor, "demand.manage").count()
+        lines.insert(0, Todo("条热线工单待复核分类", count, f"{reverse('demand:order-list')}?review=1", order=60))
+    return lines or None
 
 
 # ---------------------------------------------------------------- dashboard
@@ -256,3 +258,388 @@ def recommendations(*, actor: Any, today: dt.date | None = None) -> list[Recomme
     for r in result:
         r.route = route(domain=r.domain, place=r.place, year=today.year)
     return result
+
+
+# ---------------------------------------------------------------- 点单: the ordering loop
+
+
+#: The loop's figures, each a filter on the orders (the office's page counts with it, the list it links to
+#: filters with it, the metrics compute with it): name → (label, condition).
+def figure_q(name: str, today: dt.date) -> Q:
+    S = MenuOrder.Status
+    conditions = {
+        "orders": Q(),
+        "by_list": Q(by_duty_list=True),
+        "accepted": Q(status__in=[S.ACCEPTED, S.DELIVERED, S.RATED]),
+        "declined": Q(status=S.DECLINED),
+        "delivered": Q(status__in=[S.DELIVERED, S.RATED]),
+        "on_time": Q(on_time=True),
+        "rated": Q(status=S.RATED),
+        "waiting": Q(status__in=[S.ROUTED, S.ACCEPTED]),
+        "overdue": overdue_q(today),
+    }
+    return conditions[name]
+
+
+FIGURES: dict[str, str] = {
+    "orders": "点单",
+    "by_list": "按清单派单",
+    "accepted": "接单",
+    "declined": "拒单",
+    "delivered": "送单",
+    "on_time": "按时送单",
+    "rated": "评单",
+    "waiting": "办理中",
+    "overdue": "已超时",
+}
+
+
+def overdue_q(today: dt.date) -> Q:
+    """Waiting past the limit of its step: not accepted by `accept_due`, or accepted and not delivered by
+    `deliver_due`."""
+    S = MenuOrder.Status
+    return Q(status=S.ROUTED, accept_due__lt=today) | Q(status=S.ACCEPTED, deliver_due__lt=today)
+
+
+def handled_unit_ids(actor: Any) -> list[int]:
+    """The units the actor acts for directly on their orders (its own 待办)."""
+    from pufa.org.access import acting_unit_ids
+
+    return acting_unit_ids(actor, "demand.order.handle")
+
+
+def menu_orders(
+    *,
+    actor: Any,
+    figure: str = "",
+    status: str = "",
+    unit_id: int | None = None,
+    mine: bool = False,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    today: dt.date | None = None,
+) -> QuerySet[MenuOrder]:
+    """The orders the actor may see, filtered; `start`/`end` are days the orders were placed."""
+    today = today or timezone.localdate()
+    orders = scope(MenuOrder.objects.all(), actor, "demand.order.view").select_related(
+        "domain", "kind", "place", "unit"
+    )
+    if figure in FIGURES:
+        orders = orders.filter(figure_q(figure, today))
+    if status in MenuOrder.Status.values:
+        orders = orders.filter(status=status)
+    if unit_id:
+        orders = orders.filter(unit_id=unit_id)
+    if mine:
+        orders = orders.filter(unit_id__in=handled_unit_ids(actor))
+    if start is not None:
+        orders = orders.filter(ordered_on__gte=start)
+    if end is not None:
+        orders = orders.filter(ordered_on__lte=end)
+    return orders
+
+
+def menu_order_get(*, actor: Any, pk: int) -> MenuOrder:
+    return visible_or_404(
+        MenuOrder.objects.select_related("domain", "kind", "place", "unit", "activity", "item"),
+        actor,
+        action="demand.order.view",
+        pk=pk,
+    )
+
+
+def delivery_candidates(order: MenuOrder) -> QuerySet[Any]:
+    """The unit's counted activities since the order was placed, not yet delivering another order."""
+    from pufa.ledger.models import Activity
+
+    return (
+        Activity.objects.filter(
+            unit_id=order.unit_id,
+            status__in=Activity.COUNTED,
+            date__gte=order.ordered_on,
+            menu_order__isnull=True,
+        )
+        .order_by("-date", "-id")
+        .only("id", "title", "date")[:50]
+    )
+
+
+@dataclass
+class LoopRow:
+    unit_id: int
+    unit_name: str
+    cells: list[Cell]
+    rating: float | None
+
+
+def loop_figures(*, actor: Any, start: dt.date, end: dt.date, today: dt.date | None = None) -> list[LoopRow]:
+    """Per unit the orders were routed to: every figure of FIGURES over the orders placed in start..end that
+    the actor sees, each linking to exactly those orders, and the average rating (of the rated ones)."""
+    today = today or timezone.localdate()
+    orders = menu_orders(actor=actor, start=start, end=end, today=today).order_by()
+    aggregates = {name: Count("id", filter=figure_q(name, today)) for name in FIGURES}
+    rows = orders.values("unit_id", "unit__name").annotate(**aggregates, avg=Avg("rating")).order_by("unit__name")
+    common = {"start": start.isoformat(), "end": end.isoformat()}
+    result = []
+    for row in rows:
+        cells = [
+            Cell(row[name], _menu_url(**common, unit=row["unit_id"], figure=name), label)
+            for name, label in FIGURES.items()
+        ]
+        avg = round(float(row["avg"]), 2) if row["avg"] is not None else None
+        result.append(LoopRow(row["unit_id"], row["unit__name"], cells, avg))
+    return result
+
+
+def _menu_url(**params: Any) -> str:
+    clean = {k: v for k, v in params.items() if v not in (None, "")}
+    return f"{reverse('demand:menu-order-list')}?{urlencode(clean)}"
+
+
+def menu_todos(actor: Any) -> list[Any]:
+    """The orders waiting on the units the actor acts for: to accept, to deliver, and those past their limit."""
+    from pufa.core.home import Todo
+
+    units = handled_unit_ids(actor)
+    if not units:
+        return []
+    today = timezone.localdate()
+    mine = MenuOrder.objects.filter(unit_id__in=units)
+    base = reverse("demand:menu-order-list")
+    counts = mine.aggregate(
+        routed=Count("id", filter=Q(status=MenuOrder.Status.ROUTED)),
+        accepted=Count("id", filter=Q(status=MenuOrder.Status.ACCEPTED)),
+        late=Count("id", filter=overdue_q(today)),
+    )
+    return [
+        Todo("条点单待接单", counts["routed"], f"{base}?mine=1&status=routed", order=61),
+        Todo("条点单待送单", counts["accepted"], f"{base}?mine=1&status=accepted", order=62),
+        Todo("条点单已超时", counts["late"], f"{base}?mine=1&figure=overdue", order=63),
+    ]
+
+
+# ---------------------------------------------------------------- 普法菜单 on the portal (no login)
+
+#: The forms of delivery a duty item's measures name (载体与措施), when none of its announced activities says.
+MEASURE_WORDS = (
+    ("讲座", "ztjz"),
+    ("法治课", "ztjz"),
+    ("宣讲", "ztjz"),
+    ("咨询", "flzx"),
+    ("演出", "wyyc"),
+    ("文艺", "wyyc"),
+    ("以案释法", "yasf"),
+    ("送法", "sfsm"),
+    ("培训", "px"),
+)
+
+
+@dataclass(frozen=True)
+class PublicOffer:
+    item_id: int
+    unit_name: str
+    content: str
+    forms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PublicTopic:
+    domain_id: int
+    name: str
+    forms: tuple[tuple[int, str], ...]  # (activity kind id, name)
+    offers: tuple[PublicOffer, ...]
+    laws: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PublicPlace:
+    id: int
+    name: str
+    level: str
+
+
+@dataclass(frozen=True)
+class PublicOrder:
+    """What the orderer's private link shows: never the contact, the handler's people or internal notes."""
+
+    id: int
+    status: str
+    status_label: str
+    domain: str
+    kind: str
+    place: str
+    unit: str
+    ordered_on: dt.date
+    accept_due: dt.date
+    deliver_due: dt.date | None
+    decline_reason: str
+    delivered_title: str
+    delivered_on: dt.date | None
+    rating: int | None
+    rating_comment: str
+
+
+#: Topics shown per menu, and offers per topic.
+MENU_OFFERS = 8
+
+
+def public_items() -> QuerySet[Any]:
+    """The portal's boundary for the menu: items of lists announced to the public, of living units (the same
+    base as `pufa.portal.selectors.published_lists`)."""
+    from pufa.duties.models import DutyItem, DutyList
+
+    return DutyItem.objects.filter(
+        deleted_at__isnull=True,
+        duty_list__status__in=DutyList.PUBLIC_STATUSES,
+        duty_list__deleted_at__isnull=True,
+        duty_list__unit__deleted_at__isnull=True,
+    )
+
+
+def public_menu(*, region_id: int | None, year: int) -> tuple[PublicTopic, ...]:
+    """普法菜单: per domain, what units offer — from the items of their published duty lists of `year` (or the
+    year before), with the forms of delivery their announced activities (else their measures) name. For a
+    place, the units there, above it (who route its orders) and below it. Cached under the duties' public
+    version, which every publish and withdrawal changes."""
+    from django.core.cache import cache
+
+    from pufa.duties.selectors import public_version
+
+    key = f"demand:menu:{public_version()}:{region_id}:{year}"
+    menu = cache.get(key)
+    if menu is None:
+        menu = _build_menu(region_id=region_id, year=year)
+        cache.set(key, menu, 600)
+    return menu
+
+
+def _build_menu(*, region_id: int | None, year: int) -> tuple[PublicTopic, ...]:
+    from pufa.core.models import ActivityKind
+    from pufa.duties.models import DutyItem, PlannedActivity
+
+    items = public_items().filter(duty_list__year__in=[year, year - 1])
+    if region_id is not None:
+        region = Region.objects.filter(pk=region_id, deleted_at__isnull=True).first()
+        if region is None:
+            return ()
+        items = items.filter(
+            Q(duty_list__unit__region__path__in=ancestor_paths(region.path))
+            | Q(duty_list__unit__region__path__startswith=region.path)
+        )
+    rows = list(
+        items.values_list("id", "content", "measures", "duty_list__unit__name").order_by(
+            "duty_list__unit__name", "order", "id"
+        )[:2000]
+    )
+    ids = [r[0] for r in rows]
+    kinds = {k.code: (k.pk, k.name) for k in ActivityKind.objects.filter(is_active=True)}
+    kind_names = {pk: name for pk, name in kinds.values()}
+    planned: dict[int, set[int]] = defaultdict(set)
+    for item_id, kind_id in PlannedActivity.objects.filter(item_id__in=ids, deleted_at__isnull=True).values_list(
+        "item_id", "kind_id"
+    ):
+        planned[item_id].add(kind_id)
+    domains: dict[int, list[int]] = defaultdict(list)
+    through = DutyItem.domains.through
+    for item_id, domain_id in through.objects.filter(dutyitem_id__in=ids).values_list("dutyitem_id", "domain_id"):
+        domains[item_id].append(domain_id)
+    laws: dict[int, set[str]] = defaultdict(set)
+    law_through = DutyItem.laws.through
+    for item_id, name in law_through.objects.filter(dutyitem_id__in=ids).values_list("dutyitem_id", "law__name"):
+        laws[item_id].add(name.removeprefix("中华人民共和国"))
+    by_domain: dict[int, list[tuple[PublicOffer, set[int]]]] = defaultdict(list)
+    for item_id, content, measures, unit_name in rows:
+        forms = set(planned.get(item_id, set()))
+        if not forms:
+            forms = {kinds[code][0] for word, code in MEASURE_WORDS if word in measures and code in kinds}
+        if not forms and "ztjz" in kinds:
+            forms = {kinds["ztjz"][0]}
+        offer = PublicOffer(
+            item_id, unit_name, content[:120], tuple(sorted(kind_names[k] for k in forms if k in kind_names))
+        )
+        for domain_id in domains.get(item_id, []):
+            by_domain[domain_id].append((offer, forms))
+    topics = []
+    for domain in Domain.objects.filter(pk__in=by_domain, is_active=True).order_by("sort_order", "id"):
+        offers = by_domain[domain.pk]
+        forms = set().union(*(f for _, f in offers))
+        topic_laws: set[str] = set()
+        for offer, _ in offers:
+            topic_laws |= laws.get(offer.item_id, set())
+        topics.append(
+            PublicTopic(
+                domain_id=domain.pk,
+                name=domain.name,
+                forms=tuple(sorted(((k, kind_names[k]) for k in forms if k in kind_names), key=lambda f: f[0])),
+                offers=tuple(o for o, _ in offers[:MENU_OFFERS]),
+                laws=tuple(sorted(topic_laws))[:5],
+            )
+        )
+    return tuple(topics)
+
+
+def public_places(region_id: int | None) -> tuple[PublicPlace, ...]:
+    """Where an order can be placed: the streets (no region chosen), or a street and its communities."""
+    streets = Region.objects.filter(deleted_at__isnull=True, level=Region.Level.STREET)
+    if region_id is None:
+        return tuple(PublicPlace(*r) for r in streets.order_by("path").values_list("id", "name", "level")[:500])
+    region = Region.objects.filter(pk=region_id, deleted_at__isnull=True).first()
+    if region is None:
+        return ()
+    street = region
+    if region.level == Region.Level.COMMUNITY and region.parent_id is not None:
+        street = Region.objects.filter(pk=region.parent_id).first() or region
+    rows = (
+        Region.objects.filter(path__startswith=street.path, deleted_at__isnull=True)
+        .filter(level__in=[Region.Level.STREET, Region.Level.COMMUNITY])
+        .order_by("path")
+        .values_list("id", "name", "level")[:500]
+    )
+    return tuple(PublicPlace(*r) for r in rows)
+
+
+def public_order(token: str) -> PublicOrder | None:
+    """The order behind a private link, as the orderer may see it."""
+    from pufa.demand.menu import token_hash
+
+    if not token or len(token) > 100:
+        return None
+    row = (
+        MenuOrder.objects.filter(token_hash=token_hash(token))
+        .values(
+            "id",
+            "status",
+            "domain__name",
+            "kind__name",
+            "place__name",
+            "unit__name",
+            "ordered_on",
+            "accept_due",
+            "deliver_due",
+            "decline_reason",
+            "activity__title",
+            "activity__date",
+            "rating",
+            "rating_comment",
+        )
+        .first()
+    )
+    if row is None:
+        return None
+    return PublicOrder(
+        id=row["id"],
+        status=row["status"],
+        status_label=str(MenuOrder.Status(row["status"]).label),
+        domain=row["domain__name"],
+        kind=row["kind__name"],
+        place=row["place__name"],
+        unit=row["unit__name"],
+        ordered_on=row["ordered_on"],
+        accept_due=row["accept_due"],
+        deliver_due=row["deliver_due"],
+        decline_reason=row["decline_reason"],
+        delivered_title=row["activity__title"] or "",
+        delivered_on=row["activity__date"],
+        rating=row["rating"],
+        rating_comment=row["rating_comment"],
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pufa.demand import views
+from pufa.demand import menu_views, views
 
 app_name = "demand"
 
@@ -14,4 +14,11 @@ urlpatterns = [
     path("rules/", views.rules, name="rules"),
     path("rules/<int:pk>/toggle/", views.rule_toggle, name="rule-toggle"),
     path("rules/train/", views.train, name="train"),
+]
+
+urlpatterns += [
+    path("menu/", menu_views.loop, name="menu-loop"),
+    path("menu/orders/", menu_views.order_list, name="menu-order-list"),
+    path("menu/orders/<int:pk>/", menu_views.order_detail, name="menu-order-detail"),
+    path("menu/orders/<int:pk>/<str:name>/", menu_views.order_step, name="menu-order-step"),
 ]

@@ -58,6 +58,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "demand.manage",
             "demand.rules.default",
             "demand.train",
+            "demand.order.view",
+            "demand.order.handle",
             "assessment.view",
             "assessment.manage",
         }
@@ -85,6 +87,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "exams.view",
             "surveys.view",
             "surveys.manage",
+            "demand.order.view",
+            "demand.order.handle",
             "assessment.view",
             "assessment.self",
         }
@@ -109,6 +113,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "exams.view",
             "surveys.view",
             "demand.view",
+            "demand.order.view",
             "assessment.view",
             "assessment.inspect",
         }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pufa.portal import contests, surveys, views
+from pufa.portal import contests, menu, surveys, views
 
 app_name = "portal"
 
@@ -20,4 +20,7 @@ urlpatterns = [
     path("contests/<int:pk>/paper/", contests.contest_paper, name="contest-paper"),
     path("contests/<int:pk>/submit/", contests.contest_submit, name="contest-submit"),
     path("s/<str:token>/", surveys.survey, name="survey"),
+    path("menu/", menu.menu, name="menu"),
+    path("menu/order/", menu.menu_order, name="menu-order"),
+    path("menu/o/<str:token>/", menu.menu_order_status, name="menu-order-status"),
 ]
