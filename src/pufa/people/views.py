@@ -159,8 +159,8 @@ def person_login(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"已为{person.name}开通登录账号：{user.username}。请告知本人登录后修改密码。")
             return redirect("people:person-detail", pk=person.pk)
-    for error in form.errors.values():
-        messages.error(request, "；".join(error))
+    for errors in form.errors.values():
+        messages.error(request, "；".join(str(e) for e in errors))
     return redirect(f"{reverse('people:person-detail', args=[person.pk])}#login")
 
 
