@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pufa.reports import exam_circulars, views
+from pufa.reports import assessment_circulars, exam_circulars, views
 
 app_name = "reports"
 
@@ -24,4 +24,9 @@ urlpatterns = [
     path("circulars/<int:pk>/publish/", views.circular_publish, name="circular-publish"),
     path("circulars/<int:pk>/download.<str:fmt>", views.circular_download, name="circular-download"),
     path("exams/<int:pk>/circular.<str:fmt>", exam_circulars.exam_circular_download, name="exam-circular"),
+    path(
+        "assessment/<int:pk>/circular.<str:fmt>",
+        assessment_circulars.assessment_circular_download,
+        name="assessment-circular",
+    ),
 ]
