@@ -224,3 +224,31 @@ def test_bands_form_on_the_scheme_page(client_for, office_user, scheme):
     page = office.post(url, {"b0-name": "优秀\x00", "b0-quota": "9e999", "b1-name": "x" * 50}, follow=True)
     assert page.status_code == 200 and "名额比例" in page.content.decode()
     assert Item.objects.filter(scheme=scheme).count() == 2
+
+
+def test_the_ranking_page_reads_in_a_bounded_number_of_queries(
+    client_for, world, office_user, scheme, django_assert_max_num_queries
+):
+    from tests.factories import UnitFactory
+
+    def page_queries() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        office = client_for(office_user)
+        with CaptureQueriesContext(connection) as seen:
+            assert office.get(reverse("assessment:ranking", args=[scheme.pk])).status_code == 200
+        return len(seen)
+
+    with at(D(2026, 6, 1)):
+        services.scoring_run(actor=office_user, scheme=scheme)
+    few = page_queries()
+    for i in range(6):
+        UnitFactory(name=f"新社区{i}居委会", kind="community_committee", region=world.community_a, code=f"x{i}")
+    with at(D(2026, 6, 2)):
+        services.scoring_run(actor=office_user, scheme=Scheme.objects.get(pk=scheme.pk))
+    assert Score.objects.filter(scheme=scheme).count() >= 9
+    many = page_queries()
+    assert many <= few  # nine units read in no more queries than three
+    with django_assert_max_num_queries(30):
+        client_for(office_user).get(reverse("assessment:ranking", args=[scheme.pk]))
