@@ -2,10 +2,11 @@
 
 The city comes from citygen (about 4,951 units at --scale 1, five years of ledger activities). A scheme at the
 city's top region has three automatic items on the ledger's metrics (one grouped query each over all units)
-and two manual items with notes for a tenth of the communities; the scoring run computes, ranks by peer group
-and grades by the default bands, and stores every unit's total (printed in seconds, target < 60 s). Then the ranking page, as the city office
-sees it, is requested RUNS times beside a baseline page (the assessment index) measured in the same run;
-median and p95 in ms, their ratio and the load average.
+and two manual items with notes for a tenth of the communities; the scoring run computes, ranks by peer group,
+grades by the default bands and stores every unit's total (printed in seconds, target < 60 s; the bands per
+group are printed). Then the ranking page, as the city office sees it, is requested RUNS times beside a
+baseline page (the assessment index) measured in the same run; median and p95 in ms, their ratio and the
+load average.
 
     .venv/bin/python bench/assessment_bench.py              # SQLite: var/bench.sqlite3
     PUFA_DATABASE_URL=postgres://… .venv/bin/python bench/assessment_bench.py
