@@ -2,10 +2,11 @@
 
 The city comes from citygen (about 4,951 units at --scale 1, five years of ledger activities). A scheme at the
 city's top region has three automatic items on the ledger's metrics (one grouped query each over all units)
-and two manual items with notes for a tenth of the communities; the scoring run computes, ranks by peer group
-and stores every unit's total (printed in seconds, target < 60 s). Then the ranking page, as the city office
-sees it, is requested RUNS times beside a baseline page (the assessment index) measured in the same run;
-median and p95 in ms, their ratio and the load average.
+and two manual items with notes for a tenth of the communities; the scoring run computes, ranks by peer group,
+grades by the default bands and stores every unit's total (printed in seconds, target < 60 s; the bands per
+group are printed). Then the ranking page, as the city office sees it, is requested RUNS times beside a
+baseline page (the assessment index) measured in the same run; median and p95 in ms, their ratio and the
+load average.
 
     .venv/bin/python bench/assessment_bench.py              # SQLite: var/bench.sqlite3
     PUFA_DATABASE_URL=postgres://… .venv/bin/python bench/assessment_bench.py
@@ -105,6 +106,8 @@ def main() -> None:
     print(f"assessed units: {units:,}; scored {scored:,} in {seconds:.1f} s (target < 60 s)")
     spread = selectors.discrimination(scheme)
     print(f"spread of totals: sd {spread['spread']} (low {spread['low']}, high {spread['high']})")
+    for group, counts in selectors.band_counts(actor=SYSTEM, scheme=scheme).items():
+        print(f"grade bands, {selectors.GROUPS[group]}: " + ", ".join(f"{name} {n:,}" for name, n in counts))
     office = Membership.objects.filter(role=Membership.Role.OFFICE, unit__region=top).select_related("user").first()
     assert office is not None, "no city office in the generated city"
     client = Client()

@@ -168,3 +168,77 @@ def test_a_rerun_from_stored_inputs_matches():
         "region": "/1/",
     }
     assert draws.rerun(inputs, "x") == _draw("x")
+
+
+# ---------------------------------------------------------------- grade bands
+
+BANDS = scoring.check_bands(
+    [
+        {"name": "优秀", "quota": "20", "min": "90"},
+        {"name": "良好", "quota": "", "min": "80"},
+        {"name": "合格", "quota": None, "min": 60},
+        {"name": "不合格"},
+    ]
+)
+
+
+def test_bands_are_normalised_to_plain_json():
+    assert BANDS == [
+        {"name": "优秀", "quota": 20, "min": 90},
+        {"name": "良好", "quota": None, "min": 80},
+        {"name": "合格", "quota": None, "min": 60},
+        {"name": "不合格", "quota": None, "min": None},
+    ]
+    assert scoring.check_bands([{"name": "A", "quota": "12.5"}, {"name": "B"}])[0]["quota"] == "12.5"
+
+
+@pytest.mark.parametrize(
+    ("bands", "message"),
+    [
+        ([{"name": "优秀"}], "2 到"),
+        ([{"name": "优秀", "min": 90}, {"name": "优秀"}], "重复"),
+        ([{"name": "", "min": 90}, {"name": "其他"}], "名称"),
+        ([{"name": "优秀", "quota": 0}, {"name": "其他"}], "名额比例"),
+        ([{"name": "优秀", "quota": 120}, {"name": "其他"}], "名额比例"),
+        ([{"name": "优秀", "min": "abc"}, {"name": "其他"}], "最低得分率"),
+        ([{"name": "良好", "min": 80}, {"name": "优秀", "min": 90}, {"name": "其他"}], "不能高于上一档"),
+        ([{"name": "优秀", "min": 90}, {"name": "其他", "min": 10}], "最后一档"),
+    ],
+)
+def test_bad_bands_are_refused(bands, message):
+    with pytest.raises(scoring.RuleError, match=message):
+        scoring.check_bands(bands)
+
+
+def test_the_quota_caps_the_best_band_and_rounds_down():
+    # ten units all above 90: 20% of ten is two excellent, the rest fall to 良好 (above 80)
+    totals = {i: D(99 - i) for i in range(10)}
+    grades = scoring.grade(totals, BANDS, D(100))
+    assert [grades[i] for i in range(10)] == ["优秀"] * 2 + ["良好"] * 8
+    # four units: 20% of four admits none
+    four = scoring.grade({i: D(95) - i for i in range(4)}, BANDS, D(100))
+    assert set(four.values()) == {"良好"}
+
+
+def test_minimums_are_shares_of_full_marks():
+    totals = {1: D(36), 2: D(33), 3: D(25), 4: D(23.9), 5: D(0)}
+    grades = scoring.grade(totals, BANDS, D(40))  # 90% of 40 is 36, 80% is 32, 60% is 24
+    assert grades == {1: "优秀", 2: "良好", 3: "合格", 4: "不合格", 5: "不合格"}
+
+
+def test_ties_never_split_and_never_overrun_a_quota():
+    # ten units, two excellent places, three tied at the top: all three go down together
+    totals = {i: D(98) for i in range(3)} | {i: D(91) for i in range(3, 10)}
+    grades = scoring.grade(totals, BANDS, D(100))
+    assert {grades[i] for i in range(3)} == {"良好"}
+    # … and lower totals do not climb back into the passed band
+    assert {grades[i] for i in range(3, 10)} == {"良好"}
+    # two tied at the top fit the two places
+    totals[2] = D(97)
+    grades = scoring.grade({k: v for k, v in totals.items() if k != 0} | {0: D(98)}, BANDS, D(100))
+    assert [grades[0], grades[1], grades[2]] == ["优秀", "优秀", "良好"]
+
+
+def test_describe_band_in_words():
+    assert scoring.describe_band(BANDS[0], D(40)) == "不超过同类单位的20%，得分不低于满分的90%（36分）"
+    assert scoring.describe_band(BANDS[-1], D(40)) == "其余单位"

@@ -252,12 +252,19 @@ def test_findings_adjust_scores_and_the_run_ranks_by_peer_group(world, liaison):
         services.finding_record(
             actor=inspector, draw=draw, unit=world.committee_a, item=manual, points="1", note="名册仅3人"
         )
-        heard = []
-        with events.listening(events.RecordsChanged, heard.append):
-            services.scoring_run(actor=office, scheme=scheme)
-        assert heard and heard[0].metrics == frozenset({"assessment.score"})
+        services.scoring_run(actor=office, scheme=scheme)
         after = Score.objects.get(scheme=scheme, unit=world.committee_a)
         assert (after.total, after.checked) == (Decimal(1), True)
+        # Not yet published: the metric dashboards and units read has no value for it.
+        value = registry.compute("assessment.score", unit_ids=[world.committee_a.pk], start=None, end=D(2026, 6, 1))
+        assert value == {world.committee_a.pk: 0}
+        services.scoring_run(actor=office, scheme=scheme, final=True)
+    with at(D(2026, 6, 20)):
+        heard = []
+        with events.listening(events.RecordsChanged, heard.append):
+            services.scheme_release(actor=office, scheme=scheme)
+        assert heard and heard[0].metrics == frozenset({"assessment.score"})
+        assert world.committee_a.pk in heard[0].unit_ids
         value = registry.compute("assessment.score", unit_ids=[world.committee_a.pk], start=None, end=D(2026, 6, 1))
         assert value == {world.committee_a.pk: Decimal(1)}
 
@@ -266,6 +273,11 @@ def test_scoping_a_unit_sees_its_own_rank_an_office_its_region(world, liaison, o
     services.scheme_publish(actor=office_user, scheme=scheme)
     with at(D(2026, 6, 1)):
         services.scoring_run(actor=office_user, scheme=scheme)
+        services.scoring_run(actor=office_user, scheme=scheme, final=True)
+    assert selectors.ranking(actor=liaison, scheme=scheme) == {}  # not published yet: the office's only
+    assert selectors.unit_result(actor=liaison, scheme=scheme, unit=world.committee_a) is None
+    with at(D(2026, 6, 9)):
+        services.scheme_release(actor=office_user, scheme=scheme)
     mine = selectors.ranking(actor=liaison, scheme=scheme)
     assert [r.unit for _, rows in mine.values() for r in rows] == ["沱河社区居委会"]
     ranked = selectors.ranking(actor=office_user, scheme=scheme)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -170,9 +171,20 @@ def test_inspector_finding_on_a_phone_changes_the_ranking(client_for, office_use
     assert Score.objects.get(unit=world.committee_a).total == 1
     ranking = office.get(reverse("assessment:ranking", args=[scheme.pk])).content.decode()
     assert "已抽查" in ranking and 'data-testid="rank-total">1<' in ranking
-    # the unit sees only its own row
+    # before publication the unit sees no ranking; once published, only its own row
     mine = client_for(liaison).get(reverse("assessment:ranking", args=[scheme.pk])).content.decode()
+    assert "考核结果尚未公布" in mine and 'data-testid="rank-row"' not in mine
+    office = client_for(office_user)
+    office.post(reverse("assessment:scheme-step", args=[scheme.pk]), {"step": "final"})
+    early = office.post(reverse("assessment:scheme-step", args=[scheme.pk]), {"step": "release"}, follow=True)
+    assert "期满后才能公布" in early.content.decode()
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(days=9)):
+        office = client_for(office_user)  # sessions do not last nine days
+        office.post(reverse("assessment:scheme-step", args=[scheme.pk]), {"step": "release"})
+        assert Scheme.objects.get(pk=scheme.pk).status == Scheme.Status.RELEASED
+        mine = client_for(liaison).get(reverse("assessment:ranking", args=[scheme.pk])).content.decode()
     assert "沱河社区居委会" in mine and "桃园社区居委会" not in mine
+    assert 'data-testid="rank-band">不合格<' in mine  # 1 of 4 points: below every minimum
 
 
 def test_nul_and_huge_input_never_give_a_500(client_for, office_user, world):

@@ -320,6 +320,7 @@ PAGES: dict[str, Page] = {
     "assessment:scheme-import": P("assessment.manage"),
     "assessment:scheme-detail": P("assessment.view", "assessment_scheme"),
     "assessment:scheme-step": P("assessment.manage", "assessment_scheme", post_only=True),
+    "assessment:scheme-bands": P("assessment.manage", "assessment_scheme", post_only=True),
     "assessment:ranking": P("assessment.view", "assessment_scheme"),
     "assessment:draw-create": P("assessment.manage", "assessment_scheme", post_only=True),
     "assessment:item-configure": P("assessment.manage", "assessment_item", post_only=True),
@@ -368,6 +369,8 @@ PAGES: dict[str, Page] = {
     "exams:exam-export": P("exams.view", "exam"),
     "reports:exam-circular": P("exams.view", "exam", fmt="docx"),
     "reports:spotcheck-circular": P("people.spotcheck", "spot_check", fmt="docx"),
+    # the circular of a scheme's published results (before publication it redirects to the ranking page)
+    "reports:assessment-circular": P("assessment.view", "assessment_scheme", fmt="docx"),
     "exams:exam-remind": P("exams.manage", "exam", post_only=True),
     "exams:exam-step": P("exams.manage", "exam", post_only=True, path=(("name", "close"),)),
     "exams:take": P(None, "my_exam"),  # examinees only, whatever their role

@@ -20,6 +20,8 @@ class AssessmentConfig(AppConfig):
                 "assessment.scheme.publish": "发布考核方案",
                 "assessment.scheme.score": "计算考核得分",
                 "assessment.scheme.final": "考核最终评分",
+                "assessment.scheme.bands": "设置考核等次",
+                "assessment.scheme.release": "公布考核结果",
                 "assessment.item.configure": "设置考核内容计分方式",
                 "assessment.self.create": "开始单位自评",
                 "assessment.self.note": "填写自评说明",

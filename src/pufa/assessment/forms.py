@@ -78,6 +78,23 @@ def reviewed_rows(data: Any, sections: int, items: int) -> dict[str, Any]:
     return out
 
 
+def posted_bands(data: Any) -> list[dict[str, str]]:
+    """The grade bands as posted by the scheme page's rows (`b0-name`, `b0-quota`, `b0-min` …), rows without a
+    name dropped; the service checks them (`scoring.check_bands`)."""
+    out = []
+    for i in range(scoring.MAX_BANDS):
+        name = str(data.get(f"b{i}-name", "") or "").replace("\x00", "").strip()[:20]
+        if name:
+            out.append(
+                {
+                    "name": name,
+                    "quota": str(data.get(f"b{i}-quota", "") or "").strip()[:10],
+                    "min": str(data.get(f"b{i}-min", "") or "").strip()[:10],
+                }
+            )
+    return out
+
+
 class ItemForm(PufaForm):
     kind = forms.ChoiceField(label="计分方式", choices=Item.Kind.choices)
     points = forms.DecimalField(label="分值", max_digits=6, decimal_places=2, min_value=0, required=False)

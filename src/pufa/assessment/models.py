@@ -22,6 +22,17 @@ from pufa.org.models import Region, Unit
 UNIT_SCOPE: dict[str, tuple[str, ...]] = {"region": ("unit__region__path",), "unit": ("unit__path",)}
 
 
+def default_bands() -> list[dict[str, object]]:
+    """考核等次 as most district rules set them: 优秀 for at most 20% of a peer group and 90% of full marks,
+    良好 from 80%, 合格 from 60%, 不合格 below (see `scoring.grade`)."""
+    return [
+        {"name": "优秀", "quota": 20, "min": 90},
+        {"name": "良好", "quota": None, "min": 80},
+        {"name": "合格", "quota": None, "min": 60},
+        {"name": "不合格", "quota": None, "min": None},
+    ]
+
+
 class Scheme(Versioned, TimeStampedModel):
     """考核方案: the indicator scheme of one year, issued by an office for its region."""
 
@@ -29,6 +40,7 @@ class Scheme(Versioned, TimeStampedModel):
         DRAFT = "draft", "草稿"
         PUBLISHED = "published", "已发布"
         SCORED = "scored", "已评分"
+        RELEASED = "released", "已公布"
 
     class FindingRule(models.TextChoices):
         REPLACE = "replace", "以抽查核定分为准"
@@ -45,6 +57,9 @@ class Scheme(Versioned, TimeStampedModel):
     source = models.CharField("来源文件", max_length=200, blank=True)
     scored_at = models.DateTimeField("评分时间", null=True, blank=True)
     appeal_days = models.PositiveSmallIntegerField("申诉期（天）", default=7)
+    appeal_until = models.DateField("申诉截止日期", null=True, blank=True)
+    bands = models.JSONField("考核等次", default=default_bands, blank=True)
+    released_at = models.DateTimeField("公布时间", null=True, blank=True)
 
     scope_lookups: ClassVar[dict[str, tuple[str, ...]]] = {
         "region": ("region__path",),
@@ -236,6 +251,7 @@ class Score(models.Model):
     group = models.CharField("同类组别", max_length=20)
     total = models.DecimalField("总分", max_digits=7, decimal_places=2)
     rank = models.PositiveIntegerField("组内名次")
+    band = models.CharField("等次", max_length=20, blank=True)
     checked = models.BooleanField("经抽查", default=False)
     lines = models.JSONField("分项得分", default=dict)
     computed_at = models.DateTimeField("计算时间", auto_now=True)

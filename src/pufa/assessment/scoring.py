@@ -197,3 +197,106 @@ def undiscriminating(totals: Sequence[Decimal], full_marks: Decimal) -> bool:
     if len(totals) < 3 or full_marks <= 0:
         return False
     return spread(totals) < full_marks * MIN_SPREAD_SHARE
+
+
+# ---------------------------------------------------------------- grade bands (考核等次)
+
+#: At most this many bands; at least two (one above the catch-all).
+MAX_BANDS = 6
+
+
+def check_bands(bands: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Grade bands, best first, validated and normalised to plain JSON, or `RuleError`.
+
+    Each band has a `name`, an optional `quota` (at most this percentage of a peer group, e.g. 优秀 ≤ 20%)
+    and an optional `min` (a total of at least this percentage of the scheme's full marks). The last band
+    takes everyone else, so it has neither; the minimums fall from band to band."""
+    if not 2 <= len(bands) <= MAX_BANDS:
+        raise RuleError(f"考核等次应有 2 到 {MAX_BANDS} 档")
+    out: list[dict[str, Any]] = []
+    names: set[str] = set()
+    last_min: Decimal | None = None
+    for index, band in enumerate(bands):
+        name = str(band.get("name") or "").strip()
+        if not name or len(name) > 10:
+            raise RuleError(f"第{index + 1}档等次应有名称（不超过10个字）")
+        if name in names:
+            raise RuleError(f"等次名称“{name}”重复")
+        names.add(name)
+        quota = band.get("quota")
+        minimum = band.get("min")
+        quota_value = None if quota in (None, "") else dec(quota, f"“{name}”的名额比例")
+        min_value = None if minimum in (None, "") else dec(minimum, f"“{name}”的最低得分率")
+        if quota_value is not None and not Decimal(0) < quota_value <= Decimal(100):
+            raise RuleError(f"“{name}”的名额比例应在 0 到 100 之间")
+        if min_value is not None:
+            if not Decimal(0) <= min_value <= Decimal(100):
+                raise RuleError(f"“{name}”的最低得分率应在 0 到 100 之间")
+            if last_min is not None and min_value > last_min:
+                raise RuleError(f"“{name}”的最低得分率不能高于上一档")
+            last_min = min_value
+        out.append(
+            {
+                "name": name,
+                "quota": None if quota_value is None else _plain(quota_value),
+                "min": None if min_value is None else _plain(min_value),
+            }
+        )
+    if out[-1]["quota"] is not None or out[-1]["min"] is not None:
+        raise RuleError(f"最后一档“{out[-1]['name']}”收录其余单位，不设名额和最低得分率")
+    return out
+
+
+def _plain(value: Decimal) -> int | str:
+    return int(value) if value == value.to_integral_value() else str(value.normalize())
+
+
+def band_cap(quota: Any, members: int) -> int | None:
+    """How many of a peer group of `members` a band with `quota` percent may hold: rounded down, since a quota
+    is a ceiling (20% of 4 units admits none)."""
+    if quota is None:
+        return None
+    return int(Decimal(str(quota)) * members / 100)
+
+
+def grade(totals: Mapping[int, Decimal], bands: Sequence[Mapping[str, Any]], full_marks: Decimal) -> dict[int, str]:
+    """Each unit's band within its peer group, from the highest total down.
+
+    A unit goes into the best band whose minimum its total reaches and whose quota still has room; units with
+    equal totals stay together, so a tie that would overrun a quota goes down together (a quota is never
+    exceeded and equal totals never get different grades). Once a band is passed, lower totals cannot return
+    to it. `bands` are as `check_bands` returns them."""
+    if not bands:
+        return {}
+    caps = [band_cap(b.get("quota"), len(totals)) for b in bands]
+    floors = [None if b.get("min") is None else full_marks * Decimal(str(b["min"])) / Decimal(100) for b in bands]
+    counts = [0] * len(bands)
+    ties: dict[Decimal, list[int]] = {}
+    for key, total in totals.items():
+        ties.setdefault(total, []).append(key)
+    out: dict[int, str] = {}
+    band = 0
+    last = len(bands) - 1
+    for total in sorted(ties, reverse=True):
+        keys = ties[total]
+        while band < last:
+            floor, cap = floors[band], caps[band]
+            if (floor is not None and total < floor) or (cap is not None and counts[band] + len(keys) > cap):
+                band += 1
+                continue
+            break
+        counts[band] += len(keys)
+        for key in keys:
+            out[key] = str(bands[band]["name"])
+    return out
+
+
+def describe_band(band: Mapping[str, Any], full_marks: Decimal) -> str:
+    """ "不超过同类单位的20%，得分不低于满分的90%（90分）" — the band's rule in words."""
+    parts = []
+    if band.get("quota") is not None:
+        parts.append(f"不超过同类单位的{band['quota']}%")
+    if band.get("min") is not None:
+        floor = (full_marks * Decimal(str(band["min"])) / Decimal(100)).quantize(CENT).normalize()
+        parts.append(f"得分不低于满分的{band['min']}%（{floor:f}分）")
+    return "，".join(parts) or "其余单位"

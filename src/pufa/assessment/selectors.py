@@ -236,28 +236,60 @@ class RankRow:
     total: Decimal
     rank: int
     checked: bool
+    band: str = ""
+
+
+def results_visible(actor: Any, scheme: Scheme) -> bool:
+    """Stored scores are the office's until the results are published (公布); then each unit sees its own
+    and an office its region (the rows `scope` leaves)."""
+    return scheme.status == Scheme.Status.RELEASED or can(actor, "assessment.manage", scheme)
+
+
+def visible_scores(*, actor: Any, scheme: Scheme) -> QuerySet[Score]:
+    """The stored scores of `scheme` the actor may see now: none before publication unless they manage it."""
+    if not results_visible(actor, scheme):
+        return Score.objects.none()
+    return scope(Score.objects.filter(scheme=scheme), actor)
+
+
+_RANK_COLUMNS = ("unit_id", "unit__name", "unit__region__name", "total", "rank", "checked", "band")
 
 
 def ranking(
-    *, actor: Any, scheme: Scheme, group: str = "", offset: int = 0, limit: int = OVERVIEW_ROWS
+    *, actor: Any, scheme: Scheme, group: str = "", offset: int = 0, limit: int | None = OVERVIEW_ROWS
 ) -> dict[str, tuple[int, list[RankRow]]]:
-    """The scoring run's ranks by peer group, of the units the actor sees (a unit its own, an office its
-    region): per group, how many rows there are and `limit` of them from `offset` (a city's page stays small)."""
-    base = scope(Score.objects.filter(scheme=scheme), actor)
+    """The scoring run's ranks and grade bands by peer group, of the units the actor sees (a unit its own,
+    once published; an office its region): per group, how many rows there are and `limit` of them from
+    `offset` (a city's page stays small; None: all, for the circular)."""
+    base = visible_scores(actor=actor, scheme=scheme)
     groups = [group] if group else sorted(set(base.values_list("group", flat=True)))
     out: dict[str, tuple[int, list[RankRow]]] = {}
     for name in groups:
-        rows = (
-            base.filter(group=name)
-            .order_by("rank", "unit__pinyin", "unit_id")
-            .values_list("unit_id", "unit__name", "unit__region__name", "total", "rank", "checked")[
-                offset : offset + limit
-            ]
-        )
-        listed = [RankRow(uid, unit, region, total, rank, checked) for uid, unit, region, total, rank, checked in rows]
+        ordered = base.filter(group=name).order_by("rank", "unit__pinyin", "unit_id").values_list(*_RANK_COLUMNS)
+        rows = ordered[offset:] if limit is None else ordered[offset : offset + limit]
+        listed = [RankRow(*row) for row in rows]
         if listed:
             out[name] = (base.filter(group=name).count(), listed)
     return out
+
+
+def band_counts(*, actor: Any, scheme: Scheme) -> dict[str, list[tuple[str, int]]]:
+    """Per peer group, how many of the units the actor sees are in each of the scheme's bands (in band
+    order, empty bands included): the line above each group on the ranking page and in the circular."""
+    found: dict[tuple[str, str], int] = defaultdict(int)
+    for group, band in visible_scores(actor=actor, scheme=scheme).values_list("group", "band"):
+        found[(group, band)] += 1
+    names = [str(b.get("name")) for b in scheme.bands or []]
+    groups = sorted({group for group, _ in found})
+    return {group: [(name, found.get((group, name), 0)) for name in names] for group in groups}
+
+
+def unit_result(*, actor: Any, scheme: Scheme, unit: Unit) -> tuple[Score, int] | None:
+    """The unit's stored score (with the size of its peer group), if the actor may see it now."""
+    score = visible_scores(actor=actor, scheme=scheme).filter(unit=unit).first()
+    if score is None:
+        return None
+    return score, Score.objects.filter(scheme=scheme, group=score.group).count()
 
 
 def discrimination(scheme: Scheme) -> dict[str, Any]:

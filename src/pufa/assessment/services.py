@@ -47,7 +47,7 @@ def _points(value: Any, what: str = "points") -> Decimal:
 
 
 def _editable(scheme: Scheme) -> None:
-    if scheme.status == Scheme.Status.SCORED:
+    if scheme.status in (Scheme.Status.SCORED, Scheme.Status.RELEASED):
         raise ValidationError("该方案已评分，不能再修改。")
 
 
@@ -219,6 +219,16 @@ SCHEME_FLOW = workflow.Workflow(
             refused="只有草稿可以发布。",
             checks=(lambda s: _check_publishable(s),),
         ),
+        workflow.Transition(
+            "release",
+            "公布结果",
+            sources=frozenset({Scheme.Status.SCORED}),
+            target=Scheme.Status.RELEASED,
+            action="assessment.manage",
+            code="assessment.scheme.release",
+            refused="只有最终评分后的方案可以公布结果。",
+            checks=(lambda s: _check_releasable(s),),
+        ),
     ],
 )
 
@@ -230,6 +240,76 @@ def _check_publishable(scheme: Scheme) -> None:
 
 def scheme_publish(*, actor: Actor, scheme: Scheme, version: int | None = None) -> Scheme:
     return SCHEME_FLOW.run("publish", actor=actor, obj=scheme, version=version, message="发布考核方案")
+
+
+def _check_releasable(scheme: Scheme) -> None:
+    """Results are published only after units had their appeal window and it has closed, all appeals decided."""
+    if scheme.appeal_until is None:
+        raise ValidationError("得分尚未经过申诉期：请先计算得分，申诉期满并最终评分后再公布。")
+    if timezone.localdate() <= scheme.appeal_until:
+        raise ValidationError(f"申诉期至 {scheme.appeal_until:%Y年%m月%d日}，期满后才能公布结果。")
+    if scheme.appeals.filter(status=Appeal.Status.PENDING).exists():
+        raise ValidationError("还有申诉未处理。")
+
+
+def _announce_release(step: workflow.Step) -> None:
+    """Published scores become the `assessment.score` metric's values: targets and dashboards on it follow."""
+    scheme = step.obj
+    ids = frozenset(Score.objects.filter(scheme=scheme).values_list("unit_id", flat=True))
+    events.publish(
+        events.RecordsChanged(
+            metrics=frozenset({SCORE_METRIC}),
+            unit_ids=ids,
+            dates=frozenset({dt.date(scheme.year, 12, 31), timezone.localdate()}),
+            source="assessment",
+            actor=step.actor,
+        )
+    )
+
+
+def scheme_release(*, actor: Actor, scheme: Scheme, version: int | None = None) -> Scheme:
+    """公布: the final scores become visible to the units (each its own) and the circular can be drawn up.
+
+    Through the shared workflow, so of parallel clicks one wins (one audit entry, one event); refused before
+    the appeal window has closed."""
+
+    def apply(row: Scheme) -> None:
+        row.released_at = timezone.now()
+
+    def message(row: Scheme) -> str:
+        return f"公布{row.scores.count()}个单位的考核结果"
+
+    return SCHEME_FLOW.run(
+        "release", actor=actor, obj=scheme, apply=apply, message=message, version=version, announce=_announce_release
+    )
+
+
+@transaction.atomic
+def scheme_bands_set(
+    *, actor: Actor, scheme: Scheme, bands: Sequence[Mapping[str, Any]], version: int | None = None
+) -> Scheme:
+    """The scheme's grade bands (names, quotas within a peer group, minimum score rates), until the final
+    scoring; the next scoring run grades by them."""
+    require(actor, "assessment.manage", scheme)
+    row = workflow.lock(scheme)
+    workflow.check_version(row, version)
+    _editable(row)
+    try:
+        checked = scoring.check_bands(bands)
+    except scoring.RuleError as exc:
+        raise ValidationError({"bands": str(exc)}) from exc
+    before = audit.snapshot(row, ["bands"])
+    row.bands = checked
+    workflow.save_checked(row, fields=["bands"])
+    audit.log_update(
+        actor=actor,
+        obj=row,
+        before=before,
+        code="assessment.scheme.bands",
+        message="、".join(str(b["name"]) for b in checked),
+    )
+    workflow.copy_state(row, scheme)
+    return scheme
 
 
 # ---------------------------------------------------------------- self-assessment
@@ -458,23 +538,28 @@ def finding_record(*, actor: Actor, draw: Draw, unit: Unit, item: Item, points: 
 
 @transaction.atomic
 def scoring_run(*, actor: Actor, scheme: Scheme, today: dt.date | None = None, final: bool = False) -> int:
-    """Compute every assessed unit's total, rank within peer groups, store them; `final` closes the scheme.
+    """Compute every assessed unit's total, rank and grade band within peer groups, store them; a preliminary
+    run opens the appeal window, `final` closes the scheme.
 
-    Announced as `RecordsChanged` of the `assessment.score` metric, so targets and dashboards on it follow."""
+    The stored scores are the office's until published (`scheme_release`), which announces them on the bus
+    as `RecordsChanged` of the `assessment.score` metric, so targets and dashboards on it follow."""
     require(actor, "assessment.manage", scheme)
     if scheme.status == Scheme.Status.DRAFT:
         raise ValidationError("方案尚未发布。")
-    if scheme.status == Scheme.Status.SCORED:
+    if scheme.status in (Scheme.Status.SCORED, Scheme.Status.RELEASED):
         raise ValidationError("方案已最终评分。")
     if final and scheme.appeals.filter(status=Appeal.Status.PENDING).exists():
         raise ValidationError("还有申诉未处理，处理完毕后才能最终评分。")
     units = {g: list(us) for g, us in selectors.units_by_group(scheme).items()}
     ids = [u.pk for us in units.values() for u in us]
     scores = selectors.score_units(scheme, ids, today)
+    marks = selectors.full_marks(scheme)
+    bands = scheme.bands or []
     rows: list[Score] = []
     for group, members in units.items():
         totals = {u.pk: scores[u.pk].total for u in members}
         ranks = scoring.rank(totals)
+        grades = scoring.grade(totals, bands, marks)
         for u in members:
             s = scores[u.pk]
             rows.append(
@@ -484,6 +569,7 @@ def scoring_run(*, actor: Actor, scheme: Scheme, today: dt.date | None = None, f
                     group=group,
                     total=s.total,
                     rank=ranks[u.pk],
+                    band=grades.get(u.pk, ""),
                     checked=s.checked,
                     lines={str(line.item.pk): [str(line.signed), line.source] for line in s.lines},
                 )
@@ -493,23 +579,15 @@ def scoring_run(*, actor: Actor, scheme: Scheme, today: dt.date | None = None, f
     scheme.scored_at = timezone.now()
     if final:
         scheme.status = Scheme.Status.SCORED
-    workflow.save_checked(scheme, fields=["scored_at", "status"])
+    else:  # each preliminary run gives the units `appeal_days` from today to appeal
+        scheme.appeal_until = timezone.localdate(scheme.scored_at) + dt.timedelta(days=scheme.appeal_days)
+    workflow.save_checked(scheme, fields=["scored_at", "status", "appeal_until"])
     audit.log(
         actor=actor,
         action=audit.Action.UPDATE,
         obj=scheme,
         code="assessment.scheme.final" if final else "assessment.scheme.score",
         message=f"计算{len(rows)}个单位的得分",
-    )
-    end = selectors.period(scheme, today)[1]
-    events.publish(
-        events.RecordsChanged(
-            metrics=frozenset({SCORE_METRIC}),
-            unit_ids=frozenset(ids),
-            dates=frozenset({end, dt.date(scheme.year, 12, 31)}),
-            source="assessment",
-            actor=actor,
-        )
     )
     return len(rows)
 
@@ -518,8 +596,13 @@ def scoring_run(*, actor: Actor, scheme: Scheme, today: dt.date | None = None, f
 
 
 def appeal_open_until(scheme: Scheme) -> dt.date | None:
-    """The last day a unit may appeal: `appeal_days` after the latest scoring run (None: no run yet)."""
-    if scheme.scored_at is None or scheme.status != Scheme.Status.PUBLISHED:
+    """The last day a unit may appeal: `appeal_days` after the latest preliminary scoring run (None: no run
+    yet, or the scheme finally scored)."""
+    if scheme.status != Scheme.Status.PUBLISHED:
+        return None
+    if scheme.appeal_until is not None:
+        return scheme.appeal_until
+    if scheme.scored_at is None:
         return None
     return timezone.localdate(scheme.scored_at) + dt.timedelta(days=scheme.appeal_days)
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("import/", views.scheme_import, name="scheme-import"),
     path("schemes/<int:pk>/", views.scheme_detail, name="scheme-detail"),
     path("schemes/<int:pk>/step/", views.scheme_step, name="scheme-step"),
+    path("schemes/<int:pk>/bands/", views.scheme_bands, name="scheme-bands"),
     path("schemes/<int:pk>/ranking/", views.ranking, name="ranking"),
     path("schemes/<int:pk>/draw/", views.draw_create, name="draw-create"),
     path("items/<int:pk>/", views.item_configure, name="item-configure"),

@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pufa.assessment import draws, parsing, scoring, selectors, services
+from pufa.assessment import draws, parsing, scoring, selectors, services, statements
 from pufa.assessment.forms import (
     AppealForm,
     DecideForm,
@@ -25,6 +25,7 @@ from pufa.assessment.forms import (
     RankingQuery,
     ReviewHead,
     StepForm,
+    posted_bands,
     reviewed_rows,
 )
 from pufa.assessment.models import Item, Scheme, SelfAssessment
@@ -128,6 +129,9 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     items = list(scheme.items.select_related("section").order_by("section__order", "order", "id"))
     for item in items:
         item.rule_text = scoring.describe(item.rule, item.params)  # type: ignore[attr-defined]
+    marks = selectors.full_marks(scheme)
+    bands = [(b, scoring.describe_band(b, marks)) for b in scheme.bands or []]
+    band_rows = [*scheme.bands, *[{}] * (scoring.MAX_BANDS - len(scheme.bands or []))][: scoring.MAX_BANDS]
     return render(
         request,
         "assessment/scheme_detail.html",
@@ -141,11 +145,29 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "moves": available_transitions(scheme, request.user),
             "my_units": selectors.my_units(actor=request.user, scheme=scheme)[:50],
             "draws": scope(scheme.draws.all(), request.user),
-            "full_marks": selectors.full_marks(scheme),
+            "full_marks": marks,
+            "bands": bands,
+            "band_rows": band_rows,
             "appeals": selectors.appeals(actor=request.user, scheme=scheme)[:100],
             "appeal_until": services.appeal_open_until(scheme),
         },
     )
+
+
+@require_POST
+def scheme_bands(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set the grade bands (考核等次) and their quotas; the next scoring run grades by them."""
+    scheme = selectors.scheme_get(actor=request.user, pk=pk, action="assessment.manage")
+    step = StepForm.read(request.POST)
+    try:
+        services.scheme_bands_set(
+            actor=request.user, scheme=scheme, bands=posted_bands(request.POST), version=step["version"]
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, "已保存考核等次，重新计算得分后生效。")
+    return redirect("assessment:scheme-detail", pk=scheme.pk)
 
 
 @require_POST
@@ -184,6 +206,10 @@ def scheme_step(request: HttpRequest, pk: int) -> HttpResponse:
         if step["step"] == "publish":
             services.scheme_publish(actor=request.user, scheme=scheme, version=step["version"])
             messages.success(request, "已发布。")
+        elif step["step"] == "release":
+            services.scheme_release(actor=request.user, scheme=scheme, version=step["version"])
+            messages.success(request, "已公布考核结果，各单位可查看本单位得分和等次。")
+            return redirect("assessment:ranking", pk=scheme.pk)
         elif step["step"] in ("score", "final"):
             n = services.scoring_run(actor=request.user, scheme=scheme, final=step["step"] == "final")
             messages.success(request, f"已计算{n}个单位的得分。")
@@ -219,6 +245,9 @@ def self_assessment(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse
             "appeals": selectors.appeals(actor=request.user, scheme=scheme, unit=unit),
             "appeal_until": services.appeal_open_until(scheme),
             "may_appeal": can(request.user, "assessment.self", unit),
+            "result": selectors.unit_result(actor=request.user, scheme=scheme, unit=unit),
+            "groups": selectors.GROUPS,
+            "statements": statements.for_unit(actor=request.user, unit=unit, year=scheme.year),
         },
     )
 
@@ -377,8 +406,11 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "more": bool(group) and page * selectors.PAGE_ROWS < total,
             "groups": selectors.GROUPS,
+            "may_manage": can(request.user, "assessment.manage", scheme),
             "spread": selectors.discrimination(scheme),
             "full_marks": selectors.full_marks(scheme),
+            "band_counts": selectors.band_counts(actor=request.user, scheme=scheme),
+            "visible": selectors.results_visible(request.user, scheme),
         },
     )
 

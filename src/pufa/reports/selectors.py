@@ -57,6 +57,18 @@ def report_list(
     return reports.order_by("-year", "-period", "kind", "unit__pinyin")
 
 
+def unit_statements(*, actor: Any, unit: Unit, year: int) -> list[Any]:
+    """A unit's annual report of `year` (not a summary, not deleted), as its 述职 in its assessment
+    (registered with `assessment.statements`), if the actor may see it: the author's unit and the office
+    above it, as the report list scopes them."""
+    from django.urls import reverse
+
+    from pufa.assessment.statements import Statement
+
+    rows = report_list(actor=actor, year=year, period=Period.YEAR, kind=Report.Kind.UNIT, unit=unit)
+    return [Statement(r.title, reverse("reports:report-detail", args=[r.pk]), r.get_status_display()) for r in rows]
+
+
 def report_get(*, actor: Any, pk: int) -> Report:
     return visible_or_404(
         Report.objects.select_related("unit__region", "region", "author", "submitted_by", "reviewer"),

@@ -1,6 +1,10 @@
 from django.urls import path
 
+<<<<<<< HEAD
 from pufa.reports import exam_circulars, spotcheck_circulars, views
+=======
+from pufa.reports import assessment_circulars, exam_circulars, views
+>>>>>>> assessment
 
 app_name = "reports"
 
@@ -25,8 +29,14 @@ urlpatterns = [
     path("circulars/<int:pk>/download.<str:fmt>", views.circular_download, name="circular-download"),
     path("exams/<int:pk>/circular.<str:fmt>", exam_circulars.exam_circular_download, name="exam-circular"),
     path(
+<<<<<<< HEAD
         "spotchecks/<int:pk>/circular.<str:fmt>",
         spotcheck_circulars.spotcheck_circular_download,
         name="spotcheck-circular",
+=======
+        "assessment/<int:pk>/circular.<str:fmt>",
+        assessment_circulars.assessment_circular_download,
+        name="assessment-circular",
+>>>>>>> assessment
     ),
 ]
