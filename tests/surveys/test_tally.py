@@ -76,7 +76,8 @@ def _recount(survey: Survey, f: ResponseFilter, rev: int) -> dict:
     figures: dict = {"total": rows.count(), "older": rows.exclude(revision=rev).count()}
     scores = [x for x in rows.values_list("score", flat=True) if x is not None]
     figures["scored"] = len(scores)
-    figures["mean_score"] = float((sum(scores) / len(scores)).quantize(Decimal("0.1"))) if scores else None
+    mean = sum(scores, Decimal(0)) / Decimal(len(scores)) if scores else None
+    figures["mean_score"] = None if mean is None else float(mean.quantize(Decimal("0.1")))
     for q in survey.questions.filter(revision=rev):
         mine = answers.filter(question=q)
         n = mine.values("response_id").distinct().count()
