@@ -304,3 +304,20 @@ def test_the_poster_shows_the_code_the_link_and_how_to_answer(pair, client_for, 
     assert 'data-testid="poster-not-open"' not in html
     detail = client_for(liaison).get(reverse("surveys:survey-detail", args=[post.pk])).content.decode()
     assert 'data-testid="survey-qr"' in detail
+
+
+def test_the_community_question_lists_the_areas_communities_and_keeps_the_choice(world, client):
+    """The community <option>s are built in one pass (a city-wide survey lists 2,500): every community of the
+    survey's area, names escaped, the respondent's choice still selected when the page comes back with an error."""
+    from pufa.org.models import Region
+
+    s = make_survey(world.office_unit, publish=False, ask_community=True)
+    sat = add(s, "scale", "满意程度")
+    services.transition(actor=SYSTEM, survey=s, name="publish")
+    Region.objects.filter(pk=world.community_b.pk).update(name="桃园<社区>")
+    html = client.get(reverse("portal:survey", args=[s.token])).content.decode()
+    assert f'<option value="{world.community_a.pk}">沱河社区</option>' in html
+    assert f'<option value="{world.community_b.pk}">桃园&lt;社区&gt;</option>' in html and "桃园<社区>" not in html
+    again = client.post(reverse("portal:survey", args=[s.token]), {"community": str(world.community_b.pk)})
+    assert again.status_code == 400 and f'<option value="{world.community_b.pk}" selected>' in again.content.decode()
+    assert sat.pk and not Response.objects.exists()
