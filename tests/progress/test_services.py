@@ -305,3 +305,18 @@ def test_status_counts_follow_every_kind_of_refresh(world, plan):
     _counts_match_statuses()
     plan_services.plan_delete(actor=SYSTEM, plan=plan)
     assert other.pk and _counts_match_statuses() == {}
+
+
+def test_an_event_on_a_metric_no_target_uses_costs_one_query(world, plan, django_assert_num_queries):
+    """A survey answered from a phone announces its metrics hundreds of times a minute at peak; when no target
+    uses them, the listener looks once at the target table and stops, whatever the units and tasks."""
+    make_task(plan, [world.committee_a, world.committee_b])
+    with django_assert_num_queries(1):
+        services.on_records_changed(
+            events.RecordsChanged(
+                metrics=frozenset({"test.lectures"}),
+                unit_ids=frozenset({world.committee_a.pk, world.committee_b.pk}),
+                dates=frozenset({D(2024, 2, 1)}),
+                source="test",
+            )
+        )

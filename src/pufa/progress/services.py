@@ -475,6 +475,10 @@ def on_records_changed(event: RecordsChanged) -> None:
             return period.end >= first
         return any(period.start <= d <= period.end for d in event.dates)
 
+    # Frequent small events (a survey answered from a phone, a hotline order) on metrics no target uses: one
+    # indexed look at the (small) target table instead of finding the tasks covering the units.
+    if TASK_ACTIVITY_METRIC not in codes and not Target.objects.filter(metric__in=sorted(codes)).exists():
+        return
     tasks = affected_tasks(unit_ids=event.unit_ids, dates=event.dates, metric_codes=codes)
     if tasks:
         refresh(tasks=tasks, unit_ids=event.unit_ids, metric_codes=codes, select=moved)
