@@ -260,6 +260,13 @@ class Tally(models.Model):
                 name="surveys_tally_key",
             )
         ]
+        # The results page's groupings read the responses rows (kind "r") of one survey per community within
+        # an audience and the reverse: without these they scanned every option row of the survey (300,000 for
+        # a city-wide survey) to find 5,000.
+        indexes = [
+            models.Index(fields=["survey", "kind", "audience", "community"], name="surveys_tally_by_community"),
+            models.Index(fields=["survey", "kind", "community", "audience"], name="surveys_tally_by_audience"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.survey_id}/{self.revision}/{self.community}/{self.audience}/{self.question}/{self.kind}"

@@ -256,13 +256,14 @@ def _groups(survey: Survey, f: ResponseFilter, by: str) -> list[GroupRow]:
     model: Any = Region.all_objects if by == "community" else Audience.objects
     names = dict(model.filter(pk__in=[g for g, *_ in sums]).values_list("pk", "name"))
     none = "未选择社区" if by == "community" else "未选择"
+    base = reverse("surveys:responses", args=[survey.pk])  # once: a city-wide survey has 2,500 rows
     out = []
     for gid, c, k, t in sums:
         if not c:
             continue
         known = gid != Tally.NONE
         name = names.get(gid, "") if known else none
-        url = response_url(survey, ResponseFilter(**{by: gid, other: chosen})) if known else ""
+        url = f"{base}?{ResponseFilter(**{by: gid, other: chosen}).params()}" if known else ""
         out.append(GroupRow(gid if known else None, name, int(c), _mean(int(t or 0), int(k or 0)), url))
     out.sort(key=lambda g: (-g.count, g.name))
     return out
