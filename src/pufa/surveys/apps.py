@@ -7,7 +7,11 @@ class SurveysConfig(AppConfig):
     verbose_name = "效果评估"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from pufa.core.audit import register_codes
+
+        post_migrate.connect(_fill_tally, sender=self, dispatch_uid="surveys-fill-tally")
 
         register_codes(
             {
@@ -35,3 +39,15 @@ class SurveysConfig(AppConfig):
                 "surveys.survey", "surveys/_activity_section.html", views.activity_section, order=40
             )
         )
+
+
+def _fill_tally(**kwargs: object) -> None:
+    """The results tally is derived from the responses: after `migrate`, count the responses of a database that
+    has them but no tally yet (one upgraded from before the tally). Here and not in a data migration, because
+    the counting rule is app code (`surveys.tally`), which a migration must not import (it would change under
+    the migration's feet); two cheap queries when there is nothing to do."""
+    from pufa.surveys import tally
+    from pufa.surveys.models import Response, Tally
+
+    if Response.objects.exists() and not Tally.objects.exists():
+        tally.rebuild()

@@ -4,14 +4,6 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-def build(apps, schema_editor):
-    """Count the responses already stored (the same rule as `python -m pufa.cli surveys_rebuild_tally`)."""
-    from pufa.surveys import tally
-
-    names = ["Survey", "Response", "Answer", "Question", "Tally", "DayTally"]
-    tally.rebuild(models={name: apps.get_model("surveys", name) for name in names})
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -59,5 +51,4 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('survey', 'revision', 'community', 'audience', 'question', 'kind', 'item'), name='surveys_tally_key')],
             },
         ),
-        migrations.RunPython(build, migrations.RunPython.noop),
     ]
