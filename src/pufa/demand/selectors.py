@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -146,7 +147,13 @@ class Dashboard:
 
 def _url(**params: Any) -> str:
     clean = {k: v for k, v in params.items() if v not in (None, "")}
-    return f"{reverse('demand:order-list')}?{urlencode(clean)}"
+    return f"{_order_list_url()}?{urlencode(clean)}"
+
+
+@functools.lru_cache(maxsize=1)
+def _order_list_url() -> str:
+    """The order list's path, reversed once per process (the dashboard links thousands of figures to it)."""
+    return reverse("demand:order-list")
 
 
 def month_span(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
@@ -193,21 +200,25 @@ def dashboard(*, actor: Any, start: dt.date, end: dt.date, place: Region | None 
     def cell(n: int, label: str = "", **params: Any) -> Cell:
         return Cell(n, _url(**common, **params), label)
 
+    place_total: dict[int | None, int] = defaultdict(int)
+    domain_total: dict[int | None, int] = defaultdict(int)
+    for (p, d), n in by_place.items():
+        place_total[p] += n
+        domain_total[d] += n
+    month_total: dict[dt.date, int] = defaultdict(int)
+    for (m, _), n in by_month.items():
+        month_total[m] += n
     place_rows = []
     for place_id in sorted({p for p, _ in by_place if p is not None}, key=lambda p: region_of[p].path):
         cells = [cell(by_place.get((place_id, d.pk), 0), d.name, place=place_id, domain=d.pk) for d in domains]
-        total = sum(n for (p, _), n in by_place.items() if p == place_id)
-        place_rows.append((region_of[place_id], cells, cell(total, place=place_id)))
+        place_rows.append((region_of[place_id], cells, cell(place_total[place_id], place=place_id)))
     month_rows = []
     here = place.pk if place else None
-    for month in sorted({m for m, _ in by_month}):
+    for month in sorted(month_total):
         span = {"start": month.isoformat(), "end": _last_day(month).isoformat()}
         cells = [Cell(by_month.get((month, d.pk), 0), _url(**span, domain=d.pk, place=here), d.name) for d in domains]
-        total = sum(n for (m, _), n in by_month.items() if m == month)
-        month_rows.append((month, cells, Cell(total, _url(**span, place=here))))
-    totals = [
-        cell(sum(n for (_, dd), n in by_place.items() if dd == d.pk), d.name, domain=d.pk, place=here) for d in domains
-    ]
+        month_rows.append((month, cells, Cell(month_total[month], _url(**span, place=here))))
+    totals = [cell(domain_total[d.pk], d.name, domain=d.pk, place=here) for d in domains]
     grand = cell(sum(by_place.values()), place=here)
     return Dashboard(
         domains=domains, places=place_rows, months=month_rows, totals=totals, total=grand, start=start, end=end
