@@ -94,7 +94,8 @@ def main() -> None:
             f"IMP-{i:07d},某某,13900000000,2026-03-05 10:{i % 60:02d},{text},{communities[i % len(communities)]}"
         )
     data = ("\n".join(lines) + "\n").encode("utf-8")
-    WorkOrder.objects.filter(number__startswith="IMP-").delete()
+    old = list(WorkOrder.objects.filter(region=street, number__startswith="IMP-").values_list("number", flat=True))
+    services.orders_delete(actor=SYSTEM, region=street, numbers=old)
     started = time.perf_counter()
     table = importers.read_table(data, "import.csv")
     result = services.import_orders(

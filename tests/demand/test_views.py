@@ -15,14 +15,15 @@ from django.utils import timezone
 from pufa.core.actors import SYSTEM
 from pufa.core.home import inbox
 from pufa.core.models import AuditEntry, Domain
-from pufa.demand import selectors, services
+from pufa.demand import counts, selectors, services
 from pufa.demand.models import TrainedModel, WorkOrder
 from tests.demand.conftest import xlsx
 from tests.factories import make_activity
 
 
 def order(world, number: str, text: str, *, place=None, domain: str = "ldjy-shbz", day=dt.date(2026, 3, 5), conf=0.9):
-    return WorkOrder.objects.create(
+    """An order written directly, counted as the services count theirs (`demand.counts`)."""
+    made = WorkOrder.objects.create(
         region=world.street_a,
         number=number,
         received_at=timezone.make_aware(dt.datetime.combine(day, dt.time(10))),
@@ -32,6 +33,8 @@ def order(world, number: str, text: str, *, place=None, domain: str = "ldjy-shbz
         domain=Domain.objects.get(code=domain),
         domain_confidence=conf,
     )
+    counts.created([made])
+    return made
 
 
 def test_import_in_two_steps_with_the_mapping_shown(client, world, office_user, rows):

@@ -185,6 +185,7 @@ def _demand(world: Any) -> dict[str, Any]:
     """A hotline order, a gazetteer entry and a keyword rule of the street A office."""
     from django.utils import timezone
 
+    from pufa.demand import counts
     from pufa.demand.models import GazetteerEntry, KeywordRule, WorkOrder
 
     order = WorkOrder.objects.create(
@@ -195,6 +196,7 @@ def _demand(world: Any) -> dict[str, Any]:
         place=world.community_a,
         domain=Domain.objects.get(code="ldjy-shbz"),
     )
+    counts.created([order])  # written directly: counted as the services count theirs
     entry = GazetteerEntry.objects.create(name="锦绣花园", kind="estate", region=world.community_a)
     rule = KeywordRule.objects.create(domain=Domain.objects.get(code="jdht"), keywords="网贷", region=world.street_a)
     return {"work_order": order, "gazetteer_entry": entry, "keyword_rule": rule, "menu_order": _menu_order(world)}

@@ -13,6 +13,7 @@ class DemandConfig(AppConfig):
             {
                 "demand.order.import": "导入热线工单",
                 "demand.order.correct": "更正工单分类",
+                "demand.order.delete": "删除热线工单",
                 "demand.gazetteer.add": "新增地名库条目",
                 "demand.gazetteer.delete": "删除地名库条目",
                 "demand.rule.add": "新增分类关键词规则",

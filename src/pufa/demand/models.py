@@ -240,3 +240,32 @@ class MenuOrder(Versioned, TimeStampedModel):
     @property
     def audit_scope_path(self) -> str:
         return self.place.path
+
+
+class DemandCount(models.Model):
+    """工单计数: the work orders of an office region per place, domain and month, kept in the transaction
+    that writes the orders (`pufa.demand.counts`) so the dashboard reads a few thousand rows instead of
+    grouping every order. `place` and `domain` are region and domain ids, `NONE` (-1) for orders the
+    classifier placed nowhere or in no domain; `month` is the first day of the local month of receipt.
+    Rebuilt from the orders by `pufa demand-rebuild-counts` (and by the migration adding it)."""
+
+    NONE: ClassVar[int] = -1
+
+    region = models.ForeignKey(Region, verbose_name="所属办公室区划", on_delete=models.CASCADE, related_name="+")
+    place = models.BigIntegerField("所在社区/街道", default=-1)
+    domain = models.BigIntegerField("普法领域", default=-1)
+    month = models.DateField("月份")
+    n = models.BigIntegerField("工单数", default=0)
+
+    scope_lookups: ClassVar[dict[str, tuple[str, ...]]] = REGION_SCOPE
+
+    class Meta:
+        verbose_name = "工单计数"
+        verbose_name_plural = "工单计数"
+        constraints = [
+            models.UniqueConstraint(fields=["region", "place", "domain", "month"], name="demand_count_key"),
+        ]
+        indexes = [models.Index(fields=["month", "place"], name="demand_count_month")]
+
+    def __str__(self) -> str:
+        return f"{self.region_id}/{self.place}/{self.domain}/{self.month:%Y-%m}: {self.n}"

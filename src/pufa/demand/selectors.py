@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Avg, Count, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 
 from pufa.core.models import Domain
 from pufa.demand import engine
-from pufa.demand.models import GazetteerEntry, KeywordRule, MenuOrder, WorkOrder
+from pufa.demand.models import DemandCount, GazetteerEntry, KeywordRule, MenuOrder, WorkOrder
 from pufa.demand.routing import Route, route
 from pufa.ledger.counting import participations
 from pufa.org.access import ancestor_paths, can, grants, scope, visible_or_404
@@ -141,25 +141,57 @@ class Dashboard:
     months: list[tuple[dt.date, list[Cell], Cell]]
     totals: list[Cell]
     total: Cell
+    start: dt.date
+    end: dt.date
 
 
 def _url(**params: Any) -> str:
     clean = {k: v for k, v in params.items() if v not in (None, "")}
-    return f"{reverse('demand:order-list')}?{urlencode(clean)}"
+    return f"{_order_list_url()}?{urlencode(clean)}"
+
+
+@functools.lru_cache(maxsize=1)
+def _order_list_url() -> str:
+    """The order list's path, reversed once per process (the dashboard links thousands of figures to it)."""
+    return reverse("demand:order-list")
+
+
+def month_span(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The dashboard's period widened to whole months (the counts are kept per month): the first day of
+    `start`'s month to the last day of `end`'s."""
+    return start.replace(day=1), _last_day(end)
+
+
+def _last_day(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+def counts_of(*, actor: Any, start: dt.date, end: dt.date, place: Region | None = None) -> QuerySet[DemandCount]:
+    """The count rows of the orders the actor may see, received in the months start..end (whole months),
+    placed at or below `place` — the rows behind every dashboard figure, matching `order_list` with the
+    same filters over the same whole months."""
+    rows = scope(DemandCount.objects.all(), actor, "demand.view").filter(
+        month__gte=start.replace(day=1), month__lte=end, n__gt=0
+    )
+    if place is not None:
+        below = Region.objects.filter(path__startswith=place.path).values("pk")
+        rows = rows.filter(place__in=below)
+    return rows.order_by()
 
 
 def dashboard(*, actor: Any, start: dt.date, end: dt.date, place: Region | None = None) -> Dashboard:
-    """Counts of the visible orders received in start..end: place × domain and month × domain, every figure
-    with the link to exactly the orders it counts (the order list with the same filters)."""
-    orders = order_list(actor=actor, start=start, end=end, place=place)
+    """Counts of the visible orders received in the months of start..end: place × domain and month × domain,
+    every figure with the link to exactly the orders it counts (the order list with the same filters). Read
+    from the count table (`DemandCount`): four queries whatever the number of orders."""
+    start, end = month_span(start, end)
     by_place: dict[tuple[int | None, int | None], int] = defaultdict(int)
-    for place_id, domain_id, n in orders.order_by().values_list("place_id", "domain_id").annotate(n=Count("id")):
-        by_place[(place_id, domain_id)] += n
     by_month: dict[tuple[dt.date, int | None], int] = defaultdict(int)
-    rows = orders.order_by().annotate(m=TruncMonth("received_at")).values_list("m", "domain_id").annotate(n=Count("id"))
-    for month, domain_id, n in rows:
-        day = month.date() if isinstance(month, dt.datetime) else month
-        by_month[(day, domain_id)] += n
+    rows = counts_of(actor=actor, start=start, end=end, place=place)
+    for place_key, domain_key, month, n in rows.values_list("place", "domain", "month").annotate(t=Sum("n")):
+        place_id = None if place_key == DemandCount.NONE else place_key
+        domain_id = None if domain_key == DemandCount.NONE else domain_key
+        by_place[(place_id, domain_id)] += n
+        by_month[(month, domain_id)] += n
     domain_ids = {d for _, d in by_place if d is not None}
     domains = list(Domain.objects.filter(pk__in=domain_ids).order_by("sort_order", "id"))
     common = {"start": start.isoformat(), "end": end.isoformat()}
@@ -168,30 +200,29 @@ def dashboard(*, actor: Any, start: dt.date, end: dt.date, place: Region | None 
     def cell(n: int, label: str = "", **params: Any) -> Cell:
         return Cell(n, _url(**common, **params), label)
 
+    place_total: dict[int | None, int] = defaultdict(int)
+    domain_total: dict[int | None, int] = defaultdict(int)
+    for (p, d), n in by_place.items():
+        place_total[p] += n
+        domain_total[d] += n
+    month_total: dict[dt.date, int] = defaultdict(int)
+    for (m, _), n in by_month.items():
+        month_total[m] += n
     place_rows = []
     for place_id in sorted({p for p, _ in by_place if p is not None}, key=lambda p: region_of[p].path):
         cells = [cell(by_place.get((place_id, d.pk), 0), d.name, place=place_id, domain=d.pk) for d in domains]
-        total = sum(n for (p, _), n in by_place.items() if p == place_id)
-        place_rows.append((region_of[place_id], cells, cell(total, place=place_id)))
+        place_rows.append((region_of[place_id], cells, cell(place_total[place_id], place=place_id)))
     month_rows = []
-    for month in sorted({m for m, _ in by_month}):
-        last = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-        span = {"start": max(month, start).isoformat(), "end": min(last, end).isoformat()}
-        here = place.pk if place else None
+    here = place.pk if place else None
+    for month in sorted(month_total):
+        span = {"start": month.isoformat(), "end": _last_day(month).isoformat()}
         cells = [Cell(by_month.get((month, d.pk), 0), _url(**span, domain=d.pk, place=here), d.name) for d in domains]
-        total = sum(n for (m, _), n in by_month.items() if m == month)
-        month_rows.append((month, cells, Cell(total, _url(**span, place=place.pk if place else None))))
-    totals = [
-        cell(
-            sum(n for (_, dd), n in by_place.items() if dd == d.pk),
-            d.name,
-            domain=d.pk,
-            place=place.pk if place else None,
-        )
-        for d in domains
-    ]
-    grand = cell(sum(by_place.values()), place=place.pk if place else None)
-    return Dashboard(domains=domains, places=place_rows, months=month_rows, totals=totals, total=grand)
+        month_rows.append((month, cells, Cell(month_total[month], _url(**span, place=here))))
+    totals = [cell(domain_total[d.pk], d.name, domain=d.pk, place=here) for d in domains]
+    grand = cell(sum(by_place.values()), place=here)
+    return Dashboard(
+        domains=domains, places=place_rows, months=month_rows, totals=totals, total=grand, start=start, end=end
+    )
 
 
 @dataclass
@@ -225,24 +256,25 @@ def recommendation_settings() -> tuple[int, int]:
 
 
 def recommendations(*, actor: Any, today: dt.date | None = None) -> list[Recommendation]:
-    """推荐普法主题: per community, the domains with at least the minimum of orders in the recent months and
-    no counted activity in that domain there over the same months — activities as the ledger counts them
-    (`participations`: submitted or confirmed, not deleted, consented) by any unit of the community or below
-    it. Highest demand first, at most RECOMMENDATIONS_SHOWN, each with the unit responsible by the duty lists
-    (`pufa.demand.routing`). Three reads whatever the number of communities, plus the routing of those shown."""
+    """推荐普法主题: per community, the domains with at least the minimum of orders in the recent months (whole
+    months, read from the count table) and no counted activity in that domain there over the same months —
+    activities as the ledger counts them (`participations`: submitted or confirmed, not deleted, consented)
+    by any unit of the community or below it. Highest demand first, at most RECOMMENDATIONS_SHOWN, each with
+    the unit responsible by the duty lists (`pufa.demand.routing`). Three reads whatever the number of
+    communities, plus the routing of those shown."""
     today = today or timezone.localdate()
     months, minimum = recommendation_settings()
     start = (today.replace(day=1) - dt.timedelta(days=31 * (months - 1))).replace(day=1)
-    orders = order_list(actor=actor, start=start, end=today).filter(place__isnull=False, domain__isnull=False)
-    rows = orders.order_by().values_list("place_id", "domain_id").annotate(n=Count("id")).filter(n__gte=minimum)
-    found = list(rows)
+    end = _last_day(today)
+    rows = counts_of(actor=actor, start=start, end=end).exclude(place=DemandCount.NONE).exclude(domain=DemandCount.NONE)
+    found = list(rows.values_list("place", "domain").annotate(t=Sum("n")).filter(t__gte=minimum))
     if not found:
         return []
     regions = Region.objects.in_bulk({p for p, _, _ in found})
     domains = Domain.objects.in_bulk({d for _, d, _ in found})
     # Where each domain was publicised: one read of the counted participations (the ledger's rule) below the
     # offices whose orders these are, turned into the set of regions at or above each participation.
-    roots = set(orders.order_by().values_list("region__path", flat=True).distinct())
+    roots = set(rows.values_list("region__path", flat=True).distinct())
     held = participations(start=start, end=today).filter(activity__domains__in=list(domains))
     covered: dict[int, set[str]] = defaultdict(set)
     for path, domain_id in held.filter(_under(roots)).values_list("region_path", "activity__domains").distinct():
@@ -251,7 +283,7 @@ def recommendations(*, actor: Any, today: dt.date | None = None) -> list[Recomme
     for place_id, domain_id, n in found:
         place, domain = regions[place_id], domains[domain_id]
         if place.path not in covered[domain_id]:
-            url = _url(start=start.isoformat(), end=today.isoformat(), place=place_id, domain=domain_id)
+            url = _url(start=start.isoformat(), end=end.isoformat(), place=place_id, domain=domain_id)
             result.append(Recommendation(place, domain, n, 0, url))
     result.sort(key=lambda r: (-r.orders, r.place.path, r.domain.sort_order))
     result = result[:RECOMMENDATIONS_SHOWN]

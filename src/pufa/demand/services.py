@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from pufa.core import audit
 from pufa.core.models import Domain
-from pufa.demand import classifier, engine
+from pufa.demand import classifier, counts, engine
 from pufa.demand.importers import FIELDS, Table, parse_rows
 from pufa.demand.models import GazetteerEntry, KeywordRule, TrainedModel, WorkOrder
 from pufa.org.access import require
@@ -67,8 +67,10 @@ def import_orders(*, actor: Any, region: Region, table: Table, mapping: dict[str
         WorkOrder.objects.bulk_create(new, batch_size=BATCH)
         for o in changed:
             o.updated_at = now
+        stored = _locked_keys([o.pk for o in changed])
         fields = [*KEPT, "domain", "domain_confidence", "place", "place_confidence", "updated_at"]
         WorkOrder.objects.bulk_update(changed, fields, batch_size=UPDATE_BATCH)
+        counts.add(counts.moved(stored, [counts.key_of(o) for o in [*new, *changed]]))
         result.created, result.updated, result.unchanged = len(new), len(changed), len(old) - len(changed)
         result.review = sum(1 for o in orders if _needs_review(o, threshold))
         audit.log(
@@ -85,6 +87,21 @@ def import_orders(*, actor: Any, region: Region, table: Table, mapping: dict[str
     return result
 
 
+def _locked_keys(pks: list[int]) -> list[counts.Key]:
+    """The count keys of the orders as stored, their rows locked until the transaction ends (the counts move
+    from what the row held, whatever another writer changed since it was read)."""
+    keys: list[counts.Key] = []
+    for i in range(0, len(pks), BATCH):
+        rows = (
+            WorkOrder.objects.select_for_update()
+            .filter(pk__in=pks[i : i + BATCH])
+            .order_by("pk")
+            .values_list("region_id", "place_id", "domain_id", "received_at")
+        )
+        keys += [counts.key(*row) for row in rows]
+    return keys
+
+
 def _needs_review(order: WorkOrder, threshold: float) -> bool:
     if order.reviewed:
         return False
@@ -99,15 +116,44 @@ def order_correct(*, actor: Any, order: WorkOrder, domain: Domain | None, place:
     require(actor, "demand.manage", order)
     if place is not None and not place.path.startswith(order.region.path):
         raise ValidationError({"place": "请选择本辖区内的社区或街道。"})
-    before = audit.snapshot(order, ["domain", "place", "reviewed"])
-    if domain is not None:
-        order.domain, order.domain_confidence, order.domain_manual = domain, 1.0, True
-    if place is not None:
-        order.place, order.place_confidence, order.place_manual = place, 1.0, True
-    order.reviewed = True
-    order.save()
-    audit.log_update(actor=actor, obj=order, before=before, code="demand.order.correct")
+    with transaction.atomic():
+        stored = _locked_keys([order.pk])
+        before = audit.snapshot(order, ["domain", "place", "reviewed"])
+        if domain is not None:
+            order.domain, order.domain_confidence, order.domain_manual = domain, 1.0, True
+        if place is not None:
+            order.place, order.place_confidence, order.place_manual = place, 1.0, True
+        order.reviewed = True
+        order.save()
+        counts.add(counts.moved(stored, [counts.key_of(order)]))
+        audit.log_update(actor=actor, obj=order, before=before, code="demand.order.correct")
     return order
+
+
+def orders_delete(*, actor: Any, region: Region, numbers: list[str]) -> int:
+    """Delete the office's orders with these 工单编号 (an export loaded by mistake, a test batch), their counts
+    with them; returns how many were deleted."""
+    require(actor, "demand.manage", region)
+    deleted = 0
+    with transaction.atomic():
+        for i in range(0, len(numbers), BATCH):
+            pks = list(
+                WorkOrder.objects.filter(region=region, number__in=numbers[i : i + BATCH]).values_list("pk", flat=True)
+            )
+            stored = _locked_keys(pks)
+            WorkOrder.objects.filter(pk__in=pks).delete()
+            counts.add(counts.moved(stored, []))
+            deleted += len(stored)
+        if deleted:
+            audit.log(
+                actor=actor,
+                action=audit.Action.DELETE,
+                code="demand.order.delete",
+                scope_path=region.path,
+                object_repr=f"{region.name} 热线工单",
+                message=f"删除 {deleted} 条",
+            )
+    return deleted
 
 
 def gazetteer_add(*, actor: Any, name: str, kind: str, region: Region) -> GazetteerEntry:

@@ -45,6 +45,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     end = query["end"] or today
     start = query["start"] or (end.replace(day=1) - dt.timedelta(days=335)).replace(day=1)
+    start, end = selectors.month_span(min(start, end), max(start, end))
     place = selectors.filter_place(actor=request.user, pk=query["place"])
     months, minimum = selectors.recommendation_settings()
     return render(
