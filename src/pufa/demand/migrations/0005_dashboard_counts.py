@@ -2,30 +2,6 @@
 
 import django.db.models.deletion
 from django.db import migrations, models
-from django.db.models import Count
-from django.db.models.functions import TruncMonth
-
-
-def count_orders(apps, schema_editor):
-    """Count the orders already stored (the rule of `pufa.demand.counts.recount`, written out here so the
-    migration imports no app code)."""
-    WorkOrder = apps.get_model("demand", "WorkOrder")
-    DemandCount = apps.get_model("demand", "DemandCount")
-    rows = (
-        WorkOrder.objects.order_by()
-        .annotate(m=TruncMonth("received_at"))
-        .values_list("region_id", "place_id", "domain_id", "m")
-        .annotate(n=Count("id"))
-    )
-    totals = {}
-    for region_id, place_id, domain_id, month, n in rows:
-        day = month.date() if hasattr(month, "date") else month
-        key = (region_id, -1 if place_id is None else place_id, -1 if domain_id is None else domain_id, day)
-        totals[key] = totals.get(key, 0) + n
-    DemandCount.objects.bulk_create(
-        [DemandCount(region_id=r, place=p, domain=d, month=m, n=n) for (r, p, d, m), n in totals.items()],
-        batch_size=2000,
-    )
 
 
 class Migration(migrations.Migration):
@@ -53,5 +29,4 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('region', 'place', 'domain', 'month'), name='demand_count_key')],
             },
         ),
-        migrations.RunPython(count_orders, migrations.RunPython.noop),
     ]
