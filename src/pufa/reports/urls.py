@@ -1,10 +1,6 @@
 from django.urls import path
 
-<<<<<<< HEAD
-from pufa.reports import exam_circulars, spotcheck_circulars, views
-=======
-from pufa.reports import assessment_circulars, exam_circulars, views
->>>>>>> assessment
+from pufa.reports import assessment_circulars, exam_circulars, spotcheck_circulars, views
 
 app_name = "reports"
 
@@ -29,14 +25,13 @@ urlpatterns = [
     path("circulars/<int:pk>/download.<str:fmt>", views.circular_download, name="circular-download"),
     path("exams/<int:pk>/circular.<str:fmt>", exam_circulars.exam_circular_download, name="exam-circular"),
     path(
-<<<<<<< HEAD
         "spotchecks/<int:pk>/circular.<str:fmt>",
         spotcheck_circulars.spotcheck_circular_download,
         name="spotcheck-circular",
-=======
+    ),
+    path(
         "assessment/<int:pk>/circular.<str:fmt>",
         assessment_circulars.assessment_circular_download,
         name="assessment-circular",
->>>>>>> assessment
     ),
 ]
