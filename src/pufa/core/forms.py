@@ -47,8 +47,29 @@ def apply_errors(form: forms.BaseForm, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-def paginate(request: HttpRequest, items: Any, per_page: int = 50) -> Page:
-    paginator = Paginator(items, per_page)
+class CappedPaginator(Paginator):
+    """Pages of an ordered queryset that counts no further than `cap` rows: the count is the page query's own
+    ordered walk stopped at cap + 1 (`capped` is then True and the pages end at the cap), so an office's count
+    costs the cap, not its whole region. Below the cap the count is exact."""
+
+    capped = False
+
+    def __init__(self, object_list: Any, per_page: int, *, cap: int) -> None:
+        super().__init__(object_list, per_page)
+        self.cap = cap
+
+    @property
+    def count(self) -> int:
+        if not hasattr(self, "_capped_count"):
+            n = self.object_list.values("pk")[: self.cap + 1].count()
+            self.capped = n > self.cap
+            self._capped_count = min(n, self.cap)
+        return self._capped_count
+
+
+def paginate(request: HttpRequest, items: Any, per_page: int = 50, *, count_cap: int | None = None) -> Page:
+    """A page of `items`; with `count_cap`, counted no further than the cap (see CappedPaginator)."""
+    paginator = Paginator(items, per_page) if count_cap is None else CappedPaginator(items, per_page, cap=count_cap)
     return paginator.get_page(request.GET.get("page"))
 
 

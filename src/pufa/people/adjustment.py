@@ -81,6 +81,13 @@ def rule_for(path: str, all_rules: list[Rule]) -> Rule:
     return best
 
 
+def counted_training() -> Exists:
+    """An attendance's training counts (the ledger's one rule, by its organiser's row), asked of each attendance
+    through the (activity, unit) index. Not `activity_id IN (every counted activity)`: that list is the whole
+    city's ledger, which SQLite builds in full for every page (0.6 s for 50 people at a tenth of the city)."""
+    return Exists(ActivityUnit.objects.counted().filter(is_organiser=True, activity_id=OuterRef("activity_id")))
+
+
 def flagged(*, actor: Any, today: dt.date | None = None, unit_id: int | None = None) -> QuerySet[Person]:
     """The people on a team today, in the actor's scope (optionally one keeping unit), with at least one flag
     and no keep in force. Each row carries the aliases `flags_of` reads."""
@@ -91,13 +98,12 @@ def flagged(*, actor: Any, today: dt.date | None = None, unit_id: int | None = N
     )
     if unit_id:
         people = people.filter(unit_id=unit_id)
-    counted = ActivityUnit.objects.counted().filter(is_organiser=True).values("activity_id")
     annotations: dict[str, Any] = {}
     condition = Q(pk__in=[])
     for i, rule in enumerate(all_rules):
         cutoff = rule.cutoff(today)
         annotations[f"trained_{i}"] = Exists(
-            Attendance.objects.filter(person=OuterRef("pk"), activity__date__gte=cutoff, activity_id__in=counted)
+            Attendance.objects.filter(person=OuterRef("pk"), activity__date__gte=cutoff).filter(counted_training())
         )
         annotations[f"joined_{i}"] = Exists(
             TeamMembership.objects.filter(TeamMembership.active_q(today), person=OuterRef("pk"), start__lte=cutoff)
@@ -142,10 +148,10 @@ def rows(*, people: list[Person], today: dt.date | None = None) -> list[FlaggedR
     today = today or timezone.localdate()
     all_rules = rules()
     ids = [p.pk for p in people]
-    counted = ActivityUnit.objects.counted().filter(is_organiser=True).values("activity_id")
     last: dict[int, dt.date] = {}
     for pid, day in (
-        Attendance.objects.filter(person_id__in=ids, activity_id__in=counted)
+        Attendance.objects.filter(person_id__in=ids)
+        .filter(counted_training())
         .values_list("person_id", "activity__date")
         .order_by("activity__date")
     ):

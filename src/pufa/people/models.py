@@ -82,6 +82,9 @@ class Person(SoftDeleteModel):
         ordering = ["pinyin", "id"]
         indexes = [
             models.Index(fields=["unit", "pinyin"], name="people_person_unit_name"),
+            # The roster list's order: an office's first page walks it and stops after 50 rows in scope, and
+            # its capped count stops at the cap, instead of sorting the whole region's roster.
+            models.Index(fields=["pinyin", "id"], name="people_person_pinyin_id"),
             models.Index(fields=["phone"], name="people_person_phone"),
         ]
 

@@ -15,6 +15,8 @@ from pufa.org.access import can, scope, visible_or_404
 from pufa.org.models import Region, Unit
 from pufa.people.models import Attendance, Household, Person, TeamKind, TeamMembership
 
+COMMUNITY_LEVELS = (Region.Level.COMMUNITY, Region.Level.GROUP)
+
 
 @dataclass
 class RosterFilters:
@@ -147,11 +149,6 @@ def managed_units(*, actor: Any) -> QuerySet[Unit]:
     return scope(Unit.objects.select_related("region"), actor, "people.manage").order_by("pinyin")
 
 
-def visible_units(*, actor: Any) -> QuerySet[Unit]:
-    ids = scope(Person.objects.all(), actor).values("unit_id")
-    return Unit.objects.filter(pk__in=ids).order_by("pinyin")
-
-
 def community_choices(*, units: QuerySet[Unit] | list[Unit]) -> QuerySet[Region]:
     """Communities inside (or containing) the regions of these units: where their people may live."""
     from django.db.models import Q
@@ -167,6 +164,38 @@ def community_choices(*, units: QuerySet[Unit] | list[Unit]) -> QuerySet[Region]
     for path in cover:
         q |= Q(path__startswith=path)
     return Region.objects.filter(q, level__in=(Region.Level.COMMUNITY, Region.Level.GROUP)).order_by("path")
+
+
+#: The roster list counts no further than this (a capped count, like the ledger's): below it exact — every
+#: community's and street's drill-down — above it "超过 … 人" and pages up to the cap.
+COUNT_CAP = 10_000
+#: A select with more options than this is no use on a phone, and costs a city office most of its page.
+MAX_OPTIONS = 300
+
+
+def filter_units(*, actor: Any, selected: int | None = None) -> list[Unit]:
+    """The roster list's keeping-unit filter: the units keeping the rosters the actor sees — none for an office
+    whose region holds more than MAX_OPTIONS units (the community filter reaches them; a link naming a unit
+    keeps that one)."""
+    units = scope(Unit.objects.all(), actor, "people.view")
+    if units.order_by()[: MAX_OPTIONS + 1].count() > MAX_OPTIONS:
+        return list(Unit.objects.filter(pk=selected).only("id", "name")) if selected else []
+    keeping = scope(Person.objects.all(), actor).values("unit_id")
+    return list(Unit.objects.filter(pk__in=keeping).only("id", "name").order_by("pinyin"))
+
+
+def filter_regions(*, actor: Any, selected: int | None = None) -> list[Region]:
+    """The roster list's residence filter: the communities where the people the actor sees live — or, for an
+    office whose region holds more than MAX_OPTIONS communities, its districts and streets (the filter takes
+    everyone living under the chosen region), plus a community a link names."""
+    communities = scope(Region.objects.filter(level__in=COMMUNITY_LEVELS), actor, "people.view")
+    if communities.order_by()[: MAX_OPTIONS + 1].count() <= MAX_OPTIONS:
+        return list(resident_communities(actor=actor).only("id", "name"))
+    upper = scope(Region.objects.filter(level__in=(Region.Level.DISTRICT, Region.Level.STREET)), actor, "people.view")
+    regions = list(upper.only("id", "name").order_by("path")[:MAX_OPTIONS])
+    if selected and all(r.pk != selected for r in regions):
+        regions += list(Region.objects.filter(pk=selected).only("id", "name"))
+    return regions
 
 
 def resident_communities(*, actor: Any) -> QuerySet[Region]:

@@ -47,7 +47,8 @@ def _query(params: QueryDict, *drop: str) -> str:
 def person_list(request: HtmxHttpRequest) -> HttpResponse:
     require(request.user, "people.view")
     filters = selectors.parse_filters(request.GET)
-    page = paginate(request, selectors.person_list(actor=request.user, filters=filters), PER_PAGE)
+    people = selectors.person_list(actor=request.user, filters=filters)
+    page = paginate(request, people, PER_PAGE, count_cap=selectors.COUNT_CAP)
     context = {
         "page": page,
         "filters": filters,
@@ -56,13 +57,12 @@ def person_list(request: HtmxHttpRequest) -> HttpResponse:
     }
     if request.htmx:
         return render(request, "people/person_list.html#rows", context)
-    units = list(selectors.visible_units(actor=request.user).select_related("region"))
     context.update(
         {
             "kinds": selectors.team_kinds(active_only=False),
             "shapes": TeamKind.Shape.choices,
-            "units": units,
-            "regions": selectors.resident_communities(actor=request.user),
+            "units": selectors.filter_units(actor=request.user, selected=filters.unit),
+            "regions": selectors.filter_regions(actor=request.user, selected=filters.region),
             "today": timezone.localdate(),
         }
     )
@@ -319,7 +319,7 @@ def adjust(request: HttpRequest) -> HttpResponse:
     manageable = set(selectors.manageable_people_ids(actor=request.user, ids=[r.person.pk for r in rows]))
     for row in rows:
         row.may_manage = row.person.pk in manageable
-    units = list(selectors.visible_units(actor=request.user))
+    units = selectors.filter_units(actor=request.user, selected=unit_id)
     return render(
         request,
         "people/adjust.html",
