@@ -12,6 +12,7 @@ class DemandConfig(AppConfig):
         register_codes(
             {
                 "demand.order.import": "导入热线工单",
+                "demand.order.push": "接口推送热线工单",
                 "demand.order.correct": "更正工单分类",
                 "demand.order.delete": "删除热线工单",
                 "demand.gazetteer.add": "新增地名库条目",

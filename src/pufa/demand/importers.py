@@ -30,6 +30,8 @@ from pufa.core.spreadsheets import SpreadsheetError, read_xlsx
 MAX_ROWS = int(getattr(settings, "PUFA_DEMAND_MAX_ROWS", 100_000))
 MAX_BYTES = int(getattr(settings, "PUFA_DEMAND_MAX_BYTES", 40 * 1024 * 1024))
 MAX_COLS = 40
+#: Orders one push through the data interface may carry (a larger batch is refused whole).
+PUSH_MAX = 500
 MAX_CELL = 5000
 
 #: The order's fields, their labels, whether required, and the usual column names exports use.
@@ -146,9 +148,9 @@ class Parsed:
     errors: list[str] = field(default_factory=list)
 
 
-def parse_rows(table: Table, mapping: dict[str, int | None]) -> Parsed:
-    """Every row's values, or every row's errors ("第3行：受理时间“昨天”无法识别"). Numbers repeated within
-    the file are errors too, so the file means one thing."""
+def parse_rows(table: Table, mapping: dict[str, int | None], unit: str = "行") -> Parsed:
+    """Every row's values, or every row's errors ("第3行：受理时间“昨天”无法识别"; `unit` "条" for the orders
+    of a push). Numbers repeated within the file are errors too, so the file means one thing."""
     parsed = Parsed()
     missing = [FIELDS[k][0] for k, (_, required, _) in FIELDS.items() if required and mapping.get(k) is None]
     if missing:
@@ -178,10 +180,10 @@ def parse_rows(table: Table, mapping: dict[str, int | None]) -> Parsed:
             values[key] = mask_personal(text) if key in ("text", "address") else text
         if values.get("number"):
             if values["number"] in seen:
-                problems.append(f"工单编号“{values['number']}”与第{seen[values['number']]}行重复")
+                problems.append(f"工单编号“{values['number']}”与第{seen[values['number']]}{unit}重复")
             seen.setdefault(values["number"], number)
         if problems:
-            parsed.errors.append(f"第{number}行：{'；'.join(problems)}")
+            parsed.errors.append(f"第{number}{unit}：{'；'.join(problems)}")
         else:
             parsed.values.append(values)
     if not table.rows:
@@ -222,6 +224,11 @@ def _when(raw: Any, epoch: dt.datetime | None) -> dt.datetime | None:
             try:
                 parts = [int(p) if p else 0 for p in match.groups()]
                 value = dt.datetime(*parts)  # type: ignore[arg-type]
+            except ValueError:
+                return None
+        else:  # ISO 8601 with an offset, as systems send it: 2026-03-05T10:30:00+08:00
+            try:
+                value = dt.datetime.fromisoformat(str(raw).strip())
             except ValueError:
                 return None
     if value is None or not (2000 <= value.year <= 2100):

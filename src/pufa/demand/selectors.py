@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +30,23 @@ def office_regions(actor: Any, action: str = "demand.manage") -> QuerySet[Region
         return Region.objects.filter(deleted_at__isnull=True, level__in=["city", "district", "street"])
     paths = [g.region_path for g in grants(actor) if g.region_wide and g.allows(action)]
     return Region.objects.filter(path__in=paths, deleted_at__isnull=True).order_by("path")
+
+
+def push_region(*, actor: Any, pk: int | None) -> Region:
+    """The office region a push of work orders goes to: the one given (invisible → 404; visible but not an
+    office region of the actor's `demand.push` grants → 403), or, when none is given, the actor's only one."""
+    regions = office_regions(actor, "demand.push")
+    if pk is None:
+        found = list(regions[:2])
+        if not found:
+            raise PermissionDenied("您没有推送热线工单的权限（法宣办可以推送）。")
+        if len(found) > 1:
+            raise ValidationError({"region": "您在多个法宣办任职，请用 region 指明推送到哪个区划。"})
+        return found[0]
+    region = visible_or_404(Region.objects.all(), actor, action="org.view", pk=pk)
+    if not regions.filter(pk=region.pk).exists():
+        raise PermissionDenied("只能推送到您所在法宣办的区划。")
+    return region
 
 
 def places_below(regions: QuerySet[Region]) -> QuerySet[Region]:

@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from pufa.core import audit
 from pufa.core.models import Domain
+from pufa.core.workflow import Conflict
 from pufa.demand import classifier, counts, engine
-from pufa.demand.importers import FIELDS, Table, parse_rows
+from pufa.demand.importers import FIELDS, PUSH_MAX, Table, parse_rows
 from pufa.demand.models import GazetteerEntry, KeywordRule, TrainedModel, WorkOrder
 from pufa.org.access import require
 from pufa.org.models import Region
@@ -41,14 +42,73 @@ def import_orders(*, actor: Any, region: Region, table: Table, mapping: dict[str
     parsed = parse_rows(table, mapping)
     if parsed.errors:
         raise ValidationError(parsed.errors)
-    numbers = [v["number"] for v in parsed.values]
+    with transaction.atomic():
+        result, _ = _save_orders(region, parsed.values, WorkOrder.Source.IMPORT)
+        audit.log(
+            actor=actor,
+            action=audit.Action.IMPORT,
+            code="demand.order.import",
+            scope_path=region.path,
+            object_repr=f"{region.name} 热线工单",
+            message=(
+                f"新增 {result.created} 条，更新 {result.updated} 条，未变 {result.unchanged} 条"
+                "（来电人姓名、电话未保存）"
+            ),
+        )
+    return result
+
+
+def push_orders(
+    *, actor: Any, region: Region, rows: list[dict[str, Any]]
+) -> tuple[ImportResult, list[tuple[WorkOrder, str]]]:
+    """Orders pushed by another system (the 12345 platform) through the data interface: the same fields and
+    checks as an import, all or none (every row's error in Chinese, "第3条：受理时间…"), the same 工单编号
+    recognised (updated where changed, never doubled), classified as imported orders are, audited. Only the
+    fields of `FIELDS` are read from a row, so a caller's name or phone sent along is never kept.
+
+    Returns the counts and each order with what happened to it ("created", "updated", "unchanged")."""
+    require(actor, "demand.push", region)
+    if not rows:
+        raise ValidationError("请至少推送一条工单。")
+    if len(rows) > PUSH_MAX:
+        raise ValidationError(f"一次最多推送 {PUSH_MAX} 条工单，请分批推送。")
+    keys = list(FIELDS)
+    table = Table(header=keys, rows=[(i, [row.get(k) for k in keys]) for i, row in enumerate(rows, start=1)])
+    parsed = parse_rows(table, {k: i for i, k in enumerate(keys)}, unit="条")
+    if parsed.errors:
+        raise ValidationError(parsed.errors)
+    try:
+        with transaction.atomic():
+            result, outcomes = _save_orders(region, parsed.values, WorkOrder.Source.API)
+            audit.log(
+                actor=actor,
+                action=audit.Action.IMPORT,
+                code="demand.order.push",
+                scope_path=region.path,
+                object_repr=f"{region.name} 热线工单",
+                message=(
+                    f"接口推送 {len(rows)} 条：新增 {result.created} 条，更新 {result.updated} 条，"
+                    f"未变 {result.unchanged} 条（来电人姓名、电话未保存）"
+                ),
+            )
+    except IntegrityError as exc:  # the same new 工单编号 pushed twice at once: the other push saved it
+        raise Conflict("同一工单编号正被同时推送，请稍后重新推送这一批。") from exc
+    return result, outcomes
+
+
+def _save_orders(
+    region: Region, values_list: list[dict[str, Any]], source: str
+) -> tuple[ImportResult, list[tuple[WorkOrder, str]]]:
+    """Save checked rows as the orders of `region`: new numbers created, known ones updated where a kept field
+    changed (an office's corrections stay), all classified; one transaction."""
+    numbers = [v["number"] for v in values_list]
     existing: dict[str, WorkOrder] = {}
     for i in range(0, len(numbers), BATCH):
         existing |= {o.number: o for o in WorkOrder.objects.filter(region=region, number__in=numbers[i : i + BATCH])}
     orders: list[WorkOrder] = []
     before: dict[int, tuple[object, ...]] = {}
-    for values in parsed.values:
-        order = existing.get(values["number"]) or WorkOrder(region=region, number=values["number"])
+    for values in values_list:
+        order = existing.get(values["number"]) or WorkOrder(region=region, number=values["number"], source=source)
         if order.pk is not None:
             before[order.pk] = tuple(getattr(order, f) for f in SAVED)
         for key in KEPT:
@@ -62,6 +122,8 @@ def import_orders(*, actor: Any, region: Region, table: Table, mapping: dict[str
         new = [o for o in orders if o.pk is None]
         old = [o for o in orders if o.pk is not None]
         changed = [o for o in old if tuple(getattr(o, f) for f in SAVED) != before[o.pk]]
+        outcome = {id(o): "created" for o in new} | {id(o): "unchanged" for o in old}
+        outcome |= {id(o): "updated" for o in changed}
         for o in new:
             o.created_at = o.updated_at = now
         WorkOrder.objects.bulk_create(new, batch_size=BATCH)
@@ -73,18 +135,7 @@ def import_orders(*, actor: Any, region: Region, table: Table, mapping: dict[str
         counts.add(counts.moved(stored, [counts.key_of(o) for o in [*new, *changed]]))
         result.created, result.updated, result.unchanged = len(new), len(changed), len(old) - len(changed)
         result.review = sum(1 for o in orders if _needs_review(o, threshold))
-        audit.log(
-            actor=actor,
-            action=audit.Action.IMPORT,
-            code="demand.order.import",
-            scope_path=region.path,
-            object_repr=f"{region.name} 热线工单",
-            message=(
-                f"新增 {result.created} 条，更新 {result.updated} 条，未变 {result.unchanged} 条"
-                "（来电人姓名、电话未保存）"
-            ),
-        )
-    return result
+    return result, [(o, outcome[id(o)]) for o in orders]
 
 
 def _locked_keys(pks: list[int]) -> list[counts.Key]:

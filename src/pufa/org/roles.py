@@ -56,6 +56,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "surveys.manage",
             "demand.view",
             "demand.manage",
+            "demand.push",
             "demand.rules.default",
             "demand.train",
             "demand.order.view",

@@ -15,7 +15,8 @@ from pufa.api.resources.common import PageQuery, ok, page
 from pufa.cases import selectors as case_selectors
 from pufa.cases.schemas import CaseDetailOut, CaseOut
 from pufa.demand import selectors as demand_selectors
-from pufa.demand.schemas import WorkOrderOut
+from pufa.demand import services as demand_services
+from pufa.demand.schemas import WorkOrderOut, WorkOrderPushIn, WorkOrderPushOut
 from pufa.exams import selectors as exam_selectors
 from pufa.exams.schemas import ExamOut, ExamResultsOut
 from pufa.org import selectors as org_selectors
@@ -222,3 +223,38 @@ def work_order_list(request: HttpRequest, query: Query[WorkOrderQuery]) -> dict:
 @router.get("/work-orders/{int:pk}/", response=ok(WorkOrderOut), summary="热线工单", operation_id="work_order_get")
 def work_order_get(request: HttpRequest, pk: int) -> object:
     return demand_selectors.order_get(actor=request.user, pk=pk)
+
+
+@router.post(
+    "/work-orders/",
+    response=ok(WorkOrderPushOut, write=True),
+    summary="推送热线工单",
+    operation_id="work_order_push",
+)
+def work_order_push(request: HttpRequest, body: WorkOrderPushIn) -> dict:
+    """12345/12348 工单系统推送工单（法宣办的令牌）：每次 1–500 条，字段与文件导入相同；
+    任何一条有误则整批不保存，`detail` 逐条说明（“第3条：受理时间……”）。
+    再次推送同一工单编号即更新该工单，不会重复。来电人姓名、电话不读取、不保存，诉求内容中的电话、身份证号保存前打码。
+    工单随即按领域和地点分类，与导入的工单相同。"""
+    region = demand_selectors.push_region(actor=request.user, pk=body.region)
+    rows = [{**row.dict(), "number": str(row.number)} for row in body.orders]
+    result, outcomes = demand_services.push_orders(actor=request.user, region=region, rows=rows)
+    return {
+        "region_id": region.pk,
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "review": result.review,
+        "orders": [
+            {
+                "id": order.pk,
+                "number": order.number,
+                "result": outcome,
+                "domain": order.domain.code if order.domain is not None else None,
+                "domain_confidence": order.domain_confidence,
+                "place_id": order.place_id,
+                "place_confidence": order.place_confidence,
+            }
+            for order, outcome in outcomes
+        ],
+    }
