@@ -10,6 +10,8 @@ def count_orders(apps, schema_editor):
     migration imports no app code)."""
     WorkOrder = apps.get_model("demand", "WorkOrder")
     DemandCount = apps.get_model("demand", "DemandCount")
+    if DemandCount.objects.exists():
+        return  # already counted (a database that applied 0005 while it still held this fill)
     rows = (
         WorkOrder.objects.order_by()
         .annotate(m=TruncMonth("received_at"))
