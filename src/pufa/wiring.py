@@ -35,6 +35,7 @@ def subscriptions() -> list[tuple[type, Callable[[Any], None]]]:
         (events.ActivitiesChanged, matching.on_activities_changed),  # duties: planned against done
         (events.ActivitiesChanged, rollups.on_activities_changed),  # progress: monthly region rollups
         (events.ActivitiesChanged, people.on_activities_changed),  # people: trainings attended count with them
+        (events.ActivitiesChanged, demand_menu.on_activities_changed),  # demand: a withdrawn delivery reopens 点单
         # Records behind registered metrics changed (the ledger's three, and any later area's).
         (events.RecordsChanged, services.on_records_changed),  # progress: targets on those metrics
         (events.RecordsChanged, cache.on_records_changed),  # progress: dashboards of those units' regions

@@ -25,6 +25,7 @@ class DemandConfig(AppConfig):
                 "demand.menu.decline": "拒单",
                 "demand.menu.deliver": "送单",
                 "demand.menu.reassign": "改派点单",
+                "demand.menu.undeliver": "送单活动撤销，点单退回待送单",
                 "demand.menu.rate": "评单",
             }
         )
@@ -35,4 +36,10 @@ class DemandConfig(AppConfig):
         register(NavItem("群众需求", "demand:dashboard", "demand.view", order=48, group="普法资源"))
         register(NavItem("点单", "demand:menu-order-list", "demand.order.view", order=49, group="普法资源"))
         register_todo(TodoSource("demand", selectors.todos, order=60))
+        from pufa.demand import menu_views
+        from pufa.ledger.extensions import ActivitySection, register_section
+
+        register_section(
+            ActivitySection("demand.menu_order", "demand/_activity_section.html", menu_views.activity_section, order=30)
+        )
         metrics.register()

@@ -37,13 +37,14 @@ from pufa.demand.models import MenuOrder
 from pufa.demand.routing import route
 from pufa.duties.models import DutyItem, DutyList
 from pufa.ledger.models import Activity
-from pufa.org.access import can, scope
+from pufa.org.access import SYSTEM, can, scope
 from pufa.org.models import Membership, Region, Unit
 from pufa.org.roles import roles_with
 
 Status = MenuOrder.Status
 HANDLE = "demand.order.handle"
 RATE = "demand.order.rate"  # not in the role table: only the orderer's private link carries it
+UNDELIVER = "demand.order.undeliver"  # not in the role table: only SYSTEM, hearing the ledger, takes it
 
 ORDERS = "demand.menu_orders"
 BY_LIST = "demand.menu_by_list"
@@ -153,6 +154,16 @@ ORDER_FLOW = workflow.Workflow(
             action="demand.manage",
             code="demand.menu.reassign",
             refused="已接单的点单不能改派。",
+        ),
+        workflow.Transition(
+            "undeliver",
+            "送单活动已撤销",
+            sources={Status.DELIVERED, Status.RATED},
+            target=Status.ACCEPTED,
+            action=UNDELIVER,
+            code="demand.menu.undeliver",
+            refused="该点单没有送单活动。",
+            notify=lambda step: _notify_undelivered(step.obj),
         ),
         workflow.Transition(
             "rate",
@@ -422,6 +433,82 @@ def order_reassign(*, actor: Any, order: MenuOrder, unit: Unit, version: int | N
         version=version,
         message=f"改派至{unit.name}",
     )
+
+
+# ---------------------------------------------------------------- the delivery withdrawn in the ledger
+
+
+def _notify_undelivered(order: MenuOrder) -> None:
+    url = reverse("demand:menu-order-detail", args=[order.pk])
+    for user in _handlers([order.unit_id]).get(order.unit_id, []):
+        notifications.notify(
+            user=user,
+            key=f"demand.menu:{order.pk}:undelivered:{order.version}",
+            title=f"点单的送单活动已撤销：{order.domain.name}（{order.kind.name}）",
+            body=f"{order.place.name}的点单回到“已接单”，请重新登记送单（送单时限：{order.deliver_due or '—'}）。",
+            url=url,
+            about=order,
+        )
+
+
+#: Ledger changes after which an activity may no longer count (withdrawn → draft, returned, reopened, deleted).
+_MAY_STOP_COUNTING = frozenset(
+    {
+        events.ActivitiesChanged.UPDATED,
+        events.ActivitiesChanged.RETURNED,
+        events.ActivitiesChanged.REOPENED,
+        events.ActivitiesChanged.DELETED,
+    }
+)
+_STEP_WORDS = {
+    events.ActivitiesChanged.UPDATED: "撤回",
+    events.ActivitiesChanged.RETURNED: "退回",
+    events.ActivitiesChanged.REOPENED: "重新打开",
+    events.ActivitiesChanged.DELETED: "删除",
+}
+
+
+def on_activities_changed(event: events.ActivitiesChanged) -> None:
+    """An activity that delivered an order stopped counting in the ledger (withdrawn, returned, reopened or
+    deleted): the order does not stay "delivered" silently — it goes back to "accepted" (to deliver again),
+    its link, delivery time and any rating of that delivery cleared, with an audit entry naming the ledger
+    step and a notification to the unit (its 待办 "待送单" counts it again). Taken by SYSTEM, so the ledger
+    step never fails on the order's permissions; inside the ledger's transaction."""
+    if event.name not in _MAY_STOP_COUNTING:
+        return
+    gone = [
+        a.pk
+        for a in event.activities
+        if a.pk is not None and (a.deleted_at is not None or a.status not in Activity.COUNTED)
+    ]
+    if not gone:
+        return
+    linked = MenuOrder.objects.filter(activity_id__in=gone, status__in=[Status.DELIVERED, Status.RATED])
+    who = _actor_name(event.actor)
+    for order in linked.select_related("activity", "domain", "kind", "place"):
+        activity = order.activity
+        assert activity is not None
+        rated = f"；原评分 {order.rating} 星作废，送单后可重新评单" if order.rating else ""
+        message = (
+            f"送单活动“{activity.title}”（{activity.date:%Y-%m-%d}）已被{who}在台账中"
+            f"{_STEP_WORDS[event.name]}，点单回到已接单，请重新送单{rated}"
+        )
+
+        def apply(row: MenuOrder) -> None:
+            row.activity = None
+            row.delivered_at = None
+            row.on_time = None
+            row.rating = None
+            row.rating_comment = ""
+            row.rated_at = None
+
+        ORDER_FLOW.run("undeliver", actor=SYSTEM, obj=order, apply=apply, message=message)
+
+
+def _actor_name(actor: Any) -> str:
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        return actor.get_full_name() or actor.get_username()
+    return "系统"
 
 
 # ---------------------------------------------------------------- the orderer's rating

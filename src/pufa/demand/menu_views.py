@@ -190,3 +190,12 @@ def loop(request: HttpRequest) -> HttpResponse:
             "deliver_days": menu.deliver_days(),
         },
     )
+
+
+def activity_section(request: HttpRequest, activity: Any) -> dict[str, Any] | None:
+    """The "送单的点单" section of a ledger activity's page (registered in pufa.ledger.extensions): the order
+    this activity delivered, linked, for those who may see the order."""
+    if not can(request.user, "demand.order.view"):
+        return None
+    order = selectors.delivered_order(actor=request.user, activity=activity)
+    return {"order": order} if order is not None else None

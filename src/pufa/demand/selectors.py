@@ -398,6 +398,12 @@ def menu_order_get(*, actor: Any, pk: int) -> MenuOrder:
     )
 
 
+def delivered_order(*, actor: Any, activity: Any) -> MenuOrder | None:
+    """The 点单 this ledger activity delivered, if the actor may see it (for the activity page's section)."""
+    orders = scope(MenuOrder.objects.filter(activity_id=activity.pk), actor, "demand.order.view")
+    return orders.select_related("domain", "kind", "place", "unit").first()
+
+
 def delivery_candidates(order: MenuOrder) -> QuerySet[Any]:
     """The unit's counted activities since the order was placed, not yet delivering another order."""
     from pufa.ledger.models import Activity
