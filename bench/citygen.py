@@ -798,7 +798,7 @@ def generate_survey_responses(scale: float = 1.0, responses: int = 100_000, chun
     of the results page (one survey holding every response). Returns (survey id, responses)."""
     from pufa.core.actors import SYSTEM
     from pufa.org.models import Unit
-    from pufa.surveys import services
+    from pufa.surveys import services, tally
     from pufa.surveys.models import Answer, Response, Survey
     from pufa.surveys.services import score
 
@@ -849,6 +849,7 @@ def generate_survey_responses(scale: float = 1.0, responses: int = 100_000, chun
         _bulk(Answer, answers)
         made += len(batch)
     _reset_sequences(Response, Answer)
+    tally.rebuild([survey.pk])  # the rows were loaded in bulk, past the service that counts them
     return survey.pk, made
 
 

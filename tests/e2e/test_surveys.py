@@ -52,3 +52,16 @@ def test_a_resident_answers_on_a_phone_and_the_liaison_sees_it(phone_page, live_
     page.click("[data-testid=activity-survey-count]")
     expect(page.locator("[data-testid=results-total]")).to_have_text("1")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    bar = page.locator("[data-testid=question-result]").first.locator("[data-testid=bar-count]").nth(4)
+    expect(bar).to_have_text("1（100.0%）")  # 满意度 5分: the one answer, read from the tally
+    # the survey page and the A4 poster show the QR code drawn by the server (an image that loads)
+    page.goto(f"{live_server.url}/surveys/{survey.pk}/")
+    qr = page.locator("[data-testid=survey-qr]")
+    expect(qr).to_be_visible()
+    assert page.evaluate("document.querySelector('[data-testid=survey-qr]').naturalWidth") > 0
+    page.click("[data-testid=poster-open]")
+    expect(page.locator("[data-testid=poster-link]")).to_have_text(f"{live_server.url}/public/s/{survey.token}/")
+    poster_qr = page.locator("[data-testid=poster-qr]")
+    expect(poster_qr).to_be_visible()
+    assert page.evaluate("document.querySelector('[data-testid=poster-qr]').naturalWidth") > 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375

@@ -247,3 +247,60 @@ def test_question_form_adds_a_knowledge_question(world, client_for, liaison):
         {"kind": "single", "text": "x", "options": "a\nb", "correct": "一"},
     )
     assert bad.status_code == 200 and "请填写选项序号" in bad.content.decode()
+
+
+# ---------------------------------------------------------------- the QR code and the poster
+
+
+def test_the_qr_code_is_drawn_here_from_the_absolute_public_link(pair, client_for, liaison, monkeypatch):
+    import segno
+
+    from pufa.surveys import qr
+
+    _pre, post = pair
+    asked: list[str] = []
+    real = segno.make
+
+    def make(content, **kwargs):
+        asked.append(content)
+        return real(content, **kwargs)
+
+    monkeypatch.setattr(qr.segno, "make", make)
+    response = client_for(liaison).get(reverse("surveys:qr", args=[post.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml"
+    assert "default-src 'none'" in response["Content-Security-Policy"]
+    assert asked == [f"http://testserver/public/s/{post.token}/"]
+    body = response.content.decode()
+    assert body.startswith("<svg") and "<path" in body and f"<title>{post.title}</title>" in body
+    # the public link answers at that address (the code leads somewhere real)
+    assert client_for(liaison).get(asked[0].removeprefix("http://testserver")).status_code == 200
+
+
+def test_the_qr_code_uses_the_configured_base_url(pair, client_for, liaison, settings, monkeypatch):
+    from pufa.surveys import qr
+
+    _pre, post = pair
+    settings.PUFA_BASE_URL = "https://pufa.example.gov.cn"
+    asked: list[str] = []
+    monkeypatch.setattr(qr, "svg", lambda url, title="": asked.append(url) or b"<svg/>")
+    client_for(liaison).get(reverse("surveys:qr", args=[post.pk]))
+    assert asked == [f"https://pufa.example.gov.cn/public/s/{post.token}/"]
+
+
+def test_the_qr_code_is_scoped_like_the_survey(pair, client_for, other_liaison, client):
+    _pre, post = pair
+    assert client_for(other_liaison).get(reverse("surveys:qr", args=[post.pk])).status_code == 404
+    anonymous = client.get(reverse("surveys:qr", args=[post.pk]))  # nobody: no rows, as every staff page
+    assert anonymous.status_code in (302, 404) and anonymous["Content-Type"] != "image/svg+xml"
+
+
+def test_the_poster_shows_the_code_the_link_and_how_to_answer(pair, client_for, liaison):
+    _pre, post = pair
+    html = client_for(liaison).get(reverse("surveys:poster", args=[post.pk])).content.decode()
+    assert f'src="{reverse("surveys:qr", args=[post.pk])}"' in html
+    assert f"http://testserver/public/s/{post.token}/" in html
+    assert "扫一扫" in html and "无需登录" in html and "surveys/poster.css" in html
+    assert 'data-testid="poster-not-open"' not in html
+    detail = client_for(liaison).get(reverse("surveys:survey-detail", args=[post.pk])).content.decode()
+    assert 'data-testid="survey-qr"' in detail

@@ -393,6 +393,7 @@ PAGES: dict[str, Page] = {
     "surveys:responses": P("surveys.view", "survey"),
     "surveys:export": P("surveys.view", "survey"),
     "surveys:poster": P("surveys.view", "survey"),
+    "surveys:qr": P("surveys.view", "survey"),
     "exams:attempt-result": P(None, "attempt"),
     "portal:case-library": P(None, public=True),
     "portal:case-detail": P(None, "published_case", public=True),

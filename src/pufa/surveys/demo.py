@@ -16,7 +16,7 @@ from django.utils import timezone
 from pufa.ledger.models import Activity
 from pufa.org.access import SYSTEM
 from pufa.org.models import Region, Unit
-from pufa.surveys import services
+from pufa.surveys import services, tally
 from pufa.surveys.models import Response, Survey
 
 COMMUNITIES = ["tuohe-tuohe", "tuohe-taoyuan", "tuohe-yinhe", "tuohe-bianhe", "tuohe-huaihe", "tuohe-longhe"]
@@ -57,6 +57,7 @@ def _fill(
         day = days[i % len(days)]
         at = dt.datetime.combine(day, dt.time(9 + i % 9, (7 * i) % 60), tzinfo=tz)
         Response.objects.filter(pk=r.pk).update(submitted_at=at)
+    tally.rebuild([survey.pk])  # the days the demo moved the answers to
 
 
 def _survey(title: str, unit: Unit, template: str, **kwargs: Any) -> Survey:
@@ -108,3 +109,4 @@ def _fill_round(
         )
         at = dt.datetime.combine(day, dt.time(9 + i % 9, (7 * i) % 60), tzinfo=tz)
         Response.objects.filter(pk=r.pk).update(submitted_at=at)
+    tally.rebuild([survey.pk])

@@ -5,64 +5,63 @@
 - `surveys.literacy` 法治素养指数: the mean 法治素养 score (0–100) of the responses placed in the unit's region
   (the community the resident chose, else the survey's area) in the period; a mean, so never summed.
 
-Both are read from the same rows as the results pages (`selectors.place_of` is the placing rule).
+Both are read from the daily tally (`models.DayTally`, kept as responses are stored, counted on the local
+day they were submitted); `selectors.place_of` is the placing rule, as on the index page.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
+import datetime as dt
+from decimal import ROUND_HALF_EVEN, Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 from django.urls import reverse
 
 from pufa.org.models import Region, Unit
 from pufa.plans import metrics as registry
 from pufa.plans.metrics import Metric, MetricQuery
-from pufa.surveys.models import Response
-from pufa.surveys.selectors import window
+from pufa.surveys.models import DayTally, Tally
 from pufa.surveys.services import LITERACY, RESPONSES
 
 
-def _responses(query: MetricQuery) -> QuerySet[Response]:
-    first, last = window(query.start, query.end)
-    return Response.objects.filter(submitted_at__range=(first, last), survey__deleted_at__isnull=True)
+def _days(query: MetricQuery) -> QuerySet[DayTally]:
+    start = query.start or dt.date(2000, 1, 1)
+    return DayTally.objects.filter(day__range=(start, query.end), survey__deleted_at__isnull=True)
 
 
 def responses(query: MetricQuery) -> dict[int, Decimal]:
     rows = (
-        _responses(query)
+        _days(query)
         .filter(survey__unit_id__in=query.unit_ids)
         .values("survey__unit_id")
-        .annotate(n=Count("id"))
+        .annotate(n=Sum("n"))
         .values_list("survey__unit_id", "n")
     )
-    return {unit_id: Decimal(n) for unit_id, n in rows}
+    return {unit_id: Decimal(n) for unit_id, n in rows if n}
 
 
 def literacy(query: MetricQuery) -> dict[int, Decimal]:
-    """Sums and counts grouped by place (two grouped queries), rolled up to each unit's region by path."""
-    scored = _responses(query).filter(score__isnull=False)
-    totals: dict[int, list[Decimal]] = {}
-    for place, total, n in (
-        scored.filter(community__isnull=False).values("community_id").annotate(t=Sum("score"), n=Count("id"))
-    ).values_list("community_id", "t", "n"):
-        row = totals.setdefault(place, [Decimal(0), Decimal(0)])
-        row[0] += total
-        row[1] += n
-    for place, total, n in (
-        scored.filter(community__isnull=True).values("survey__region_id").annotate(t=Sum("score"), n=Count("id"))
-    ).values_list("survey__region_id", "t", "n"):
-        row = totals.setdefault(place, [Decimal(0), Decimal(0)])
-        row[0] += total
-        row[1] += n
+    """Sums and counts grouped by place (one grouped query of the daily tally), rolled up to each unit's
+    region by path."""
+    totals: dict[int, list[int]] = {}
+    for community, region, total, n in (
+        _days(query)
+        .filter(scored__gt=0)
+        .values("community", "survey__region_id")
+        .annotate(t=Sum("total"), n=Sum("scored"))
+        .values_list("community", "survey__region_id", "t", "n")
+    ):
+        row = totals.setdefault(region if community == Tally.NONE else community, [0, 0])
+        row[0] += int(total)
+        row[1] += int(n)
     paths = dict(Region.all_objects.filter(pk__in=totals).values_list("pk", "path"))
     result: dict[int, Decimal] = {}
     for unit_id, unit_path in Unit.all_objects.filter(pk__in=query.unit_ids).values_list("pk", "region__path"):
-        s = sum((t for r, (t, _) in totals.items() if paths.get(r, "").startswith(unit_path)), Decimal(0))
-        n = sum((c for r, (_, c) in totals.items() if paths.get(r, "").startswith(unit_path)), Decimal(0))
+        s = sum(t for r, (t, _) in totals.items() if paths.get(r, "").startswith(unit_path))
+        n = sum(c for r, (_, c) in totals.items() if paths.get(r, "").startswith(unit_path))
         if n:
-            result[unit_id] = (s / n).quantize(Decimal("0.1"))
+            result[unit_id] = (Decimal(s) / 100 / n).quantize(Decimal("0.1"), rounding=ROUND_HALF_EVEN)
     return result
 
 

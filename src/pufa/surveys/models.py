@@ -208,3 +208,81 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_id}: {self.option if self.option is not None else self.value or self.text}"
+
+
+class Tally(models.Model):
+    """The results page's figures kept as counts, added to in the transaction that stores each response
+    (`pufa.surveys.tally`), so the page reads a few hundred rows instead of grouping every answer.
+
+    One row per survey, question revision, community, audience, question and figure. `community` and
+    `audience` are region and audience ids, `ALL` (0) for the row over every community (audience) and `NONE`
+    (-1) for the responses that chose none — every combination the results page filters by is one lookup.
+    `question` is 0 for the responses themselves. The figures (`kind`):
+
+    - 答卷 "r": n responses; `scored` of them with a 法治素养 score, `total`/`squares` its sum and sum of
+      squares (in hundredths and ten-thousandths, integers: exact on SQLite too);
+    - 作答 "a": n responses answering the question; for a scale or number question `total` is the sum of the
+      values (and `squares`, for a scale question, of their squares: the pre/post intervals need them);
+    - 选项 "o": n responses choosing option `item`; 分值 "p": n answering the scale question with `item`;
+    - 答对 "c": n answering the knowledge question exactly right (all its correct options, no other).
+
+    Rebuilt from the responses by `python -m pufa.cli surveys_rebuild_tally` (and by the migration adding it).
+    """
+
+    ALL: ClassVar[int] = 0
+    NONE: ClassVar[int] = -1
+
+    class Kind(models.TextChoices):
+        RESPONSES = "r", "答卷"
+        ANSWERED = "a", "作答"
+        OPTION = "o", "选项"
+        POINT = "p", "量表分值"
+        RIGHT = "c", "答对"
+
+    survey = models.ForeignKey(Survey, verbose_name="问卷", on_delete=models.CASCADE, related_name="tallies")
+    revision = models.PositiveIntegerField("题目版本")
+    community = models.BigIntegerField("所在社区", default=0)
+    audience = models.BigIntegerField("身份类别", default=0)
+    question = models.BigIntegerField("题目", default=0)
+    kind = models.CharField("统计项", max_length=1, choices=Kind.choices)
+    item = models.IntegerField("选项或分值", default=0)
+    n = models.BigIntegerField("份数", default=0)
+    scored = models.BigIntegerField("有得分的份数", default=0)
+    total = models.BigIntegerField("合计（百分之一）", default=0)
+    squares = models.BigIntegerField("平方和（万分之一）", default=0)
+
+    class Meta:
+        verbose_name = "结果计数"
+        verbose_name_plural = "结果计数"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "revision", "community", "audience", "question", "kind", "item"],
+                name="surveys_tally_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}/{self.revision}/{self.community}/{self.audience}/{self.question}/{self.kind}"
+
+
+class DayTally(models.Model):
+    """Responses per survey, local day and community (`Tally.NONE`: none chosen), with their 法治素养 scores
+    summed — what the metrics and the index per community over time read, kept like `Tally`."""
+
+    survey = models.ForeignKey(Survey, verbose_name="问卷", on_delete=models.CASCADE, related_name="day_tallies")
+    day = models.DateField("日期")
+    community = models.BigIntegerField("所在社区", default=-1)
+    n = models.BigIntegerField("份数", default=0)
+    scored = models.BigIntegerField("有得分的份数", default=0)
+    total = models.BigIntegerField("得分合计（百分之一）", default=0)
+
+    class Meta:
+        verbose_name = "每日答卷计数"
+        verbose_name_plural = "每日答卷计数"
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "day", "community"], name="surveys_daytally_key"),
+        ]
+        indexes = [models.Index(fields=["day", "community"], name="surveys_daytally_day")]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}/{self.day}/{self.community}: {self.n}"

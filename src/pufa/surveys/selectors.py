@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import ExtractQuarter
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,7 +25,7 @@ from pufa.ledger.models import Activity
 from pufa.org.access import can, scope, visible_or_404
 from pufa.org.models import Region
 from pufa.surveys import stats
-from pufa.surveys.models import Answer, Question, Response, Survey
+from pufa.surveys.models import Answer, DayTally, Question, Response, Survey, Tally
 
 
 def window(start: dt.date | None, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -178,120 +179,100 @@ def _share(part: int, whole: int) -> float:
     return round(100 * part / whole, 1) if whole else 0.0
 
 
+def _tally_rows(survey: Survey, f: ResponseFilter) -> QuerySet[Tally]:
+    """The tally rows of exactly the filter's communities and audiences (`Tally.ALL` where none is set)."""
+    return Tally.objects.filter(
+        survey=survey,
+        community=Tally.ALL if f.community is None else f.community,
+        audience=Tally.ALL if f.audience is None else f.audience,
+    )
+
+
 def results(survey: Survey, *, f: ResponseFilter = ResponseFilter(), revision: int | None = None) -> Results:
     """Per-question figures for one revision of a survey (default: the current one), each with the link to
-    its responses; the counts by community and audience and the mean score over every revision."""
+    its responses; the counts by community and audience and the mean score over every revision.
+
+    Read from the tally (`pufa.surveys.tally`) — a few rows of sums kept as the responses are stored, not a
+    grouping of every answer; `tests/surveys/test_tally.py` holds them equal to a recount of the rows."""
     rev = revision or survey.revision
     base = ResponseFilter(community=f.community, audience=f.audience)
-    rows = responses(survey, base)
-    total = rows.count()
     questions = list(survey.questions.filter(revision=rev).order_by("position", "id"))
-    answers = Answer.objects.filter(question__in=questions)  # the questions of one revision: its responses only
-    if f.community is not None or f.audience is not None:
-        answers = answers.filter(response__in=rows.filter(revision=rev))
-    answered = dict(
-        answers.values("question_id").annotate(n=Count("response_id", distinct=True)).values_list("question_id", "n")
-    )
-    options: dict[tuple[int, int], int] = {
-        (qid, opt): n
-        for qid, opt, n in answers.filter(option__isnull=False)
-        .values("question_id", "option")
-        .annotate(n=Count("id"))
-        .values_list("question_id", "option", "n")
-        if opt is not None
+    mine = _tally_rows(survey, base)
+    figures: dict[tuple[int, str, int], tuple[int, int]] = {
+        (qid, kind, item): (n, total)
+        for qid, kind, item, n, total in mine.filter(revision=rev)
+        .exclude(kind=Tally.Kind.RESPONSES)
+        .values_list("question", "kind", "item", "n", "total")
     }
-    scale: dict[tuple[int, int], int] = {
-        (qid, int(v)): n
-        for qid, v, n in answers.filter(question__kind=Question.Kind.SCALE, value__isnull=False)
-        .values("question_id", "value")
-        .annotate(n=Count("id"))
-        .values_list("question_id", "value", "n")
-        if v is not None
-    }
-    means = dict(
-        answers.filter(value__isnull=False)
-        .values("question_id")
-        .annotate(m=Avg("value"))
-        .values_list("question_id", "m")
-    )
+    by_revision = list(mine.filter(kind=Tally.Kind.RESPONSES).values_list("revision", "n", "scored", "total"))
+    total = sum(n for _, n, _, _ in by_revision)
+    scored = sum(k for _, _, k, _ in by_revision)
+    score_sum = sum(t for _, _, _, t in by_revision)
     out: list[QuestionResult] = []
     for q in questions:
-        n = answered.get(q.pk, 0)
+        n, value_sum = figures.get((q.pk, Tally.Kind.ANSWERED, 0), (0, 0))
         qf = ResponseFilter(question=q.pk, community=f.community, audience=f.audience)
         result = QuestionResult(q, n, response_url(survey, qf))
         if q.kind in Question.CHOICE_KINDS:
             for i, label in enumerate(q.options):
-                c = options.get((q.pk, i), 0)
+                c = figures.get((q.pk, Tally.Kind.OPTION, i), (0, 0))[0]
                 result.bars.append(Bar(label, c, _share(c, n), response_url(survey, qf, option=i), i in q.correct))
         elif q.kind == Question.Kind.SCALE:
             for v in range(1, 6):
-                c = scale.get((q.pk, v), 0)
+                c = figures.get((q.pk, Tally.Kind.POINT, v), (0, 0))[0]
                 result.bars.append(Bar(f"{v}分", c, _share(c, n), response_url(survey, qf, value=v)))
-        if q.pk in means and means[q.pk] is not None:
-            result.mean = round(float(means[q.pk]), 2)
+        if q.kind in (Question.Kind.SCALE, Question.Kind.NUMBER) and n:
+            result.mean = round(value_sum / 100 / n, 2)
         if q.kind == Question.Kind.TEXT:
-            result.texts = list(
-                answers.filter(question=q)
-                .exclude(text="")
-                .order_by("-response__submitted_at")
-                .values_list("text", flat=True)[:20]
-            )
+            texts = Answer.objects.filter(question=q).exclude(text="")
+            if f.community is not None or f.audience is not None:
+                texts = texts.filter(response__in=responses(survey, base))
+            result.texts = list(texts.order_by("-response_id").values_list("text", flat=True)[:20])
         if q.is_knowledge and n:
-            result.correct_share = _share(_exactly_right(answers.filter(question=q), q.correct), n)
+            result.correct_share = _share(figures.get((q.pk, Tally.Kind.RIGHT, 0), (0, 0))[0], n)
         out.append(result)
-    communities = [
-        GroupRow(
-            cid,
-            name or "未选择社区",
-            c,
-            _round(m),
-            response_url(survey, ResponseFilter(community=cid, audience=f.audience)) if cid else "",
-        )
-        for cid, name, c, m in rows.values("community_id", "community__name")
-        .annotate(c=Count("id"), m=Avg("score"))
-        .order_by("-c", "community__name")
-        .values_list("community_id", "community__name", "c", "m")
-    ]
-    audiences = [
-        GroupRow(
-            aid,
-            name or "未选择",
-            c,
-            _round(m),
-            response_url(survey, ResponseFilter(community=f.community, audience=aid)) if aid else "",
-        )
-        for aid, name, c, m in rows.values("audience_id", "audience__name")
-        .annotate(c=Count("id"), m=Avg("score"))
-        .order_by("-c", "audience__name")
-        .values_list("audience_id", "audience__name", "c", "m")
-    ]
-    score = rows.filter(score__isnull=False).aggregate(m=Avg("score"), n=Count("id"))
     return Results(
         survey=survey,
         total=total,
         url=response_url(survey, base),
         questions=out,
-        communities=communities,
-        audiences=audiences,
-        mean_score=_round(score["m"]),
-        scored=score["n"],
-        older=rows.exclude(revision=rev).count(),
+        communities=_groups(survey, f, "community"),
+        audiences=_groups(survey, f, "audience"),
+        mean_score=_mean(score_sum, scored),
+        scored=scored,
+        older=sum(n for r, n, _, _ in by_revision if r != rev),
         revision=rev,
     )
 
 
-def _round(value: Any) -> float | None:
-    return None if value is None else round(float(value), 1)
+def _groups(survey: Survey, f: ResponseFilter, by: str) -> list[GroupRow]:
+    """Responses and mean score per community (or audience) within the filter's other dimension."""
+    other = "audience" if by == "community" else "community"
+    chosen = getattr(f, other)
+    rows = Tally.objects.filter(survey=survey, kind=Tally.Kind.RESPONSES, **{other: chosen or Tally.ALL})
+    own = getattr(f, by)
+    rows = rows.filter(**{by: own}) if own is not None else rows.exclude(**{by: Tally.ALL})
+    sums = list(rows.values(by).annotate(c=Sum("n"), k=Sum("scored"), t=Sum("total")).values_list(by, "c", "k", "t"))
+    model: Any = Region.all_objects if by == "community" else Audience.objects
+    names = dict(model.filter(pk__in=[g for g, *_ in sums]).values_list("pk", "name"))
+    none = "未选择社区" if by == "community" else "未选择"
+    out = []
+    for gid, c, k, t in sums:
+        if not c:
+            continue
+        known = gid != Tally.NONE
+        name = names.get(gid, "") if known else none
+        url = response_url(survey, ResponseFilter(**{by: gid, other: chosen})) if known else ""
+        out.append(GroupRow(gid if known else None, name, int(c), _mean(int(t or 0), int(k or 0)), url))
+    out.sort(key=lambda g: (-g.count, g.name))
+    return out
 
 
-def _exactly_right(answers: QuerySet[Answer], correct: list[int]) -> int:
-    """How many responses chose exactly the `correct` options (all of them, no other): one grouped query."""
-    return (
-        answers.values("response_id")
-        .annotate(right=Count("id", filter=Q(option__in=correct)), wrong=Count("id", filter=~Q(option__in=correct)))
-        .filter(right=len(correct), wrong=0)
-        .count()
-    )
+def _mean(total: int, n: int) -> float | None:
+    """A mean kept as a sum in hundredths, rounded to one decimal as the pages show it."""
+    if not n:
+        return None
+    return float((Decimal(total) / 100 / n).quantize(Decimal("0.1"), rounding=ROUND_HALF_EVEN))
 
 
 # ---------------------------------------------------------------- pre/post
@@ -305,20 +286,30 @@ class CompareRow:
     after_url: str
 
 
+def _summary(rows: QuerySet[Tally], n: str) -> stats.Summary:
+    sums = rows.aggregate(n=Sum(n), t=Sum("total"), s=Sum("squares"))
+    return stats.from_sums(int(sums["n"] or 0), int(sums["t"] or 0), int(sums["s"] or 0))
+
+
 def compare(post: Survey) -> list[CompareRow]:
     """后测 against its 前测: the 法治素养 score, and every scale question asked in both (same wording), each
-    the change of the mean with Welch's 95% interval; each side links to its responses."""
+    the change of the mean with Welch's 95% interval; each side links to its responses. Read from the tally's
+    counts, sums and sums of squares (every revision, every community: the rows over all of them)."""
     pre = post.baseline
     if pre is None:
         return []
     rows: list[CompareRow] = []
-    before = [s for s in Response.objects.filter(survey=pre).values_list("score", flat=True) if s is not None]
-    after = [s for s in Response.objects.filter(survey=post).values_list("score", flat=True) if s is not None]
-    if before or after:
+
+    def everyone(survey: Survey) -> QuerySet[Tally]:
+        return Tally.objects.filter(survey=survey, community=Tally.ALL, audience=Tally.ALL)
+
+    before = _summary(everyone(pre).filter(kind=Tally.Kind.RESPONSES), "scored")
+    after = _summary(everyone(post).filter(kind=Tally.Kind.RESPONSES), "scored")
+    if before.n or after.n:
         rows.append(
             CompareRow(
                 "法治素养得分（0—100）",
-                stats.welch(before, after),
+                stats.welch_summaries(before, after),
                 response_url(pre, ResponseFilter()),
                 response_url(post, ResponseFilter()),
             )
@@ -329,19 +320,21 @@ def compare(post: Survey) -> list[CompareRow]:
         if other is None:
             continue
         a, b = (
-            [
-                v
-                for v in Answer.objects.filter(
-                    question__survey=s, question__text=q.text, question__kind=q.kind
-                ).values_list("value", flat=True)
-                if v is not None
-            ]
+            _summary(
+                everyone(s).filter(
+                    kind=Tally.Kind.ANSWERED,
+                    question__in=list(
+                        Question.objects.filter(survey=s, text=q.text, kind=q.kind).values_list("pk", flat=True)
+                    ),
+                ),
+                "n",
+            )
             for s in (pre, post)
         )
         rows.append(
             CompareRow(
                 q.text,
-                stats.welch(a, b),
+                stats.welch_summaries(a, b),
                 response_url(pre, ResponseFilter(question=q.pk)),
                 response_url(post, ResponseFilter(question=other.pk)),
             )
@@ -367,26 +360,30 @@ def place_of(response: Response) -> Region:
 def literacy_index(*, actor: Any, region: Region, year: int) -> tuple[list[str], list[IndexRow]]:
     """The mean 法治素养 score per community under `region`, per quarter of `year`, over the surveys the
     actor may see — the same placing rule as the `surveys.literacy` metric."""
-    first, last = window(dt.date(year, 1, 1), dt.date(year, 12, 31))
     visible = scope(Survey.objects.all(), actor, "surveys.view")
-    rows = Response.objects.filter(survey__in=visible, score__isnull=False, submitted_at__range=(first, last))
+    rows = DayTally.objects.filter(
+        survey__in=visible, scored__gt=0, day__range=(dt.date(year, 1, 1), dt.date(year, 12, 31))
+    )
     communities = Region.objects.filter(path__startswith=region.path, level=Region.Level.COMMUNITY).order_by(
         "pinyin", "id"
     )
-    cells: dict[tuple[int, int], list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
-    for cid, rid, score, at in rows.values_list("community_id", "survey__region_id", "score", "submitted_at"):
-        quarter = (timezone.localtime(at).month - 1) // 3
-        if score is None:
-            continue
-        cell = cells[(cid or rid, quarter)]
-        cell[0] += score
-        cell[1] += 1
+    cells: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
+    grouped = (
+        rows.annotate(quarter=ExtractQuarter("day"))
+        .values("community", "survey__region_id", "quarter")
+        .annotate(t=Sum("total"), k=Sum("scored"))
+        .values_list("community", "survey__region_id", "quarter", "t", "k")
+    )
+    for cid, rid, quarter, total, n in grouped:
+        cell = cells[(rid if cid == Tally.NONE else cid, quarter - 1)]
+        cell[0] += int(total)
+        cell[1] += int(n)
     out = []
     for c in communities:
         line = []
         for quarter in range(4):
-            s, n = cells.get((c.pk, quarter), (Decimal(0), Decimal(0)))
-            line.append((round(float(s / n), 1) if n else None, int(n)))
+            total, n = cells.get((c.pk, quarter), (0, 0))
+            line.append((_mean(total, n), n))
         if any(n for _, n in line):
             out.append(IndexRow(c.pk, c.name, line))
     return ["第一季度", "第二季度", "第三季度", "第四季度"], out

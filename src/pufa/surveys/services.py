@@ -4,8 +4,8 @@
 Staff writes check the role table (`surveys.manage` on the unit that runs the survey) and leave an audit
 entry; a survey about an activity needs the right to record that activity (`ledger.record`). A resident's
 answers are not audited one by one (they are not an edit by staff, and there may be thousands); they are
-checked question by question, scored, stored with a hashed device id only, and announced on the bus so
-targets on the survey metrics move.
+checked question by question, scored, stored with a hashed device id only, counted into the results'
+tally in the same transaction (`tally`), and announced on the bus so targets on the survey metrics move.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from pufa.core.models import Audience
 from pufa.ledger.models import Activity
 from pufa.org.access import Actor, can, require
 from pufa.org.models import Region, Unit
+from pufa.surveys import tally
 from pufa.surveys.models import Answer, Question, Response, Survey
 from pufa.surveys.templates_builtin import TEMPLATES
 
@@ -557,5 +558,19 @@ def respond(
         if q.pk in parsed.texts:
             rows.append(Answer(response=response, question=q, text=parsed.texts[q.pk]))
     Answer.objects.bulk_create(rows)
+    tally.add(
+        survey.pk,
+        tally.increments(
+            revision=response.revision,
+            community=response.community_id,
+            audience=response.audience_id,
+            score=response.score,
+            answers=[(a.question_id, a.option, a.value, a.text) for a in rows],
+            questions={q.pk: tally.Asked(q.kind, frozenset(q.correct)) for q in shown},
+        ),
+        tally.day_increments(
+            day=timezone.localdate(response.submitted_at), community=response.community_id, score=response.score
+        ),
+    )
     _announce(survey, community, today)
     return response

@@ -51,6 +51,19 @@ def summarise(values: Sequence[float | Decimal]) -> Summary:
     return Summary(n, mean, math.sqrt(var))
 
 
+def from_sums(n: int, total: int, squares: int, unit: int = 100) -> Summary:
+    """The same summary from a count, a sum and a sum of squares kept as integers in 1/`unit` (and 1/unit²),
+    as the results' tally keeps them: the variance (n·Σx² − (Σx)²) / (n(n − 1)) is computed exactly in
+    integers before the one division, so equal values give a standard deviation of exactly 0."""
+    if n <= 0:
+        return Summary(0, None, None)
+    mean = total / unit / n
+    if n < 2:
+        return Summary(n, mean, None)
+    spread = max(n * squares - total * total, 0)
+    return Summary(n, mean, math.sqrt(spread / (n * (n - 1))) / unit)
+
+
 def _betacf(a: float, b: float, x: float) -> float:
     tiny = 1e-300
     qab, qap, qam = a + b, a + 1.0, a - 1.0
@@ -113,7 +126,11 @@ def t_quantile(p: float, df: float) -> float:
 
 def welch(before: Sequence[float | Decimal], after: Sequence[float | Decimal]) -> Comparison:
     """The change of the mean from `before` to `after`, with Welch's 95% confidence interval."""
-    a, b = summarise(before), summarise(after)
+    return welch_summaries(summarise(before), summarise(after))
+
+
+def welch_summaries(a: Summary, b: Summary) -> Comparison:
+    """`welch` from the two groups' summaries (`summarise` or `from_sums`)."""
     if a.mean is None or b.mean is None:
         return Comparison(a, b, None, None, None, None)
     diff = b.mean - a.mean

@@ -20,4 +20,5 @@ urlpatterns = [
     path("<int:pk>/responses/", views.responses, name="responses"),
     path("<int:pk>/export.xlsx", views.export, name="export"),
     path("<int:pk>/poster/", views.poster, name="poster"),
+    path("<int:pk>/qr.svg", views.qr_code, name="qr"),
 ]

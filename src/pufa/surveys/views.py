@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -19,7 +20,7 @@ from pufa.core.workflow import available_transitions
 from pufa.ledger.models import Activity
 from pufa.org.access import can, require, scope
 from pufa.org.models import Region, Unit
-from pufa.surveys import exports, selectors, services
+from pufa.surveys import exports, qr, selectors, services
 from pufa.surveys.forms import (
     IndexQuery,
     QuestionForm,
@@ -128,7 +129,11 @@ def survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _public_url(request: HttpRequest, survey: Survey) -> str:
-    return request.build_absolute_uri(reverse("portal:survey", args=[survey.token]))
+    """The absolute public link (a phone scanning the QR code has no page to resolve a relative one against):
+    on PUFA_BASE_URL when the deployment sets it, else on the host the page was asked on."""
+    path = reverse("portal:survey", args=[survey.token])
+    base = settings.PUFA_BASE_URL
+    return f"{base}{path}" if base else request.build_absolute_uri(path)
 
 
 @require_GET
@@ -267,9 +272,21 @@ def export(request: HttpRequest, pk: int) -> FileResponse:
 
 @require_GET
 def poster(request: HttpRequest, pk: int) -> HttpResponse:
-    """A page to print for an activity: the title, the public link in large type, and how to answer."""
+    """A page to print on A4 for an activity: the title, the QR code of the public link, the link itself and
+    how to answer."""
     survey = selectors.survey_get(actor=request.user, pk=pk)
     return render(request, "surveys/poster.html", {"survey": survey, "public_url": _public_url(request, survey)})
+
+
+@require_GET
+def qr_code(request: HttpRequest, pk: int) -> HttpResponse:
+    """The QR code of the survey's public link as SVG, drawn here (`qr`); scoped like the survey's page."""
+    survey = selectors.survey_get(actor=request.user, pk=pk)
+    response = HttpResponse(qr.svg(_public_url(request, survey), title=survey.title), content_type=qr.SVG_TYPE)
+    response["Content-Disposition"] = f'inline; filename="survey-{survey.pk}-qr.svg"'
+    response["Cache-Control"] = "private, max-age=300"
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"  # an image, never a page
+    return response
 
 
 @require_GET

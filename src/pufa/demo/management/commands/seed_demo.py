@@ -34,9 +34,10 @@ STEPS = [
     seed_cases,  # after duties (the law catalogue) and the ledger (the 以案释法 activity it names)
     seed_exams,  # after the rosters: the demo exam is sat by roster members and a unit
     seed_surveys,  # after the ledger's step: the pre/post questionnaires are about a community's lecture
+    # before progress: its delivered 点单 orders are ledger activities, which the figures and circular count
+    seed_demand,  # hotline orders of the demo street, classified on import; 点单 in every state
     seed_progress,  # keep last among the data steps: it derives figures from the others
     seed_reports,  # after progress: reports are drafted from the ledger and progress figures
-    seed_demand,  # hotline orders of the demo street, classified on import
     seed_assessment,  # last: scores are computed from every other app's records
 ]
 
