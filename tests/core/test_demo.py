@@ -9,13 +9,54 @@ from pufa.org.models import Membership, Region, Unit, User
 
 
 def counts() -> tuple[int, ...]:
+    from pufa.assessment.models import Appeal, Draw, Finding, Scheme, Score, SelfAssessment
+
     return (
         Region.objects.count(),
         Unit.objects.count(),
         User.objects.count(),
         Membership.objects.count(),
         AuditEntry.objects.count(),
+        *(m.objects.count() for m in (Scheme, SelfAssessment, Draw, Finding, Score, Appeal)),
     )
+
+
+def check_assessment_demo() -> None:
+    """This year's scheme has its appeal waiting; last year's is published with grade bands, and its ranking
+    and circular (as the office reads them) agree."""
+    import io
+
+    import docx
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from pufa.assessment import selectors
+    from pufa.assessment.models import Appeal, Scheme
+
+    year = timezone.localdate().year
+    current = Scheme.objects.get(year=year)
+    assert current.status == "published" and current.appeals.filter(status=Appeal.Status.PENDING).count() == 1
+    done = Scheme.objects.get(year=year - 1)
+    assert done.status == "released" and done.released_at.year == year - 1
+    assert done.appeals.get().status == Appeal.Status.UPHELD
+    office = User.objects.get(username="tuohe_fzb")
+    counts = selectors.band_counts(actor=office, scheme=done)
+    used = {name for rows in counts.values() for name, n in rows if n}
+    assert len(used) >= 3, counts  # the ranking spreads over the bands
+    client = Client()
+    client.force_login(office)
+    page = client.get(reverse("assessment:ranking", args=[done.pk])).content.decode()
+    circular = client.get(reverse("reports:assessment-circular", args=[done.pk, "docx"]))
+    assert circular.status_code == 200
+    document = docx.Document(io.BytesIO(b"".join(circular.streaming_content)))
+    text = "\n".join(
+        [p.text for p in document.paragraphs]
+        + [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    )
+    for group_rows in selectors.ranking(actor=office, scheme=done, limit=None).values():
+        for row in group_rows[1]:
+            assert row.unit in page and row.unit in text and row.band in page
 
 
 def test_seed_demo_builds_district_and_is_idempotent(db, capsys):
@@ -53,3 +94,4 @@ def test_seed_demo_builds_district_and_is_idempotent(db, capsys):
     assert not ProgressStatus.objects.exclude(computed_on=timezone.localdate()).exists()
     call_command("seed_demo", "--quiet-logins")
     assert counts() == first
+    check_assessment_demo()  # last: downloading the circular is itself audited

@@ -180,6 +180,8 @@ class StepForm(QueryForm):
 
 class IndexQuery(QueryForm):
     year = year_field()
+    #: the home page's 待办 lines link here: appeals to decide, results to publish, self-assessments due
+    todo = forms.ChoiceField(required=False, choices=[("", ""), ("appeals", ""), ("release", ""), ("self", "")])
 
 
 class RankingQuery(QueryForm):

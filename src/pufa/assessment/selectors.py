@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -320,34 +320,86 @@ def assignments_for(draw: Draw, username: str) -> list[str]:
     return [code for code, users in draw.result.get("assignments", {}).items() if username in users]
 
 
+#: The 待办 lists are bounded like every home-page read: a unit liaison has a handful of self-assessments.
+TODO_SCHEMES = 5
+TODO_UNITS = 50
+TODO_ROWS = 200
+
+
+def release_ready(*, actor: Any, today: dt.date | None = None) -> QuerySet[Scheme]:
+    """Schemes whose results wait to be published (公布): the appeal window has closed, every appeal is decided,
+    not yet released (a scheme still preliminarily scored needs its final scoring first, then publication)."""
+    today = today or timezone.localdate()
+    pending = Appeal.objects.filter(scheme=OuterRef("pk"), status=Appeal.Status.PENDING)
+    rows = Scheme.objects.filter(
+        status__in=(Scheme.Status.PUBLISHED, Scheme.Status.SCORED), appeal_until__lt=today
+    ).exclude(Exists(pending))
+    return scope(rows.select_related("region"), actor, "assessment.manage").order_by("appeal_until", "pk")
+
+
+def pending_appeals(*, actor: Any) -> QuerySet[Appeal]:
+    """Appeals (申诉) awaiting the office's decision, oldest first."""
+    rows = Appeal.objects.filter(status=Appeal.Status.PENDING).select_related("scheme", "unit", "item")
+    return scope(rows, actor, "assessment.manage").order_by("created_at", "pk")
+
+
+@dataclass(frozen=True)
+class DueSelf:
+    """A self-assessment the actor's unit still has to submit before the scheme's deadline."""
+
+    scheme: Scheme
+    unit: Unit
+    returned: bool
+
+
+def self_due(*, actor: Any, today: dt.date | None = None) -> list[DueSelf]:
+    """Self-assessments to submit now: published schemes whose deadline has not passed (after it only the
+    office can reopen one), units the actor fills in, not submitted (returned ones included)."""
+    if not can(actor, "assessment.self"):
+        return []
+    today = today or timezone.localdate()
+    open_now = Q(submit_by__isnull=True) | Q(submit_by__gte=today)
+    published = Scheme.objects.filter(open_now, status=Scheme.Status.PUBLISHED).select_related("region")
+    out: list[DueSelf] = []
+    for scheme in scope(published, actor).order_by(F("submit_by").asc(nulls_last=True), "pk")[:TODO_SCHEMES]:
+        units = list(my_units(actor=actor, scheme=scheme)[:TODO_UNITS])
+        states = dict(SelfAssessment.objects.filter(scheme=scheme, unit__in=units).values_list("unit_id", "status"))
+        out.extend(
+            DueSelf(scheme, unit, states.get(unit.pk) == SelfAssessment.Status.RETURNED)
+            for unit in units
+            if states.get(unit.pk) != SelfAssessment.Status.SUBMITTED
+        )
+    return out
+
+
 def todos(actor: Any) -> list[Any] | None:
-    """Self-assessments to fill in or returned; units an inspector was drawn to check."""
-    from pufa.core.home import Todo
+    """The office's appeals to decide and results to publish; self-assessments due before their deadline;
+    units an inspector was drawn to check. Each line links to the list of exactly the records it counts."""
+    from pufa.core.home import Todo, TodoItem
 
     if not can(actor, "assessment.view"):
         return None
+    index = reverse("assessment:index")
     lines = []
     if can(actor, "assessment.manage"):
-        pending = scope(Appeal.objects.filter(status=Appeal.Status.PENDING), actor, "assessment.manage")
-        first = pending.order_by("created_at").values_list("scheme_id", flat=True).first()
-        if first is not None:
-            url = reverse("assessment:scheme-detail", args=[first])
-            lines.append(Todo("件考核申诉待处理", pending.count(), url, order=51))
-    published = Scheme.objects.filter(status=Scheme.Status.PUBLISHED)
-    if can(actor, "assessment.self"):
-        for scheme in scope(published, actor)[:5]:
-            units = list(my_units(actor=actor, scheme=scheme).values_list("pk", flat=True)[:50])
-            done = set(
-                SelfAssessment.objects.filter(
-                    scheme=scheme, unit_id__in=units, status=SelfAssessment.Status.SUBMITTED
-                ).values_list("unit_id", flat=True)
+        appeals_waiting = pending_appeals(actor=actor)
+        lines.append(Todo("件考核申诉待处理", appeals_waiting.count(), f"{index}?todo=appeals", order=51))
+        ready = release_ready(actor=actor)
+        lines.append(Todo("个考核方案申诉期已满，结果待公布", ready.count(), f"{index}?todo=release", order=51))
+    due = self_due(actor=actor)
+    if due:
+        named = tuple(
+            TodoItem(
+                f"{d.unit.name} · {d.scheme}",
+                reverse("assessment:self", args=[d.scheme.pk, d.unit.pk]),
+                ("已退回；" if d.returned else "")
+                + (f"截止 {d.scheme.submit_by:%Y年%m月%d日}" if d.scheme.submit_by else "未设截止日期"),
             )
-            waiting = [uid for uid in units if uid not in done]
-            if waiting:
-                url = reverse("assessment:self", args=[scheme.pk, waiting[0]])
-                lines.append(Todo(f"份{scheme}自评待提交", len(waiting), url, order=52))
+            for d in due[:5]
+        )
+        lines.append(Todo("份考核自评待提交", len(due), f"{index}?todo=self", items=named, order=52))
     if can(actor, "assessment.inspect") and getattr(actor, "username", None):
-        for draw in scope(Draw.objects.filter(scheme__status=Scheme.Status.PUBLISHED), actor)[:5]:
+        for draw in scope(Draw.objects.filter(scheme__status=Scheme.Status.PUBLISHED), actor)[:TODO_SCHEMES]:
             codes = assignments_for(draw, actor.username)
             if codes:
                 checked = set(Finding.objects.filter(draw=draw).values_list("unit__code", flat=True))

@@ -39,18 +39,38 @@ def _errors(request: HttpRequest, exc: ValidationError) -> None:
     messages.error(request, "；".join(exc.messages))
 
 
+#: What each 待办 list of the index page shows, as its heading.
+TODO_TITLES = {
+    "appeals": "待处理的考核申诉",
+    "release": "申诉期已满、结果待公布的考核方案",
+    "self": "待提交的考核自评",
+}
+
+
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
+    """The schemes; or, from a home-page 待办 line, exactly the records it counts."""
     require(request.user, "assessment.view")
-    year = IndexQuery.read(request.GET)["year"]
-    schemes = selectors.scheme_list(actor=request.user)
-    if year:
-        schemes = schemes.filter(year=year)
-    return render(
-        request,
-        "assessment/index.html",
-        {"schemes": schemes, "may_manage": can(request.user, "assessment.manage"), "year": year},
-    )
+    query = IndexQuery.read(request.GET)
+    year, todo = query["year"], query["todo"]
+    context: dict[str, Any] = {"may_manage": can(request.user, "assessment.manage"), "year": year, "todo": todo}
+    if todo == "appeals":
+        rows = selectors.pending_appeals(actor=request.user)
+        context.update(appeals=rows[: selectors.TODO_ROWS], count=rows.count())
+    elif todo == "self":
+        due = selectors.self_due(actor=request.user)
+        context.update(due=due, count=len(due))
+    else:
+        schemes = (
+            selectors.release_ready(actor=request.user)
+            if todo == "release"
+            else selectors.scheme_list(actor=request.user)
+        )
+        if year:
+            schemes = schemes.filter(year=year)
+        context.update(schemes=schemes, count=schemes.count())
+    context["todo_title"] = TODO_TITLES.get(todo or "", "")
+    return render(request, "assessment/index.html", context)
 
 
 def _office_region(request: HttpRequest) -> Region | None:
@@ -376,6 +396,8 @@ def inspect(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
             "lines": [line for line in score.lines if line.item.kind != Item.Kind.AUTOMATIC],
             "auto_lines": [line for line in score.lines if line.item.kind == Item.Kind.AUTOMATIC],
             "assigned": getattr(request.user, "username", "") in draw.result["assignments"].get(unit.code, []),
+            # the unit's 述职, as on its assessment page: each provider shows what the viewer may read
+            "statements": statements.for_unit(actor=request.user, unit=unit, year=draw.scheme.year),
         },
     )
 
