@@ -109,3 +109,36 @@ def test_the_activity_page_links_back_to_the_order_it_delivered(world, labour, l
     # Once the delivery is withdrawn, the page no longer claims it delivered the order.
     ledger.activity_transition(actor=liaison, activity=activity, name="withdraw")
     assert 'data-testid="activity-menu-order"' not in client_for(liaison).get(url).content.decode()
+
+
+def test_the_orderers_phone_is_masked_and_revealed_only_by_an_audited_post(
+    world, labour, liaison, inspector, other_liaison, client_for
+):
+    order, _ = place(world, labour, contact_phone="13912345678")
+    detail = reverse("demand:menu-order-detail", args=[order.pk])
+    reveal = reverse("demand:menu-order-reveal", args=[order.pk])
+    # Masked on every page, for everyone who may see the order.
+    for who in (liaison, inspector):
+        text = client_for(who).get(detail).content.decode()
+        assert "139****5678" in text and "13912345678" not in text
+    assert 'data-testid="menu-reveal-form"' in client_for(liaison).get(detail).content.decode()
+    assert 'data-testid="menu-reveal-form"' not in client_for(inspector).get(detail).content.decode()
+    # A GET reveals nothing; the inspector (no demand.order.handle) is refused, another unit's liaison not found.
+    assert client_for(liaison).get(reveal).status_code == 405
+    assert client_for(inspector).post(reveal, {"reason": "看看"}).status_code == 403
+    assert client_for(other_liaison).post(reveal).status_code == 404
+    assert not AuditEntry.objects.filter(code="demand.menu.reveal").exists()
+    # The handling unit's liaison reveals it: the full number, and an audit entry naming who and why.
+    shown = client_for(liaison).post(reveal, {"reason": "联系点单方安排送单"})
+    assert shown.status_code == 200 and 'href="tel:13912345678"' in shown.content.decode()
+    entry = AuditEntry.objects.get(code="demand.menu.reveal")
+    assert entry.actor_name == liaison.get_full_name() and entry.object_id == str(order.pk)
+    assert "联系点单方安排送单" in entry.message and "13912345678" not in entry.message
+    # Each reveal is recorded; once the order is declined there is no delivery to arrange and no reveal.
+    client_for(liaison).post(reveal)
+    assert AuditEntry.objects.filter(code="demand.menu.reveal").count() == 2
+    menu.order_decline(actor=liaison, order=order, reason="本月人手不足")
+    assert client_for(liaison).post(reveal).status_code == 403
+    # No phone left: nothing to reveal.
+    quiet, _ = place(world, labour, contact_phone="")
+    assert not menu.may_reveal_phone(liaison, quiet)

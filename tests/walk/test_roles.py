@@ -413,6 +413,7 @@ PAGES: dict[str, Page] = {
     "demand:menu-order-list": P("demand.order.view"),
     "demand:menu-order-detail": P("demand.order.view", "menu_order"),
     "demand:menu-order-step": P("demand.order.handle", "menu_order", post_only=True, path=(("name", "accept"),)),
+    "demand:menu-order-reveal": P("demand.order.handle", "menu_order", post_only=True),
     "portal:menu": P(None, public=True),
     "portal:menu-order": P(None, public=True),
     "portal:menu-order-status": P(None, public=True, token="walk-menu-order"),  # the orderer's private link

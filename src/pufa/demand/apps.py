@@ -25,6 +25,7 @@ class DemandConfig(AppConfig):
                 "demand.menu.decline": "拒单",
                 "demand.menu.deliver": "送单",
                 "demand.menu.reassign": "改派点单",
+                "demand.menu.reveal": "查看点单方完整电话",
                 "demand.menu.undeliver": "送单活动撤销，点单退回待送单",
                 "demand.menu.rate": "评单",
             }

@@ -156,3 +156,7 @@ class ReassignForm(PufaForm):
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+
+
+class RevealForm(PufaForm):
+    reason = forms.CharField(label="查看原因", max_length=200, required=False)

@@ -435,6 +435,33 @@ def order_reassign(*, actor: Any, order: MenuOrder, unit: Unit, version: int | N
     )
 
 
+# ---------------------------------------------------------------- the orderer's phone, revealed
+
+
+def may_reveal_phone(actor: Any, order: MenuOrder) -> bool:
+    """Those who act for the unit handling the order, while there is a delivery to arrange (not once it is
+    declined or rated), and only if the orderer left a phone."""
+    if isinstance(actor, Orderer) or not order.contact_phone:
+        return False
+    return order.status not in (Status.DECLINED, Status.RATED) and can(actor, HANDLE, order.unit)
+
+
+def order_reveal_phone(*, actor: Any, order: MenuOrder, reason: str = "") -> str:
+    """The orderer's full contact phone, for the unit handling the order to arrange the delivery: shown masked
+    everywhere else, revealed only by this explicit step, and audited every time (who, which order, why)."""
+    if not may_reveal_phone(actor, order):
+        raise PermissionDenied("只有承接单位在接单、送单期间可以查看点单方的完整电话。")
+    reason = reason.strip()[:200]
+    audit.log(
+        actor=actor,
+        action=audit.Action.UPDATE,
+        obj=order,
+        code="demand.menu.reveal",
+        message=f"查看点单方完整电话{('：' + reason) if reason else ''}",
+    )
+    return order.contact_phone
+
+
 # ---------------------------------------------------------------- the delivery withdrawn in the ledger
 
 

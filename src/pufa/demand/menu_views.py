@@ -18,7 +18,7 @@ from pufa.core.chinese import mask_phone
 from pufa.core.forms import apply_errors, paginate
 from pufa.core.workflow import Conflict
 from pufa.demand import menu, selectors
-from pufa.demand.forms import DeclineForm, DeliverForm, LoopQuery, MenuOrderQuery, ReassignForm
+from pufa.demand.forms import DeclineForm, DeliverForm, LoopQuery, MenuOrderQuery, ReassignForm, RevealForm
 from pufa.demand.models import MenuOrder
 from pufa.org.access import can, require, scope
 from pufa.org.models import Unit
@@ -74,6 +74,7 @@ def _detail(
         "moves": moves,
         "forms": forms,
         "phone": mask_phone(order.contact_phone),
+        "may_reveal": menu.may_reveal_phone(request.user, order),
         "today": timezone.localdate(),
         "trail": _trail(order),
         "deliver_days": menu.deliver_days(),
@@ -97,6 +98,16 @@ def _trail(order: MenuOrder) -> list[Any]:
 @require_GET
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, selectors.menu_order_get(actor=request.user, pk=pk))
+
+
+@require_POST
+def order_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """The orderer's full phone, shown to the handling unit on an explicit POST (never a GET) and audited."""
+    order = selectors.menu_order_get(actor=request.user, pk=pk)
+    form = RevealForm(request.POST)
+    form.is_valid()
+    phone = menu.order_reveal_phone(actor=request.user, order=order, reason=form.cleaned_data.get("reason", ""))
+    return render(request, "demand/_menu_phone.html", {"order": order, "phone": phone, "revealed": True})
 
 
 @require_POST

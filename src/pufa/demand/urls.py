@@ -20,5 +20,6 @@ urlpatterns += [
     path("menu/", menu_views.loop, name="menu-loop"),
     path("menu/orders/", menu_views.order_list, name="menu-order-list"),
     path("menu/orders/<int:pk>/", menu_views.order_detail, name="menu-order-detail"),
+    path("menu/orders/<int:pk>/reveal/", menu_views.order_reveal, name="menu-order-reveal"),
     path("menu/orders/<int:pk>/<str:name>/", menu_views.order_step, name="menu-order-step"),
 ]
