@@ -61,7 +61,8 @@ class CappedPaginator(Paginator):
     @property
     def count(self) -> int:
         if not hasattr(self, "_capped_count"):
-            n = self.object_list.values("pk")[: self.cap + 1].count()
+            rows: models.QuerySet[Any] = self.object_list  # type: ignore[assignment]
+            n = rows.values("pk")[: self.cap + 1].count()
             self.capped = n > self.cap
             self._capped_count = min(n, self.cap)
         return self._capped_count
