@@ -125,8 +125,7 @@ def test_list_query_count_is_flat(client_for, world, liaison, django_assert_max_
     for i in range(30):
         add_person(world.committee_a, world.community_a, name=f"队员{i}", kinds=("flmbr", "pfzyz"))
     c = client_for(liaison)
-    # 14: the filter's capped count of units (whether an office has too many to list) is one of them
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(14):  # one capped count decides the filter choices
         response = c.get(reverse("people:person-list"))
     assert response.content.decode().count('data-testid="person-row"') == 30
 

@@ -15,8 +15,6 @@ from pufa.org.access import can, scope, visible_or_404
 from pufa.org.models import Region, Unit
 from pufa.people.models import Attendance, Household, Person, TeamKind, TeamMembership
 
-COMMUNITY_LEVELS = (Region.Level.COMMUNITY, Region.Level.GROUP)
-
 
 @dataclass
 class RosterFilters:
@@ -173,29 +171,27 @@ COUNT_CAP = 10_000
 MAX_OPTIONS = 300
 
 
-def filter_units(*, actor: Any, selected: int | None = None) -> list[Unit]:
-    """The roster list's keeping-unit filter: the units keeping the rosters the actor sees — none for an office
-    whose region holds more than MAX_OPTIONS units (the community filter reaches them; a link naming a unit
-    keeps that one)."""
+def filter_choices(
+    *, actor: Any, unit: int | None = None, region: int | None = None, residence: bool = True
+) -> tuple[list[Unit], list[Region]]:
+    """The choices of the roster filters (keeping unit, residence): the units keeping the rosters the actor
+    sees and the communities where those people live — or, for an office whose region holds more than
+    MAX_OPTIONS units, no unit select and its districts and streets for the residence (the filter takes
+    everyone living under the chosen region). A unit or community a link names stays among the choices."""
     units = scope(Unit.objects.all(), actor, "people.view")
-    if units.order_by()[: MAX_OPTIONS + 1].count() > MAX_OPTIONS:
-        return list(Unit.objects.filter(pk=selected).only("id", "name")) if selected else []
-    keeping = scope(Person.objects.all(), actor).values("unit_id")
-    return list(Unit.objects.filter(pk__in=keeping).only("id", "name").order_by("pinyin"))
-
-
-def filter_regions(*, actor: Any, selected: int | None = None) -> list[Region]:
-    """The roster list's residence filter: the communities where the people the actor sees live — or, for an
-    office whose region holds more than MAX_OPTIONS communities, its districts and streets (the filter takes
-    everyone living under the chosen region), plus a community a link names."""
-    communities = scope(Region.objects.filter(level__in=COMMUNITY_LEVELS), actor, "people.view")
-    if communities.order_by()[: MAX_OPTIONS + 1].count() <= MAX_OPTIONS:
-        return list(resident_communities(actor=actor).only("id", "name"))
+    if units.order_by()[: MAX_OPTIONS + 1].count() <= MAX_OPTIONS:
+        keeping = scope(Person.objects.all(), actor).values("unit_id")
+        return (
+            list(Unit.objects.filter(pk__in=keeping).only("id", "name").order_by("pinyin")),
+            list(resident_communities(actor=actor).only("id", "name")) if residence else [],
+        )
+    if not residence:
+        return list(Unit.objects.filter(pk=unit).only("id", "name")) if unit else [], []
     upper = scope(Region.objects.filter(level__in=(Region.Level.DISTRICT, Region.Level.STREET)), actor, "people.view")
     regions = list(upper.only("id", "name").order_by("path")[:MAX_OPTIONS])
-    if selected and all(r.pk != selected for r in regions):
-        regions += list(Region.objects.filter(pk=selected).only("id", "name"))
-    return regions
+    if region and all(r.pk != region for r in regions):
+        regions += list(Region.objects.filter(pk=region).only("id", "name"))
+    return list(Unit.objects.filter(pk=unit).only("id", "name")) if unit else [], regions
 
 
 def resident_communities(*, actor: Any) -> QuerySet[Region]:

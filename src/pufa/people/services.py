@@ -653,7 +653,7 @@ def person_login_grant(*, actor: Actor, person: Person, username: str, password:
     from pufa.org.models import Membership
 
     require(actor, "people.manage", person)
-    person = Person.objects.select_for_update().get(pk=person.pk)
+    person = Person.objects.select_for_update(of=("self",)).get(pk=person.pk)
     if person.user_id:
         raise ValidationError({"username": "此人已开通登录账号。"})
     user = org_services.user_create(
@@ -683,7 +683,7 @@ def person_login_revoke(*, actor: Actor, person: Person) -> None:
     from pufa.org.models import Membership
 
     require(actor, "people.manage", person)
-    person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+    person = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
     user = person.user
     if user is None:
         return

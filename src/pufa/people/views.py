@@ -57,12 +57,13 @@ def person_list(request: HtmxHttpRequest) -> HttpResponse:
     }
     if request.htmx:
         return render(request, "people/person_list.html#rows", context)
+    units, regions = selectors.filter_choices(actor=request.user, unit=filters.unit, region=filters.region)
     context.update(
         {
             "kinds": selectors.team_kinds(active_only=False),
             "shapes": TeamKind.Shape.choices,
-            "units": selectors.filter_units(actor=request.user, selected=filters.unit),
-            "regions": selectors.filter_regions(actor=request.user, selected=filters.region),
+            "units": units,
+            "regions": regions,
             "today": timezone.localdate(),
         }
     )
@@ -319,7 +320,7 @@ def adjust(request: HttpRequest) -> HttpResponse:
     manageable = set(selectors.manageable_people_ids(actor=request.user, ids=[r.person.pk for r in rows]))
     for row in rows:
         row.may_manage = row.person.pk in manageable
-    units = selectors.filter_units(actor=request.user, selected=unit_id)
+    units, _ = selectors.filter_choices(actor=request.user, unit=unit_id, residence=False)
     return render(
         request,
         "people/adjust.html",
