@@ -38,9 +38,16 @@ class Command(BaseCommand):
             units = units.filter(region__path__startswith=region.path)
         ids = list(units.order_by("pk").values_list("pk", flat=True))
         started = time.perf_counter()
+        # A task run again (its worker died) keeps the reports written since this moment (reports.tasks).
+        since = time.time()
         results = [
             generate_reports.enqueue(
-                unit_ids=chunk, period=period, year=year, fmt=options["format"], out_dir=str(options["output"])
+                unit_ids=chunk,
+                period=period,
+                year=year,
+                fmt=options["format"],
+                out_dir=str(options["output"]),
+                since=since,
             )
             for chunk in chunks(ids, max(1, options["chunk"]))
         ]
@@ -60,5 +67,5 @@ class Command(BaseCommand):
                         raise CommandError(f"生成任务失败：{errors}")
             if pending:
                 time.sleep(0.5)
-        written = sum(int(r.return_value["written"]) for r in results)
+        written = sum(int(r.return_value["written"]) + int(r.return_value.get("kept", 0)) for r in results)
         self.stdout.write(f"完成：{written} 份报告，用时 {time.perf_counter() - started:.1f} 秒。")
