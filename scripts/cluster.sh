@@ -8,6 +8,8 @@
 #   scripts/cluster.sh status          what runs
 #   scripts/cluster.sh stop-app N      kill app server N at once (SIGKILL: a crash, not a shutdown)
 #   scripts/cluster.sh start-app N     start app server N again
+#   scripts/cluster.sh stop-worker N   kill task worker N and the task it runs at once (SIGKILL)
+#   scripts/cluster.sh start-worker N  start task worker N again
 #   scripts/cluster.sh restart-redis   stop the cluster's own Redis and start it again (its data kept)
 #   scripts/cluster.sh pufa ARGS…      run a pufa command with the cluster's settings
 #   scripts/cluster.sh backup [DIR]    pg_dump + the media files into DIR, then restored into a fresh database
@@ -290,6 +292,17 @@ stop_app() {
   rm -f "$file"
 }
 
+stop_worker() {
+  load_env
+  number "task worker" "$1"
+  local file="$DIR/worker$1.pid"
+  alive "$file" || die "task worker $1 is not running"
+  # The worker leads a session of its own (setsid): it and the work horse running the task die together, as in
+  # a crash. rq finds the task abandoned once its heartbeat lapses and runs it again (pufa.core.taskqueue).
+  kill -KILL -- "-$(cat "$file")" 2>/dev/null || true
+  rm -f "$file"
+}
+
 case "${1:-}" in
   up) up ;;
   down) down ;;
@@ -304,6 +317,13 @@ case "${1:-}" in
     ;;
   stop-app) stop_app "${2:-}" ;;
   start-app) load_env; number "app server" "${2:-}"; start_app "$2"; wait_http $((PUFA_CLUSTER_PORT + $2)) 120 ;;
+  stop-worker) stop_worker "${2:-}" ;;
+  start-worker)
+    load_env
+    number "task worker" "${2:-}"
+    alive "$DIR/worker$2.pid" && die "task worker $2 is running already"
+    start_worker "$2"
+    ;;
   pufa) load_env; shift; exec "$BIN/pufa" "$@" ;;
-  *) echo "usage: scripts/cluster.sh up|down|status|stop-app N|start-app N|pufa ARGS…|backup [DIR]|restart-redis" >&2; exit 2 ;;
+  *) echo "usage: scripts/cluster.sh up|down|status|stop-app N|start-app N|stop-worker N|start-worker N|pufa ARGS…|backup [DIR]|restart-redis" >&2; exit 2 ;;
 esac
