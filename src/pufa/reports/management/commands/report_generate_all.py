@@ -13,6 +13,8 @@ from pufa.reports.documents import FORMATS
 from pufa.reports.models import parse_period
 from pufa.reports.tasks import CHUNK, chunks, generate_reports
 
+STORE_AWAY_LIMIT = 120  # seconds --wait waits for the task queue's store to answer again
+
 
 class Command(BaseCommand):
     help = "为区划内所有普法责任单位批量生成工作报告（后台任务，每个任务一批单位）。"
@@ -56,10 +58,19 @@ class Command(BaseCommand):
             self.stdout.write("任务由 pufa db_worker 执行；加 --wait 可等待完成。")
             return
         pending = list(results)
+        away_since: float | None = None
         while pending:
             for result in list(pending):
                 if not result.is_finished:  # the immediate backend's results are final (and cannot refresh)
-                    result.refresh()
+                    try:
+                        result.refresh()
+                    except Exception as exc:
+                        # The queue's store (Redis, the database) restarting: the tasks go on; wait a while for it.
+                        away_since = away_since or time.monotonic()
+                        if time.monotonic() - away_since > STORE_AWAY_LIMIT:
+                            raise CommandError(f"无法读取任务状态：{exc}") from exc
+                        break
+                    away_since = None
                 if result.is_finished:
                     pending.remove(result)
                     if result.status == "FAILED":
