@@ -76,7 +76,8 @@ start_redis() {
 start_worker() {
   local i=$1
   # Its own session (setsid), so `down` can stop the worker and the work horses it forks, and nothing else.
-  setsid "$BIN/pufa" rqworker default --name "pufa-$PUFA_CLUSTER_PORT-w$i" -v0 \
+  # A name of its own at each start: rq refuses a name a killed worker still holds in Redis (for ~2 minutes).
+  setsid "$BIN/pufa" rqworker default --name "pufa-$PUFA_CLUSTER_PORT-w$i-$(date +%s)" -v0 \
     >"$DIR/worker$i.log" 2>&1 </dev/null &
   echo $! >"$DIR/worker$i.pid"
 }
@@ -297,9 +298,15 @@ stop_worker() {
   number "task worker" "$1"
   local file="$DIR/worker$1.pid"
   alive "$file" || die "task worker $1 is not running"
-  # The worker leads a session of its own (setsid): it and the work horse running the task die together, as in
-  # a crash. rq finds the task abandoned once its heartbeat lapses and runs it again (pufa.core.taskqueue).
-  kill -KILL -- "-$(cat "$file")" 2>/dev/null || true
+  # The worker and the work horse running its task die together, as in a crash: first the worker (it leads a
+  # process group of its own, setsid), so it cannot see its horse die and fail the task itself, then the horse
+  # with what it started (rq puts a horse in a process group of its own). rq finds the task abandoned once
+  # its heartbeat lapses and runs it again (pufa.core.taskqueue).
+  local pid horses horse
+  pid=$(cat "$file")
+  horses=$(pgrep -P "$pid" || true)
+  kill -KILL -- "-$pid" 2>/dev/null || true
+  for horse in $horses; do kill -KILL -- "-$horse" 2>/dev/null || kill -KILL "$horse" 2>/dev/null || true; done
   rm -f "$file"
 }
 
