@@ -93,7 +93,14 @@ stop_pid() {
     local waited=0
     while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt $((grace * 5)) ]; do sleep 0.2; waited=$((waited + 1)); done
     if kill -0 "$pid" 2>/dev/null; then
-      if [ -n "$group" ]; then kill -KILL -- "-$pid" 2>/dev/null || true; else kill -KILL "$pid" 2>/dev/null || true; fi
+      if [ -n "$group" ]; then
+        # An rq work horse leads a process group of its own: killed with its worker, not left running.
+        local child
+        for child in $(pgrep -P "$pid" || true); do kill -KILL -- "-$child" 2>/dev/null || true; done
+        kill -KILL -- "-$pid" 2>/dev/null || true
+      else
+        kill -KILL "$pid" 2>/dev/null || true
+      fi
     fi
   fi
   rm -f "$file"
