@@ -35,8 +35,10 @@ IDLE_WAKE = 30  # an idle worker looks at the registries at least this often (rq
 class Queue(DjangoRQ):
     """django-rq's queue, creating every job with `RETRIES` retries (unless the caller gives its own)."""
 
-    def create_job(self, *args: Any, retry: Retry | None = None, **kwargs: Any) -> Any:
-        return super().create_job(*args, retry=retry or Retry(max=RETRIES), **kwargs)
+    def create_job(self, *args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("retry") is None:
+            kwargs["retry"] = Retry(max=RETRIES)
+        return super().create_job(*args, **kwargs)
 
 
 class Worker(RQWorker):

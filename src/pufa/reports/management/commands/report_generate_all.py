@@ -78,5 +78,5 @@ class Command(BaseCommand):
                         raise CommandError(f"生成任务失败：{errors}")
             if pending:
                 time.sleep(0.5)
-        written = sum(int(r.return_value["written"]) + int(r.return_value.get("kept", 0)) for r in results)
+        written = sum(int(r.return_value["written"]) + int((r.return_value or {}).get("kept", 0)) for r in results)
         self.stdout.write(f"完成：{written} 份报告，用时 {time.perf_counter() - started:.1f} 秒。")
