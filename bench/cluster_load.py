@@ -462,7 +462,8 @@ class CpuMeter:
 @dataclass
 class Fault:
     name: str
-    start: float = 0.0  # it struck
+    start: float = 0.0  # the fault's command began
+    struck: float = 0.0  # a kill's command had returned: a request sent before this may have been on the victim
     back: float = 0.0  # what it broke was there again (restarted, answering)
     end: float = 0.0  # the end of its window: `back` and a grace (nginx's fail_timeout, reconnecting)
     note: str = ""
@@ -741,6 +742,7 @@ def main() -> int:
             }
             fault.start = time.monotonic()
             cluster.run("stop-worker", str(victim))
+            fault.struck = time.monotonic()
             gevent.sleep(3)
             cluster.run("start-worker", str(victim))
             fault.back = time.monotonic()
@@ -756,6 +758,7 @@ def main() -> int:
             faults.append(fault)
             fault.start = time.monotonic()
             cluster.run("stop-app", "1")
+            fault.struck = time.monotonic()
             gevent.sleep(15)
             cluster.run("start-app", "1")
             fault.back = time.monotonic()
@@ -849,7 +852,10 @@ def main() -> int:
         f"{total.num_failures:>7}"
     )
     print()
-    print("errors users saw, per fault (window: from the fault until it was over; in flight = sent before it struck)")
+    print(
+        "errors users saw, per fault (window: from the fault until it was over; in flight = sent before it struck,"
+        " for a kill: before the kill command returned)"
+    )
     inside: set[int] = set()
     for fault in faults:
         if not fault.start:
@@ -858,7 +864,7 @@ def main() -> int:
         window = [(i, r) for i, r in enumerate(JOURNAL.requests) if r[1] >= fault.start and r[0] <= fault.end]
         inside.update(i for i, _ in window)
         errors = [r for _, r in window if r[3]]
-        in_flight = [r for r in errors if r[0] < fault.start]
+        in_flight = [r for r in errors if r[0] < (fault.struck or fault.start)]
         after = [r for r in errors if r[0] >= fault.back]
         kinds: dict[str, int] = {}
         for r in errors:
