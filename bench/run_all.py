@@ -23,6 +23,7 @@ SCRIPTS = [
     ["growth.py", "--small", str(float(SCALE) / 10), "--large", SCALE],  # a second city, a tenth the size
     ["throughput.py"],  # gunicorn + wrk on loopback
     ["cluster_bench.py"],  # scripts/cluster.sh: nginx + 2 app servers, 1 vs 2 servers, one killed under load
+    ["cluster_load.py"],  # Locust's mixed load on the cluster with faults, then the reconciliation
 ]
 
 

@@ -8,6 +8,8 @@
 #   scripts/cluster.sh status          what runs
 #   scripts/cluster.sh stop-app N      kill app server N at once (SIGKILL: a crash, not a shutdown)
 #   scripts/cluster.sh start-app N     start app server N again
+#   scripts/cluster.sh stop-worker N   kill task worker N and the task it runs at once (SIGKILL)
+#   scripts/cluster.sh start-worker N  start task worker N again
 #   scripts/cluster.sh restart-redis   stop the cluster's own Redis and start it again (its data kept)
 #   scripts/cluster.sh pufa ARGS…      run a pufa command with the cluster's settings
 #   scripts/cluster.sh backup [DIR]    pg_dump + the media files into DIR, then restored into a fresh database
@@ -74,7 +76,8 @@ start_redis() {
 start_worker() {
   local i=$1
   # Its own session (setsid), so `down` can stop the worker and the work horses it forks, and nothing else.
-  setsid "$BIN/pufa" rqworker default --name "pufa-$PUFA_CLUSTER_PORT-w$i" -v0 \
+  # A name of its own at each start: rq refuses a name a killed worker still holds in Redis (for ~2 minutes).
+  setsid "$BIN/pufa" rqworker default --name "pufa-$PUFA_CLUSTER_PORT-w$i-$(date +%s)" -v0 \
     >"$DIR/worker$i.log" 2>&1 </dev/null &
   echo $! >"$DIR/worker$i.pid"
 }
@@ -90,7 +93,14 @@ stop_pid() {
     local waited=0
     while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt $((grace * 5)) ]; do sleep 0.2; waited=$((waited + 1)); done
     if kill -0 "$pid" 2>/dev/null; then
-      if [ -n "$group" ]; then kill -KILL -- "-$pid" 2>/dev/null || true; else kill -KILL "$pid" 2>/dev/null || true; fi
+      if [ -n "$group" ]; then
+        # An rq work horse leads a process group of its own: killed with its worker, not left running.
+        local child
+        for child in $(pgrep -P "$pid" || true); do kill -KILL -- "-$child" 2>/dev/null || true; done
+        kill -KILL -- "-$pid" 2>/dev/null || true
+      else
+        kill -KILL "$pid" 2>/dev/null || true
+      fi
     fi
   fi
   rm -f "$file"
@@ -290,6 +300,23 @@ stop_app() {
   rm -f "$file"
 }
 
+stop_worker() {
+  load_env
+  number "task worker" "$1"
+  local file="$DIR/worker$1.pid"
+  alive "$file" || die "task worker $1 is not running"
+  # The worker and the work horse running its task die together, as in a crash: first the worker (it leads a
+  # process group of its own, setsid), so it cannot see its horse die and fail the task itself, then the horse
+  # with what it started (rq puts a horse in a process group of its own). rq finds the task abandoned once
+  # its heartbeat lapses and runs it again (pufa.core.taskqueue).
+  local pid horses horse
+  pid=$(cat "$file")
+  horses=$(pgrep -P "$pid" || true)
+  kill -KILL -- "-$pid" 2>/dev/null || true
+  for horse in $horses; do kill -KILL -- "-$horse" 2>/dev/null || kill -KILL "$horse" 2>/dev/null || true; done
+  rm -f "$file"
+}
+
 case "${1:-}" in
   up) up ;;
   down) down ;;
@@ -304,6 +331,13 @@ case "${1:-}" in
     ;;
   stop-app) stop_app "${2:-}" ;;
   start-app) load_env; number "app server" "${2:-}"; start_app "$2"; wait_http $((PUFA_CLUSTER_PORT + $2)) 120 ;;
+  stop-worker) stop_worker "${2:-}" ;;
+  start-worker)
+    load_env
+    number "task worker" "${2:-}"
+    alive "$DIR/worker$2.pid" && die "task worker $2 is running already"
+    start_worker "$2"
+    ;;
   pufa) load_env; shift; exec "$BIN/pufa" "$@" ;;
-  *) echo "usage: scripts/cluster.sh up|down|status|stop-app N|start-app N|pufa ARGS…|backup [DIR]|restart-redis" >&2; exit 2 ;;
+  *) echo "usage: scripts/cluster.sh up|down|status|stop-app N|start-app N|stop-worker N|start-worker N|pufa ARGS…|backup [DIR]|restart-redis" >&2; exit 2 ;;
 esac

@@ -162,6 +162,9 @@ try:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("PUFA_DB_CONN_MAX_AGE", 0))}
 except ValueError as exc:
     raise ImproperlyConfigured(f"PUFA_DATABASE_URL is not a database URL: {exc}") from exc
+# A kept connection is checked before a request reuses it, so a restarted database server costs the requests
+# in flight when it went down, not one failed request per app-server thread afterwards.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = DATABASES["default"]["CONN_MAX_AGE"] != 0
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the web process and the task worker share the file.
     DATABASES["default"]["OPTIONS"] = {
@@ -336,7 +339,12 @@ if TASKS_BACKEND == "rq":
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
     # django-tasks-rq's jobs run only with its job class; without this `pufa rqworker` fails every task
     # ("'Task' object is not callable").
-    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
+    # pufa's queue and worker (pufa.core.taskqueue): a task whose worker dies is run again within two minutes.
+    RQ = {
+        "JOB_CLASS": "django_tasks_rq.Job",
+        "QUEUE_CLASS": "pufa.core.taskqueue.Queue",
+        "WORKER_CLASS": "pufa.core.taskqueue.Worker",
+    }
 
 EMAIL_BACKEND = os.environ.get("PUFA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("PUFA_EMAIL_HOST", "localhost")

@@ -107,3 +107,65 @@ def test_report_generate_all_pdf(world, ledger, tmp_path):
     files = sorted(p.name for p in tmp_path.iterdir())
     assert len(files) == 4 and all(name.endswith(".pdf") for name in files)
     assert (tmp_path / "tuohe-tuohe.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_generate_reports_run_again_keeps_what_it_wrote(world, ledger, tmp_path):
+    """A task run again (its worker died mid-chunk) makes only the reports not yet written since the run began,
+    removes the half-written file the dead worker left, and replaces reports of an earlier run."""
+    import os
+    import time
+
+    from pufa.org.models import Unit
+    from pufa.reports.tasks import generate_reports
+
+    units = {u.code: u.pk for u in Unit.objects.filter(code__in=["tuohe-tuohe", "tuohe-taoyuan", "tuohe-sfs"])}
+    earlier = tmp_path / "tuohe-sfs.docx"
+    earlier.write_bytes(b"an earlier run's report")
+    os.utime(earlier, (time.time() - 3600, time.time() - 3600))
+    since = time.time()
+    first = generate_reports.call(
+        unit_ids=[units["tuohe-tuohe"]], period="year", year=2026, fmt="docx", out_dir=str(tmp_path), since=since
+    )
+    assert first["written"] == 1 and first["kept"] == 0
+    done = (tmp_path / "tuohe-tuohe.docx").stat()
+    (tmp_path / ".tuohe-taoyuan.docx.4242-dead.part").write_bytes(b"half a rep")  # the dead worker's
+    again = generate_reports.call(
+        unit_ids=list(units.values()), period="year", year=2026, fmt="docx", out_dir=str(tmp_path), since=since
+    )
+    assert again["written"] == 2 and again["kept"] == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tuohe-sfs.docx", "tuohe-taoyuan.docx", "tuohe-tuohe.docx"]
+    kept = (tmp_path / "tuohe-tuohe.docx").stat()
+    assert (kept.st_ino, kept.st_mtime_ns) == (done.st_ino, done.st_mtime_ns)  # made once
+    for code in ("tuohe-sfs", "tuohe-taoyuan"):
+        assert "普法工作情况报告" in docx.Document(str(tmp_path / f"{code}.docx")).paragraphs[0].text
+
+
+def test_report_generate_all_waits_through_a_moment_without_the_queue(world, tmp_path, monkeypatch, capsys):
+    """--wait outlives the task queue's store restarting (Redis, the database): the tasks go on meanwhile."""
+    import types
+
+    from pufa.reports.management.commands import report_generate_all as command
+
+    class Result:
+        def __init__(self) -> None:
+            self.is_finished, self.status, self.calls = False, "READY", 0
+            self.return_value = {"written": 2, "kept": 0}
+            self.errors: list[object] = []
+
+        def refresh(self) -> None:
+            self.calls += 1
+            if self.calls <= 2:
+                raise ConnectionError("Redis is restarting")
+            self.is_finished, self.status = True, "SUCCESSFUL"
+
+    made: list[Result] = []
+    fake = types.SimpleNamespace(enqueue=lambda **kw: made.append(Result()) or made[-1])
+    monkeypatch.setattr(command, "generate_reports", fake)
+    monkeypatch.setattr(command.time, "sleep", lambda seconds: None)
+    call_command("report_generate_all", "--period", "2026", "-o", str(tmp_path), "--chunk", "2", "--wait")
+    assert made and all(r.is_finished for r in made)
+    assert f"完成：{2 * len(made)} 份报告" in capsys.readouterr().out
+    made.clear()
+    monkeypatch.setattr(command, "STORE_AWAY_LIMIT", -1)  # away for longer than --wait waits: said, not hidden
+    with pytest.raises(CommandError, match="无法读取任务状态"):
+        call_command("report_generate_all", "--period", "2026", "-o", str(tmp_path), "--chunk", "2", "--wait")

@@ -13,6 +13,8 @@ from pufa.reports.documents import FORMATS
 from pufa.reports.models import parse_period
 from pufa.reports.tasks import CHUNK, chunks, generate_reports
 
+STORE_AWAY_LIMIT = 120  # seconds --wait waits for the task queue's store to answer again
+
 
 class Command(BaseCommand):
     help = "为区划内所有普法责任单位批量生成工作报告（后台任务，每个任务一批单位）。"
@@ -38,9 +40,16 @@ class Command(BaseCommand):
             units = units.filter(region__path__startswith=region.path)
         ids = list(units.order_by("pk").values_list("pk", flat=True))
         started = time.perf_counter()
+        # A task run again (its worker died) keeps the reports written since this moment (reports.tasks).
+        since = time.time()
         results = [
             generate_reports.enqueue(
-                unit_ids=chunk, period=period, year=year, fmt=options["format"], out_dir=str(options["output"])
+                unit_ids=chunk,
+                period=period,
+                year=year,
+                fmt=options["format"],
+                out_dir=str(options["output"]),
+                since=since,
             )
             for chunk in chunks(ids, max(1, options["chunk"]))
         ]
@@ -49,10 +58,19 @@ class Command(BaseCommand):
             self.stdout.write("任务由 pufa db_worker 执行；加 --wait 可等待完成。")
             return
         pending = list(results)
+        away_since: float | None = None
         while pending:
             for result in list(pending):
                 if not result.is_finished:  # the immediate backend's results are final (and cannot refresh)
-                    result.refresh()
+                    try:
+                        result.refresh()
+                    except Exception as exc:
+                        # The queue's store (Redis, the database) restarting: the tasks go on; wait a while for it.
+                        away_since = away_since or time.monotonic()
+                        if time.monotonic() - away_since > STORE_AWAY_LIMIT:
+                            raise CommandError(f"无法读取任务状态：{exc}") from exc
+                        break
+                    away_since = None
                 if result.is_finished:
                     pending.remove(result)
                     if result.status == "FAILED":
@@ -60,5 +78,5 @@ class Command(BaseCommand):
                         raise CommandError(f"生成任务失败：{errors}")
             if pending:
                 time.sleep(0.5)
-        written = sum(int(r.return_value["written"]) for r in results)
+        written = sum(int(r.return_value["written"]) + int((r.return_value or {}).get("kept", 0)) for r in results)
         self.stdout.write(f"完成：{written} 份报告，用时 {time.perf_counter() - started:.1f} 秒。")
