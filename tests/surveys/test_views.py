@@ -159,6 +159,42 @@ def test_a_resident_answers_without_an_account(open_survey, client, world):
     assert Response.objects.filter(survey=open_survey).count() == 1
 
 
+def test_the_answering_page_is_built_once_per_questionnaire_and_follows_edits(
+    open_survey, client, django_assert_num_queries
+):
+    """Every phone gets the same form: after the first, opening the link is one query (the survey's state), and
+    submitting reads no question; a question changed (no answers yet) or a new revision is seen at once."""
+    url = reverse("portal:survey", args=[open_survey.token])
+    client.get(url)
+    client.cookies.clear()
+    with django_assert_num_queries(1):
+        assert 'data-testid="survey-form"' in client.get(url).content.decode()
+    add(open_survey, "text", "您的建议", required=False)
+    html = client.get(url).content.decode()
+    assert "您的建议" in html and html.count('data-testid="survey-question"') == 3
+    sat, know, advice = open_survey.current_questions()
+    client.post(url, {f"q{sat.pk}": "5", f"q{know.pk}": "0"})
+    assert Response.objects.filter(survey=open_survey).count() == 1
+    sat, _know, advice = open_survey.current_questions()
+    services.question_save(
+        actor=SYSTEM, survey=open_survey, question=advice, data=services.QuestionData(kind="text", text="改进建议")
+    )
+    open_survey.refresh_from_db()
+    assert open_survey.revision == 2  # answered: a new revision
+    client.cookies.clear()
+    html = client.get(url).content.decode()
+    assert "改进建议" in html and "您的建议" not in html
+
+
+def test_a_second_post_from_an_answered_phone_stores_nothing(open_survey, client):
+    assert 'data-testid="survey-done"' in _post(client, open_survey).content.decode()
+    again = _post(client, open_survey)  # not looked up first: the unique constraint refuses it
+    assert again.status_code == 200 and 'data-testid="survey-done"' in again.content.decode()
+    assert Response.objects.filter(survey=open_survey).count() == 1
+    page = client.get(reverse("portal:survey", args=[open_survey.token]))
+    assert 'data-testid="survey-done"' in page.content.decode()
+
+
 def test_a_draft_link_is_not_found(world, client):
     s = make_survey(world.committee_a, publish=False)
     assert client.get(reverse("portal:survey", args=[s.token])).status_code == 404

@@ -20,6 +20,7 @@ from django.db.models.functions import ExtractQuarter
 from django.urls import reverse
 from django.utils import timezone
 
+from pufa.core.memo import Memo
 from pufa.core.models import Audience
 from pufa.ledger.models import Activity
 from pufa.org.access import can, scope, visible_or_404
@@ -78,9 +79,9 @@ def baseline_choices(*, actor: Any, unit_id: int | None = None) -> QuerySet[Surv
     return rows.filter(unit_id=unit_id) if unit_id is not None else rows
 
 
-def communities_of(region: Region) -> list[tuple[int, str]]:
-    """The communities a respondent may choose (those under the survey's area), by pinyin."""
-    rows = Region.objects.filter(path__startswith=region.path, level=Region.Level.COMMUNITY).order_by("pinyin", "id")
+def communities_under(path: str) -> list[tuple[int, str]]:
+    """The communities a respondent may choose (those under the survey's area, by its path), by pinyin."""
+    rows = Region.objects.filter(path__startswith=path, level=Region.Level.COMMUNITY).order_by("pinyin", "id")
     return list(rows.values_list("pk", "name"))
 
 
@@ -450,45 +451,117 @@ class PublicSurvey:
     questions: tuple[PublicQuestion, ...]
     communities: tuple[tuple[int, str], ...]
     audiences: tuple[tuple[int, str], ...]
+    #: What the answering page's form depends on: survey, revision and version (a cache key for the portal).
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    """One revision of a survey as it is asked: its questions (to check and score answers against) and what
+    the answering page shows — the same for every phone, so built once per process (`asked`)."""
+
+    questions: tuple[Question, ...]
+    public: tuple[PublicQuestion, ...]
+    communities: tuple[tuple[int, str], ...]
+    audiences: tuple[tuple[int, str], ...]
+
+
+#: Questionnaires by (survey, token, revision, version): every change of a survey or its questions moves its version
+#: (services), so another process's edit is seen on the next request; the communities and audiences offered
+#: may lag a renamed region by at most `ttl` seconds.
+_ASKED: Memo[Questionnaire] = Memo(size=256, ttl=300)
+
+_PUBLIC_FIELDS = (
+    "pk",
+    "token",
+    "version",
+    "revision",
+    "status",
+    "closes_on",
+    "title",
+    "intro",
+    "unit__name",
+    "region__path",
+    "ask_community",
+    "ask_audience",
+)
+
+
+def asked(
+    *, survey_id: int, token: str, revision: int, version: int, region_path: str, communities: bool, audiences: bool
+) -> Questionnaire:
+    """The questionnaire of one revision of a survey, from this process's memory when it has it."""
+
+    def build() -> Questionnaire:
+        questions = tuple(Question.objects.filter(survey_id=survey_id, revision=revision).order_by("position", "id"))
+        return Questionnaire(
+            questions=questions,
+            public=tuple(
+                PublicQuestion(
+                    id=q.pk,
+                    number=i,
+                    section=q.section,
+                    kind=q.kind,
+                    text=q.text,
+                    required=q.required,
+                    options=tuple(q.options),
+                    min_value="" if q.min_value is None else f"{q.min_value.normalize():f}",
+                    max_value="" if q.max_value is None else f"{q.max_value.normalize():f}",
+                    show_if=q.show_if_id,
+                    show_if_options=tuple(q.show_if_options),
+                )
+                for i, q in enumerate(questions, start=1)
+            ),
+            communities=tuple(communities_under(region_path)) if communities else (),
+            audiences=tuple(Audience.objects.filter(is_active=True).values_list("pk", "name")) if audiences else (),
+        )
+
+    # the random token too: an id may come back (a test's rolled-back rows), a token does not
+    return _ASKED.get((survey_id, token, revision, version, communities, audiences), build)
+
+
+def asked_for(survey: Survey) -> Questionnaire:
+    return asked(
+        survey_id=survey.pk,
+        token=survey.token,
+        revision=survey.revision,
+        version=survey.version,
+        region_path=survey.region.path,
+        communities=survey.ask_community,
+        audiences=survey.ask_audience,
+    )
 
 
 def public_survey(token: str) -> PublicSurvey | None:
-    """A published (or ended) survey as the answering page shows it; None for a draft or unknown link."""
-    survey = (
-        Survey.objects.select_related("unit", "region")
-        .filter(token=token[:32], status__in=[Survey.Status.PUBLISHED, Survey.Status.CLOSED])
+    """A published (or ended) survey as the answering page shows it; None for a draft or unknown link.
+    One query for the survey's state; its questionnaire comes from `asked`."""
+    row = (
+        Survey.objects.filter(token=token[:32], status__in=[Survey.Status.PUBLISHED, Survey.Status.CLOSED])
+        .values(*_PUBLIC_FIELDS)
         .first()
     )
-    if survey is None:
+    if row is None:
         return None
     today = timezone.localdate()
-    questions = tuple(
-        PublicQuestion(
-            id=q.pk,
-            number=i,
-            section=q.section,
-            kind=q.kind,
-            text=q.text,
-            required=q.required,
-            options=tuple(q.options),
-            min_value="" if q.min_value is None else f"{q.min_value.normalize():f}",
-            max_value="" if q.max_value is None else f"{q.max_value.normalize():f}",
-            show_if=q.show_if_id,
-            show_if_options=tuple(q.show_if_options),
-        )
-        for i, q in enumerate(survey.current_questions(), start=1)
+    q = asked(
+        survey_id=row["pk"],
+        token=row["token"],
+        revision=row["revision"],
+        version=row["version"],
+        region_path=row["region__path"],
+        communities=row["ask_community"],
+        audiences=row["ask_audience"],
     )
     return PublicSurvey(
-        token=survey.token,
-        title=survey.title,
-        intro=survey.intro,
-        organiser=survey.unit.name,
-        is_open=survey.status == Survey.Status.PUBLISHED and (survey.closes_on is None or today <= survey.closes_on),
-        questions=questions,
-        communities=tuple(communities_of(survey.region)) if survey.ask_community else (),
-        audiences=tuple(Audience.objects.filter(is_active=True).values_list("pk", "name"))
-        if survey.ask_audience
-        else (),
+        token=row["token"],
+        title=row["title"],
+        intro=row["intro"],
+        organiser=row["unit__name"],
+        is_open=row["status"] == Survey.Status.PUBLISHED and (row["closes_on"] is None or today <= row["closes_on"]),
+        questions=q.public,
+        communities=q.communities,
+        audiences=q.audiences,
+        key=f"{row['pk']}.{row['token']}.{row['revision']}.{row['version']}.{int(row['ask_community'])}{int(row['ask_audience'])}",
     )
 
 

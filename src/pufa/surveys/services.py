@@ -23,11 +23,12 @@ from django.utils import timezone
 from pufa.core import audit, events, workflow
 from pufa.core.actors import person
 from pufa.core.events import RecordsChanged
+from pufa.core.memo import Memo
 from pufa.core.models import Audience
 from pufa.ledger.models import Activity
 from pufa.org.access import Actor, can, require
 from pufa.org.models import Region, Unit
-from pufa.surveys import tally
+from pufa.surveys import selectors, tally
 from pufa.surveys.models import Answer, Question, Response, Survey
 from pufa.surveys.templates_builtin import TEMPLATES
 
@@ -330,9 +331,13 @@ def _editable(actor: Actor, survey: Survey) -> tuple[Survey, dict[int, Question]
         raise ValidationError("问卷已结束，不能修改题目。")
     current = list(row.current_questions())
     mapping = {q.pk: q for q in current}
-    if Response.objects.filter(survey=row, revision=row.revision).exists():
+    answered = Response.objects.filter(survey=row, revision=row.revision).exists()
+    if answered:
         row.revision += 1
-        workflow.save_checked(row, fields=["revision"])
+    # Every change of the questions moves the survey's version: the answering page's questionnaire is kept per
+    # (survey, revision, version) in each server process (`selectors.asked`), so the next request sees it.
+    workflow.save_checked(row, fields=["revision"])
+    if answered:
         mapping = {}
         for q in current:
             old_pk = q.pk
@@ -476,10 +481,17 @@ def _parse(questions: list[Question], raw: dict[int, list[str]]) -> tuple[Parsed
     return parsed, errors
 
 
+#: The units of a place, per region id: a response is announced for them (a minute's lag for a new unit).
+_UNITS_OF_PLACE: Memo[tuple[int, ...]] = Memo(size=4096, ttl=60)
+
+
 def _announce(survey: Survey, community: Region | None, day: dt.date) -> None:
     """Responses count for the unit running the survey; the 法治素养 index for the units of the place answered."""
     place = community or survey.region
-    units = set(Unit.objects.filter(region=place).values_list("pk", flat=True)) | {survey.unit_id}
+    units = {
+        *_UNITS_OF_PLACE.get(place.pk, lambda: tuple(Unit.objects.filter(region=place).values_list("pk", flat=True))),
+        survey.unit_id,
+    }
     events.publish(
         RecordsChanged(metrics=SURVEY_METRICS, unit_ids=frozenset(units), dates=frozenset({day}), source="surveys")
     )
@@ -509,7 +521,7 @@ def respond(
         raise ValidationError("该问卷已过截止日期。")
     if not device or len(device) > 64:
         raise ValidationError("无法识别您的设备，请允许浏览器保存 Cookie 后重试。")
-    questions = list(survey.current_questions())
+    questions = list(selectors.asked_for(survey).questions)
     parsed, errors = _parse(questions, answers)
     shown = shown_questions(questions, parsed.choices)
     shown_ids = {q.pk for q in shown}
@@ -533,8 +545,6 @@ def respond(
             errors["audience"] = "请从列表中选择身份类别。"
     if errors:
         raise ValidationError(errors)
-    if Response.objects.filter(survey=survey, device=device).exists():
-        raise ValidationError("本设备已提交过这份问卷，感谢参与！", code="duplicate")
     response = Response(
         survey=survey,
         revision=survey.revision,
@@ -547,7 +557,7 @@ def respond(
     try:
         with transaction.atomic():
             response.save()
-    except IntegrityError as exc:  # the same device, at the same moment, from another tab
+    except IntegrityError as exc:  # the same device again (held by the unique constraint, no query first)
         raise ValidationError("本设备已提交过这份问卷，感谢参与！", code="duplicate") from exc
     rows: list[Answer] = []
     for q in shown:
