@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractQuarter
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +26,7 @@ from pufa.ledger.models import Activity
 from pufa.org.access import can, scope, visible_or_404
 from pufa.org.models import Region
 from pufa.surveys import stats
-from pufa.surveys.models import Answer, DayTally, Question, Response, Survey, Tally
+from pufa.surveys.models import Answer, Campaign, DayTally, Question, Response, Survey, Tally
 
 
 def window(start: dt.date | None, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -66,7 +66,10 @@ def survey_list(
 
 def survey_get(*, actor: Any, pk: int, action: str = "surveys.view") -> Survey:
     return visible_or_404(
-        Survey.objects.select_related("unit", "region", "activity", "baseline"), actor, action=action, pk=pk
+        Survey.objects.select_related("unit", "region", "activity", "baseline", "campaign"),
+        actor,
+        action=action,
+        pk=pk,
     )
 
 
@@ -83,6 +86,48 @@ def communities_under(path: str) -> list[tuple[int, str]]:
     """The communities a respondent may choose (those under the survey's area, by its path), by pinyin."""
     rows = Region.objects.filter(path__startswith=path, level=Region.Level.COMMUNITY).order_by("pinyin", "id")
     return list(rows.values_list("pk", "name"))
+
+
+# ---------------------------------------------------------------- campaigns
+
+
+def campaign_list(*, actor: Any, q: str = "") -> QuerySet[Campaign]:
+    rows = scope(Campaign.objects.all(), actor, "surveys.view").select_related("unit", "region")
+    if q:
+        rows = rows.filter(name__icontains=q)
+    return rows.annotate(
+        survey_count=Count("surveys", filter=Q(surveys__deleted_at__isnull=True), distinct=True),
+        activity_count=Count("activities", filter=Q(activities__deleted_at__isnull=True), distinct=True),
+    ).order_by("-starts_on", "-id")
+
+
+def campaign_get(*, actor: Any, pk: int, action: str = "surveys.view") -> Campaign:
+    return visible_or_404(Campaign.objects.select_related("unit", "region"), actor, action=action, pk=pk)
+
+
+def campaign_choices(*, actor: Any) -> QuerySet[Campaign]:
+    """The campaigns a survey may be made for: those the actor manages."""
+    return scope(Campaign.objects.all(), actor, "surveys.manage").order_by("-starts_on", "-id")
+
+
+@dataclass
+class CampaignPage:
+    activities: list[Activity]
+    hidden_activities: int  # linked activities the reader may not open
+    surveys: list[Survey]
+    comparisons: list[tuple[Survey, list[CompareRow]]]  # each post survey with a baseline: the change
+
+
+def campaign_page(*, actor: Any, campaign: Campaign) -> CampaignPage:
+    """What a campaign's page shows: its activities the reader may see, its surveys, and for each post survey
+    the pre/post comparison of `compare` (the 法治素养 score and the shared scale questions, Welch intervals)."""
+    linked = campaign.activities.filter(deleted_at__isnull=True)
+    activities = list(scope(linked, actor, "ledger.view").select_related("unit").order_by("date", "id"))
+    surveys = list(
+        survey_list(actor=actor).filter(campaign=campaign).select_related("baseline").order_by("-phase", "id")
+    )
+    comparisons = [(s, compare(s)) for s in surveys if s.phase == Survey.Phase.POST and s.baseline_id is not None]
+    return CampaignPage(activities, linked.count() - len(activities), surveys, comparisons)
 
 
 # ---------------------------------------------------------------- the responses behind a figure
