@@ -610,5 +610,20 @@ def public_survey(token: str) -> PublicSurvey | None:
     )
 
 
+@dataclass(frozen=True)
+class PublicLink:
+    token: str
+    title: str
+
+
+def public_surveys_of_activity(activity_id: int) -> list[PublicLink]:
+    """The surveys about an activity a resident may answer now (published, before their closing date) — offered
+    on the portal beside the rating of the 点单 that activity delivered."""
+    rows = Survey.objects.filter(activity_id=activity_id, status=Survey.Status.PUBLISHED).exclude(
+        closes_on__lt=timezone.localdate()
+    )
+    return [PublicLink(token, title) for token, title in rows.order_by("id").values_list("token", "title")]
+
+
 def has_responded(token: str, device: str) -> bool:
     return Response.objects.filter(survey__token=token[:32], device=device).exists()
