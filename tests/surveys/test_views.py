@@ -13,6 +13,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from pufa.org.access import SYSTEM
+from pufa.org.models import Region
 from pufa.surveys import services, stats
 from pufa.surveys.models import Response, Survey
 from tests.factories import make_activity
@@ -240,6 +241,18 @@ def test_staff_pages_render(pair, client_for, liaison, office_user):
     assert 'data-testid="literacy-row"' in html
 
 
+def test_the_literacy_index_prints_each_communitys_mean_per_quarter(pair, client_for, office_user, world):
+    # every response of the pair is placed in community A (chosen, or the survey's area), this quarter:
+    # 25, 50 before and 75, 100, 87.5 after → (25 + 50 + 75 + 100 + 87.5) / 5 = 67.5 over 5
+    Region.objects.filter(pk=world.community_a.pk).update(name="沱河<社区>")
+    html = client_for(office_user).get(reverse("surveys:literacy"), {"region": world.street_a.pk}).content.decode()
+    row = re.search(r'<tr data-testid="literacy-row">(.*?)</tr>', html).group(1)
+    assert '<td data-label="社区">沱河&lt;社区&gt;</td>' in row
+    assert row.count("<strong>67.5</strong>（5）") == 1 and row.count(">—<") == 3
+    assert html.count('data-testid="literacy-row"') == 1  # community B: no response, no row
+    assert f'<option value="{world.street_a.pk}" selected>沱河街道</option>' in html
+
+
 def test_creating_from_an_activity_then_publishing(activity, client_for, liaison, world):
     client = client_for(liaison)
     form = client.get(reverse("surveys:survey-create") + f"?activity={activity.pk}").content.decode()
@@ -345,8 +358,6 @@ def test_the_poster_shows_the_code_the_link_and_how_to_answer(pair, client_for, 
 def test_the_community_question_lists_the_areas_communities_and_keeps_the_choice(world, client):
     """The community <option>s are built in one pass (a city-wide survey lists 2,500): every community of the
     survey's area, names escaped, the respondent's choice still selected when the page comes back with an error."""
-    from pufa.org.models import Region
-
     s = make_survey(world.office_unit, publish=False, ask_community=True)
     sat = add(s, "scale", "满意程度")
     services.transition(actor=SYSTEM, survey=s, name="publish")

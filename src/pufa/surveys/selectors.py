@@ -411,8 +411,10 @@ def literacy_index(*, actor: Any, region: Region, year: int) -> tuple[list[str],
     rows = DayTally.objects.filter(
         survey__in=visible, scored__gt=0, day__range=(dt.date(year, 1, 1), dt.date(year, 12, 31))
     )
-    communities = Region.objects.filter(path__startswith=region.path, level=Region.Level.COMMUNITY).order_by(
-        "pinyin", "id"
+    communities = (
+        Region.objects.filter(path__startswith=region.path, level=Region.Level.COMMUNITY)
+        .order_by("pinyin", "id")
+        .values_list("pk", "name")
     )
     cells: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
     grouped = (
@@ -426,13 +428,13 @@ def literacy_index(*, actor: Any, region: Region, year: int) -> tuple[list[str],
         cell[0] += int(total)
         cell[1] += int(n)
     out = []
-    for c in communities:
+    for pk, name in communities:
         line = []
         for quarter in range(4):
-            total, n = cells.get((c.pk, quarter), (0, 0))
+            total, n = cells.get((pk, quarter), (0, 0))
             line.append((_mean(total, n), n))
         if any(n for _, n in line):
-            out.append(IndexRow(c.pk, c.name, line))
+            out.append(IndexRow(pk, name, line))
     return ["第一季度", "第二季度", "第三季度", "第四季度"], out
 
 

@@ -331,10 +331,12 @@ def literacy(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("您没有权限查看此内容。")
     year = query["year"] or IndexQuery.default_year()
     quarters, rows = selectors.literacy_index(actor=request.user, region=region, year=year)
+    # the index lists the communities under a region: offer the regions above the communities
+    above = regions.exclude(level__in=[Region.Level.COMMUNITY, Region.Level.GROUP]).values_list("pk", "name")[:500]
     return render(
         request,
         "surveys/literacy.html",
-        {"region": region, "year": year, "quarters": quarters, "rows": rows, "regions": regions[:500]},
+        {"region": region, "year": year, "quarters": quarters, "rows": rows, "regions": above},
     )
 
 
