@@ -122,6 +122,12 @@ def test_a_campaign_is_seen_by_its_unit_and_the_office_only(campaign, client_for
     assert 'data-testid="campaign-row"' in client_for(liaison).get(reverse("surveys:campaign-list")).content.decode()
 
 
+def test_the_activity_page_names_its_campaign(campaign, activity, client_for, liaison):
+    html = client_for(liaison).get(reverse("ledger:activity-detail", args=[activity.pk])).content.decode()
+    assert 'data-testid="activity-campaign"' in html
+    assert reverse("surveys:campaign-detail", args=[campaign.pk]) in html
+
+
 def test_new_surveys_start_from_the_campaign_page(measured, campaign, client_for, liaison):
     pre, _post = measured
     client = client_for(liaison)

@@ -110,6 +110,10 @@ def campaign_choices(*, actor: Any) -> QuerySet[Campaign]:
     return scope(Campaign.objects.all(), actor, "surveys.manage").order_by("-starts_on", "-id")
 
 
+def campaigns_of_activity(*, actor: Any, activity: Activity) -> list[Campaign]:
+    return list(scope(activity.campaigns.all(), actor, "surveys.view").order_by("-starts_on", "-id"))
+
+
 @dataclass
 class CampaignPage:
     activities: list[Activity]

@@ -342,15 +342,21 @@ def literacy(request: HttpRequest) -> HttpResponse:
 
 def activity_section(request: HttpRequest, activity: Activity) -> dict[str, Any] | None:
     """The surveys of an activity on its page (ledger extension): each with its responses and, for a post
-    survey with a baseline, the change of the 法治素养 score with its interval."""
+    survey with a baseline, the change of the 法治素养 score with its interval; and the campaigns it is part of."""
     if not can(request.user, "surveys.view"):
         return None
     surveys = selectors.surveys_of_activity(actor=request.user, activity=activity)
     comparisons = {s.pk: selectors.compare(s)[:1] for s in surveys if s.baseline_id}
     may_add = can(request.user, "surveys.manage", activity.unit) and can(request.user, "ledger.record", activity.unit)
-    if not surveys and not may_add:
+    campaigns = selectors.campaigns_of_activity(actor=request.user, activity=activity)
+    if not surveys and not may_add and not campaigns:
         return None
-    return {"activity": activity, "surveys": [(s, comparisons.get(s.pk, [])) for s in surveys], "may_add": may_add}
+    return {
+        "activity": activity,
+        "surveys": [(s, comparisons.get(s.pk, [])) for s in surveys],
+        "campaigns": campaigns,
+        "may_add": may_add,
+    }
 
 
 # ---------------------------------------------------------------- campaigns
