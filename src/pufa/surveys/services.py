@@ -1,11 +1,14 @@
 """Writes of the surveys app: surveys and their questions (with revisions once answered), the workflow
-草稿 → 收集中 → 已结束, and the residents' answers from the portal.
+草稿 → 收集中 → 已结束, campaigns (宣传活动) whose pre and post surveys name them, and the residents' answers
+from the portal.
 
 Staff writes check the role table (`surveys.manage` on the unit that runs the survey) and leave an audit
 entry; a survey about an activity needs the right to record that activity (`ledger.record`). A resident's
 answers are not audited one by one (they are not an edit by staff, and there may be thousands); they are
 checked question by question, scored, stored with a hashed device id only, counted into the results'
 tally in the same transaction (`tally`), and announced on the bus so targets on the survey metrics move.
+They are checked against the questionnaire kept in memory (`selectors.asked`), which every change of the
+questions invalidates by moving the survey's version.
 """
 
 from __future__ import annotations
