@@ -600,7 +600,8 @@ def _parse(questions: list[Question], raw: dict[int, list[str]]) -> tuple[Parsed
     return parsed, errors
 
 
-#: The units of a place, per region id: a response is announced for them (a minute's lag for a new unit).
+#: The units of a place, per (survey token, region id) — a token never comes back, unlike an id of rows rolled
+#: back — for whom a response is announced (a unit made since is told within a minute).
 _UNITS_OF_PLACE: Memo[tuple[int, ...]] = Memo(size=4096, ttl=60)
 
 
@@ -608,7 +609,9 @@ def _announce(survey: Survey, community: Region | None, day: dt.date) -> None:
     """Responses count for the unit running the survey; the 法治素养 index for the units of the place answered."""
     place = community or survey.region
     units = {
-        *_UNITS_OF_PLACE.get(place.pk, lambda: tuple(Unit.objects.filter(region=place).values_list("pk", flat=True))),
+        *_UNITS_OF_PLACE.get(
+            (survey.token, place.pk), lambda: tuple(Unit.objects.filter(region=place).values_list("pk", flat=True))
+        ),
         survey.unit_id,
     }
     events.publish(
