@@ -15,8 +15,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import ExtractQuarter
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -421,8 +420,15 @@ def literacy_index(*, actor: Any, region: Region, year: int) -> tuple[list[str],
         .values_list("pk", "name")
     )
     cells: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
+    # The quarter by date ranges, evaluated by the database itself: SQLite computes ExtractQuarter by calling
+    # back into Python for each of the 100,000 day rows of a city's year (0.8 s of the page's 1.3 s).
+    quarter = Case(
+        *(When(day__lt=dt.date(year, month, 1), then=Value(q)) for q, month in ((1, 4), (2, 7), (3, 10))),
+        default=Value(4),
+        output_field=IntegerField(),
+    )
     grouped = (
-        rows.annotate(quarter=ExtractQuarter("day"))
+        rows.annotate(quarter=quarter)
         .values("community", "survey__region_id", "quarter")
         .annotate(t=Sum("total"), k=Sum("scored"))
         .values_list("community", "survey__region_id", "quarter", "t", "k")
