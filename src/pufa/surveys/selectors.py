@@ -422,13 +422,13 @@ def literacy_index(*, actor: Any, region: Region, year: int) -> tuple[list[str],
     cells: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
     # The quarter by date ranges, evaluated by the database itself: SQLite computes ExtractQuarter by calling
     # back into Python for each of the 100,000 day rows of a city's year (0.8 s of the page's 1.3 s).
-    quarter = Case(
+    quarter_of = Case(
         *(When(day__lt=dt.date(year, month, 1), then=Value(q)) for q, month in ((1, 4), (2, 7), (3, 10))),
         default=Value(4),
         output_field=IntegerField(),
     )
     grouped = (
-        rows.annotate(quarter=quarter)
+        rows.annotate(quarter=quarter_of)
         .values("community", "survey__region_id", "quarter")
         .annotate(t=Sum("total"), k=Sum("scored"))
         .values_list("community", "survey__region_id", "quarter", "t", "k")
