@@ -86,3 +86,31 @@ def test_orders_per_address_are_limited(client, world, published, settings):
     form = {"domain": civil.pk, "kind": lecture.pk, "place": world.community_a.pk, "orderer": "resident"}
     assert [client.post(url, form).status_code for _ in range(3)] == [302, 302, 429]
     assert MenuOrder.objects.count() == 2
+
+
+def test_the_rating_page_offers_the_delivering_activitys_effect_survey(client, world, published, liaison):
+    """评单 linked to a survey: the order's delivery is a ledger activity; its feedback survey (published) is
+    offered on the orderer's page beside the rating, and answers there count on the activity's results."""
+    from pufa.org.access import SYSTEM
+    from pufa.surveys import services as survey_services
+    from tests.surveys.conftest import make_survey
+
+    civil = Domain.objects.get(code="minfadian")
+    lecture = ActivityKind.objects.get(code="ztjz")
+    order, token = menu.order_place_public(
+        domain_id=civil.pk, kind_id=lecture.pk, place_id=world.community_a.pk, orderer="resident"
+    )
+    link = reverse("portal:menu-order-status", args=[token])
+    menu.order_accept(actor=liaison, order=order)
+    held = make_activity(world.committee_a, title="民法典进小区", status="submitted", date=order.ordered_on)
+    survey = make_survey(world.committee_a, template="feedback", activity=held, title="民法典进小区效果反馈")
+    make_survey(world.committee_a, activity=held, title="尚未发布的问卷", publish=False)
+    assert 'data-testid="order-survey"' not in client.get(link).content.decode()  # not delivered yet
+    menu.order_deliver(actor=liaison, order=order, activity=held)
+    page = client.get(link).content.decode()
+    assert page.count('data-testid="order-survey"') == 1 and "尚未发布的问卷" not in page
+    assert reverse("portal:survey", args=[survey.token]) in page
+    assert client.post(link, {"rating": "4"}).status_code == 302
+    assert 'data-testid="order-survey"' in client.get(link).content.decode()  # still offered once rated
+    survey_services.transition(actor=SYSTEM, survey=survey, name="close")
+    assert 'data-testid="order-survey"' not in client.get(link).content.decode()

@@ -184,6 +184,26 @@ def test_metrics_and_index_read_the_daily_tally_as_the_rows_say(world):
     assert len(scores) == 30
 
 
+def test_the_index_puts_each_local_day_in_its_quarter(world):
+    """Quarters by local date: 31 March late evening is the first quarter, 1 April just after midnight the
+    second, 31 December the fourth (the ranges the index groups by, evaluated in the database)."""
+    import time_machine
+
+    s = make_survey(world.committee_a, publish=False)
+    know = add(s, "single", "宪法日是哪天？", options=["12月4日", "3月15日"], correct=[0])
+    services.transition(actor=SYSTEM, survey=s, name="publish")
+    for device, when, option in (
+        ("a", "2026-03-31 23:30 +0800", 0),
+        ("b", "2026-04-01 00:10 +0800", 1),
+        ("c", "2026-04-01 00:20 +0800", 0),
+        ("d", "2026-12-31 23:50 +0800", 0),
+    ):
+        with time_machine.travel(when, tick=False):
+            answer(s, device, {know: option}, community_id=world.community_a.pk)
+    _quarters, rows = selectors.literacy_index(actor=SYSTEM, region=world.street_a, year=2026)
+    assert [(r.name, r.cells) for r in rows] == [("沱河社区", [(100.0, 1), (50.0, 2), (None, 0), (100.0, 1)])]
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent connections")
 @pytest.mark.django_db(transaction=True)
 def test_parallel_submissions_lose_no_count(world):

@@ -13,6 +13,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from pufa.org.access import SYSTEM
+from pufa.org.models import Region
 from pufa.surveys import services, stats
 from pufa.surveys.models import Response, Survey
 from tests.factories import make_activity
@@ -159,6 +160,42 @@ def test_a_resident_answers_without_an_account(open_survey, client, world):
     assert Response.objects.filter(survey=open_survey).count() == 1
 
 
+def test_the_answering_page_is_built_once_per_questionnaire_and_follows_edits(
+    open_survey, client, django_assert_num_queries
+):
+    """Every phone gets the same form: after the first, opening the link is one query (the survey's state), and
+    submitting reads no question; a question changed (no answers yet) or a new revision is seen at once."""
+    url = reverse("portal:survey", args=[open_survey.token])
+    client.get(url)
+    client.cookies.clear()
+    with django_assert_num_queries(1):
+        assert 'data-testid="survey-form"' in client.get(url).content.decode()
+    add(open_survey, "text", "您的建议", required=False)
+    html = client.get(url).content.decode()
+    assert "您的建议" in html and html.count('data-testid="survey-question"') == 3
+    sat, know, advice = open_survey.current_questions()
+    client.post(url, {f"q{sat.pk}": "5", f"q{know.pk}": "0"})
+    assert Response.objects.filter(survey=open_survey).count() == 1
+    sat, _know, advice = open_survey.current_questions()
+    services.question_save(
+        actor=SYSTEM, survey=open_survey, question=advice, data=services.QuestionData(kind="text", text="改进建议")
+    )
+    open_survey.refresh_from_db()
+    assert open_survey.revision == 2  # answered: a new revision
+    client.cookies.clear()
+    html = client.get(url).content.decode()
+    assert "改进建议" in html and "您的建议" not in html
+
+
+def test_a_second_post_from_an_answered_phone_stores_nothing(open_survey, client):
+    assert 'data-testid="survey-done"' in _post(client, open_survey).content.decode()
+    again = _post(client, open_survey)  # not looked up first: the unique constraint refuses it
+    assert again.status_code == 200 and 'data-testid="survey-done"' in again.content.decode()
+    assert Response.objects.filter(survey=open_survey).count() == 1
+    page = client.get(reverse("portal:survey", args=[open_survey.token]))
+    assert 'data-testid="survey-done"' in page.content.decode()
+
+
 def test_a_draft_link_is_not_found(world, client):
     s = make_survey(world.committee_a, publish=False)
     assert client.get(reverse("portal:survey", args=[s.token])).status_code == 404
@@ -202,6 +239,18 @@ def test_staff_pages_render(pair, client_for, liaison, office_user):
     assert "第2版" in client.get(reverse("surveys:question-edit", args=[post.pk, q.pk])).content.decode()
     html = client_for(office_user).get(reverse("surveys:literacy")).content.decode()
     assert 'data-testid="literacy-row"' in html
+
+
+def test_the_literacy_index_prints_each_communitys_mean_per_quarter(pair, client_for, office_user, world):
+    # every response of the pair is placed in community A (chosen, or the survey's area), this quarter:
+    # 25, 50 before and 75, 100, 87.5 after → (25 + 50 + 75 + 100 + 87.5) / 5 = 67.5 over 5
+    Region.objects.filter(pk=world.community_a.pk).update(name="沱河<社区>")
+    html = client_for(office_user).get(reverse("surveys:literacy"), {"region": world.street_a.pk}).content.decode()
+    row = re.search(r'<tr data-testid="literacy-row">(.*?)</tr>', html).group(1)
+    assert '<td data-label="社区">沱河&lt;社区&gt;</td>' in row
+    assert row.count("<strong>67.5</strong>（5）") == 1 and row.count(">—<") == 3
+    assert html.count('data-testid="literacy-row"') == 1  # community B: no response, no row
+    assert f'<option value="{world.street_a.pk}" selected>沱河街道</option>' in html
 
 
 def test_creating_from_an_activity_then_publishing(activity, client_for, liaison, world):
@@ -309,8 +358,6 @@ def test_the_poster_shows_the_code_the_link_and_how_to_answer(pair, client_for, 
 def test_the_community_question_lists_the_areas_communities_and_keeps_the_choice(world, client):
     """The community <option>s are built in one pass (a city-wide survey lists 2,500): every community of the
     survey's area, names escaped, the respondent's choice still selected when the page comes back with an error."""
-    from pufa.org.models import Region
-
     s = make_survey(world.office_unit, publish=False, ask_community=True)
     sat = add(s, "scale", "满意程度")
     services.transition(actor=SYSTEM, survey=s, name="publish")

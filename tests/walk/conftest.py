@@ -178,7 +178,17 @@ def _surveys(*, liaison: User, activity: Any) -> dict[str, Any]:
     survey_services.respond(
         token=SURVEY_TOKEN, device="walk-device", answers={sat.pk: ["4"], learnt.pk: ["0"], want.pk: ["1"]}
     )
-    return {"survey": survey, "survey_question": survey.current_questions().last()}
+    campaign = survey_services.campaign_create(
+        actor=liaison,
+        data=survey_services.CampaignData(
+            name="民法典宣传月",
+            unit=activity.unit,
+            starts_on=activity.date,
+            ends_on=activity.date,
+            activities=(activity,),
+        ),
+    )
+    return {"survey": survey, "survey_question": survey.current_questions().last(), "campaign": campaign}
 
 
 def _demand(world: Any) -> dict[str, Any]:

@@ -87,6 +87,7 @@ SEEN_BY: dict[str, frozenset[str]] = {
     "api_token": frozenset({"liaison"}),  # a token is its owner's own, an office's included
     "survey": UNIT_A,  # community A's survey about its activity
     "survey_question": UNIT_A,
+    "campaign": UNIT_A,  # community A's campaign, its activity linked
     # ---- demand: hotline orders are the street A office's (offices and inspectors of the region)
     "work_order": REGION_WIDE,
     "gazetteer_entry": REGION_WIDE,
@@ -382,6 +383,11 @@ PAGES: dict[str, Page] = {
     "surveys:survey-list": P("surveys.view"),
     "surveys:survey-create": P("surveys.manage"),
     "surveys:literacy": P("surveys.view"),
+    "surveys:campaign-list": P("surveys.view"),
+    "surveys:campaign-create": P("surveys.manage"),
+    "surveys:campaign-detail": P("surveys.view", "campaign"),
+    "surveys:campaign-edit": P("surveys.manage", "campaign"),
+    "surveys:campaign-delete": P("surveys.manage", "campaign", post_only=True),
     "surveys:survey-detail": P("surveys.view", "survey"),
     "surveys:survey-edit": P("surveys.manage", "survey"),
     "surveys:survey-delete": P("surveys.manage", "survey", post_only=True),

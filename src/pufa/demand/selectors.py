@@ -533,6 +533,8 @@ class PublicOrder:
     delivered_on: dt.date | None
     rating: int | None
     rating_comment: str
+    #: The delivering activity (its effect survey, if any, is offered beside the rating: the portal links them).
+    delivered_id: int | None = None
 
 
 #: Topics shown per menu, and offers per topic.
@@ -673,6 +675,7 @@ def public_order(token: str) -> PublicOrder | None:
             "accept_due",
             "deliver_due",
             "decline_reason",
+            "activity_id",
             "activity__title",
             "activity__date",
             "rating",
@@ -698,4 +701,5 @@ def public_order(token: str) -> PublicOrder | None:
         delivered_on=row["activity__date"],
         rating=row["rating"],
         rating_comment=row["rating_comment"],
+        delivered_id=row["activity_id"],
     )

@@ -1,6 +1,7 @@
 """普法菜单 and 点单 on the portal: a resident, a community or a school picks a topic that units offer in their
 published duty lists, orders it on a phone without an account, follows it through the private link it gets,
-and rates the delivery there (评单). Reads go through the demand app's public selectors (frozen records built
+and rates the delivery there (评单), where the delivering activity's effect survey, if it has one, is offered.
+Reads go through the demand app's public selectors (frozen records built
 from the published lists: never a responsible person, a phone or a note), writes through its `menu` service;
 nothing here touches a model. Orders per address are rate-limited (`PUFA_MENU_ORDER_LIMIT` an hour, counted in
 the database like the surveys' submissions)."""
@@ -23,6 +24,7 @@ from pufa.demand import selectors as demand_selectors
 from pufa.demand.models import MenuOrder
 from pufa.portal.forms import MenuOrderForm, MenuQuery, RateForm, StatusQuery
 from pufa.portal.views import public_page
+from pufa.surveys import selectors as survey_selectors
 
 
 def _region(pk: int | None) -> demand_selectors.PublicPlace | None:
@@ -120,10 +122,14 @@ def menu_order_status(request: HttpRequest, token: str) -> HttpResponse:
         else:
             status = 400
         order = demand_selectors.public_order(token) or order
+    # 评单 and the effect survey of the delivery: the activity that delivered the order may have a feedback
+    # survey (made from the activity's page); its public link is offered here, so the rating and the answers
+    # about the same delivery meet on the activity's page. Here, above both apps, not in either of them.
+    surveys = survey_selectors.public_surveys_of_activity(order.delivered_id) if order.delivered_id else []
     response = render(
         request,
         "portal/menu_order_status.html",
-        {"order": order, "form": form, "new": StatusQuery.read(request.GET)["new"]},
+        {"order": order, "form": form, "new": StatusQuery.read(request.GET)["new"], "surveys": surveys},
         status=status,
     )
     response["Cache-Control"] = "no-store"

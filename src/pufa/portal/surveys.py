@@ -6,6 +6,11 @@ One response per device: the device is the random token of the portal's signed d
 the 知识竞赛), kept only as its hash. Against ballot stuffing from one address (clearing cookies makes a new
 device) the submissions per address are rate-limited (`PUFA_SURVEY_SUBMIT_LIMIT` an hour, counted in the
 database so every server process shares the count). Answers refused are shown again as typed.
+
+Every phone opening the link gets the same questions, so the form's body (questions, the community and
+audience lists: 2,500 communities for a city-wide survey) is rendered once per questionnaire and process and
+kept under the survey's revision and version (`FORMS`); only a page showing refused answers renders its own.
+A phone without the device cookie has not answered yet: it is not looked up.
 """
 
 from __future__ import annotations
@@ -15,13 +20,27 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_http_methods
 
 from pufa.core import throttle
 from pufa.core.client_ip import client_ip
 from pufa.core.filters import parse_id
+from pufa.core.memo import Memo
 from pufa.portal.contests import _device, _with_device
 from pufa.surveys import selectors, services
+
+#: The answering form's body per questionnaire (`PublicSurvey.key`), as first rendered with nothing typed.
+FORMS: Memo[SafeString] = Memo(size=256, ttl=300)
+
+
+def _blank_form(public: selectors.PublicSurvey) -> SafeString:
+    def build() -> SafeString:
+        context = {"survey": public, "given": {}, "errors": {}, "community": "", "audience": ""}
+        return SafeString(render_to_string("portal/survey_questions.html", context))
+
+    return FORMS.get(public.key, build)
 
 
 @login_not_required
@@ -31,7 +50,9 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
     if public is None:
         raise Http404("未找到该问卷")
     device, new = _device(request)
-    done = selectors.has_responded(public.token, device)
+    # A phone without the cookie has not answered; a POST is not looked up either: the response's unique
+    # constraint refuses a second answer from the device, and the page says it has answered.
+    done = request.method == "GET" and new is None and selectors.has_responded(public.token, device)
     errors: dict[str, list[str]] = {}
     given: dict[str, list[str]] = {}
     status = 200
@@ -65,5 +86,6 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
         "given": given,
         "community": request.POST.get("community", ""),
         "audience": request.POST.get("audience", ""),
+        "form_html": None if (errors or done or not public.is_open) else _blank_form(public),
     }
     return _with_device(render(request, "portal/survey.html", context, status=status), new)

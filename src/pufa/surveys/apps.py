@@ -24,6 +24,9 @@ class SurveysConfig(AppConfig):
                 "surveys.question.save": "编辑问卷题目",
                 "surveys.question.delete": "删除问卷题目",
                 "surveys.revision.create": "问卷题目生成新版本",
+                "surveys.campaign.create": "新建宣传活动",
+                "surveys.campaign.update": "修改宣传活动",
+                "surveys.campaign.delete": "删除宣传活动",
             }
         )
         from pufa.core.home import TodoSource, register_todo

@@ -11,9 +11,9 @@ from django.utils import timezone
 from pufa.core.filters import QueryForm, SearchField, id_field, year_field
 from pufa.core.forms import DateInput, PufaForm, VersionField
 from pufa.ledger.models import Activity
-from pufa.org.models import Unit
-from pufa.surveys.models import Question, Survey
-from pufa.surveys.services import QuestionData, SurveyData
+from pufa.org.models import Region, Unit
+from pufa.surveys.models import Campaign, Question, Survey
+from pufa.surveys.services import CampaignData, QuestionData, SurveyData
 from pufa.surveys.templates_builtin import TEMPLATE_CHOICES
 
 
@@ -24,6 +24,9 @@ class SurveyForm(PufaForm):
     unit = forms.ModelChoiceField(label="组织单位", queryset=Unit.objects.none(), empty_label="请选择")
     activity = forms.ModelChoiceField(
         label="关联活动", queryset=Activity.objects.none(), required=False, empty_label="不关联活动"
+    )
+    campaign = forms.ModelChoiceField(
+        label="所属宣传活动", queryset=Campaign.objects.none(), required=False, empty_label="不属于宣传活动"
     )
     phase = forms.ChoiceField(label="测评阶段", choices=Survey.Phase.choices, initial=Survey.Phase.SINGLE)
     baseline = forms.ModelChoiceField(
@@ -41,10 +44,12 @@ class SurveyForm(PufaForm):
         units: QuerySet[Unit],
         activities: QuerySet[Activity],
         baselines: QuerySet[Survey],
+        campaigns: QuerySet[Campaign],
         editing: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = campaigns  # type: ignore[attr-defined]
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
         self.fields["activity"].queryset = activities  # type: ignore[attr-defined]
         self.fields["baseline"].queryset = baselines  # type: ignore[attr-defined]
@@ -64,11 +69,67 @@ class SurveyForm(PufaForm):
             phase=d["phase"],
             intro=d["intro"],
             activity=d["activity"],
+            campaign=d["campaign"],
             baseline=d["baseline"],
             ask_community=d["ask_community"],
             ask_audience=d["ask_audience"],
             closes_on=d["closes_on"],
         )
+
+
+class CampaignForm(PufaForm):
+    name = forms.CharField(label="名称", max_length=100, help_text="如：2026年“民法典进万家”宣传活动")
+    unit = forms.ModelChoiceField(label="组织单位", queryset=Unit.objects.none(), empty_label="请选择")
+    region = forms.ModelChoiceField(
+        label="范围", queryset=Region.objects.none(), required=False, empty_label="组织单位的辖区"
+    )
+    starts_on = forms.DateField(label="开始日期", widget=DateInput())
+    ends_on = forms.DateField(label="结束日期", widget=DateInput())
+    description = forms.CharField(
+        label="说明", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    activities = forms.ModelMultipleChoiceField(
+        label="关联活动",
+        queryset=Activity.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text="按住 Ctrl（手机上直接点选）可多选；须在宣传活动期间和范围内",
+    )
+    version = VersionField()
+
+    def __init__(
+        self,
+        *args: Any,
+        units: QuerySet[Unit],
+        regions: QuerySet[Region],
+        activities: QuerySet[Activity],
+        editing: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["region"].queryset = regions  # type: ignore[attr-defined]
+        self.fields["activities"].queryset = activities  # type: ignore[attr-defined]
+        if len(units) == 1:
+            self.fields["unit"].initial = units[0]
+        if not editing:
+            del self.fields["version"]
+
+    def data_object(self) -> CampaignData:
+        d = self.cleaned_data
+        return CampaignData(
+            name=d["name"],
+            unit=d["unit"],
+            region=d["region"],
+            starts_on=d["starts_on"],
+            ends_on=d["ends_on"],
+            description=d["description"],
+            activities=tuple(d["activities"]),
+        )
+
+
+class CampaignQuery(QueryForm):
+    q = SearchField()
 
 
 def _numbers(raw: str) -> list[int] | None:
@@ -144,6 +205,8 @@ class QuestionForm(PufaForm):
 class SurveyQuery(QueryForm):
     unit = id_field()
     activity = id_field()
+    campaign = id_field()
+    phase = forms.ChoiceField(choices=Survey.Phase.choices, required=False)
     status = forms.ChoiceField(choices=Survey.Status.choices, required=False)
     kind = forms.ChoiceField(choices=Survey.Kind.choices, required=False)
     q = SearchField()

@@ -1,7 +1,8 @@
 """效果评估 (surveys): questionnaires residents answer on a phone, without an account, about the work done.
 
 A `Survey` belongs to the unit that runs it and may be about one ledger activity (a pre or post
-questionnaire; the post one names its pre one as `baseline`, so the page can compare them) or a
+questionnaire; the post one names its pre one as `baseline`, so the page can compare them), about a
+`Campaign` (a 宣传活动 of several activities over a period, measured by a pre and a post survey), or a
 region-wide annual evaluation. Its `Question`s carry a `revision`: once someone has answered, changing the
 questions starts a new revision (the old rows stay, so every `Response` keeps the questions it answered).
 A response stores no personal data: a hash of a random device cookie (one response per device), the
@@ -21,6 +22,43 @@ from pufa.ledger.models import Activity
 from pufa.org.models import Region, Unit
 
 SURVEY_SCOPE: dict[str, tuple[str, ...]] = {"region": ("unit__region__path",), "unit": ("unit__path",)}
+
+
+class Campaign(Versioned, SoftDeleteModel):
+    """宣传活动 (a campaign, 专项行动): a named effort of one unit over a period and an area, made of ledger
+    activities, whose effect a 前测 survey before it and a 后测 survey after it measure (surveys naming it)."""
+
+    name = models.CharField("名称", max_length=100)
+    unit = models.ForeignKey(Unit, verbose_name="组织单位", on_delete=models.PROTECT, related_name="campaigns")
+    region = models.ForeignKey(
+        Region, verbose_name="范围", on_delete=models.PROTECT, related_name="campaigns", help_text="宣传活动覆盖的区划"
+    )
+    starts_on = models.DateField("开始日期")
+    ends_on = models.DateField("结束日期")
+    description = models.TextField("说明", max_length=1000, blank=True)
+    activities = models.ManyToManyField(Activity, verbose_name="关联活动", blank=True, related_name="campaigns")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    scope_lookups: ClassVar[dict[str, tuple[str, ...]]] = SURVEY_SCOPE
+
+    class Meta:
+        verbose_name = "宣传活动"
+        verbose_name_plural = "宣传活动"
+        ordering = ["-starts_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def audit_scope_path(self) -> str:
+        return self.unit.region.path
 
 
 class Survey(Versioned, SoftDeleteModel):
@@ -52,6 +90,14 @@ class Survey(Versioned, SoftDeleteModel):
     activity = models.ForeignKey(
         Activity,
         verbose_name="关联活动",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="surveys",
+    )
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name="所属宣传活动",
         null=True,
         blank=True,
         on_delete=models.PROTECT,

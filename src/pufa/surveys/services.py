@@ -1,11 +1,14 @@
 """Writes of the surveys app: surveys and their questions (with revisions once answered), the workflow
-草稿 → 收集中 → 已结束, and the residents' answers from the portal.
+草稿 → 收集中 → 已结束, campaigns (宣传活动) whose pre and post surveys name them, and the residents' answers
+from the portal.
 
 Staff writes check the role table (`surveys.manage` on the unit that runs the survey) and leave an audit
 entry; a survey about an activity needs the right to record that activity (`ledger.record`). A resident's
 answers are not audited one by one (they are not an edit by staff, and there may be thousands); they are
 checked question by question, scored, stored with a hashed device id only, counted into the results'
 tally in the same transaction (`tally`), and announced on the bus so targets on the survey metrics move.
+They are checked against the questionnaire kept in memory (`selectors.asked`), which every change of the
+questions invalidates by moving the survey's version.
 """
 
 from __future__ import annotations
@@ -23,12 +26,13 @@ from django.utils import timezone
 from pufa.core import audit, events, workflow
 from pufa.core.actors import person
 from pufa.core.events import RecordsChanged
+from pufa.core.memo import Memo
 from pufa.core.models import Audience
 from pufa.ledger.models import Activity
 from pufa.org.access import Actor, can, require
 from pufa.org.models import Region, Unit
-from pufa.surveys import tally
-from pufa.surveys.models import Answer, Question, Response, Survey
+from pufa.surveys import selectors, tally
+from pufa.surveys.models import Answer, Campaign, Question, Response, Survey
 from pufa.surveys.templates_builtin import TEMPLATES
 
 Status = Survey.Status
@@ -57,6 +61,7 @@ class SurveyData:
     intro: str = ""
     region: Region | None = None  # None: the activity's place, else the unit's region
     activity: Activity | None = None
+    campaign: Campaign | None = None
     baseline: Survey | None = None
     ask_community: bool = True
     ask_audience: bool = False
@@ -71,6 +76,7 @@ FIELDS = [
     "intro",
     "region",
     "activity",
+    "campaign",
     "baseline",
     "ask_community",
     "ask_audience",
@@ -89,6 +95,8 @@ def _region_for(data: SurveyData) -> Region:
         return data.region
     if data.activity is not None and data.activity.place_region_id is not None:
         return data.activity.place_region  # type: ignore[return-value]
+    if data.campaign is not None and data.campaign.region.path.startswith(data.unit.region.path):
+        return data.campaign.region
     return data.unit.region
 
 
@@ -106,6 +114,12 @@ def _validate(actor: Actor, data: SurveyData, survey: Survey | None = None) -> d
             errors["activity"] = "只能关联本单位可登记的活动。"
         elif data.activity.unit_id != data.unit.pk:
             errors["activity"] = "关联活动须由本问卷的组织单位组织。"
+    if data.campaign is not None:
+        c = data.campaign
+        if c.deleted_at is not None or not can(actor, "surveys.manage", c):
+            errors["campaign"] = "只能选择本单位可管理的宣传活动。"
+        elif c.unit_id != data.unit.pk:
+            errors["campaign"] = "宣传活动的问卷须由宣传活动的组织单位组织。"
     if data.phase == Survey.Phase.POST and data.baseline is not None:
         b = data.baseline
         if survey is not None and b.pk == survey.pk:
@@ -116,8 +130,13 @@ def _validate(actor: Actor, data: SurveyData, survey: Survey | None = None) -> d
             errors["baseline"] = "只能选择您可查看的前测问卷。"
     elif data.baseline is not None:
         errors["baseline"] = "只有后测问卷可以指定对应的前测问卷。"
-    if data.phase != Survey.Phase.SINGLE and data.activity is None and data.kind != Survey.Kind.ANNUAL:
-        errors["phase"] = "前测、后测问卷须关联一次活动（年度评估除外）。"
+    if (
+        data.phase != Survey.Phase.SINGLE
+        and data.activity is None
+        and data.campaign is None
+        and data.kind != Survey.Kind.ANNUAL
+    ):
+        errors["phase"] = "前测、后测问卷须关联一次活动或一项宣传活动（年度评估除外）。"
     if errors:
         raise ValidationError(errors)
     values = {name: getattr(data, name) for name in FIELDS}
@@ -186,6 +205,107 @@ def survey_delete(*, actor: Actor, survey: Survey) -> None:
     workflow.save_checked(row)
     audit.log(actor=actor, action=audit.Action.DELETE, obj=row, code="surveys.survey.delete")
     survey.deleted_at = row.deleted_at
+
+
+# ---------------------------------------------------------------- campaigns
+
+MAX_CAMPAIGN_ACTIVITIES = 300
+
+
+@dataclass(frozen=True)
+class CampaignData:
+    name: str
+    unit: Unit
+    starts_on: dt.date
+    ends_on: dt.date
+    region: Region | None = None  # None: the unit's region
+    description: str = ""
+    activities: tuple[Activity, ...] = ()
+
+
+CAMPAIGN_FIELDS = ["name", "unit", "region", "starts_on", "ends_on", "description"]
+
+
+def _validate_campaign(actor: Actor, data: CampaignData) -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    name = _clean_text(data.name, "name", errors)
+    description = _clean_text(data.description, "description", errors)
+    if not name:
+        errors["name"] = "请填写宣传活动名称。"
+    region = data.region or data.unit.region
+    if not region.path.startswith(data.unit.region.path):
+        errors["region"] = "范围须在组织单位的辖区内。"
+    if data.ends_on < data.starts_on:
+        errors["ends_on"] = "结束日期不能早于开始日期。"
+    if len(data.activities) > MAX_CAMPAIGN_ACTIVITIES:
+        errors["activities"] = f"关联活动不能超过 {MAX_CAMPAIGN_ACTIVITIES} 项。"
+    for a in data.activities:
+        if a.deleted_at is not None or not can(actor, "ledger.view", a):
+            errors["activities"] = "只能关联您可查看的活动。"
+        elif not (data.starts_on <= a.date <= data.ends_on):
+            errors["activities"] = f"活动“{a.title}”（{a.date:%Y-%m-%d}）不在宣传活动期间内。"
+        elif not a.unit.region.path.startswith(region.path):
+            errors["activities"] = f"活动“{a.title}”的组织单位不在宣传活动的范围内。"
+        else:
+            continue
+        break
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "name": name,
+        "unit": data.unit,
+        "region": region,
+        "starts_on": data.starts_on,
+        "ends_on": data.ends_on,
+        "description": description,
+    }
+
+
+@transaction.atomic
+def campaign_create(*, actor: Actor, data: CampaignData) -> Campaign:
+    """A campaign of the unit; its pre and post surveys are then made from its page (surveys naming it)."""
+    require(actor, "surveys.manage", data.unit)
+    values = _validate_campaign(actor, data)
+    campaign = Campaign.objects.create(created_by=person(actor), **values)
+    campaign.activities.set(data.activities)
+    audit.log_create(actor=actor, obj=campaign, code="surveys.campaign.create")
+    return campaign
+
+
+@transaction.atomic
+def campaign_update(*, actor: Actor, campaign: Campaign, data: CampaignData, version: int | None = None) -> Campaign:
+    row = workflow.lock(campaign)
+    require(actor, "surveys.manage", row)
+    require(actor, "surveys.manage", data.unit)
+    workflow.check_version(row, version)
+    values = _validate_campaign(actor, data)
+    if data.unit.pk != row.unit_id and row.surveys.filter(deleted_at__isnull=True).exists():
+        raise ValidationError({"unit": "已有问卷的宣传活动不能更改组织单位。"})
+    before = audit.snapshot(row, [*CAMPAIGN_FIELDS, "activities"])
+    for name, value in values.items():
+        setattr(row, name, value)
+    workflow.save_checked(row)
+    # activities the editor cannot see stay linked: a form shows (and so sends) only those it may see
+    hidden = [a for a in row.activities.all() if not can(actor, "ledger.view", a)]
+    row.activities.set([*data.activities, *hidden])
+    audit.log_update(actor=actor, obj=row, before=before, code="surveys.campaign.update")
+    workflow.copy_state(row, campaign)
+    return campaign
+
+
+@transaction.atomic
+def campaign_delete(*, actor: Actor, campaign: Campaign) -> None:
+    """Remove a campaign made by mistake; one with surveys keeps them and cannot be deleted."""
+    row = workflow.lock(campaign)
+    require(actor, "surveys.manage", row)
+    if row.deleted_at is not None:
+        return
+    if row.surveys.filter(deleted_at__isnull=True).exists():
+        raise ValidationError("宣传活动已有问卷，不能删除。")
+    row.deleted_at = timezone.now()
+    workflow.save_checked(row)
+    audit.log(actor=actor, action=audit.Action.DELETE, obj=row, code="surveys.campaign.delete")
+    campaign.deleted_at = row.deleted_at
 
 
 # ---------------------------------------------------------------- workflow
@@ -330,9 +450,13 @@ def _editable(actor: Actor, survey: Survey) -> tuple[Survey, dict[int, Question]
         raise ValidationError("问卷已结束，不能修改题目。")
     current = list(row.current_questions())
     mapping = {q.pk: q for q in current}
-    if Response.objects.filter(survey=row, revision=row.revision).exists():
+    answered = Response.objects.filter(survey=row, revision=row.revision).exists()
+    if answered:
         row.revision += 1
-        workflow.save_checked(row, fields=["revision"])
+    # Every change of the questions moves the survey's version: the answering page's questionnaire is kept per
+    # (survey, revision, version) in each server process (`selectors.asked`), so the next request sees it.
+    workflow.save_checked(row, fields=["revision"])
+    if answered:
         mapping = {}
         for q in current:
             old_pk = q.pk
@@ -476,10 +600,20 @@ def _parse(questions: list[Question], raw: dict[int, list[str]]) -> tuple[Parsed
     return parsed, errors
 
 
+#: The units of a place, per (survey token, region id) — a token never comes back, unlike an id of rows rolled
+#: back — for whom a response is announced (a unit made since is told within a minute).
+_UNITS_OF_PLACE: Memo[tuple[int, ...]] = Memo(size=4096, ttl=60)
+
+
 def _announce(survey: Survey, community: Region | None, day: dt.date) -> None:
     """Responses count for the unit running the survey; the 法治素养 index for the units of the place answered."""
     place = community or survey.region
-    units = set(Unit.objects.filter(region=place).values_list("pk", flat=True)) | {survey.unit_id}
+    units = {
+        *_UNITS_OF_PLACE.get(
+            (survey.token, place.pk), lambda: tuple(Unit.objects.filter(region=place).values_list("pk", flat=True))
+        ),
+        survey.unit_id,
+    }
     events.publish(
         RecordsChanged(metrics=SURVEY_METRICS, unit_ids=frozenset(units), dates=frozenset({day}), source="surveys")
     )
@@ -509,7 +643,7 @@ def respond(
         raise ValidationError("该问卷已过截止日期。")
     if not device or len(device) > 64:
         raise ValidationError("无法识别您的设备，请允许浏览器保存 Cookie 后重试。")
-    questions = list(survey.current_questions())
+    questions = list(selectors.asked_for(survey).questions)
     parsed, errors = _parse(questions, answers)
     shown = shown_questions(questions, parsed.choices)
     shown_ids = {q.pk for q in shown}
@@ -533,8 +667,6 @@ def respond(
             errors["audience"] = "请从列表中选择身份类别。"
     if errors:
         raise ValidationError(errors)
-    if Response.objects.filter(survey=survey, device=device).exists():
-        raise ValidationError("本设备已提交过这份问卷，感谢参与！", code="duplicate")
     response = Response(
         survey=survey,
         revision=survey.revision,
@@ -547,7 +679,7 @@ def respond(
     try:
         with transaction.atomic():
             response.save()
-    except IntegrityError as exc:  # the same device, at the same moment, from another tab
+    except IntegrityError as exc:  # the same device again (held by the unique constraint, no query first)
         raise ValidationError("本设备已提交过这份问卷，感谢参与！", code="duplicate") from exc
     rows: list[Answer] = []
     for q in shown:

@@ -22,6 +22,8 @@ from pufa.org.access import can, require, scope
 from pufa.org.models import Region, Unit
 from pufa.surveys import exports, qr, selectors, services
 from pufa.surveys.forms import (
+    CampaignForm,
+    CampaignQuery,
     IndexQuery,
     QuestionForm,
     ResponsesQuery,
@@ -29,7 +31,7 @@ from pufa.surveys.forms import (
     SurveyForm,
     SurveyQuery,
 )
-from pufa.surveys.models import Question, Survey
+from pufa.surveys.models import Campaign, Question, Survey
 
 
 @require_GET
@@ -80,6 +82,7 @@ def _form(request: HttpRequest, survey: Survey | None = None, **kwargs: Any) -> 
         units=units,
         activities=Activity.objects.filter(pk__in=list(activities.values_list("pk", flat=True))).order_by("-date"),
         baselines=baselines,
+        campaigns=selectors.campaign_choices(actor=request.user),
         editing=survey is not None,
         **kwargs,
     )
@@ -95,6 +98,9 @@ def survey_create(request: HttpRequest) -> HttpResponse:
         if activity is not None:
             initial = {"activity": activity.pk, "unit": activity.unit_id, "title": f"{activity.title}效果反馈问卷"}
             initial["template"] = "feedback"
+    campaign_id = SurveyQuery.read(request.GET)["campaign"]
+    if campaign_id is not None:
+        initial |= _for_campaign(request, campaign_id, SurveyQuery.read(request.GET)["phase"] or "")
     form = _form(request, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -107,6 +113,28 @@ def survey_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, "问卷已创建，请检查题目后发布。")
             return redirect("surveys:survey-detail", pk=survey.pk)
     return render(request, "surveys/survey_form.html", {"form": form, "title": "新建问卷"})
+
+
+def _for_campaign(request: HttpRequest, campaign_id: int, phase: str) -> dict[str, Any]:
+    """A new survey from a campaign's page: its pre survey (法治素养 template), or its post survey naming the
+    pre one as baseline (the same template, so every question can be compared)."""
+    campaign = selectors.campaign_choices(actor=request.user).filter(pk=campaign_id).first()
+    if campaign is None:
+        return {}
+    post = phase == Survey.Phase.POST
+    initial: dict[str, Any] = {
+        "campaign": campaign.pk,
+        "unit": campaign.unit_id,
+        "phase": Survey.Phase.POST if post else Survey.Phase.PRE,
+        "kind": Survey.Kind.LITERACY,
+        "template": "literacy",
+        "title": f"{campaign.name}{'后测' if post else '前测'}问卷",
+    }
+    if post:
+        pre = campaign.surveys.filter(phase=Survey.Phase.PRE, deleted_at__isnull=True).order_by("id").last()
+        if pre is not None:
+            initial["baseline"] = pre.pk
+    return initial
 
 
 @require_http_methods(["GET", "POST"])
@@ -303,21 +331,124 @@ def literacy(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("您没有权限查看此内容。")
     year = query["year"] or IndexQuery.default_year()
     quarters, rows = selectors.literacy_index(actor=request.user, region=region, year=year)
+    # the index lists the communities under a region: offer the regions above the communities
+    above = regions.exclude(level__in=[Region.Level.COMMUNITY, Region.Level.GROUP]).values_list("pk", "name")[:500]
     return render(
         request,
         "surveys/literacy.html",
-        {"region": region, "year": year, "quarters": quarters, "rows": rows, "regions": regions[:500]},
+        {"region": region, "year": year, "quarters": quarters, "rows": rows, "regions": above},
     )
 
 
 def activity_section(request: HttpRequest, activity: Activity) -> dict[str, Any] | None:
     """The surveys of an activity on its page (ledger extension): each with its responses and, for a post
-    survey with a baseline, the change of the 法治素养 score with its interval."""
+    survey with a baseline, the change of the 法治素养 score with its interval; and the campaigns it is part of."""
     if not can(request.user, "surveys.view"):
         return None
     surveys = selectors.surveys_of_activity(actor=request.user, activity=activity)
     comparisons = {s.pk: selectors.compare(s)[:1] for s in surveys if s.baseline_id}
     may_add = can(request.user, "surveys.manage", activity.unit) and can(request.user, "ledger.record", activity.unit)
-    if not surveys and not may_add:
+    campaigns = selectors.campaigns_of_activity(actor=request.user, activity=activity)
+    if not surveys and not may_add and not campaigns:
         return None
-    return {"activity": activity, "surveys": [(s, comparisons.get(s.pk, [])) for s in surveys], "may_add": may_add}
+    return {
+        "activity": activity,
+        "surveys": [(s, comparisons.get(s.pk, [])) for s in surveys],
+        "campaigns": campaigns,
+        "may_add": may_add,
+    }
+
+
+# ---------------------------------------------------------------- campaigns
+
+
+@require_GET
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, "surveys.view")
+    query = CampaignQuery.read(request.GET)
+    rows = selectors.campaign_list(actor=request.user, q=query["q"].strip())
+    return render(
+        request,
+        "surveys/campaign_list.html",
+        {"page": paginate(request, rows), "query": query, "may_manage": can(request.user, "surveys.manage")},
+    )
+
+
+def _campaign_form(request: HttpRequest, campaign: Campaign | None = None, **kwargs: Any) -> CampaignForm:
+    units = scope(Unit.objects.all(), request.user, "surveys.manage").order_by("path")
+    regions = scope(Region.objects.all(), request.user, "surveys.manage").order_by("path")
+    visible = scope(Activity.objects.all(), request.user, "ledger.view")
+    ids = list(visible.order_by("-date", "-id").values_list("pk", flat=True)[:300])
+    if campaign is not None:
+        ids += list(visible.filter(campaigns=campaign).values_list("pk", flat=True))
+    return CampaignForm(
+        request.POST or None,
+        units=units,
+        regions=Region.objects.filter(pk__in=list(regions.values_list("pk", flat=True)[:500])).order_by("path"),
+        activities=Activity.objects.filter(pk__in=ids).select_related("unit__region").order_by("-date", "-id"),
+        editing=campaign is not None,
+        **kwargs,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def campaign_create(request: HttpRequest) -> HttpResponse:
+    require(request.user, "surveys.manage")
+    form = _campaign_form(request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = services.campaign_create(actor=request.user, data=form.data_object())
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "宣传活动已创建，可新建前测问卷。")
+            return redirect("surveys:campaign-detail", pk=campaign.pk)
+    return render(request, "surveys/campaign_form.html", {"form": form, "title": "新建宣传活动"})
+
+
+@require_http_methods(["GET", "POST"])
+def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = selectors.campaign_get(actor=request.user, pk=pk, action="surveys.manage")
+    initial = {name: getattr(campaign, name) for name in services.CAMPAIGN_FIELDS}
+    initial |= {"activities": list(campaign.activities.values_list("pk", flat=True)), "version": campaign.version}
+    form = _campaign_form(request, campaign, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.campaign_update(
+                actor=request.user, campaign=campaign, data=form.data_object(), version=form.cleaned_data["version"]
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "已保存。")
+            return redirect("surveys:campaign-detail", pk=campaign.pk)
+    return render(request, "surveys/campaign_form.html", {"form": form, "title": f"修改宣传活动：{campaign.name}"})
+
+
+@require_GET
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = selectors.campaign_get(actor=request.user, pk=pk)
+    page = selectors.campaign_page(actor=request.user, campaign=campaign)
+    has_pre = any(s.phase == Survey.Phase.PRE for s in page.surveys)
+    return render(
+        request,
+        "surveys/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "page": page,
+            "has_pre": has_pre,
+            "may_manage": can(request.user, "surveys.manage", campaign),
+        },
+    )
+
+
+@require_POST
+def campaign_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = selectors.campaign_get(actor=request.user, pk=pk, action="surveys.manage")
+    try:
+        services.campaign_delete(actor=request.user, campaign=campaign)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("surveys:campaign-detail", pk=campaign.pk)
+    messages.success(request, "宣传活动已删除。")
+    return redirect("surveys:campaign-list")
