@@ -12,7 +12,10 @@ deepest rule above a unit applies, else `DEFAULT_MAX_AGE` / `DEFAULT_MONTHS`):
 Flags are suggestions: nobody leaves a team automatically. Not using a smartphone is *not* a flag (the 2026
 national measures forbid forcing grass-roots people onto apps); it remains a reason a liaison may give. A
 liaison keeps (with a reason: quiets the flags for `KEEP_DAYS` unless a later phone check fails), retires or
-replaces each flagged person. The list and the home 待办 count are the same queryset, so they cannot disagree.
+replaces each flagged person. The page's count and the home 待办 line's are one function over the same queryset
+(`people.selectors.flagged_count`, capped at `ADJUST_CAP`), so they cannot disagree; the page walks the
+roster's (pinyin, id) index and stops after a page of flagged rows, so an office's page costs a page, not its
+region.
 """
 
 from __future__ import annotations

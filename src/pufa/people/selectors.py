@@ -229,26 +229,42 @@ def attendee_choices(*, actor: Any) -> QuerySet[Person]:
 
 
 def todos(actor: Any) -> list[Any] | None:
-    """The rosters' line of the home inbox: flagged people on a team, no keep in force (动态调整). Counted
-    with the list behind the link (the adjustment page), so the two cannot disagree."""
+    """The rosters' line of the home inbox: flagged people on a team, no keep in force (动态调整). Its number is
+    `flagged_count`, the adjustment page's own count, so the two cannot disagree (capped alike)."""
     from django.urls import reverse
 
     from pufa.core.home import Todo
 
     if not can(actor, "people.manage"):
         return None
-    flagged = flagged_people(actor=actor).count()
-    return [Todo("名队伍成员有动态调整提示，待保留、退出或替换", flagged, reverse("people:adjust"), order=60)]
+    count, capped = flagged_count(actor=actor)
+    label = "名队伍成员有动态调整提示，待保留、退出或替换"
+    return [Todo(label, count, reverse("people:adjust"), order=60, capped=capped)]
 
 
 # ---------------------------------------------------------------- dynamic adjustment
 
+#: The adjustment page and its 待办 line count no further than this: below it exact (a community's, a street's
+#: flagged people), above it "超过 … 人" — an office's count costs the cap, not its region's roster.
+ADJUST_CAP = 1_000
+
 
 def flagged_people(*, actor: Any, unit_id: int | None = None) -> QuerySet[Person]:
-    """The people the adjustment page lists (see people.adjustment for the rules), in roster order."""
+    """The people the adjustment page lists (see people.adjustment for the rules), in roster order: the
+    (pinyin, id) order of the roster list, which an office's page walks through `people_person_pinyin_id`
+    and stops after a page of flagged rows (a keeping unit's through `people_person_unit_name`), instead of
+    flagging and sorting its whole region."""
     from pufa.people import adjustment
 
-    return adjustment.flagged(actor=actor, unit_id=unit_id).order_by("unit__pinyin", "pinyin", "id")
+    return adjustment.flagged(actor=actor, unit_id=unit_id).order_by("pinyin", "id")
+
+
+def flagged_count(*, actor: Any, unit_id: int | None = None) -> tuple[int, bool]:
+    """(how many people the adjustment page lists, whether more than ADJUST_CAP): the one count of the page and
+    of the home 待办 line that links to it, the page's ordered walk stopped after the cap."""
+    from pufa.core.forms import capped_count
+
+    return capped_count(flagged_people(actor=actor, unit_id=unit_id), ADJUST_CAP)
 
 
 def rule_regions(*, actor: Any) -> QuerySet[Region]:
