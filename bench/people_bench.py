@@ -156,7 +156,7 @@ def main() -> None:
     print(
         f"issue 15 targets: roster list p95 ≤ 100 ms: {worst_list:.0f} ms "
         f"{'met' if worst_list <= 100 else 'NOT met'}; 10,000-row import < 10 s: {seconds:.1f} s "
-        f"{'met' if seconds < 10 else 'NOT met'}; city roster targets < 10 s: {targets_ms / 1000:.1f} s "
+        f"{'met' if seconds < 10 else 'NOT met'}; city roster targets < 10 s: {targets_ms:,.0f} ms "
         f"{'met' if targets_ms < 10_000 else 'NOT met'}  load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}"
     )
 

@@ -246,7 +246,7 @@ def todos(actor: Any) -> list[Any] | None:
 
 #: The adjustment page and its 待办 line count no further than this: below it exact (a community's, a street's
 #: flagged people), above it "超过 … 人" — an office's count costs the cap, not its region's roster.
-ADJUST_CAP = 500
+ADJUST_CAP = 200
 
 
 def flagged_people(*, actor: Any, unit_id: int | None = None) -> QuerySet[Person]:
