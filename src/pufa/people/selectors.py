@@ -256,7 +256,16 @@ def flagged_people(*, actor: Any, unit_id: int | None = None) -> QuerySet[Person
     flagging and sorting its whole region."""
     from pufa.people import adjustment
 
-    return adjustment.flagged(actor=actor, unit_id=unit_id).order_by("pinyin", "id")
+    people = adjustment.flagged(actor=actor, unit_id=unit_id)
+    if not unit_id:
+        # A narrow scope (a community's, a street's units) names its keeping units, so the database reads their
+        # rosters through (unit, pinyin) and sorts a few hundred rows; else SQLite walks the city's (pinyin, id)
+        # index for a liaison's ten people (their count never reaches the cap). The same units as the people's
+        # scope (Unit and Person scope by the same paths), so this narrows nothing.
+        units = list(scope(Unit.objects.all(), actor, "people.view").values_list("pk", flat=True)[: MAX_OPTIONS + 1])
+        if len(units) <= MAX_OPTIONS:
+            people = people.filter(unit_id__in=units)
+    return people.order_by("pinyin", "id")
 
 
 def flagged_count(*, actor: Any, unit_id: int | None = None) -> tuple[int, bool]:
