@@ -63,6 +63,15 @@ def current_memberships(day: dt.date | None = None) -> Prefetch:
     return Prefetch("memberships", queryset=rows, to_attr="teams")
 
 
+def by_keeping_units(people: QuerySet[Person], *, actor: Any) -> QuerySet[Person]:
+    """A narrow scope (a community's, a street's units: up to MAX_OPTIONS) names its keeping units, so the
+    database reads their rosters through (unit, pinyin) and sorts a few hundred rows; else SQLite walks the
+    city's (pinyin, id) index for a liaison's ten people (a count that never reaches its cap reads it all).
+    Unit and Person are scoped by the same paths, so this narrows nothing the scope let through."""
+    units = list(scope(Unit.objects.all(), actor, "people.view").values_list("pk", flat=True)[: MAX_OPTIONS + 1])
+    return people.filter(unit_id__in=units) if len(units) <= MAX_OPTIONS else people
+
+
 def person_list(*, actor: Any, filters: RosterFilters | None = None) -> QuerySet[Person]:
     """The people the actor may see, filtered; each carries `.teams` (its teams on the filter's day)."""
     f = filters or RosterFilters()
@@ -72,8 +81,7 @@ def person_list(*, actor: Any, filters: RosterFilters | None = None) -> QuerySet
     if f.region:
         region = Region.objects.filter(pk=f.region).first()
         people = people.filter(region__path__startswith=region.path) if region else people.none()
-    if f.unit:
-        people = people.filter(unit_id=f.unit)
+    people = people.filter(unit_id=f.unit) if f.unit else by_keeping_units(people, actor=actor)
     if f.moved:
         people = people.filter(moved_away=True)
     day = f.on or timezone.localdate()
@@ -257,15 +265,7 @@ def flagged_people(*, actor: Any, unit_id: int | None = None) -> QuerySet[Person
     from pufa.people import adjustment
 
     people = adjustment.flagged(actor=actor, unit_id=unit_id)
-    if not unit_id:
-        # A narrow scope (a community's, a street's units) names its keeping units, so the database reads their
-        # rosters through (unit, pinyin) and sorts a few hundred rows; else SQLite walks the city's (pinyin, id)
-        # index for a liaison's ten people (their count never reaches the cap). The same units as the people's
-        # scope (Unit and Person scope by the same paths), so this narrows nothing.
-        units = list(scope(Unit.objects.all(), actor, "people.view").values_list("pk", flat=True)[: MAX_OPTIONS + 1])
-        if len(units) <= MAX_OPTIONS:
-            people = people.filter(unit_id__in=units)
-    return people.order_by("pinyin", "id")
+    return (people if unit_id else by_keeping_units(people, actor=actor)).order_by("pinyin", "id")
 
 
 def flagged_count(*, actor: Any, unit_id: int | None = None) -> tuple[int, bool]:
