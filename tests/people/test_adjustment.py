@@ -177,3 +177,30 @@ def test_inbox_counts_what_the_page_lists(client_for, roster, liaison, other_lia
     page = client_for(liaison).get(line.url).content.decode()
     assert page.count('data-testid="adjust-row"') == line.count
     assert all(t.count == 0 for t in inbox(other_liaison).todos if "动态调整" in t.label)
+
+
+def test_the_inbox_line_and_the_page_show_one_count(client_for, roster, world, liaison, office_user, monkeypatch):
+    """The home 待办 number and the adjustment page's number come from `selectors.flagged_count`: equal for a
+    liaison and an office, capped alike past ADJUST_CAP, and both move when that one function's answer does."""
+    import re
+
+    from pufa.people import selectors
+
+    add_person(world.committee_b, world.community_b, name="桃园老人", birth_year=TODAY.year - 80, start=LONG_AGO)
+
+    def shown(user) -> tuple[str, str, int]:
+        c = client_for(user)
+        home = c.get(reverse("home")).content.decode()
+        todo = re.search(r'data-testid="todo-count">([^<]*)</strong> 名队伍成员有动态调整提示', home)
+        page = c.get(reverse("people:adjust")).content.decode()
+        count = re.search(r'data-testid="adjust-count">([^<]*)</p>', page)
+        assert todo and count
+        return todo.group(1), count.group(1), page.count('data-testid="adjust-row"')
+
+    assert shown(liaison) == ("3", "共 3 人有调整提示", 3)
+    assert shown(office_user) == ("4", "共 4 人有调整提示", 4)
+    monkeypatch.setattr(selectors, "ADJUST_CAP", 2)
+    assert shown(office_user) == ("2+", "超过 2 人有调整提示", 2)
+    monkeypatch.setattr(selectors, "flagged_count", lambda *, actor, unit_id=None: (7, False))
+    todo, count, _ = shown(liaison)
+    assert (todo, count) == ("7", "共 7 人有调整提示")

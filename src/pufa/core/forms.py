@@ -47,30 +47,48 @@ def apply_errors(form: forms.BaseForm, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+def capped_count(rows: Any, cap: int) -> tuple[int, bool]:
+    """How many rows an ordered queryset holds, counting no further than `cap`: (n, False) below it, (cap, True)
+    beyond it. The count is the queryset's own ordered walk stopped at cap + 1 (the order stays in the query, so
+    an index that gives it lets the database stop early), so a count costs the cap, not the whole scope."""
+    n = rows.values("pk")[: cap + 1].count()
+    return min(n, cap), n > cap
+
+
 class CappedPaginator(Paginator):
-    """Pages of an ordered queryset that counts no further than `cap` rows: the count is the page query's own
-    ordered walk stopped at cap + 1 (`capped` is then True and the pages end at the cap), so an office's count
-    costs the cap, not its whole region. Below the cap the count is exact."""
+    """Pages of an ordered queryset counted by `capped_count` (`capped` is then True and the pages end at the
+    cap), so an office's count costs the cap, not its whole region. Below the cap the count is exact. A count
+    made already (the same `capped_count` a 待办 line shows) is taken as `counted` instead of counting again."""
 
     capped = False
 
-    def __init__(self, object_list: Any, per_page: int, *, cap: int) -> None:
+    def __init__(self, object_list: Any, per_page: int, *, cap: int, counted: tuple[int, bool] | None = None) -> None:
         super().__init__(object_list, per_page)
         self.cap = cap
+        if counted is not None:
+            self._capped_count, self.capped = counted
 
     @property
     def count(self) -> int:
         if not hasattr(self, "_capped_count"):
-            rows: Any = self.object_list  # a queryset (Paginator types it as any sliceable)
-            n = rows.values("pk")[: self.cap + 1].count()
-            self.capped = n > self.cap
-            self._capped_count = min(n, self.cap)
+            self._capped_count, self.capped = capped_count(self.object_list, self.cap)
         return self._capped_count
 
 
-def paginate(request: HttpRequest, items: Any, per_page: int = 50, *, count_cap: int | None = None) -> Page:
-    """A page of `items`; with `count_cap`, counted no further than the cap (see CappedPaginator)."""
-    paginator = Paginator(items, per_page) if count_cap is None else CappedPaginator(items, per_page, cap=count_cap)
+def paginate(
+    request: HttpRequest,
+    items: Any,
+    per_page: int = 50,
+    *,
+    count_cap: int | None = None,
+    counted: tuple[int, bool] | None = None,
+) -> Page:
+    """A page of `items`; with `count_cap`, counted no further than the cap (see CappedPaginator), or by the
+    `counted` (count, capped) pair made by the caller's own counting function."""
+    if count_cap is None:
+        paginator: Paginator = Paginator(items, per_page)
+    else:
+        paginator = CappedPaginator(items, per_page, cap=count_cap, counted=counted)
     return paginator.get_page(request.GET.get("page"))
 
 

@@ -55,6 +55,7 @@ class Todo:
     url: str
     items: tuple[TodoItem, ...] = ()  # a few of the records, when naming them helps (reasons, deadlines)
     order: int = 100
+    capped: bool = False  # `count` is a capped count (core.forms.capped_count) and more wait: shown "1000+"
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,10 @@ class Inbox:
     @property
     def total(self) -> int:
         return sum(t.count for t in self.todos)
+
+    @property
+    def capped(self) -> bool:
+        return any(t.capped for t in self.todos)
 
 
 def inbox(actor: Any) -> Inbox:

@@ -63,6 +63,15 @@ def current_memberships(day: dt.date | None = None) -> Prefetch:
     return Prefetch("memberships", queryset=rows, to_attr="teams")
 
 
+def by_keeping_units(people: QuerySet[Person], *, actor: Any) -> QuerySet[Person]:
+    """A narrow scope (a community's, a street's units: up to MAX_OPTIONS) names its keeping units, so the
+    database reads their rosters through (unit, pinyin) and sorts a few hundred rows; else SQLite walks the
+    city's (pinyin, id) index for a liaison's ten people (a count that never reaches its cap reads it all).
+    Unit and Person are scoped by the same paths, so this narrows nothing the scope let through."""
+    units = list(scope(Unit.objects.all(), actor, "people.view").values_list("pk", flat=True)[: MAX_OPTIONS + 1])
+    return people.filter(unit_id__in=units) if len(units) <= MAX_OPTIONS else people
+
+
 def person_list(*, actor: Any, filters: RosterFilters | None = None) -> QuerySet[Person]:
     """The people the actor may see, filtered; each carries `.teams` (its teams on the filter's day)."""
     f = filters or RosterFilters()
@@ -72,8 +81,7 @@ def person_list(*, actor: Any, filters: RosterFilters | None = None) -> QuerySet
     if f.region:
         region = Region.objects.filter(pk=f.region).first()
         people = people.filter(region__path__startswith=region.path) if region else people.none()
-    if f.unit:
-        people = people.filter(unit_id=f.unit)
+    people = people.filter(unit_id=f.unit) if f.unit else by_keeping_units(people, actor=actor)
     if f.moved:
         people = people.filter(moved_away=True)
     day = f.on or timezone.localdate()
@@ -229,26 +237,43 @@ def attendee_choices(*, actor: Any) -> QuerySet[Person]:
 
 
 def todos(actor: Any) -> list[Any] | None:
-    """The rosters' line of the home inbox: flagged people on a team, no keep in force (动态调整). Counted
-    with the list behind the link (the adjustment page), so the two cannot disagree."""
+    """The rosters' line of the home inbox: flagged people on a team, no keep in force (动态调整). Its number is
+    `flagged_count`, the adjustment page's own count, so the two cannot disagree (capped alike)."""
     from django.urls import reverse
 
     from pufa.core.home import Todo
 
     if not can(actor, "people.manage"):
         return None
-    flagged = flagged_people(actor=actor).count()
-    return [Todo("名队伍成员有动态调整提示，待保留、退出或替换", flagged, reverse("people:adjust"), order=60)]
+    count, capped = flagged_count(actor=actor)
+    label = "名队伍成员有动态调整提示，待保留、退出或替换"
+    return [Todo(label, count, reverse("people:adjust"), order=60, capped=capped)]
 
 
 # ---------------------------------------------------------------- dynamic adjustment
 
+#: The adjustment page and its 待办 line count no further than this: below it exact (a community's, a street's
+#: flagged people), above it "超过 … 人" — an office's count costs the cap, not its region's roster.
+ADJUST_CAP = 200
+
 
 def flagged_people(*, actor: Any, unit_id: int | None = None) -> QuerySet[Person]:
-    """The people the adjustment page lists (see people.adjustment for the rules), in roster order."""
+    """The people the adjustment page lists (see people.adjustment for the rules), in roster order: the
+    (pinyin, id) order of the roster list, which an office's page walks through `people_person_pinyin_id`
+    and stops after a page of flagged rows (a keeping unit's through `people_person_unit_name`), instead of
+    flagging and sorting its whole region."""
     from pufa.people import adjustment
 
-    return adjustment.flagged(actor=actor, unit_id=unit_id).order_by("unit__pinyin", "pinyin", "id")
+    people = adjustment.flagged(actor=actor, unit_id=unit_id)
+    return (people if unit_id else by_keeping_units(people, actor=actor)).order_by("pinyin", "id")
+
+
+def flagged_count(*, actor: Any, unit_id: int | None = None) -> tuple[int, bool]:
+    """(how many people the adjustment page lists, whether more than ADJUST_CAP): the one count of the page and
+    of the home 待办 line that links to it, the page's ordered walk stopped after the cap."""
+    from pufa.core.forms import capped_count
+
+    return capped_count(flagged_people(actor=actor, unit_id=unit_id), ADJUST_CAP)
 
 
 def rule_regions(*, actor: Any) -> QuerySet[Region]:

@@ -315,7 +315,13 @@ def adjust(request: HttpRequest) -> HttpResponse:
 
     require(request.user, "people.view")
     unit_id = AdjustQuery.read(request.GET)["unit"]
-    page = paginate(request, selectors.flagged_people(actor=request.user, unit_id=unit_id), PER_PAGE)
+    page = paginate(
+        request,
+        selectors.flagged_people(actor=request.user, unit_id=unit_id),
+        PER_PAGE,
+        count_cap=selectors.ADJUST_CAP,
+        counted=selectors.flagged_count(actor=request.user, unit_id=unit_id),
+    )
     rows = adjustment.rows(people=list(page.object_list))
     manageable = set(selectors.manageable_people_ids(actor=request.user, ids=[r.person.pk for r in rows]))
     for row in rows:
