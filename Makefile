@@ -54,9 +54,10 @@ test-postgres: venv system
 	  $(BIN)/pytest -q --durations=15 2>&1 | sed -u 's/^/[postgres] /'
 
 # The lint and the two passes are independent: run side by side (a 2-core CI machine keeps both cores busy;
-# one after the other took 27 minutes). Each output line is labelled with its pass; a failure in any fails `test`.
+# one after the other took 27 minutes). Each line of the passes' output is labelled with its pass as it comes; a
+# failure in any of the three fails `test`.
 test:
-	$(MAKE) --no-print-directory -j3 --output-sync=line lint test-sqlite test-postgres
+	$(MAKE) --no-print-directory -j3 lint test-sqlite test-postgres
 
 bench: venv
 	$(BIN)/python bench/run_all.py
