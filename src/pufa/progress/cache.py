@@ -88,8 +88,18 @@ def bump_tree(region_path: str = "") -> None:
     _bump([f"tree:{region_path}", *(f"pt:{p}" for p in ancestor_paths(region_path))])
 
 
+# The dashboard reads the ledger's rollups itself; every other app's records reach it only through target
+# statuses, and `services.refresh` bumps the units whose statuses it rewrote.
+DIRECT_SOURCES = frozenset({"ledger"})
+
+
 def on_records_changed(event: RecordsChanged) -> None:
-    bump_units(event.unit_ids)
+    """Bump the stamps of the units whose records the dashboard reads directly.
+
+    A survey answered from a phone or a hotline order on a metric no target uses changes no cached figure, so
+    it takes neither the stamp writers' lock nor a write (the lock serialised every survey response)."""
+    if event.source in DIRECT_SOURCES:
+        bump_units(event.unit_ids)
 
 
 def on_org_changed(event: OrgChanged) -> None:
