@@ -22,11 +22,14 @@ class OrderQuery(QueryForm):
     start = forms.DateField(required=False)
     end = forms.DateField(required=False)
     review = forms.BooleanField(required=False)
+    exact = forms.BooleanField(required=False)  # placed at that region itself, not below it
+    unplaced = forms.BooleanField(required=False)  # placed nowhere
     q = SearchField(limit=50)
 
 
 class DashboardQuery(QueryForm):
     place = id_field()
+    domain = id_field()
     start = forms.DateField(required=False)
     end = forms.DateField(required=False)
 
