@@ -163,3 +163,15 @@ def test_effect_before_and_after_the_first_publicity(client, world, orders, offi
         {"place": world.community_a.pk, "domain": labour.pk, "start": START.isoformat(), "end": END.isoformat()},
     )
     assert page.status_code == 200 and 'data-testid="trend-chart"' in page.content.decode()
+
+
+def test_recommendations_read_further_pages_past_covered_candidates(world, office_user, monkeypatch):
+    """The busiest pair is covered by an activity: with one candidate a page, the next page gives the topic."""
+    monkeypatch.setattr(selectors, "CANDIDATES", 1)
+    today = dt.date(2026, 3, 20)
+    put(world, dt.date(2026, 3, 2), world.community_a, n=4)
+    put(world, dt.date(2026, 3, 3), world.community_b, n=3)
+    make_activity(world.committee_a, domains=[LABOUR], date=dt.date(2026, 3, 10))
+    found = selectors.recommendations(actor=office_user, today=today)
+    assert [(r.place, r.domain.code, r.orders) for r in found] == [(world.community_b, LABOUR, 3)]
+    assert selectors.recommendations(actor=office_user, today=today, place=world.community_a) == []

@@ -542,6 +542,8 @@ class Recommendation:
 
 #: The recommended topics shown at most (highest demand first), each routed to its responsible unit.
 RECOMMENDATIONS_SHOWN = 30
+#: Candidates read per page (highest demand first) while looking for uncovered ones; at most ten pages.
+CANDIDATES = 300
 
 
 def _under(paths: set[str]) -> Q:
@@ -565,9 +567,9 @@ def recommendations(*, actor: Any, today: dt.date | None = None, place: Region |
     months, read from the count table) and no counted activity in that domain there over the same months —
     activities as the ledger counts them (`participations`: submitted or confirmed, not deleted, consented)
     by any unit of the community or below it. Highest demand first, at most RECOMMENDATIONS_SHOWN, each with
-    the unit responsible by the duty lists (`pufa.demand.routing`). Three reads whatever the number of
-    communities, plus the routing of those shown. With `place`, the communities at or below it (the area the
-    dashboard shows)."""
+    the unit responsible by the duty lists (`pufa.demand.routing`). Candidates are read CANDIDATES at a time
+    (four reads a page, at most ten pages), plus the routing of those shown. With `place`, the communities at
+    or below it (the area the dashboard shows)."""
     today = today or timezone.localdate()
     months, minimum = recommendation_settings()
     start = (today.replace(day=1) - dt.timedelta(days=31 * (months - 1))).replace(day=1)
@@ -577,24 +579,37 @@ def recommendations(*, actor: Any, today: dt.date | None = None, place: Region |
         .exclude(place=DemandCount.NONE)
         .exclude(domain=DemandCount.NONE)
     )
-    found = list(rows.values_list("place", "domain").annotate(t=Sum("n")).filter(t__gte=minimum))
-    if not found:
-        return []
-    regions = Region.objects.in_bulk({p for p, _, _ in found})
-    domains = Domain.objects.in_bulk({d for _, d, _ in found})
-    # Where each domain was publicised: one read of the counted participations (the ledger's rule) below the
-    # offices whose orders these are, turned into the set of regions at or above each participation.
-    roots = set(rows.values_list("region__path", flat=True).distinct())
-    held = participations(start=start, end=today).filter(activity__domains__in=list(domains))
-    covered: dict[int, set[str]] = defaultdict(set)
-    for path, domain_id in held.filter(_under(roots)).values_list("region_path", "activity__domains").distinct():
-        covered[domain_id].update(ancestor_paths(path))
-    result = []
-    for place_id, domain_id, n in found:
-        place, domain = regions[place_id], domains[domain_id]
-        if place.path not in covered[domain_id]:
-            url = _url(start=start.isoformat(), end=end.isoformat(), place=place_id, domain=domain_id)
-            result.append(Recommendation(place, domain, n, 0, url))
+    ranked = (
+        rows.values_list("place", "domain")
+        .annotate(t=Sum("n"))
+        .filter(t__gte=minimum)
+        .order_by("-t", "place", "domain")
+    )
+    # The candidates are read highest demand first, a page at a time, until enough are not covered: a city
+    # has tens of thousands of (community, domain) pairs above the minimum, and only the first few are shown.
+    result: list[Recommendation] = []
+    roots: set[str] | None = None
+    for offset in range(0, 10 * CANDIDATES, CANDIDATES):
+        found = list(ranked[offset : offset + CANDIDATES])
+        if not found:
+            break
+        if roots is None:
+            roots = set(rows.values_list("region__path", flat=True).distinct())
+        regions = Region.objects.in_bulk({p for p, _, _ in found})
+        domains = Domain.objects.in_bulk({d for _, d, _ in found})
+        # Where each domain was publicised: one read of the counted participations (the ledger's rule) below
+        # the offices whose orders these are, turned into the set of regions at or above each participation.
+        held = participations(start=start, end=today).filter(activity__domains__in=list(domains))
+        covered: dict[int, set[str]] = defaultdict(set)
+        for path, domain_id in held.filter(_under(roots)).values_list("region_path", "activity__domains").distinct():
+            covered[domain_id].update(ancestor_paths(path))
+        for place_id, domain_id, n in found:
+            region, domain = regions[place_id], domains[domain_id]
+            if region.path not in covered[domain_id]:
+                url = _url(start=start.isoformat(), end=end.isoformat(), place=place_id, domain=domain_id)
+                result.append(Recommendation(region, domain, n, 0, url))
+        if len(result) >= RECOMMENDATIONS_SHOWN or len(found) < CANDIDATES:
+            break
     result.sort(key=lambda r: (-r.orders, r.place.path, r.domain.sort_order))
     result = result[:RECOMMENDATIONS_SHOWN]
     for r in result:
