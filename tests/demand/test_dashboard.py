@@ -148,6 +148,7 @@ def test_effect_before_and_after_the_first_publicity(client, world, orders, offi
     community = selectors.dashboard(
         actor=office_user, start=START, end=END, today=TODAY, place=world.community_a, domain=labour
     )
+    assert _rows(community) == {"沱河社区": (10, {"劳动就业与社会保障": 10})}  # a community: no level below
     (effect,) = community.effects
     assert (effect.month, effect.activities, effect.before.count, effect.after.count) == (dt.date(2026, 3, 1), 1, 1, 2)
     trend = {m: (o.count, a.count) for m, o, a in community.trend.months}

@@ -376,7 +376,8 @@ def dashboard(
     if home is not None:
         own = {d: n - below[d] for d, n in of(home.pk).items()}
         if any(own.values()):
-            areas.append(row(f"{home.name}（未细分到下级）", None, own, "", place=home.pk, exact=1))
+            label = f"{home.name}（未细分到下级）" if children else home.name
+            areas.append(row(label, None, own, "", place=home.pk, exact=1))
         below = of(home.pk)
     if place is None:
         unplaced = {d: n - below[d] for d, n in of(DemandCount.NONE).items()}
