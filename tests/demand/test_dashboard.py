@@ -176,3 +176,22 @@ def test_recommendations_read_further_pages_past_covered_candidates(world, offic
     found = selectors.recommendations(actor=office_user, today=today)
     assert [(r.place, r.domain.code, r.orders) for r in found] == [(world.community_b, LABOUR, 3)]
     assert selectors.recommendations(actor=office_user, today=today, place=world.community_a) == []
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"start": "0001-01-01"},
+        {"end": "9999-12-31"},
+        {"start": "0001-01-01", "end": "9999-12-31"},
+        {"domain": "999999"},
+        {"domain": "abc"},
+        {"place": "-1"},
+        {"start": "2026-13-01"},
+    ],
+)
+def test_odd_queries_show_the_page(client, world, office_user, params):
+    """Days far off (months added to them would overflow) and unknown ids are ignored filters, never a 500."""
+    client.force_login(office_user)
+    assert client.get(reverse("demand:dashboard"), params).status_code == 200
+    assert client.get(reverse("demand:order-list"), params).status_code == 200
