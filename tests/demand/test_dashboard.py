@@ -195,3 +195,18 @@ def test_odd_queries_show_the_page(client, world, office_user, params):
     client.force_login(office_user)
     assert client.get(reverse("demand:dashboard"), params).status_code == 200
     assert client.get(reverse("demand:order-list"), params).status_code == 200
+
+
+def test_recommendations_are_listed_from_the_levels_that_hold_few_communities(
+    client, world, district_office, office_user, monkeypatch, settings
+):
+    settings.PUFA_DEMAND_MIN_ORDERS = 1
+    put(world, timezone.localdate().replace(day=1), world.community_a, n=2)
+    client.force_login(district_office)
+    page = client.get(reverse("demand:dashboard"))
+    assert [r.place for r in page.context["recommendations"]] == [world.community_a]
+    monkeypatch.setattr(selectors, "RECOMMEND_IN", (world.street_a.level,))  # as a city is treated
+    page = client.get(reverse("demand:dashboard"))
+    assert page.context["recommendations"] == [] and 'data-testid="recommend-below"' in page.content.decode()
+    page = client.get(reverse("demand:dashboard"), {"place": world.street_a.pk})
+    assert [r.place for r in page.context["recommendations"]] == [world.community_a]

@@ -50,13 +50,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     domain = Domain.objects.filter(pk=query["domain"]).first() if query["domain"] else None
     months, minimum = selectors.recommendation_settings()
     board = selectors.dashboard(actor=request.user, start=start, end=end, place=place, domain=domain, today=today)
+    recommending = board.home is not None and board.home.level in selectors.RECOMMEND_IN
     return render(
         request,
         "demand/dashboard.html",
         {
             "board": board,
             "trend_chart": charts.trend_chart(board.trend) if board.trend else None,
-            "recommendations": selectors.recommendations(actor=request.user, today=today, place=board.home),
+            "recommending": recommending,
+            "recommendations": (
+                selectors.recommendations(actor=request.user, today=today, place=board.home) if recommending else []
+            ),
             "start": start,
             "end": end,
             "place": place,
