@@ -597,8 +597,11 @@ def recommendations(*, actor: Any, today: dt.date | None = None, place: Region |
         found = list(ranked[offset : offset + CANDIDATES])
         if not found:
             break
-        if roots is None:
-            roots = set(rows.values_list("region__path", flat=True).distinct())
+        if roots is None:  # the offices whose orders these are, from their few area rows
+            offices = scope(DemandAreaCount.objects.all(), actor, "demand.view").filter(
+                area=place.pk if place is not None else DemandAreaCount.NONE, month__gte=start, month__lte=end, n__gt=0
+            )
+            roots = set(offices.order_by().values_list("region__path", flat=True).distinct())
         regions = Region.objects.in_bulk({p for p, _, _ in found})
         domains = Domain.objects.in_bulk({d for _, d, _ in found})
         # Where each domain was publicised: one read of the counted participations (the ledger's rule) below
