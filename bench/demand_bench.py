@@ -1,6 +1,8 @@
 """Benchmark: 精准普法 at city scale — classification throughput on one core, the import of N orders (CSV,
-mapping, classification, all-or-nothing save), and the demand dashboard p95 beside a plain page (the
-notification list) on the same server in the same run, with the load average (the machine is shared).
+mapping, classification, all-or-nothing save), and the demand dashboard's p95 at each level (the city office
+sees its districts, a district office its streets, a street office its communities; a domain's trend and
+effect) beside a plain page (the notification list) on the same server in the same run, with the page sizes
+and the load average (the machine is shared).
 
 The city is citygen's regions plus `citygen.generate_work_orders` (1,000,000 × scale orders of a year).
 
@@ -32,16 +34,17 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
-def timed(client: object, url: str, runs: int) -> list[float]:
+def timed(client: object, url: str, runs: int) -> tuple[list[float], int]:
     for _ in range(2):
         response = client.get(url)  # type: ignore[attr-defined]
         assert response.status_code == 200, (url, response.status_code)
+    size = len(response.content)
     timings = []
     for _ in range(runs):
         started = time.perf_counter()
         client.get(url)  # type: ignore[attr-defined]
         timings.append((time.perf_counter() - started) * 1000)
-    return timings
+    return timings, size
 
 
 def main() -> None:
@@ -54,6 +57,7 @@ def main() -> None:
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
+    from django.db.models import Count
     from django.test import Client
     from django.urls import reverse
 
@@ -116,22 +120,29 @@ def main() -> None:
     )
 
     # 4. pages beside the baseline
+    from pufa.core.models import Domain
+
     users = {role: User.objects.get(username=name) for role, name in org.usernames.items()}
+    dashboard = reverse("demand:dashboard")
+    busiest = WorkOrder.objects.values("domain").order_by().annotate(n=Count("id")).order_by("-n").first()
+    domain = Domain.objects.get(pk=busiest["domain"]) if busiest else None
     cases = [
         ("baseline: plain page (city office)", "city_office", reverse("notification-list")),
-        ("demand dashboard: city, 12 months", "city_office", reverse("demand:dashboard")),
-        ("demand dashboard: street office", "street_office", reverse("demand:dashboard")),
+        ("dashboard: city office → districts", "city_office", dashboard),
+        ("dashboard: district office → streets", "district_office", dashboard),
+        ("dashboard: street office → communities", "street_office", dashboard),
+        ("dashboard: city, a domain's trend", "city_office", f"{dashboard}?domain={domain.pk if domain else ''}"),
         ("order list: city, review queue", "city_office", f"{reverse('demand:order-list')}?review=1"),
     ]
-    baseline = None
-    print(f"{'case':<40}{'median ms':>11}{'p95 ms':>9}{'× baseline':>12}")
+    base_p95 = 0.0
+    print(f"{'case':<42}{'median ms':>10}{'p95 ms':>9}{'baseline p95':>14}{'p95 ×':>7}{'KB':>7}")
     for label, role, url in cases:
         client = Client()
         client.force_login(users[role])
-        timings = timed(client, url, args.runs)
+        timings, size = timed(client, url, args.runs)
         median, p95 = statistics.median(timings), percentile(timings, 0.95)
-        baseline = baseline or median
-        print(f"{label:<40}{median:>11.1f}{p95:>9.1f}{median / baseline:>12.1f}")
+        base_p95 = base_p95 or p95
+        print(f"{label:<42}{median:>10.1f}{p95:>9.1f}{base_p95:>14.1f}{p95 / base_p95:>7.1f}{size / 1024:>7.0f}")
     print(f"load average at end: {os.getloadavg()[0]:.2f}")
 
 

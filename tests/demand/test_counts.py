@@ -17,7 +17,7 @@ from django.utils import timezone
 from pufa.core.actors import SYSTEM
 from pufa.core.models import Domain
 from pufa.demand import counts, importers, selectors, services
-from pufa.demand.models import DemandCount, WorkOrder
+from pufa.demand.models import DemandAreaCount, DemandCount, WorkOrder
 
 TEXTS = [
     "包工头拖欠工资三个月不给",
@@ -42,7 +42,9 @@ HEADER = ["工单编号", "受理时间", "诉求内容", "诉求地址"]
 
 
 def assert_counts_exact() -> None:
-    assert counts.stored() == counts.recount()
+    recount = counts.recount()
+    assert counts.stored() == recount
+    assert counts.stored_areas() == counts.areas_of(recount)
 
 
 def test_counts_equal_a_recount_after_a_random_sequence_of_writes(world):
@@ -108,6 +110,34 @@ def test_rebuild_command_restores_the_counts(world):
     call_command("demand_rebuild_counts")
     assert counts.stored() == right == counts.recount()
     call_command("demand_rebuild_counts", "--check")
+    areas = counts.stored_areas()
+    DemandAreaCount.objects.filter(area=world.street_a.pk).update(n=7)  # only the roll-up is wrong
+    with pytest.raises(CommandError):
+        call_command("demand_rebuild_counts", "--check")
+    call_command("demand_rebuild_counts")
+    assert counts.stored_areas() == areas == counts.areas_of(counts.recount())
+
+
+def test_an_order_counts_in_its_place_every_region_above_and_its_office(world):
+    """The roll-up written out by hand: two orders in community A (street A, district), one in street A itself,
+    one placed nowhere, all of street A's office, in one month and domain."""
+    rows = [
+        ["A-1", TIMES[4], TEXTS[0], world.community_a.name],
+        ["A-2", TIMES[4], TEXTS[0], world.community_a.name],
+        ["A-3", TIMES[4], TEXTS[0], world.street_a.name],
+        ["A-4", TIMES[4], TEXTS[0], "不知名的路"],
+    ]
+    table = importers.Table(HEADER, list(enumerate(rows, start=2)))
+    services.import_orders(actor=SYSTEM, region=world.street_a, table=table, mapping=importers.guess_mapping(HEADER))
+    domain = WorkOrder.objects.get(number="A-1").domain_id
+    assert set(WorkOrder.objects.values_list("domain_id", flat=True)) == {domain}
+    got = {a: n for (_, a, _, _), n in counts.stored_areas().items()}
+    assert got == {
+        DemandAreaCount.NONE: 4,
+        world.district.pk: 3,
+        world.street_a.pk: 3,
+        world.community_a.pk: 2,
+    } | ({world.district.parent_id: 3} if world.district.parent_id else {})
 
 
 def _orders(world, copies: int) -> None:
@@ -150,6 +180,7 @@ def test_dashboard_queries_do_not_grow_with_the_orders(client, world, office_use
     few, total_few = _dashboard_queries(client)
     WorkOrder.objects.all().delete()
     DemandCount.objects.all().delete()
+    DemandAreaCount.objects.all().delete()
     _orders(world, 5)
     many, total_many = _dashboard_queries(client)
     assert total_many == 5 * total_few == 5 * 72

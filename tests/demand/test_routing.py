@@ -34,3 +34,19 @@ def test_without_a_list_the_office_above_takes_it(world):
     found = route(domain=traffic, place=world.community_b, year=2026)
     assert found is not None and (found.unit, found.by_duty_list) == (world.office_unit, False)
     assert route(domain=traffic, place=world.district, year=2026) is None  # no office above the district here
+
+
+def test_routing_many_pairs_at_once_agrees_with_routing_each(world):
+    from pufa.demand.routing import route_many
+
+    labour, traffic = Domain.objects.get(code="ldjy-shbz"), Domain.objects.get(code="jtsg")
+    duty_list(world.judicial_office, status="published").items.get().domains.add(labour)
+    duty_list(world.committee_a, status="published").items.get().domains.add(labour)
+    duty_list(world.committee_b, status="filed").items.get().domains.add(labour)
+    places = [world.community_a, world.community_b, world.street_a, world.street_b, world.district]
+    pairs = [(d, p) for d in (labour, traffic) for p in places]
+    for year in (2026, 2028):
+        expected = [route(domain=d, place=p, year=year) for d, p in pairs]
+        assert route_many(pairs, year=year) == expected
+    units = {r.unit for r in route_many(pairs, year=2026) if r}
+    assert units >= {world.committee_a, world.judicial_office, world.office_unit, world.other_office_unit}

@@ -127,7 +127,8 @@ def test_dashboard_figures_open_exactly_their_orders(client, world, office_user)
     board = selectors.dashboard(actor=office_user, start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 31))
     assert board.total.count == 3
     client.force_login(office_user)
-    figures = [c for _, cells, total in board.places + board.months for c in [*cells, total]] + board.totals
+    figures = [c for row in board.areas for c in [*row.cells, row.total]]
+    figures += [c for _, cells, total in board.months for c in [*cells, total]] + board.totals
     assert len(figures) > 6
     for cell in figures:
         listed = client.get(cell.url).context["page"].paginator.count

@@ -63,3 +63,60 @@ def test_order_accept_deliver_rate_and_the_office_sees_it(phone_page, live_serve
     expect(row.locator("td[data-label=评单]")).to_have_text("1")
     expect(row.locator("td[data-label=按时送单]")).to_have_text("1")
     expect(row.locator("td[data-label=平均评分]")).to_have_text("5.0")
+
+
+def test_the_demand_dashboard_opens_level_by_level_on_a_phone(phone_page, live_server, world):
+    """A district office on a phone: its streets, then street A's communities, a domain's trend and effect, then
+    a community's orders — each page within 375 px."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from pufa.core.models import Domain
+    from pufa.demand import counts
+    from pufa.demand.models import WorkOrder
+    from pufa.org.models import Membership, Unit
+    from tests.factories import UnitFactory, make_activity, member_of
+
+    unit = UnitFactory(name="测试区法治办", kind=Unit.Kind.OFFICE, region=world.district, code="ceshi-fzb")
+    member_of(unit, Membership.Role.OFFICE, username="district_office")
+    labour = Domain.objects.get(code="ldjy-shbz")
+    first = timezone.localdate().replace(day=1)
+    made = []
+    for i, (place, back) in enumerate([(world.community_a, 1), (world.community_a, 2), (world.community_b, 2)]):
+        day = (first - dt.timedelta(days=28 * back)).replace(day=3)
+        made.append(
+            WorkOrder(
+                region=world.street_a,
+                number=f"E2E-{i}",
+                received_at=timezone.make_aware(dt.datetime.combine(day, dt.time(9))),
+                text="拖欠工资",
+                place=place,
+                place_confidence=0.9,
+                domain=labour,
+                domain_confidence=0.9,
+            )
+        )
+    WorkOrder.objects.bulk_create(made)
+    counts.created(made)
+    make_activity(world.committee_a, domains=["ldjy-shbz"], date=made[0].received_at.date())
+
+    page = phone_page
+    login(page, live_server, "district_office", TEST_PASSWORD)
+    page.goto(f"{live_server.url}/demand/")
+    street = page.locator("[data-testid=by-area] tbody tr").filter(has_text="沱河街道")
+    expect(street.locator("td[data-label=合计]")).to_have_text("3")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    street.locator("[data-testid=down]").click()
+    expect(page.locator("h1")).to_contain_text("沱河街道")
+    community = page.locator("[data-testid=by-area] tbody tr").filter(has_text="沱河社区")
+    expect(community.locator("td[data-label=合计]")).to_have_text("2")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.select_option("[data-testid=trend-domain]", label="劳动就业与社会保障")
+    page.click("[data-testid=board-submit]")
+    expect(page.locator("[data-testid=trend-chart] canvas")).to_be_visible()
+    expect(page.locator("[data-testid=effect]")).to_contain_text("劳动就业与社会保障")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.locator("[data-testid=by-area] tbody tr").filter(has_text="沱河社区").locator("[data-testid=down]").click()
+    expect(page.locator("h1")).to_contain_text("热线工单")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375

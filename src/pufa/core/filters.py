@@ -25,6 +25,14 @@ def year_field(**kwargs: Any) -> forms.IntegerField:
     return forms.IntegerField(required=False, min_value=YEAR_MIN, max_value=YEAR_MAX, **kwargs)
 
 
+def date_field(**kwargs: Any) -> forms.DateField:
+    """A day within YEAR_MIN..YEAR_MAX: a page adding months to 0001-01-01 or 9999-12-31 would overflow."""
+    from django.core.validators import MaxValueValidator, MinValueValidator
+
+    bounds = [MinValueValidator(dt.date(YEAR_MIN, 1, 1)), MaxValueValidator(dt.date(YEAR_MAX, 12, 31))]
+    return forms.DateField(required=False, validators=bounds, **kwargs)
+
+
 def id_field(**kwargs: Any) -> forms.IntegerField:
     return forms.IntegerField(required=False, min_value=1, max_value=ID_MAX, **kwargs)
 

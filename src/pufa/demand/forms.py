@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from pufa.core.filters import QueryForm, SearchField, id_field
+from pufa.core.filters import QueryForm, SearchField, date_field, id_field
 from pufa.core.forms import PufaForm
 from pufa.core.models import Domain
 from pufa.demand.importers import FIELDS
@@ -19,16 +19,19 @@ class OrderQuery(QueryForm):
 
     domain = id_field()
     place = id_field()
-    start = forms.DateField(required=False)
-    end = forms.DateField(required=False)
+    start = date_field()
+    end = date_field()
     review = forms.BooleanField(required=False)
+    exact = forms.BooleanField(required=False)  # placed at that region itself, not below it
+    unplaced = forms.BooleanField(required=False)  # placed nowhere
     q = SearchField(limit=50)
 
 
 class DashboardQuery(QueryForm):
     place = id_field()
-    start = forms.DateField(required=False)
-    end = forms.DateField(required=False)
+    domain = id_field()
+    start = date_field()
+    end = date_field()
 
 
 class UploadForm(PufaForm):

@@ -269,3 +269,33 @@ class DemandCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_id}/{self.place}/{self.domain}/{self.month:%Y-%m}: {self.n}"
+
+
+class DemandAreaCount(models.Model):
+    """工单区域计数: the `DemandCount` tally rolled up to every level of the region tree, kept by the same writes
+    (`pufa.demand.counts.add`): an order counts in its place and in every region above it (`area`), and once in
+    `NONE` (-1), all of its office's orders wherever placed. A dashboard reads one row per area, domain and
+    month for the level it shows (a city's districts, a district's streets, a street's communities) instead of
+    every community's rows. Regions are never moved between parents (`org.services.region_update`), so the
+    areas of an order stay those of its place; `pufa demand-rebuild-counts` recomputes both tables."""
+
+    NONE: ClassVar[int] = -1
+
+    region = models.ForeignKey(Region, verbose_name="所属办公室区划", on_delete=models.CASCADE, related_name="+")
+    area = models.BigIntegerField("区域", default=-1)
+    domain = models.BigIntegerField("普法领域", default=-1)
+    month = models.DateField("月份")
+    n = models.BigIntegerField("工单数", default=0)
+
+    scope_lookups: ClassVar[dict[str, tuple[str, ...]]] = REGION_SCOPE
+
+    class Meta:
+        verbose_name = "工单区域计数"
+        verbose_name_plural = "工单区域计数"
+        constraints = [
+            models.UniqueConstraint(fields=["region", "area", "domain", "month"], name="demand_area_count_key"),
+        ]
+        indexes = [models.Index(fields=["area", "month"], name="demand_area_count_area")]
+
+    def __str__(self) -> str:
+        return f"{self.region_id}/{self.area}/{self.domain}/{self.month:%Y-%m}: {self.n}"

@@ -44,3 +44,41 @@ def route(*, domain: Domain, place: Region, year: int) -> Route | None:
         .first()
     )
     return Route(office, False) if office is not None else None
+
+
+def route_many(pairs: list[tuple[Domain, Region]], *, year: int) -> list[Route | None]:
+    """`route()` for many (domain, place) pairs in three reads: the covering items of all the places' regions,
+    their units and the offices above, then the nearest of each pair chosen here by the same order."""
+    if not pairs:
+        return []
+    above = sorted({p for _, place in pairs for p in ancestor_paths(place.path)})
+    through = DutyItem.domains.through
+    covering = set(
+        through.objects.filter(
+            domain_id__in={d.pk for d, _ in pairs},
+            dutyitem__deleted_at__isnull=True,
+            dutyitem__duty_list__status=DutyList.Status.PUBLISHED,
+            dutyitem__duty_list__deleted_at__isnull=True,
+            dutyitem__duty_list__year__in=[year, year - 1],
+            dutyitem__duty_list__unit__region__path__in=above,
+        )
+        .values_list("domain_id", "dutyitem__duty_list__unit_id")
+        .distinct()
+    )
+    units = Unit.objects.select_related("region").in_bulk({u for _, u in covering})
+    units = {pk: u for pk, u in units.items() if u.deleted_at is None}
+    offices = list(
+        Unit.objects.select_related("region").filter(
+            kind=Unit.Kind.OFFICE, region__path__in=above, deleted_at__isnull=True
+        )
+    )
+    result: list[Route | None] = []
+    for domain, place in pairs:
+        chain = set(ancestor_paths(place.path))
+        found = [units[u] for d, u in covering if d == domain.pk and u in units and units[u].region.path in chain]
+        if found:
+            result.append(Route(min(found, key=lambda u: (-u.region.depth, u.pinyin, u.pk)), True))
+            continue
+        near = [o for o in offices if o.region.path in chain]
+        result.append(Route(min(near, key=lambda o: (-o.region.depth, o.pk)), False) if near else None)
+    return result

@@ -15,10 +15,11 @@ from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from pufa.core.actors import is_system
 from pufa.core.models import Domain
 from pufa.demand import engine
-from pufa.demand.models import DemandCount, GazetteerEntry, KeywordRule, MenuOrder, WorkOrder
-from pufa.demand.routing import Route, route
+from pufa.demand.models import DemandAreaCount, DemandCount, GazetteerEntry, KeywordRule, MenuOrder, WorkOrder
+from pufa.demand.routing import Route, route_many
 from pufa.ledger.counting import participations
 from pufa.org.access import ancestor_paths, can, grants, scope, visible_or_404
 from pufa.org.models import Region
@@ -82,14 +83,19 @@ def order_list(
     end: dt.date | None = None,
     review: bool = False,
     q: str = "",
+    exact: bool = False,
+    unplaced: bool = False,
 ) -> QuerySet[WorkOrder]:
-    """The orders the actor may see, filtered; `place` takes the orders of that region and those below it,
-    `start`/`end` are days of receipt (both inclusive)."""
+    """The orders the actor may see, filtered; `place` takes the orders of that region and those below it (only
+    those placed at the region itself with `exact`), `unplaced` those placed nowhere, `start`/`end` are days of
+    receipt (both inclusive)."""
     orders = scope(WorkOrder.objects.all(), actor, "demand.view").select_related("domain", "place")
     if domain is not None:
         orders = orders.filter(domain=domain)
     if place is not None:
-        orders = orders.filter(place__path__startswith=place.path)
+        orders = orders.filter(place=place) if exact else orders.filter(place__path__startswith=place.path)
+    if unplaced:
+        orders = orders.filter(place__isnull=True)
     if start is not None:
         orders = orders.filter(received_at__gte=_start_of(start))
     if end is not None:
@@ -152,17 +158,6 @@ class Cell:
     label: str = ""
 
 
-@dataclass
-class Dashboard:
-    domains: list[Domain]
-    places: list[tuple[Region | None, list[Cell], Cell]]  # (place, a cell per domain, the row's total)
-    months: list[tuple[dt.date, list[Cell], Cell]]
-    totals: list[Cell]
-    total: Cell
-    start: dt.date
-    end: dt.date
-
-
 def _url(**params: Any) -> str:
     clean = {k: v for k, v in params.items() if v not in (None, "")}
     return f"{_order_list_url()}?{urlencode(clean)}"
@@ -197,50 +192,343 @@ def counts_of(*, actor: Any, start: dt.date, end: dt.date, place: Region | None 
     return rows.order_by()
 
 
-def dashboard(*, actor: Any, start: dt.date, end: dt.date, place: Region | None = None) -> Dashboard:
-    """Counts of the visible orders received in the months of start..end: place × domain and month × domain,
-    every figure with the link to exactly the orders it counts (the order list with the same filters). Read
-    from the count table (`DemandCount`): four queries whatever the number of orders."""
+def view_roots(actor: Any) -> list[Region]:
+    """The top regions whose demand the actor sees: the regions of its region-wide `demand.view` grants, those
+    inside another one dropped; for SYSTEM and superusers, the top regions of the tree."""
+    if is_system(actor) or getattr(actor, "is_superuser", False):
+        return list(Region.objects.filter(parent__isnull=True).order_by("path"))
+    tops: list[str] = []
+    for path in sorted({g.region_path for g in grants(actor) if g.region_wide and g.allows("demand.view")}, key=len):
+        if not any(path.startswith(t) for t in tops):
+            tops.append(path)
+    return list(Region.objects.filter(path__in=tops).order_by("path")) if tops else []
+
+
+#: The levels a dashboard opens one level down to (a community's level below, resident groups, holds no orders).
+DRILL_LEVELS = (Region.Level.CITY, Region.Level.DISTRICT, Region.Level.STREET)
+
+
+@dataclass
+class AreaRow:
+    label: str
+    region: Region | None  # a region one level down; None for orders placed at the area itself or nowhere
+    down_url: str  # the dashboard one level down (a community: its orders)
+    cells: list[Cell]
+    total: Cell
+
+
+@dataclass
+class Rising:
+    """A topic whose orders grew: `before` in the previous months, `now` in the recent ones (as many)."""
+
+    place: Region | None  # None: the whole area shown
+    domain: Domain
+    before: int
+    now: int
+    url: str  # the orders of the recent months
+
+    @property
+    def change(self) -> int:
+        return self.now - self.before
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.change / self.before) if self.before else None
+
+
+@dataclass
+class Effect:
+    """Hotline volume of a domain before and after the first publicity of that domain delivered in the area in
+    the period (counted activities, 点单 deliveries among them): orders in the `months` whole months before
+    the month of that publicity and in as many after it (fewer while they have not all passed)."""
+
+    domain: Domain
+    month: dt.date
+    activities: int  # counted activities of the domain in the area in that month
+    activities_url: str
+    before: Cell
+    after: Cell
+    after_months: int
+
+    @property
+    def change(self) -> int:
+        return self.after.count - self.before.count
+
+
+@dataclass
+class Trend:
+    """One domain in the area month by month: its orders and its counted activities, each linking to its records."""
+
+    domain: Domain
+    months: list[tuple[dt.date, Cell, Cell]]  # (month, orders, activities)
+
+
+@dataclass
+class Dashboard:
+    home: Region | None  # the area shown; None when the actor sees several top regions (shown as the rows)
+    crumbs: list[tuple[str, str]]  # (name, dashboard url) from the actor's top region down to `home`
+    domains: list[Domain]
+    areas: list[AreaRow]  # one level down, each linking down another level
+    months: list[tuple[dt.date, list[Cell], Cell]]
+    totals: list[Cell]
+    total: Cell
+    start: dt.date
+    end: dt.date
+    recent: tuple[dt.date, dt.date, dt.date, dt.date]  # previous first..last month, recent first..last month
+    rising_domains: list[Rising]
+    rising_places: list[Rising]
+    effects: list[Effect]
+    trend: Trend | None
+
+
+#: Rising topics shown: over the whole area by domain, and by area one level down and domain.
+RISING_DOMAINS = 5
+RISING_PLACES = 10
+
+
+def dashboard_url(**params: Any) -> str:
+    clean = {k: v for k, v in params.items() if v not in (None, "")}
+    return f"{reverse('demand:dashboard')}?{urlencode(clean)}" if clean else reverse("demand:dashboard")
+
+
+def _add_months(month: dt.date, n: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 + n
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def recent_months(end: dt.date, today: dt.date, months: int) -> tuple[dt.date, dt.date, dt.date, dt.date]:
+    """The rising topics' two periods: the `months` whole months ending with `end`'s month — or with the month
+    before the current one, which has not ended — and as many months before them."""
+    last = min(end.replace(day=1), _add_months(today.replace(day=1), -1))
+    first = _add_months(last, 1 - months)
+    return _add_months(first, -months), _add_months(first, -1), first, last
+
+
+def dashboard(
+    *,
+    actor: Any,
+    start: dt.date,
+    end: dt.date,
+    place: Region | None = None,
+    domain: Domain | None = None,
+    today: dt.date | None = None,
+) -> Dashboard:
+    """The demand of the area the actor looks at (`place`, else its top region), one level down — a city's
+    districts, a district's streets, a street's communities — by domain and by month over the whole months of
+    start..end, with the rising topics and the effect of publicity; every figure links to exactly the orders it
+    counts (the order list with the same filters), every area one level further down. Read from the area counts
+    (`DemandAreaCount`, the counting rule of `pufa.demand.counts`): a few hundred rows whatever the number of
+    orders or communities."""
+    today = today or timezone.localdate()
     start, end = month_span(start, end)
-    by_place: dict[tuple[int | None, int | None], int] = defaultdict(int)
-    by_month: dict[tuple[dt.date, int | None], int] = defaultdict(int)
-    rows = counts_of(actor=actor, start=start, end=end, place=place)
-    for place_key, domain_key, month, n in rows.values_list("place", "domain", "month").annotate(t=Sum("n")):
-        place_id = None if place_key == DemandCount.NONE else place_key
-        domain_id = None if domain_key == DemandCount.NONE else domain_key
-        by_place[(place_id, domain_id)] += n
-        by_month[(month, domain_id)] += n
-    domain_ids = {d for _, d in by_place if d is not None}
+    k, minimum = recommendation_settings()
+    recent = recent_months(end, today, k)
+    roots = view_roots(actor)
+    home = place or (roots[0] if len(roots) == 1 else None)
+    if home is not None:
+        children = list(Region.all_objects.filter(parent=home).exclude(level=Region.Level.GROUP).order_by("path"))
+    else:
+        children = roots
+    whole = place.pk if place is not None else DemandCount.NONE  # the area whose orders the page totals
+    ids = {c.pk for c in children} | {whole} | ({home.pk} if home is not None else set())
+    first = min(start, recent[0], _add_months(start, -k))
+    rows = (
+        scope(DemandAreaCount.objects.all(), actor, "demand.view")
+        .filter(area__in=ids, month__gte=first, month__lte=max(end, _last_day(recent[3])), n__gt=0)
+        .order_by()
+        .values_list("area", "domain", "month")
+        .annotate(t=Sum("n"))
+    )
+    by_area: dict[tuple[int, int], int] = defaultdict(int)  # (area, domain) over the period
+    series: dict[tuple[int, int, dt.date], int] = defaultdict(int)  # (area, domain, month), all months read
+    for area, domain_key, month, n in rows:
+        series[(area, domain_key, month)] += n
+        if start <= month <= end:
+            by_area[(area, domain_key)] += n
+    domain_ids = {d for a, d in by_area if a == whole and d != DemandCount.NONE}
+    if domain is not None:
+        domain_ids.add(domain.pk)
     domains = list(Domain.objects.filter(pk__in=domain_ids).order_by("sort_order", "id"))
+    keys = [*(d.pk for d in domains), DemandCount.NONE]
+    here = place.pk if place is not None else None
     common = {"start": start.isoformat(), "end": end.isoformat()}
-    region_of = {r.pk: r for r in Region.objects.filter(pk__in={p for p, _ in by_place if p is not None})}
 
-    def cell(n: int, label: str = "", **params: Any) -> Cell:
-        return Cell(n, _url(**common, **params), label)
+    def row(label: str, region: Region | None, counts: dict[int, int], down: str, **params: Any) -> AreaRow:
+        cells = [Cell(counts.get(d.pk, 0), _url(**common, **params, domain=d.pk), d.name) for d in domains]
+        return AreaRow(label, region, down, cells, Cell(sum(counts.values()), _url(**common, **params)))
 
-    place_total: dict[int | None, int] = defaultdict(int)
-    domain_total: dict[int | None, int] = defaultdict(int)
-    for (p, d), n in by_place.items():
-        place_total[p] += n
-        domain_total[d] += n
+    def of(area: int) -> dict[int, int]:
+        return {d: by_area.get((area, d), 0) for d in keys}
+
+    areas = []
+    below: dict[int, int] = defaultdict(int)
+    for child in children:
+        counts = of(child.pk)
+        for d, n in counts.items():
+            below[d] += n
+        if child.deleted_at is not None and not any(counts.values()):
+            continue
+        if child.level in DRILL_LEVELS:
+            down = dashboard_url(place=child.pk, **common)
+        else:
+            down = _url(**common, place=child.pk)
+        areas.append(row(child.name, child, counts, down, place=child.pk))
+    if home is not None:
+        own = {d: n - below[d] for d, n in of(home.pk).items()}
+        if any(own.values()):
+            label = f"{home.name}（未细分到下级）" if children else home.name
+            areas.append(row(label, None, own, "", place=home.pk, exact=1))
+        below = of(home.pk)
+    if place is None:
+        unplaced = {d: n - below[d] for d, n in of(DemandCount.NONE).items()}
+        if any(unplaced.values()):
+            areas.append(row("未识别地点", None, unplaced, "", unplaced=1))
     month_total: dict[dt.date, int] = defaultdict(int)
-    for (m, _), n in by_month.items():
-        month_total[m] += n
-    place_rows = []
-    for place_id in sorted({p for p, _ in by_place if p is not None}, key=lambda p: region_of[p].path):
-        cells = [cell(by_place.get((place_id, d.pk), 0), d.name, place=place_id, domain=d.pk) for d in domains]
-        place_rows.append((region_of[place_id], cells, cell(place_total[place_id], place=place_id)))
+    for (area, _, month), n in series.items():
+        if area == whole and start <= month <= end:
+            month_total[month] += n
     month_rows = []
-    here = place.pk if place else None
     for month in sorted(month_total):
         span = {"start": month.isoformat(), "end": _last_day(month).isoformat()}
-        cells = [Cell(by_month.get((month, d.pk), 0), _url(**span, domain=d.pk, place=here), d.name) for d in domains]
+        cells = [
+            Cell(series.get((whole, d.pk, month), 0), _url(**span, domain=d.pk, place=here), d.name) for d in domains
+        ]
         month_rows.append((month, cells, Cell(month_total[month], _url(**span, place=here))))
-    totals = [cell(domain_total[d.pk], d.name, domain=d.pk, place=here) for d in domains]
-    grand = cell(sum(by_place.values()), place=here)
+    totals = [Cell(by_area.get((whole, d.pk), 0), _url(**common, domain=d.pk, place=here), d.name) for d in domains]
+    grand = Cell(sum(n for (a, _), n in by_area.items() if a == whole), _url(**common, place=here))
+
+    def window(area: int, domain_id: int, first: dt.date, last: dt.date) -> int:
+        return sum(n for (a, d, m), n in series.items() if a == area and d == domain_id and first <= m <= last)
+
+    def rising(area: int, region: Region | None, region_pk: int | None) -> list[Rising]:
+        found = []
+        for d in {d for (a, d, _) in series if a == area and d != DemandCount.NONE}:
+            before, now = window(area, d, recent[0], recent[1]), window(area, d, recent[2], recent[3])
+            if now > before and now >= minimum:
+                url = _url(start=recent[2].isoformat(), end=_last_day(recent[3]).isoformat(), place=region_pk, domain=d)
+                found.append((region, d, before, now, url))
+        return [Rising(r, _domain(d), b, n, u) for r, d, b, n, u in found]
+
+    domain_cache: dict[int, Domain] = {d.pk: d for d in domains}
+
+    def _domain(pk: int) -> Domain:
+        if pk not in domain_cache:
+            domain_cache.update(Domain.objects.in_bulk([pk]))
+        return domain_cache[pk]
+
+    order = lambda r: (-r.change, -r.now, r.domain.sort_order, r.place.path if r.place else "")  # noqa: E731
+    rising_domains = sorted(rising(whole, None, here), key=order)[:RISING_DOMAINS]
+    rising_places = []
+    for child in children:
+        rising_places += rising(child.pk, child, child.pk)
+    rising_places = sorted(rising_places, key=order)[:RISING_PLACES]
+
+    effects: list[Effect] = []
+    trend = None
+    if home is not None:
+        held = _activities_by_month(home, start=first, end=end)
+        last_whole = recent[3]
+        for dom in domains:
+            months_held = sorted(m for (code, m) in held if code == dom.code and start <= m <= end)
+            if months_held:
+                m = months_held[0]
+                before_first, before_last = _add_months(m, -k), _add_months(m, -1)
+                after_first, after_last = _add_months(m, 1), min(_add_months(m, k), last_whole)
+                after_months = max(
+                    0, (after_last.year - after_first.year) * 12 + after_last.month - after_first.month + 1
+                )
+                links: dict[str, Any] = {"domain": dom.pk, "place": here}
+                effects.append(
+                    Effect(
+                        domain=dom,
+                        month=m,
+                        activities=held[(dom.code, m)],
+                        activities_url=_ledger_url(home, dom, m, _last_day(m)),
+                        before=Cell(
+                            window(whole, dom.pk, before_first, before_last),
+                            _url(start=before_first.isoformat(), end=_last_day(before_last).isoformat(), **links),
+                        ),
+                        after=Cell(
+                            window(whole, dom.pk, after_first, after_last) if after_months else 0,
+                            _url(start=after_first.isoformat(), end=_last_day(after_last).isoformat(), **links)
+                            if after_months
+                            else "",
+                        ),
+                        after_months=after_months,
+                    )
+                )
+        if domain is not None:
+            points = []
+            month = start
+            while month <= end:
+                orders = Cell(
+                    series.get((whole, domain.pk, month), 0),
+                    _url(start=month.isoformat(), end=_last_day(month).isoformat(), domain=domain.pk, place=here),
+                )
+                acts = Cell(held.get((domain.code, month), 0), _ledger_url(home, domain, month, _last_day(month)))
+                points.append((month, orders, acts))
+                month = _add_months(month, 1)
+            trend = Trend(domain, points)
     return Dashboard(
-        domains=domains, places=place_rows, months=month_rows, totals=totals, total=grand, start=start, end=end
+        home=home,
+        crumbs=_crumbs(roots, home, common),
+        domains=domains,
+        areas=areas,
+        months=month_rows,
+        totals=totals,
+        total=grand,
+        start=start,
+        end=end,
+        recent=recent,
+        rising_domains=rising_domains,
+        rising_places=rising_places,
+        effects=effects,
+        trend=trend,
     )
+
+
+def _crumbs(roots: list[Region], home: Region | None, common: dict[str, str]) -> list[tuple[str, str]]:
+    """The way back up: the regions from the actor's top region down to the area shown."""
+    if home is None:
+        return []
+    chain = Region.objects.filter(path__in=ancestor_paths(home.path)).order_by("depth")
+    root_paths = [r.path for r in roots]
+    crumbs = []
+    for region in chain:
+        if any(region.path.startswith(p) for p in root_paths):
+            top = region.path in root_paths and len(roots) == 1
+            crumbs.append((region.name, dashboard_url(**common, place=None if top else region.pk)))
+    return crumbs
+
+
+def _activities_by_month(region: Region, *, start: dt.date, end: dt.date) -> dict[tuple[str, dt.date], int]:
+    """Counted activities (the ledger's rule, each activity once) held in the region per domain code and month:
+    from the monthly rollups for a city, district or street, from the counted participations for a community."""
+    from pufa.progress.models import RegionMonthStat
+    from pufa.progress.rollups import ROLLUP_LEVELS
+
+    start, end = start.replace(day=1), _last_day(end)
+    if region.level in ROLLUP_LEVELS:
+        rows = RegionMonthStat.objects.filter(
+            region=region, dim=RegionMonthStat.Dim.DOMAIN, month__gte=start, month__lte=end, activities__gt=0
+        ).values_list("code", "month", "activities")
+        return {(code, month): n for code, month, n in rows}
+    held: dict[tuple[str, dt.date], set[int]] = defaultdict(set)
+    found = (
+        participations(region=region, start=start, end=end)
+        .filter(activity__domains__isnull=False)
+        .values_list("activity_id", "activity__date", "activity__domains__code")
+        .distinct()
+    )
+    for activity_id, day, code in found:
+        held[(code, day.replace(day=1))].add(activity_id)
+    return {key: len(ids) for key, ids in held.items()}
+
+
+def _ledger_url(region: Region, domain: Domain, start: dt.date, end: dt.date) -> str:
+    from pufa.progress.selectors import ledger_url
+
+    return ledger_url(region=region.pk, domain=domain.code, start=start, end=end)
 
 
 @dataclass
@@ -255,6 +543,11 @@ class Recommendation:
 
 #: The recommended topics shown at most (highest demand first), each routed to its responsible unit.
 RECOMMENDATIONS_SHOWN = 30
+#: The areas whose dashboard lists recommended topics: a district's few hundred communities at most. A city's
+#: (thousands of communities × domains to rank: 0.3–0.7 s at 1,000,000 orders) opens a district for them.
+RECOMMEND_IN = (Region.Level.DISTRICT, Region.Level.STREET, Region.Level.COMMUNITY)
+#: Candidates read per page (highest demand first) while looking for uncovered ones; at most ten pages.
+CANDIDATES = 300
 
 
 def _under(paths: set[str]) -> Q:
@@ -273,40 +566,61 @@ def recommendation_settings() -> tuple[int, int]:
     )
 
 
-def recommendations(*, actor: Any, today: dt.date | None = None) -> list[Recommendation]:
+def recommendations(*, actor: Any, today: dt.date | None = None, place: Region | None = None) -> list[Recommendation]:
     """推荐普法主题: per community, the domains with at least the minimum of orders in the recent months (whole
     months, read from the count table) and no counted activity in that domain there over the same months —
     activities as the ledger counts them (`participations`: submitted or confirmed, not deleted, consented)
     by any unit of the community or below it. Highest demand first, at most RECOMMENDATIONS_SHOWN, each with
-    the unit responsible by the duty lists (`pufa.demand.routing`). Three reads whatever the number of
-    communities, plus the routing of those shown."""
+    the unit responsible by the duty lists (`pufa.demand.routing`). Candidates are read CANDIDATES at a time
+    (four reads a page, at most ten pages), plus the routing of those shown. With `place`, the communities at
+    or below it (the area the dashboard shows)."""
     today = today or timezone.localdate()
     months, minimum = recommendation_settings()
     start = (today.replace(day=1) - dt.timedelta(days=31 * (months - 1))).replace(day=1)
     end = _last_day(today)
-    rows = counts_of(actor=actor, start=start, end=end).exclude(place=DemandCount.NONE).exclude(domain=DemandCount.NONE)
-    found = list(rows.values_list("place", "domain").annotate(t=Sum("n")).filter(t__gte=minimum))
-    if not found:
-        return []
-    regions = Region.objects.in_bulk({p for p, _, _ in found})
-    domains = Domain.objects.in_bulk({d for _, d, _ in found})
-    # Where each domain was publicised: one read of the counted participations (the ledger's rule) below the
-    # offices whose orders these are, turned into the set of regions at or above each participation.
-    roots = set(rows.values_list("region__path", flat=True).distinct())
-    held = participations(start=start, end=today).filter(activity__domains__in=list(domains))
-    covered: dict[int, set[str]] = defaultdict(set)
-    for path, domain_id in held.filter(_under(roots)).values_list("region_path", "activity__domains").distinct():
-        covered[domain_id].update(ancestor_paths(path))
-    result = []
-    for place_id, domain_id, n in found:
-        place, domain = regions[place_id], domains[domain_id]
-        if place.path not in covered[domain_id]:
-            url = _url(start=start.isoformat(), end=end.isoformat(), place=place_id, domain=domain_id)
-            result.append(Recommendation(place, domain, n, 0, url))
+    rows = (
+        counts_of(actor=actor, start=start, end=end, place=place)
+        .exclude(place=DemandCount.NONE)
+        .exclude(domain=DemandCount.NONE)
+    )
+    ranked = (
+        rows.values_list("place", "domain")
+        .annotate(t=Sum("n"))
+        .filter(t__gte=minimum)
+        .order_by("-t", "place", "domain")
+    )
+    # The candidates are read highest demand first, a page at a time, until enough are not covered: a city
+    # has tens of thousands of (community, domain) pairs above the minimum, and only the first few are shown.
+    result: list[Recommendation] = []
+    roots: set[str] | None = None
+    for offset in range(0, 10 * CANDIDATES, CANDIDATES):
+        found = list(ranked[offset : offset + CANDIDATES])
+        if not found:
+            break
+        if roots is None:  # the offices whose orders these are, from their few area rows
+            offices = scope(DemandAreaCount.objects.all(), actor, "demand.view").filter(
+                area=place.pk if place is not None else DemandAreaCount.NONE, month__gte=start, month__lte=end, n__gt=0
+            )
+            roots = set(offices.order_by().values_list("region__path", flat=True).distinct())
+        regions = Region.objects.in_bulk({p for p, _, _ in found})
+        domains = Domain.objects.in_bulk({d for _, d, _ in found})
+        # Where each domain was publicised: one read of the counted participations (the ledger's rule) below
+        # the offices whose orders these are, turned into the set of regions at or above each participation.
+        held = participations(start=start, end=today).filter(activity__domains__in=list(domains))
+        covered: dict[int, set[str]] = defaultdict(set)
+        for path, domain_id in held.filter(_under(roots)).values_list("region_path", "activity__domains").distinct():
+            covered[domain_id].update(ancestor_paths(path))
+        for place_id, domain_id, n in found:
+            region, domain = regions[place_id], domains[domain_id]
+            if region.path not in covered[domain_id]:
+                url = _url(start=start.isoformat(), end=end.isoformat(), place=place_id, domain=domain_id)
+                result.append(Recommendation(region, domain, n, 0, url))
+        if len(result) >= RECOMMENDATIONS_SHOWN or len(found) < CANDIDATES:
+            break
     result.sort(key=lambda r: (-r.orders, r.place.path, r.domain.sort_order))
     result = result[:RECOMMENDATIONS_SHOWN]
-    for r in result:
-        r.route = route(domain=r.domain, place=r.place, year=today.year)
+    for r, found_route in zip(result, route_many([(r.domain, r.place) for r in result], year=today.year), strict=True):
+        r.route = found_route
     return result
 
 

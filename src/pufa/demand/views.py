@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pufa.core.forms import apply_errors, paginate
 from pufa.core.models import Domain
 from pufa.core.spreadsheets import SpreadsheetError
-from pufa.demand import engine, importers, selectors, services
+from pufa.demand import charts, engine, importers, selectors, services
 from pufa.demand.forms import (
     CorrectForm,
     DashboardQuery,
@@ -47,13 +47,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     start = query["start"] or (end.replace(day=1) - dt.timedelta(days=335)).replace(day=1)
     start, end = selectors.month_span(min(start, end), max(start, end))
     place = selectors.filter_place(actor=request.user, pk=query["place"])
+    domain = Domain.objects.filter(pk=query["domain"]).first() if query["domain"] else None
     months, minimum = selectors.recommendation_settings()
+    board = selectors.dashboard(actor=request.user, start=start, end=end, place=place, domain=domain, today=today)
+    recommending = board.home is not None and board.home.level in selectors.RECOMMEND_IN
     return render(
         request,
         "demand/dashboard.html",
         {
-            "board": selectors.dashboard(actor=request.user, start=start, end=end, place=place),
-            "recommendations": selectors.recommendations(actor=request.user, today=today),
+            "board": board,
+            "trend_chart": charts.trend_chart(board.trend) if board.trend else None,
+            "recommending": recommending,
+            "recommendations": (
+                selectors.recommendations(actor=request.user, today=today, place=board.home) if recommending else []
+            ),
             "start": start,
             "end": end,
             "place": place,
@@ -75,6 +82,8 @@ def order_list(request: HttpRequest) -> HttpResponse:
         "end": query["end"],
         "review": query["review"],
         "q": query["q"].strip(),
+        "exact": query["exact"],
+        "unplaced": query["unplaced"],
     }
     orders = selectors.order_list(actor=request.user, **filters)
     return render(

@@ -1,5 +1,6 @@
-"""`pufa demand-rebuild-counts`: recompute the dashboard's counts (`demand.counts`) from the stored work
-orders — after orders were loaded in bulk (the bench's city) or to check the counts (`--check`)."""
+"""`pufa demand-rebuild-counts`: recompute the dashboard's counts (`demand.counts`) and their roll-up to every
+level (`DemandAreaCount`) from the stored work orders — after orders were loaded in bulk (the bench's city)
+or to check the counts (`--check`)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ class Command(BaseCommand):
         if options["check"]:
             recount, stored = counts.recount(), counts.stored()
             wrong = {k for k in recount.keys() | stored.keys() if recount[k] != stored[k]}
+            areas, stored_areas = counts.areas_of(recount), counts.stored_areas()
+            wrong |= {k for k in areas.keys() | stored_areas.keys() if areas[k] != stored_areas[k]}
             if wrong:
                 raise CommandError(f"有 {len(wrong)} 个计数与工单不一致，请运行 pufa demand-rebuild-counts。")
             self.stdout.write(f"计数与工单一致：{sum(recount.values())} 条工单，{len(recount)} 个计数。")
