@@ -20,7 +20,21 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.db.models import Count, DateField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Window
+from django.db.models import (
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Window,
+)
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils import timezone
@@ -257,6 +271,38 @@ def _page(
     return found, page
 
 
+def _page_of_keys(
+    keys: list[tuple[dt.date, int]], *, after: str, before: str, size: int
+) -> tuple[list[tuple[dt.date, int]], KeysetPage]:
+    """`_page` over keys already read (a scope's few matches): the same page and cursors, sorted here."""
+    after_key, before_key = decode_cursor(after) if after else None, decode_cursor(before) if before else None
+    if keys and isinstance(keys[0][0], str):
+        keys = [(dt.date.fromisoformat(day), pk) for day, pk in keys]
+    ordered = sorted(set(keys), reverse=True)
+    if before_key is not None:
+        newer = [k for k in reversed(ordered) if k > before_key]
+        has_more = len(newer) > size
+        found = list(reversed(newer[:size]))
+        page = KeysetPage(
+            rows=[],
+            next_cursor=encode_cursor(*found[-1]) if found else "",
+            prev_cursor=encode_cursor(*found[0]) if found and has_more else "",
+            is_first=not has_more,
+        )
+        return found, page
+    if after_key is not None:
+        ordered = [k for k in ordered if k < after_key]
+    has_more = len(ordered) > size
+    found = ordered[:size]
+    page = KeysetPage(
+        rows=[],
+        next_cursor=encode_cursor(*found[-1]) if found and has_more else "",
+        prev_cursor=encode_cursor(*found[0]) if found and after_key is not None else "",
+        is_first=after_key is None,
+    )
+    return found, page
+
+
 def keyset_page(activities: QuerySet[Activity], *, after: str = "", before: str = "", size: int = 30) -> KeysetPage:
     """Keyset paging over any activity queryset ordered (date desc, id desc)."""
     keys = activities.values_list("date", "id").order_by("-date", "-id")
@@ -340,11 +386,21 @@ def activity_page(
         return keyset_page(
             with_list_details(activity_list(actor=actor, filters=f)), after=after, before=before, size=size
         )
-    count = _count(actor, f, COUNT_CAP)
+    # The scope's matching keys, no further than the cap, in one read of its own rows: at most COUNT_CAP of
+    # them give both the count and the page (sorted here), so a rare filter's per-row checks (a domain's,
+    # an audience's) are made once, not once to count and again to page.
+    # The dates come as the database hands them (ISO text on SQLite: no conversion of a thousand keys when
+    # the count is capped and only the page below is used).
+    day = ExpressionWrapper(F("date"), output_field=CharField())
+    scoped = list(_broad_keys(actor, f, by_date=False).values_list(day, "activity_id").order_by()[: COUNT_CAP + 1])
+    count = (COUNT_CAP, True) if len(scoped) > COUNT_CAP else (len(scoped), False)
     # The view asks for the count next: hand it over once (`activity_count` takes it off the filter).
     f.__dict__[_PAGE_COUNT] = ((getattr(actor, "pk", None), COUNT_CAP), count)
-    keys = _broad_keys(actor, f, by_date=count[1] and _is_broad(actor, f))
-    found, page = _page(keys, after=after, before=before, size=size, id_field="activity_id", date_field="day")
+    if count[1]:
+        keys = _broad_keys(actor, f, by_date=_is_broad(actor, f))
+        found, page = _page(keys, after=after, before=before, size=size, id_field="activity_id", date_field="day")
+    else:
+        found, page = _page_of_keys(scoped, after=after, before=before, size=size)
     by_id = {a.pk: a for a in with_list_details(Activity.all_objects.filter(pk__in=[pk for _, pk in found]))}
     page.rows = [by_id[pk] for _, pk in found if pk in by_id]
     return page
