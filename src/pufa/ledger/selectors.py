@@ -303,6 +303,21 @@ def _page_of_keys(
     return found, page
 
 
+def _within_known(keys: QuerySet, known: list[tuple[Any, int]], *, after: str, before: str, size: int) -> QuerySet:
+    """A street's keys beyond the cap, limited to the dates the keys already read prove hold the page.
+
+    If `size` + 1 of the known matches lie past the cursor (older after it, newer before it), the page's keys
+    lie no further than the (size + 1)-th of them: the scope's rows are still read, but only those few weeks
+    are sorted, not its whole history."""
+    after_key, before_key = decode_cursor(after) if after else None, decode_cursor(before) if before else None
+    known = [(day if isinstance(day, dt.date) else dt.date.fromisoformat(day), pk) for day, pk in known]
+    if before_key is not None:
+        newer = sorted(k for k in known if k > before_key)
+        return keys.filter(day__lte=newer[size][0]) if len(newer) > size else keys
+    older = sorted((k for k in known if after_key is None or k < after_key), reverse=True)
+    return keys.filter(day__gte=older[size][0]) if len(older) > size else keys
+
+
 def keyset_page(activities: QuerySet[Activity], *, after: str = "", before: str = "", size: int = 30) -> KeysetPage:
     """Keyset paging over any activity queryset ordered (date desc, id desc)."""
     keys = activities.values_list("date", "id").order_by("-date", "-id")
@@ -380,7 +395,8 @@ def activity_page(
     community chosen) collects its few activities by id; an office's region is walked newest first through
     the participants index (see the module docstring) — unless the scope is a street's (or smaller) or
     holds no more than COUNT_CAP matching rows (a rare filter): those are read from the scope's own rows
-    (`ledger_au_region_list`) and sorted, as walking the city's dates for them would visit the whole city."""
+    (`ledger_au_region_list`) and sorted, as walking the city's dates for them would visit the whole city.
+    The first read of the scope's keys (up to the cap) also gives the count the view shows."""
     f = filters or ActivityFilter()
     if _walk_activities(actor, f):
         return keyset_page(
@@ -397,7 +413,10 @@ def activity_page(
     # The view asks for the count next: hand it over once (`activity_count` takes it off the filter).
     f.__dict__[_PAGE_COUNT] = ((getattr(actor, "pk", None), COUNT_CAP), count)
     if count[1]:
-        keys = _broad_keys(actor, f, by_date=_is_broad(actor, f))
+        broad = _is_broad(actor, f)
+        keys = _broad_keys(actor, f, by_date=broad)
+        if not broad:
+            keys = _within_known(keys, scoped, after=after, before=before, size=size)
         found, page = _page(keys, after=after, before=before, size=size, id_field="activity_id", date_field="day")
     else:
         found, page = _page_of_keys(scoped, after=after, before=before, size=size)
@@ -577,8 +596,9 @@ def filter_units(*, actor: Any) -> list[Unit]:
     hundreds, the offices and departments of its own level and the level below (communities, schools and
     enterprises are reached through the region filter, or a link that names the unit)."""
     units = scope(Unit.objects.all(), actor, "ledger.view").only("id", "name", "pinyin", "kind").order_by("pinyin")
-    if units[: MAX_OPTIONS + 1].count() <= MAX_OPTIONS:
-        return list(units)
+    few = list(units[: MAX_OPTIONS + 1])  # all of them, in one query, when they are few
+    if len(few) <= MAX_OPTIONS:
+        return few
     top = min((g.region_path.count("/") - 2 for g in grants(actor)), default=0)
     return list(units.filter(kind__in=DEPARTMENT_KINDS, region__depth__lte=top + 1)[:MAX_OPTIONS])
 
@@ -587,8 +607,9 @@ def filter_regions(*, actor: Any) -> list[Region]:
     """Regions offered in the list's region filter: districts and streets the actor's region holds, and its
     communities too when there are not too many."""
     regions = scope(Region.objects.all(), actor, "ledger.view").only("id", "name", "level", "path").order_by("path")
-    if regions[: MAX_OPTIONS + 1].count() <= MAX_OPTIONS:
-        return list(regions)
+    few = list(regions[: MAX_OPTIONS + 1])
+    if len(few) <= MAX_OPTIONS:
+        return few
     return list(regions.filter(level__in=[Region.Level.CITY, Region.Level.DISTRICT, Region.Level.STREET])[:MAX_OPTIONS])
 
 
