@@ -369,8 +369,12 @@ def region_dashboard(*, actor: Any, region: Region, year: int | None = None) -> 
         for r in lag_rows
         if r["unit_id"] in lag_units
     ]
+    # Driven from the region's own regions (a short list subquery) through the units' region index: as a join
+    # on the region path, SQLite walks every unit of the city in name order.
     silent_qs = (
-        Unit.objects.filter(region__path__startswith=region.path, is_responsible_subject=True)
+        Unit.objects.filter(
+            region__in=Region.objects.filter(path__startswith=region.path).values("pk"), is_responsible_subject=True
+        )
         .exclude(latest_activity__last_date__gte=today - dt.timedelta(days=SILENT_DAYS))
         .order_by("pinyin")
     )
