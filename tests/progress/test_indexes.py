@@ -32,3 +32,26 @@ def test_a_regions_rows_are_searched_through_the_path_index_on_sqlite(db, querys
     plan = _plan(queryset())
     assert "SEARCH" in plan and index in plan, plan
     assert "SCAN" not in plan, plan
+
+
+def test_a_liaisons_and_a_streets_task_statuses_are_found_through_their_paths_not_the_target_index(
+    world, liaison, office_user
+):
+    """The home page's 待办 counts a liaison's overdue and due-soon tasks, and the dashboard names a street's
+    plans: task statuses (target NULL) are most of the table, so walking them through the target index reads
+    the whole city's for a liaison's few (issue 14: the liaison's home grew 2× with the city)."""
+    from pufa.progress import selectors
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite follows the query's form; PostgreSQL weighs both indexes from statistics")
+    for queryset in (
+        selectors.status_list(actor=liaison, status="overdue"),
+        selectors.status_list(actor=liaison, due_within=14),
+        selectors.status_list(actor=office_user, region=world.street_a),
+    ):
+        plan = _plan(queryset.order_by())
+        assert "target_id" not in plan and "SEARCH" in plan, plan
+    assert (
+        selectors.status_list(actor=liaison).count()
+        == ProgressStatus.objects.filter(target__isnull=True, unit_path__startswith=world.committee_a.path).count()
+    )

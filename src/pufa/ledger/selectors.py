@@ -20,7 +20,21 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.db.models import Count, DateField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Window
+from django.db.models import (
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Window,
+)
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils import timezone
@@ -257,6 +271,53 @@ def _page(
     return found, page
 
 
+def _page_of_keys(
+    keys: list[tuple[dt.date, int]], *, after: str, before: str, size: int
+) -> tuple[list[tuple[dt.date, int]], KeysetPage]:
+    """`_page` over keys already read (a scope's few matches): the same page and cursors, sorted here."""
+    after_key, before_key = decode_cursor(after) if after else None, decode_cursor(before) if before else None
+    if keys and isinstance(keys[0][0], str):
+        keys = [(dt.date.fromisoformat(day), pk) for day, pk in keys]
+    ordered = sorted(set(keys), reverse=True)
+    if before_key is not None:
+        newer = [k for k in reversed(ordered) if k > before_key]
+        has_more = len(newer) > size
+        found = list(reversed(newer[:size]))
+        page = KeysetPage(
+            rows=[],
+            next_cursor=encode_cursor(*found[-1]) if found else "",
+            prev_cursor=encode_cursor(*found[0]) if found and has_more else "",
+            is_first=not has_more,
+        )
+        return found, page
+    if after_key is not None:
+        ordered = [k for k in ordered if k < after_key]
+    has_more = len(ordered) > size
+    found = ordered[:size]
+    page = KeysetPage(
+        rows=[],
+        next_cursor=encode_cursor(*found[-1]) if found and has_more else "",
+        prev_cursor=encode_cursor(*found[0]) if found and after_key is not None else "",
+        is_first=after_key is None,
+    )
+    return found, page
+
+
+def _within_known(keys: QuerySet, known: list[tuple[Any, int]], *, after: str, before: str, size: int) -> QuerySet:
+    """A street's keys beyond the cap, limited to the dates the keys already read prove hold the page.
+
+    If `size` + 1 of the known matches lie past the cursor (older after it, newer before it), the page's keys
+    lie no further than the (size + 1)-th of them: the scope's rows are still read, but only those few weeks
+    are sorted, not its whole history."""
+    after_key, before_key = decode_cursor(after) if after else None, decode_cursor(before) if before else None
+    known = [(day if isinstance(day, dt.date) else dt.date.fromisoformat(day), pk) for day, pk in known]
+    if before_key is not None:
+        newer = sorted(k for k in known if k > before_key)
+        return keys.filter(day__lte=newer[size][0]) if len(newer) > size else keys
+    older = sorted((k for k in known if after_key is None or k < after_key), reverse=True)
+    return keys.filter(day__gte=older[size][0]) if len(older) > size else keys
+
+
 def keyset_page(activities: QuerySet[Activity], *, after: str = "", before: str = "", size: int = 30) -> KeysetPage:
     """Keyset paging over any activity queryset ordered (date desc, id desc)."""
     keys = activities.values_list("date", "id").order_by("-date", "-id")
@@ -334,17 +395,31 @@ def activity_page(
     community chosen) collects its few activities by id; an office's region is walked newest first through
     the participants index (see the module docstring) — unless the scope is a street's (or smaller) or
     holds no more than COUNT_CAP matching rows (a rare filter): those are read from the scope's own rows
-    (`ledger_au_region_list`) and sorted, as walking the city's dates for them would visit the whole city."""
+    (`ledger_au_region_list`) and sorted, as walking the city's dates for them would visit the whole city.
+    The first read of the scope's keys (up to the cap) also gives the count the view shows."""
     f = filters or ActivityFilter()
     if _walk_activities(actor, f):
         return keyset_page(
             with_list_details(activity_list(actor=actor, filters=f)), after=after, before=before, size=size
         )
-    count = _count(actor, f, COUNT_CAP)
+    # The scope's matching keys, no further than the cap, in one read of its own rows: at most COUNT_CAP of
+    # them give both the count and the page (sorted here), so a rare filter's per-row checks (a domain's,
+    # an audience's) are made once, not once to count and again to page.
+    # The dates come as the database hands them (ISO text on SQLite: no conversion of a thousand keys when
+    # the count is capped and only the page below is used).
+    day = ExpressionWrapper(F("date"), output_field=CharField())
+    scoped = list(_broad_keys(actor, f, by_date=False).values_list(day, "activity_id").order_by()[: COUNT_CAP + 1])
+    count = (COUNT_CAP, True) if len(scoped) > COUNT_CAP else (len(scoped), False)
     # The view asks for the count next: hand it over once (`activity_count` takes it off the filter).
     f.__dict__[_PAGE_COUNT] = ((getattr(actor, "pk", None), COUNT_CAP), count)
-    keys = _broad_keys(actor, f, by_date=count[1] and _is_broad(actor, f))
-    found, page = _page(keys, after=after, before=before, size=size, id_field="activity_id", date_field="day")
+    if count[1]:
+        broad = _is_broad(actor, f)
+        keys = _broad_keys(actor, f, by_date=broad)
+        if not broad:
+            keys = _within_known(keys, scoped, after=after, before=before, size=size)
+        found, page = _page(keys, after=after, before=before, size=size, id_field="activity_id", date_field="day")
+    else:
+        found, page = _page_of_keys(scoped, after=after, before=before, size=size)
     by_id = {a.pk: a for a in with_list_details(Activity.all_objects.filter(pk__in=[pk for _, pk in found]))}
     page.rows = [by_id[pk] for _, pk in found if pk in by_id]
     return page
@@ -521,8 +596,9 @@ def filter_units(*, actor: Any) -> list[Unit]:
     hundreds, the offices and departments of its own level and the level below (communities, schools and
     enterprises are reached through the region filter, or a link that names the unit)."""
     units = scope(Unit.objects.all(), actor, "ledger.view").only("id", "name", "pinyin", "kind").order_by("pinyin")
-    if units[: MAX_OPTIONS + 1].count() <= MAX_OPTIONS:
-        return list(units)
+    few = list(units[: MAX_OPTIONS + 1])  # all of them, in one query, when they are few
+    if len(few) <= MAX_OPTIONS:
+        return few
     top = min((g.region_path.count("/") - 2 for g in grants(actor)), default=0)
     return list(units.filter(kind__in=DEPARTMENT_KINDS, region__depth__lte=top + 1)[:MAX_OPTIONS])
 
@@ -531,8 +607,9 @@ def filter_regions(*, actor: Any) -> list[Region]:
     """Regions offered in the list's region filter: districts and streets the actor's region holds, and its
     communities too when there are not too many."""
     regions = scope(Region.objects.all(), actor, "ledger.view").only("id", "name", "level", "path").order_by("path")
-    if regions[: MAX_OPTIONS + 1].count() <= MAX_OPTIONS:
-        return list(regions)
+    few = list(regions[: MAX_OPTIONS + 1])
+    if len(few) <= MAX_OPTIONS:
+        return few
     return list(regions.filter(level__in=[Region.Level.CITY, Region.Level.DISTRICT, Region.Level.STREET])[:MAX_OPTIONS])
 
 

@@ -25,7 +25,7 @@ from pufa.ledger import counting
 from pufa.ledger.fields import Unindexed
 from pufa.ledger.models import Activity
 from pufa.ledger.selectors import key_date_list
-from pufa.org.access import grants, scope, visible_or_404
+from pufa.org.access import grants, scope, scope_q, visible_or_404
 from pufa.org.models import Region, Unit
 from pufa.plans import metrics
 from pufa.progress import cache, tasks
@@ -255,19 +255,9 @@ def covered_plans(
     from pufa.progress.rules import is_closed
 
     today = today or timezone.localdate()
-    broad = unit_ids is None and (
-        not region_path
-        or Region.objects.filter(path=region_path, level__in=(Region.Level.CITY, Region.Level.DISTRICT)).exists()
-    )
+    broad = unit_ids is None and _is_root(region_path)
     rows = ProgressStatus.objects.all()
-    if broad:
-        # A city's or district's: one query, driven from the task statuses (target NULL) through their index.
-        rows = rows.filter(target__isnull=True)
-    else:
-        # A street's (or a few units'): the task statuses are most of the table, so target NULL is checked
-        # on each row the path or the units found (`Unindexed`) and not walked city-wide through its index.
-        rows = rows.alias(task_status=Unindexed("target_id", output_field=IntegerField()))
-        rows = rows.filter(task_status__isnull=True)
+    rows = _task_statuses(rows, indexed=broad)
     rows = covered(rows, start=start, end=end)
     if region_path:
         rows = rows.filter(region_path__startswith=region_path)
@@ -276,14 +266,37 @@ def covered_plans(
     if broad or unit_ids is not None:
         plans = Plan.objects.filter(pk__in=rows.values("task__plan_id"))
     else:
-        # The street's own task ids first, then their plans: as one query SQLite drives it from the city's
-        # tasks and probes each task's statuses.
+        # The district's or street's own task ids first, then their plans: as one query SQLite drives it from
+        # the city's tasks and probes each task's statuses.
         plans = Plan.objects.filter(tasks__in=set(rows.values_list("task_id", flat=True).distinct())).distinct()
     plans = plans.order_by("period_start", "title")
     return [
         CoveredPlan(p.pk, p.title, p.period_start, p.period_end, is_closed(p.period_end, today))
         for p in plans.only("id", "title", "period_start", "period_end")
     ]
+
+
+def _is_root(path: str) -> bool:
+    """Is this the whole tree (no path, or a top-level region's "/1/")?"""
+    return path.count("/") <= 2
+
+
+def _task_statuses(rows: QuerySet[ProgressStatus], *, indexed: bool) -> QuerySet[ProgressStatus]:
+    """Task statuses (target NULL) among `rows`. Task statuses are most of the table: through their target index
+    SQLite walks every one of the city's. So unless the rows are the whole city's (`indexed`), target NULL is
+    checked on each row the path or unit index found (`Unindexed`): a district's, street's or liaison's
+    statuses cost their own size, not the city's."""
+    if indexed:
+        return rows.filter(target__isnull=True)
+    rows = rows.alias(task_status=Unindexed("target_id", output_field=IntegerField()))
+    return rows.filter(task_status__isnull=True)
+
+
+def _sees_whole_tree(actor: Any) -> bool:
+    """Does the actor's progress scope hold a whole tree (a top-level region's office, or everything)?"""
+    if scope_q(ProgressStatus, actor, "progress.view") is None:
+        return True
+    return any(_is_root(g.region_path) for g in grants(actor) if g.region_wide)
 
 
 def _lagging_counts(year: int, **where: Any) -> QuerySet[UnitStatusCount]:
@@ -356,8 +369,12 @@ def region_dashboard(*, actor: Any, region: Region, year: int | None = None) -> 
         for r in lag_rows
         if r["unit_id"] in lag_units
     ]
+    # Driven from the region's own regions (a short list subquery) through the units' region index: as a join
+    # on the region path, SQLite walks every unit of the city in name order.
     silent_qs = (
-        Unit.objects.filter(region__path__startswith=region.path, is_responsible_subject=True)
+        Unit.objects.filter(
+            region__in=Region.objects.filter(path__startswith=region.path).values("pk"), is_responsible_subject=True
+        )
         .exclude(latest_activity__last_date__gte=today - dt.timedelta(days=SILENT_DAYS))
         .order_by("pinyin")
     )
@@ -576,7 +593,10 @@ def status_list(
     due_within: int | None = None,
 ) -> QuerySet[ProgressStatus]:
     """Task statuses in scope; `due_within`: not done and next due in the coming `due_within` days (即将到期)."""
-    rows = in_year(scope(ProgressStatus.objects.filter(target__isnull=True), actor, "progress.view"), year)
+    narrowed = region is not None or unit is not None or not _sees_whole_tree(actor)
+    rows = in_year(
+        _task_statuses(scope(ProgressStatus.objects.all(), actor, "progress.view"), indexed=not narrowed), year
+    )
     if due_within is not None:
         today = timezone.localdate()
         rows = rows.exclude(status=Status.DONE.value).filter(
@@ -698,8 +718,10 @@ def home_panel(request: Any) -> dict[str, Any] | None:
     """The home page's progress summary: an office's region, or a liaison's own units, and what is due next."""
     actor = request.user
     region = default_region(actor=actor)
+    whole = region is not None and _is_root(region.path)
     rows = in_year(
-        scope(ProgressStatus.objects.filter(target__isnull=True), actor, "progress.view"), timezone.localdate().year
+        _task_statuses(scope(ProgressStatus.objects.all(), actor, "progress.view"), indexed=whole),
+        timezone.localdate().year,
     )
     if region is not None:
         rows = rows.filter(region_path__startswith=region.path)
