@@ -131,6 +131,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "pufa.core.middleware.DatabaseUnavailableMiddleware",  # last: its process_exception sees the view's first
 ]
 
 ROOT_URLCONF = "pufa.urls"

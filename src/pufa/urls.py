@@ -36,3 +36,4 @@ urlpatterns = [
 
 handler403 = "pufa.core.views.permission_denied"
 handler404 = "pufa.core.views.page_not_found"
+handler500 = "pufa.core.views.server_error"

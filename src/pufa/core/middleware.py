@@ -1,14 +1,20 @@
 """Request-wide rules that are not any app's business: the idle timeout's session refresh, no caching of
-what a logged-in user sees."""
+what a logged-in user sees, a maintenance page while the database is away."""
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
+
+logger = logging.getLogger("pufa.unavailable")
+RETRY_AFTER_SECONDS = 10
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -54,3 +60,54 @@ class NoStoreMiddleware:
         if user is not None and user.is_authenticated:
             add_never_cache_headers(response)
         return response
+
+
+def database_unreachable(exc: BaseException | None) -> bool:
+    """Did this exception come from a database that cannot be reached (not from a query it refused)?
+
+    InterfaceError is the connection's own (already closed). An OperationalError counts only when a connection
+    is left without a live link: the connect itself failed (no driver connection), or the driver says the link
+    is closed or broken (a server restarted under a kept connection). A query the server refused on a live
+    connection (a missing table, a statement timeout, a lock) stays a server error.
+    """
+    if isinstance(exc, InterfaceError):
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    for wrapper in connections.all(initialized_only=True):
+        link = wrapper.connection
+        if link is None:  # the connect failed (a refused query needs a connection)
+            return True
+        if getattr(link, "closed", False) or getattr(link, "broken", False):
+            return True
+    return False
+
+
+def unavailable_response(request: HttpRequest, exc: BaseException) -> HttpResponse:
+    """503 with Retry-After and a page that needs no database; logged once, as a warning."""
+    if not getattr(request, "_pufa_unavailable", False):  # the middlewares on the way out may meet it again
+        logger.warning("database unreachable on %s %s: %s", request.method, request.path, exc)
+        request._pufa_unavailable = True  # type: ignore[attr-defined]
+    response = HttpResponse(render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS}), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    response._has_been_logged = True  # type: ignore[attr-defined] # django.request: do not log it as an error
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that finds the database away (PostgreSQL restarting, the network to it down) answers 503 with
+    Retry-After and 系统正在维护，请稍后再试 instead of a bare 500. A middleware before the view (the user's
+    session) meeting the same is turned into the same page by the 500 handler (pufa.core.views.server_error).
+    Any other error, a query error included, stays a 500 and is logged as one."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if database_unreachable(exception):
+            return unavailable_response(request, exception)
+        return None

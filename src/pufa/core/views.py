@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views import defaults
+
+from pufa.core.middleware import database_unreachable, unavailable_response
 
 
 @login_not_required
@@ -25,6 +30,16 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 @login_not_required
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "404.html", status=404)
+
+
+@login_not_required
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 handler: Django's page, unless the error is the database being away (raised before the view,
+    e.g. while loading the user's session): then the maintenance page, 503 (see DatabaseUnavailableMiddleware)."""
+    exc = sys.exc_info()[1]
+    if database_unreachable(exc):
+        return unavailable_response(request, exc)  # type: ignore[arg-type]
+    return defaults.server_error(request)
 
 
 def notification_list(request: HttpRequest) -> HttpResponse:
