@@ -157,6 +157,28 @@ def test_a_write_changes_the_stamps_of_its_regions_only(world, liaison):
     assert {name for name in before if before[name] != after[name]} == {"测试区", "沱河街道", "沱河社区"}
 
 
+def test_another_areas_records_move_the_stamps_only_through_a_target_on_them(world):
+    """The dashboard reads the ledger itself; another app's records reach it only through target statuses. So a
+    record no target uses (a survey answered from a phone) leaves every stamp as it was, and one a target uses
+    moves its unit's regions when the statuses are rewritten."""
+    regions = [world.district, world.street_a, world.community_a, world.community_b]
+
+    def stamps() -> dict[str, str]:
+        return {r.name: cache.stamp(r.path) for r in regions}
+
+    with at(D(2024, 8, 15)):
+        before = stamps()
+        area.venue_open(unit_id=world.committee_a.pk, on=D(2024, 8, 14))
+        assert stamps() == before
+        task = make_task(make_plan(world, 2024), world.committee_a)
+        Target.objects.create(task=task, metric=area.VENUES, period=Target.Period.YEAR, threshold=2)
+        services.refresh()
+        before = stamps()
+        area.venue_open(unit_id=world.committee_a.pk, on=D(2024, 8, 15))
+    after = stamps()
+    assert {name for name in before if before[name] != after[name]} == {"测试区", "沱河街道", "沱河社区"}
+
+
 def test_the_cached_dashboard_is_plain_data(client_for, world, office_user):
     make_activity(world.committee_a, date=timezone.localdate())
     c = client_for(office_user)
