@@ -239,6 +239,23 @@ def _before(keys: QuerySet, day: dt.date, pk: int, id_field: str, date_field: st
     )
 
 
+def _keyset_page(found: list[tuple[dt.date, int]], has_more: bool, *, backwards: bool, after_key: Any) -> KeysetPage:
+    """The cursors around a page of keys, read going back (`before`) or forward (first page or `after`)."""
+    if backwards:
+        return KeysetPage(
+            rows=[],
+            next_cursor=encode_cursor(*found[-1]) if found else "",
+            prev_cursor=encode_cursor(*found[0]) if found and has_more else "",
+            is_first=not has_more,
+        )
+    return KeysetPage(
+        rows=[],
+        next_cursor=encode_cursor(*found[-1]) if found and has_more else "",
+        prev_cursor=encode_cursor(*found[0]) if found and after_key is not None else "",
+        is_first=after_key is None,
+    )
+
+
 def _page(
     keys: QuerySet, *, after: str, before: str, size: int, id_field: str, date_field: str = "date"
 ) -> tuple[list[tuple[dt.date, int]], KeysetPage]:
@@ -250,25 +267,13 @@ def _page(
         found = list(newer[: size + 1])
         has_more = len(found) > size
         found = list(reversed(found[:size]))
-        page = KeysetPage(
-            rows=[],
-            next_cursor=encode_cursor(*found[-1]) if found else "",
-            prev_cursor=encode_cursor(*found[0]) if found and has_more else "",
-            is_first=not has_more,
-        )
-        return found, page
+        return found, _keyset_page(found, has_more, backwards=True, after_key=None)
     if after_key is not None:
         keys = _after(keys, *after_key, id_field, date_field)
     found = list(keys[: size + 1])
     has_more = len(found) > size
     found = found[:size]
-    page = KeysetPage(
-        rows=[],
-        next_cursor=encode_cursor(*found[-1]) if found and has_more else "",
-        prev_cursor=encode_cursor(*found[0]) if found and after_key is not None else "",
-        is_first=after_key is None,
-    )
-    return found, page
+    return found, _keyset_page(found, has_more, backwards=False, after_key=after_key)
 
 
 def _page_of_keys(
@@ -283,24 +288,12 @@ def _page_of_keys(
         newer = [k for k in reversed(ordered) if k > before_key]
         has_more = len(newer) > size
         found = list(reversed(newer[:size]))
-        page = KeysetPage(
-            rows=[],
-            next_cursor=encode_cursor(*found[-1]) if found else "",
-            prev_cursor=encode_cursor(*found[0]) if found and has_more else "",
-            is_first=not has_more,
-        )
-        return found, page
+        return found, _keyset_page(found, has_more, backwards=True, after_key=None)
     if after_key is not None:
         ordered = [k for k in ordered if k < after_key]
     has_more = len(ordered) > size
     found = ordered[:size]
-    page = KeysetPage(
-        rows=[],
-        next_cursor=encode_cursor(*found[-1]) if found and has_more else "",
-        prev_cursor=encode_cursor(*found[0]) if found and after_key is not None else "",
-        is_first=after_key is None,
-    )
-    return found, page
+    return found, _keyset_page(found, has_more, backwards=False, after_key=after_key)
 
 
 def _within_known(keys: QuerySet, known: list[tuple[Any, int]], *, after: str, before: str, size: int) -> QuerySet:
