@@ -66,6 +66,11 @@ def filter_place(*, actor: Any, pk: int | None) -> Region | None:
     return scope(Region.objects.filter(pk=pk), actor, "demand.view").first()
 
 
+def filter_domain(pk: int | None) -> Domain | None:
+    """A domain filter's domain (the taxonomy is the same for everyone); an unknown id is an ignored filter."""
+    return Domain.objects.filter(pk=pk).first() if pk else None
+
+
 def review_q() -> Q:
     """The orders waiting for review: a guessed domain or place below the review threshold, not yet reviewed."""
     threshold = engine.review_below()

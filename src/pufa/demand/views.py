@@ -47,7 +47,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     start = query["start"] or (end.replace(day=1) - dt.timedelta(days=335)).replace(day=1)
     start, end = selectors.month_span(min(start, end), max(start, end))
     place = selectors.filter_place(actor=request.user, pk=query["place"])
-    domain = Domain.objects.filter(pk=query["domain"]).first() if query["domain"] else None
+    domain = selectors.filter_domain(query["domain"])
     months, minimum = selectors.recommendation_settings()
     board = selectors.dashboard(actor=request.user, start=start, end=end, place=place, domain=domain, today=today)
     recommending = board.home is not None and board.home.level in selectors.RECOMMEND_IN
@@ -76,7 +76,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "demand.view")
     query = OrderQuery.read(request.GET)
     filters: dict[str, Any] = {
-        "domain": Domain.objects.filter(pk=query["domain"]).first() if query["domain"] else None,
+        "domain": selectors.filter_domain(query["domain"]),
         "place": selectors.filter_place(actor=request.user, pk=query["place"]),
         "start": query["start"],
         "end": query["end"],

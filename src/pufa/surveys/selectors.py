@@ -23,7 +23,7 @@ from pufa.core.memo import Memo
 from pufa.core.models import Audience
 from pufa.ledger.models import Activity
 from pufa.org.access import can, scope, visible_or_404
-from pufa.org.models import Region
+from pufa.org.models import Region, Unit
 from pufa.surveys import stats
 from pufa.surveys.models import Answer, Campaign, DayTally, Question, Response, Survey, Tally
 
@@ -107,6 +107,21 @@ def campaign_get(*, actor: Any, pk: int, action: str = "surveys.view") -> Campai
 def campaign_choices(*, actor: Any) -> QuerySet[Campaign]:
     """The campaigns a survey may be made for: those the actor manages."""
     return scope(Campaign.objects.all(), actor, "surveys.manage").order_by("-starts_on", "-id")
+
+
+def campaign_form_choices(*, actor: Any, campaign: Campaign | None = None) -> dict[str, QuerySet[Any]]:
+    """What a campaign form offers the actor: the units and regions it manages surveys for, and the latest
+    activities it may see (plus those already linked to the campaign being edited)."""
+    regions = scope(Region.objects.all(), actor, "surveys.manage").order_by("path")
+    visible = scope(Activity.objects.all(), actor, "ledger.view")
+    ids = list(visible.order_by("-date", "-id").values_list("pk", flat=True)[:300])
+    if campaign is not None:
+        ids += list(visible.filter(campaigns=campaign).values_list("pk", flat=True))
+    return {
+        "units": scope(Unit.objects.all(), actor, "surveys.manage").order_by("path"),
+        "regions": Region.objects.filter(pk__in=list(regions.values_list("pk", flat=True)[:500])).order_by("path"),
+        "activities": Activity.objects.filter(pk__in=ids).select_related("unit__region").order_by("-date", "-id"),
+    }
 
 
 def campaigns_of_activity(*, actor: Any, activity: Activity) -> list[Campaign]:

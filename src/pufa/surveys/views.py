@@ -375,17 +375,9 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 
 def _campaign_form(request: HttpRequest, campaign: Campaign | None = None, **kwargs: Any) -> CampaignForm:
-    units = scope(Unit.objects.all(), request.user, "surveys.manage").order_by("path")
-    regions = scope(Region.objects.all(), request.user, "surveys.manage").order_by("path")
-    visible = scope(Activity.objects.all(), request.user, "ledger.view")
-    ids = list(visible.order_by("-date", "-id").values_list("pk", flat=True)[:300])
-    if campaign is not None:
-        ids += list(visible.filter(campaigns=campaign).values_list("pk", flat=True))
     return CampaignForm(
         request.POST or None,
-        units=units,
-        regions=Region.objects.filter(pk__in=list(regions.values_list("pk", flat=True)[:500])).order_by("path"),
-        activities=Activity.objects.filter(pk__in=ids).select_related("unit__region").order_by("-date", "-id"),
+        **selectors.campaign_form_choices(actor=request.user, campaign=campaign),
         editing=campaign is not None,
         **kwargs,
     )
