@@ -667,6 +667,7 @@ def generate_activities(scale: float = 1.0, chunk: int = 20_000, progress: bool 
                 )
             )
             members = [organiser]
+            first_participant = len(participants)
             if rng.random() < 0.15:
                 neighbours = units_of_street.get(street_of_unit[organiser], [])
                 for _ in range(1 + (rng.random() < 0.3)):
@@ -688,10 +689,15 @@ def generate_activities(scale: float = 1.0, chunk: int = 20_000, progress: bool 
                         kind_id=kinds[kind],
                     )
                 )
-            for d in rng.sample(domain_ids, 1 + (rng.random() < 0.5)):
+            chosen_domains = rng.sample(domain_ids, 1 + (rng.random() < 0.5))
+            for d in chosen_domains:
                 domain_links.append(_fast(DomainLink, activity_id=aid, domain_id=d))
-            for a in rng.sample(audience_ids, 1 + (rng.random() < 0.4)):
+            chosen_audiences = rng.sample(audience_ids, 1 + (rng.random() < 0.4))
+            for a in chosen_audiences:
                 audience_links.append(_fast(AudienceLink, activity_id=aid, audience_id=a))
+            for row in participants[first_participant:]:  # the copies the office's filters read (ActivityUnit)
+                row.domain_keys = ActivityUnit.keys_of(chosen_domains)
+                row.audience_keys = ActivityUnit.keys_of(chosen_audiences)
             candidates = plans.tasks_of.get((organiser, day.year))
             if candidates and rng.random() < 0.6:
                 task_links.append(_fast(TaskLink, activity_id=aid, task_id=rng.choice(candidates)))

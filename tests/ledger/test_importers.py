@@ -18,6 +18,7 @@ from pufa.ledger.exports import HEADERS
 from pufa.ledger.models import Activity, ActivityUnit
 from tests import hostile
 from tests.factories import make_activity, make_plan, make_task
+from tests.ledger.test_participation_keys import assert_copies_match_the_links
 
 HEAD = HEADERS[:17]
 
@@ -88,6 +89,7 @@ def test_valid_file_imports_every_row_with_one_audit_entry(world, office_user):
         ("桃园社区居委会", False),
     }
     assert set(first.domains.values_list("code", flat=True)) == {"scjg-sp", "minfadian"}
+    assert_copies_match_the_links()  # the bulk path writes the copies the office's filters read
     assert list(first.tasks.all()) == [task] and first.place_region == world.community_a
     second = Activity.objects.get(title="国家安全教育日宣讲")
     assert second.date == dt.date(2026, 4, 15) and second.kind.code == "ztjz"

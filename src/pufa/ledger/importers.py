@@ -424,9 +424,16 @@ def _write(*, actor: Actor, prepared: list[ActivityData], status: str, result: I
         participants.extend(
             (
                 *(r.activity_id, r.unit_id, r.is_organiser, r.unit_path, r.region_path, day(r.date)),
-                *(status, data.kind.pk, False, r.consent),
+                *(status, data.kind.pk, False, r.consent, r.domain_keys, r.audience_keys),
             )
-            for r in participant_rows(activity, data.unit, data.co_organisers, area=area)
+            for r in participant_rows(
+                activity,
+                data.unit,
+                data.co_organisers,
+                area=area,
+                domain_ids=[d.pk for d in data.domains],
+                audience_ids=[a.pk for a in data.audiences],
+            )
         )
         domains.extend((activity.pk, d.pk) for d in data.domains)
         audiences.extend((activity.pk, a.pk) for a in data.audiences)
@@ -444,6 +451,8 @@ def _write(*, actor: Actor, prepared: list[ActivityData], status: str, result: I
             "kind_id",
             "is_deleted",
             "consent",
+            "domain_keys",
+            "audience_keys",
         ],
         participants,
     )

@@ -11,6 +11,7 @@ joins that would duplicate rows.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import ClassVar
 
 from django.conf import settings
@@ -193,6 +194,11 @@ class ActivityUnit(models.Model):
     is_deleted = models.BooleanField("已删除", default=False)
     consent = models.CharField("协办确认", max_length=10, choices=Consent.choices, default=Consent.ACCEPTED)
     consent_at = models.DateTimeField("确认时间", null=True, blank=True)
+    # The activity's domain and audience ids (",3,12,"), copied like the paths: an office's domain or audience
+    # filter then checks each of its scope's rows inside the list indexes, instead of probing the city-wide
+    # link tables once per row (a cost that grew with the city, not the scope). See `keys_of`.
+    domain_keys = models.CharField("普法领域（副本）", max_length=200, blank=True, default="", editable=False)
+    audience_keys = models.CharField("普法对象（副本）", max_length=200, blank=True, default="", editable=False)
 
     objects = ActivityUnitQuerySet.as_manager()
 
@@ -206,7 +212,8 @@ class ActivityUnit(models.Model):
             # An office's list walks this index newest first and checks scope, status and form inside it,
             # without touching the tables (see selectors: the broad path).
             models.Index(
-                fields=["date", "activity", "region_path", "status", "kind", "is_deleted"], name="ledger_au_list"
+                fields=["date", "activity", "region_path", "status", "kind", "is_deleted", "domain_keys", "audience_keys"],
+                name="ledger_au_list",
             ),
             models.Index(fields=["unit", "date"], name="ledger_au_unit_date"),
             # The few open co-organiser requests, found by unit (the 协办确认 page).
@@ -214,9 +221,15 @@ class ActivityUnit(models.Model):
             # A region's own rows, with what the list filters on: an office's capped count and the page of a
             # rare filter read the scope from this index alone, so their cost follows the scope, not the city.
             models.Index(
-                fields=["region_path", "date", "activity", "status", "kind", "is_deleted"],
+                fields=[
+                    *("region_path", "date", "activity", "status", "kind", "is_deleted"),
+                    *("domain_keys", "audience_keys"),
+                ],
                 name="ledger_au_region_list",
-                opclasses=["varchar_pattern_ops", "date_ops", "int8_ops", "varchar_ops", "int8_ops", "bool_ops"],
+                opclasses=[
+                    *("varchar_pattern_ops", "date_ops", "int8_ops", "varchar_ops", "int8_ops", "bool_ops"),
+                    *("varchar_ops", "varchar_ops"),
+                ],
             ),
             models.Index(
                 fields=["unit_path", "date"],
@@ -227,6 +240,21 @@ class ActivityUnit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} · {'组织' if self.is_organiser else '协办'}"
+
+    @staticmethod
+    def keys_of(ids: Iterable[int]) -> str:
+        """The copy of an activity's domain or audience ids: ",3,12," (sorted, delimited on both sides so one id
+        is matched by `contains=f",{id},"`); "" for none."""
+        wanted = sorted(set(ids))
+        return f",{','.join(map(str, wanted))}," if wanted else ""
+
+    @staticmethod
+    def has_key(field: str, ids: Iterable[int]) -> models.Q:
+        """Rows whose copy (`domain_keys` or `audience_keys`) holds any of `ids`; none when `ids` is empty."""
+        q = models.Q(pk__in=[])
+        for pk in ids:
+            q |= models.Q(**{f"{field}__contains": f",{pk},"})
+        return q
 
 
 def evidence_upload_to(instance: Evidence, filename: str) -> str:

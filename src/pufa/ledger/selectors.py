@@ -338,8 +338,9 @@ def _broad_keys(actor: Any, f: ActivityFilter, *, by_date: bool = True) -> Query
     `ledger_au_list` index, so the newest matching keys come from one backward index walk that stops when the
     page is full. Otherwise (a count, or the page of a filter the scope holds few rows of) the scope's own
     rows are read through the path index and the period checked on each (`day`, never from the city-wide
-    date index), so the cost follows the scope, not the city. Domains, audiences and tasks are checked per
-    key with an index probe; a title search or the typical-practice flag joins the activity."""
+    date index), so the cost follows the scope, not the city. Domains and audiences are checked on the rows'
+    own copies of them (inside either index); tasks per key with an index probe; a title search or the
+    typical-practice flag joins the activity."""
     in_scope = scope_q(ActivityUnit, actor, _list_action(f))
     if in_scope is not None:
         rows = ActivityUnit.objects.filter(_unindexed_paths(in_scope) if by_date else in_scope)
@@ -361,13 +362,9 @@ def _broad_keys(actor: Any, f: ActivityFilter, *, by_date: bool = True) -> Query
         rows = rows.filter(status=f.status)
     if f.kinds:
         rows = rows.filter(kind_id__in=_ids(ActivityKind, f.kinds))
-    for codes, model, through, column in (
-        (f.domains, Domain, Activity.domains.through, "domain_id"),
-        (f.audiences, Audience, Activity.audiences.through, "audience_id"),
-    ):
+    for codes, model, field in ((f.domains, Domain, "domain_keys"), (f.audiences, Audience, "audience_keys")):
         if codes:
-            links = through.objects.filter(activity_id=OuterRef("activity_id"), **{f"{column}__in": _ids(model, codes)})
-            rows = rows.filter(Exists(links))
+            rows = rows.filter(ActivityUnit.has_key(field, _ids(model, codes)))
     if f.tasks:
         links = Activity.tasks.through.objects.filter(activity_id=OuterRef("activity_id"), task_id__in=f.tasks)
         rows = rows.filter(Exists(links))

@@ -199,7 +199,13 @@ def _set_relations(activity: Activity, data: ActivityData) -> None:
     activity.domains.set(data.domains)
     activity.audiences.set(data.audiences)
     activity.tasks.set(data.tasks)
-    _write_participants(activity, data.unit, data.co_organisers)
+    _write_participants(
+        activity,
+        data.unit,
+        data.co_organisers,
+        domain_ids=[d.pk for d in data.domains],
+        audience_ids=[a.pk for a in data.audiences],
+    )
 
 
 def home_area_path(unit: Unit) -> str:
@@ -219,12 +225,17 @@ def participant_rows(
     co_organisers: Iterable[Unit],
     consents: dict[int, str] | None = None,
     area: str | None = None,
+    *,
+    domain_ids: Iterable[int] = (),
+    audience_ids: Iterable[int] = (),
 ) -> list[ActivityUnit]:
     """The ActivityUnit rows of one activity (also used by the importer's bulk path).
 
     A co-organiser outside the organiser's street is a request (consent pending, no paths) unless `consents`
-    (unit id → consent, the rows being rewritten) already settled it; see ActivityUnit.
+    (unit id → consent, the rows being rewritten) already settled it; see ActivityUnit. `domain_ids` and
+    `audience_ids` are the activity's, copied onto every row (the office's filters read them there).
     """
+    domain_keys, audience_keys = ActivityUnit.keys_of(domain_ids), ActivityUnit.keys_of(audience_ids)
     area = area if area is not None else home_area_path(organiser)
     settled = consents or {}
     rows = []
@@ -246,16 +257,29 @@ def participant_rows(
                 kind_id=activity.kind_id,
                 is_deleted=activity.deleted_at is not None,
                 consent=consent,
+                domain_keys=domain_keys,
+                audience_keys=audience_keys,
             )
         )
     return rows
 
 
-def _write_participants(activity: Activity, organiser: Unit, co_organisers: Iterable[Unit]) -> None:
+def _write_participants(
+    activity: Activity,
+    organiser: Unit,
+    co_organisers: Iterable[Unit],
+    *,
+    domain_ids: Iterable[int],
+    audience_ids: Iterable[int],
+) -> None:
     rows = ActivityUnit.objects.filter(activity=activity)
     settled = dict(rows.values_list("unit_id", "consent"))
     rows.delete()
-    ActivityUnit.objects.bulk_create(participant_rows(activity, organiser, co_organisers, settled))
+    ActivityUnit.objects.bulk_create(
+        participant_rows(
+            activity, organiser, co_organisers, settled, domain_ids=domain_ids, audience_ids=audience_ids
+        )
+    )
 
 
 def _sync_participants(activity: Activity) -> None:

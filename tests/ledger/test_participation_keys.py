@@ -1,0 +1,105 @@
+"""The participation rows' copies of their activity's domains and audiences (ActivityUnit.domain_keys,
+audience_keys): written by every ledger write path, equal to the link tables, and what an office's domain or
+audience filter reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pufa.core.models import Domain
+from pufa.ledger import selectors, services
+from pufa.ledger.models import Activity, ActivityUnit
+from pufa.ledger.selectors import ActivityFilter
+from pufa.org.access import SYSTEM
+from tests.factories import make_activity
+
+
+def assert_copies_match_the_links() -> None:
+    """Every participation row's copies hold exactly its activity's domain and audience ids."""
+    domains: dict[int, list[int]] = {}
+    audiences: dict[int, list[int]] = {}
+    for activity_id, domain_id in Activity.domains.through.objects.values_list("activity_id", "domain_id"):
+        domains.setdefault(activity_id, []).append(domain_id)
+    for activity_id, audience_id in Activity.audiences.through.objects.values_list("activity_id", "audience_id"):
+        audiences.setdefault(activity_id, []).append(audience_id)
+    rows = list(ActivityUnit.objects.values_list("activity_id", "domain_keys", "audience_keys"))
+    assert rows
+    for activity_id, domain_keys, audience_keys in rows:
+        assert domain_keys == ActivityUnit.keys_of(domains.get(activity_id, [])), activity_id
+        assert audience_keys == ActivityUnit.keys_of(audiences.get(activity_id, [])), activity_id
+
+
+def test_keys_are_sorted_delimited_ids_matched_whole():
+    assert ActivityUnit.keys_of([12, 3, 3]) == ",3,12,"
+    assert ActivityUnit.keys_of([]) == ""
+    rows = [",3,12,", ",13,", ",1,23,", ""]
+    matched = [keys for keys in rows if any(f",{pk}," in keys for pk in (3, 2))]
+    assert matched == [",3,12,"]  # 3 matches ",3," only, never 13 or 23
+
+
+def test_every_write_keeps_the_copies_of_each_participation_row(world, office_user):
+    activity = make_activity(
+        world.committee_a,
+        title="宪法进社区",
+        domains=["xianfa", "minfadian"],
+        audiences=["sqjm", "qsn"],
+        co_organisers=[world.committee_b, world.judicial_office],
+    )
+    assert ActivityUnit.objects.filter(activity=activity).count() == 3
+    assert_copies_match_the_links()
+    data = services.ActivityData(
+        unit=world.committee_a,
+        title="宪法进社区",
+        kind=activity.kind,
+        date=dt.date(2026, 3, 16),
+        co_organisers=[world.committee_b],
+        domains=[Domain.objects.get(code="fnet-hyjt")],
+        audiences=[],
+    )
+    services.activity_return(actor=office_user, activity=activity, reason="请改正领域")
+    activity.refresh_from_db()
+    services.activity_update(actor=SYSTEM, activity=activity, data=data)
+    assert_copies_match_the_links()
+    assert set(ActivityUnit.objects.filter(activity=activity).values_list("domain_keys", "audience_keys")) == {
+        (ActivityUnit.keys_of([Domain.objects.get(code="fnet-hyjt").pk]), "")
+    }
+    services.activity_delete(actor=office_user, activity=activity)
+    assert_copies_match_the_links()
+
+
+def test_an_offices_domain_and_audience_filters_read_the_copies(world, office_user):
+    """The office's list (broad path) and the plain activity query (link tables) agree only if the copies are
+    right: here a copy is spoiled on purpose and the office's filter follows the copy."""
+    constitution = make_activity(world.committee_a, title="宪法宣传", domains=["xianfa"], audiences=["qsn"])
+    make_activity(world.committee_b, title="民法典宣传", domains=["minfadian"], audiences=["sqjm"])
+    by_copy = ActivityFilter(domains=["xianfa"])
+    assert [a.title for a in selectors.activity_page(actor=office_user, filters=by_copy).rows] == ["宪法宣传"]
+    by_audience = ActivityFilter(audiences=["sqjm"])
+    assert [a.title for a in selectors.activity_page(actor=office_user, filters=by_audience).rows] == ["民法典宣传"]
+    ActivityUnit.objects.filter(activity=constitution).update(domain_keys="")
+    assert selectors.activity_page(actor=office_user, filters=ActivityFilter(domains=["xianfa"])).rows == []
+
+
+def test_the_migration_fills_the_copies_of_existing_rows(world):
+    """0011 fills the copies in one UPDATE per copy, in each database's dialect (run here on both)."""
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.db import connection
+
+    fill = import_module("pufa.ledger.migrations.0011_fill_participation_keys").fill
+    make_activity(world.committee_a, domains=["xianfa", "minfadian"], audiences=["qsn"], co_organisers=[world.committee_b])
+    make_activity(world.committee_b, domains=["fnet-hyjt"], audiences=[])
+    ActivityUnit.objects.update(domain_keys="", audience_keys="")
+
+    class Editor:  # the part of a schema editor the migration uses, without its DDL transaction rules
+        def __init__(self) -> None:
+            self.connection = connection
+
+        def execute(self, sql: str) -> None:
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+
+    fill(apps, Editor())
+    assert_copies_match_the_links()
+    assert ActivityUnit.objects.exclude(domain_keys="").count() == 3
