@@ -88,7 +88,9 @@ def test_the_migration_fills_the_copies_of_existing_rows(world):
     from django.db import connection
 
     fill = import_module("pufa.ledger.migrations.0011_fill_participation_keys").fill
-    make_activity(world.committee_a, domains=["xianfa", "minfadian"], audiences=["qsn"], co_organisers=[world.committee_b])
+    make_activity(
+        world.committee_a, domains=["xianfa", "minfadian"], audiences=["qsn"], co_organisers=[world.committee_b]
+    )
     make_activity(world.committee_b, domains=["fnet-hyjt"], audiences=[])
     ActivityUnit.objects.update(domain_keys="", audience_keys="")
 

@@ -212,7 +212,16 @@ class ActivityUnit(models.Model):
             # An office's list walks this index newest first and checks scope, status and form inside it,
             # without touching the tables (see selectors: the broad path).
             models.Index(
-                fields=["date", "activity", "region_path", "status", "kind", "is_deleted", "domain_keys", "audience_keys"],
+                fields=[
+                    "date",
+                    "activity",
+                    "region_path",
+                    "status",
+                    "kind",
+                    "is_deleted",
+                    "domain_keys",
+                    "audience_keys",
+                ],
                 name="ledger_au_list",
             ),
             models.Index(fields=["unit", "date"], name="ledger_au_unit_date"),

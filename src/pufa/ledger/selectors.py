@@ -362,9 +362,9 @@ def _broad_keys(actor: Any, f: ActivityFilter, *, by_date: bool = True) -> Query
         rows = rows.filter(status=f.status)
     if f.kinds:
         rows = rows.filter(kind_id__in=_ids(ActivityKind, f.kinds))
-    for codes, model, field in ((f.domains, Domain, "domain_keys"), (f.audiences, Audience, "audience_keys")):
+    for codes, model, copy in ((f.domains, Domain, "domain_keys"), (f.audiences, Audience, "audience_keys")):
         if codes:
-            rows = rows.filter(ActivityUnit.has_key(field, _ids(model, codes)))
+            rows = rows.filter(ActivityUnit.has_key(copy, _ids(model, codes)))
     if f.tasks:
         links = Activity.tasks.through.objects.filter(activity_id=OuterRef("activity_id"), task_id__in=f.tasks)
         rows = rows.filter(Exists(links))

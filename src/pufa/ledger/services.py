@@ -276,9 +276,7 @@ def _write_participants(
     settled = dict(rows.values_list("unit_id", "consent"))
     rows.delete()
     ActivityUnit.objects.bulk_create(
-        participant_rows(
-            activity, organiser, co_organisers, settled, domain_ids=domain_ids, audience_ids=audience_ids
-        )
+        participant_rows(activity, organiser, co_organisers, settled, domain_ids=domain_ids, audience_ids=audience_ids)
     )
 
 
