@@ -327,3 +327,25 @@ def test_region_filter(world, office_user, ledger):
     page = selectors.activity_page(actor=office_user, filters=ActivityFilter(region=world.street_a), size=10)
     assert [a.title for a in page.rows] == titles(office_user, region=world.street_a)
     assert "三八街道法治讲座" not in titles(office_user, region=world.street_a)
+
+
+@pytest.mark.parametrize("narrow_ids", [5000, 1])
+def test_a_chosen_units_pages_are_read_from_its_ids_and_agree_with_the_plain_query(
+    world, office_user, ledger, monkeypatch, narrow_ids
+):
+    """A unit chosen is a narrow list: its matches are read whole by id (the count and the page from them), or —
+    beyond NARROW_IDS (patched to 1 here) — walked in date order; both give the plain query's pages and count."""
+    monkeypatch.setattr(selectors, "NARROW_IDS", narrow_ids)
+    for i in range(5):
+        make_activity(world.committee_a, title=f"沱河社区普法{i}", date=dt.date(2026, 2, 1 + i))
+    f = ActivityFilter(unit=world.committee_a)
+    expected = list(selectors.activity_list(actor=office_user, filters=f).values_list("title", flat=True))
+    assert len(expected) == 8 and "司法所联合两社区以案释法" in expected and "桃园社区禁毒宣传" not in expected
+    assert _walk(office_user, f, size=2) == expected
+    selectors.activity_page(actor=office_user, filters=f, size=2)
+    assert selectors.activity_count(actor=office_user, filters=f) == (8, False)
+    assert selectors.activity_count(actor=office_user, filters=f, cap=3) == (3, True)
+    first = selectors.activity_page(actor=office_user, filters=f, size=2)
+    second = selectors.activity_page(actor=office_user, filters=f, after=first.next_cursor, size=2)
+    back = selectors.activity_page(actor=office_user, filters=f, before=second.prev_cursor, size=2)
+    assert [a.title for a in back.rows] == [a.title for a in first.rows] == expected[:2]
