@@ -687,6 +687,7 @@ def generate_activities(scale: float = 1.0, chunk: int = 20_000, progress: bool 
                         date=day,
                         status=status,
                         kind_id=kinds[kind],
+                        is_highlight=activities[-1].is_highlight,
                     )
                 )
             chosen_domains = rng.sample(domain_ids, 1 + (rng.random() < 0.5))

@@ -1,6 +1,6 @@
-"""The participation rows' copies of their activity's domains and audiences (ActivityUnit.domain_keys,
-audience_keys): written by every ledger write path, equal to the link tables, and what an office's domain or
-audience filter reads."""
+"""The participation rows' copies of their activity's domains, audiences and typical-practice flag
+(ActivityUnit.domain_keys, audience_keys, is_highlight): written by every ledger write path, equal to the
+activity's own, and what an office's domain, audience or typical-practice filter reads."""
 
 from __future__ import annotations
 
@@ -22,11 +22,13 @@ def assert_copies_match_the_links() -> None:
         domains.setdefault(activity_id, []).append(domain_id)
     for activity_id, audience_id in Activity.audiences.through.objects.values_list("activity_id", "audience_id"):
         audiences.setdefault(activity_id, []).append(audience_id)
-    rows = list(ActivityUnit.objects.values_list("activity_id", "domain_keys", "audience_keys"))
+    highlights = set(Activity.all_objects.filter(is_highlight=True).values_list("pk", flat=True))
+    rows = list(ActivityUnit.objects.values_list("activity_id", "domain_keys", "audience_keys", "is_highlight"))
     assert rows
-    for activity_id, domain_keys, audience_keys in rows:
+    for activity_id, domain_keys, audience_keys, is_highlight in rows:
         assert domain_keys == ActivityUnit.keys_of(domains.get(activity_id, [])), activity_id
         assert audience_keys == ActivityUnit.keys_of(audiences.get(activity_id, [])), activity_id
+        assert is_highlight == (activity_id in highlights), activity_id
 
 
 def test_keys_are_sorted_delimited_ids_matched_whole():
@@ -56,6 +58,9 @@ def test_every_write_keeps_the_copies_of_each_participation_row(world, office_us
         domains=[Domain.objects.get(code="fnet-hyjt")],
         audiences=[],
     )
+    services.activity_set_highlight(actor=office_user, activity=activity, value=True)
+    assert set(ActivityUnit.objects.filter(activity=activity).values_list("is_highlight", flat=True)) == {True}
+    assert_copies_match_the_links()
     services.activity_return(actor=office_user, activity=activity, reason="请改正领域")
     activity.refresh_from_db()
     services.activity_update(actor=SYSTEM, activity=activity, data=data)
@@ -105,3 +110,40 @@ def test_the_migration_fills_the_copies_of_existing_rows(world):
     fill(apps, Editor())
     assert_copies_match_the_links()
     assert ActivityUnit.objects.exclude(domain_keys="").count() == 3
+
+
+def test_a_districts_typical_practice_is_read_from_its_rows_copy(world, office_user):
+    """Below the whole city, 典型做法 is read from the scope's rows (their copy of the flag): a spoiled copy
+    shows in the office's list, which would not happen if the activities' own flag were read."""
+    typical = make_activity(world.committee_a, title="典型：法治夜市")
+    make_activity(world.committee_b, title="普通宣传")
+    services.activity_set_highlight(actor=office_user, activity=typical, value=True)
+    f = ActivityFilter(highlight=True)
+    assert [a.title for a in selectors.activity_page(actor=office_user, filters=f).rows] == ["典型：法治夜市"]
+    assert selectors.activity_count(actor=office_user, filters=ActivityFilter(highlight=True)) == (1, False)
+    ActivityUnit.objects.filter(activity=typical).update(is_highlight=False)
+    assert selectors.activity_page(actor=office_user, filters=ActivityFilter(highlight=True)).rows == []
+
+
+def test_the_migration_fills_the_highlight_copy(world):
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.db import connection
+
+    fill = import_module("pufa.ledger.migrations.0014_fill_highlight_copy").fill
+    typical = make_activity(world.committee_a, co_organisers=[world.committee_b])
+    Activity.all_objects.filter(pk=typical.pk).update(is_highlight=True)  # as before the copy existed
+    make_activity(world.committee_b)
+
+    class Editor:
+        def __init__(self) -> None:
+            self.connection = connection
+
+        def execute(self, sql: str) -> None:
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+
+    fill(apps, Editor())
+    assert_copies_match_the_links()
+    assert ActivityUnit.objects.filter(is_highlight=True).count() == 2

@@ -424,7 +424,7 @@ def _write(*, actor: Actor, prepared: list[ActivityData], status: str, result: I
         participants.extend(
             (
                 *(r.activity_id, r.unit_id, r.is_organiser, r.unit_path, r.region_path, day(r.date)),
-                *(status, data.kind.pk, False, r.consent, r.domain_keys, r.audience_keys),
+                *(status, data.kind.pk, False, r.consent, r.domain_keys, r.audience_keys, r.is_highlight),
             )
             for r in participant_rows(
                 activity,
@@ -453,6 +453,7 @@ def _write(*, actor: Actor, prepared: list[ActivityData], status: str, result: I
             "consent",
             "domain_keys",
             "audience_keys",
+            "is_highlight",
         ],
         participants,
     )

@@ -199,6 +199,9 @@ class ActivityUnit(models.Model):
     # link tables once per row (a cost that grew with the city, not the scope). See `keys_of`.
     domain_keys = models.CharField("普法领域（副本）", max_length=200, blank=True, default="", editable=False)
     audience_keys = models.CharField("普法对象（副本）", max_length=200, blank=True, default="", editable=False)
+    # The typical-practice flag, copied for the same reason: a district's 典型做法 is read from its own rows,
+    # not by probing every typical record of the city.
+    is_highlight = models.BooleanField("典型做法（副本）", default=False, editable=False)
 
     objects = ActivityUnitQuerySet.as_manager()
 
@@ -221,6 +224,7 @@ class ActivityUnit(models.Model):
                     "is_deleted",
                     "domain_keys",
                     "audience_keys",
+                    "is_highlight",
                 ],
                 name="ledger_au_list",
             ),
@@ -232,12 +236,12 @@ class ActivityUnit(models.Model):
             models.Index(
                 fields=[
                     *("region_path", "date", "activity", "status", "kind", "is_deleted"),
-                    *("domain_keys", "audience_keys"),
+                    *("domain_keys", "audience_keys", "is_highlight"),
                 ],
                 name="ledger_au_region_list",
                 opclasses=[
                     *("varchar_pattern_ops", "date_ops", "int8_ops", "varchar_ops", "int8_ops", "bool_ops"),
-                    *("varchar_ops", "varchar_ops"),
+                    *("varchar_ops", "varchar_ops", "bool_ops"),
                 ],
             ),
             models.Index(

@@ -83,9 +83,20 @@ def _visible(queryset: QuerySet, actor: Any, action: str) -> QuerySet:
 
 def _walk_activities(actor: Any, f: ActivityFilter) -> bool:
     """Is the list better read from the activities themselves than from the participants index? Yes when the
-    scope is small, and for a city's or district's typical practice, which has its own small index (a
-    street's few typical records are found among its own rows instead)."""
-    return _is_narrow(actor, f) or (f.highlight and _is_broad(actor, f))
+    scope is small, and for the whole city's typical practice, which has its own small index (a district's
+    or street's typical records are found among its own rows, by their copy of the flag)."""
+    return _is_narrow(actor, f) or (f.highlight and _is_whole_city(actor, f))
+
+
+def _is_whole_city(actor: Any, f: ActivityFilter) -> bool:
+    """The whole city's list: its typical practice is the city's own small index (ledger_act_highlight); a
+    district's is read from the district's rows (their copy of the flag), so it costs the district's size."""
+    if f.region is not None:
+        return f.region.level == Region.Level.CITY
+    if scope_q(ActivityUnit, actor, "ledger.view") is None:
+        return True
+    paths = [g.region_path for g in grants(actor) if g.region_wide]
+    return bool(paths) and Region.objects.filter(path__in=paths, level=Region.Level.CITY).exists()
 
 
 def _is_broad(actor: Any, f: ActivityFilter) -> bool:
@@ -362,8 +373,8 @@ def _broad_keys(actor: Any, f: ActivityFilter, *, by_date: bool = True) -> Query
     page is full. Otherwise (a count, or the page of a filter the scope holds few rows of) the scope's own
     rows are read through the path index and the period checked on each (`day`, never from the city-wide
     date index), so the cost follows the scope, not the city. Domains and audiences are checked on the rows'
-    own copies of them (inside either index); tasks per key with an index probe; a title search or the
-    typical-practice flag joins the activity."""
+    own copies of them (inside either index), and so is the typical-practice flag; tasks per key with an
+    index probe; a title search joins the activity."""
     in_scope = scope_q(ActivityUnit, actor, _list_action(f))
     if in_scope is not None:
         rows = ActivityUnit.objects.filter(_unindexed_paths(in_scope) if by_date else in_scope)
@@ -397,7 +408,7 @@ def _broad_keys(actor: Any, f: ActivityFilter, *, by_date: bool = True) -> Query
         title = Subquery(Activity.all_objects.filter(pk=OuterRef("activity_id")).order_by().values("title")[:1])
         rows = rows.alias(title=title).filter(title__icontains=f.q.strip())
     if f.highlight:
-        rows = rows.filter(Exists(Activity.all_objects.filter(pk=OuterRef("activity_id"), is_highlight=True)))
+        rows = rows.filter(is_highlight=True)  # the rows' copy of the flag
     return rows.values_list("date", "activity_id").distinct().order_by("-date", "-activity_id")
 
 

@@ -259,6 +259,7 @@ def participant_rows(
                 consent=consent,
                 domain_keys=domain_keys,
                 audience_keys=audience_keys,
+                is_highlight=activity.is_highlight,
             )
         )
     return rows
@@ -283,7 +284,11 @@ def _write_participants(
 def _sync_participants(activity: Activity) -> None:
     """Keep the copies on ActivityUnit in step after a status, date or deletion change."""
     ActivityUnit.objects.filter(activity=activity).update(
-        date=activity.date, status=activity.status, kind_id=activity.kind_id, is_deleted=activity.deleted_at is not None
+        date=activity.date,
+        status=activity.status,
+        kind_id=activity.kind_id,
+        is_deleted=activity.deleted_at is not None,
+        is_highlight=activity.is_highlight,
     )
 
 
@@ -775,6 +780,7 @@ def activity_set_highlight(*, actor: Actor, activity: Activity, value: bool) -> 
         return activity
     activity.is_highlight = value
     activity.save(update_fields=["is_highlight", "updated_at"])
+    ActivityUnit.objects.filter(activity=activity).update(is_highlight=value)  # the copy the lists read
     audit.log(
         actor=actor,
         action=audit.Action.UPDATE,
