@@ -702,6 +702,8 @@ def generate_activities(scale: float = 1.0, chunk: int = 20_000, progress: bool 
             candidates = plans.tasks_of.get((organiser, day.year))
             if candidates and rng.random() < 0.6:
                 task_links.append(_fast(TaskLink, activity_id=aid, task_id=rng.choice(candidates)))
+                for row in participants[first_participant:]:
+                    row.task_keys = ActivityUnit.keys_of([task_links[-1].task_id])
             aid += 1
         with transaction.atomic():
             Activity.objects.bulk_create(activities, batch_size=2000)

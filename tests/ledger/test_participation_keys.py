@@ -1,6 +1,6 @@
-"""The participation rows' copies of their activity's domains, audiences and typical-practice flag
-(ActivityUnit.domain_keys, audience_keys, is_highlight): written by every ledger write path, equal to the
-activity's own, and what an office's domain, audience or typical-practice filter reads."""
+"""The participation rows' copies of their activity's domains, audiences, tasks and typical-practice flag
+(ActivityUnit.domain_keys, audience_keys, task_keys, is_highlight): written by every ledger write path, equal
+to the activity's own, and what an office's domain, audience, task or typical-practice filter reads."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pufa.ledger import selectors, services
 from pufa.ledger.models import Activity, ActivityUnit
 from pufa.ledger.selectors import ActivityFilter
 from pufa.org.access import SYSTEM
-from tests.factories import make_activity
+from tests.factories import make_activity, make_plan, make_task
 
 
 def assert_copies_match_the_links() -> None:
@@ -22,13 +22,19 @@ def assert_copies_match_the_links() -> None:
         domains.setdefault(activity_id, []).append(domain_id)
     for activity_id, audience_id in Activity.audiences.through.objects.values_list("activity_id", "audience_id"):
         audiences.setdefault(activity_id, []).append(audience_id)
+    tasks: dict[int, list[int]] = {}
+    for activity_id, task_id in Activity.tasks.through.objects.values_list("activity_id", "task_id"):
+        tasks.setdefault(activity_id, []).append(task_id)
     highlights = set(Activity.all_objects.filter(is_highlight=True).values_list("pk", flat=True))
-    rows = list(ActivityUnit.objects.values_list("activity_id", "domain_keys", "audience_keys", "is_highlight"))
+    rows = list(
+        ActivityUnit.objects.values_list("activity_id", "domain_keys", "audience_keys", "is_highlight", "task_keys")
+    )
     assert rows
-    for activity_id, domain_keys, audience_keys, is_highlight in rows:
+    for activity_id, domain_keys, audience_keys, is_highlight, task_keys in rows:
         assert domain_keys == ActivityUnit.keys_of(domains.get(activity_id, [])), activity_id
         assert audience_keys == ActivityUnit.keys_of(audiences.get(activity_id, [])), activity_id
         assert is_highlight == (activity_id in highlights), activity_id
+        assert task_keys == ActivityUnit.keys_of(tasks.get(activity_id, [])), activity_id
 
 
 def test_keys_are_sorted_delimited_ids_matched_whole():
@@ -40,9 +46,13 @@ def test_keys_are_sorted_delimited_ids_matched_whole():
 
 
 def test_every_write_keeps_the_copies_of_each_participation_row(world, office_user):
+    plan = make_plan(world.office_unit)
+    first_task = make_task(plan, title="宪法宣传周", units={"responsible": [world.committee_a]})
+    second_task = make_task(plan, title="民法典宣传月", units={"responsible": [world.committee_a]})
     activity = make_activity(
         world.committee_a,
         title="宪法进社区",
+        tasks=[first_task, second_task],
         domains=["xianfa", "minfadian"],
         audiences=["sqjm", "qsn"],
         co_organisers=[world.committee_b, world.judicial_office],
@@ -57,6 +67,7 @@ def test_every_write_keeps_the_copies_of_each_participation_row(world, office_us
         co_organisers=[world.committee_b],
         domains=[Domain.objects.get(code="fnet-hyjt")],
         audiences=[],
+        tasks=[second_task],
     )
     services.activity_set_highlight(actor=office_user, activity=activity, value=True)
     assert set(ActivityUnit.objects.filter(activity=activity).values_list("is_highlight", flat=True)) == {True}
@@ -125,16 +136,28 @@ def test_a_districts_typical_practice_is_read_from_its_rows_copy(world, office_u
     assert selectors.activity_page(actor=office_user, filters=ActivityFilter(highlight=True)).rows == []
 
 
-def test_the_migration_fills_the_highlight_copy(world):
+def test_an_offices_task_filter_reads_the_rows_copy(world, office_user):
+    task = make_task(make_plan(world.office_unit), title="宪法宣传周", units={"responsible": [world.committee_a]})
+    counted = make_activity(world.committee_a, title="宪法宣传周活动", tasks=[task])
+    make_activity(world.committee_a, title="另一活动")
+    f = ActivityFilter(tasks=[task.pk])
+    assert [a.title for a in selectors.activity_page(actor=office_user, filters=f).rows] == ["宪法宣传周活动"]
+    ActivityUnit.objects.filter(activity=counted).update(task_keys="")
+    assert selectors.activity_page(actor=office_user, filters=ActivityFilter(tasks=[task.pk])).rows == []
+
+
+def test_the_migration_fills_the_highlight_and_task_copies(world):
     from importlib import import_module
 
     from django.apps import apps
     from django.db import connection
 
-    fill = import_module("pufa.ledger.migrations.0014_fill_highlight_copy").fill
-    typical = make_activity(world.committee_a, co_organisers=[world.committee_b])
+    fill = import_module("pufa.ledger.migrations.0014_fill_highlight_and_task_copies").fill
+    task = make_task(make_plan(world.office_unit), units={"responsible": [world.committee_a]})
+    typical = make_activity(world.committee_a, co_organisers=[world.committee_b], tasks=[task])
     Activity.all_objects.filter(pk=typical.pk).update(is_highlight=True)  # as before the copy existed
     make_activity(world.committee_b)
+    ActivityUnit.objects.update(task_keys="")
 
     class Editor:
         def __init__(self) -> None:
@@ -147,3 +170,4 @@ def test_the_migration_fills_the_highlight_copy(world):
     fill(apps, Editor())
     assert_copies_match_the_links()
     assert ActivityUnit.objects.filter(is_highlight=True).count() == 2
+    assert ActivityUnit.objects.filter(task_keys=f",{task.pk},").count() == 2

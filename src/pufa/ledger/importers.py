@@ -424,7 +424,7 @@ def _write(*, actor: Actor, prepared: list[ActivityData], status: str, result: I
         participants.extend(
             (
                 *(r.activity_id, r.unit_id, r.is_organiser, r.unit_path, r.region_path, day(r.date)),
-                *(status, data.kind.pk, False, r.consent, r.domain_keys, r.audience_keys, r.is_highlight),
+                *(status, data.kind.pk, False, r.consent, r.domain_keys, r.audience_keys, r.is_highlight, r.task_keys),
             )
             for r in participant_rows(
                 activity,
@@ -433,6 +433,7 @@ def _write(*, actor: Actor, prepared: list[ActivityData], status: str, result: I
                 area=area,
                 domain_ids=[d.pk for d in data.domains],
                 audience_ids=[a.pk for a in data.audiences],
+                task_ids=[t.pk for t in data.tasks],
             )
         )
         domains.extend((activity.pk, d.pk) for d in data.domains)
@@ -454,6 +455,7 @@ def _write(*, actor: Actor, prepared: list[ActivityData], status: str, result: I
             "domain_keys",
             "audience_keys",
             "is_highlight",
+            "task_keys",
         ],
         participants,
     )

@@ -202,6 +202,8 @@ class ActivityUnit(models.Model):
     # The typical-practice flag, copied for the same reason: a district's 典型做法 is read from its own rows,
     # not by probing every typical record of the city.
     is_highlight = models.BooleanField("典型做法（副本）", default=False, editable=False)
+    # And the tasks it counts toward (",41,",  like domain_keys): a task's filter checks the scope's rows.
+    task_keys = models.CharField("关联任务（副本）", max_length=2000, blank=True, default="", editable=False)
 
     objects = ActivityUnitQuerySet.as_manager()
 
@@ -225,6 +227,7 @@ class ActivityUnit(models.Model):
                     "domain_keys",
                     "audience_keys",
                     "is_highlight",
+                    "task_keys",
                 ],
                 name="ledger_au_list",
             ),
@@ -236,12 +239,12 @@ class ActivityUnit(models.Model):
             models.Index(
                 fields=[
                     *("region_path", "date", "activity", "status", "kind", "is_deleted"),
-                    *("domain_keys", "audience_keys", "is_highlight"),
+                    *("domain_keys", "audience_keys", "is_highlight", "task_keys"),
                 ],
                 name="ledger_au_region_list",
                 opclasses=[
                     *("varchar_pattern_ops", "date_ops", "int8_ops", "varchar_ops", "int8_ops", "bool_ops"),
-                    *("varchar_ops", "varchar_ops", "bool_ops"),
+                    *("varchar_ops", "varchar_ops", "bool_ops", "varchar_ops"),
                 ],
             ),
             models.Index(
@@ -263,7 +266,7 @@ class ActivityUnit(models.Model):
 
     @staticmethod
     def has_key(field: str, ids: Iterable[int]) -> models.Q:
-        """Rows whose copy (`domain_keys` or `audience_keys`) holds any of `ids`; none when `ids` is empty."""
+        """Rows whose copy (`domain_keys`, `audience_keys` or `task_keys`) holds any of `ids`; none for no ids."""
         q = models.Q(pk__in=[])
         for pk in ids:
             q |= models.Q(**{f"{field}__contains": f",{pk},"})

@@ -373,8 +373,8 @@ def _broad_keys(actor: Any, f: ActivityFilter, *, by_date: bool = True) -> Query
     page is full. Otherwise (a count, or the page of a filter the scope holds few rows of) the scope's own
     rows are read through the path index and the period checked on each (`day`, never from the city-wide
     date index), so the cost follows the scope, not the city. Domains and audiences are checked on the rows'
-    own copies of them (inside either index), and so is the typical-practice flag; tasks per key with an
-    index probe; a title search joins the activity."""
+    own copies of them (inside either index), and so are the typical-practice flag and the tasks; a title
+    search joins the activity."""
     in_scope = scope_q(ActivityUnit, actor, _list_action(f))
     if in_scope is not None:
         rows = ActivityUnit.objects.filter(_unindexed_paths(in_scope) if by_date else in_scope)
@@ -400,8 +400,7 @@ def _broad_keys(actor: Any, f: ActivityFilter, *, by_date: bool = True) -> Query
         if codes:
             rows = rows.filter(ActivityUnit.has_key(copy, _ids(model, codes)))
     if f.tasks:
-        links = Activity.tasks.through.objects.filter(activity_id=OuterRef("activity_id"), task_id__in=f.tasks)
-        rows = rows.filter(Exists(links))
+        rows = rows.filter(ActivityUnit.has_key("task_keys", f.tasks))
     if f.q:
         # A scalar subquery, checked per key in date order. As a join (or EXISTS, which PostgreSQL turns into
         # one) the planner guesses '%宪法%' matches a handful of titles and scans the whole activity table.

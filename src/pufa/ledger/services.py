@@ -205,6 +205,7 @@ def _set_relations(activity: Activity, data: ActivityData) -> None:
         data.co_organisers,
         domain_ids=[d.pk for d in data.domains],
         audience_ids=[a.pk for a in data.audiences],
+        task_ids=[t.pk for t in data.tasks],
     )
 
 
@@ -228,14 +229,17 @@ def participant_rows(
     *,
     domain_ids: Iterable[int] = (),
     audience_ids: Iterable[int] = (),
+    task_ids: Iterable[int] = (),
 ) -> list[ActivityUnit]:
     """The ActivityUnit rows of one activity (also used by the importer's bulk path).
 
     A co-organiser outside the organiser's street is a request (consent pending, no paths) unless `consents`
     (unit id → consent, the rows being rewritten) already settled it; see ActivityUnit. `domain_ids` and
-    `audience_ids` are the activity's, copied onto every row (the office's filters read them there).
+    `audience_ids` and `task_ids` are the activity's, copied onto every row (the office's filters read them
+    there).
     """
     domain_keys, audience_keys = ActivityUnit.keys_of(domain_ids), ActivityUnit.keys_of(audience_ids)
+    task_keys = ActivityUnit.keys_of(task_ids)
     area = area if area is not None else home_area_path(organiser)
     settled = consents or {}
     rows = []
@@ -260,6 +264,7 @@ def participant_rows(
                 domain_keys=domain_keys,
                 audience_keys=audience_keys,
                 is_highlight=activity.is_highlight,
+                task_keys=task_keys,
             )
         )
     return rows
@@ -272,12 +277,21 @@ def _write_participants(
     *,
     domain_ids: Iterable[int],
     audience_ids: Iterable[int],
+    task_ids: Iterable[int],
 ) -> None:
     rows = ActivityUnit.objects.filter(activity=activity)
     settled = dict(rows.values_list("unit_id", "consent"))
     rows.delete()
     ActivityUnit.objects.bulk_create(
-        participant_rows(activity, organiser, co_organisers, settled, domain_ids=domain_ids, audience_ids=audience_ids)
+        participant_rows(
+            activity,
+            organiser,
+            co_organisers,
+            settled,
+            domain_ids=domain_ids,
+            audience_ids=audience_ids,
+            task_ids=task_ids,
+        )
     )
 
 
