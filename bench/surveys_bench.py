@@ -6,8 +6,12 @@ baseline measured in the same run (a plain logged-in page; the public page's GET
    and p95 in ms over --runs requests after a warm-up, beside the notification list.
 2. Ingestion: gunicorn (`-w 2` sync workers, DEBUG off, database connections kept) serves pufa.wsgi; --threads
    Python clients each act as new phones: GET the answering page (a device cookie and the CSRF token), POST
-   a full set of answers. Printed: responses stored per second (counted in the database), p95 of the POST,
-   errors, and the GET-only rate of the same page as the baseline; with the load average.
+   a full set of answers with those cookies, on a fresh connection each (http.client; the sync workers close
+   every connection). Printed: responses stored per second (counted in the database), p95 of the POST,
+   errors, and the GET-only rate of the same page as the baseline; with the load average before and after,
+   and the CPU the server processes and the client threads used (cores on average, ms per request or
+   response, from /proc): the client shares the machine's cores with the server, and on a busy machine the
+   CPU per response says more than the rate.
 
     .venv/bin/python bench/surveys_bench.py --responses 100000
     PUFA_DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5432/pufa_bench .venv/bin/python bench/surveys_bench.py
@@ -18,7 +22,7 @@ Targets (issue 21): results page p95 ≤ 300 ms at 100,000 responses; ≥ 200 re
 from __future__ import annotations
 
 import argparse
-import http.cookiejar
+import http.client
 import os
 import re
 import statistics
@@ -27,7 +31,6 @@ import sys
 import threading
 import time
 import urllib.parse
-import urllib.request
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -57,24 +60,70 @@ def timed(client: object, url: str, runs: int) -> list[float]:
     return timings
 
 
-def phone(base: str, token: str, answers: dict[str, str], post: bool) -> tuple[float, bool]:
-    """One new phone: open the page; if `post`, submit. Returns (ms of the POST or GET, stored)."""
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    url = f"{base}/public/s/{token}/"
+CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def _cookies(response: http.client.HTTPResponse) -> str:
+    """The Cookie header a browser would send back: each Set-Cookie's name=value (the server sets only
+    path=/ cookies on this page, so no path or expiry logic is needed)."""
+    return "; ".join(v.split(";", 1)[0] for k, v in response.getheaders() if k.lower() == "set-cookie")
+
+
+def phone(port: int, token: str, answers: dict[str, str], post: bool) -> tuple[float, bool]:
+    """One new phone (no cookies): open the page; if `post`, submit the answers with the device and CSRF
+    cookies and the form's token, as a browser does. Returns (ms of the POST or GET, stored or served).
+    A bare http.client connection per request (gunicorn's sync workers close each one), so the client
+    spends little of the machine's two cores; its CPU is printed beside the figures."""
+    path = f"/public/s/{token}/"
     started = time.perf_counter()
-    html = opener.open(url, timeout=60).read().decode()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        html = response.read()
+    finally:
+        conn.close()
+    if response.status != 200:
+        return 0.0, False
     if not post:
         return (time.perf_counter() - started) * 1000, True
-    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
-    data = urllib.parse.urlencode({**answers, "csrfmiddlewaretoken": csrf.group(1) if csrf else ""}).encode()
-    request = urllib.request.Request(url, data=data, headers={"Referer": url})  # noqa: S310 - loopback http
+    csrf = CSRF.search(html)
+    body = urllib.parse.urlencode({**answers, "csrfmiddlewaretoken": csrf.group(1).decode() if csrf else ""})
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": _cookies(response),
+        "Referer": f"http://127.0.0.1:{port}{path}",
+    }
     started = time.perf_counter()
-    body = opener.open(request, timeout=60).read().decode()
-    return (time.perf_counter() - started) * 1000, 'data-testid="survey-done"' in body
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request("POST", path, body=body, headers=headers)
+        done = conn.getresponse().read()
+    finally:
+        conn.close()
+    return (time.perf_counter() - started) * 1000, b'data-testid="survey-done"' in done
 
 
-def drive(base: str, token: str, answers: dict[str, str], seconds: float, threads: int, post: bool) -> dict:
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU of these processes so far (Linux /proc), in seconds."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of the line)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def server_pids(master: int) -> list[int]:
+    children = Path(f"/proc/{master}/task/{master}/children")
+    return [master, *(int(p) for p in children.read_text().split())] if children.exists() else [master]
+
+
+def drive(
+    port: int, token: str, answers: dict[str, str], seconds: float, threads: int, post: bool, master: int
+) -> dict:
     stop = time.monotonic() + seconds
     timings: list[float] = []
     errors = [0]
@@ -83,7 +132,7 @@ def drive(base: str, token: str, answers: dict[str, str], seconds: float, thread
     def worker() -> None:
         while time.monotonic() < stop:
             try:
-                ms, ok = phone(base, token, answers, post)
+                ms, ok = phone(port, token, answers, post)
             except OSError:
                 ok, ms = False, 0.0
             with lock:
@@ -92,14 +141,28 @@ def drive(base: str, token: str, answers: dict[str, str], seconds: float, thread
                 else:
                     errors[0] += 1
 
+    pids = server_pids(master)
     pool = [threading.Thread(target=worker) for _ in range(threads)]
+    server_before, client_before = cpu_seconds(pids), time.process_time()
     started = time.monotonic()
     for t in pool:
         t.start()
     for t in pool:
         t.join()
     elapsed = time.monotonic() - started
-    return {"rate": len(timings) / elapsed, "p95": percentile(timings, 0.95), "errors": errors[0], "n": len(timings)}
+    server_cpu, client_cpu = cpu_seconds(pids) - server_before, time.process_time() - client_before
+    n = len(timings)
+    return {
+        "rate": n / elapsed,
+        "p95": percentile(timings, 0.95),
+        "errors": errors[0],
+        "n": n,
+        # cores busy on average, and CPU ms per request (GET) or per response (GET + POST)
+        "server_cores": server_cpu / elapsed,
+        "client_cores": client_cpu / elapsed,
+        "server_ms": server_cpu * 1000 / n if n else float("nan"),
+        "client_ms": client_cpu * 1000 / n if n else float("nan"),
+    }
 
 
 def main() -> None:
@@ -177,10 +240,10 @@ def main() -> None:
     )
     try:
         wait_ready(port, server)
-        base = f"http://127.0.0.1:{port}"
+        print(f"load average before the load: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         before = Response.objects.filter(survey=survey).count()
-        get = drive(base, survey.token, answers, args.seconds, args.threads, post=False)
-        post = drive(base, survey.token, answers, args.seconds, args.threads, post=True)
+        get = drive(port, survey.token, answers, args.seconds, args.threads, post=False, master=server.pid)
+        post = drive(port, survey.token, answers, args.seconds, args.threads, post=True, master=server.pid)
         stored = Response.objects.filter(survey=survey).count() - before
         print(
             f"server: gunicorn -w {args.workers} (sync); {args.threads} client threads, {args.seconds:.0f} s per case"
@@ -193,6 +256,11 @@ def main() -> None:
             f"ingestion: new phone GET+POST           {post['rate']:8.1f} responses/s  POST p95 {post['p95']:7.1f} ms  "
             f"errors {post['errors']}  stored {stored:,} (= {post['n']:,} answered)"
         )
+        for label, case, per in (("GET", get, "request"), ("GET+POST", post, "response")):
+            print(
+                f"cpu, {label:<9} server {case['server_cores']:.2f} cores ({case['server_ms']:.1f} ms/{per})  "
+                f"client {case['client_cores']:.2f} cores ({case['client_ms']:.1f} ms/{per})"
+            )
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -3,6 +3,8 @@ outsider 404, a role without the action 403 — and the figures those pages show
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.utils import timezone
 
@@ -27,9 +29,29 @@ def areas(world):
     attempt = exam_services.attempt_start(actor=examinees[0], exam=exam)
     answer_all(attempt, examinees[0], right=len(attempt.question_ids))
     exam_services.attempt_submit(actor=examinees[0], attempt=attempt)
+    campaign = survey_services.campaign_create(
+        actor=SYSTEM,
+        data=survey_services.CampaignData(
+            name="沱河社区民法典宣传月",
+            unit=world.committee_a,
+            starts_on=dt.date(2026, 5, 1),
+            ends_on=dt.date(2026, 5, 31),
+        ),
+    )
+    other_campaign = survey_services.campaign_create(
+        actor=SYSTEM,
+        data=survey_services.CampaignData(
+            name="桃园社区宪法宣传周",
+            unit=world.committee_b,
+            starts_on=dt.date(2026, 12, 1),
+            ends_on=dt.date(2026, 12, 7),
+        ),
+    )
     survey = survey_services.survey_create(
         actor=SYSTEM,
-        data=survey_services.SurveyData(title="沱河社区宣讲反馈", unit=world.committee_a),
+        data=survey_services.SurveyData(
+            title="沱河社区宣讲反馈", unit=world.committee_a, phase="pre", campaign=campaign
+        ),
         template="feedback",
     )
     other_survey = survey_services.survey_create(
@@ -49,6 +71,8 @@ def areas(world):
         region=world.street_b, number="12345-002", received_at=received, text="邻居装修噪音扰民"
     )
     return {
+        "campaign": campaign,
+        "other_campaign": other_campaign,
         "survey": survey,
         "other_survey": other_survey,
         "order": order,
@@ -69,10 +93,19 @@ def _urls(a) -> list[str]:
         f"/api/venues/{a['venue'].pk}/",
         f"/api/people/{a['person'].pk}/",
         f"/api/surveys/{a['survey'].pk}/",
+        f"/api/campaigns/{a['campaign'].pk}/",
     ]
 
 
-LISTS = ["/api/cases/", "/api/venues/", "/api/people/", "/api/exams/", "/api/surveys/", "/api/work-orders/"]
+LISTS = [
+    "/api/cases/",
+    "/api/venues/",
+    "/api/people/",
+    "/api/exams/",
+    "/api/surveys/",
+    "/api/campaigns/",
+    "/api/work-orders/",
+]
 
 
 def test_anonymous_gets_401(api_as, areas):
@@ -84,11 +117,24 @@ def test_the_liaison_sees_its_unit_only_and_phones_masked(api_as, world, areas, 
     api = api_as(liaison)
     for url in _urls(areas):
         assert api.get(url).status_code == 200, url
-    kinds = {"other_case": "cases", "other_venue": "venues", "other_person": "people", "other_survey": "surveys"}
+    kinds = {
+        "other_case": "cases",
+        "other_venue": "venues",
+        "other_person": "people",
+        "other_survey": "surveys",
+        "other_campaign": "campaigns",
+    }
     for key, kind in kinds.items():
         assert api.get(f"/api/{kind}/{areas[key].pk}/").status_code == 404
     assert [c["title"] for c in api.get("/api/cases/").json()["items"]] == ["沱河社区养老诈骗案"]
     assert [s["title"] for s in api.get("/api/surveys/").json()["items"]] == ["沱河社区宣讲反馈"]
+    assert api.get(f"/api/surveys/{areas['survey'].pk}/").json()["campaign_id"] == areas["campaign"].pk
+    campaigns = api.get("/api/campaigns/").json()
+    assert campaigns["count"] == 1
+    assert [(c["name"], c["survey_count"], c["unit_name"]) for c in campaigns["items"]] == [
+        ("沱河社区民法典宣传月", 1, "沱河社区居委会")
+    ]
+    assert api.get(f"/api/campaigns/{areas['campaign'].pk}/").json()["starts_on"] == "2026-05-01"
     # Hotline orders are the offices' and inspectors' (the role table), as on the demand pages.
     assert api.get("/api/work-orders/").status_code == 403
     assert api.get(f"/api/work-orders/{areas['order'].pk}/").status_code == 404  # not in a liaison's scope

@@ -187,6 +187,32 @@ def test_the_answering_page_is_built_once_per_questionnaire_and_follows_edits(
     assert "改进建议" in html and "您的建议" not in html
 
 
+def test_the_kept_answering_page_gives_each_phone_its_own_csrf_token_and_nothing_of_an_officer(
+    open_survey, liaison, client_for
+):
+    """The whole page is kept per questionnaire once rendered; an officer trying the link first leaves nothing of
+    theirs in it, and each phone's form carries the token of its own CSRF cookie, which a checked POST accepts."""
+    from django.test import Client
+
+    url = reverse("portal:survey", args=[open_survey.token])
+    assert client_for(liaison).get(url).status_code == 200  # rendered first for a logged-in officer
+    tokens = []
+    for _ in range(2):
+        phone = Client(enforce_csrf_checks=True)
+        html = phone.get(url).content.decode()
+        assert "陈静" not in html and "liaison" not in html and "pufa-csrf-" not in html
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        tokens.append(token)
+        sat, know = open_survey.current_questions()
+        done = phone.post(url, {f"q{sat.pk}": "5", f"q{know.pk}": "0", "csrfmiddlewaretoken": token})
+        assert done.status_code == 200 and 'data-testid="survey-done"' in done.content.decode()
+    assert tokens[0] != tokens[1]
+    assert Response.objects.filter(survey=open_survey).count() == 2
+    forged = Client(enforce_csrf_checks=True)
+    forged.get(url)
+    assert forged.post(url, {"csrfmiddlewaretoken": tokens[0]}).status_code == 403
+
+
 def test_a_second_post_from_an_answered_phone_stores_nothing(open_survey, client):
     assert 'data-testid="survey-done"' in _post(client, open_survey).content.decode()
     again = _post(client, open_survey)  # not looked up first: the unique constraint refuses it

@@ -9,16 +9,23 @@ database so every server process shares the count). Answers refused are shown ag
 
 Every phone opening the link gets the same questions, so the form's body (questions, the community and
 audience lists: 2,500 communities for a city-wide survey) is rendered once per questionnaire and process and
-kept under the survey's revision and version (`FORMS`); only a page showing refused answers renders its own.
+kept under the survey's revision and version (`FORMS`); so is the whole page around it, the thank-you page
+and the closed page (`PAGES`), which differ between phones only by the CSRF token put into the form. Those
+pages are rendered without the request's context processors, so nothing of whoever opened one first (a
+logged-in officer trying the link) can be kept in them. Only a page showing refused answers renders its own.
 A phone without the device cookie has not answered yet: it is not looked up.
 """
 
 from __future__ import annotations
 
+import secrets
+from types import SimpleNamespace
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
@@ -35,12 +42,37 @@ from pufa.surveys import selectors, services
 FORMS: Memo[SafeString] = Memo(size=256, ttl=300)
 
 
+#: Whole pages per questionnaire and state ("form": nothing typed yet, "done", "closed"), the form's CSRF token
+#: left as `_CSRF` (a stand-in no survey text holds) to be replaced on each request.
+PAGES: Memo[str] = Memo(size=768, ttl=300)
+_CSRF = f"pufa-csrf-{secrets.token_hex(12)}"
+
+
 def _blank_form(public: selectors.PublicSurvey) -> SafeString:
     def build() -> SafeString:
         context = {"survey": public, "given": {}, "errors": {}, "community": "", "audience": ""}
         return SafeString(render_to_string("portal/survey_questions.html", context))
 
     return FORMS.get(public.key, build)
+
+
+def _page(request: HttpRequest, public: selectors.PublicSurvey, state: str) -> HttpResponse:
+    def build() -> str:
+        context = {
+            "survey": public,
+            "done": state == "done",
+            "errors": {},
+            "given": {},
+            "community": "",
+            "audience": "",
+            "form_html": _blank_form(public) if state == "form" else None,
+            "csrf_token": _CSRF,
+            "request": SimpleNamespace(path=request.path),  # the footer's link back; the path names the survey
+        }
+        return render_to_string("portal/survey.html", context)
+
+    page = PAGES.get((public.key, request.path, state), build)
+    return HttpResponse(page.replace(_CSRF, get_token(request)) if state == "form" else page)
 
 
 @login_not_required
@@ -79,6 +111,8 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
                     status = 400
             else:
                 done = True
+    if not errors:
+        return _with_device(_page(request, public, "done" if done else "form" if public.is_open else "closed"), new)
     context = {
         "survey": public,
         "done": done,
@@ -86,6 +120,6 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
         "given": given,
         "community": request.POST.get("community", ""),
         "audience": request.POST.get("audience", ""),
-        "form_html": None if (errors or done or not public.is_open) else _blank_form(public),
+        "form_html": None,
     }
     return _with_device(render(request, "portal/survey.html", context, status=status), new)

@@ -1,8 +1,11 @@
 """沱河街道's effect evaluation for the demo (seed 004 十九: 问卷调查反馈普法效果): a pre/post pair of 法治素养
 questionnaires around 沱河社区's 民法典 lecture that shows a change (about 55 → 80), the street office's
-annual 法治素养测评 answered in every community over the year (the index per community and quarter), and a
-feedback questionnaire with its skip question. Surveys and answers go through the services; the answers are
-then dated over the year (the demo shows a year of work in one run). Idempotent: made once, by title.
+annual 法治素养测评 answered in every community over the year (the index per community and quarter), a
+feedback questionnaire with its skip question, and the street's 民法典宣传月 (seed 000: 充分利用“民法典宣传月”
+“宪法宣传周”等活动; “美好生活•民法典相伴”) as a 宣传活动 of May with the street's activities of that month,
+a 前测 in the street's communities in late April and a 后测 in early June (about 50 → 70), so the campaign's
+page shows the change with its Welch intervals. Surveys and answers go through the services; the answers are
+then dated (the demo shows a year of work in one run). Idempotent: made once, by title and name.
 """
 
 from __future__ import annotations
@@ -17,13 +20,16 @@ from pufa.ledger.models import Activity
 from pufa.org.access import SYSTEM
 from pufa.org.models import Region, Unit
 from pufa.surveys import services, tally
-from pufa.surveys.models import Response, Survey
+from pufa.surveys.models import Campaign, Response, Survey
 
 COMMUNITIES = ["tuohe-tuohe", "tuohe-taoyuan", "tuohe-yinhe", "tuohe-bianhe", "tuohe-huaihe", "tuohe-longhe"]
 PRE_TITLE = "民法典宣讲前法治素养测评"
 POST_TITLE = "民法典宣讲后法治素养测评"
 ANNUAL_TITLE = "沱河街道年度居民法治素养测评"
 FEEDBACK_TITLE = "民法典宣讲活动效果反馈"
+CAMPAIGN_NAME = "“美好生活·民法典相伴”民法典宣传月"
+CAMPAIGN_PRE_TITLE = "民法典宣传月前测：居民法治素养问卷"
+CAMPAIGN_POST_TITLE = "民法典宣传月后测：居民法治素养问卷"
 
 
 def _answers(survey: Survey, rng: random.Random, knows: float) -> dict[int, list[str]]:
@@ -60,6 +66,60 @@ def _fill(
     tally.rebuild([survey.pk])  # the days the demo moved the answers to
 
 
+def _spread(
+    survey: Survey, n: int, knows: float, rng: random.Random, communities: list[Region], days: list[dt.date]
+) -> None:
+    """`n` residents of the communities in turn, each answering on one of `days` in turn (the demo's dates)."""
+    if survey.responses.exists():
+        return
+    tz = timezone.get_current_timezone()
+    for i in range(n):
+        r = services.respond(
+            token=survey.token,
+            device=f"demo-{survey.pk}-{i}",
+            answers=_answers(survey, rng, knows + rng.uniform(-0.15, 0.15)),
+            community_id=communities[i % len(communities)].pk,
+        )
+        at = dt.datetime.combine(days[(i * 7) % len(days)], dt.time(9 + i % 9, (7 * i) % 60), tzinfo=tz)
+        Response.objects.filter(pk=r.pk).update(submitted_at=at)
+    tally.rebuild([survey.pk])
+
+
+def seed_campaign(office: Unit, communities: list[Region], rng: random.Random) -> Campaign | None:
+    """The street's 民法典宣传月: May of the year of its last 民法典宣传月 lecture, with the street's activities of
+    that month; its 前测 answered in the last ten days of April, its 后测 in the first ten days of June (not
+    after today)."""
+    today = timezone.localdate()
+    year = today.year if today >= dt.date(today.year, 5, 20) else today.year - 1
+    starts, ends = dt.date(year, 5, 1), dt.date(year, 5, 31)
+    campaign = Campaign.objects.filter(name=CAMPAIGN_NAME, unit=office, starts_on=starts).first()
+    if campaign is None:
+        activities = Activity.objects.filter(
+            unit__region__path__startswith=office.region.path, date__range=(starts, min(ends, today))
+        ).order_by("date", "id")
+        campaign = services.campaign_create(
+            actor=SYSTEM,
+            data=services.CampaignData(
+                name=CAMPAIGN_NAME,
+                unit=office,
+                starts_on=starts,
+                ends_on=ends,
+                description="围绕“美好生活·民法典相伴”主题，街道司法所联合各社区集中开展民法典宣讲、咨询和法治文艺活动；"
+                "活动前后各做一次居民法治素养问卷，比较宣传月前后的变化。",
+                activities=tuple(activities[: services.MAX_CAMPAIGN_ACTIVITIES]),
+            ),
+        )
+    pre = _survey(CAMPAIGN_PRE_TITLE, office, "literacy", kind="literacy", phase="pre", campaign=campaign)
+    post = _survey(
+        CAMPAIGN_POST_TITLE, office, "literacy", kind="literacy", phase="post", campaign=campaign, baseline=pre
+    )
+    before = [dt.date(year, 4, d) for d in range(21, 31)]
+    after = [d for d in (dt.date(year, 6, d) for d in range(1, 11)) if d <= today] or [today]
+    _spread(pre, 42, 0.5, rng, communities, before)
+    _spread(post, 40, 0.7, rng, communities, after)
+    return campaign
+
+
 def _survey(title: str, unit: Unit, template: str, **kwargs: Any) -> Survey:
     existing = Survey.objects.filter(title=title, unit=unit).first()
     if existing is not None:
@@ -93,6 +153,8 @@ def seed_surveys() -> None:
     if not annual.responses.exists():
         for round_no, day in enumerate(days):
             _fill_round(annual, 24, 0.5 + 0.07 * round_no, rng, communities, day, round_no)
+    if communities:
+        seed_campaign(office, communities, random.Random(2104))  # its own stream: the surveys above stay as they were
 
 
 def _fill_round(

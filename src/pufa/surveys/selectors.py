@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from pufa.core.memo import Memo
 from pufa.core.models import Audience
+from pufa.core.prepared import OneRow
 from pufa.ledger.models import Activity
 from pufa.org.access import can, scope, visible_or_404
 from pufa.org.models import Region, Unit
@@ -558,6 +559,13 @@ _PUBLIC_FIELDS = (
     "ask_audience",
 )
 
+#: The state of a published or ended survey by its public token (unique).
+_PUBLIC_STATE = OneRow(
+    lambda token: Survey.objects.filter(token=token, status__in=[Survey.Status.PUBLISHED, Survey.Status.CLOSED]).values(
+        *_PUBLIC_FIELDS
+    )[:1]
+)
+
 
 def asked(
     *, survey_id: int, token: str, revision: int, version: int, region_path: str, communities: bool, audiences: bool
@@ -606,12 +614,9 @@ def asked_for(survey: Survey) -> Questionnaire:
 
 def public_survey(token: str) -> PublicSurvey | None:
     """A published (or ended) survey as the answering page shows it; None for a draft or unknown link.
-    One query for the survey's state; its questionnaire comes from `asked`."""
-    row = (
-        Survey.objects.filter(token=token[:32], status__in=[Survey.Status.PUBLISHED, Survey.Status.CLOSED])
-        .values(*_PUBLIC_FIELDS)
-        .first()
-    )
+    One query for the survey's state (its SQL built once per process: every phone runs it); its questionnaire
+    comes from `asked`."""
+    row = _PUBLIC_STATE.get(token[:32])
     if row is None:
         return None
     today = timezone.localdate()

@@ -23,11 +23,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from pufa.core import audit, events, workflow
+from pufa.core import audit, bulk, events, workflow
 from pufa.core.actors import person
 from pufa.core.events import RecordsChanged
 from pufa.core.memo import Memo
 from pufa.core.models import Audience
+from pufa.core.prepared import OneRow
 from pufa.ledger.models import Activity
 from pufa.org.access import Actor, can, require
 from pufa.org.models import Region, Unit
@@ -604,22 +605,34 @@ def _parse(questions: list[Question], raw: dict[int, list[str]]) -> tuple[Parsed
 #: back — for whom a response is announced (a unit made since is told within a minute).
 _UNITS_OF_PLACE: Memo[tuple[int, ...]] = Memo(size=4096, ttl=60)
 
+#: What answering needs of the survey: one narrow row by its public token (unique), its SQL built once per
+#: process (`core.prepared`: every phone's answers read it).
+_ANSWERING_FIELDS = (
+    "pk",
+    "token",
+    "status",
+    "closes_on",
+    "revision",
+    "version",
+    "ask_community",
+    "ask_audience",
+    "unit_id",
+    "region_id",
+    "region__path",
+)
+_ANSWERING = OneRow(
+    lambda token: Survey.objects.filter(token=token, deleted_at__isnull=True).values(*_ANSWERING_FIELDS)[:1]
+)
 
-def _announce(survey: Survey, community: Region | None, day: dt.date) -> None:
+
+def _units_to_tell(token: str, unit_id: int, place_id: int) -> frozenset[int]:
     """Responses count for the unit running the survey; the 法治素养 index for the units of the place answered."""
-    place = community or survey.region
-    units = {
-        *_UNITS_OF_PLACE.get(
-            (survey.token, place.pk), lambda: tuple(Unit.objects.filter(region=place).values_list("pk", flat=True))
-        ),
-        survey.unit_id,
-    }
-    events.publish(
-        RecordsChanged(metrics=SURVEY_METRICS, unit_ids=frozenset(units), dates=frozenset({day}), source="surveys")
+    of_place = _UNITS_OF_PLACE.get(
+        (token, place_id), lambda: tuple(Unit.objects.filter(region_id=place_id).values_list("pk", flat=True))
     )
+    return frozenset({*of_place, unit_id})
 
 
-@transaction.atomic
 def respond(
     *,
     token: str,
@@ -632,18 +645,34 @@ def respond(
     (keys "q<id>", "community", "audience") so the page can show them beside the answers kept.
 
     The survey is named by its public token (the portal never handles the model); the device is the hash of
-    the portal's device cookie: one response per device per survey, held by a unique constraint."""
-    survey = Survey.objects.select_related("region").filter(token=token[:32], deleted_at__isnull=True).first()
+    the portal's device cookie: one response per device per survey, held by a unique constraint.
+
+    Everything that reads or computes (the survey's state, the questionnaire, checking, scoring, the counts to
+    add) comes before the transaction, which holds only the writes: on SQLite a write transaction takes the
+    database's one write lock at its start (BEGIN IMMEDIATE), and every other phone's answer waits for it. A
+    survey closed in the instant between the read and the write takes the answer, as it would have a moment
+    earlier (the same holds on PostgreSQL, where the read never locked the survey)."""
+    survey = _ANSWERING.get(token[:32])
     if survey is None:
         raise ValidationError("未找到该问卷。")
-    if survey.status != Status.PUBLISHED or survey.deleted_at is not None:
+    if survey["status"] != Status.PUBLISHED:
         raise ValidationError("该问卷当前不在收集期内。")
     today = timezone.localdate()
-    if survey.closes_on is not None and today > survey.closes_on:
+    if survey["closes_on"] is not None and today > survey["closes_on"]:
         raise ValidationError("该问卷已过截止日期。")
     if not device or len(device) > 64:
         raise ValidationError("无法识别您的设备，请允许浏览器保存 Cookie 后重试。")
-    questions = list(selectors.asked_for(survey).questions)
+    questions = list(
+        selectors.asked(
+            survey_id=survey["pk"],
+            token=survey["token"],
+            revision=survey["revision"],
+            version=survey["version"],
+            region_path=survey["region__path"],
+            communities=survey["ask_community"],
+            audiences=survey["ask_audience"],
+        ).questions
+    )
     parsed, errors = _parse(questions, answers)
     shown = shown_questions(questions, parsed.choices)
     shown_ids = {q.pk for q in shown}
@@ -654,55 +683,62 @@ def respond(
             errors[key] = "此题为必答题。"
     errors = {k: v for k, v in errors.items() if int(k[1:]) in shown_ids}
     community = None
-    if survey.ask_community and community_id is not None:
+    if survey["ask_community"] and community_id is not None:
         community = Region.objects.filter(
-            pk=community_id, path__startswith=survey.region.path, level=Region.Level.COMMUNITY, deleted_at__isnull=True
+            pk=community_id,
+            path__startswith=survey["region__path"],
+            level=Region.Level.COMMUNITY,
+            deleted_at__isnull=True,
         ).first()
         if community is None:
             errors["community"] = "请从列表中选择所在社区。"
     audience = None
-    if survey.ask_audience and audience_id is not None:
+    if survey["ask_audience"] and audience_id is not None:
         audience = Audience.objects.filter(pk=audience_id, is_active=True).first()
         if audience is None:
             errors["audience"] = "请从列表中选择身份类别。"
     if errors:
         raise ValidationError(errors)
+    now = timezone.now()
     response = Response(
-        survey=survey,
-        revision=survey.revision,
+        survey_id=survey["pk"],
+        revision=survey["revision"],
         device=device,
         community=community,
         audience=audience,
-        submitted_at=timezone.now(),
+        submitted_at=now,
         score=score(shown, parsed.choices),
     )
-    try:
-        with transaction.atomic():
-            response.save()
-    except IntegrityError as exc:  # the same device again (held by the unique constraint, no query first)
-        raise ValidationError("本设备已提交过这份问卷，感谢参与！", code="duplicate") from exc
-    rows: list[Answer] = []
+    given: list[tuple[Question, int | None, Decimal | None, str]] = []
     for q in shown:
-        for option in sorted(parsed.choices.get(q.pk, ())):
-            rows.append(Answer(response=response, question=q, option=option))
+        given.extend((q, option, None, "") for option in sorted(parsed.choices.get(q.pk, ())))
         if q.pk in parsed.values:
-            rows.append(Answer(response=response, question=q, value=parsed.values[q.pk]))
+            given.append((q, None, parsed.values[q.pk], ""))
         if q.pk in parsed.texts:
-            rows.append(Answer(response=response, question=q, text=parsed.texts[q.pk]))
-    Answer.objects.bulk_create(rows)
-    tally.add(
-        survey.pk,
-        tally.increments(
-            revision=response.revision,
-            community=response.community_id,
-            audience=response.audience_id,
-            score=response.score,
-            answers=[(a.question_id, a.option, a.value, a.text) for a in rows],
-            questions={q.pk: tally.Asked(q.kind, frozenset(q.correct)) for q in shown},
-        ),
-        tally.day_increments(
-            day=timezone.localdate(response.submitted_at), community=response.community_id, score=response.score
-        ),
+            given.append((q, None, None, parsed.texts[q.pk]))
+    counts = tally.increments(
+        revision=response.revision,
+        community=response.community_id,
+        audience=response.audience_id,
+        score=response.score,
+        answers=[(q.pk, option, value, text) for q, option, value, text in given],
+        questions={q.pk: tally.Asked(q.kind, frozenset(q.correct)) for q in shown},
     )
-    _announce(survey, community, today)
+    days = tally.day_increments(day=timezone.localdate(now), community=response.community_id, score=response.score)
+    units = _units_to_tell(survey["token"], survey["unit_id"], community.pk if community else survey["region_id"])
+    with transaction.atomic():
+        try:
+            response.save()  # the same device again is refused by the unique constraint, with no query first
+        except IntegrityError as exc:  # leaving the block rolls the failed insert back
+            raise ValidationError("本设备已提交过这份问卷，感谢参与！", code="duplicate") from exc
+        # plain rows (core.bulk): a model instance per answer cost more than the rest of the transaction
+        bulk.insert_rows(
+            Answer,
+            ["response_id", "question_id", "option", "value", "text"],
+            [(response.pk, q.pk, o, v, t) for q, o, v, t in given],
+        )
+        tally.add(survey["pk"], counts, days)
+        events.publish(
+            RecordsChanged(metrics=SURVEY_METRICS, unit_ids=units, dates=frozenset({today}), source="surveys")
+        )
     return response

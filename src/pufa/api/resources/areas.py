@@ -1,6 +1,6 @@
 """The resources of the areas built on the ledger (read only): 以案释法案例, 法治文化阵地, 队伍成员,
-学法考试成绩, 效果评估问卷 and 热线工单 — each read through its app's selectors, so scope and masking are the
-pages'."""
+学法考试成绩, 效果评估问卷 and their 宣传活动, and 热线工单 — each read through its app's selectors, so scope and
+masking are the pages'."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from pufa.org.access import require
 from pufa.people import selectors as people_selectors
 from pufa.people.schemas import PersonOut
 from pufa.surveys import selectors as survey_selectors
-from pufa.surveys.schemas import SurveyOut
+from pufa.surveys.schemas import CampaignOut, SurveyOut
 from pufa.venues import selectors as venue_selectors
 from pufa.venues.schemas import VenueOut
 
@@ -191,6 +191,28 @@ def survey_get(request: HttpRequest, pk: int) -> object:
     survey = survey_selectors.survey_get(actor=request.user, pk=pk)
     survey.response_count = survey_selectors.responses(survey).count()  # type: ignore[attr-defined]
     return survey
+
+
+class CampaignPage(Schema):
+    count: int
+    items: list[CampaignOut]
+
+
+class CampaignQuery(PageQuery):
+    q: str = Field(default="", max_length=100, description="名称")
+
+
+@router.get("/campaigns/", response=ok(CampaignPage), summary="宣传活动列表", operation_id="campaign_list")
+def campaign_list(request: HttpRequest, query: Query[CampaignQuery]) -> dict:
+    """您能看到的宣传活动及其问卷数、关联活动数，按开始日期倒序。问卷所属的宣传活动见问卷的 campaign_id。"""
+    require(request.user, "surveys.view")
+    return page(survey_selectors.campaign_list(actor=request.user, q=query.q.strip()), query)
+
+
+@router.get("/campaigns/{int:pk}/", response=ok(CampaignOut), summary="宣传活动", operation_id="campaign_get")
+def campaign_get(request: HttpRequest, pk: int) -> object:
+    campaign = survey_selectors.campaign_get(actor=request.user, pk=pk)
+    return survey_selectors.campaign_list(actor=request.user).get(pk=campaign.pk)  # with its counts
 
 
 # ---------------------------------------------------------------- 热线工单
