@@ -349,3 +349,27 @@ def test_a_chosen_units_pages_are_read_from_its_ids_and_agree_with_the_plain_que
     second = selectors.activity_page(actor=office_user, filters=f, after=first.next_cursor, size=2)
     back = selectors.activity_page(actor=office_user, filters=f, before=second.prev_cursor, size=2)
     assert [a.title for a in back.rows] == [a.title for a in first.rows] == expected[:2]
+
+
+@pytest.mark.parametrize("filters", [{}, {"q": "以案释法"}, {"kinds": ["yasf"]}])
+def test_a_districts_pages_beyond_the_cap_agree_with_the_plain_query(world, ledger, monkeypatch, filters):
+    """A district office walks the dates (broad), limited to the dates its first read of keys proves hold the
+    page (patched cap 4): every page, both cursors and the count are those of the plain query."""
+    from pufa.org.models import Membership, Unit
+
+    monkeypatch.setattr(selectors, "COUNT_CAP", 4)
+    district_office = member_of(
+        UnitFactory(name="测试区普法办", region=world.district, kind=Unit.Kind.OFFICE), Membership.Role.OFFICE
+    )
+    for i in range(9):
+        unit = world.committee_b if i % 2 else world.other_office_unit
+        make_activity(unit, title=f"以案释法{i}", date=dt.date(2026, 5, 1 + i), kind="yasf")
+    f = ActivityFilter(**filters)
+    expected = list(selectors.activity_list(actor=district_office, filters=f).values_list("title", flat=True))
+    assert len(expected) > 4 and "三八街道法治讲座" in _walk(district_office, ActivityFilter(), size=3)
+    assert _walk(district_office, f, size=2) == expected
+    first = selectors.activity_page(actor=district_office, filters=f, size=2)
+    assert selectors.activity_count(actor=district_office, filters=f, cap=4) == (4, True)
+    second = selectors.activity_page(actor=district_office, filters=f, after=first.next_cursor, size=2)
+    back = selectors.activity_page(actor=district_office, filters=f, before=second.prev_cursor, size=2)
+    assert [a.title for a in back.rows] == [a.title for a in first.rows] == expected[:2]
