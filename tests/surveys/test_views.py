@@ -13,7 +13,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from pufa.org.access import SYSTEM
-from pufa.org.models import Region
+from pufa.org.models import Region, Unit
 from pufa.surveys import services, stats
 from pufa.surveys.models import Response, Survey
 from tests.factories import make_activity
@@ -394,3 +394,14 @@ def test_the_community_question_lists_the_areas_communities_and_keeps_the_choice
     again = client.post(reverse("portal:survey", args=[s.token]), {"community": str(world.community_b.pk)})
     assert again.status_code == 400 and f'<option value="{world.community_b.pk}" selected>' in again.content.decode()
     assert sat.pk and not Response.objects.exists()
+
+
+def test_the_literacy_index_opens_at_the_offices_own_region_whatever_its_units_ids(
+    pair, client_for, office_user, world
+):
+    """Unit paths follow ids ("/100/" sorts before "/99/"): a committee's unit sorting first must not make the
+    street office's index open at that community (where no community lies below, so no row would show)."""
+    Unit.objects.filter(pk=world.committee_a.pk).update(path="/0/")
+    html = client_for(office_user).get(reverse("surveys:literacy")).content.decode()
+    assert f'<option value="{world.street_a.pk}" selected>沱河街道</option>' in html
+    assert html.count('data-testid="literacy-row"') == 1

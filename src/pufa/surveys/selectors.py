@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
 
@@ -421,6 +422,14 @@ class IndexRow:
 def place_of(response: Response) -> Region:
     """Where a response counts: the community the resident chose, else the survey's area."""
     return response.community or response.survey.region
+
+
+def index_home_region(*, actor: Any) -> Region | None:
+    """Where the 法治素养 index opens: the widest region the actor's units sit in — an office's own street, not
+    whichever of its communities' committees sorts first (unit paths follow ids: "/100/" before "/99/")."""
+    units = scope(Unit.objects.all(), actor, "surveys.view").select_related("region")
+    first = units.order_by(Length("region__path"), "region__path").first()
+    return first.region if first is not None else None
 
 
 def literacy_index(*, actor: Any, region: Region, year: int) -> tuple[list[str], list[IndexRow]]:

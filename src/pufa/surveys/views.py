@@ -324,9 +324,7 @@ def literacy(request: HttpRequest) -> HttpResponse:
     regions = scope(Region.objects.all(), request.user).order_by("path")
     region = regions.filter(pk=query["region"]).first() if query["region"] else None
     if region is None:
-        units = scope(Unit.objects.all(), request.user, "surveys.view").select_related("region").order_by("path")
-        first = units.first()
-        region = first.region if first is not None else None
+        region = selectors.index_home_region(actor=request.user)
     if region is None:
         raise PermissionDenied("您没有权限查看此内容。")
     year = query["year"] or IndexQuery.default_year()
