@@ -584,26 +584,40 @@ DEPARTMENT_KINDS = (
 )
 
 
-def filter_units(*, actor: Any) -> list[Unit]:
+@dataclass(frozen=True)
+class Option:
+    """A unit or region as a filter's `<option>` shows it: the page draws up to 300 on every request, and
+    plain pairs cost a tenth of what model instances do."""
+
+    pk: int
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def filter_units(*, actor: Any) -> list[Option]:
     """Units offered in the list's unit filter: those the actor may see — or, for an office whose region holds
     hundreds, the offices and departments of its own level and the level below (communities, schools and
     enterprises are reached through the region filter, or a link that names the unit)."""
-    units = scope(Unit.objects.all(), actor, "ledger.view").only("id", "name", "pinyin", "kind").order_by("pinyin")
-    few = list(units[: MAX_OPTIONS + 1])  # all of them, in one query, when they are few
+    units = scope(Unit.objects.all(), actor, "ledger.view").order_by("pinyin")
+    few = [Option(*row) for row in units.values_list("id", "name")[: MAX_OPTIONS + 1]]  # all, in one query
     if len(few) <= MAX_OPTIONS:
         return few
     top = min((g.region_path.count("/") - 2 for g in grants(actor)), default=0)
-    return list(units.filter(kind__in=DEPARTMENT_KINDS, region__depth__lte=top + 1)[:MAX_OPTIONS])
+    chosen = units.filter(kind__in=DEPARTMENT_KINDS, region__depth__lte=top + 1)
+    return [Option(*row) for row in chosen.values_list("id", "name")[:MAX_OPTIONS]]
 
 
-def filter_regions(*, actor: Any) -> list[Region]:
+def filter_regions(*, actor: Any) -> list[Option]:
     """Regions offered in the list's region filter: districts and streets the actor's region holds, and its
     communities too when there are not too many."""
-    regions = scope(Region.objects.all(), actor, "ledger.view").only("id", "name", "level", "path").order_by("path")
-    few = list(regions[: MAX_OPTIONS + 1])
+    regions = scope(Region.objects.all(), actor, "ledger.view").order_by("path")
+    few = [Option(*row) for row in regions.values_list("id", "name")[: MAX_OPTIONS + 1]]
     if len(few) <= MAX_OPTIONS:
         return few
-    return list(regions.filter(level__in=[Region.Level.CITY, Region.Level.DISTRICT, Region.Level.STREET])[:MAX_OPTIONS])
+    upper = regions.filter(level__in=[Region.Level.CITY, Region.Level.DISTRICT, Region.Level.STREET])
+    return [Option(*row) for row in upper.values_list("id", "name")[:MAX_OPTIONS]]
 
 
 # ---------------------------------------------------------------- totals (export summary sheet)
