@@ -556,14 +556,16 @@ def _units(region: Region, start: dt.date, end: dt.date) -> list[UnitRow]:
 
 def _key_dates(actor: Any, today: dt.date) -> list[tuple[dt.date, str]]:
     coming = []
-    for key_date in key_date_list(actor=actor):
+    # Three columns, not the records with their regions and domains: this runs on every dashboard request.
+    dates = key_date_list(actor=actor).select_related(None).prefetch_related(None)
+    for month, day_of_month, name in dates.values_list("month", "day", "name"):
         for year in (today.year, today.year + 1):
             try:
-                day = dt.date(year, key_date.month, key_date.day)
+                day = dt.date(year, month, day_of_month)
             except ValueError:
                 continue
             if today <= day <= today + dt.timedelta(days=45):
-                coming.append((day, key_date.name))
+                coming.append((day, name))
     return sorted(coming)[:8]
 
 
