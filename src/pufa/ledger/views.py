@@ -61,6 +61,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         after=request.GET.get("after", ""),
         before=request.GET.get("before", ""),
         size=PER_PAGE,
+        list_only=True,
     )
     count, capped = selectors.activity_count(actor=request.user, filters=filters)
     evidence = selectors.evidence_counts([a.pk for a in page.rows])
