@@ -1,5 +1,6 @@
-"""The list's rows are drawn by a tag (ledger_list.activity_cells) for speed: its cells must be the markup the
-template loop with its per-row include drew, for every kind of row."""
+"""The list's rows are read as plain values (selectors.ListRow) and drawn by a tag (ledger_list.activity_cells)
+for speed: its cells must be the markup the template loop with its per-row include drew from the activity
+records, for every kind of row."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ from types import SimpleNamespace
 import pytest
 from django.template import Context, Template
 
+from pufa.ledger.selectors import ListRow
+
 #: The row as the template drew it before the tag (with the status include inlined).
 LOOP = (
     "{% load pufa %}"
     '<td data-label="日期" class="text-nowrap">{{ a.date|cn_date }}</td>'
-    "<td data-label=\"活动\"><a href=\"{% url 'ledger:activity-detail' a.pk %}\">{{ a.title }}</a>"
+    '<td data-label="活动"><a href="{% url \'ledger:activity-detail\' a.pk %}">{{ a.title }}</a>'
     '{% if a.is_highlight %} <span class="badge pufa-badge-highlight">典型</span>{% endif %}</td>'
     '<td data-label="形式" class="d-none d-sm-table-cell">{{ a.kind.name }}</td>'
     '<td data-label="组织单位">{{ a.unit.name }}{% with co=a.co_organisers %}{% if co %}'
@@ -55,10 +58,24 @@ def _activity(**changes: object) -> SimpleNamespace:
         {"co_organisers": [SimpleNamespace(name="沱河街道司法所"), SimpleNamespace(name="A&B 学校")]},
         {"deleted_at": dt.datetime(2026, 4, 1, 8, 0, tzinfo=dt.UTC), "status": "confirmed"},
         {"status": "returned", "get_status_display": lambda: "已退回"},
+        {"status": "draft", "get_status_display": lambda: "草稿"},
     ],
 )
 def test_the_tag_draws_the_cells_the_template_drew(changes):
     a = _activity(**changes)
-    drawn = Template("{% load ledger_list %}{% activity_cells a %}").render(Context({"a": a}))
+    row = ListRow(
+        pk=a.pk,
+        date=a.date,
+        title=a.title,
+        is_highlight=a.is_highlight,
+        people_total=a.people_total,
+        deleted_at=a.deleted_at,
+        status=a.status,
+        kind_name=a.kind.name,
+        unit_name=a.unit.name,
+        co_organisers=[u.name for u in a.co_organisers],
+        evidence_count=a.evidence_count,
+    )
+    drawn = Template("{% load ledger_list %}{% activity_cells a %}").render(Context({"a": row}))
     assert drawn == Template(LOOP).render(Context({"a": a}))
     assert "&lt;第1期&gt; &amp; 问答" in drawn and "/ledger/42/" in drawn

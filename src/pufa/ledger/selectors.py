@@ -221,8 +221,29 @@ def decode_cursor(raw: str) -> tuple[dt.date, int] | None:
 
 
 @dataclass
+class ListRow:
+    """One row of the list page, as plain values: the activities with their units, forms and co-organisers
+    as model instances (select_related, prefetch_related) cost the page three times as much to read."""
+
+    pk: int
+    date: dt.date
+    title: str
+    is_highlight: bool
+    people_total: int
+    deleted_at: dt.datetime | None
+    status: str
+    kind_name: str
+    unit_name: str
+    co_organisers: list[str] = field(default_factory=list)  # names, in the order they were added
+    evidence_count: int = 0
+
+    def get_status_display(self) -> str:
+        return str(Status(self.status).label)
+
+
+@dataclass
 class KeysetPage:
-    rows: list[Activity]
+    rows: list[Any]  # Activity instances, or ListRow for the list page (`list_only`)
     next_cursor: str = ""
     prev_cursor: str = ""
     is_first: bool = True
@@ -391,39 +412,28 @@ def keyset_page(activities: QuerySet[Activity], *, after: str = "", before: str 
     return page
 
 
-#: The columns a list page's row shows (ledger/templatetags/ledger_list.py): reading every column of the
-#: activity, its unit and its form, and of each co-organiser's unit, was a third of the rows' fetch.
-LIST_ROW_FIELDS = (
-    "id",
-    "date",
-    "title",
-    "is_highlight",
-    "people_onsite",
-    "people_online",
-    "deleted_at",
-    "status",
-    "unit__name",
-    "kind__name",
-)
-
-
-def _list_rows(found: list[tuple[dt.date, int]], *, list_only: bool = False) -> list[Activity]:
+def _list_rows(found: list[tuple[dt.date, int]], *, list_only: bool = False) -> list[Any]:
     """A page's activities with what their rows show, by primary key only: the keys were read through the
     scope and filters already, and repeating them here (a liaison's `id IN (its participations)`) cost the
-    page's fetch three times its own reading (bench city). `list_only`: only the columns a list row shows."""
-    activities = Activity.all_objects.filter(pk__in=[pk for _, pk in found])
+    page's fetch three times its own reading (bench city). `list_only`: `ListRow`s, in two queries."""
+    ids = [pk for _, pk in found]
     if list_only:
-        co_organisers = ActivityUnit.objects.filter(is_organiser=False).select_related("unit").order_by("id")
-        activities = (
-            activities.select_related("unit", "kind")
-            .only(*LIST_ROW_FIELDS)
-            .prefetch_related(
-                Prefetch("participants", queryset=co_organisers.only("activity_id", "is_organiser", "unit__name"))
-            )
-        )
+        co_organisers: dict[int, list[str]] = defaultdict(list)
+        for activity_id, name in (
+            ActivityUnit.objects.filter(activity_id__in=ids, is_organiser=False)
+            .order_by("id")
+            .values_list("activity_id", "unit__name")
+        ):
+            co_organisers[activity_id].append(name)
+        columns = ("id", "date", "title", "is_highlight", "people_onsite", "people_online", "deleted_at", "status")
+        by_id: dict[int, Any] = {
+            pk: ListRow(pk, day, title, highlight, onsite + online, deleted, status, kind, unit, co_organisers[pk])
+            for pk, day, title, highlight, onsite, online, deleted, status, kind, unit in Activity.all_objects.filter(
+                pk__in=ids
+            ).values_list(*columns, "kind__name", "unit__name")
+        }
     else:
-        activities = with_list_details(activities)
-    by_id = {a.pk: a for a in activities}
+        by_id = {a.pk: a for a in with_list_details(Activity.all_objects.filter(pk__in=ids))}
     return [by_id[pk] for _, pk in found if pk in by_id]
 
 
@@ -504,7 +514,7 @@ def activity_page(
     (`ledger_au_region_list`) and sorted, as walking the city's dates for them would visit the whole city.
     The first read of the scope's keys (up to the cap) also gives the count the view shows; beyond the cap a
     street's page is merged from the newest keys of each of its regions (`_merged_page`). `list_only`: the
-    rows carry only what the list page shows (the API reads whole records)."""
+    rows are `ListRow`s, what the list page shows (the API reads whole records)."""
     f = filters or ActivityFilter()
     day = ExpressionWrapper(F("date"), output_field=CharField())
     if _walk_activities(actor, f):
@@ -701,6 +711,8 @@ def task_suggestions(*, actor: Any, unit: Unit | None, on: dt.date | None, keep:
 
 
 def visible_tasks(*, actor: Any, ids: list[int]) -> QuerySet[Task]:
+    if not ids:  # the list page asks on every request, almost always for none
+        return Task.objects.none()
     return _visible(Task.objects.filter(pk__in=ids), actor, "plans.view").select_related("plan")
 
 

@@ -20,16 +20,15 @@ _PK = 987654321987654321  # a placeholder id: the detail URL is reversed once pe
 
 @register.simple_tag(takes_context=True)
 def activity_cells(context: template.Context, a: Any) -> SafeString:
-    """The `<td>`s of one activity's row (`a` from `selectors.activity_page`, with `evidence_count` set)."""
+    """The `<td>`s of one activity's row (`a`: a `selectors.ListRow`, its `evidence_count` set by the view)."""
     url = context.render_context.get("ledger_detail_url")
     if url is None:
         url = context.render_context["ledger_detail_url"] = reverse("ledger:activity-detail", args=[_PK]).split(
             str(_PK)
         )
     highlight = ' <span class="badge pufa-badge-highlight">典型</span>' if a.is_highlight else ""
-    co = a.co_organisers
-    names = "、".join(str(escape(u.name)) for u in co)
-    co_html = f'<span class="pufa-muted small d-block">协办：{names}</span>' if co else ""
+    names = "、".join(str(escape(name)) for name in a.co_organisers)
+    co_html = f'<span class="pufa-muted small d-block">协办：{names}</span>' if a.co_organisers else ""
     code, label = ("deleted", "已删除") if a.deleted_at else (escape(a.status), escape(a.get_status_display()))
     status = (
         f'<span class="badge pufa-ledger-status pufa-ledger-status-{code}" data-testid="activity-status">{label}</span>'
@@ -37,8 +36,8 @@ def activity_cells(context: template.Context, a: Any) -> SafeString:
     cells = (
         f'<td data-label="日期" class="text-nowrap">{cn_date(a.date)}</td>'
         f'<td data-label="活动"><a href="{url[0]}{a.pk}{url[1]}">{escape(a.title)}</a>{highlight}</td>'
-        f'<td data-label="形式" class="d-none d-sm-table-cell">{escape(a.kind.name)}</td>'
-        f'<td data-label="组织单位">{escape(a.unit.name)}{co_html}</td>'
+        f'<td data-label="形式" class="d-none d-sm-table-cell">{escape(a.kind_name)}</td>'
+        f'<td data-label="组织单位">{escape(a.unit_name)}{co_html}</td>'
         f'<td data-label="受众" class="text-end">{a.people_total}</td>'
         f'<td data-label="状态">{status}</td>'
         f'<td data-label="材料" class="d-none d-sm-table-cell">{a.evidence_count or "—"}</td>'
