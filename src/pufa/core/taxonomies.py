@@ -54,7 +54,7 @@ def _read() -> dict[str, tuple[Term, ...]]:
     return {
         model._meta.label: tuple(
             Term(pk, code, name, active)
-            for pk, code, name, active in model.objects.values_list("pk", "code", "name", "is_active")
+            for pk, code, name, active in model._default_manager.values_list("pk", "code", "name", "is_active")
         )
         for model in MODELS
     }
