@@ -22,6 +22,7 @@ SCRIPTS = [
     ["reports_bench.py"],
     ["growth.py", "--small", str(float(SCALE) / 10), "--large", SCALE],  # a second city, a tenth the size
     ["throughput.py"],  # gunicorn + wrk on loopback
+    ["page_cpu.py"],  # the same pages' CPU ms per request, in-process
     ["cluster_bench.py"],  # scripts/cluster.sh: nginx + 2 app servers, 1 vs 2 servers, one killed under load
     ["cluster_load.py"],  # Locust's mixed load on the cluster with faults, then the reconciliation
 ]

@@ -373,3 +373,31 @@ def test_a_districts_pages_beyond_the_cap_agree_with_the_plain_query(world, ledg
     second = selectors.activity_page(actor=district_office, filters=f, after=first.next_cursor, size=2)
     back = selectors.activity_page(actor=district_office, filters=f, before=second.prev_cursor, size=2)
     assert [a.title for a in back.rows] == [a.title for a in first.rows] == expected[:2]
+
+
+@pytest.mark.parametrize("filters", [{}, {"status": "counted"}, {"kinds": ["yasf", "jzxc"]}, {"domains": ["xianfa"]}])
+def test_a_street_beyond_the_cap_is_merged_from_its_regions_each_joint_activity_once(
+    world, office_user, ledger, monkeypatch, filters
+):
+    """Beyond the cap a street's page is merged from each region's newest keys (`_merged_page`): an activity
+    held by units of two communities comes from both regions' reads and is listed once; the pages forward
+    and back are those of the plain query."""
+    monkeypatch.setattr(selectors, "COUNT_CAP", 2)
+    for i in range(5):
+        make_activity(
+            world.committee_a,
+            title=f"跨社区联合活动{i}",
+            date=dt.date(2026, 4, 10 + i),
+            kind="yasf",
+            domains=["xianfa"],
+            co_organisers=[world.committee_b, world.judicial_office],
+        )
+    f = ActivityFilter(**filters)
+    assert selectors._region_paths(office_user, f) is not None  # the merged read is the one tested here
+    expected = list(selectors.activity_list(actor=office_user, filters=f).values_list("title", flat=True))
+    assert len(expected) > 2
+    assert _walk(office_user, f, size=2) == expected
+    first = selectors.activity_page(actor=office_user, filters=f, size=2)
+    second = selectors.activity_page(actor=office_user, filters=f, after=first.next_cursor, size=2)
+    back = selectors.activity_page(actor=office_user, filters=f, before=second.prev_cursor, size=2)
+    assert [a.title for a in back.rows] == expected[:2] and back.is_first

@@ -17,10 +17,10 @@ from __future__ import annotations
 import base64
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from django.db import connections
 from django.db.models import (
     CharField,
     Count,
@@ -238,8 +238,29 @@ def decode_cursor(raw: str) -> tuple[dt.date, int] | None:
 
 
 @dataclass
+class ListRow:
+    """One row of the list page, as plain values: the activities with their units, forms and co-organisers
+    as model instances (select_related, prefetch_related) cost the page three times as much to read."""
+
+    pk: int
+    date: dt.date
+    title: str
+    is_highlight: bool
+    people_total: int
+    deleted_at: dt.datetime | None
+    status: str
+    kind_name: str
+    unit_name: str
+    co_organisers: list[str] = field(default_factory=list)  # names, in the order they were added
+    evidence_count: int = 0
+
+    def get_status_display(self) -> str:
+        return str(Status(self.status).label)
+
+
+@dataclass
 class KeysetPage:
-    rows: list[Activity]
+    rows: list[Any]  # Activity instances, or ListRow for the list page (`list_only`)
     next_cursor: str = ""
     prev_cursor: str = ""
     is_first: bool = True
@@ -329,29 +350,108 @@ def _within_known(keys: QuerySet, known: list[tuple[Any, int]], *, after: str, b
     return keys.filter(day__gte=older[size][0]) if len(older) > size else keys
 
 
-def keyset_page(
-    activities: QuerySet[Activity],
-    *,
-    after: str = "",
-    before: str = "",
-    size: int = 30,
-    rows: Callable[[list[int]], QuerySet[Activity]] | None = None,
-) -> KeysetPage:
-    """Keyset paging over any activity queryset ordered (date desc, id desc). The page's activities are read
-    by id through `rows` (by default from `activities` itself); the ledger list reads them by primary key
-    alone (`_list_rows`), as the queryset's own long list of a narrow scope's ids beside the page's would
-    steer PostgreSQL to a sequential scan of the activities."""
+#: A street's page beyond the cap is merged from each of its regions' newest keys when it has no more regions.
+MAX_MERGED_REGIONS = 64
+
+
+def _region_paths(actor: Any, f: ActivityFilter) -> list[str] | None:
+    """Every region path the scope's rows can carry (a superset is harmless: a path without rows adds
+    nothing), or None when there are too many or the scope also follows units (a liaison-like grant)."""
+    if f.region is not None:
+        roots = [f.region.path]
+    else:
+        own = [g for g in grants(actor) if g.allows(_list_action(f))]
+        if not own or not all(g.region_wide for g in own):
+            return None
+        roots = [g.region_path for g in own]
+    under = Q()
+    for root in roots:
+        under |= Q(path__startswith=root)
+    paths = list(Region.all_objects.filter(under).values_list("path", flat=True)[: MAX_MERGED_REGIONS + 1])
+    return paths if len(paths) <= MAX_MERGED_REGIONS else None
+
+
+def _merged_page(
+    keys: QuerySet, paths: list[str], *, after: str, before: str, size: int
+) -> tuple[list[tuple[dt.date, int]], KeysetPage]:
+    """`_page` over a street's keys, as the newest `size` + 1 keys past the cursor of each of its regions,
+    merged: each is one short read of `ledger_au_region_list` (region, then date), where one read of the
+    whole street's rows sorted by date read every row it has had (7 ms of a 25 ms page, bench city). The
+    page's keys are all among them: a key has no more than `size` keys before it in its own region."""
+    after_key, before_key = decode_cursor(after) if after else None, decode_cursor(before) if before else None
+    branch = keys.filter(region_path=_ANY_PATH)
+    if before_key is not None:
+        branch = _before(branch, *before_key, "activity_id", "day").order_by("date", "activity_id")
+    elif after_key is not None:
+        branch = _after(branch, *after_key, "activity_id", "day")
+    rows = _union_all(branch[: size + 1], paths)
+    merged = sorted({(_as_date(day), pk) for day, pk in rows}, reverse=before_key is None)
+    has_more = len(merged) > size
+    found = merged[:size]
+    if before_key is not None:
+        found.reverse()
+        return found, _keyset_page(found, has_more, backwards=True, after_key=None)
+    return found, _keyset_page(found, has_more, backwards=False, after_key=after_key)
+
+
+#: Stands for the region path of `_union_all`'s parts while the query is compiled (compiled once, not per part).
+_ANY_PATH = "\x00region\x00"
+
+
+def _as_date(day: Any) -> dt.date:
+    return day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day)[:10])
+
+
+def _union_all(branch: QuerySet, paths: list[str]) -> list[tuple[Any, int]]:
+    """The rows of one limited, ordered query for each region path, in one statement: compiled once with a
+    stand-in path (compiling it per region cost more than the reads it saves), the paths as parameters.
+    Django's union() cannot keep each part's ORDER BY and LIMIT on SQLite; as subqueries in FROM both
+    databases accept them."""
+    sql, params = branch.query.get_compiler(using=branch.db).as_sql()
+    at = [i for i, value in enumerate(params) if value == _ANY_PATH]
+    if len(at) != 1:  # the stand-in must be exactly one parameter (never true of a path)
+        raise ValueError("the region path is not a single parameter of the query")
+    statement = " UNION ALL ".join(f"SELECT * FROM ({sql}) AS part{i}" for i in range(len(paths)))  # noqa: S608 - compiled by Django
+    values: list[Any] = []
+    for path in paths:
+        values.extend([*params[: at[0]], path, *params[at[0] + 1 :]])
+    with connections[branch.db].cursor() as cursor:
+        cursor.execute(statement, values)
+        return [(row[0], row[1]) for row in cursor.fetchall()]
+
+
+def keyset_page(activities: QuerySet[Activity], *, after: str = "", before: str = "", size: int = 30) -> KeysetPage:
+    """Keyset paging over any activity queryset ordered (date desc, id desc)."""
     keys = activities.values_list("date", "id").order_by("-date", "-id")
     found, page = _page(keys, after=after, before=before, size=size, id_field="id")
-    ids = [pk for _, pk in found]
-    by_id = {a.pk: a for a in (rows(ids) if rows is not None else activities.filter(pk__in=ids).order_by())}
-    page.rows = [by_id[pk] for pk in ids if pk in by_id]
+    by_id = {a.pk: a for a in activities.filter(pk__in=[pk for _, pk in found]).order_by()}
+    page.rows = [by_id[pk] for _, pk in found if pk in by_id]
     return page
 
 
-def _list_rows(ids: list[int]) -> QuerySet[Activity]:
-    """A page's activities, already chosen by the list's keys (scope and filters applied there)."""
-    return with_list_details(Activity.all_objects.filter(pk__in=ids))
+def _list_rows(found: list[tuple[dt.date, int]], *, list_only: bool = False) -> list[Any]:
+    """A page's activities with what their rows show, by primary key only: the keys were read through the
+    scope and filters already, and repeating them here (a liaison's `id IN (its participations)`) cost the
+    page's fetch three times its own reading (bench city). `list_only`: `ListRow`s, in two queries."""
+    ids = [pk for _, pk in found]
+    if list_only:
+        co_organisers: dict[int, list[str]] = defaultdict(list)
+        for activity_id, name in (
+            ActivityUnit.objects.filter(activity_id__in=ids, is_organiser=False)
+            .order_by("id")
+            .values_list("activity_id", "unit__name")
+        ):
+            co_organisers[activity_id].append(name)
+        columns = ("id", "date", "title", "is_highlight", "people_onsite", "people_online", "deleted_at", "status")
+        by_id: dict[int, Any] = {
+            pk: ListRow(pk, day, title, highlight, onsite + online, deleted, status, kind, unit, co_organisers[pk])
+            for pk, day, title, highlight, onsite, online, deleted, status, kind, unit in Activity.all_objects.filter(
+                pk__in=ids
+            ).values_list(*columns, "kind__name", "unit__name")
+        }
+    else:
+        by_id = {a.pk: a for a in with_list_details(Activity.all_objects.filter(pk__in=ids))}
+    return [by_id[pk] for _, pk in found if pk in by_id]
 
 
 def _unindexed_paths(q: Q) -> Q:
@@ -412,50 +512,65 @@ def _broad_keys(actor: Any, f: ActivityFilter, *, by_date: bool = True) -> Query
 
 
 def activity_page(
-    *, actor: Any, filters: ActivityFilter | None = None, after: str = "", before: str = "", size: int = 30
+    *,
+    actor: Any,
+    filters: ActivityFilter | None = None,
+    after: str = "",
+    before: str = "",
+    size: int = 30,
+    list_only: bool = False,
 ) -> KeysetPage:
     """One page of the ledger list, with what its rows show. A narrow view (a liaison's unit, a unit or a
     community chosen) collects its few activities by id; an office's region is walked newest first through
     the participants index (see the module docstring) — unless the scope is a street's (or smaller) or
     holds no more than COUNT_CAP matching rows (a rare filter): those are read from the scope's own rows
     (`ledger_au_region_list`) and sorted, as walking the city's dates for them would visit the whole city.
-    The first read of the scope's keys (up to the cap) also gives the count the view shows."""
+    The first read of the scope's keys (up to the cap) also gives the count the view shows; beyond the cap a
+    street's page is merged from the newest keys of each of its regions (`_merged_page`). `list_only`: the
+    rows are `ListRow`s, what the list page shows (the API reads whole records)."""
     f = filters or ActivityFilter()
+    day = ExpressionWrapper(F("date"), output_field=CharField())
     if _walk_activities(actor, f):
         activities = activity_list(actor=actor, filters=f)
         if _is_narrow(actor, f):
             # A narrow scope's few matches are read whole, by id, without an order (through the primary key,
-            # never a walk of the city's date index), and both the count and the page come from them.
-            keys = list(activities.values_list("date", "id").order_by()[: NARROW_IDS + 1])
-            if len(keys) <= NARROW_IDS:
-                count = (COUNT_CAP, True) if len(keys) > COUNT_CAP else (len(keys), False)
+            # never a walk of the city's date index: PostgreSQL took 0.3 s for a department's page that way),
+            # and both the count and the page come from them, beyond the cap too.
+            known = list(activities.values_list(day, "id").order_by()[: NARROW_IDS + 1])
+            if len(known) <= NARROW_IDS:
+                count = (COUNT_CAP, True) if len(known) > COUNT_CAP else (len(known), False)
                 f.__dict__[_PAGE_COUNT] = ((getattr(actor, "pk", None), COUNT_CAP), count)
-                found, page = _page_of_keys(keys, after=after, before=before, size=size)
-                by_id = {a.pk: a for a in _list_rows([pk for _, pk in found])}
-                page.rows = [by_id[pk] for _, pk in found if pk in by_id]
+                found, page = _page_of_keys(known, after=after, before=before, size=size)
+                page.rows = _list_rows(found, list_only=list_only)
                 return page
-        return keyset_page(activities, after=after, before=before, size=size, rows=_list_rows)
+        keys = activities.values_list("date", "id").order_by("-date", "-id")
+        found, page = _page(keys, after=after, before=before, size=size, id_field="id")
+        page.rows = _list_rows(found, list_only=list_only)
+        return page
     # The scope's matching keys, no further than the cap, in one read of its own rows: at most COUNT_CAP of
     # them give both the count and the page (sorted here), so a rare filter's per-row checks (a domain's,
     # an audience's) are made once, not once to count and again to page.
     # The dates come as the database hands them (ISO text on SQLite: no conversion of a thousand keys when
     # the count is capped and only the page below is used).
-    day = ExpressionWrapper(F("date"), output_field=CharField())
     scoped = list(_broad_keys(actor, f, by_date=False).values_list(day, "activity_id").order_by()[: COUNT_CAP + 1])
     count = (COUNT_CAP, True) if len(scoped) > COUNT_CAP else (len(scoped), False)
     # The view asks for the count next: hand it over once (`activity_count` takes it off the filter).
     f.__dict__[_PAGE_COUNT] = ((getattr(actor, "pk", None), COUNT_CAP), count)
     if count[1]:
         broad = _is_broad(actor, f)
-        # Limited, for a district's or city's walk too, to the dates the keys already read prove hold the
-        # page: a title search's per-row check is then made on a few weeks of rows, not on the scope's year
-        # again (PostgreSQL judges '%宪法%' rare and reads the scope's index rather than walking the dates).
-        keys = _within_known(_broad_keys(actor, f, by_date=broad), scoped, after=after, before=before, size=size)
-        found, page = _page(keys, after=after, before=before, size=size, id_field="activity_id", date_field="day")
+        keys = _broad_keys(actor, f, by_date=broad)
+        paths = None if broad else _region_paths(actor, f)
+        if paths is not None:
+            found, page = _merged_page(keys, paths, after=after, before=before, size=size)
+        else:
+            # Limited, for a district's or city's walk too, to the dates the keys already read prove hold the
+            # page: a title search's per-row check is then made on a few weeks of rows, not on the scope's
+            # year again (PostgreSQL judges '%宪法%' rare and reads the scope's index rather than the dates).
+            keys = _within_known(keys, scoped, after=after, before=before, size=size)
+            found, page = _page(keys, after=after, before=before, size=size, id_field="activity_id", date_field="day")
     else:
         found, page = _page_of_keys(scoped, after=after, before=before, size=size)
-    by_id = {a.pk: a for a in _list_rows([pk for _, pk in found])}
-    page.rows = [by_id[pk] for _, pk in found if pk in by_id]
+    page.rows = _list_rows(found, list_only=list_only)
     return page
 
 
@@ -612,6 +727,8 @@ def task_suggestions(*, actor: Any, unit: Unit | None, on: dt.date | None, keep:
 
 
 def visible_tasks(*, actor: Any, ids: list[int]) -> QuerySet[Task]:
+    if not ids:  # the list page asks on every request, almost always for none
+        return Task.objects.none()
     return _visible(Task.objects.filter(pk__in=ids), actor, "plans.view").select_related("plan")
 
 
@@ -625,26 +742,40 @@ DEPARTMENT_KINDS = (
 )
 
 
-def filter_units(*, actor: Any) -> list[Unit]:
+@dataclass(frozen=True)
+class Option:
+    """A unit or region as a filter's `<option>` shows it: the page draws up to 300 on every request, and
+    plain pairs cost a tenth of what model instances do."""
+
+    pk: int
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def filter_units(*, actor: Any) -> list[Option]:
     """Units offered in the list's unit filter: those the actor may see — or, for an office whose region holds
     hundreds, the offices and departments of its own level and the level below (communities, schools and
     enterprises are reached through the region filter, or a link that names the unit)."""
-    units = scope(Unit.objects.all(), actor, "ledger.view").only("id", "name", "pinyin", "kind").order_by("pinyin")
-    few = list(units[: MAX_OPTIONS + 1])  # all of them, in one query, when they are few
+    units = scope(Unit.objects.all(), actor, "ledger.view").order_by("pinyin")
+    few = [Option(*row) for row in units.values_list("id", "name")[: MAX_OPTIONS + 1]]  # all, in one query
     if len(few) <= MAX_OPTIONS:
         return few
     top = min((g.region_path.count("/") - 2 for g in grants(actor)), default=0)
-    return list(units.filter(kind__in=DEPARTMENT_KINDS, region__depth__lte=top + 1)[:MAX_OPTIONS])
+    chosen = units.filter(kind__in=DEPARTMENT_KINDS, region__depth__lte=top + 1)
+    return [Option(*row) for row in chosen.values_list("id", "name")[:MAX_OPTIONS]]
 
 
-def filter_regions(*, actor: Any) -> list[Region]:
+def filter_regions(*, actor: Any) -> list[Option]:
     """Regions offered in the list's region filter: districts and streets the actor's region holds, and its
     communities too when there are not too many."""
-    regions = scope(Region.objects.all(), actor, "ledger.view").only("id", "name", "level", "path").order_by("path")
-    few = list(regions[: MAX_OPTIONS + 1])
+    regions = scope(Region.objects.all(), actor, "ledger.view").order_by("path")
+    few = [Option(*row) for row in regions.values_list("id", "name")[: MAX_OPTIONS + 1]]
     if len(few) <= MAX_OPTIONS:
         return few
-    return list(regions.filter(level__in=[Region.Level.CITY, Region.Level.DISTRICT, Region.Level.STREET])[:MAX_OPTIONS])
+    upper = regions.filter(level__in=[Region.Level.CITY, Region.Level.DISTRICT, Region.Level.STREET])
+    return [Option(*row) for row in upper.values_list("id", "name")[:MAX_OPTIONS]]
 
 
 # ---------------------------------------------------------------- totals (export summary sheet)

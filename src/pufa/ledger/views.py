@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from openpyxl import Workbook
 
+from pufa.core import taxonomies
 from pufa.core.chinese import cn_date
 from pufa.core.filters import IdListField
 from pufa.core.forms import apply_errors, paginate
@@ -60,6 +61,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         after=request.GET.get("after", ""),
         before=request.GET.get("before", ""),
         size=PER_PAGE,
+        list_only=True,
     )
     count, capped = selectors.activity_count(actor=request.user, filters=filters)
     evidence = selectors.evidence_counts([a.pk for a in page.rows])
@@ -76,13 +78,16 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     }
     if request.htmx:
         return render(request, "ledger/activity_list.html#rows", context)
+    kinds, domains, audiences = taxonomies.terms()
+    units = selectors.filter_units(actor=request.user)
     context.update(
         {
-            "units": selectors.filter_units(actor=request.user),
+            "units": units,
+            "unit_listed": filters.unit is not None and any(u.pk == filters.unit.pk for u in units),
             "regions": selectors.filter_regions(actor=request.user),
-            "kinds": ActivityKind.objects.all(),
-            "domains": Domain.objects.all(),
-            "audiences": Audience.objects.all(),
+            "kinds": kinds,
+            "domains": domains,
+            "audiences": audiences,
             "statuses": selectors.STATUS_FILTERS,
             "years": filter_years(),
             "year": request.GET.get("year", ""),

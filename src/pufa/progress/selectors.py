@@ -163,10 +163,12 @@ class Dashboard:
     breadcrumbs: list[Region] = field(default_factory=list)
     plans: list[CoveredPlan] = field(default_factory=list)  # the plans whose tasks the status figures cover
     statuses_on: dt.date | None = None  # the day the statuses were computed, if not today
+    # The cache key of these figures (with their region's stamps): the page caches its drawing of them under it.
+    figures_key: str = ""
 
 
 #: Filled per request, never cached: the region object, what the actor sees above it, the staleness note.
-PER_REQUEST = ("region", "key_dates", "breadcrumbs", "statuses_on")
+PER_REQUEST = ("region", "key_dates", "breadcrumbs", "statuses_on", "figures_key")
 
 
 def _labels(model: type[ActivityKind] | type[Domain] | type[Audience]) -> dict[str, str]:
@@ -418,6 +420,7 @@ def cached_dashboard(*, actor: Any, region: Region, year: int | None = None) -> 
     data.key_dates = _key_dates(actor, today)
     data.breadcrumbs = _breadcrumbs(actor, region)
     data.statuses_on = statuses_on
+    data.figures_key = key
     return data
 
 
@@ -556,14 +559,16 @@ def _units(region: Region, start: dt.date, end: dt.date) -> list[UnitRow]:
 
 def _key_dates(actor: Any, today: dt.date) -> list[tuple[dt.date, str]]:
     coming = []
-    for key_date in key_date_list(actor=actor):
+    # Three columns, not the records with their regions and domains: this runs on every dashboard request.
+    dates = key_date_list(actor=actor).select_related(None).prefetch_related(None)
+    for month, day_of_month, name in dates.values_list("month", "day", "name"):
         for year in (today.year, today.year + 1):
             try:
-                day = dt.date(year, key_date.month, key_date.day)
+                day = dt.date(year, month, day_of_month)
             except ValueError:
                 continue
             if today <= day <= today + dt.timedelta(days=45):
-                coming.append((day, key_date.name))
+                coming.append((day, name))
     return sorted(coming)[:8]
 
 

@@ -1,10 +1,14 @@
-"""Template filters for Chinese presentation; they format, they never query."""
+"""Template filters and tags for Chinese presentation; they format, they never query."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import Any
 
 from django import template
+from django.utils.html import conditional_escape as escape
+from django.utils.safestring import SafeString, mark_safe
 
 from pufa.core import chinese
 
@@ -38,3 +42,21 @@ def label_of(labels: dict, key: str) -> str:
         return str(labels.get(key, ""))
     except AttributeError:
         return ""
+
+
+@register.simple_tag
+def options(items: Iterable[Any], selected: Any = None, value: str = "pk", label: str = "name") -> SafeString:
+    """`{% options units filters.unit.pk %}` — the `<option>`s of a long select, each
+    `<option value="…"[ selected]>…</option>`, built in one pass: a template loop costs a city office's list
+    of 300 units a few milliseconds on every request. `selected` is one value or a list of them (compared as
+    text); `value` and `label` name the attributes shown."""
+    if isinstance(selected, list | tuple | set | frozenset):
+        chosen = {str(v) for v in selected}
+    else:
+        chosen = set() if selected is None or selected == "" else {str(selected)}
+    parts = []
+    for item in items:
+        v = str(getattr(item, value))
+        mark = " selected" if v in chosen else ""
+        parts.append(f'<option value="{escape(v)}"{mark}>{escape(getattr(item, label))}</option>')
+    return mark_safe("".join(parts))  # noqa: S308 - every value and label is escaped above
