@@ -215,7 +215,8 @@ class ActivityUnit(models.Model):
         constraints = [models.UniqueConstraint(fields=["activity", "unit"], name="ledger_activity_unit_unique")]
         indexes = [
             # An office's list walks this index newest first and checks scope, status and form inside it,
-            # without touching the tables (see selectors: the broad path).
+            # without touching the tables (see selectors: the broad path). Consent is in both list indexes for
+            # the counting rule (`counted`): PostgreSQL would otherwise fetch every row from the table.
             models.Index(
                 fields=[
                     "date",
@@ -228,6 +229,7 @@ class ActivityUnit(models.Model):
                     "audience_keys",
                     "is_highlight",
                     "task_keys",
+                    "consent",
                 ],
                 name="ledger_au_list",
             ),
@@ -239,12 +241,12 @@ class ActivityUnit(models.Model):
             models.Index(
                 fields=[
                     *("region_path", "date", "activity", "status", "kind", "is_deleted"),
-                    *("domain_keys", "audience_keys", "is_highlight", "task_keys"),
+                    *("domain_keys", "audience_keys", "is_highlight", "task_keys", "consent"),
                 ],
                 name="ledger_au_region_list",
                 opclasses=[
                     *("varchar_pattern_ops", "date_ops", "int8_ops", "varchar_ops", "int8_ops", "bool_ops"),
-                    *("varchar_ops", "varchar_ops", "bool_ops", "varchar_ops"),
+                    *("varchar_ops", "varchar_ops", "bool_ops", "varchar_ops", "varchar_ops"),
                 ],
             ),
             models.Index(
