@@ -401,3 +401,21 @@ def test_a_street_beyond_the_cap_is_merged_from_its_regions_each_joint_activity_
     second = selectors.activity_page(actor=office_user, filters=f, after=first.next_cursor, size=2)
     back = selectors.activity_page(actor=office_user, filters=f, before=second.prev_cursor, size=2)
     assert [a.title for a in back.rows] == expected[:2] and back.is_first
+
+
+def test_a_title_search_counts_to_its_own_smaller_cap_and_still_pages_everything(
+    world, office_user, ledger, monkeypatch, client_for
+):
+    """A title search checks each row's title, so it counts no further than SEARCH_COUNT_CAP (patched to 2):
+    the count and the page's message say so, and the pages still list every match."""
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", 2)
+    for i in range(4):
+        make_activity(world.committee_b, title=f"宪法进校园{i}", date=dt.date(2026, 6, 1 + i))
+    f = ActivityFilter(q="宪法")
+    expected = list(selectors.activity_list(actor=office_user, filters=f).values_list("title", flat=True))
+    assert len(expected) > 4
+    assert selectors.activity_count(actor=office_user, filters=f) == (2, True)
+    assert selectors.activity_count(actor=office_user, filters=ActivityFilter()) == (len(titles(office_user)), False)
+    assert _walk(office_user, f, size=2) == expected
+    html = client_for(office_user).get("/ledger/?q=宪法").content.decode()
+    assert "超过 2 条，请用筛选缩小范围" in html
