@@ -419,3 +419,25 @@ def test_a_title_search_counts_to_its_own_smaller_cap_and_still_pages_everything
     assert _walk(office_user, f, size=2) == expected
     html = client_for(office_user).get("/ledger/?q=宪法").content.decode()
     assert "超过 2 条，请用筛选缩小范围" in html
+
+
+@pytest.mark.parametrize("rows_per_activity", [3, 1])
+def test_the_first_read_of_keys_counts_each_joint_activity_once(world, office_user, monkeypatch, rows_per_activity):
+    """The first read of an office's keys is made distinct in Python (`_first_keys`); with too few rows read to
+    be sure (patched to one row per activity) the DISTINCT read answers. Either way: the plain query's count."""
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    monkeypatch.setattr(selectors, "_ROWS_PER_ACTIVITY", rows_per_activity)
+    for i in range(3):
+        make_activity(
+            world.committee_a,
+            title=f"三方联合{i}",
+            date=dt.date(2026, 4, 1 + i),
+            co_organisers=[world.committee_b, world.judicial_office],
+        )
+    f = ActivityFilter()
+    assert selectors.activity_page(actor=office_user, filters=f, size=2).rows
+    assert selectors.activity_count(actor=office_user, filters=f, cap=3) == (3, False)
+    make_activity(world.committee_b, title="第四场", date=dt.date(2026, 4, 9))
+    page = selectors.activity_page(actor=office_user, filters=f, size=2)
+    assert [a.title for a in page.rows] == ["第四场", "三方联合2"]
+    assert selectors.activity_count(actor=office_user, filters=f, cap=3) == (3, True)

@@ -475,7 +475,7 @@ def _unindexed_paths(q: Q) -> Q:
     return clone
 
 
-def _broad_keys(actor: Any, f: ActivityFilter, *, by_date: bool = True) -> QuerySet:
+def _broad_keys(actor: Any, f: ActivityFilter, *, by_date: bool = True, distinct: bool = True) -> QuerySet:
     """The office's list as (date, activity id) keys read from ActivityUnit alone.
 
     `by_date` (the page of a common filter): scope, period, status and form are all columns of its
@@ -518,7 +518,8 @@ def _broad_keys(actor: Any, f: ActivityFilter, *, by_date: bool = True) -> Query
         rows = rows.alias(title=title).filter(title__icontains=f.q.strip())
     if f.highlight:
         rows = rows.filter(is_highlight=True)  # the rows' copy of the flag
-    return rows.values_list("date", "activity_id").distinct().order_by("-date", "-activity_id")
+    keys = rows.values_list("date", "activity_id")
+    return (keys.distinct() if distinct else keys).order_by("-date", "-activity_id")
 
 
 def activity_page(
@@ -564,7 +565,7 @@ def activity_page(
     # The dates come as the database hands them (ISO text on SQLite: no conversion of a thousand keys when
     # the count is capped and only the page below is used).
     cap = _cap(f)
-    scoped = list(_broad_keys(actor, f, by_date=False).values_list(day, "activity_id").order_by()[: cap + 1])
+    scoped = _first_keys(actor, f, day, cap)
     count = (cap, True) if len(scoped) > cap else (len(scoped), False)
     # The view asks for the count next: hand it over once (`activity_count` takes it off the filter).
     f.__dict__[_PAGE_COUNT] = ((getattr(actor, "pk", None), COUNT_CAP), count)
@@ -587,6 +588,26 @@ def activity_page(
 
 
 _PAGE_COUNT = "_page_count"
+
+#: An activity has at most this many rows in one scope, as a rule (its organiser and co-organisers there).
+_ROWS_PER_ACTIVITY = 3
+
+
+def _first_keys(actor: Any, f: ActivityFilter, day: Any, cap: int) -> list[tuple[Any, int]]:
+    """Up to cap + 1 distinct keys of the scope (all of them when it holds no more), in no order.
+
+    Read without DISTINCT and made distinct here: with DISTINCT, PostgreSQL sorts every matching row of the
+    scope before the LIMIT can stop it (a district's title search read its whole year). An activity of the
+    scope has a row per unit of it that took part, so reading `_ROWS_PER_ACTIVITY` times the cap almost always
+    gives cap + 1 distinct keys or all of them; when it does not, the DISTINCT read answers."""
+    wanted = (cap + 1) * _ROWS_PER_ACTIVITY
+    rows = list(
+        _broad_keys(actor, f, by_date=False, distinct=False).values_list(day, "activity_id").order_by()[:wanted]
+    )
+    keys = list(dict.fromkeys(rows))
+    if len(keys) > cap or len(rows) < wanted:
+        return keys[: cap + 1]
+    return list(_broad_keys(actor, f, by_date=False).values_list(day, "activity_id").order_by()[: cap + 1])
 
 
 def activity_count(*, actor: Any, filters: ActivityFilter | None = None, cap: int = COUNT_CAP) -> tuple[int, bool]:
