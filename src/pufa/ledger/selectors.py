@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.db import connections
+from django.db import connection, connections
 from django.db.models import (
     CharField,
     Count,
@@ -596,18 +596,21 @@ _ROWS_PER_ACTIVITY = 3
 def _first_keys(actor: Any, f: ActivityFilter, day: Any, cap: int) -> list[tuple[Any, int]]:
     """Up to cap + 1 distinct keys of the scope (all of them when it holds no more), in no order.
 
-    Read without DISTINCT and made distinct here: with DISTINCT, PostgreSQL sorts every matching row of the
-    scope before the LIMIT can stop it (a district's title search read its whole year). An activity of the
-    scope has a row per unit of it that took part, so reading `_ROWS_PER_ACTIVITY` times the cap almost always
-    gives cap + 1 distinct keys or all of them; when it does not, the DISTINCT read answers."""
+    SQLite makes rows distinct as they come, so its LIMIT stops the scan. PostgreSQL sorts every matching row
+    of the scope for DISTINCT before the LIMIT can stop it (a district's title search read its whole year):
+    there the rows are read plain and made distinct here. An activity has a row per unit of the scope that
+    took part, so reading `_ROWS_PER_ACTIVITY` times the cap almost always gives cap + 1 distinct keys or all
+    of them; when it does not, the DISTINCT read answers."""
+    distinct = _broad_keys(actor, f, by_date=False).values_list(day, "activity_id").order_by()
+    if connection.vendor == "sqlite":
+        return list(distinct[: cap + 1])
     wanted = (cap + 1) * _ROWS_PER_ACTIVITY
-    rows = list(
-        _broad_keys(actor, f, by_date=False, distinct=False).values_list(day, "activity_id").order_by()[:wanted]
-    )
+    plain = _broad_keys(actor, f, by_date=False, distinct=False).values_list(day, "activity_id").order_by()
+    rows = list(plain[:wanted])
     keys = list(dict.fromkeys(rows))
     if len(keys) > cap or len(rows) < wanted:
         return keys[: cap + 1]
-    return list(_broad_keys(actor, f, by_date=False).values_list(day, "activity_id").order_by()[: cap + 1])
+    return list(distinct[: cap + 1])
 
 
 def activity_count(*, actor: Any, filters: ActivityFilter | None = None, cap: int = COUNT_CAP) -> tuple[int, bool]:
