@@ -37,6 +37,25 @@ def assert_copies_match_the_links() -> None:
         assert task_keys == ActivityUnit.keys_of(tasks.get(activity_id, [])), activity_id
 
 
+def run_data_migration(name: str) -> None:
+    """Run a ledger data migration's function on the test database, through the part of a schema editor it
+    uses (`connection`, `execute`), without the editor's DDL transaction rules."""
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.db import connection
+
+    class Editor:
+        def __init__(self) -> None:
+            self.connection = connection
+
+        def execute(self, sql: str) -> None:
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+
+    import_module(f"pufa.ledger.migrations.{name}").fill(apps, Editor())
+
+
 def test_keys_are_sorted_delimited_ids_matched_whole():
     assert ActivityUnit.keys_of([12, 3, 3]) == ",3,12,"
     assert ActivityUnit.keys_of([]) == ""
@@ -98,27 +117,13 @@ def test_an_offices_domain_and_audience_filters_read_the_copies(world, office_us
 
 def test_the_migration_fills_the_copies_of_existing_rows(world):
     """0011 fills the copies in one UPDATE per copy, in each database's dialect (run here on both)."""
-    from importlib import import_module
-
-    from django.apps import apps
-    from django.db import connection
-
-    fill = import_module("pufa.ledger.migrations.0011_fill_participation_keys").fill
     make_activity(
         world.committee_a, domains=["xianfa", "minfadian"], audiences=["qsn"], co_organisers=[world.committee_b]
     )
     make_activity(world.committee_b, domains=["fnet-hyjt"], audiences=[])
     ActivityUnit.objects.update(domain_keys="", audience_keys="")
 
-    class Editor:  # the part of a schema editor the migration uses, without its DDL transaction rules
-        def __init__(self) -> None:
-            self.connection = connection
-
-        def execute(self, sql: str) -> None:
-            with connection.cursor() as cursor:
-                cursor.execute(sql)
-
-    fill(apps, Editor())
+    run_data_migration("0011_fill_participation_keys")
     assert_copies_match_the_links()
     assert ActivityUnit.objects.exclude(domain_keys="").count() == 3
 
@@ -147,27 +152,13 @@ def test_an_offices_task_filter_reads_the_rows_copy(world, office_user):
 
 
 def test_the_migration_fills_the_highlight_and_task_copies(world):
-    from importlib import import_module
-
-    from django.apps import apps
-    from django.db import connection
-
-    fill = import_module("pufa.ledger.migrations.0014_fill_highlight_and_task_copies").fill
     task = make_task(make_plan(world.office_unit), units={"responsible": [world.committee_a]})
     typical = make_activity(world.committee_a, co_organisers=[world.committee_b], tasks=[task])
     Activity.all_objects.filter(pk=typical.pk).update(is_highlight=True)  # as before the copy existed
     make_activity(world.committee_b)
     ActivityUnit.objects.update(task_keys="")
 
-    class Editor:
-        def __init__(self) -> None:
-            self.connection = connection
-
-        def execute(self, sql: str) -> None:
-            with connection.cursor() as cursor:
-                cursor.execute(sql)
-
-    fill(apps, Editor())
+    run_data_migration("0014_fill_highlight_and_task_copies")
     assert_copies_match_the_links()
     assert ActivityUnit.objects.filter(is_highlight=True).count() == 2
     assert ActivityUnit.objects.filter(task_keys=f",{task.pk},").count() == 2
