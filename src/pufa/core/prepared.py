@@ -16,22 +16,28 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
+from django.db.models.sql.compiler import SQLCompiler
 
 #: Stands for the varying value while the queryset is compiled; never a real value (a NUL cannot be stored).
 MARKER = "\x00pufa.prepared\x00"
 
 
+def compile_marked(queryset: QuerySet[Any, Any], using: str) -> tuple[str, list[Any], int, SQLCompiler]:
+    """The SQL and parameters of a queryset built with MARKER in place of its one varying value, that value's
+    position among the parameters, and the compiler (its columns and converters): the SQL can then be run for
+    any value without building it again (`OneRow`; the ledger's per-region union of one compiled query)."""
+    compiler = queryset.query.get_compiler(using)
+    sql, params = compiler.as_sql()
+    places = [i for i, p in enumerate(params) if p == MARKER]
+    if len(places) != 1:
+        raise ValueError("OneRow, compile_marked: the queryset must use its varying value once, compared as it is")
+    return sql, list(params), places[0], compiler
+
+
 class _Compiled:
     def __init__(self, queryset: QuerySet[Any, dict[str, Any]], using: str) -> None:
         query = queryset.query
-        compiler = query.get_compiler(using)
-        sql, params = compiler.as_sql()
-        places = [i for i, p in enumerate(params) if p == MARKER]
-        if len(places) != 1:
-            raise ValueError("OneRow: the queryset must use its varying value once, compared as it is")
-        self.sql = sql
-        self.params = list(params)
-        self.place = places[0]
+        self.sql, self.params, self.place, compiler = compile_marked(queryset, using)
         self.names = [*query.extra_select, *query.values_select, *query.annotation_select]
         fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
         self.converters = list(compiler.get_converters(fields).items())

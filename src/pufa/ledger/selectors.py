@@ -41,6 +41,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from pufa.core.models import ActivityKind, Audience, Domain
+from pufa.core.prepared import MARKER, compile_marked
 from pufa.ledger.fields import Unindexed
 from pufa.ledger.models import Activity, ActivityUnit, ActivityUnitQuerySet, Evidence, KeyDate
 from pufa.ledger.services import district_path
@@ -389,7 +390,7 @@ def _merged_page(
     whole street's rows sorted by date read every row it has had (7 ms of a 25 ms page, bench city). The
     page's keys are all among them: a key has no more than `size` keys before it in its own region."""
     after_key, before_key = decode_cursor(after) if after else None, decode_cursor(before) if before else None
-    branch = keys.filter(region_path=_ANY_PATH)
+    branch = keys.filter(region_path=MARKER)
     if before_key is not None:
         branch = _before(branch, *before_key, "activity_id", "day").order_by("date", "activity_id")
     elif after_key is not None:
@@ -404,10 +405,6 @@ def _merged_page(
     return found, _keyset_page(found, has_more, backwards=False, after_key=after_key)
 
 
-#: Stands for the region path of `_union_all`'s parts while the query is compiled (compiled once, not per part).
-_ANY_PATH = "\x00region\x00"
-
-
 def _as_date(day: Any) -> dt.date:
     return day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day)[:10])
 
@@ -417,14 +414,11 @@ def _union_all(branch: QuerySet, paths: list[str]) -> list[tuple[Any, int]]:
     stand-in path (compiling it per region cost more than the reads it saves), the paths as parameters.
     Django's union() cannot keep each part's ORDER BY and LIMIT on SQLite; as subqueries in FROM both
     databases accept them."""
-    sql, params = branch.query.get_compiler(using=branch.db).as_sql()
-    at = [i for i, value in enumerate(params) if value == _ANY_PATH]
-    if len(at) != 1:  # the stand-in must be exactly one parameter (never true of a path)
-        raise ValueError("the region path is not a single parameter of the query")
+    sql, params, at, _ = compile_marked(branch, branch.db)
     statement = " UNION ALL ".join(f"SELECT * FROM ({sql}) AS part{i}" for i in range(len(paths)))  # noqa: S608 - compiled by Django
     values: list[Any] = []
     for path in paths:
-        values.extend([*params[: at[0]], path, *params[at[0] + 1 :]])
+        values.extend([*params[:at], path, *params[at + 1 :]])
     with connections[branch.db].cursor() as cursor:
         cursor.execute(statement, values)
         return [(row[0], row[1]) for row in cursor.fetchall()]
