@@ -157,8 +157,9 @@ class ActivityUnitQuerySet(models.QuerySet["ActivityUnit"]):
 class ActivityUnit(models.Model):
     """A unit taking part in an activity — its organiser (is_organiser) or a co-organiser (协办单位).
 
-    Paths, date, status and form are copies kept in step by the ledger services, so scoping, the office's
-    list and the metrics read this table alone: one indexed row per (activity, unit).
+    Paths, date, status, form, domains, audiences, tasks and the typical-practice flag are copies kept in
+    step by the ledger services, so scoping, the office's list and the metrics read this table alone: one
+    indexed row per (activity, unit).
 
     A co-organiser outside the organiser's own street is a *request* (consent pending) until that unit
     accepts it: only then does the activity count for it, and only then does the row carry the unit's paths —
