@@ -103,7 +103,7 @@ def main() -> None:
     users = {role: User.objects.get(username=name) for role, name in org.usernames.items()}
     street = Region.objects.get(pk=org.street_ids[0])
     liaison_unit = Unit.objects.get(pk=int(org.usernames["community_liaison"][1:]))
-    from pufa.progress.cache import bump_tree as bump
+    from pufa.org.freshness import bump_tree as bump
 
     writes: list[float] = []
     recorded: list[int] = []

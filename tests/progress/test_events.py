@@ -19,6 +19,7 @@ from django.utils import timezone
 
 import pufa.progress
 from pufa.core import events
+from pufa.org import freshness
 from pufa.plans.models import Plan, Target, Task, TaskUnit
 from pufa.progress import cache, services, tasks
 from pufa.progress.models import ProgressStatus, TargetCheck
@@ -151,9 +152,9 @@ def test_pages_never_write_statuses_and_ask_once_for_a_refresh(client_for, world
 
 def test_a_write_changes_the_stamps_of_its_regions_only(world, liaison):
     regions = [world.district, world.street_a, world.street_b, world.community_a, world.community_b]
-    before = {r.name: cache.stamp(r.path) for r in regions}
+    before = {r.name: freshness.stamp(r.path) for r in regions}
     make_activity(world.committee_a)
-    after = {r.name: cache.stamp(r.path) for r in regions}
+    after = {r.name: freshness.stamp(r.path) for r in regions}
     assert {name for name in before if before[name] != after[name]} == {"测试区", "沱河街道", "沱河社区"}
 
 
@@ -164,7 +165,7 @@ def test_another_areas_records_move_the_stamps_only_through_a_target_on_them(wor
     regions = [world.district, world.street_a, world.community_a, world.community_b]
 
     def stamps() -> dict[str, str]:
-        return {r.name: cache.stamp(r.path) for r in regions}
+        return {r.name: freshness.stamp(r.path) for r in regions}
 
     with at(D(2024, 8, 15)):
         before = stamps()

@@ -6,7 +6,8 @@ import psycopg
 import pytest
 from django.db import connection
 
-from pufa.progress import locks, rollups, services
+from pufa.core import locks
+from pufa.progress import rollups, services
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="advisory locks are PostgreSQL's")
 

@@ -1,13 +1,18 @@
-"""Version stamps in the database (`core.Stamp`): the freshness of cached public pages across processes.
+"""Version stamps in the database (`core.Stamp`): the freshness of cached pages and figures across processes.
 
 A cache keyed by `get(key)` is fresh in every process at once: `bump(key)` writes a new token in the writer's
 transaction (a rolled-back write changes nothing), and each reader asks the database — one primary-key
-lookup — instead of trusting a token in its own memory.
+lookup — instead of trusting a token in its own memory. Tokens are random, never counted up, so a token of a
+rolled-back transaction cannot come back with other records behind it.
+
+Several keys at once (`joined`, `bump_many`): the regions' figures (`org.freshness`), where a page reads the
+stamps of its region and of every region above it in one query.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 
@@ -32,3 +37,22 @@ def bump(key: str) -> str:
     if not Stamp.objects.filter(key=key).update(token=token):
         Stamp.objects.get_or_create(key=key, defaults={"token": token})
     return token
+
+
+def joined(keys: list[str]) -> str:
+    """The tokens of these keys in one query, joined in the order given ("0" for a key never bumped)."""
+    tokens = dict(Stamp.objects.filter(key__in=keys).values_list("key", "token"))
+    return ".".join(tokens.get(k, "0") for k in keys)
+
+
+def bump_many(keys: Iterable[str]) -> None:
+    """Give these keys one new token, in one statement (inside the caller's transaction). On PostgreSQL the
+    caller holds `core.locks.hold()` first: two writers upserting overlapping keys would otherwise lock them in
+    different orders across their transactions."""
+    rows = sorted(set(keys))
+    if not rows:
+        return
+    token = uuid.uuid4().hex
+    Stamp.objects.bulk_create(
+        [Stamp(key=k, token=token) for k in rows], update_conflicts=True, unique_fields=["key"], update_fields=["token"]
+    )

@@ -15,11 +15,15 @@ PostgreSQL plans both alike; SQLite follows the form literally, so the choice ma
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
+import hashlib
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
+from django.core.cache import cache
 from django.db import connection, connections
 from django.db.models import (
     CharField,
@@ -45,6 +49,7 @@ from pufa.core.prepared import MARKER, compile_marked
 from pufa.ledger.fields import Unindexed
 from pufa.ledger.models import Activity, ActivityUnit, ActivityUnitQuerySet, Evidence, KeyDate
 from pufa.ledger.services import district_path
+from pufa.org import freshness
 from pufa.org.access import acting_unit_ids, can, grants, scope, scope_q, visible_or_404
 from pufa.org.models import Region, Unit
 from pufa.plans.models import Task
@@ -516,6 +521,44 @@ def _broad_keys(actor: Any, f: ActivityFilter, *, by_date: bool = True, distinct
     return (keys.distinct() if distinct else keys).order_by("-date", "-activity_id")
 
 
+T = TypeVar("T")
+
+#: How long a kept list or set of options may sit unused in the cache. Freshness does not depend on it: the
+#: key holds the stamps of the scope's regions (`org.freshness`), which every ledger write and every change of
+#: the organisation moves (progress.cache's listeners on the event bus), in the writer's transaction.
+KEPT_TIMEOUT = 600
+
+
+def _kept(name: str, ident: Any, region_paths: list[str], make: Callable[[], T]) -> T:
+    """`make()`, reused by every process until a write under one of these regions changes their stamp.
+
+    An office's staff reload the same list again and again between writes (each reload cost the page's CPU
+    twice what the rest of the page does); what is kept is plain data, never model instances."""
+    digest = hashlib.blake2b(repr(ident).encode(), digest_size=16).hexdigest()
+    key = f"pufa:ledger:{name}:{digest}:{freshness.stamp(*region_paths)}"
+    value = cache.get(key)
+    if value is None:
+        value = make()
+        cache.set(key, value, timeout=KEPT_TIMEOUT)
+    return value
+
+
+def _scope_regions(actor: Any, action: str) -> list[str] | None:
+    """The regions whose stamps cover every participation row the actor may `action` on: the region of each
+    grant — an office's whole region, or a unit's own region, which holds every unit below it
+    (`org.services` refuses a unit outside its parent's region). None when no grant names one (a superuser,
+    `SYSTEM`): such lists are not kept."""
+    own = [g for g in grants(actor) if g.allows(action)]
+    return sorted({g.region_path for g in own}) or None
+
+
+def _filter_ident(f: ActivityFilter) -> tuple[Any, ...]:
+    return tuple(
+        getattr(value, "pk", value) if not isinstance(value, list) else tuple(value)
+        for value in (getattr(f, x.name) for x in dataclasses.fields(f))
+    )
+
+
 def activity_page(
     *,
     actor: Any,
@@ -531,28 +574,58 @@ def activity_page(
     holds no more than COUNT_CAP matching rows (a rare filter): those are read from the scope's own rows
     (`ledger_au_region_list`) and sorted, as walking the city's dates for them would visit the whole city.
     The first read of the scope's keys (up to the cap) also gives the count the view shows; beyond the cap a
-    street's page is merged from the newest keys of each of its regions (`_merged_page`). `list_only`: the
-    rows are `ListRow`s, what the list page shows (the API reads whole records)."""
+    street's page is merged from the newest keys of each of its regions (`_merged_page`). The keys, cursors
+    and count are kept under the stamps of the actor's regions (`_kept`), so reloads between writes read only
+    the page's rows. `list_only`: the rows are `ListRow`s, what the list page shows (the API reads whole
+    records)."""
     f = filters or ActivityFilter()
-    day = ExpressionWrapper(F("date"), output_field=CharField())
+    regions = _scope_regions(actor, _list_action(f))
+    if regions is None:
+        found, page, count = _page_keys(actor, f, after=after, before=before, size=size)
+    else:
+        ident = (str(scope_q(ActivityUnit, actor, _list_action(f))), _filter_ident(f), after, before, size)
+        found, page, count = _kept(
+            "page",
+            (*ident, timezone.localdate()),  # a title search's default window ends today
+            regions,
+            lambda: _page_keys(actor, f, after=after, before=before, size=size),
+        )
+        page = replace(page)  # the rows below are this request's
+    if count is not None:
+        # The view asks for the count next: hand it over once (`activity_count` takes it off the filter).
+        f.__dict__[_PAGE_COUNT] = ((getattr(actor, "pk", None), COUNT_CAP), count)
+    page.rows = _list_rows(found, list_only=list_only)
+    return page
+
+
+def _page_keys(
+    actor: Any, f: ActivityFilter, *, after: str, before: str, size: int
+) -> tuple[list[tuple[dt.date, int]], KeysetPage, tuple[int, bool] | None]:
+    """A page's keys and cursors, with the list's capped count when reading them gave it."""
     if _walk_activities(actor, f):
         activities = activity_list(actor=actor, filters=f)
         if _is_narrow(actor, f):
             # A narrow scope's few matches are read whole, by id, without an order (through the primary key,
             # never a walk of the city's date index: PostgreSQL took 0.3 s for a department's page that way),
             # and both the count and the page come from them, beyond the cap too.
+            day = ExpressionWrapper(F("date"), output_field=CharField())
             known = list(activities.values_list(day, "id").order_by()[: NARROW_IDS + 1])
             if len(known) <= NARROW_IDS:
                 cap = _cap(f)
                 count = (cap, True) if len(known) > cap else (len(known), False)
-                f.__dict__[_PAGE_COUNT] = ((getattr(actor, "pk", None), COUNT_CAP), count)
                 found, page = _page_of_keys(known, after=after, before=before, size=size)
-                page.rows = _list_rows(found, list_only=list_only)
-                return page
+                return found, page, count
         keys = activities.values_list("date", "id").order_by("-date", "-id")
         found, page = _page(keys, after=after, before=before, size=size, id_field="id")
-        page.rows = _list_rows(found, list_only=list_only)
-        return page
+        return found, page, None
+    return _broad_page(actor, f, after=after, before=before, size=size)
+
+
+def _broad_page(
+    actor: Any, f: ActivityFilter, *, after: str, before: str, size: int
+) -> tuple[list[tuple[dt.date, int]], KeysetPage, tuple[int, bool]]:
+    """An office's page of keys, with its cursors and the list's capped count."""
+    day = ExpressionWrapper(F("date"), output_field=CharField())
     # The scope's matching keys, no further than the cap, in one read of its own rows: at most COUNT_CAP of
     # them give both the count and the page (sorted here), so a rare filter's per-row checks (a domain's,
     # an audience's) are made once, not once to count and again to page.
@@ -561,8 +634,6 @@ def activity_page(
     cap = _cap(f)
     scoped = _first_keys(actor, f, day, cap)
     count = (cap, True) if len(scoped) > cap else (len(scoped), False)
-    # The view asks for the count next: hand it over once (`activity_count` takes it off the filter).
-    f.__dict__[_PAGE_COUNT] = ((getattr(actor, "pk", None), COUNT_CAP), count)
     if count[1]:
         broad = _is_broad(actor, f)
         keys = _broad_keys(actor, f, by_date=broad)
@@ -577,8 +648,7 @@ def activity_page(
             found, page = _page(keys, after=after, before=before, size=size, id_field="activity_id", date_field="day")
     else:
         found, page = _page_of_keys(scoped, after=after, before=before, size=size)
-    page.rows = _list_rows(found, list_only=list_only)
-    return page
+    return found, page, count
 
 
 _PAGE_COUNT = "_page_count"
@@ -773,10 +843,9 @@ DEPARTMENT_KINDS = (
 )
 
 
-@dataclass(frozen=True)
-class Option:
+class Option(NamedTuple):
     """A unit or region as a filter's `<option>` shows it: the page draws up to 300 on every request, and
-    plain pairs cost a tenth of what model instances do."""
+    plain pairs cost a tenth of what model instances do (and come out of the cache as cheaply)."""
 
     pk: int
     name: str
@@ -785,10 +854,22 @@ class Option:
         return self.name
 
 
+def _options(name: str, actor: Any, model: type, make: Callable[[], list[Option]]) -> list[Option]:
+    """A filter's options, kept until the organisation changes (an organisation change moves every region's
+    stamp; `org.freshness`). The key names the actor's scope of `model`, so two users who see the same units
+    share one copy."""
+    paths = sorted({g.region_path for g in grants(actor)}) or [""]
+    return _kept(name, str(scope_q(model, actor, "ledger.view")), paths, make)
+
+
 def filter_units(*, actor: Any) -> list[Option]:
     """Units offered in the list's unit filter: those the actor may see — or, for an office whose region holds
     hundreds, the offices and departments of its own level and the level below (communities, schools and
     enterprises are reached through the region filter, or a link that names the unit)."""
+    return _options("units", actor, Unit, lambda: _filter_units(actor))
+
+
+def _filter_units(actor: Any) -> list[Option]:
     units = scope(Unit.objects.all(), actor, "ledger.view").order_by("pinyin")
     few = [Option(*row) for row in units.values_list("id", "name")[: MAX_OPTIONS + 1]]  # all, in one query
     if len(few) <= MAX_OPTIONS:
@@ -801,6 +882,10 @@ def filter_units(*, actor: Any) -> list[Option]:
 def filter_regions(*, actor: Any) -> list[Option]:
     """Regions offered in the list's region filter: districts and streets the actor's region holds, and its
     communities too when there are not too many."""
+    return _options("regions", actor, Region, lambda: _filter_regions(actor))
+
+
+def _filter_regions(actor: Any) -> list[Option]:
     regions = scope(Region.objects.all(), actor, "ledger.view").order_by("path")
     few = [Option(*row) for row in regions.values_list("id", "name")[: MAX_OPTIONS + 1]]
     if len(few) <= MAX_OPTIONS:

@@ -802,6 +802,9 @@ def activity_set_highlight(*, actor: Actor, activity: Activity, value: bool) -> 
         code="ledger.activity.highlight",
         changes={"is_highlight": [not value, value]},
     )
+    # Announced like every change of a record: the lists kept under their regions' stamps (典型做法 filter)
+    # and the figures read from the flag are fresh in every process.
+    _fire(Change.UPDATED, activity, actor, _participant_ids(activity), [activity.date])
     return activity
 
 

@@ -247,20 +247,3 @@ class Supervision(models.Model):
     @property
     def audit_scope_path(self) -> str:
         return self.region_path
-
-
-class FigureVersion(models.Model):
-    """A freshness stamp of the cached figures of one scope (see `pufa.progress.cache`).
-
-    Kept in the database, not in a per-process cache, and changed inside the writer's transaction: every
-    process serving pages sees a new stamp exactly when it sees the records that changed it."""
-
-    scope = models.CharField("范围", max_length=255, primary_key=True)
-    token = models.CharField("版本", max_length=32)
-
-    class Meta:
-        verbose_name = "统计缓存版本"
-        verbose_name_plural = "统计缓存版本"
-
-    def __str__(self) -> str:
-        return f"{self.scope} {self.token}"

@@ -20,12 +20,12 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 
+from pufa.core import locks
 from pufa.core.bulk import insert_instances
 from pufa.core.events import ActivitiesChanged
 from pufa.ledger.models import Activity, ActivityUnit
 from pufa.org.access import ancestor_paths
 from pufa.org.models import Region
-from pufa.progress import locks
 from pufa.progress.models import RegionMonthStat, RolledActivity, UnitActivity
 
 ROLLUP_LEVELS = (Region.Level.CITY, Region.Level.DISTRICT, Region.Level.STREET)

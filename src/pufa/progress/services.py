@@ -28,13 +28,14 @@ from django.db import transaction
 from django.db.models import Count, Min, Prefetch, Q
 from django.utils import timezone
 
+from pufa.core import locks
 from pufa.core.bulk import insert_instances
 from pufa.core.events import PlansChanged, RecordsChanged
+from pufa.org import freshness
 from pufa.org.access import ancestor_paths
 from pufa.org.models import Unit
 from pufa.plans import metrics
 from pufa.plans.models import Target, Task, TaskUnit
-from pufa.progress import cache, locks
 from pufa.progress.models import ProgressStatus, TargetCheck, UnitStatusCount
 from pufa.progress.rules import Check, Period, Status, expand_periods, status_of, worst
 
@@ -272,9 +273,9 @@ def refresh(
     everything = tasks is None and units_filter is None
     recount(None if everything else recount_units)
     if everything:
-        cache.bump_tree()
+        freshness.bump_tree()
     else:
-        cache.bump_units(recount_units)
+        freshness.bump_units(recount_units)
     return written
 
 
@@ -389,7 +390,7 @@ def refresh_statuses(*, today: dt.date | None = None, region_path: str | None = 
         task_ids = ProgressStatus.objects.filter(region_path__startswith=region_path).values("task_id")
         tasks = tasks.filter(pk__in=task_ids)
     ids = list(tasks.values_list("pk", flat=True))
-    cache.bump_tree(region_path or "")
+    freshness.bump_tree(region_path or "")
     total, touched = 0, set()
     for start in range(0, len(ids), 200):
         written, units = _write_statuses(
@@ -502,7 +503,7 @@ def on_plans_changed(event: PlansChanged) -> None:
     TargetCheck.objects.filter(task_id__in=task_ids).delete()
     refresh(tasks=list(_tasks_queryset().filter(pk__in=task_ids)))
     recount(units)
-    cache.bump_units(units)
+    freshness.bump_units(units)
 
 
 def refresh_dated(*, today: dt.date | None = None, since: dt.date | None = None) -> int:

@@ -1,6 +1,6 @@
 """Background refreshes of progress figures, through the django-tasks API.
 
-Pages never write derived figures (they would wait on the city-wide lock of `progress.locks` behind a write
+Pages never write derived figures (they would wait on the city-wide lock of `core.locks` behind a write
 or the daily pass). When a page finds that a region's statuses were computed on an earlier day — the daily
 pass has not run yet, or a region was added — it shows the date they were computed on and asks for a
 refresh here, once: `request_refresh` enqueues `refresh_region` unless the same region and day were asked
