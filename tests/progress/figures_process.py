@@ -2,8 +2,9 @@
 
     python figures_process.py serve <username> <region id>
         reads lines from stdin; for each, renders the dashboard of the region for the user through the real
-        view (with this process's own cache, as one gunicorn worker would) and prints one JSON line
-        {"activities": <the 活动场次 figure>, "queries": <queries the request made>}.
+        view (with this process's own cache, as one gunicorn worker would), then the user's ledger list, and
+        prints one JSON line {"activities": <the 活动场次 figure>, "queries": <queries the request made>,
+        "listed": <the list's count>, "list_queries": <queries the list made>}.
     python figures_process.py record <username> <unit id>
         records and submits one activity dated today for the unit through the ledger services, then exits.
 
@@ -53,7 +54,19 @@ def main() -> None:
         with CaptureQueriesContext(connection) as queries:
             response = client.get(reverse("progress:dashboard"), {"region": pk})
         figure = response.context["d"].totals[0]
-        print(json.dumps({"activities": int(figure.value), "queries": len(queries)}), flush=True)
+        with CaptureQueriesContext(connection) as list_queries:
+            listed = client.get(reverse("ledger:activity-list"))
+        print(
+            json.dumps(
+                {
+                    "activities": int(figure.value),
+                    "queries": len(queries),
+                    "listed": listed.context["count"],
+                    "list_queries": len(list_queries),
+                }
+            ),
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

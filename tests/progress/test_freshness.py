@@ -1,5 +1,6 @@
-"""Figures stay fresh across processes (issue 14): a dashboard served by one process, with its own in-memory
-cache, shows at once what another process recorded — the stamps live in the database, not in the cache."""
+"""Figures stay fresh across processes (issue 14): a dashboard and a ledger list served by one process, with
+its own in-memory cache, show at once what another process recorded — the stamps live in the database, not in
+the cache."""
 
 from __future__ import annotations
 
@@ -82,6 +83,8 @@ def test_a_figure_recorded_by_one_process_is_served_fresh_by_another(
         first, again = served(), served()
         assert first["activities"] == again["activities"] == 0
         assert again["queries"] < first["queries"]  # the second request was served from process A's cache
+        assert first["listed"] == again["listed"] == 0
+        assert again["list_queries"] < first["list_queries"]  # the list's keys and options were kept too
         subprocess.run(
             [sys.executable, str(HELPER), "record", liaison.username, str(world.committee_a.pk)],
             env=env,
@@ -89,7 +92,9 @@ def test_a_figure_recorded_by_one_process_is_served_fresh_by_another(
             capture_output=True,
             timeout=120,
         )
-        assert served()["activities"] == 1  # at once: no timeout, no bump in process A
+        fresh = served()
+        assert fresh["activities"] == 1  # at once: no timeout, no bump in process A
+        assert fresh["listed"] == 1  # the office's list too
         assert served()["activities"] == 1
     finally:
         if server.stdin:
