@@ -99,7 +99,10 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     if not (bin_dir / "gunicorn").exists():
         pytest.fail(f"{bin_dir}/gunicorn is missing: gunicorn is one of pufa's dependencies")
     base, _, name = DATABASE_URL.split("?")[0].rpartition("/")
-    database = f"{name}_cluster_test"
+    # Its own database, one per xdist worker (pytest-django names the test databases test_<name>_gw0 … alike):
+    # with the tests of this module split over two workers, each worker starts a cluster of its own.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    database = f"{name}_cluster_test" + (f"_{worker}" if worker else "")
     port = _free_base(3)  # nginx, two app servers, Redis
     keep = {"PATH", "HOME", "LANG", "LC_ALL", "PYTHONPATH", "TMPDIR"}
     env = {k: v for k, v in os.environ.items() if k in keep}

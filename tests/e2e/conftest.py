@@ -106,3 +106,11 @@ def login(page, live_server, username: str, password: str) -> None:
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
+
+
+def full_page_picture(page, name: str) -> None:
+    """Keep a full-page picture for a person to look at: `e2e-<name>.png` in the run's var directory, which is
+    the pass's own (and each xdist worker's own), so two runs never write one file at once."""
+    from django.conf import settings
+
+    page.screenshot(path=str(settings.VAR_DIR / f"e2e-{name}.png"), full_page=True)

@@ -9,7 +9,7 @@ import pytest
 from django.apps import apps
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import login
+from tests.e2e.conftest import full_page_picture, login
 from tests.factories import TEST_PASSWORD, duty_list
 
 
@@ -85,7 +85,7 @@ def test_portal_calendar_on_a_phone_is_a_list(phone_page, live_server, world):
     page.goto(f"{live_server.url}/public/lists/{world.committee_a.duty_lists.get().pk}/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     expect(page.locator("[data-testid=items]")).to_contain_text("宣传《民法典》婚姻家庭编和继承编")
-    page.screenshot(path="var/e2e-phone-portal-list.png", full_page=True)
+    full_page_picture(page, "phone-portal-list")
 
 
 def test_portal_calendar_on_a_desktop_is_a_month_grid(page, live_server, world):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import login
+from tests.e2e.conftest import full_page_picture, login
 from tests.factories import TEST_PASSWORD, make_activity
 
 
@@ -70,7 +70,7 @@ def test_liaison_records_with_photo_on_a_phone_and_office_confirms(
     page.wait_for_function("document.querySelector('[data-testid=evidence-item] img').naturalWidth > 0")
     assert page.evaluate("document.querySelector('[data-testid=evidence-item] img').naturalWidth") == 480
     _no_sideways_scroll(page)
-    page.screenshot(path="var/e2e-phone-activity.png", full_page=True)
+    full_page_picture(page, "phone-activity")
 
     page.context.clear_cookies()
     login(page, live_server, "office", TEST_PASSWORD)

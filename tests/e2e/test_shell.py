@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import login
+from tests.e2e.conftest import full_page_picture, login
 from tests.factories import TEST_PASSWORD
 
 
@@ -54,7 +54,7 @@ def test_phone_width_has_no_horizontal_scroll_and_menu_works(phone_page, live_se
     page.wait_for_load_state("networkidle")
     assert "/org/units/" in page.url
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
-    page.screenshot(path="var/e2e-phone-units.png", full_page=True)
+    full_page_picture(page, "phone-units")
 
 
 def test_feedback_from_footer(page, live_server, world, liaison):

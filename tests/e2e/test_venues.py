@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from pufa.org.access import SYSTEM
 from pufa.venues import services
-from tests.e2e.conftest import login
+from tests.e2e.conftest import full_page_picture, login
 from tests.factories import TEST_PASSWORD
 from tests.venues.conftest import make_venue
 from tests.venues.test_views import SQUARE
@@ -61,7 +61,7 @@ def test_liaison_adds_a_venue_and_the_office_sees_the_gap_close_on_the_map(
     chart = page.locator("[data-testid=venue-map]")
     expect(chart).to_have_attribute("data-drawn", "2")
     assert chart.locator("canvas").count() >= 1
-    page.screenshot(path="var/e2e-phone-venue-map.png", full_page=True)
+    full_page_picture(page, "phone-venue-map")
     outside = [url for url in requested if not url.startswith(live_server.url)]
     assert not outside, f"pages requested outside hosts: {outside}"
     assert all(url.startswith("http://localhost") or url.startswith("http://127.0.0.1") for url in requested)
