@@ -35,10 +35,13 @@ def _hit(key: str, since: dt.datetime) -> int | None:
 
 
 def allow(key: str, *, limit: int, window: int) -> bool:
-    """Count one hit for `key`; False when it is past `limit` hits in the `window` seconds since the first."""
+    """Count one hit for `key`; False when it is past `limit` hits in the `window` seconds since the first.
+
+    In a transaction of its own, or in the caller's when there is one (no savepoint: a survey response counts
+    its hit in the transaction that stores it, one write transaction instead of two; rolled back with it)."""
     now = timezone.now()
     key = key[:150]
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         hits = _hit(key, now - dt.timedelta(seconds=window))
         if hits is not None:
             return hits <= limit

@@ -19,11 +19,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from pufa.core import audit, bulk, events, workflow
+from pufa.core import audit, bulk, events, throttle, workflow
 from pufa.core.actors import person
 from pufa.core.events import RecordsChanged
 from pufa.core.memo import Memo
@@ -633,6 +634,21 @@ def _units_to_tell(token: str, unit_id: int, place_id: int) -> frozenset[int]:
     return frozenset({*of_place, unit_id})
 
 
+#: One answer row to store: the question, and the option chosen, the value or the text.
+Given = tuple[Question, int | None, Decimal | None, str]
+
+
+class _Repeat(Exception):
+    """The device has answered already: raised out of the response's transaction, so that it rolls back."""
+
+
+def _count_submission(address: str | None) -> None:
+    if address is not None and not throttle.allow(
+        f"survey-submit:{address}", limit=settings.PUFA_SURVEY_SUBMIT_LIMIT, window=3600
+    ):
+        raise ValidationError("提交过于频繁，请稍后再试。", code="throttled")
+
+
 def respond(
     *,
     token: str,
@@ -640,18 +656,58 @@ def respond(
     answers: dict[int, list[str]],
     community_id: int | None = None,
     audience_id: int | None = None,
+    address: str | None = None,
 ) -> Response:
     """Store one device's answers to a published survey. Raises ValidationError with a message per question
-    (keys "q<id>", "community", "audience") so the page can show them beside the answers kept.
+    (keys "q<id>", "community", "audience") so the page can show them beside the answers kept; code "duplicate"
+    when the device has answered, "throttled" past the limit of its address.
 
     The survey is named by its public token (the portal never handles the model); the device is the hash of
-    the portal's device cookie: one response per device per survey, held by a unique constraint.
+    the portal's device cookie: one response per device per survey, held by a unique constraint. `address`
+    (the phone's network address; None for the demo and tests that need no limit): every submission from it
+    counts against `PUFA_SURVEY_SUBMIT_LIMIT` an hour (`core.throttle`) — stored, refused or repeated alike —
+    and past the limit nothing is stored. A stored answer's hit is counted in the transaction that stores it
+    (one write transaction per response); a refused or repeated one is counted in a transaction of its own.
 
     Everything that reads or computes (the survey's state, the questionnaire, checking, scoring, the counts to
     add) comes before the transaction, which holds only the writes: on SQLite a write transaction takes the
     database's one write lock at its start (BEGIN IMMEDIATE), and every other phone's answer waits for it. A
     survey closed in the instant between the read and the write takes the answer, as it would have a moment
     earlier (the same holds on PostgreSQL, where the read never locked the survey)."""
+    try:
+        response, given, counts, days, units = _checked(
+            token=token, device=device, answers=answers, community_id=community_id, audience_id=audience_id
+        )
+    except ValidationError:
+        _count_submission(address)  # past the limit, says so instead of the answers' errors
+        raise
+    try:
+        with transaction.atomic():
+            _count_submission(address)
+            try:
+                bulk.insert_one(response)  # the same device again is refused by the unique constraint: no query first
+            except IntegrityError as exc:  # leaving the block rolls the failed insert (and the hit) back
+                raise _Repeat from exc
+            # plain rows (core.bulk): a model instance per answer cost more than the rest of the transaction
+            bulk.insert_rows(
+                Answer,
+                ["response_id", "question_id", "option", "value", "text"],
+                [(response.pk, q.pk, o, v, t) for q, o, v, t in given],
+            )
+            tally.add(response.survey_id, counts, days)
+            dates = frozenset(day for day, _community in days)
+            events.publish(RecordsChanged(metrics=SURVEY_METRICS, unit_ids=units, dates=dates, source="surveys"))
+    except _Repeat as exc:
+        _count_submission(address)
+        raise ValidationError("本设备已提交过这份问卷，感谢参与！", code="duplicate") from exc.__cause__
+    return response
+
+
+def _checked(
+    *, token: str, device: str, answers: dict[int, list[str]], community_id: int | None, audience_id: int | None
+) -> tuple[Response, list[Given], tally.Counts, tally.DayCounts, frozenset[int]]:
+    """The response to store (unsaved), its answers, the counts it adds and the units to tell, or
+    ValidationError: everything `respond` reads and computes before its transaction."""
     survey = _ANSWERING.get(token[:32])
     if survey is None:
         raise ValidationError("未找到该问卷。")
@@ -709,7 +765,7 @@ def respond(
         submitted_at=now,
         score=score(shown, parsed.choices),
     )
-    given: list[tuple[Question, int | None, Decimal | None, str]] = []
+    given: list[Given] = []
     for q in shown:
         given.extend((q, option, None, "") for option in sorted(parsed.choices.get(q.pk, ())))
         if q.pk in parsed.values:
@@ -726,19 +782,4 @@ def respond(
     )
     days = tally.day_increments(day=timezone.localdate(now), community=response.community_id, score=response.score)
     units = _units_to_tell(survey["token"], survey["unit_id"], community.pk if community else survey["region_id"])
-    with transaction.atomic():
-        try:
-            response.save()  # the same device again is refused by the unique constraint, with no query first
-        except IntegrityError as exc:  # leaving the block rolls the failed insert back
-            raise ValidationError("本设备已提交过这份问卷，感谢参与！", code="duplicate") from exc
-        # plain rows (core.bulk): a model instance per answer cost more than the rest of the transaction
-        bulk.insert_rows(
-            Answer,
-            ["response_id", "question_id", "option", "value", "text"],
-            [(response.pk, q.pk, o, v, t) for q, o, v, t in given],
-        )
-        tally.add(survey["pk"], counts, days)
-        events.publish(
-            RecordsChanged(metrics=SURVEY_METRICS, unit_ids=units, dates=frozenset({today}), source="surveys")
-        )
-    return response
+    return response, given, counts, days, units
