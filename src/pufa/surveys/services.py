@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -28,7 +29,6 @@ from pufa.core import audit, bulk, events, throttle, workflow
 from pufa.core.actors import person
 from pufa.core.events import RecordsChanged
 from pufa.core.memo import Memo
-from pufa.core.models import Audience
 from pufa.core.prepared import OneRow
 from pufa.ledger.models import Activity
 from pufa.org.access import Actor, can, require
@@ -602,9 +602,11 @@ def _parse(questions: list[Question], raw: dict[int, list[str]]) -> tuple[Parsed
     return parsed, errors
 
 
-#: The units of a place, per (survey token, region id) — a token never comes back, unlike an id of rows rolled
-#: back — for whom a response is announced (a unit made since is told within a minute).
-_UNITS_OF_PLACE: Memo[tuple[int, ...]] = Memo(size=4096, ttl=60)
+#: The units of each place in a survey's area (region id → unit ids), per (survey token, area path) — a token
+#: never comes back, unlike an id of rows rolled back — for whom a response is announced: one query a minute for
+#: a city-wide survey's 2,500 communities instead of one per community (a unit made since is told within a
+#: minute). Not changed once built.
+_UNITS_BY_PLACE: Memo[dict[int, tuple[int, ...]]] = Memo(size=256, ttl=60)
 
 #: What answering needs of the survey: one narrow row by its public token (unique), its SQL built once per
 #: process (`core.prepared`: every phone's answers read it).
@@ -626,12 +628,17 @@ _ANSWERING = OneRow(
 )
 
 
-def _units_to_tell(token: str, unit_id: int, place_id: int) -> frozenset[int]:
+def _units_by_place(area_path: str) -> dict[int, tuple[int, ...]]:
+    units: dict[int, list[int]] = defaultdict(list)
+    for region_id, pk in Unit.objects.filter(region__path__startswith=area_path).values_list("region_id", "pk"):
+        units[region_id].append(pk)
+    return {region_id: tuple(pks) for region_id, pks in units.items()}
+
+
+def _units_to_tell(token: str, unit_id: int, area_path: str, place_id: int) -> frozenset[int]:
     """Responses count for the unit running the survey; the 法治素养 index for the units of the place answered."""
-    of_place = _UNITS_OF_PLACE.get(
-        (token, place_id), lambda: tuple(Unit.objects.filter(region_id=place_id).values_list("pk", flat=True))
-    )
-    return frozenset({*of_place, unit_id})
+    by_place = _UNITS_BY_PLACE.get((token, area_path), lambda: _units_by_place(area_path))
+    return frozenset({*by_place.get(place_id, ()), unit_id})
 
 
 #: One answer row to store: the question, and the option chosen, the value or the text.
@@ -718,17 +725,16 @@ def _checked(
         raise ValidationError("该问卷已过截止日期。")
     if not device or len(device) > 64:
         raise ValidationError("无法识别您的设备，请允许浏览器保存 Cookie 后重试。")
-    questions = list(
-        selectors.asked(
-            survey_id=survey["pk"],
-            token=survey["token"],
-            revision=survey["revision"],
-            version=survey["version"],
-            region_path=survey["region__path"],
-            communities=survey["ask_community"],
-            audiences=survey["ask_audience"],
-        ).questions
+    asked = selectors.asked(
+        survey_id=survey["pk"],
+        token=survey["token"],
+        revision=survey["revision"],
+        version=survey["version"],
+        region_path=survey["region__path"],
+        communities=survey["ask_community"],
+        audiences=survey["ask_audience"],
     )
+    questions = list(asked.questions)
     parsed, errors = _parse(questions, answers)
     shown = shown_questions(questions, parsed.choices)
     shown_ids = {q.pk for q in shown}
@@ -738,21 +744,14 @@ def _checked(
         if q.required and not answered and key not in errors:
             errors[key] = "此题为必答题。"
     errors = {k: v for k, v in errors.items() if int(k[1:]) in shown_ids}
-    community = None
-    if survey["ask_community"] and community_id is not None:
-        community = Region.objects.filter(
-            pk=community_id,
-            path__startswith=survey["region__path"],
-            level=Region.Level.COMMUNITY,
-            deleted_at__isnull=True,
-        ).first()
-        if community is None:
-            errors["community"] = "请从列表中选择所在社区。"
-    audience = None
-    if survey["ask_audience"] and audience_id is not None:
-        audience = Audience.objects.filter(pk=audience_id, is_active=True).first()
-        if audience is None:
-            errors["audience"] = "请从列表中选择身份类别。"
+    # The community and the audience are checked against the lists the page offered (kept with the
+    # questionnaire: a community added or removed is offered, and taken, within `selectors.asked`'s ttl).
+    community = community_id if survey["ask_community"] and community_id is not None else None
+    if community is not None and community not in asked.community_ids:
+        errors["community"] = "请从列表中选择所在社区。"
+    audience = audience_id if survey["ask_audience"] and audience_id is not None else None
+    if audience is not None and audience not in asked.audience_ids:
+        errors["audience"] = "请从列表中选择身份类别。"
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
@@ -760,8 +759,8 @@ def _checked(
         survey_id=survey["pk"],
         revision=survey["revision"],
         device=device,
-        community=community,
-        audience=audience,
+        community_id=community,
+        audience_id=audience,
         submitted_at=now,
         score=score(shown, parsed.choices),
     )
@@ -781,5 +780,5 @@ def _checked(
         questions={q.pk: tally.Asked(q.kind, frozenset(q.correct)) for q in shown},
     )
     days = tally.day_increments(day=timezone.localdate(now), community=response.community_id, score=response.score)
-    units = _units_to_tell(survey["token"], survey["unit_id"], community.pk if community else survey["region_id"])
+    units = _units_to_tell(survey["token"], survey["unit_id"], survey["region__path"], community or survey["region_id"])
     return response, given, counts, days, units
