@@ -4,14 +4,16 @@ baseline measured in the same run (a plain logged-in page; the public page's GET
 
 1. Results: Django's test Client against the real views (middleware, session, scoping, templates); median
    and p95 in ms over --runs requests after a warm-up, beside the notification list.
-2. Ingestion: gunicorn (`-w 2` sync workers, DEBUG off, database connections kept) serves pufa.wsgi; --threads
-   Python clients each act as new phones: GET the answering page (a device cookie and the CSRF token), POST
-   a full set of answers with those cookies, on a fresh connection each (http.client; the sync workers close
-   every connection). Printed: responses stored per second (counted in the database), p95 of the POST,
-   errors, and the GET-only rate of the same page as the baseline; with the load average before and after,
-   and the CPU the server processes and the client threads used (cores on average, ms per request or
-   response, from /proc): the client shares the machine's cores with the server, and on a busy machine the
-   CPU per response says more than the rate.
+2. Ingestion: gunicorn (`-w 2` sync workers, or `--gthread 4` for deploy.md's production server; DEBUG off,
+   database connections kept) serves pufa.wsgi; --threads Python clients each act as new phones: GET the
+   answering page (a device cookie and the CSRF token), POST a full set of answers and a community drawn
+   from the city's 2,500 (`--no-community`: left blank, as before 2026-12-07) with those cookies, on a fresh
+   connection each (http.client; the sync workers close every connection). A 3 s warm-up, not counted, lets
+   every worker start and build what it keeps. Printed: responses stored per second (counted in the
+   database), p95 of the POST, errors, and the GET-only rate of the same page as the baseline; with the load
+   average before and after, and the CPU the server processes and the client threads used (cores on
+   average, ms per request or response, from /proc): the client shares the machine's cores with the server,
+   and on a busy machine the CPU per response says more than the rate.
 
     .venv/bin/python bench/surveys_bench.py --responses 100000
     PUFA_DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5432/pufa_bench .venv/bin/python bench/surveys_bench.py
@@ -24,6 +26,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
+import random
 import re
 import statistics
 import subprocess
@@ -31,6 +34,7 @@ import sys
 import threading
 import time
 import urllib.parse
+from collections.abc import Sequence
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -69,11 +73,14 @@ def _cookies(response: http.client.HTTPResponse) -> str:
     return "; ".join(v.split(";", 1)[0] for k, v in response.getheaders() if k.lower() == "set-cookie")
 
 
-def phone(port: int, token: str, answers: dict[str, str], post: bool) -> tuple[float, bool]:
-    """One new phone (no cookies): open the page; if `post`, submit the answers with the device and CSRF
-    cookies and the form's token, as a browser does. Returns (ms of the POST or GET, stored or served).
-    A bare http.client connection per request (gunicorn's sync workers close each one), so the client
-    spends little of the machine's two cores; its CPU is printed beside the figures."""
+def phone(
+    port: int, token: str, answers: dict[str, str], post: bool, communities: Sequence[int] = ()
+) -> tuple[float, bool]:
+    """One new phone (no cookies): open the page; if `post`, submit the answers — and a community drawn from
+    `communities`, as a resident of a city-wide survey names theirs — with the device and CSRF cookies and the
+    form's token, as a browser does. Returns (ms of the POST or GET, stored or served). A bare http.client
+    connection per request (gunicorn's sync workers close each one), so the client spends little of the
+    machine's two cores; its CPU is printed beside the figures."""
     path = f"/public/s/{token}/"
     started = time.perf_counter()
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -88,7 +95,8 @@ def phone(port: int, token: str, answers: dict[str, str], post: bool) -> tuple[f
     if not post:
         return (time.perf_counter() - started) * 1000, True
     csrf = CSRF.search(html)
-    body = urllib.parse.urlencode({**answers, "csrfmiddlewaretoken": csrf.group(1).decode() if csrf else ""})
+    place = {"community": str(random.choice(communities))} if communities else {}
+    body = urllib.parse.urlencode({**answers, **place, "csrfmiddlewaretoken": csrf.group(1).decode() if csrf else ""})
     headers = {
         "Content-Type": "application/x-www-form-urlencoded",
         "Cookie": _cookies(response),
@@ -122,7 +130,14 @@ def server_pids(master: int) -> list[int]:
 
 
 def drive(
-    port: int, token: str, answers: dict[str, str], seconds: float, threads: int, post: bool, master: int
+    port: int,
+    token: str,
+    answers: dict[str, str],
+    seconds: float,
+    threads: int,
+    post: bool,
+    master: int,
+    communities: Sequence[int] = (),
 ) -> dict:
     stop = time.monotonic() + seconds
     timings: list[float] = []
@@ -132,7 +147,7 @@ def drive(
     def worker() -> None:
         while time.monotonic() < stop:
             try:
-                ms, ok = phone(port, token, answers, post)
+                ms, ok = phone(port, token, answers, post, communities)
             except OSError:
                 ok, ms = False, 0.0
             with lock:
@@ -173,6 +188,16 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0, help="ingestion load per case")
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--gthread",
+        type=int,
+        default=0,
+        metavar="N",
+        help="gunicorn -k gthread --threads N (deploy.md's production server has N=4); default: sync workers",
+    )
+    parser.add_argument(
+        "--no-community", action="store_true", help="phones leave the community question blank (before 2026-12-07)"
+    )
     parser.add_argument("--skip-pages", action="store_true", help="measure the ingestion only")
     args = parser.parse_args()
     citygen.setup()
@@ -232,21 +257,38 @@ def main() -> None:
         "PUFA_SURVEY_SUBMIT_LIMIT": "100000000",  # one address drives every phone here
         "DJANGO_SETTINGS_MODULE": "pufa.settings",
     }
+    kind = ["-k", "gthread", "--threads", str(args.gthread)] if args.gthread else []
+    communities = [] if args.no_community else list(org.community_ids)
     server = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "gunicorn", "pufa.wsgi", "-w", str(args.workers), "-b", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "gunicorn", "pufa.wsgi", "-w", str(args.workers), *kind, "-b", f"127.0.0.1:{port}"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     try:
         wait_ready(port, server)
+        # Warm-up, not counted: /healthz answered means one worker is up, not all; a worker's start (importing
+        # the apps) costs seconds of CPU, and the first phones build the page and the questionnaire it keeps.
+        drive(port, survey.token, answers, 3, args.threads, post=True, master=server.pid, communities=communities)
         print(f"load average before the load: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         before = Response.objects.filter(survey=survey).count()
         get = drive(port, survey.token, answers, args.seconds, args.threads, post=False, master=server.pid)
-        post = drive(port, survey.token, answers, args.seconds, args.threads, post=True, master=server.pid)
+        post = drive(
+            port,
+            survey.token,
+            answers,
+            args.seconds,
+            args.threads,
+            post=True,
+            master=server.pid,
+            communities=communities,
+        )
         stored = Response.objects.filter(survey=survey).count() - before
+        workers = f"gthread × {args.gthread}" if args.gthread else "sync"
+        place = "blank" if args.no_community else f"one of {len(communities):,} drawn per phone"
         print(
-            f"server: gunicorn -w {args.workers} (sync); {args.threads} client threads, {args.seconds:.0f} s per case"
+            f"server: gunicorn -w {args.workers} ({workers}); {args.threads} client threads, {args.seconds:.0f} s per "
+            f"case; community: {place}"
         )
         print(
             f"baseline: answering page GET            {get['rate']:8.1f} /s  p95 {get['p95']:7.1f} ms  "

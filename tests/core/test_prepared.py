@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from pufa.core.prepared import OneRow
+from pufa.core.prepared import FixedRow, OneRow
 from pufa.surveys.models import Survey
 from tests.surveys.conftest import make_survey
 
@@ -34,3 +34,17 @@ def test_a_value_not_compared_as_it_is_is_refused(world):
     read = OneRow(lambda token: Survey.objects.filter(token__startswith=token).values("pk")[:1])
     with pytest.raises(ValueError, match="OneRow"):
         read.get("abc")
+
+
+def test_a_fixed_read_is_compiled_once_per_set_of_constants(world, django_assert_num_queries):
+    """The progress listener's look at the target table: a few constants (metric codes) named by the code."""
+    one = make_survey(world.committee_a, title="甲")
+    two = make_survey(world.committee_b, title="乙")
+    read = FixedRow(lambda titles: Survey.objects.filter(title__in=titles).values("pk", "unit__name")[:1])
+    assert read.get(("甲",)) == {"pk": one.pk, "unit__name": world.committee_a.name}
+    assert read.get(("乙", "丙")) == {"pk": two.pk, "unit__name": world.committee_b.name}
+    assert read.get(("丙",)) is None
+    Survey.objects.filter(pk=one.pk).update(title="丙")  # the rows are read each time; only the SQL is kept
+    with django_assert_num_queries(1):
+        assert read.get(("丙",)) == {"pk": one.pk, "unit__name": world.committee_a.name}
+    assert read.get(("甲",)) is None

@@ -177,3 +177,30 @@ def test_logged_in_pages_and_downloads_are_not_stored(client, liaison):
         assert "no-store" in cache_control and "private" in cache_control, url
     client.logout()
     assert "no-store" not in client.get(reverse("portal:index")).get("Cache-Control", "")  # the public portal
+
+
+def test_the_policy_header_kept_by_the_middleware_is_the_librarys(rf, settings):
+    """pufa's CSP middleware builds the headers once; they are django-csp's for a plain response, follow the
+    settings when they change, and a response with a policy of its own goes django-csp's way."""
+    from csp.middleware import CSPMiddleware as Library
+    from django.http import HttpResponse
+
+    from pufa.core.middleware import CSPMiddleware
+
+    def headers(middleware: type, response: HttpResponse) -> dict[str, str]:
+        request = rf.get("/public/s/abc/")
+        mw = middleware(lambda r: response)
+        mw.process_request(request)
+        return {k: v for k, v in mw.process_response(request, response).items() if "Security-Policy" in k}
+
+    plain = headers(CSPMiddleware, HttpResponse())
+    assert plain == headers(Library, HttpResponse()) and "frame-ancestors 'none'" in plain["Content-Security-Policy"]
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"default-src": ["'self'"], "report-uri": "/r"}}
+    both = headers(CSPMiddleware, HttpResponse())
+    assert both == headers(Library, HttpResponse()) and both["Content-Security-Policy-Report-Only"].endswith("/r")
+    own = HttpResponse()
+    own._csp_update = {"img-src": ["https://tiles.example"]}  # what @csp_update sets
+    assert "https://tiles.example" in headers(CSPMiddleware, own)["Content-Security-Policy"]
+    exempt = HttpResponse()
+    exempt._csp_exempt = True
+    assert "Content-Security-Policy" not in headers(CSPMiddleware, exempt)

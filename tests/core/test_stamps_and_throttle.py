@@ -3,6 +3,8 @@ found a per-process limit letting two gunicorn workers take twice the feedback l
 
 from __future__ import annotations
 
+import datetime as dt
+
 import time_machine
 from django.core.cache import cache
 from django.utils import timezone
@@ -38,3 +40,14 @@ def test_a_new_window_starts_when_the_old_one_ends(db):
         clock.shift(61)
         assert throttle.allow("contest:9.9.9.9", limit=2, window=60)
         assert ThrottleWindow.objects.get(key="contest:9.9.9.9").hits == 1
+
+
+def test_starting_a_window_clears_the_windows_ended_long_ago(db, django_capture_on_commit_callbacks):
+    now = timezone.now()
+    with time_machine.travel(now - throttle.KEEP - dt.timedelta(hours=2), tick=False):
+        throttle.allow("feedback:1.1.1.1", limit=3, window=3600)  # ended more than a day ago
+    with time_machine.travel(now - dt.timedelta(hours=2), tick=False):
+        throttle.allow("feedback:2.2.2.2", limit=3, window=3600)  # ended, within the day kept
+    with django_capture_on_commit_callbacks(execute=True):
+        assert throttle.allow("feedback:3.3.3.3", limit=3, window=3600)  # starts a window: cleared once committed
+    assert set(ThrottleWindow.objects.values_list("key", flat=True)) == {"feedback:2.2.2.2", "feedback:3.3.3.3"}

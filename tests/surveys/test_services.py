@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from pufa.core.models import AuditEntry
+from pufa.core.models import Audience, AuditEntry
 from pufa.org.access import SYSTEM
 from pufa.surveys import services
 from pufa.surveys.models import Answer, Question, Response, Survey
@@ -235,3 +235,18 @@ def test_community_must_lie_in_the_survey_area(typed, world):
     with pytest.raises(ValidationError) as exc:
         answer(s, "d", full, community_id=world.community_b.pk)  # community A's survey
     assert exc.value.message_dict["community"] == ["请从列表中选择所在社区。"]
+
+
+def test_the_audience_must_be_one_offered(world):
+    """Checked against the list the page offered (kept with the questionnaire): an audience retired before
+    the survey was first opened is neither offered nor taken."""
+    retired = Audience.objects.create(name="已停用的对象", code="retired-audience", is_active=False)
+    offered = Audience.objects.filter(is_active=True).first()
+    s = make_survey(world.committee_a, publish=False, ask_audience=True)
+    q = add(s, "scale", "满意程度")
+    services.transition(actor=SYSTEM, survey=s, name="publish")
+    for wrong in (retired.pk, 999_999):
+        with pytest.raises(ValidationError) as exc:
+            answer(s, f"d{wrong}", {q: 4}, audience_id=wrong)
+        assert exc.value.message_dict["audience"] == ["请从列表中选择身份类别。"]
+    assert answer(s, "ok", {q: 4}, audience_id=offered.pk).audience == offered

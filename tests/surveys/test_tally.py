@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.db import connection, connections
 from django.db.models import Avg, Count, Q
 
-from pufa.core.models import Audience
+from pufa.core.models import Audience, ThrottleWindow
 from pufa.org.access import SYSTEM
 from pufa.plans import metrics
 from pufa.surveys import selectors, services, tally
@@ -216,7 +216,13 @@ def test_parallel_submissions_lose_no_count(world):
         try:
             barrier.wait()
             for k in range(5):
-                answer(survey, f"p{i}-{k}", _random_answers(rng, qs), community_id=world.community_a.pk)
+                answer(
+                    survey,
+                    f"p{i}-{k}",
+                    _random_answers(rng, qs),
+                    community_id=world.community_a.pk,
+                    address="198.51.100.7",  # one address: its hits counted in each response's transaction
+                )
         except Exception as exc:  # reported below
             errors.append(exc)
         finally:
@@ -229,6 +235,7 @@ def test_parallel_submissions_lose_no_count(world):
         t.join()
     assert not errors
     assert Response.objects.filter(survey=survey).count() == 40
+    assert ThrottleWindow.objects.get(key="survey-submit:198.51.100.7").hits == 40
     counts, _days = tally.recount(survey.pk, response_model=Response, answer_model=Answer, question_model=Question)
     assert _tally_rows(survey) == {key: tuple(v) for key, v in counts.items()}
     assert _from_tally(survey, ResponseFilter(), 1) == _recount(survey, ResponseFilter(), 1)

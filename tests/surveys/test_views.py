@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from pufa.core.models import ThrottleWindow
 from pufa.org.access import SYSTEM
 from pufa.org.models import Region, Unit
 from pufa.surveys import services, stats
@@ -246,6 +247,42 @@ def test_submissions_from_one_address_are_rate_limited(open_survey, client, sett
     refused = _post(client, open_survey)
     assert refused.status_code == 429 and "提交过于频繁" in refused.content.decode()
     assert Response.objects.count() == 2
+
+
+def test_refused_and_repeated_submissions_count_against_the_limit_too(open_survey, client, settings):
+    """The hit of a stored answer is counted in the transaction that stores it; a submission refused for its
+    answers, or repeated by a phone that has answered, counts as well — clearing cookies or sending bad
+    answers buys no extra tries."""
+    settings.PUFA_SURVEY_SUBMIT_LIMIT = 3
+    url = reverse("portal:survey", args=[open_survey.token])
+    sat, _know = open_survey.current_questions()
+    assert client.post(url, {f"q{sat.pk}": "4"}).status_code == 400  # a required answer missing: 1
+    assert 'data-testid="survey-done"' in _post(client, open_survey).content.decode()  # stored: 2
+    assert 'data-testid="survey-done"' in _post(client, open_survey).content.decode()  # repeated: 3
+    assert ThrottleWindow.objects.get().hits == 3
+    client.cookies.clear()
+    refused = _post(client, open_survey)  # a new device, past the limit: nothing stored
+    assert refused.status_code == 429 and "提交过于频繁" in refused.content.decode()
+    bad = client.post(url, {f"q{sat.pk}": "4"})  # past the limit, said before the answers' errors
+    assert bad.status_code == 429 and "此题为必答题" not in bad.content.decode()
+    assert Response.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stored_answer_takes_one_write_transaction_with_its_rate_limit_hit(open_survey, client):
+    """On SQLite each write transaction takes the database's one write lock (BEGIN IMMEDIATE), and every other
+    phone's answer waits for it: the answer, its counts and its address's hit are written in one (the first
+    hit of an hour also clears the windows ended long ago, after its commit)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    assert 'data-testid="survey-done"' in _post(client, open_survey).content.decode()  # the hour's first
+    client.cookies.clear()  # the next phone from the address
+    client.get(reverse("portal:survey", args=[open_survey.token]))
+    with CaptureQueriesContext(connection) as queries:
+        assert 'data-testid="survey-done"' in _post(client, open_survey).content.decode()
+    assert [q["sql"] for q in queries.captured_queries].count("COMMIT") == 1
+    assert ThrottleWindow.objects.get().hits == 2 and Response.objects.count() == 2
 
 
 def test_an_ended_survey_takes_no_answers(open_survey, client):

@@ -12,6 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlencode
 
@@ -546,6 +547,15 @@ class Questionnaire:
     public: tuple[PublicQuestion, ...]
     communities: tuple[tuple[int, str], ...]
     audiences: tuple[tuple[int, str], ...]
+
+    @cached_property
+    def community_ids(self) -> frozenset[int]:
+        """The communities offered, which an answer may name (checked in memory: the page offered these)."""
+        return frozenset(pk for pk, _name in self.communities)
+
+    @cached_property
+    def audience_ids(self) -> frozenset[int]:
+        return frozenset(pk for pk, _name in self.audiences)
 
 
 #: Questionnaires by (survey, token, revision, version): every change of a survey or its questions moves its version

@@ -15,19 +15,20 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from pufa.core import audit, bulk, events, workflow
+from pufa.core import audit, bulk, events, throttle, workflow
 from pufa.core.actors import person
 from pufa.core.events import RecordsChanged
 from pufa.core.memo import Memo
-from pufa.core.models import Audience
 from pufa.core.prepared import OneRow
 from pufa.ledger.models import Activity
 from pufa.org.access import Actor, can, require
@@ -601,9 +602,11 @@ def _parse(questions: list[Question], raw: dict[int, list[str]]) -> tuple[Parsed
     return parsed, errors
 
 
-#: The units of a place, per (survey token, region id) — a token never comes back, unlike an id of rows rolled
-#: back — for whom a response is announced (a unit made since is told within a minute).
-_UNITS_OF_PLACE: Memo[tuple[int, ...]] = Memo(size=4096, ttl=60)
+#: The units of each place in a survey's area (region id → unit ids), per (survey token, area path) — a token
+#: never comes back, unlike an id of rows rolled back — for whom a response is announced: one query a minute for
+#: a city-wide survey's 2,500 communities instead of one per community (a unit made since is told within a
+#: minute). Not changed once built.
+_UNITS_BY_PLACE: Memo[dict[int, tuple[int, ...]]] = Memo(size=256, ttl=60)
 
 #: What answering needs of the survey: one narrow row by its public token (unique), its SQL built once per
 #: process (`core.prepared`: every phone's answers read it).
@@ -625,12 +628,32 @@ _ANSWERING = OneRow(
 )
 
 
-def _units_to_tell(token: str, unit_id: int, place_id: int) -> frozenset[int]:
+def _units_by_place(area_path: str) -> dict[int, tuple[int, ...]]:
+    units: dict[int, list[int]] = defaultdict(list)
+    for region_id, pk in Unit.objects.filter(region__path__startswith=area_path).values_list("region_id", "pk"):
+        units[region_id].append(pk)
+    return {region_id: tuple(pks) for region_id, pks in units.items()}
+
+
+def _units_to_tell(token: str, unit_id: int, area_path: str, place_id: int) -> frozenset[int]:
     """Responses count for the unit running the survey; the 法治素养 index for the units of the place answered."""
-    of_place = _UNITS_OF_PLACE.get(
-        (token, place_id), lambda: tuple(Unit.objects.filter(region_id=place_id).values_list("pk", flat=True))
-    )
-    return frozenset({*of_place, unit_id})
+    by_place = _UNITS_BY_PLACE.get((token, area_path), lambda: _units_by_place(area_path))
+    return frozenset({*by_place.get(place_id, ()), unit_id})
+
+
+#: One answer row to store: the question, and the option chosen, the value or the text.
+Given = tuple[Question, int | None, Decimal | None, str]
+
+
+class _Repeat(Exception):
+    """The device has answered already: raised out of the response's transaction, so that it rolls back."""
+
+
+def _count_submission(address: str | None) -> None:
+    if address is not None and not throttle.allow(
+        f"survey-submit:{address}", limit=settings.PUFA_SURVEY_SUBMIT_LIMIT, window=3600
+    ):
+        raise ValidationError("提交过于频繁，请稍后再试。", code="throttled")
 
 
 def respond(
@@ -640,18 +663,58 @@ def respond(
     answers: dict[int, list[str]],
     community_id: int | None = None,
     audience_id: int | None = None,
+    address: str | None = None,
 ) -> Response:
     """Store one device's answers to a published survey. Raises ValidationError with a message per question
-    (keys "q<id>", "community", "audience") so the page can show them beside the answers kept.
+    (keys "q<id>", "community", "audience") so the page can show them beside the answers kept; code "duplicate"
+    when the device has answered, "throttled" past the limit of its address.
 
     The survey is named by its public token (the portal never handles the model); the device is the hash of
-    the portal's device cookie: one response per device per survey, held by a unique constraint.
+    the portal's device cookie: one response per device per survey, held by a unique constraint. `address`
+    (the phone's network address; None for the demo and tests that need no limit): every submission from it
+    counts against `PUFA_SURVEY_SUBMIT_LIMIT` an hour (`core.throttle`) — stored, refused or repeated alike —
+    and past the limit nothing is stored. A stored answer's hit is counted in the transaction that stores it
+    (one write transaction per response); a refused or repeated one is counted in a transaction of its own.
 
     Everything that reads or computes (the survey's state, the questionnaire, checking, scoring, the counts to
     add) comes before the transaction, which holds only the writes: on SQLite a write transaction takes the
     database's one write lock at its start (BEGIN IMMEDIATE), and every other phone's answer waits for it. A
     survey closed in the instant between the read and the write takes the answer, as it would have a moment
     earlier (the same holds on PostgreSQL, where the read never locked the survey)."""
+    try:
+        response, given, counts, days, units = _checked(
+            token=token, device=device, answers=answers, community_id=community_id, audience_id=audience_id
+        )
+    except ValidationError:
+        _count_submission(address)  # past the limit, says so instead of the answers' errors
+        raise
+    try:
+        with transaction.atomic():
+            _count_submission(address)
+            try:
+                bulk.insert_one(response)  # the same device again is refused by the unique constraint: no query first
+            except IntegrityError as exc:  # leaving the block rolls the failed insert (and the hit) back
+                raise _Repeat from exc
+            # plain rows (core.bulk): a model instance per answer cost more than the rest of the transaction
+            bulk.insert_rows(
+                Answer,
+                ["response_id", "question_id", "option", "value", "text"],
+                [(response.pk, q.pk, o, v, t) for q, o, v, t in given],
+            )
+            tally.add(response.survey_id, counts, days)
+            dates = frozenset(day for day, _community in days)
+            events.publish(RecordsChanged(metrics=SURVEY_METRICS, unit_ids=units, dates=dates, source="surveys"))
+    except _Repeat as exc:
+        _count_submission(address)
+        raise ValidationError("本设备已提交过这份问卷，感谢参与！", code="duplicate") from exc.__cause__
+    return response
+
+
+def _checked(
+    *, token: str, device: str, answers: dict[int, list[str]], community_id: int | None, audience_id: int | None
+) -> tuple[Response, list[Given], tally.Counts, tally.DayCounts, frozenset[int]]:
+    """The response to store (unsaved), its answers, the counts it adds and the units to tell, or
+    ValidationError: everything `respond` reads and computes before its transaction."""
     survey = _ANSWERING.get(token[:32])
     if survey is None:
         raise ValidationError("未找到该问卷。")
@@ -662,17 +725,16 @@ def respond(
         raise ValidationError("该问卷已过截止日期。")
     if not device or len(device) > 64:
         raise ValidationError("无法识别您的设备，请允许浏览器保存 Cookie 后重试。")
-    questions = list(
-        selectors.asked(
-            survey_id=survey["pk"],
-            token=survey["token"],
-            revision=survey["revision"],
-            version=survey["version"],
-            region_path=survey["region__path"],
-            communities=survey["ask_community"],
-            audiences=survey["ask_audience"],
-        ).questions
+    asked = selectors.asked(
+        survey_id=survey["pk"],
+        token=survey["token"],
+        revision=survey["revision"],
+        version=survey["version"],
+        region_path=survey["region__path"],
+        communities=survey["ask_community"],
+        audiences=survey["ask_audience"],
     )
+    questions = list(asked.questions)
     parsed, errors = _parse(questions, answers)
     shown = shown_questions(questions, parsed.choices)
     shown_ids = {q.pk for q in shown}
@@ -682,21 +744,14 @@ def respond(
         if q.required and not answered and key not in errors:
             errors[key] = "此题为必答题。"
     errors = {k: v for k, v in errors.items() if int(k[1:]) in shown_ids}
-    community = None
-    if survey["ask_community"] and community_id is not None:
-        community = Region.objects.filter(
-            pk=community_id,
-            path__startswith=survey["region__path"],
-            level=Region.Level.COMMUNITY,
-            deleted_at__isnull=True,
-        ).first()
-        if community is None:
-            errors["community"] = "请从列表中选择所在社区。"
-    audience = None
-    if survey["ask_audience"] and audience_id is not None:
-        audience = Audience.objects.filter(pk=audience_id, is_active=True).first()
-        if audience is None:
-            errors["audience"] = "请从列表中选择身份类别。"
+    # The community and the audience are checked against the lists the page offered (kept with the
+    # questionnaire: a community added or removed is offered, and taken, within `selectors.asked`'s ttl).
+    community = community_id if survey["ask_community"] and community_id is not None else None
+    if community is not None and community not in asked.community_ids:
+        errors["community"] = "请从列表中选择所在社区。"
+    audience = audience_id if survey["ask_audience"] and audience_id is not None else None
+    if audience is not None and audience not in asked.audience_ids:
+        errors["audience"] = "请从列表中选择身份类别。"
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
@@ -704,12 +759,12 @@ def respond(
         survey_id=survey["pk"],
         revision=survey["revision"],
         device=device,
-        community=community,
-        audience=audience,
+        community_id=community,
+        audience_id=audience,
         submitted_at=now,
         score=score(shown, parsed.choices),
     )
-    given: list[tuple[Question, int | None, Decimal | None, str]] = []
+    given: list[Given] = []
     for q in shown:
         given.extend((q, option, None, "") for option in sorted(parsed.choices.get(q.pk, ())))
         if q.pk in parsed.values:
@@ -725,20 +780,5 @@ def respond(
         questions={q.pk: tally.Asked(q.kind, frozenset(q.correct)) for q in shown},
     )
     days = tally.day_increments(day=timezone.localdate(now), community=response.community_id, score=response.score)
-    units = _units_to_tell(survey["token"], survey["unit_id"], community.pk if community else survey["region_id"])
-    with transaction.atomic():
-        try:
-            response.save()  # the same device again is refused by the unique constraint, with no query first
-        except IntegrityError as exc:  # leaving the block rolls the failed insert back
-            raise ValidationError("本设备已提交过这份问卷，感谢参与！", code="duplicate") from exc
-        # plain rows (core.bulk): a model instance per answer cost more than the rest of the transaction
-        bulk.insert_rows(
-            Answer,
-            ["response_id", "question_id", "option", "value", "text"],
-            [(response.pk, q.pk, o, v, t) for q, o, v, t in given],
-        )
-        tally.add(survey["pk"], counts, days)
-        events.publish(
-            RecordsChanged(metrics=SURVEY_METRICS, unit_ids=units, dates=frozenset({today}), source="surveys")
-        )
-    return response
+    units = _units_to_tell(survey["token"], survey["unit_id"], survey["region__path"], community or survey["region_id"])
+    return response, given, counts, days, units

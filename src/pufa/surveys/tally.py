@@ -106,23 +106,36 @@ def merge(into: dict[Any, list[int]], more: dict[Any, list[int]]) -> None:
                 have[i] += x
 
 
+#: The upsert statements, per (database vendor, table, rows): a response adds the same number of rows as the
+#: last one of its questionnaire, so its SQL (a hundred rows of eleven values) is built once per process.
+_SQL: dict[tuple[str, str, int], str] = {}
+
+
+def _sql(table: str, keys: list[str], sums: list[str], rows: int) -> str:
+    built = _SQL.get((connection.vendor, table, rows))
+    if built is None:
+        q = connection.ops.quote_name
+        t = q(table)
+        columns = ", ".join(q(c) for c in [*keys, *sums])
+        one = "(" + ", ".join(["%s"] * (len(keys) + len(sums))) + ")"
+        updates = ", ".join(f"{q(c)} = {t}.{q(c)} + excluded.{q(c)}" for c in sums)
+        # quoted names of our own columns; the values are parameters
+        built = (
+            f"INSERT INTO {t} ({columns}) VALUES {', '.join([one] * rows)} "  # noqa: S608
+            f"ON CONFLICT ({', '.join(q(c) for c in keys)}) DO UPDATE SET {updates}"
+        )
+        if len(_SQL) < 256:
+            _SQL[(connection.vendor, table, rows)] = built
+    return built
+
+
 def _upsert(table: str, keys: list[str], sums: list[str], rows: list[tuple[Any, ...]]) -> None:
     if not rows:
         return
-    q = connection.ops.quote_name
-    t = q(table)
-    columns = ", ".join(q(c) for c in [*keys, *sums])
-    one = "(" + ", ".join(["%s"] * (len(keys) + len(sums))) + ")"
-    updates = ", ".join(f"{q(c)} = {t}.{q(c)} + excluded.{q(c)}" for c in sums)
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 500):
             chunk = rows[start : start + 500]
-            # quoted names of our own columns; the values are parameters
-            sql = (
-                f"INSERT INTO {t} ({columns}) VALUES {', '.join([one] * len(chunk))} "  # noqa: S608
-                f"ON CONFLICT ({', '.join(q(c) for c in keys)}) DO UPDATE SET {updates}"
-            )
-            cursor.execute(sql, [x for row in chunk for x in row])
+            cursor.execute(_sql(table, keys, sums, len(chunk)), [x for row in chunk for x in row])
 
 
 def add(survey_id: int, counts: Counts, days: DayCounts) -> None:
