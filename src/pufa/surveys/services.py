@@ -690,10 +690,9 @@ def respond(
         raise
     try:
         with transaction.atomic():
-            _count_submission(address)
             try:
                 bulk.insert_one(response)  # the same device again is refused by the unique constraint: no query first
-            except IntegrityError as exc:  # leaving the block rolls the failed insert (and the hit) back
+            except IntegrityError as exc:  # leaving the block rolls the failed insert back
                 raise _Repeat from exc
             # plain rows (core.bulk): a model instance per answer cost more than the rest of the transaction
             bulk.insert_rows(
@@ -701,9 +700,16 @@ def respond(
                 ["response_id", "question_id", "option", "value", "text"],
                 [(response.pk, q.pk, o, v, t) for q, o, v, t in given],
             )
-            tally.add(response.survey_id, counts, days)
             dates = frozenset(day for day, _community in days)
             events.publish(RecordsChanged(metrics=SURVEY_METRICS, unit_ids=units, dates=dates, source="surveys"))
+            # Last, the rows other phones write too: the survey's whole-city counts (every response adds to
+            # them) and the address's hit count (every phone behind one network address). A row written is
+            # locked until the commit, so written last they are held for the commit alone; written first, the
+            # address's row held every other phone of the address for the whole transaction (PostgreSQL: 36
+            # responses/s from one address, each waiting on the one before it). The order is the same in every
+            # response (counts sorted, then the hit), so no two wait on each other.
+            tally.add(response.survey_id, counts, days)
+            _count_submission(address)  # past the limit: raises, and nothing above is kept
     except _Repeat as exc:
         _count_submission(address)
         raise ValidationError("本设备已提交过这份问卷，感谢参与！", code="duplicate") from exc.__cause__

@@ -4,7 +4,8 @@ added to in the transaction that stores a response, rebuilt from the responses o
 `increments()` is the one rule turning a response and its answers into counts; `add()` applies them with
 one upsert per table (`INSERT … ON CONFLICT … DO UPDATE SET n = n + excluded.n`, the same statement on
 SQLite and PostgreSQL): two phones answering at once each add their own counts, never overwrite each
-other's. The rows are sorted so that concurrent transactions lock them in the same order (no deadlock).
+other's. The rows are written in one order, the most shared last (`_shared_last`), so that concurrent
+transactions lock them in the same order (no deadlock) and hold the shared ones briefly.
 `rebuild()` recomputes a survey's counts from its rows with the same rule; on PostgreSQL it locks the two
 tables against writers first, so a response stored during the rebuild is counted exactly once.
 """
@@ -151,19 +152,31 @@ def _upsert(table: str, keys: list[str], sums: list[str], rows: list[tuple[Any, 
             cursor.execute(_sql(table, keys, sums, len(chunk)), [x for row in chunk for x in row])
 
 
+def _shared_last(item: tuple[tuple[int, int, int, int, str, int], list[int]]) -> tuple[Any, ...]:
+    """The order rows are written in: a community's and an audience's own rows first, the rows over every
+    community (`ALL`, which every response of the survey adds to) last, and the row over every community and
+    every audience the very last. A row written is locked until the commit, so another phone's response waits
+    on these rows only while this one writes its last few and commits (PostgreSQL: written in key order, they
+    were held through most of the upsert, and the responses of a survey were stored one at a time). One total
+    order for every response, so no two wait on each other."""
+    (_revision, community, audience, *_rest), _row = item
+    return (community == ALL, audience == ALL, item[0])
+
+
 def add(survey_id: int, counts: Counts, days: DayCounts) -> None:
-    """Add counts to the tables, inside the caller's transaction."""
-    _upsert(
-        "surveys_tally",
-        ["survey_id", "revision", "community", "audience", "question", "kind", "item"],
-        ["n", "scored", "total", "squares"],
-        [(survey_id, *key, *row) for key, row in sorted(counts.items())],
-    )
+    """Add counts to the tables, inside the caller's transaction: the day's row of the community first (shared
+    only within a community), then the survey's rows, the most shared last (`_shared_last`)."""
     _upsert(
         "surveys_daytally",
         ["survey_id", "day", "community"],
         ["n", "scored", "total"],
         [(survey_id, *key, *row) for key, row in sorted(days.items())],
+    )
+    _upsert(
+        "surveys_tally",
+        ["survey_id", "revision", "community", "audience", "question", "kind", "item"],
+        ["n", "scored", "total", "squares"],
+        [(survey_id, *key, *row) for key, row in sorted(counts.items(), key=_shared_last)],
     )
 
 
