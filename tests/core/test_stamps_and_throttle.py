@@ -51,3 +51,34 @@ def test_starting_a_window_clears_the_windows_ended_long_ago(db, django_capture_
     with django_capture_on_commit_callbacks(execute=True):
         assert throttle.allow("feedback:3.3.3.3", limit=3, window=3600)  # starts a window: cleared once committed
     assert set(ThrottleWindow.objects.values_list("key", flat=True)) == {"feedback:2.2.2.2", "feedback:3.3.3.3"}
+
+
+def test_a_request_reads_the_same_stamps_once(db, django_assert_num_queries):
+    """The ledger's list and its two option lists read the office's stamps: one query a request, not three. A
+    bump in the request forgets what it read (a request that writes then reads sees its write); outside a
+    request (a task worker, a command) every read asks the database."""
+    from django.core.signals import request_finished, request_started
+
+    for signal, uid in ((request_started, "pufa-stamps-started"), (request_finished, "pufa-stamps-finished")):
+        assert signal.disconnect(dispatch_uid=uid)  # connected by core.apps (put back below)
+    request_started.connect(stamps.request_started, dispatch_uid="pufa-stamps-started")
+    request_finished.connect(stamps.request_finished, dispatch_uid="pufa-stamps-finished")
+
+    keys = ["pt:/1/", "tree:"]
+    stamps.bump_many(keys)
+    stamps.request_started()  # as the signal does (sending it would also run Django's close_old_connections)
+    try:
+        with django_assert_num_queries(1):
+            first = stamps.joined(keys)
+            assert stamps.joined(keys) == first
+        Stamp.objects.filter(key="tree:").update(token="a" * 32)  # another process: this request keeps its read
+        assert stamps.joined(keys) == first
+        stamps.bump_many(["pt:/1/"])  # its own write
+        after = stamps.joined(keys)
+        assert after != first and after.endswith("a" * 32)
+    finally:
+        stamps.request_finished()
+    Stamp.objects.filter(key="tree:").update(token="b" * 32)
+    with django_assert_num_queries(2):
+        assert stamps.joined(keys).endswith("b" * 32)
+        stamps.joined(keys)
