@@ -688,6 +688,7 @@ def generate_activities(scale: float = 1.0, chunk: int = 20_000, progress: bool 
                         status=status,
                         kind_id=kinds[kind],
                         is_highlight=activities[-1].is_highlight,
+                        title=activities[-1].title,
                     )
                 )
             chosen_domains = rng.sample(domain_ids, 1 + (rng.random() < 0.5))

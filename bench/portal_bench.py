@@ -197,6 +197,7 @@ def generate_lists(year: int) -> int:
                         region_path=unit.region.path,
                         date=day,
                         status="submitted",
+                        title=content,
                     )
                 )
                 planned[-1].activity_id = activity_id

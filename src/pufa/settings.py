@@ -167,7 +167,12 @@ except ValueError as exc:
 # A kept connection is checked before a request reuses it, so a restarted database server costs the requests
 # in flight when it went down, not one failed request per app-server thread afterwards.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = DATABASES["default"]["CONN_MAX_AGE"] != 0
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: PostgreSQL compiles any query its planner costs above `jit_above_cost`, and pufa's
+    # costliest reads are short scope scans whose estimates run high (a district's title search: 18 ms of
+    # compiling for a 100 ms read, on every request). pufa runs no long analytical queries that JIT would pay for.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the web process and the task worker share the file.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",

@@ -425,6 +425,7 @@ def _write(*, actor: Actor, prepared: list[ActivityData], status: str, result: I
             (
                 *(r.activity_id, r.unit_id, r.is_organiser, r.unit_path, r.region_path, day(r.date)),
                 *(status, data.kind.pk, False, r.consent, r.domain_keys, r.audience_keys, r.is_highlight, r.task_keys),
+                r.title,
             )
             for r in participant_rows(
                 activity,
@@ -456,6 +457,7 @@ def _write(*, actor: Actor, prepared: list[ActivityData], status: str, result: I
             "audience_keys",
             "is_highlight",
             "task_keys",
+            "title",
         ],
         participants,
     )

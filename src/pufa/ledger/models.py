@@ -157,7 +157,7 @@ class ActivityUnitQuerySet(models.QuerySet["ActivityUnit"]):
 class ActivityUnit(models.Model):
     """A unit taking part in an activity — its organiser (is_organiser) or a co-organiser (协办单位).
 
-    Paths, date, status, form, domains, audiences, tasks and the typical-practice flag are copies kept in
+    Paths, date, status, form, domains, audiences, tasks, the title and the typical-practice flag are copies kept in
     step by the ledger services, so scoping, the office's list and the metrics read this table alone: one
     indexed row per (activity, unit).
 
@@ -205,6 +205,11 @@ class ActivityUnit(models.Model):
     is_highlight = models.BooleanField("典型做法（副本）", default=False, editable=False)
     # And the tasks it counts toward (",41,",  like domain_keys): a task's filter checks the scope's rows.
     task_keys = models.CharField("关联任务（副本）", max_length=2000, blank=True, default="", editable=False)
+    # And the title, for an office's title search: checked on each of its scope's rows, with statistics of its
+    # own. Probing the activity table once per row cost a district's search 5,000 index lookups, and a title
+    # checked through a subquery has none, so PostgreSQL guessed '%宪法%' matched a handful of rows and read a
+    # district's whole year of rows to sort them instead of walking its dates newest first. In no index.
+    title = models.CharField("活动名称（副本）", max_length=200, blank=True, default="", editable=False)
 
     objects = ActivityUnitQuerySet.as_manager()
 
