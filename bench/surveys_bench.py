@@ -14,6 +14,11 @@ baseline measured in the same run (a plain logged-in page; the public page's GET
    average before and after, and the CPU the server processes and the client threads used (cores on
    average, ms per request or response, from /proc): the client shares the machine's cores with the server,
    and on a busy machine the CPU per response says more than the rate.
+   A response is stored pending and folded into the results' tally in batches (`surveys.tally`): beside the
+   server runs its task worker (`pufa db_worker`, as deploy.md's server does), which folds every few seconds
+   as the responses ask for it; its CPU counts as the server's. After the load the bench folds what is still
+   pending, prints how many and how long that took, and checks the tally's count of the survey's responses
+   against the rows.
 
     .venv/bin/python bench/surveys_bench.py --responses 100000
     PUFA_DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5432/pufa_bench .venv/bin/python bench/surveys_bench.py
@@ -138,6 +143,7 @@ def drive(
     post: bool,
     master: int,
     communities: Sequence[int] = (),
+    also: Sequence[int] = (),
 ) -> dict:
     stop = time.monotonic() + seconds
     timings: list[float] = []
@@ -156,7 +162,7 @@ def drive(
                 else:
                     errors[0] += 1
 
-    pids = server_pids(master)
+    pids = [*server_pids(master), *also]
     pool = [threading.Thread(target=worker) for _ in range(threads)]
     server_before, client_before = cpu_seconds(pids), time.process_time()
     started = time.monotonic()
@@ -208,7 +214,8 @@ def main() -> None:
     from django.urls import reverse
 
     from pufa.org.models import User
-    from pufa.surveys.models import Response, Survey
+    from pufa.surveys import tally
+    from pufa.surveys.models import Response, Survey, Tally
 
     settings.ALLOWED_HOSTS = ["*"]
     call_command("migrate", verbosity=0, interactive=False)
@@ -256,6 +263,7 @@ def main() -> None:
         "PUFA_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "PUFA_SURVEY_SUBMIT_LIMIT": "100000000",  # one address drives every phone here
         "DJANGO_SETTINGS_MODULE": "pufa.settings",
+        "PUFA_TASKS_BACKEND": "database",  # the folds run in the worker below, as deployed (citygen: immediate)
     }
     kind = ["-k", "gthread", "--threads", str(args.gthread)] if args.gthread else []
     communities = [] if args.no_community else list(org.community_ids)
@@ -265,14 +273,23 @@ def main() -> None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "pufa.cli", "db_worker", "--queue-name", "*", "--no-startup-delay", "-v", "0"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_ready(port, server)
         # Warm-up, not counted: /healthz answered means one worker is up, not all; a worker's start (importing
         # the apps) costs seconds of CPU, and the first phones build the page and the questionnaire it keeps.
         drive(port, survey.token, answers, 3, args.threads, post=True, master=server.pid, communities=communities)
+        tally.fold()  # the warm-up's responses, and any left from an earlier run
         print(f"load average before the load: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         before = Response.objects.filter(survey=survey).count()
-        get = drive(port, survey.token, answers, args.seconds, args.threads, post=False, master=server.pid)
+        get = drive(
+            port, survey.token, answers, args.seconds, args.threads, post=False, master=server.pid, also=[worker.pid]
+        )
         post = drive(
             port,
             survey.token,
@@ -282,8 +299,17 @@ def main() -> None:
             post=True,
             master=server.pid,
             communities=communities,
+            also=[worker.pid],
         )
         stored = Response.objects.filter(survey=survey).count() - before
+        pending = Response.objects.filter(tallied=False).count()
+        started = time.perf_counter()
+        tally.fold()
+        last_fold = (time.perf_counter() - started) * 1000
+        counted = Tally.objects.get(
+            survey=survey, revision=survey.revision, community=Tally.ALL, audience=Tally.ALL, kind=Tally.Kind.RESPONSES
+        ).n
+        rows = Response.objects.filter(survey=survey, revision=survey.revision).count()
         workers = f"gthread × {args.gthread}" if args.gthread else "sync"
         place = "blank" if args.no_community else f"one of {len(communities):,} drawn per phone"
         print(
@@ -298,6 +324,10 @@ def main() -> None:
             f"ingestion: new phone GET+POST           {post['rate']:8.1f} responses/s  POST p95 {post['p95']:7.1f} ms  "
             f"errors {post['errors']}  stored {stored:,} (= {post['n']:,} answered)"
         )
+        print(
+            f"tally: {pending:,} responses pending after the load, folded in {last_fold:.0f} ms; "
+            f"counted {counted:,} of {rows:,} stored ({'equal' if counted == rows else 'DIFFERENT'})"
+        )
         for label, case, per in (("GET", get, "request"), ("GET+POST", post, "response")):
             print(
                 f"cpu, {label:<9} server {case['server_cores']:.2f} cores ({case['server_ms']:.1f} ms/{per})  "
@@ -305,7 +335,9 @@ def main() -> None:
             )
     finally:
         server.terminate()
+        worker.terminate()
         server.wait(timeout=30)
+        worker.wait(timeout=30)
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
