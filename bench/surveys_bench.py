@@ -13,7 +13,8 @@ baseline measured in the same run (a plain logged-in page; the public page's GET
    database), p95 of the POST, errors, and the GET-only rate of the same page as the baseline; with the load
    average before and after, and the CPU the server processes and the client threads used (cores on
    average, ms per request or response, from /proc): the client shares the machine's cores with the server,
-   and on a busy machine the CPU per response says more than the rate.
+   and on a busy machine the CPU per response says more than the rate. On PostgreSQL, the CPU of the app
+   servers' database connections too (its server processes, found in pg_stat_activity when the case starts).
    A response is stored pending and folded into the results' tally in batches (`surveys.tally`): beside the
    server runs its task worker (`pufa db_worker`, as deploy.md's server does), which folds every few seconds
    as the responses ask for it; its CPU counts as the server's. After the load the bench folds what is still
@@ -134,6 +135,20 @@ def server_pids(master: int) -> list[int]:
     return [master, *(int(p) for p in children.read_text().split())] if children.exists() else [master]
 
 
+def database_pids() -> list[int]:
+    """PostgreSQL: the server processes of the bench database's other connections (the app servers', kept
+    open), whose CPU is the database's share of the work; SQLite runs inside the app servers."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return [pid for (pid,) in cursor.fetchall()]
+
+
 def drive(
     port: int,
     token: str,
@@ -163,6 +178,8 @@ def drive(
                     errors[0] += 1
 
     pids = [*server_pids(master), *also]
+    database = database_pids()
+    database_before = cpu_seconds(database)
     pool = [threading.Thread(target=worker) for _ in range(threads)]
     server_before, client_before = cpu_seconds(pids), time.process_time()
     started = time.monotonic()
@@ -172,6 +189,7 @@ def drive(
         t.join()
     elapsed = time.monotonic() - started
     server_cpu, client_cpu = cpu_seconds(pids) - server_before, time.process_time() - client_before
+    database_cpu = cpu_seconds(database) - database_before
     n = len(timings)
     return {
         "rate": n / elapsed,
@@ -183,6 +201,8 @@ def drive(
         "client_cores": client_cpu / elapsed,
         "server_ms": server_cpu * 1000 / n if n else float("nan"),
         "client_ms": client_cpu * 1000 / n if n else float("nan"),
+        "database_cores": database_cpu / elapsed if database else None,
+        "database_ms": database_cpu * 1000 / n if database and n else float("nan"),
     }
 
 
@@ -332,6 +352,11 @@ def main() -> None:
             print(
                 f"cpu, {label:<9} server {case['server_cores']:.2f} cores ({case['server_ms']:.1f} ms/{per})  "
                 f"client {case['client_cores']:.2f} cores ({case['client_ms']:.1f} ms/{per})"
+                + (
+                    f"  database {case['database_cores']:.2f} cores ({case['database_ms']:.1f} ms/{per})"
+                    if case["database_cores"] is not None
+                    else ""
+                )
             )
     finally:
         server.terminate()
