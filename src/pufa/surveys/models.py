@@ -232,8 +232,10 @@ class Response(models.Model):
             models.Index(fields=["survey", "community"], name="surveys_resp_survey_comm"),
             models.Index(fields=["community", "submitted_at"], name="surveys_resp_comm_time"),
             # Only the responses not yet in the tally (a few seconds' worth): "anything to fold?", asked before
-            # every read of the figures, is one probe of a nearly empty index.
-            models.Index(fields=["survey", "id"], condition=models.Q(tallied=False), name="surveys_resp_pending"),
+            # every read of the figures, is one probe of a nearly empty index — of every survey, or of one
+            # (with only the first, SQLite read a survey's pending ones through its index of all responses).
+            models.Index(fields=["id"], condition=models.Q(tallied=False), name="surveys_resp_pending"),
+            models.Index(fields=["survey", "id"], condition=models.Q(tallied=False), name="surveys_resp_pending_s"),
         ]
 
     def __str__(self) -> str:

@@ -30,6 +30,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='response',
-            index=models.Index(condition=models.Q(('tallied', False)), fields=['survey', 'id'], name='surveys_resp_pending'),
+            index=models.Index(condition=models.Q(('tallied', False)), fields=['id'], name='surveys_resp_pending'),
+        ),
+        migrations.AddIndex(
+            model_name='response',
+            index=models.Index(condition=models.Q(('tallied', False)), fields=['survey', 'id'], name='surveys_resp_pending_s'),
         ),
     ]
