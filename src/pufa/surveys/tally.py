@@ -274,8 +274,9 @@ class _Counted(Exception):
     """Another writer counted some of a batch since it was read: roll the marks back and read again."""
 
 
-#: Responses per fold transaction: its counts are a few hundred rows per community answered, and the
-#: transaction that adds them holds SQLite's one write lock (PostgreSQL: the tally's lock) while it runs.
+#: Responses per fold transaction. A batch's counts are tens of rows per community answered and a few hundred
+#: over every community (a thousand responses from 250 communities: 14,000 rows, 0.2 s to count and 0.35 s to
+#: add on PostgreSQL), and the transaction adding them holds SQLite's one write lock (PostgreSQL: the tally's).
 BATCH = 1000
 
 
