@@ -34,6 +34,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from pufa.core import locks
+from pufa.core.prepared import FixedRow
 
 ALL, NONE = 0, -1
 RESPONSES, ANSWERED, OPTION, POINT, RIGHT = "r", "a", "o", "p", "c"
@@ -280,11 +281,18 @@ class _Counted(Exception):
 BATCH = 1000
 
 
+#: "Is any response pending?", its SQL compiled once per process (`core.prepared`): every read of the figures
+#: asks it first, and building the queryset cost twenty times running it (1 ms against 0.05 ms).
+_ANY_PENDING: FixedRow[tuple[()]] = FixedRow(
+    lambda _: _current()["Response"].objects.filter(tallied=False).values("pk")[:1]
+)
+
+
 def fold(survey_ids: Iterable[int] | None = None, *, batch: int = BATCH) -> int:
     """Add the pending responses of these surveys (default: every survey) to the counts; returns how many.
     Nothing pending: one query. Called inside a transaction, that transaction's own responses are folded too."""
     ids = None if survey_ids is None else sorted(set(survey_ids))
-    if ids == []:
+    if ids == [] or _ANY_PENDING.get(()) is None:
         return 0
     models = _current()
     response = models["Response"]
