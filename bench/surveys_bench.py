@@ -13,7 +13,13 @@ baseline measured in the same run (a plain logged-in page; the public page's GET
    database), p95 of the POST, errors, and the GET-only rate of the same page as the baseline; with the load
    average before and after, and the CPU the server processes and the client threads used (cores on
    average, ms per request or response, from /proc): the client shares the machine's cores with the server,
-   and on a busy machine the CPU per response says more than the rate.
+   and on a busy machine the CPU per response says more than the rate. On PostgreSQL, the CPU of the app
+   servers' database connections too (its server processes, found in pg_stat_activity when the case starts).
+   A response is stored pending and folded into the results' tally in batches (`surveys.tally`): beside the
+   server runs its task worker (`pufa db_worker`, as deploy.md's server does), which folds every few seconds
+   as the responses ask for it; its CPU counts as the server's. After the load the bench folds what is still
+   pending, prints how many and how long that took, and checks the tally's count of the survey's responses
+   against the rows.
 
     .venv/bin/python bench/surveys_bench.py --responses 100000
     PUFA_DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5432/pufa_bench .venv/bin/python bench/surveys_bench.py
@@ -129,6 +135,20 @@ def server_pids(master: int) -> list[int]:
     return [master, *(int(p) for p in children.read_text().split())] if children.exists() else [master]
 
 
+def database_pids() -> list[int]:
+    """PostgreSQL: the server processes of the bench database's other connections (the app servers', kept
+    open), whose CPU is the database's share of the work; SQLite runs inside the app servers."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return [pid for (pid,) in cursor.fetchall()]
+
+
 def drive(
     port: int,
     token: str,
@@ -138,6 +158,7 @@ def drive(
     post: bool,
     master: int,
     communities: Sequence[int] = (),
+    also: Sequence[int] = (),
 ) -> dict:
     stop = time.monotonic() + seconds
     timings: list[float] = []
@@ -156,7 +177,9 @@ def drive(
                 else:
                     errors[0] += 1
 
-    pids = server_pids(master)
+    pids = [*server_pids(master), *also]
+    database = database_pids()
+    database_before = cpu_seconds(database)
     pool = [threading.Thread(target=worker) for _ in range(threads)]
     server_before, client_before = cpu_seconds(pids), time.process_time()
     started = time.monotonic()
@@ -166,6 +189,7 @@ def drive(
         t.join()
     elapsed = time.monotonic() - started
     server_cpu, client_cpu = cpu_seconds(pids) - server_before, time.process_time() - client_before
+    database_cpu = cpu_seconds(database) - database_before
     n = len(timings)
     return {
         "rate": n / elapsed,
@@ -177,6 +201,8 @@ def drive(
         "client_cores": client_cpu / elapsed,
         "server_ms": server_cpu * 1000 / n if n else float("nan"),
         "client_ms": client_cpu * 1000 / n if n else float("nan"),
+        "database_cores": database_cpu / elapsed if database else None,
+        "database_ms": database_cpu * 1000 / n if database and n else float("nan"),
     }
 
 
@@ -208,7 +234,8 @@ def main() -> None:
     from django.urls import reverse
 
     from pufa.org.models import User
-    from pufa.surveys.models import Response, Survey
+    from pufa.surveys import tally
+    from pufa.surveys.models import Response, Survey, Tally
 
     settings.ALLOWED_HOSTS = ["*"]
     call_command("migrate", verbosity=0, interactive=False)
@@ -256,6 +283,7 @@ def main() -> None:
         "PUFA_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "PUFA_SURVEY_SUBMIT_LIMIT": "100000000",  # one address drives every phone here
         "DJANGO_SETTINGS_MODULE": "pufa.settings",
+        "PUFA_TASKS_BACKEND": "database",  # the folds run in the worker below, as deployed (citygen: immediate)
     }
     kind = ["-k", "gthread", "--threads", str(args.gthread)] if args.gthread else []
     communities = [] if args.no_community else list(org.community_ids)
@@ -265,14 +293,23 @@ def main() -> None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "pufa.cli", "db_worker", "--queue-name", "*", "--no-startup-delay", "-v", "0"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_ready(port, server)
         # Warm-up, not counted: /healthz answered means one worker is up, not all; a worker's start (importing
         # the apps) costs seconds of CPU, and the first phones build the page and the questionnaire it keeps.
         drive(port, survey.token, answers, 3, args.threads, post=True, master=server.pid, communities=communities)
+        tally.fold()  # the warm-up's responses, and any left from an earlier run
         print(f"load average before the load: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         before = Response.objects.filter(survey=survey).count()
-        get = drive(port, survey.token, answers, args.seconds, args.threads, post=False, master=server.pid)
+        get = drive(
+            port, survey.token, answers, args.seconds, args.threads, post=False, master=server.pid, also=[worker.pid]
+        )
         post = drive(
             port,
             survey.token,
@@ -282,8 +319,17 @@ def main() -> None:
             post=True,
             master=server.pid,
             communities=communities,
+            also=[worker.pid],
         )
         stored = Response.objects.filter(survey=survey).count() - before
+        pending = Response.objects.filter(tallied=False).count()
+        started = time.perf_counter()
+        tally.fold()
+        last_fold = (time.perf_counter() - started) * 1000
+        counted = Tally.objects.get(
+            survey=survey, revision=survey.revision, community=Tally.ALL, audience=Tally.ALL, kind=Tally.Kind.RESPONSES
+        ).n
+        rows = Response.objects.filter(survey=survey, revision=survey.revision).count()
         workers = f"gthread × {args.gthread}" if args.gthread else "sync"
         place = "blank" if args.no_community else f"one of {len(communities):,} drawn per phone"
         print(
@@ -298,14 +344,25 @@ def main() -> None:
             f"ingestion: new phone GET+POST           {post['rate']:8.1f} responses/s  POST p95 {post['p95']:7.1f} ms  "
             f"errors {post['errors']}  stored {stored:,} (= {post['n']:,} answered)"
         )
+        print(
+            f"tally: {pending:,} responses pending after the load, folded in {last_fold:.0f} ms; "
+            f"counted {counted:,} of {rows:,} stored ({'equal' if counted == rows else 'DIFFERENT'})"
+        )
         for label, case, per in (("GET", get, "request"), ("GET+POST", post, "response")):
             print(
                 f"cpu, {label:<9} server {case['server_cores']:.2f} cores ({case['server_ms']:.1f} ms/{per})  "
                 f"client {case['client_cores']:.2f} cores ({case['client_ms']:.1f} ms/{per})"
+                + (
+                    f"  database {case['database_cores']:.2f} cores ({case['database_ms']:.1f} ms/{per})"
+                    if case["database_cores"] is not None
+                    else ""
+                )
             )
     finally:
         server.terminate()
+        worker.terminate()
         server.wait(timeout=30)
+        worker.wait(timeout=30)
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 

@@ -1,7 +1,8 @@
 """The results' tally: after random submissions (every question type, skip logic, communities, audiences, a
-new revision half-way), the figures read from the tally equal a recount of the raw responses and answers by
-plain grouping queries — for every filter the results page offers; the rebuild gives the same rows as the
-submissions did; parallel submissions on PostgreSQL lose no count."""
+new revision half-way), stored pending, the figures read from the tally (the pending responses folded in by
+the reader) equal a recount of the raw responses and answers by plain grouping queries — for every filter the
+results page offers; the rebuild gives the same rows as the folds did; a fold counts each response once, on
+PostgreSQL too with submissions, folds and a rebuild running at once."""
 
 from __future__ import annotations
 
@@ -11,14 +12,17 @@ import threading
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, connections
 from django.db.models import Avg, Count, Q
+from django.urls import reverse
 
+from pufa.core import events
 from pufa.core.models import Audience, ThrottleWindow
 from pufa.org.access import SYSTEM
 from pufa.plans import metrics
-from pufa.surveys import selectors, services, tally
+from pufa.surveys import selectors, services, tally, tasks
 from pufa.surveys.models import Answer, DayTally, Question, Response, Survey, Tally
 from pufa.surveys.selectors import ResponseFilter
 from tests.surveys.conftest import add, answer, make_survey
@@ -139,6 +143,9 @@ def test_tally_equals_a_recount_of_the_responses_after_random_submissions(world)
     assert survey.revision == 2
     copies = {k: survey.current_questions().get(text=q.text) for k, q in qs.items()} | {"again": again}
     _submit(survey, copies, 40, rng, world, start=60)
+    # stored pending: no count yet, until a reader folds them in
+    assert Response.objects.filter(survey=survey, tallied=False).count() == 100
+    assert not Tally.objects.filter(survey=survey).exists() and not DayTally.objects.filter(survey=survey).exists()
     audience = Audience.objects.filter(is_active=True).first()
     filters = [
         ResponseFilter(),
@@ -154,7 +161,8 @@ def test_tally_equals_a_recount_of_the_responses_after_random_submissions(world)
             assert got == expected, (rev, f)
             checked += sum(sum(v) for k, v in expected.items() if isinstance(k, tuple) and k[1] == "bars")
     assert checked > 500
-    # the rebuild from the rows gives exactly the rows the submissions added
+    assert not Response.objects.filter(survey=survey, tallied=False).exists()
+    # the rebuild from the rows gives exactly the rows the folds added
     before = _tally_rows(survey)
     days = list(DayTally.objects.filter(survey=survey).values_list("day", "community", "n", "scored", "total"))
     call_command("surveys_rebuild_tally", "--survey", str(survey.pk), stdout=open("/dev/null", "w"))  # noqa: SIM115
@@ -236,6 +244,7 @@ def test_parallel_submissions_lose_no_count(world):
     assert not errors
     assert Response.objects.filter(survey=survey).count() == 40
     assert ThrottleWindow.objects.get(key="survey-submit:198.51.100.7").hits == 40
+    tally.fold()
     counts, _days = tally.recount(survey.pk, response_model=Response, answer_model=Answer, question_model=Question)
     assert _tally_rows(survey) == {key: tuple(v) for key, v in counts.items()}
     assert _from_tally(survey, ResponseFilter(), 1) == _recount(survey, ResponseFilter(), 1)
@@ -251,6 +260,7 @@ def test_migrate_fills_an_empty_tally_of_a_database_with_responses(world):
     rng = random.Random(7)
     survey, qs = _survey(world)
     _submit(survey, qs, 12, rng, world)
+    tally.fold()
     before = _tally_rows(survey)
     Tally.objects.all().delete()
     DayTally.objects.all().delete()
@@ -264,3 +274,188 @@ def test_migrate_fills_an_empty_tally_of_a_database_with_responses(world):
         sender=config, app_config=config, verbosity=0, interactive=False, using="default", plan=[], apps=apps
     )
     assert set(Tally.objects.filter(survey=survey).values_list("n", flat=True)) == {0}
+
+
+def _all_equal_a_recount(survey: Survey) -> None:
+    counts, days = tally.recount(survey.pk, response_model=Response, answer_model=Answer, question_model=Question)
+    assert _tally_rows(survey) == {key: tuple(v) for key, v in counts.items()}
+    assert {
+        (d, c): [n, k, t]
+        for d, c, n, k, t in DayTally.objects.filter(survey=survey).values_list(
+            "day", "community", "n", "scored", "total"
+        )
+    } == days
+
+
+@pytest.mark.django_db
+def test_a_pending_response_is_counted_by_the_results_page_before_any_task(world, client, client_for, office_user):
+    """Answered through the portal (its commit's task never runs inside a test's transaction) and through the
+    service: pending, no count; the results page folds them in before it reads; a second fold adds nothing."""
+    rng = random.Random(3)
+    survey, qs = _survey(world)
+    satisfied = qs["scale"]
+    data = {f"q{q.pk}": str(v[0] if isinstance(v, list) else v) for q, v in _random_answers(rng, qs).items()}
+    page = client.post(reverse("portal:survey", args=[survey.token]), {**data, f"q{satisfied.pk}": "4"})
+    assert 'data-testid="survey-done"' in page.content.decode()
+    answer(survey, "dev-x", {**_random_answers(rng, qs), satisfied: 4}, community_id=world.community_a.pk)
+    assert list(Response.objects.filter(survey=survey).values_list("tallied", flat=True)) == [False, False]
+    assert not Tally.objects.filter(survey=survey).exists()
+    staff = client_for(office_user)
+    results = staff.get(reverse("surveys:results", args=[survey.pk])).context["results"]
+    assert results.total == 2
+    bars = next(r for r in results.questions if r.question.pk == satisfied.pk).bars
+    assert [b.count for b in bars] == [0, 0, 0, 2, 0]
+    assert set(Response.objects.filter(survey=survey).values_list("tallied", flat=True)) == {True}
+    rows = _tally_rows(survey)
+    assert tally.fold() == 0 and _tally_rows(survey) == rows  # idempotent
+    _all_equal_a_recount(survey)
+
+
+@pytest.mark.django_db
+def test_a_fold_with_nothing_pending_is_one_query(world, django_assert_num_queries):
+    survey, qs = _survey(world)
+    answer(survey, "a", _random_answers(random.Random(1), qs))
+    assert tally.fold([survey.pk + 1000]) == 0  # another survey's: not this one's response
+    assert tally.fold([survey.pk]) == 1
+    with django_assert_num_queries(1):
+        assert tally.fold() == 0
+    with django_assert_num_queries(1):
+        assert tally.fold([survey.pk]) == 0
+
+
+@pytest.mark.django_db
+def test_folds_in_batches_count_each_response_once(world, monkeypatch):
+    rng = random.Random(11)
+    survey, qs = _survey(world)
+    _submit(survey, qs, 7, rng, world)
+    assert tally.fold(batch=3) == 7  # three transactions: 3, 3, 1
+    _submit(survey, qs, 5, rng, world, start=7)
+    assert tally.fold([survey.pk], batch=2) == 5
+    _all_equal_a_recount(survey)
+    # a batch another writer counted in part since it was read: the marks roll back, the batch is read again
+    _submit(survey, qs, 4, rng, world, start=12)
+    first = Response.objects.filter(survey=survey, tallied=False).order_by("pk").first()
+    real_count = tally.count
+    raced: list[int] = []
+
+    def count_then_race(rows, **kwargs):
+        got = real_count(rows, **kwargs)
+        if not raced and any(row[0] == first.pk for row in rows):
+            raced.append(first.pk)
+            tally.rebuild([survey.pk])  # counts all 16 and marks them
+        return got
+
+    monkeypatch.setattr(tally, "count", count_then_race)
+    assert tally.fold() == 0 and raced
+    _all_equal_a_recount(survey)
+
+
+@pytest.mark.django_db
+def test_a_metric_read_in_the_responses_own_transaction_counts_it(world):
+    """A target on the survey metrics is recomputed by the listener of the response's `RecordsChanged`, inside
+    its transaction: the metric folds first, so the response is counted there."""
+    survey, qs = _survey(world)
+    seen: list[Decimal] = []
+    today = dt.date.today()
+
+    def target_listener(event: events.RecordsChanged) -> None:
+        got = metrics.compute(services.RESPONSES, unit_ids=[survey.unit_id], start=today, end=today)
+        seen.append(got.get(survey.unit_id, Decimal(0)))
+
+    with events.listening(events.RecordsChanged, target_listener):
+        answer(survey, "a", _random_answers(random.Random(1), qs))
+        answer(survey, "b", _random_answers(random.Random(2), qs))
+    assert seen == [1, 2]
+    _all_equal_a_recount(survey)
+
+
+@pytest.mark.django_db
+def test_a_committed_response_asks_for_a_fold_at_most_once_in_a_while(world, django_capture_on_commit_callbacks):
+    """The tests' task backend runs a task at once: the first response's commit folds it; the next, within
+    `FOLD_EVERY` seconds, stays pending for the next reader."""
+    survey, qs = _survey(world)
+    cache.delete(tasks.MARK)
+    with django_capture_on_commit_callbacks(execute=True):
+        answer(survey, "a", _random_answers(random.Random(1), qs))
+    with django_capture_on_commit_callbacks(execute=True):
+        answer(survey, "b", _random_answers(random.Random(2), qs))
+    assert dict(Response.objects.filter(survey=survey).values_list("device", "tallied")) == {"a": True, "b": False}
+    cache.delete(tasks.MARK)  # FOLD_EVERY seconds later
+    with django_capture_on_commit_callbacks(execute=True):
+        answer(survey, "c", _random_answers(random.Random(3), qs))
+    assert set(Response.objects.filter(survey=survey).values_list("tallied", flat=True)) == {True}
+    _all_equal_a_recount(survey)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent connections")
+@pytest.mark.django_db(transaction=True)
+def test_parallel_submissions_folds_and_a_rebuild_count_each_response_once(world):
+    """Phones answering in four threads while two others fold in a loop and one rebuilds now and then: no
+    response counted twice or lost, no deadlock (a lock wait beyond the timeout would fail a thread)."""
+    survey, qs = _survey(world)
+    done = threading.Event()
+    errors: list[Exception] = []
+
+    def phone(i: int) -> None:
+        rng = random.Random(i)
+        try:
+            for k in range(15):
+                answer(
+                    survey, f"p{i}-{k}", _random_answers(rng, qs), community_id=rng.choice([world.community_a.pk, None])
+                )
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    def folder(rebuild: bool) -> None:
+        try:
+            while not done.is_set():
+                if rebuild:
+                    tally.rebuild([survey.pk])
+                else:
+                    tally.fold(batch=4)
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    phones = [threading.Thread(target=phone, args=(i,)) for i in range(4)]
+    folders = [threading.Thread(target=folder, args=(r,)) for r in (False, False, True)]
+    for t in [*folders, *phones]:
+        t.start()
+    for t in phones:
+        t.join(timeout=120)
+    done.set()
+    for t in folders:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in [*phones, *folders])  # a deadlock PostgreSQL did not break
+    assert not errors
+    assert Response.objects.filter(survey=survey).count() == 60
+    tally.fold()
+    assert not Response.objects.filter(tallied=False).exists()
+    _all_equal_a_recount(survey)
+    assert _from_tally(survey, ResponseFilter(), 1) == _recount(survey, ResponseFilter(), 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_adding_the_flag_counts_no_stored_response_twice(world):
+    """The responses stored before the flag were counted in their own transactions: the migration marks them
+    tallied, so no fold adds them again; a response stored afterwards is pending."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    cache.set(tasks.MARK, 1, timeout=600)  # no fold after the commits here: this test folds by hand
+    survey, qs = _survey(world)
+    _submit(survey, qs, 6, random.Random(5), world)
+    tally.fold()
+    before = _tally_rows(survey)
+    MigrationExecutor(connection).migrate([("surveys", "0004_campaign")])
+    MigrationExecutor(connection).migrate([("surveys", "0005_response_tallied")])
+    assert set(Response.objects.values_list("tallied", flat=True)) == {True}
+    assert tally.fold() == 0 and _tally_rows(survey) == before
+    _all_equal_a_recount(survey)
+    _submit(survey, qs, 1, random.Random(6), world, start=6)
+    assert Response.objects.get(device="dev-6").tallied is False
+    assert tally.fold() == 1
+    _all_equal_a_recount(survey)
+    cache.delete(tasks.MARK)

@@ -5,8 +5,10 @@
 - `surveys.literacy` 法治素养指数: the mean 法治素养 score (0–100) of the responses placed in the unit's region
   (the community the resident chose, else the survey's area) in the period; a mean, so never summed.
 
-Both are read from the daily tally (`models.DayTally`, kept as responses are stored, counted on the local
-day they were submitted); `selectors.place_of` is the placing rule, as on the index page.
+Both are read from the daily tally (`models.DayTally`, counted on the local day each response was submitted),
+the pending responses folded in first (`tally.fold`): a target recomputed inside a response's transaction
+(the progress listener of `RecordsChanged`) counts that response. `selectors.place_of` is the placing rule,
+as on the index page.
 """
 
 from __future__ import annotations
@@ -21,11 +23,13 @@ from django.urls import reverse
 from pufa.org.models import Region, Unit
 from pufa.plans import metrics as registry
 from pufa.plans.metrics import Metric, MetricQuery
+from pufa.surveys import tally
 from pufa.surveys.models import DayTally, Tally
 from pufa.surveys.services import LITERACY, RESPONSES
 
 
 def _days(query: MetricQuery) -> QuerySet[DayTally]:
+    tally.fold()  # the pending responses first; inside a response's transaction, that one too
     start = query.start or dt.date(2000, 1, 1)
     return DayTally.objects.filter(day__range=(start, query.end), survey__deleted_at__isnull=True)
 

@@ -214,6 +214,9 @@ class Response(models.Model):
     )
     submitted_at = models.DateTimeField("提交时间")
     score = models.DecimalField("法治素养得分", max_digits=5, decimal_places=1, null=True, blank=True)
+    #: Counted into the results' tally (`pufa.surveys.tally`): a response is stored pending and folded in
+    #: with others in a batch, before any figure is read.
+    tallied = models.BooleanField("已计入统计", default=False)
 
     scope_lookups: ClassVar[dict[str, tuple[str, ...]]] = {
         "region": ("survey__unit__region__path",),
@@ -228,6 +231,11 @@ class Response(models.Model):
         indexes = [
             models.Index(fields=["survey", "community"], name="surveys_resp_survey_comm"),
             models.Index(fields=["community", "submitted_at"], name="surveys_resp_comm_time"),
+            # Only the responses not yet in the tally (a few seconds' worth): "anything to fold?", asked before
+            # every read of the figures, is one probe of a nearly empty index — of every survey, or of one
+            # (with only the first, SQLite read a survey's pending ones through its index of all responses).
+            models.Index(fields=["id"], condition=models.Q(tallied=False), name="surveys_resp_pending"),
+            models.Index(fields=["survey", "id"], condition=models.Q(tallied=False), name="surveys_resp_pending_s"),
         ]
 
     def __str__(self) -> str:
@@ -257,8 +265,8 @@ class Answer(models.Model):
 
 
 class Tally(models.Model):
-    """The results page's figures kept as counts, added to in the transaction that stores each response
-    (`pufa.surveys.tally`), so the page reads a few hundred rows instead of grouping every answer.
+    """The results page's figures kept as counts, to which the responses are added in batches before any
+    figure is read (`pufa.surveys.tally`), so the page reads a few hundred rows instead of grouping every answer.
 
     One row per survey, question revision, community, audience, question and figure. `community` and
     `audience` are region and audience ids, `ALL` (0) for the row over every community (audience) and `NONE`

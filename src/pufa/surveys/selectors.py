@@ -2,8 +2,9 @@
 survey (per question, by community and audience, pre/post), the 法治素养 index per community over time, the
 responses behind every figure, the 待办 entries — and the frozen records the portal reads (its boundary).
 
-Every figure on a results page is computed here from `Response`/`Answer` rows with the same filter the
-responses list uses, so a count and the list its link opens cannot disagree.
+Every figure on a results page counts the `Response`/`Answer` rows the responses list shows with the same
+filter, so a count and the list its link opens cannot disagree: the figures are read from the tally
+(`pufa.surveys.tally`), into which every reader here folds the pending responses first.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from pufa.core.prepared import OneRow
 from pufa.ledger.models import Activity
 from pufa.org.access import can, scope, visible_or_404
 from pufa.org.models import Region, Unit
-from pufa.surveys import stats
+from pufa.surveys import stats, tally
 from pufa.surveys.models import Answer, Campaign, DayTally, Question, Response, Survey, Tally
 
 
@@ -259,8 +260,9 @@ def results(survey: Survey, *, f: ResponseFilter = ResponseFilter(), revision: i
     """Per-question figures for one revision of a survey (default: the current one), each with the link to
     its responses; the counts by community and audience and the mean score over every revision.
 
-    Read from the tally (`pufa.surveys.tally`) — a few rows of sums kept as the responses are stored, not a
-    grouping of every answer; `tests/surveys/test_tally.py` holds them equal to a recount of the rows."""
+    Read from the tally (`pufa.surveys.tally`) — a few rows of sums, the pending responses folded in first, not
+    a grouping of every answer; `tests/surveys/test_tally.py` holds them equal to a recount of the rows."""
+    tally.fold([survey.pk])
     rev = revision or survey.revision
     base = ResponseFilter(community=f.community, audience=f.audience)
     questions = list(survey.questions.filter(revision=rev).order_by("position", "id"))
@@ -366,6 +368,7 @@ def compare(post: Survey) -> list[CompareRow]:
     pre = post.baseline
     if pre is None:
         return []
+    tally.fold([pre.pk, post.pk])
     rows: list[CompareRow] = []
 
     def everyone(survey: Survey) -> QuerySet[Tally]:
@@ -436,6 +439,7 @@ def index_home_region(*, actor: Any) -> Region | None:
 def literacy_index(*, actor: Any, region: Region, year: int) -> tuple[list[str], list[IndexRow]]:
     """The mean 法治素养 score per community under `region`, per quarter of `year`, over the surveys the
     actor may see — the same placing rule as the `surveys.literacy` metric."""
+    tally.fold()
     visible = scope(Survey.objects.all(), actor, "surveys.view")
     rows = DayTally.objects.filter(
         survey__in=visible, scored__gt=0, day__range=(dt.date(year, 1, 1), dt.date(year, 12, 31))

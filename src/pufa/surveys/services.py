@@ -5,8 +5,9 @@ from the portal.
 Staff writes check the role table (`surveys.manage` on the unit that runs the survey) and leave an audit
 entry; a survey about an activity needs the right to record that activity (`ledger.record`). A resident's
 answers are not audited one by one (they are not an edit by staff, and there may be thousands); they are
-checked question by question, scored, stored with a hashed device id only, counted into the results'
-tally in the same transaction (`tally`), and announced on the bus so targets on the survey metrics move.
+checked question by question, scored, stored with a hashed device id only and pending for the results'
+tally (folded in with others before any figure is read: `tally`), and announced on the bus so targets on
+the survey metrics move.
 They are checked against the questionnaire kept in memory (`selectors.asked`), which every change of the
 questions invalidates by moving the survey's version.
 """
@@ -33,7 +34,7 @@ from pufa.core.prepared import OneRow
 from pufa.ledger.models import Activity
 from pufa.org.access import Actor, can, require
 from pufa.org.models import Region, Unit
-from pufa.surveys import selectors, tally
+from pufa.surveys import selectors, tasks
 from pufa.surveys.models import Answer, Campaign, Question, Response, Survey
 from pufa.surveys.templates_builtin import TEMPLATES
 
@@ -676,13 +677,13 @@ def respond(
     and past the limit nothing is stored. A stored answer's hit is counted in the transaction that stores it
     (one write transaction per response); a refused or repeated one is counted in a transaction of its own.
 
-    Everything that reads or computes (the survey's state, the questionnaire, checking, scoring, the counts to
-    add) comes before the transaction, which holds only the writes: on SQLite a write transaction takes the
+    Everything that reads or computes (the survey's state, the questionnaire, checking, scoring) comes before
+    the transaction, which holds only the writes: on SQLite a write transaction takes the
     database's one write lock at its start (BEGIN IMMEDIATE), and every other phone's answer waits for it. A
     survey closed in the instant between the read and the write takes the answer, as it would have a moment
     earlier (the same holds on PostgreSQL, where the read never locked the survey)."""
     try:
-        response, given, counts, days, units = _checked(
+        response, given, dates, units = _checked(
             token=token, device=device, answers=answers, community_id=community_id, audience_id=audience_id
         )
     except ValidationError:
@@ -700,15 +701,16 @@ def respond(
                 ["response_id", "question_id", "option", "value", "text"],
                 [(response.pk, q.pk, o, v, t) for q, o, v, t in given],
             )
-            dates = frozenset(day for day, _community in days)
             events.publish(RecordsChanged(metrics=SURVEY_METRICS, unit_ids=units, dates=dates, source="surveys"))
-            # Last, the rows other phones write too: the survey's whole-city counts (every response adds to
-            # them) and the address's hit count (every phone behind one network address). A row written is
-            # locked until the commit, so written last they are held for the commit alone; written first, the
-            # address's row held every other phone of the address for the whole transaction (PostgreSQL: 36
-            # responses/s from one address, each waiting on the one before it). The order is the same in every
-            # response (counts sorted, then the hit), so no two wait on each other.
-            tally.add(response.survey_id, counts, days)
+            # The response is stored pending: it is counted into the results' tally in a batch with others
+            # (`tally.fold`, by the next reader of the figures or the task asked for here), not by this
+            # transaction — every response of a survey adds to its rows over every community, and adding them
+            # here made the survey's responses wait for one another's commits.
+            transaction.on_commit(tasks.request_fold)
+            # Last, the row other phones write too: the address's hit count (every phone behind one network
+            # address). A row written is locked until the commit, so written last it is held for the commit
+            # alone; written first, it held every other phone of the address for the whole transaction
+            # (PostgreSQL: 36 responses/s from one address, each waiting on the one before it).
             _count_submission(address)  # past the limit: raises, and nothing above is kept
     except _Repeat as exc:
         _count_submission(address)
@@ -718,8 +720,8 @@ def respond(
 
 def _checked(
     *, token: str, device: str, answers: dict[int, list[str]], community_id: int | None, audience_id: int | None
-) -> tuple[Response, list[Given], tally.Counts, tally.DayCounts, frozenset[int]]:
-    """The response to store (unsaved), its answers, the counts it adds and the units to tell, or
+) -> tuple[Response, list[Given], frozenset[dt.date], frozenset[int]]:
+    """The response to store (unsaved), its answers, the day it counts on and the units to tell, or
     ValidationError: everything `respond` reads and computes before its transaction."""
     survey = _ANSWERING.get(token[:32])
     if survey is None:
@@ -777,14 +779,5 @@ def _checked(
             given.append((q, None, parsed.values[q.pk], ""))
         if q.pk in parsed.texts:
             given.append((q, None, None, parsed.texts[q.pk]))
-    counts = tally.increments(
-        revision=response.revision,
-        community=response.community_id,
-        audience=response.audience_id,
-        score=response.score,
-        answers=[(q.pk, option, value, text) for q, option, value, text in given],
-        questions={q.pk: tally.Asked(q.kind, frozenset(q.correct)) for q in shown},
-    )
-    days = tally.day_increments(day=timezone.localdate(now), community=response.community_id, score=response.score)
     units = _units_to_tell(survey["token"], survey["unit_id"], survey["region__path"], community or survey["region_id"])
-    return response, given, counts, days, units
+    return response, given, frozenset({timezone.localdate(now)}), units
