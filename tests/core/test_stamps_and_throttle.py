@@ -9,7 +9,7 @@ import time_machine
 from django.core.cache import cache
 from django.utils import timezone
 
-from pufa.core import stamps, throttle
+from pufa.core import per_request, stamps, throttle
 from pufa.core.models import Stamp, ThrottleWindow
 
 
@@ -59,14 +59,17 @@ def test_a_request_reads_the_same_stamps_once(db, django_assert_num_queries):
     request (a task worker, a command) every read asks the database."""
     from django.core.signals import request_finished, request_started
 
-    for signal, uid in ((request_started, "pufa-stamps-started"), (request_finished, "pufa-stamps-finished")):
+    for signal, uid in (
+        (request_started, "pufa-per-request-started"),
+        (request_finished, "pufa-per-request-finished"),
+    ):
         assert signal.disconnect(dispatch_uid=uid)  # connected by core.apps (put back below)
-    request_started.connect(stamps.request_started, dispatch_uid="pufa-stamps-started")
-    request_finished.connect(stamps.request_finished, dispatch_uid="pufa-stamps-finished")
+    request_started.connect(per_request.started, dispatch_uid="pufa-per-request-started")
+    request_finished.connect(per_request.finished, dispatch_uid="pufa-per-request-finished")
 
     keys = ["pt:/1/", "tree:"]
     stamps.bump_many(keys)
-    stamps.request_started()  # as the signal does (sending it would also run Django's close_old_connections)
+    per_request.started()  # as the signal does (sending it would also run Django's close_old_connections)
     try:
         with django_assert_num_queries(1):
             first = stamps.joined(keys)
@@ -76,8 +79,12 @@ def test_a_request_reads_the_same_stamps_once(db, django_assert_num_queries):
         stamps.bump_many(["pt:/1/"])  # its own write
         after = stamps.joined(keys)
         assert after != first and after.endswith("a" * 32)
+        first = after
+        per_request.forget()  # a record written through the workflow forgets everything the request read
+        Stamp.objects.filter(key="tree:").update(token="c" * 32)
+        assert stamps.joined(keys) != first
     finally:
-        stamps.request_finished()
+        per_request.finished()
     Stamp.objects.filter(key="tree:").update(token="b" * 32)
     with django_assert_num_queries(2):
         assert stamps.joined(keys).endswith("b" * 32)

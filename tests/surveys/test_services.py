@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from pufa.core.models import Audience, AuditEntry
 from pufa.org.access import SYSTEM
-from pufa.surveys import services
+from pufa.surveys import selectors, services
 from pufa.surveys.models import Answer, Question, Response, Survey
 from tests.factories import make_activity
 from tests.surveys.conftest import add, answer, make_survey
@@ -250,3 +250,21 @@ def test_the_audience_must_be_one_offered(world):
             answer(s, f"d{wrong}", {q: 4}, audience_id=wrong)
         assert exc.value.message_dict["audience"] == ["请从列表中选择身份类别。"]
     assert answer(s, "ok", {q: 4}, audience_id=offered.pk).audience == offered
+
+
+def test_a_request_reads_a_surveys_state_once_and_again_after_a_write(world):
+    """`selectors.survey_state` is kept for the request (the answering view and `respond` share one read); a
+    survey written through the workflow in the same request is read again."""
+    from pufa.core import per_request
+
+    s = make_survey(world.committee_a, publish=True)
+    per_request.started()
+    try:
+        assert selectors.survey_state(s.token)["status"] == "published"
+        Survey.objects.filter(pk=s.pk).update(title="另一进程改的")  # another process: this request keeps its read
+        assert selectors.survey_state(s.token)["title"] != "另一进程改的"
+        services.transition(actor=SYSTEM, survey=s, name="close")
+        assert selectors.survey_state(s.token)["status"] == "closed"
+    finally:
+        per_request.finished()
+    assert selectors.survey_state(s.token)["title"] == "另一进程改的"

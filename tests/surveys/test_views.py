@@ -286,10 +286,22 @@ def test_a_stored_answer_takes_one_write_transaction_with_its_rate_limit_hit(ope
     client.get(reverse("portal:survey", args=[open_survey.token]))
     with CaptureQueriesContext(connection) as queries:
         assert 'data-testid="survey-done"' in _post(client, open_survey).content.decode()
-    assert [q["sql"] for q in queries.captured_queries].count("COMMIT") == 1
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert sql.count("COMMIT") == 1
+    # the survey's state is read once a request: by the view, and by `respond` from what the view read
+    assert sum(1 for s in sql if s.startswith("SELECT") and 'FROM "surveys_survey"' in s) == 1
     assert ThrottleWindow.objects.get().hits == 2 and Response.objects.count() == 2
     assert not Response.objects.filter(tallied=True).exists()
     cache.delete(tasks.MARK)
+
+
+def test_a_deleted_survey_has_no_answering_page(open_survey, client):
+    """A published survey nobody answered may be deleted: its link is then unknown, as a draft's is."""
+    url = reverse("portal:survey", args=[open_survey.token])
+    assert client.get(url).status_code == 200
+    services.survey_delete(actor=SYSTEM, survey=open_survey)
+    assert client.get(url).status_code == 404
+    assert _post(client, open_survey).status_code == 404 and not Response.objects.exists()
 
 
 def test_an_ended_survey_takes_no_answers(open_survey, client):

@@ -11,12 +11,12 @@ class CoreConfig(AppConfig):
 
         from pufa.core import (
             checks,  # noqa: F401 - registers the system checks
-            stamps,
+            per_request,
         )
         from pufa.core.home import HomePanel, inbox_panel, register
 
-        # A request reads each set of stamps once (`core.stamps.joined`).
-        request_started.connect(stamps.request_started, dispatch_uid="pufa-stamps-started")
-        request_finished.connect(stamps.request_finished, dispatch_uid="pufa-stamps-finished")
+        # What a request reads once (`core.per_request`: the stamps, a survey's state by its token).
+        request_started.connect(per_request.started, dispatch_uid="pufa-per-request-started")
+        request_finished.connect(per_request.finished, dispatch_uid="pufa-per-request-finished")
 
         register(HomePanel("inbox", "core/_inbox_panel.html", inbox_panel, order=0))

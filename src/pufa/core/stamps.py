@@ -8,34 +8,25 @@ rolled-back transaction cannot come back with other records behind it.
 Several keys at once (`joined`, `bump_many`): the regions' figures (`org.freshness`), where a page reads the
 stamps of its region and of every region above it in one query.
 
-Within one request the same keys are read once (`joined`): the ledger's list, its unit options and its region
-options each asked for the office's stamps, three identical queries a page. What a request reads is then as
-of its first read — the moment its list was read — and a bump in the request's own process forgets what it
-read, so a request that writes and then reads sees its own write. The memo lives from `request_started` to
-`request_finished` (connected in `core.apps`); outside a request (task workers, commands) every read asks.
+Within one request the same keys are read once (`joined`, kept by `core.per_request`): the ledger's list, its
+unit options and its region options each asked for the office's stamps, three identical queries a page. What
+a request reads is then as of its first read — the moment its list was read — and a bump in the request's own
+process forgets what it read, so a request that writes and then reads sees its own write. Outside a request
+(task workers, commands) every read asks.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from contextvars import ContextVar
-from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from pufa.core import per_request
 from pufa.core.models import Stamp
 
-#: The stamps a request has read, by keys; None outside a request.
-_READ: ContextVar[dict[tuple[str, ...], str] | None] = ContextVar("pufa_stamps_read", default=None)
-
-
-def request_started(**kwargs: Any) -> None:
-    _READ.set({})
-
-
-def request_finished(**kwargs: Any) -> None:
-    _READ.set(None)
+#: The space of `core.per_request` the stamps a request has read are kept in.
+_SPACE = "stamps"
 
 
 def get(key: str) -> str:
@@ -62,21 +53,16 @@ def bump(key: str) -> str:
 def joined(keys: list[str]) -> str:
     """The tokens of these keys in one query, joined in the order given ("0" for a key never bumped); once a
     request (see the module docstring)."""
-    read = _READ.get()
-    ident = tuple(keys)
-    if read is not None and ident in read:
-        return read[ident]
-    tokens = dict(Stamp.objects.filter(key__in=keys).values_list("key", "token"))
-    value = ".".join(tokens.get(k, "0") for k in keys)
-    if read is not None:
-        read[ident] = value
-    return value
+
+    def read() -> str:
+        tokens = dict(Stamp.objects.filter(key__in=keys).values_list("key", "token"))
+        return ".".join(tokens.get(k, "0") for k in keys)
+
+    return per_request.get(_SPACE, tuple(keys), read)
 
 
 def _forget() -> None:
-    read = _READ.get()
-    if read:
-        read.clear()
+    per_request.forget(_SPACE)
 
 
 def bump_many(keys: Iterable[str]) -> None:

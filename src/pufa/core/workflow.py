@@ -43,7 +43,7 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from pufa.core import audit, notifications
+from pufa.core import audit, notifications, per_request
 from pufa.core.models import Versioned
 
 __all__ = ["Conflict", "Step", "Transition", "Versioned", "Workflow", "available_transitions", "save_checked"]
@@ -97,6 +97,7 @@ def save_checked(obj: Any, *, fields: Iterable[str] | None = None) -> None:
     if done != 1:
         raise Conflict()
     obj.version = expected + 1
+    per_request.forget()  # what the request read before this write may have changed
 
 
 def copy_state(source: models.Model, target: models.Model) -> None:

@@ -22,6 +22,7 @@ from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
 
+from pufa.core import per_request
 from pufa.core.memo import Memo
 from pufa.core.models import Audience
 from pufa.core.prepared import OneRow
@@ -580,7 +581,7 @@ class Questionnaire:
 #: may lag a renamed region by at most `ttl` seconds.
 _ASKED: Memo[Questionnaire] = Memo(size=256, ttl=300)
 
-_PUBLIC_FIELDS = (
+_STATE_FIELDS = (
     "pk",
     "token",
     "version",
@@ -589,18 +590,24 @@ _PUBLIC_FIELDS = (
     "closes_on",
     "title",
     "intro",
+    "unit_id",
     "unit__name",
+    "region_id",
     "region__path",
     "ask_community",
     "ask_audience",
 )
 
-#: The state of a published or ended survey by its public token (unique).
-_PUBLIC_STATE = OneRow(
-    lambda token: Survey.objects.filter(token=token, status__in=[Survey.Status.PUBLISHED, Survey.Status.CLOSED]).values(
-        *_PUBLIC_FIELDS
-    )[:1]
-)
+#: A survey (not deleted) by its public token (unique), its SQL built once per process (`core.prepared`).
+_STATE = OneRow(lambda token: Survey.objects.filter(token=token, deleted_at__isnull=True).values(*_STATE_FIELDS)[:1])
+
+
+def survey_state(token: str) -> dict[str, Any] | None:
+    """A survey's state by its public token (`_STATE_FIELDS`), or None: what the answering page shows and
+    what `services.respond` checks an answer against. Read once a request (`core.per_request`): a phone's POST
+    needs it in the view and again in `respond`, one query instead of two on every response."""
+    token = token[:32]
+    return per_request.get("surveys.state", token, lambda: _STATE.get(token))
 
 
 def asked(
@@ -652,8 +659,8 @@ def public_survey(token: str) -> PublicSurvey | None:
     """A published (or ended) survey as the answering page shows it; None for a draft or unknown link.
     One query for the survey's state (its SQL built once per process: every phone runs it); its questionnaire
     comes from `asked`."""
-    row = _PUBLIC_STATE.get(token[:32])
-    if row is None:
+    row = survey_state(token)
+    if row is None or row["status"] not in (Survey.Status.PUBLISHED, Survey.Status.CLOSED):
         return None
     today = timezone.localdate()
     q = asked(

@@ -30,7 +30,6 @@ from pufa.core import audit, bulk, events, throttle, workflow
 from pufa.core.actors import person
 from pufa.core.events import RecordsChanged
 from pufa.core.memo import Memo
-from pufa.core.prepared import OneRow
 from pufa.ledger.models import Activity
 from pufa.org.access import Actor, can, require
 from pufa.org.models import Region, Unit
@@ -609,25 +608,6 @@ def _parse(questions: list[Question], raw: dict[int, list[str]]) -> tuple[Parsed
 #: minute). Not changed once built.
 _UNITS_BY_PLACE: Memo[dict[int, tuple[int, ...]]] = Memo(size=256, ttl=60)
 
-#: What answering needs of the survey: one narrow row by its public token (unique), its SQL built once per
-#: process (`core.prepared`: every phone's answers read it).
-_ANSWERING_FIELDS = (
-    "pk",
-    "token",
-    "status",
-    "closes_on",
-    "revision",
-    "version",
-    "ask_community",
-    "ask_audience",
-    "unit_id",
-    "region_id",
-    "region__path",
-)
-_ANSWERING = OneRow(
-    lambda token: Survey.objects.filter(token=token, deleted_at__isnull=True).values(*_ANSWERING_FIELDS)[:1]
-)
-
 
 def _units_by_place(area_path: str) -> dict[int, tuple[int, ...]]:
     units: dict[int, list[int]] = defaultdict(list)
@@ -723,7 +703,7 @@ def _checked(
 ) -> tuple[Response, list[Given], frozenset[dt.date], frozenset[int]]:
     """The response to store (unsaved), its answers, the day it counts on and the units to tell, or
     ValidationError: everything `respond` reads and computes before its transaction."""
-    survey = _ANSWERING.get(token[:32])
+    survey = selectors.survey_state(token)  # read once a request: the answering page's view read it too
     if survey is None:
         raise ValidationError("未找到该问卷。")
     if survey["status"] != Status.PUBLISHED:
