@@ -203,11 +203,21 @@ class Question(models.Model):
 class Response(models.Model):
     """答卷: one device's answers to one survey (no name, no phone, no address: only a hashed device cookie)."""
 
-    survey = models.ForeignKey(Survey, verbose_name="问卷", on_delete=models.PROTECT, related_name="responses")
+    # No index of its own for the survey or the community: the unique (survey, device) and the (community,
+    # submitted_at) indexes serve those lookups, and every index is one more write on each phone's answer.
+    survey = models.ForeignKey(
+        Survey, verbose_name="问卷", on_delete=models.PROTECT, related_name="responses", db_index=False
+    )
     revision = models.PositiveIntegerField("题目版本")
     device = models.CharField("设备标识", max_length=64)
     community = models.ForeignKey(
-        Region, verbose_name="所在社区", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Region,
+        verbose_name="所在社区",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     audience = models.ForeignKey(
         Audience, verbose_name="身份类别", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -250,7 +260,10 @@ class Answer(models.Model):
     """One answer: a chosen option (a multiple choice is one row per option), a number or scale value, or text."""
 
     response = models.ForeignKey(Response, verbose_name="答卷", on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, verbose_name="题目", on_delete=models.PROTECT, related_name="answers")
+    # by question: the (question, option) index (a phone's answer writes ten rows: one index fewer on each)
+    question = models.ForeignKey(
+        Question, verbose_name="题目", on_delete=models.PROTECT, related_name="answers", db_index=False
+    )
     option = models.PositiveSmallIntegerField("选项序号", null=True, blank=True)
     value = models.DecimalField("数值", max_digits=12, decimal_places=2, null=True, blank=True)
     text = models.CharField("文字回答", max_length=500, blank=True)
