@@ -105,9 +105,13 @@ class Case(Versioned, SoftDeleteModel):
         verbose_name = "典型案例"
         verbose_name_plural = "典型案例"
         ordering = ["-decided_on", "-id"]
+        # A status within a scope (the 待办 counts on every home page: returned drafts of a unit, cases waiting
+        # for a reviewer of a region): by the status alone the count read the whole city's cases of it.
         indexes = [
             models.Index(fields=["status", "published_at"], name="cases_case_status_pub"),
             models.Index(fields=["unit", "status"], name="cases_case_unit_status"),
+            models.Index(fields=["status", "unit_path"], name="cases_case_status_unit_path"),
+            models.Index(fields=["status", "region_path"], name="cases_case_status_region"),
         ]
 
     def __str__(self) -> str:

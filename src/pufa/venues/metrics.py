@@ -52,11 +52,18 @@ def _as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list | tuple | set) else [value]
 
 
+def open_on(day: dt.date) -> Q:
+    """The condition of a venue existing on `day` — the SQL form of `Venue.open_on`, read by every count "as
+    of". A condition on the venue's own row, so a scoped read (`stale_boards` for a liaison) stays one
+    unit's rows; as an `IN (…)` of every open venue it read the whole city's first."""
+    return Q(status__in=(Venue.Status.OPEN, Venue.Status.CLOSED), opened_on__isnull=False, opened_on__lte=day) & (
+        Q(closed_on__isnull=True) | Q(closed_on__gt=day)
+    )
+
+
 def open_venues(day: dt.date) -> QuerySet[Venue]:
-    """The venues that exist on `day` — the SQL form of `Venue.open_on`, read by every count "as of"."""
-    return Venue.objects.filter(
-        status__in=(Venue.Status.OPEN, Venue.Status.CLOSED), opened_on__isnull=False, opened_on__lte=day
-    ).filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day))
+    """The venues that exist on `day` (`open_on`)."""
+    return Venue.objects.filter(open_on(day))
 
 
 def months_between(start: dt.date, end: dt.date) -> int:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from pufa.ledger.models import Activity, ActivityUnit
 from pufa.org.access import ancestor_paths, can, grants, scope, visible_or_404
 from pufa.org.models import Region, Unit
-from pufa.venues.metrics import RENEWING, open_venues, participations_at_venues
+from pufa.venues.metrics import RENEWING, open_on, open_venues, participations_at_venues
 from pufa.venues.models import MapBoundary, Upkeep, Venue, VenueKind, VenuePhoto, VenueUse
 
 
@@ -44,7 +44,7 @@ def with_last_update(qs: QuerySet[Venue]) -> QuerySet[Venue]:
 def stale_boards(qs: QuerySet[Venue], today: dt.date | None = None) -> QuerySet[Venue]:
     """Open boards without a content update for a month or more (宣传栏每月一期)."""
     today = today or timezone.localdate()
-    boards = qs.filter(pk__in=open_venues(today).filter(kind__is_board=True).values("pk"))
+    boards = qs.filter(open_on(today), kind__is_board=True)
     return with_last_update(boards).filter(last_update__lte=month_before(today))  # type: ignore[misc]
 
 
@@ -80,7 +80,7 @@ def venue_list(
     if status:
         venues = venues.filter(status=status)
     if as_of is not None:
-        venues = venues.filter(pk__in=open_venues(as_of).values("pk"))
+        venues = venues.filter(open_on(as_of))
     if boards:
         venues = venues.filter(kind__is_board=True)
     if q:
@@ -239,9 +239,7 @@ def coverage(*, actor: Any, street: Region, day: dt.date | None = None) -> list[
     def community_of(path: str) -> str | None:
         return next((p for p in ancestor_paths(path) if p in paths), None)
 
-    rows = base.filter(pk__in=open_venues(day).values("pk")).values_list(
-        "region__path", "kind_id", "kind__is_board", "area_m2"
-    )
+    rows = base.filter(open_on(day)).values_list("region__path", "kind_id", "kind__is_board", "area_m2")
     for path, kind_id, is_board, area_m2 in rows:
         community = community_of(path)
         if community is None:
