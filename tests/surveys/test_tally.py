@@ -542,3 +542,11 @@ def test_the_migration_dropping_a_communitys_rows_over_every_audience_keeps_ever
         assert _from_tally(survey, f, 1) == figures == _recount(survey, f, 1), f
     _all_equal_a_recount(survey)
     cache.delete(tasks.MARK)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL storage parameter")
+@pytest.mark.django_db
+def test_the_tally_leaves_room_on_its_pages_for_the_folds_updates():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'surveys_tally'")
+        assert "fillfactor=70" in cursor.fetchone()[0]

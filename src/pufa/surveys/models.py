@@ -283,6 +283,8 @@ class Tally(models.Model):
     - 答对 "c": n answering the knowledge question exactly right (all its correct options, no other).
 
     Rebuilt from the responses by `python -m pufa.cli surveys_rebuild_tally` (and by the migration adding it).
+    On PostgreSQL its pages are kept 30% free (fillfactor 70, migration 0007: not expressible here), so that the
+    folds' updates stay on their pages.
     """
 
     ALL: ClassVar[int] = 0
