@@ -1,8 +1,10 @@
 """The results' tally: after random submissions (every question type, skip logic, communities, audiences, a
 new revision half-way), stored pending, the figures read from the tally (the pending responses folded in by
 the reader) equal a recount of the raw responses and answers by plain grouping queries — for every filter the
-results page offers; the rebuild gives the same rows as the folds did; a fold counts each response once, on
-PostgreSQL too with submissions, folds and a rebuild running at once."""
+results page offers, the tables by community and audience with them; the rebuild gives the same rows as the
+folds did; a fold counts each response once, on PostgreSQL too with submissions, folds and a rebuild running
+at once; a community's rows over every audience are not stored, and the migration dropping them keeps every
+figure."""
 
 from __future__ import annotations
 
@@ -28,8 +30,8 @@ from pufa.surveys.selectors import ResponseFilter
 from tests.surveys.conftest import add, answer, make_survey
 
 
-def _survey(world) -> tuple[Survey, dict[str, Question]]:
-    s = make_survey(world.office_unit, publish=False, kind=Survey.Kind.LITERACY, ask_audience=True)
+def _survey(world, *, ask_audience: bool = True) -> tuple[Survey, dict[str, Question]]:
+    s = make_survey(world.office_unit, publish=False, kind=Survey.Kind.LITERACY, ask_audience=ask_audience)
     qs = {
         "single": add(s, "single", "宪法日是哪天？", options=["3月15日", "12月4日", "不知道"], correct=[1]),
         "multiple": add(s, "multiple", "民法典调整哪些？", options=["婚姻", "继承", "罚款"], correct=[0, 1]),
@@ -73,6 +75,18 @@ def _submit(survey: Survey, qs: dict[str, Question], n: int, rng: random.Random,
         )
 
 
+def _mean_of(scores: list[Decimal]) -> float | None:
+    return float((sum(scores, Decimal(0)) / len(scores)).quantize(Decimal("0.1"))) if scores else None
+
+
+def _by(rows, field: str) -> list[tuple[int, int, float | None]]:
+    """(group id or 0 for none, responses, mean score) per group of the responses, from the rows."""
+    groups: dict[int, list[Decimal | None]] = {}
+    for gid, score in rows.values_list(field, "score"):
+        groups.setdefault(gid or 0, []).append(score)
+    return sorted((g, len(v), _mean_of([x for x in v if x is not None])) for g, v in groups.items())
+
+
 def _recount(survey: Survey, f: ResponseFilter, rev: int) -> dict:
     """The results page's figures by plain grouping of the rows (the way the page read them before the tally)."""
     rows = selectors.responses(survey, ResponseFilter(community=f.community, audience=f.audience))
@@ -80,8 +94,7 @@ def _recount(survey: Survey, f: ResponseFilter, rev: int) -> dict:
     figures: dict = {"total": rows.count(), "older": rows.exclude(revision=rev).count()}
     scores = [x for x in rows.values_list("score", flat=True) if x is not None]
     figures["scored"] = len(scores)
-    mean = sum(scores, Decimal(0)) / Decimal(len(scores)) if scores else None
-    figures["mean_score"] = None if mean is None else float(mean.quantize(Decimal("0.1")))
+    figures["mean_score"] = _mean_of(scores)
     for q in survey.questions.filter(revision=rev):
         mine = answers.filter(question=q)
         n = mine.values("response_id").distinct().count()
@@ -100,12 +113,8 @@ def _recount(survey: Survey, f: ResponseFilter, rev: int) -> dict:
                 .count()
             )
             figures[(q.pk, "right")] = round(100 * right / n, 1)
-    figures["communities"] = sorted(
-        (c or 0, k) for c, k in rows.values("community_id").annotate(k=Count("id")).values_list("community_id", "k")
-    )
-    figures["audiences"] = sorted(
-        (a or 0, k) for a, k in rows.values("audience_id").annotate(k=Count("id")).values_list("audience_id", "k")
-    )
+    figures["communities"] = _by(rows, "community_id")
+    figures["audiences"] = _by(rows, "audience_id")
     return figures
 
 
@@ -120,9 +129,22 @@ def _from_tally(survey: Survey, f: ResponseFilter, rev: int) -> dict:
         figures[(q.pk, "mean")] = qr.mean
         if qr.correct_share is not None:
             figures[(q.pk, "right")] = qr.correct_share
-    figures["communities"] = sorted((g.id or 0, g.count) for g in r.communities)
-    figures["audiences"] = sorted((g.id or 0, g.count) for g in r.audiences)
+    figures["communities"] = sorted((g.id or 0, g.count, g.mean_score) for g in r.communities)
+    figures["audiences"] = sorted((g.id or 0, g.count, g.mean_score) for g in r.audiences)
     return figures
+
+
+def _filters(world) -> list[ResponseFilter]:
+    """Every filter of the results page over the test's places and groups: none, a community, an audience,
+    both (the links of the tables by community and audience; a response with none is not a filter)."""
+    places = [None, world.community_a.pk, world.community_b.pk]
+    groups = [None, *Audience.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True)[:2]]
+    return [ResponseFilter(community=c, audience=a) for c in places for a in groups]
+
+
+def _stored_over_every_audience(survey: Survey) -> int:
+    """Rows of a community over every audience, (c, ALL) for c ≠ ALL: none is stored."""
+    return Tally.objects.filter(survey=survey, audience=Tally.ALL).exclude(community=Tally.ALL).count()
 
 
 def _tally_rows(survey: Survey) -> dict:
@@ -146,30 +168,41 @@ def test_tally_equals_a_recount_of_the_responses_after_random_submissions(world)
     # stored pending: no count yet, until a reader folds them in
     assert Response.objects.filter(survey=survey, tallied=False).count() == 100
     assert not Tally.objects.filter(survey=survey).exists() and not DayTally.objects.filter(survey=survey).exists()
-    audience = Audience.objects.filter(is_active=True).first()
-    filters = [
-        ResponseFilter(),
-        ResponseFilter(community=world.community_a.pk),
-        ResponseFilter(community=world.community_b.pk),
-        ResponseFilter(audience=audience.pk),
-        ResponseFilter(community=world.community_a.pk, audience=audience.pk),
-    ]
     checked = 0
     for rev in (1, 2):
-        for f in filters:
+        for f in _filters(world):
             expected, got = _recount(survey, f, rev), _from_tally(survey, f, rev)
             assert got == expected, (rev, f)
             checked += sum(sum(v) for k, v in expected.items() if isinstance(k, tuple) and k[1] == "bars")
-    assert checked > 500
+    assert checked > 1000
     assert not Response.objects.filter(survey=survey, tallied=False).exists()
+    # every place and group met: with and without a community, with and without an audience
+    whole = _recount(survey, ResponseFilter(), 2)
+    assert len(whole["communities"]) == 3 and len(whole["audiences"]) == 3
+    assert _stored_over_every_audience(survey) == 0
     # the rebuild from the rows gives exactly the rows the folds added
     before = _tally_rows(survey)
     days = list(DayTally.objects.filter(survey=survey).values_list("day", "community", "n", "scored", "total"))
     call_command("surveys_rebuild_tally", "--survey", str(survey.pk), stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert _tally_rows(survey) == before and len(before) > 100
+    assert _tally_rows(survey) == before and len(before) > 100 and _stored_over_every_audience(survey) == 0
     assert sorted(DayTally.objects.filter(survey=survey).values_list("day", "community", "n", "scored", "total")) == (
         sorted(days)
     )
+
+
+@pytest.mark.django_db
+def test_a_survey_without_the_audience_question_keeps_one_row_per_community_and_figure(world):
+    """No audience asked: every response is in (c, NONE) and (ALL, NONE) besides (ALL, ALL) — the rows a
+    community over every audience was a copy of are gone; the figures by community still equal a recount."""
+    survey, qs = _survey(world, ask_audience=False)
+    _submit(survey, qs, 40, random.Random(21), world)
+    for f in _filters(world):
+        assert _from_tally(survey, f, 1) == _recount(survey, f, 1), f
+    cells = set(Tally.objects.filter(survey=survey).values_list("community", "audience").distinct())
+    places = {world.community_a.pk, world.community_b.pk, Tally.NONE}
+    assert cells == {(Tally.ALL, Tally.ALL), (Tally.ALL, Tally.NONE), *((c, Tally.NONE) for c in places)}
+    counts, _days = tally.recount(survey.pk, response_model=Response, answer_model=Answer, question_model=Question)
+    assert _tally_rows(survey) == {key: tuple(v) for key, v in counts.items()}
 
 
 @pytest.mark.django_db
@@ -317,8 +350,10 @@ def test_a_fold_with_nothing_pending_is_one_query(world, django_assert_num_queri
     answer(survey, "a", _random_answers(random.Random(1), qs))
     assert tally.fold([survey.pk + 1000]) == 0  # another survey's: not this one's response
     assert tally.fold([survey.pk]) == 1
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(1) as asked:
         assert tally.fold() == 0
+    # "any pending?" unordered: with the model's ordering PostgreSQL sorted every pending row to return one
+    assert "ORDER BY" not in asked.captured_queries[0]["sql"].upper()
     with django_assert_num_queries(1):
         assert tally.fold([survey.pk]) == 0
 
@@ -450,7 +485,7 @@ def test_the_migration_adding_the_flag_counts_no_stored_response_twice(world):
     tally.fold()
     before = _tally_rows(survey)
     MigrationExecutor(connection).migrate([("surveys", "0004_campaign")])
-    MigrationExecutor(connection).migrate([("surveys", "0005_response_tallied")])
+    MigrationExecutor(connection).migrate(_latest())
     assert set(Response.objects.values_list("tallied", flat=True)) == {True}
     assert tally.fold() == 0 and _tally_rows(survey) == before
     _all_equal_a_recount(survey)
@@ -459,3 +494,59 @@ def test_the_migration_adding_the_flag_counts_no_stored_response_twice(world):
     assert tally.fold() == 1
     _all_equal_a_recount(survey)
     cache.delete(tasks.MARK)
+
+
+def _latest() -> list[tuple[str, str]]:
+    from django.db.migrations.executor import MigrationExecutor
+
+    return MigrationExecutor(connection).loader.graph.leaf_nodes("surveys")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_dropping_a_communitys_rows_over_every_audience_keeps_every_figure(world):
+    """Backward (to the counting before it): each community's rows over every audience come back as the sums
+    of its rows per audience — the responses' counts by community, as the rows say; forward deletes exactly
+    those rows, and every figure of the results page, by community and audience, is what it was."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    cache.set(tasks.MARK, 1, timeout=600)  # no fold after the commits here: this test folds by hand
+    survey, qs = _survey(world)
+    _submit(survey, qs, 40, random.Random(8), world)
+    tally.fold()
+    stored = _tally_rows(survey)
+    pages = {f: _from_tally(survey, f, 1) for f in _filters(world)}
+    assert _stored_over_every_audience(survey) == 0
+
+    MigrationExecutor(connection).migrate([("surveys", "0005_response_tallied")])
+    restored = _tally_rows(survey)
+    sums: dict = {}
+    for (rev, c, a, q, kind, item), row in stored.items():
+        if c != Tally.ALL and a != Tally.ALL:
+            have = sums.get((rev, c, Tally.ALL, q, kind, item), (0, 0, 0, 0))
+            sums[(rev, c, Tally.ALL, q, kind, item)] = tuple(x + y for x, y in zip(have, row, strict=True))
+    assert restored == {**stored, **sums} and len(sums) > 50
+    by_community: dict = {}  # the responses of each community, from their rows: n, scored, sum of the scores
+    for c, score in Response.objects.filter(survey=survey).values_list("community_id", "score"):
+        n, k, t = by_community.get(c or Tally.NONE, (0, 0, 0))
+        by_community[c or Tally.NONE] = (n + 1, k + (score is not None), t + tally.hundredths(score or 0))
+    assert {
+        c: row[:3]
+        for (_rev, c, a, _q, kind, _i), row in restored.items()
+        if c != Tally.ALL and a == Tally.ALL and kind == "r"
+    } == by_community
+    assert len(by_community) == 3
+
+    MigrationExecutor(connection).migrate(_latest())
+    assert _tally_rows(survey) == stored
+    for f, figures in pages.items():
+        assert _from_tally(survey, f, 1) == figures == _recount(survey, f, 1), f
+    _all_equal_a_recount(survey)
+    cache.delete(tasks.MARK)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL storage parameter")
+@pytest.mark.django_db
+def test_the_tally_leaves_room_on_its_pages_for_the_folds_updates():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'surveys_tally'")
+        assert "fillfactor=70" in cursor.fetchone()[0]

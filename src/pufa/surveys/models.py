@@ -283,8 +283,10 @@ class Tally(models.Model):
 
     One row per survey, question revision, community, audience, question and figure. `community` and
     `audience` are region and audience ids, `ALL` (0) for the row over every community (audience) and `NONE`
-    (-1) for the responses that chose none — every combination the results page filters by is one lookup.
-    `question` is 0 for the responses themselves. The figures (`kind`):
+    (-1) for the responses that chose none. Stored: (ALL, ALL), (ALL, a) and (c, a) — a response is counted in
+    three rows per figure; not (c, ALL) for a community c (`NONE` included), which is the sum of its (c, a)
+    rows: the results page sums those for a community over every audience, and reads every other combination
+    it filters by as one row. `question` is 0 for the responses themselves. The figures (`kind`):
 
     - 答卷 "r": n responses; `scored` of them with a 法治素养 score, `total`/`squares` its sum and sum of
       squares (in hundredths and ten-thousandths, integers: exact on SQLite too);
@@ -294,6 +296,8 @@ class Tally(models.Model):
     - 答对 "c": n answering the knowledge question exactly right (all its correct options, no other).
 
     Rebuilt from the responses by `python -m pufa.cli surveys_rebuild_tally` (and by the migration adding it).
+    On PostgreSQL its pages are kept 30% free (fillfactor 70, migration 0007: not expressible here), so that the
+    folds' updates stay on their pages.
     """
 
     ALL: ClassVar[int] = 0

@@ -249,12 +249,13 @@ def _share(part: int, whole: int) -> float:
 
 
 def _tally_rows(survey: Survey, f: ResponseFilter) -> QuerySet[Tally]:
-    """The tally rows of exactly the filter's communities and audiences (`Tally.ALL` where none is set)."""
-    return Tally.objects.filter(
-        survey=survey,
-        community=Tally.ALL if f.community is None else f.community,
-        audience=Tally.ALL if f.audience is None else f.audience,
-    )
+    """The tally rows whose sum per (revision, question, kind, item) is the filter's figure: the one row of its
+    community and audience (`Tally.ALL` where none is set) — or, for a community over every audience, its rows
+    of each audience, (c, ALL) being summed by the reader rather than stored (`pufa.surveys.tally`)."""
+    rows = Tally.objects.filter(survey=survey, community=Tally.ALL if f.community is None else f.community)
+    if f.audience is not None:
+        return rows.filter(audience=f.audience)
+    return rows.filter(audience=Tally.ALL) if f.community is None else rows.exclude(audience=Tally.ALL)
 
 
 def results(survey: Survey, *, f: ResponseFilter = ResponseFilter(), revision: int | None = None) -> Results:
@@ -268,12 +269,14 @@ def results(survey: Survey, *, f: ResponseFilter = ResponseFilter(), revision: i
     base = ResponseFilter(community=f.community, audience=f.audience)
     questions = list(survey.questions.filter(revision=rev).order_by("position", "id"))
     mine = _tally_rows(survey, base)
-    figures: dict[tuple[int, str, int], tuple[int, int]] = {
-        (qid, kind, item): (n, total)
-        for qid, kind, item, n, total in mine.filter(revision=rev)
+    figures: dict[tuple[int, str, int], tuple[int, int]] = {}
+    for qid, kind, item, n, value_sum in (
+        mine.filter(revision=rev)
         .exclude(kind=Tally.Kind.RESPONSES)
         .values_list("question", "kind", "item", "n", "total")
-    }
+    ):
+        have = figures.get((qid, kind, item), (0, 0))  # a community over every audience: summed over them
+        figures[(qid, kind, item)] = (have[0] + n, have[1] + value_sum)
     by_revision = list(mine.filter(kind=Tally.Kind.RESPONSES).values_list("revision", "n", "scored", "total"))
     total = sum(n for _, n, _, _ in by_revision)
     scored = sum(k for _, _, k, _ in by_revision)
@@ -316,10 +319,18 @@ def results(survey: Survey, *, f: ResponseFilter = ResponseFilter(), revision: i
 
 
 def _groups(survey: Survey, f: ResponseFilter, by: str) -> list[GroupRow]:
-    """Responses and mean score per community (or audience) within the filter's other dimension."""
+    """Responses and mean score per community (or audience) within the filter's other dimension: the rows of
+    the responses summed per group — per community over every audience, the rows of each audience (a community's
+    row over all of them is not stored, `pufa.surveys.tally`)."""
     other = "audience" if by == "community" else "community"
     chosen = getattr(f, other)
-    rows = Tally.objects.filter(survey=survey, kind=Tally.Kind.RESPONSES, **{other: chosen or Tally.ALL})
+    rows = Tally.objects.filter(survey=survey, kind=Tally.Kind.RESPONSES)
+    if chosen is not None:
+        rows = rows.filter(**{other: chosen})
+    elif by == "audience":
+        rows = rows.filter(community=Tally.ALL)
+    else:
+        rows = rows.exclude(audience=Tally.ALL)
     own = getattr(f, by)
     rows = rows.filter(**{by: own}) if own is not None else rows.exclude(**{by: Tally.ALL})
     sums = list(rows.values(by).annotate(c=Sum("n"), k=Sum("scored"), t=Sum("total")).values_list(by, "c", "k", "t"))
