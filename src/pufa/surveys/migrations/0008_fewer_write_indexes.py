@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("org", "0001_regions_units_users"),
-        ("surveys", "0005_response_tallied"),
+        ("surveys", "0007_tally_fillfactor"),
     ]
 
     operations = [
