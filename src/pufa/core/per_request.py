@@ -40,7 +40,7 @@ def get(space: str, key: Hashable, build: Callable[[], T]) -> T:
         return build()
     values = kept.setdefault(space, {})
     if key in values:
-        return values[key]  # type: ignore[no-any-return]
+        return values[key]
     value = values[key] = build()
     return value
 
