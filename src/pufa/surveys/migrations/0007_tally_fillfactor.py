@@ -9,7 +9,8 @@ from django.db import migrations
 
 
 class PostgresRunSQL(migrations.RunSQL):
-    """RunSQL on PostgreSQL only (a no-op elsewhere)."""
+    """RunSQL on PostgreSQL only (a no-op elsewhere). Like `cases 0002`'s `VendorRunSQL`, kept in the migration:
+    a migration with SQL imports no app code (`tests/progress/test_migrations.py`)."""
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor == "postgresql":
